@@ -1,0 +1,157 @@
+"""The build, as a list of stages: load → validate → index → render → write.
+
+Everything is gathered and checked before anything is written: when any file
+has an error, every problem is reported together and the output folder is not
+touched. The clock is read once, here, and passed down.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .config import Config
+from .errors import WARNING, BuildFailed, Problem, errors_in
+from .index import build_index
+from .loader import discover, load
+from .markdown import Renderer
+from .model import Article, Site
+from .output import OutputWriter, check_output_dir, static_files
+from .render import TemplateProblem, make_environment, render_articles, render_pages
+from .schema import validate
+from .theme import theme_static_dirs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildResult:
+    """What a successful build did."""
+
+    output: Path
+    articles: int
+    pages: int
+    files: int
+    elapsed: float
+    warnings: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class BuildOptions:
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None
+    """Build time (UTC); defaults to the current time. Tests pin it."""
+
+
+def build(config: Config, output: Path, options: BuildOptions | None = None,
+          on_warning: Callable[[Problem], None] | None = None) -> BuildResult:
+    """Build the site of ``config`` into ``output``. Raises :class:`BuildFailed`."""
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    now = options.now or datetime.now(timezone.utc)
+    output = output if output.is_absolute() else config.root / output
+    check_output_dir(output, config.root, [config.content_dir, config.templates_dir, config.static_dir])
+
+    with _timed("load+validate", timings):
+        articles, problems = load_articles(config)
+        problems += _check_config_files(config)
+    with _timed("index", timings):
+        site, index_problems = build_index(articles, config, drafts=options.drafts, future=options.future, now=now)
+        problems += index_problems
+    with _timed("markdown", timings):
+        views, md_problems = render_articles(site, _renderer(site))
+        problems += md_problems
+    warnings = [p for p in problems if p.severity == WARNING]
+    if errors_in(problems):
+        raise BuildFailed(problems)
+    if on_warning:
+        for warning in sorted(warnings, key=lambda p: p.sort_key):
+            on_warning(warning)
+
+    writer = OutputWriter(output)
+    try:
+        with _timed("render+write", timings):
+            pages = 0
+            env = make_environment(config, site)
+            for relpath, data in render_pages(site, views, env):
+                writer.write(relpath, data, origin=_origin(relpath))
+                pages += 1
+        with _timed("copy", timings):
+            _copy_assets(site, config, writer)
+        if writer.problems:
+            raise BuildFailed(writer.problems)
+        writer.commit()
+    except TemplateProblem as exc:
+        writer.abort()
+        raise BuildFailed([exc.problem]) from None
+    except BaseException:
+        writer.abort()
+        raise
+    for stage, seconds in timings.items():
+        log.debug("%-14s %.3f s", stage, seconds)
+    return BuildResult(output, len(site.articles), pages, writer.count, time.perf_counter() - started, warnings, timings)
+
+
+def load_articles(config: Config) -> tuple[list[Article], list[Problem]]:
+    """Stages 1–2 for every file: the valid articles and every problem found."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for path in discover(config.content_dir):
+        doc = load(path, config.root)
+        if isinstance(doc, list):
+            problems += doc
+            continue
+        article, found = validate(doc, config)
+        problems += found
+        if article is not None:
+            articles.append(article)
+    return articles, problems
+
+
+def _renderer(site: Site) -> Renderer:
+    urls = {a.path.resolve(): site.url(a.url_path) for a in site.articles}
+    unbuilt = frozenset(p for p, a in site.by_path.items() if a.slug not in site.built)
+    return Renderer(site.config, urls, unbuilt)
+
+
+def _check_config_files(config: Config) -> list[Problem]:
+    logo = config.publisher_logo
+    if logo and logo.startswith("/"):
+        rel = logo.lstrip("/")
+        if not any((folder / rel).is_file() for folder in (config.static_dir, *theme_static_dirs())):
+            return [Problem("brief.toml", None, "publisher.logo", f"file not found: static/{rel} (expected a file under static/)")]
+    return []
+
+
+def _copy_assets(site: Site, config: Config, writer: OutputWriter) -> None:
+    # Order matters: the site's static/ overrides the theme's file by file, and
+    # article images are copied last so a clash with a static file is reported.
+    files, problems = static_files([*theme_static_dirs(), config.static_dir], config.root)
+    writer.problems.extend(problems)
+    for relpath, source in files.items():
+        writer.copy(relpath, source, origin=f"static/{relpath}")
+    for article in site.articles:
+        image = article.image
+        if image is not None and image.source is not None and image.output is not None:
+            writer.copy(image.output, image.source, origin=article.relpath)
+
+
+def _origin(relpath: str) -> str:
+    return f"page {relpath}"
+
+
+@contextmanager
+def _timed(stage: str, timings: dict[str, float]):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start

@@ -1,0 +1,128 @@
+"""The ``brief`` command. Thin: parse options, call one function, report.
+
+Every user-facing failure is a :class:`~brief.errors.BriefError`, which click
+prints as ``Error: …`` with exit code 1; tracebacks only with ``-v``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BriefError, Problem
+
+log = logging.getLogger("brief")
+
+site_option = click.option(
+    "-s", "--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
+    show_default=True, help="Site folder (holding brief.toml and content/).",
+)
+
+
+def _verbosity(func):
+    func = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")(func)
+    func = click.option("-v", "--verbose", count=True, help="Print more: stage timings; -vv for debug output.")(func)
+    return func
+
+
+def _setup_logging(quiet: bool, verbose: int) -> None:
+    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root = logging.getLogger("brief")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="brief")
+def cli() -> None:
+    """brief: a static-site generator for news-brief publications."""
+
+
+@cli.command()
+@site_option
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Output folder  [default: SITE/public]")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include articles dated in the future.")
+@click.option("--base-url", default=None, help="Override base_url from brief.toml (e.g. for a preview host).")
+@_verbosity
+def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_url: str | None, quiet: bool, verbose: int) -> None:
+    """Build the site into the output folder.
+
+    The previous output is replaced only when the whole build succeeded.
+    """
+    from .build import BuildOptions
+    from .build import build as run_build
+    from .config import load_config
+
+    _setup_logging(quiet, verbose)
+    config = load_config(site_dir)
+    if base_url:
+        config = config.with_base_url(base_url)
+    out = output if output is not None else config.root / "public"
+    result = run_build(config, out, BuildOptions(drafts=drafts, future=future), on_warning=_warn)
+    if not quiet:
+        s = "" if result.articles == 1 else "s"
+        click.echo(f"Built {result.articles} article{s}, {result.pages} pages, {result.files} files "
+                   f"in {result.elapsed:.2f} s → {_shown(result.output)}")
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--section", default=None, help="Section of the new article.  [default: News]")
+@click.option("--slug", default=None, help="File name and URL slug  [default: from the title]")
+@site_option
+def new(title: str, section: str | None, slug: str | None, site_dir: Path) -> None:
+    """Write a new article with every field filled with an example value."""
+    from .config import load_config
+    from .scaffold import new_article
+
+    config = load_config(site_dir)
+    path = new_article(config, title, section=section, slug=slug)
+    click.echo(f"Created {_shown(path)}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="My Brief", show_default=True, help="Name of the publication.")
+def init(directory: Path, title: str) -> None:
+    """Create a new publication in DIRECTORY: config, templates, static files and an example article."""
+    from .scaffold import init_site
+
+    init_site(directory, title)
+    click.echo(f"Created a new publication in {_shown(directory)}\nNext: cd {directory} && brief build")
+
+
+def _warn(problem: Problem) -> None:
+    log.warning(problem.format())
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; the previous output is unchanged.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+
+
+__all__ = ["cli", "main", "BriefError"]

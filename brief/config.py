@@ -1,0 +1,273 @@
+"""Site configuration: ``brief.toml`` at the site root, read with :mod:`tomllib`.
+
+Every key is declared once in :data:`OPTIONS` with its type, default and a
+description (the README's table mirrors it, and a test keeps them in step).
+Loading collects every problem (unknown key with a did-you-mean hint, wrong
+type, bad value) before failing, so one run shows them all.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import BuildFailed, Problem, did_you_mean
+
+CONFIG_NAME = "brief.toml"
+PERMALINK_FIELDS = ("year", "month", "day", "slug", "section")
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One configuration key."""
+
+    type: type
+    default: Any
+    doc: str
+
+
+OPTIONS: dict[str, Option | dict[str, Option]] = {
+    "title": Option(str, "Brief", "Name of the publication, shown in the header and page titles."),
+    "description": Option(str, "", "One-sentence description of the publication; the front page's meta description."),
+    "base_url": Option(str, "http://localhost:8000/", "Absolute URL the site is served from; may carry a path such as https://example.org/briefs/."),
+    "language": Option(str, "en", "Language of the content as a BCP 47 tag (html lang attribute)."),
+    "timezone": Option(str, "UTC", "IANA time zone in which dates without an offset are read, e.g. Europe/London."),
+    "default_author": Option(str, "Staff", "Author used when an article names none."),
+    "per_page": Option(int, 10, "Articles per front-page page; later pages live at /page/N/."),
+    "permalink": Option(str, "/{year}/{month}/{slug}/", "URL pattern of articles; placeholders {year} {month} {day} {slug} {section}."),
+    "publisher": {
+        "name": Option(str, None, "Publisher name (default: the site title)."),
+        "logo": Option(str, None, "Publisher logo: a path under static/ such as /images/logo.svg, or an https URL."),
+    },
+    "markdown": {
+        "allow_html": Option(bool, False, "Pass raw HTML in Markdown through; off, it is shown escaped."),
+        "typographer": Option(bool, False, "Typographic quotes, dashes and ellipses."),
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """A validated site configuration. Paths are absolute."""
+
+    root: Path
+    """Site root: the folder holding brief.toml (or just content/)."""
+    title: str = "Brief"
+    description: str = ""
+    base_url: str = "http://localhost:8000/"
+    """Always ends with ``/``."""
+    language: str = "en"
+    timezone: str = "UTC"
+    default_author: str = "Staff"
+    per_page: int = 10
+    permalink: str = "/{year}/{month}/{slug}/"
+    publisher_name: str = "Brief"
+    publisher_logo: str | None = None
+    allow_html: bool = False
+    typographer: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, e.g. ``/briefs/`` (always starts and ends with ``/``)."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    def with_base_url(self, url: str) -> Config:
+        """A copy with another base_url (``brief build --base-url``); raises on a bad URL."""
+        problems: list[Problem] = []
+        url = _check_base_url(url, problems, "--base-url", None, "base_url")
+        if problems:
+            raise BuildFailed(problems, "configuration")
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values["base_url"] = url
+        return Config(**values)
+
+
+def load_config(root: Path) -> Config:
+    """Read ``root/brief.toml`` (optional) and return a validated :class:`Config`.
+
+    Raises :class:`BuildFailed` listing every problem in the file.
+    """
+    root = root.resolve()
+    path = root / CONFIG_NAME
+    if not path.exists():
+        if not (root / "content").is_dir():
+            raise BuildFailed([Problem(str(root), None, None, f"not a brief site: neither {CONFIG_NAME} nor content/ found (run 'brief init DIR' to create one)")], "configuration")
+        return Config(root=root, publisher_name="Brief")
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        raise BuildFailed([Problem(CONFIG_NAME, line, None, f"invalid TOML: {exc}")], "configuration") from None
+    problems: list[Problem] = []
+    values = _check_table(data, OPTIONS, "", text, problems)
+    if problems:
+        raise BuildFailed(problems, "configuration")
+    flat = {k: v for k, v in values.items() if not isinstance(v, dict)}
+    publisher = values.get("publisher", {})
+    markdown = values.get("markdown", {})
+    flat["base_url"] = _check_base_url(flat["base_url"], problems, CONFIG_NAME, _line_of(text, "base_url"), "base_url")
+    _check_values(flat, publisher, root, text, problems)
+    if problems:
+        raise BuildFailed(problems, "configuration")
+    return Config(
+        root=root,
+        publisher_name=publisher.get("name") or flat["title"],
+        publisher_logo=publisher.get("logo"),
+        allow_html=markdown["allow_html"],
+        typographer=markdown["typographer"],
+        **flat,
+    )
+
+
+def _check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[Problem]) -> dict:
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        name = prefix + key
+        if key not in spec:
+            hint = did_you_mean(key, spec) or _did_you_mean_nested(key, spec)
+            known = ", ".join(sorted(spec))
+            problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, f"unknown configuration key{hint or f' (known keys: {known})'}"))
+    for key, option in spec.items():
+        name = prefix + key
+        if isinstance(option, dict):
+            sub = data.get(key, {})
+            if not isinstance(sub, dict):
+                problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, f"expected a table [{name}], got {_describe(sub)}"))
+                sub = {}
+            values[key] = _check_table(sub, option, name + ".", text, problems)
+            continue
+        value = data.get(key, option.default)
+        if key in data and not _is_type(value, option.type):
+            problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, f"expected {_type_name(option.type)}, got {_describe(value)}"))
+            value = option.default
+        values[key] = value
+    return values
+
+
+def _check_values(flat: dict, publisher: dict, root: Path, text: str, problems: list[Problem]) -> None:
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(CONFIG_NAME, _line_of(text, key), key, message))
+
+    if not flat["title"].strip():
+        bad("title", "must not be empty")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", flat["language"]):
+        bad("language", f"'{flat['language']}' is not a language tag (expected e.g. 'en' or 'en-GB')")
+    try:
+        zoneinfo.ZoneInfo(flat["timezone"])
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        hint = did_you_mean(flat["timezone"], zoneinfo.available_timezones())
+        bad("timezone", f"unknown time zone '{flat['timezone']}' (expected an IANA name such as 'Europe/London'){hint}")
+    if flat["per_page"] < 1:
+        bad("per_page", f"must be at least 1, got {flat['per_page']}")
+    if not flat["default_author"].strip():
+        bad("default_author", "must not be empty")
+    message = check_permalink(flat["permalink"])
+    if message:
+        bad("permalink", message)
+    logo = publisher.get("logo")
+    if logo is not None and not (logo.startswith("https://") or logo.startswith("/")):
+        bad("publisher.logo", f"'{logo}' must be a path under static/ starting with '/' or an https URL")
+
+
+def check_permalink(pattern: str) -> str | None:
+    """Why a permalink pattern is unusable, or None when it is fine."""
+    names = re.findall(r"\{([^{}]*)\}", pattern)
+    unknown = [n for n in names if n not in PERMALINK_FIELDS]
+    if unknown:
+        return f"unknown placeholder {{{unknown[0]}}} (expected {', '.join('{' + f + '}' for f in PERMALINK_FIELDS)})"
+    if "slug" not in names:
+        return "must contain {slug} so that every article gets its own URL"
+    if not (pattern.startswith("/") and pattern.endswith("/")):
+        return f"'{pattern}' must start and end with '/' (e.g. '/{{year}}/{{month}}/{{slug}}/')"
+    literal = re.sub(r"\{[^{}]*\}", "x", pattern)
+    if not re.fullmatch(r"[/A-Za-z0-9._~-]*", literal) or "/../" in literal or "/./" in literal or "//" in literal:
+        return f"'{pattern}' may only hold letters, digits, '-', '_', '.' and placeholders between single slashes"
+    return None
+
+
+def _check_base_url(url: str, problems: list[Problem], path: str, line: int | None, key: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        problems.append(Problem(path, line, key, f"'{url}' is not an absolute http(s) URL without query or fragment (expected e.g. 'https://example.org/' or 'https://example.org/briefs/')"))
+        return url
+    return url if url.endswith("/") else url + "/"
+
+
+def _is_type(value: Any, expected: type) -> bool:
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def _type_name(t: type) -> str:
+    return {str: "a string", int: "an integer", bool: "true or false"}.get(t, t.__name__)
+
+
+def _describe(value: Any) -> str:
+    kind = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "an array", dict: "a table"}.get(type(value), type(value).__name__)
+    shown = repr(value)
+    return f"{kind} ({shown[:40]}{'…' if len(shown) > 40 else ''})"
+
+
+def _did_you_mean_nested(key: str, spec: dict) -> str:
+    """'allow_html' at top level probably belongs in [markdown]."""
+    for table, sub in spec.items():
+        if isinstance(sub, dict) and key in sub:
+            return f"; did you mean '{key}' under [{table}]?"
+    return ""
+
+
+def _line_of(text: str, dotted: str) -> int | None:
+    """Best-effort line of a key in TOML text (tomllib keeps no positions)."""
+    *tables, key = dotted.split(".")
+    lines = text.splitlines()
+    start = 0
+    if tables:
+        header = re.compile(r"^\s*\[\s*" + re.escape(".".join(tables)) + r"\s*\]\s*(#.*)?$")
+        for i, line in enumerate(lines):
+            if header.match(line):
+                start = i + 1
+                break
+        else:
+            dotted_key = re.compile(r"^\s*" + re.escape(dotted) + r"\s*=")
+            for i, line in enumerate(lines):
+                if dotted_key.match(line):
+                    return i + 1
+            return None
+    pattern = re.compile(r"^\s*(" + re.escape(key) + r"\s*=|\[\s*" + re.escape(key) + r"\s*\])")
+    for i in range(start, len(lines)):
+        if i > start and not tables and re.match(r"^\s*\[", lines[i]) and not pattern.match(lines[i]):
+            break
+        if tables and i > start and re.match(r"^\s*\[", lines[i]):
+            break
+        if pattern.match(lines[i]):
+            return i + 1
+    return None
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None

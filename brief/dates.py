@@ -1,0 +1,53 @@
+"""ISO 8601 dates and datetimes from front matter, always made time-zone aware."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, tzinfo
+
+_ISO = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
+    r"\s*(?P<tz>Z|z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+
+
+def parse_datetime(value: object, tz: tzinfo) -> datetime:
+    """Parse an ISO 8601 date or datetime; a value without offset is read in ``tz``.
+
+    Accepts what YAML may already have built (``date``/``datetime``) or text such as
+    ``2026-10-03``, ``2026-10-03T08:30``, ``2026-10-03 08:30:00+01:00`` or ``…Z``.
+    Raises ValueError with a message meant for the user.
+    """
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time())
+    elif isinstance(value, str):
+        parsed = _parse_text(value.strip())
+    else:
+        raise ValueError(f"expected an ISO 8601 date such as 2026-10-03 or 2026-10-03T08:30:00, got {type(value).__name__} {value!r}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed
+
+
+def _parse_text(text: str) -> datetime:
+    match = _ISO.fullmatch(text)
+    if not match:
+        raise ValueError(f"'{text}' is not an ISO 8601 date (expected e.g. 2026-10-03 or 2026-10-03T08:30:00+01:00)")
+    tz = match["tz"]
+    if tz in ("Z", "z"):
+        tz = "+00:00"
+    elif tz and len(tz) == 3:
+        tz += ":00"
+    elif tz and ":" not in tz:
+        tz = f"{tz[:3]}:{tz[3:]}"
+    normal = match["date"] + (f"T{match['time']}{tz or ''}" if match["time"] else "")
+    try:
+        parsed = datetime.fromisoformat(normal)
+    except ValueError as exc:
+        raise ValueError(f"'{text}' is not a valid date: {exc}") from None
+    if parsed.tzinfo is not None and abs(parsed.utcoffset().total_seconds()) >= 86400:  # type: ignore[union-attr]
+        raise ValueError(f"'{text}' has an impossible UTC offset")
+    return parsed

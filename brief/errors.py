@@ -1,0 +1,76 @@
+"""Problems found in a site, and the exceptions that carry them to the CLI.
+
+Every message a user sees about their input is a :class:`Problem`. Problems are
+collected across the whole build and reported together, one per line, as::
+
+    content/a.md:7: tags: expected a list of strings, got a string ('economy')
+
+The format is ``path:line: field: what is wrong (what was expected)``; the line
+and field are left out when unknown.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import click
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the user's input."""
+
+    path: str
+    """Path of the offending file, relative to the site root, POSIX style."""
+    line: int | None
+    """1-based line in that file, when known."""
+    field: str | None
+    """Front-matter field or config key, e.g. ``image.alt`` or ``takeaways[2]``."""
+    message: str
+    """What is wrong, including what was expected."""
+    severity: str = ERROR
+    """:data:`ERROR` stops the build; :data:`WARNING` is reported and the build goes on."""
+
+    def format(self) -> str:
+        """The one-line form shown in the terminal and in the browser overlay."""
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        prefix = "warning: " if self.severity == WARNING else ""
+        if self.field:
+            return f"{where}: {prefix}{self.field}: {self.message}"
+        return f"{where}: {prefix}{self.message}"
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line or 0, self.field or "", self.message)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ``" — did you mean 'x'?"`` suffix, or ``""`` when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+class BriefError(click.ClickException):
+    """Root of every user-facing error: click prints it and exits with code 1."""
+
+
+class BuildFailed(BriefError):
+    """The site has errors; nothing was written."""
+
+    def __init__(self, problems: list[Problem], what: str = "build") -> None:
+        self.problems = sorted(problems, key=lambda p: p.sort_key)
+        errors = [p for p in self.problems if p.severity == ERROR]
+        noun = "problem" if len(errors) == 1 else "problems"
+        super().__init__(f"{what} failed: {len(errors)} {noun}")
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def errors_in(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == ERROR]

@@ -1,0 +1,174 @@
+"""Stage 1: find the article files and split each into front matter and body.
+
+The loader knows nothing about the site: it reads one file, checks that it is
+UTF-8 text with a front-matter block, parses the YAML and remembers on which
+line every key and list item sits, so later stages can point at the exact line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+try:  # libyaml is several times faster; the pure-Python loader behaves the same.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Key = tuple[str | int, ...]
+FENCE = "---"
+_EDITOR_LEFTOVERS = ("~", ".swp", ".swx", ".tmp", ".bak")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDoc:
+    """One article file, split and parsed but not yet validated."""
+
+    path: Path
+    """Absolute path of the file."""
+    relpath: str
+    """Path relative to the site root, POSIX style; used in every message."""
+    meta: dict[str, Any]
+    """Front matter as YAML's safe loader built it."""
+    lines: dict[Key, int]
+    """1-based file line of each key and item, e.g. ``("image", "alt")`` or ``("takeaways", 2)``."""
+    raw: dict[Key, str]
+    """Source text of each scalar, so ``title: 2024`` can stay the string ``"2024"``."""
+    body: str
+    """The Markdown after the closing fence, with ``\\n`` line endings."""
+    body_line: int
+    """File line on which the body starts (for Markdown source maps)."""
+
+    def line(self, key: Key) -> int | None:
+        """The line of ``key``, or of its closest known parent."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return None
+
+
+def discover(content_dir: Path) -> Iterator[Path]:
+    """Every ``*.md`` file under ``content_dir``, sorted, skipping hidden files and editor leftovers."""
+    if not content_dir.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            if name.startswith((".", "#")) or name.endswith(_EDITOR_LEFTOVERS) or not name.endswith(".md"):
+                continue
+            yield Path(dirpath) / name
+
+
+def load(path: Path, root: Path) -> SourceDoc | list[Problem]:
+    """Read and split one article file; on failure return the problems found."""
+    rel = relpath(path, root)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [Problem(rel, None, None, f"cannot read file: {exc.strerror or exc}")]
+    if not data.strip():
+        return [Problem(rel, None, None, "file is empty (expected front matter between '---' lines, then the article text)")]
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return [Problem(rel, line, None, "file contains a NUL byte; it looks binary, not like Markdown text")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return [Problem(rel, line, None, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        return [Problem(rel, 1, None, "no front matter: the file must start with a line '---', then the fields (title, date, ...), then another '---'")]
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in (FENCE, "..."):
+            break
+    else:
+        return [Problem(rel, 1, None, "front matter is not closed (expected a line '---' after the fields)")]
+    parsed = _parse_yaml("\n".join(lines[1:end]), rel, first_line=2)
+    if isinstance(parsed, list):
+        return parsed
+    meta, line_map, raw = parsed
+    return SourceDoc(path, rel, meta, line_map, raw, "\n".join(lines[end + 1 :]), end + 2)
+
+
+def relpath(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, int], dict[Key, str]] | list[Problem]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return [Problem(rel, first_line - 1, None, "front matter is empty (expected at least 'title' and 'date')")]
+        if not isinstance(node, yaml.MappingNode):
+            return [Problem(rel, node.start_mark.line + first_line, None, "front matter must be fields written 'key: value', not a list or a single value")]
+        line_map: dict[Key, int] = {}
+        raw: dict[Key, str] = {}
+        problems: list[Problem] = []
+        _index(node, (), first_line, line_map, raw, problems, rel, set())
+        if problems:
+            return problems
+        meta = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else None
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        return [Problem(rel, line, None, f"invalid YAML in front matter: {what}")]
+    except yaml.YAMLError as exc:
+        return [Problem(rel, None, None, f"invalid YAML in front matter: {exc}")]
+    except RecursionError:
+        return [Problem(rel, None, None, "front matter is nested too deeply")]
+    finally:
+        loader.dispose()
+    return meta, line_map, raw
+
+
+def _index(node: yaml.Node, key: Key, first: int, lines: dict, raw: dict, problems: list[Problem], rel: str, seen: set[int]) -> None:
+    """Record lines and raw scalars; refuse aliases (and with them "billion laughs") and duplicate keys."""
+    if id(node) in seen:
+        problems.append(Problem(rel, node.start_mark.line + first, dotted(key), "YAML anchors and aliases (& and *) are not supported in front matter; write the value out"))
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        raw[key] = node.value
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[key + (i,)] = item.start_mark.line + first
+            _index(item, key + (i,), first, lines, raw, problems, rel, seen)
+    elif isinstance(node, yaml.MappingNode):
+        where: dict[Any, int] = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, yaml.ScalarNode):
+                problems.append(Problem(rel, knode.start_mark.line + first, dotted(key), "a key must be a plain name"))
+                continue
+            name = knode.value
+            line = knode.start_mark.line + first
+            if name in where:
+                problems.append(Problem(rel, line, dotted(key + (name,)), f"duplicate key (first given on line {where[name]})"))
+                continue
+            where[name] = line
+            lines[key + (name,)] = line
+            _index(vnode, key + (name,), first, lines, raw, problems, rel, seen)
+
+
+def dotted(key: Key) -> str | None:
+    """``("takeaways", 2)`` → ``takeaways[2]``; ``("image", "alt")`` → ``image.alt``."""
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or None
+
+

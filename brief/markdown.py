@@ -1,0 +1,114 @@
+"""Markdown → HTML with markdown-it-py: the one place rendered HTML becomes ``Markup``.
+
+CommonMark plus tables, strikethrough and footnotes; heading ids for anchors;
+typographic quotes and dashes when ``typographer`` is on. Raw HTML is escaped
+unless ``allow_html`` is on (markdown-it's commonmark preset lets it through by
+default, so it is switched off explicitly). Links written as the relative path
+of another article's ``.md`` file are rewritten to that article's URL.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markupsafe import Markup
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .config import Config
+from .errors import WARNING, Problem
+from .slug import slugify
+
+# Ids the theme uses start with "brief-"; ids made from headings never do.
+RESERVED_ID_PREFIX = "brief-"
+
+
+@dataclass
+class PageEnv:
+    """State shared by every Markdown fragment of one page (body, takeaways, analysis)."""
+
+    source: Path
+    """Article file; relative ``.md`` links are resolved from its folder."""
+    relpath: str
+    ids: set[str] = field(default_factory=set)
+    """Heading ids used so far on the page, so two fragments never repeat one."""
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Renderer:
+    """A configured Markdown renderer for one site."""
+
+    def __init__(self, config: Config, article_urls: dict[Path, str], drafts: frozenset[Path] = frozenset()) -> None:
+        """``article_urls`` maps resolved source paths to root-relative URLs of built articles;
+        ``drafts`` holds sources of valid articles left out of this build."""
+        self._urls = article_urls
+        self._unbuilt = drafts
+        md = MarkdownIt("commonmark", {"html": config.allow_html, "typographer": config.typographer})
+        md.enable(["table", "strikethrough"])
+        if config.typographer:
+            md.enable(["replacements", "smartquotes"])
+        md.use(footnote_plugin)
+        md.core.ruler.push("brief_heading_ids", _heading_ids)
+        md.core.ruler.push("brief_article_links", self._article_links)
+        self._md = md
+
+    def block(self, text: str, env: PageEnv, first_line: int, doc_id: str = "") -> Markup:
+        """Render a Markdown document (article body, analysis body)."""
+        return Markup(self._md.render(text, {"brief": env, "line": first_line, "docId": doc_id}))
+
+    def inline(self, text: str, env: PageEnv, line: int | None) -> Markup:
+        """Render one line of inline Markdown (a takeaway, a caption)."""
+        return Markup(self._md.renderInline(text, {"brief": env, "line": line or 1, "docId": ""}))
+
+    def _article_links(self, state: StateCore) -> None:
+        env: PageEnv | None = state.env.get("brief")
+        if env is None:
+            return
+        for block in state.tokens:
+            if block.type != "inline" or not block.children:
+                continue
+            line = state.env["line"] + (block.map[0] if block.map else 0)
+            for token in block.children:
+                if token.type == "link_open":
+                    self._rewrite(token, env, line)
+
+    def _rewrite(self, token: Token, env: PageEnv, line: int) -> None:
+        href = str(token.attrGet("href") or "")
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path.lower().endswith(".md") or href.startswith("/"):
+            return
+        target = (env.source.parent / unquote(parts.path)).resolve()
+        url = self._urls.get(target)
+        if url is None:
+            shown = posixpath.normpath(posixpath.join(posixpath.dirname(env.relpath), unquote(parts.path)))
+            if target in self._unbuilt:
+                env.problems.append(Problem(env.relpath, line, "body", f"link to {shown}, which is a draft or scheduled and not part of this build", WARNING))
+                return
+            env.problems.append(Problem(env.relpath, line, "body", f"link to a missing article: {shown} (expected the path of an article's .md file, relative to this file)"))
+            return
+        token.attrSet("href", url + (f"#{parts.fragment}" if parts.fragment else ""))
+
+
+def _heading_ids(state: StateCore) -> None:
+    env: PageEnv | None = state.env.get("brief")
+    ids = env.ids if env is not None else set()
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open" or token.attrGet("id"):
+            continue
+        inline = tokens[i + 1]
+        text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
+        base = slugify(text) or "section"
+        if base.startswith(RESERVED_ID_PREFIX):
+            base = "h-" + base
+        candidate, n = base, 1
+        while candidate in ids:
+            n += 1
+            candidate = f"{base}-{n}"
+        ids.add(candidate)
+        token.attrSet("id", candidate)

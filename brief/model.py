@@ -1,0 +1,132 @@
+"""The validated, immutable model of a publication.
+
+Nothing here is copied from front matter with ``setattr``: every field is
+declared, typed and documented, so templates and later stages know exactly
+what exists. Markdown is kept as source text here; it is rendered once, after
+the site index exists (links between articles need their final URLs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .config import Config
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """The hero image of an article."""
+
+    src: str
+    """As written in front matter."""
+    url: str
+    """URL used in pages: root-relative with the base path, or an https URL."""
+    alt: str
+    """Alternative text; ``""`` only for a decorative image."""
+    caption: str | None
+    """Inline Markdown."""
+    credit: str | None
+    decorative: bool
+    source: Path | None = None
+    """A file next to the article that must be copied to ``output``; None otherwise."""
+    output: str | None = None
+    """Output path (relative to the output folder) of a copied file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The Editor's Desk block."""
+
+    label: str
+    byline: str | None
+    body: str
+    """Markdown."""
+    line: int | None
+    """Line of ``analysis.body`` in the file, for messages about its Markdown."""
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedRef:
+    """One entry of ``related`` as written: a slug, or an external link."""
+
+    slug: str | None
+    title: str | None
+    url: str | None
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One validated article."""
+
+    path: Path
+    relpath: str
+    """Source path relative to the site root; used in messages."""
+    slug: str
+    title: str
+    dek: str | None
+    date: datetime
+    """Publication time, time-zone aware."""
+    updated: datetime | None
+    authors: tuple[str, ...]
+    section: str
+    tags: tuple[str, ...]
+    image: Image | None
+    takeaways: tuple[str, ...]
+    """Inline Markdown, one item each."""
+    takeaway_lines: tuple[int | None, ...]
+    analysis: Analysis | None
+    related: tuple[RelatedRef, ...]
+    draft: bool
+    body: str
+    """Markdown after the front matter."""
+    body_line: int
+    url_path: str
+    """Site path without the base path, e.g. ``/2026/10/grid-batteries/``."""
+
+    @property
+    def output_dir(self) -> str:
+        """Folder of this article in the output, e.g. ``2026/10/grid-batteries``."""
+        return self.url_path.strip("/")
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first; ties broken by slug so builds are deterministic."""
+        return (-self.date.timestamp(), self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedItem:
+    """A resolved related entry: another article of the site or an external link."""
+
+    title: str
+    url: str
+    external: bool
+    domain: str | None = None
+    article: Article | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The site index: everything later stages need, computed once."""
+
+    config: Config
+    articles: tuple[Article, ...]
+    """Articles in this build, newest first."""
+    all_articles: dict[str, Article]
+    """Every valid article by slug, drafts and scheduled ones included."""
+    by_path: dict[Path, Article]
+    """Every valid article by resolved source path (for links written as ``other.md``)."""
+    related: dict[str, tuple[RelatedItem, ...]]
+    """Related entries of each built article, by slug, in the order given."""
+    built: frozenset[str] = field(default_factory=frozenset)
+    """Slugs of the articles in this build."""
+
+    def url(self, path: str) -> str:
+        """Root-relative URL of a site path: ``/a/`` → ``/briefs/a/`` when base_url has a path."""
+        return self.config.base_path + path.lstrip("/")
+
+    def absolute_url(self, path: str) -> str:
+        return self.config.base_url + path.lstrip("/")

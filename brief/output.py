@@ -1,0 +1,173 @@
+"""Stage 5: the only code that writes the site.
+
+Pages are written into a staging folder beside the output folder; only when the
+whole site is there does it take the output folder's place, in one atomic
+exchange where the OS offers it (Linux ``renameat2``). A failed or interrupted
+build therefore leaves the previous output exactly as it was. Every path is
+checked to stay inside the output folder, and two things that want the same
+path are an error, not a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from .errors import BriefError, Problem
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_SKIP_STATIC = (".DS_Store", "Thumbs.db")
+
+
+class OutputWriter:
+    """Writes one build into a staging folder, then swaps it into place."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+        self.problems: list[Problem] = []
+        self._origin: dict[str, str] = {}
+        _recover_interrupted_swap(out_dir)
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.staging.mkdir()
+
+    def _target(self, relpath: str, origin: str) -> Path | None:
+        """Staging path for ``relpath``, or None (with a problem) when it is unsafe or taken."""
+        reason = unsafe_reason(relpath)
+        if reason:
+            self.problems.append(Problem(origin, None, None, f"refusing to write '{relpath}': {reason}"))
+            return None
+        key = relpath.casefold()
+        if key in self._origin:
+            self.problems.append(Problem(origin, None, None, f"output path '{relpath}' is also written by {self._origin[key]} (expected each page or file to have its own path)"))
+            return None
+        self._origin[key] = origin
+        target = self.staging / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def write(self, relpath: str, data: bytes, origin: str) -> None:
+        target = self._target(relpath, origin)
+        if target is not None:
+            target.write_bytes(data)
+
+    def copy(self, relpath: str, source: Path, origin: str) -> None:
+        target = self._target(relpath, origin)
+        if target is not None:
+            shutil.copyfile(source, target)
+
+    @property
+    def count(self) -> int:
+        return len(self._origin)
+
+    def commit(self) -> None:
+        """Put the staged site in place of the output folder."""
+        if self.out_dir.exists():
+            if not _exchange(self.staging, self.out_dir):
+                old = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
+                os.rename(self.out_dir, old)
+                os.rename(self.staging, self.out_dir)
+                self.staging = old
+            shutil.rmtree(self.staging, ignore_errors=True)
+        else:
+            os.rename(self.staging, self.out_dir)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def unsafe_reason(relpath: str) -> str | None:
+    """Why ``relpath`` may not be written inside the output folder, or None."""
+    if not relpath or "\x00" in relpath:
+        return "empty path or NUL byte"
+    if "\\" in relpath or (len(relpath) > 1 and relpath[1] == ":"):
+        return "backslashes and drive letters are not allowed"
+    path = PurePosixPath(relpath)
+    if path.is_absolute():
+        return "absolute paths are not allowed"
+    if any(part in ("", ".", "..") for part in relpath.split("/")):
+        return "the path would leave the output folder"
+    return None
+
+
+def static_files(folders: Iterable[Path], root: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """Files to copy from static folders; later folders override earlier ones file by file."""
+    files: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        base = folder.resolve()
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+            dirnames.sort()
+            current = Path(dirpath)
+            for name in list(dirnames):
+                link = current / name
+                if link.is_symlink() and not link.resolve().is_relative_to(base):
+                    problems.append(Problem(_rel(link, root), None, None, f"symlink leads outside the static folder (to {link.resolve()}); copy the files in instead"))
+                    dirnames.remove(name)
+            for name in sorted(filenames):
+                if name in _SKIP_STATIC or name.endswith(("~", ".swp")):
+                    continue
+                path = current / name
+                if path.is_symlink() and not path.resolve().is_relative_to(base):
+                    problems.append(Problem(_rel(path, root), None, None, f"symlink leads outside the static folder (to {path.resolve()}); copy the file in instead"))
+                    continue
+                if not path.is_file():
+                    continue
+                files[path.relative_to(folder).as_posix()] = path
+    return files, problems
+
+
+def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> None:
+    """Refuse an output folder whose replacement would destroy the user's own files."""
+    out = out_dir.resolve()
+    root = root.resolve()
+    if out == root or root.is_relative_to(out):
+        raise BriefError(f"output folder {out_dir} is the site folder or contains it; choose a folder such as {root / 'public'}")
+    for source in sources:
+        src = source.resolve()
+        if out == src or out.is_relative_to(src) or src.is_relative_to(out):
+            raise BriefError(f"output folder {out_dir} overlaps the source folder {source}; choose a separate folder such as {root / 'public'}")
+    if out.exists() and not out.is_dir():
+        raise BriefError(f"output path {out_dir} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists():
+        raise BriefError(f"output folder {out_dir} is not empty and does not look like a built site (no index.html); refusing to replace it. Remove it or choose another folder")
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _recover_interrupted_swap(out_dir: Path) -> None:
+    """If a build died between the two renames of the fallback swap, put the old site back."""
+    if out_dir.exists():
+        return
+    leftovers = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*")) if out_dir.parent.is_dir() else []
+    if leftovers:
+        os.rename(leftovers[-1], out_dir)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

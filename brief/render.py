@@ -1,0 +1,155 @@
+"""Stage 4: render pages through Jinja2. Pure: returns ``(output path, bytes)`` pairs.
+
+The environment autoescapes everything and uses ``StrictUndefined``, so a
+template that names something missing fails loudly instead of rendering blank.
+A site's own ``templates/`` folder overrides the default theme file by file.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from .config import Config
+from .errors import Problem
+from .markdown import PageEnv, Renderer
+from .model import Site
+from .theme import theme_templates_dir
+from .views import (
+    ArticleView,
+    PageView,
+    Pagination,
+    article_view,
+    related_views,
+    share_links,
+    site_view,
+)
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December")
+
+
+class TemplateProblem(Exception):
+    """A template failed to load or render; carries a ready-made Problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.format())
+        self.problem = problem
+
+
+def make_environment(config: Config, site: Site) -> jinja2.Environment:
+    """The Jinja environment of a site: its own templates first, then the default theme."""
+    loaders = []
+    if config.templates_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(config.templates_dir))
+    loaders.append(jinja2.FileSystemLoader(theme_templates_dir()))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["isodate"] = isodate
+    env.filters["humandate"] = humandate
+    env.globals["asset"] = lambda path: site.url("/" + str(path).lstrip("/"))
+    return env
+
+
+def isodate(value: datetime) -> str:
+    return value.isoformat(timespec="seconds")
+
+
+def humandate(value: datetime) -> str:
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def render_articles(site: Site, renderer: Renderer) -> tuple[dict[str, ArticleView], list[Problem]]:
+    """Render the Markdown of every built article once."""
+    views: dict[str, ArticleView] = {}
+    problems: list[Problem] = []
+    for article in site.articles:
+        env = PageEnv(source=article.path, relpath=article.relpath)
+        views[article.slug] = article_view(article, site, renderer, env)
+        problems.extend(env.problems)
+    return views, problems
+
+
+def render_pages(site: Site, views: dict[str, ArticleView], env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
+    """Every HTML page of the site. Raises :class:`TemplateProblem` on a template error."""
+    sv = site_view(site)
+    article_tpl = _template(env, "article.html")
+    for article in site.articles:
+        view = views[article.slug]
+        page = PageView(f"{view.title} — {sv.title}", view.dek or sv.description or view.title, view.canonical, "article")
+        yield f"{article.output_dir}/index.html", _render(article_tpl, site=sv, page=page, article=view,
+                                                          related=related_views(site, article.slug, views), share=share_links(view))
+    yield from _front_pages(site, sv, [views[a.slug] for a in site.articles], env)
+    page = PageView(f"Page not found — {sv.title}", sv.description or sv.title, site.absolute_url("/404.html"), "404")
+    yield "404.html", _render(_template(env, "404.html"), site=sv, page=page)
+
+
+def _front_pages(site: Site, sv, entries: list[ArticleView], env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
+    per_page = site.config.per_page
+    total = max(1, -(-len(entries) // per_page))
+    template = _template(env, "index.html")
+
+    def path_of(n: int) -> str:
+        return "/" if n == 1 else f"/page/{n}/"
+
+    for n in range(1, total + 1):
+        chunk = entries[(n - 1) * per_page : n * per_page]
+        pagination = Pagination(
+            number=n, total=total,
+            prev_url=site.url(path_of(n - 1)) if n > 1 else None,
+            next_url=site.url(path_of(n + 1)) if n < total else None,
+        )
+        title = sv.title if n == 1 else f"{sv.title} — Page {n} of {total}"
+        page = PageView(title, sv.description or sv.title, site.absolute_url(path_of(n)), "index")
+        out = "index.html" if n == 1 else f"page/{n}/index.html"
+        yield out, _render(template, site=sv, page=page, entries=chunk, pagination=pagination)
+
+
+def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(Problem(_template_path(exc.filename, exc.name), exc.lineno, None, f"template syntax error: {exc.message}")) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateProblem(Problem(f"templates/{name}", None, None, f"template not found: {exc.name} (neither in the site's templates/ nor in the default theme)")) from None
+
+
+def _render(template: jinja2.Template, **context) -> bytes:
+    try:
+        return template.render(**context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(Problem(_template_path(exc.filename, exc.name), exc.lineno, None, f"template syntax error: {exc.message}")) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateProblem(Problem(_template_path(template.filename, template.name), None, None, f"template not found: {exc.name}")) from None
+    except Exception as exc:  # noqa: BLE001 - any error inside a template is the template's
+        filename, line = _template_frame(exc, template)
+        raise TemplateProblem(Problem(filename, line, None, f"template error: {type(exc).__name__}: {exc}")) from None
+
+
+def _template_frame(exc: BaseException, template: jinja2.Template) -> tuple[str, int | None]:
+    """The innermost template file and line in the traceback (Jinja maps them back to source)."""
+    found: tuple[str, int | None] = (_template_path(template.filename, template.name), None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".j2", ".jinja")):
+            found = (_template_path(frame.filename, None), frame.lineno)
+    return found
+
+
+def _template_path(filename: str | None, name: str | None) -> str:
+    if filename:
+        path = Path(filename)
+        parts = path.parts
+        if "templates" in parts:
+            return "templates/" + "/".join(parts[len(parts) - parts[::-1].index("templates") :])
+        return path.as_posix()
+    return f"templates/{name}"

@@ -1,0 +1,164 @@
+"""What templates see: small read-only views built from the site index.
+
+This module is the theme contract in code: every name a template may use is a
+field below (documented in docs/themes.md). Markdown is rendered here, once per
+fragment, and shared by every page that shows it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from .markdown import PageEnv, Renderer
+from .model import Article, Site
+
+WORDS_PER_MINUTE = 230
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    title: str
+    description: str
+    language: str
+    publisher_name: str
+    publisher_logo: str | None
+    home_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    title: str
+    description: str
+    canonical: str
+    kind: str
+    """"article", "index" or "404"."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImageView:
+    url: str
+    alt: str
+    caption: Markup | None
+    credit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisView:
+    label: str
+    byline: str | None
+    body: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    slug: str
+    title: str
+    dek: str | None
+    url: str
+    """Root-relative URL, base path included."""
+    canonical: str
+    """Absolute URL."""
+    section: str
+    authors: tuple[str, ...]
+    date: datetime
+    """In the site's time zone."""
+    updated: datetime | None
+    reading_minutes: int
+    draft: bool
+    image: ImageView | None
+    takeaways: tuple[Markup, ...]
+    analysis: AnalysisView | None
+    body: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedView:
+    title: str
+    url: str
+    external: bool
+    domain: str | None
+    section: str | None
+    date: datetime | None
+    dek: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShareLink:
+    name: str
+    label: str
+    text: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    number: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+
+
+def site_view(site: Site) -> SiteView:
+    config = site.config
+    logo = config.publisher_logo
+    if logo and logo.startswith("/"):
+        logo = site.url(logo)
+    return SiteView(config.title, config.description, config.language, config.publisher_name, logo, site.url("/"))
+
+
+def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv) -> ArticleView:
+    """Render every Markdown fragment of ``article`` once; problems land in ``env``."""
+    tz = site.config.tz
+    image = None
+    if article.image:
+        img = article.image
+        caption = renderer.inline(img.caption, env, None) if img.caption else None
+        url = site.url(img.url) if img.url.startswith("/") else img.url
+        image = ImageView(url, img.alt, caption, img.credit)
+    takeaways = tuple(renderer.inline(t, env, line) for t, line in zip(article.takeaways, article.takeaway_lines))
+    analysis = None
+    if article.analysis:
+        a = article.analysis
+        body = renderer.block(a.body, env, (a.line or 1) + 1, doc_id="analysis")
+        analysis = AnalysisView(a.label, a.byline, body)
+    body = renderer.block(article.body, env, article.body_line)
+    words = sum(len(_WORD.findall(text)) for text in (article.body, *article.takeaways, article.analysis.body if article.analysis else ""))
+    return ArticleView(
+        slug=article.slug, title=article.title, dek=article.dek,
+        url=site.url(article.url_path), canonical=site.absolute_url(article.url_path),
+        section=article.section, authors=article.authors,
+        date=article.date.astimezone(tz), updated=article.updated.astimezone(tz) if article.updated else None,
+        reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)), draft=article.draft,
+        image=image, takeaways=takeaways, analysis=analysis, body=body,
+    )
+
+
+def related_views(site: Site, slug: str, views: dict[str, ArticleView]) -> list[RelatedView]:
+    out = []
+    for item in site.related.get(slug, ()):
+        if item.external or item.article is None:
+            out.append(RelatedView(item.title, item.url, True, item.domain, None, None, None))
+        else:
+            view = views[item.article.slug]
+            out.append(RelatedView(view.title, view.url, False, None, view.section, view.date, view.dek))
+    return out
+
+
+def share_links(view: ArticleView) -> list[ShareLink]:
+    """Plain share links: no third-party script, usable without JavaScript."""
+    url = quote(view.canonical, safe="")
+    title = quote(view.title, safe="")
+    body = quote(f"{view.dek}\n\n{view.canonical}" if view.dek else view.canonical, safe="")
+    return [
+        ShareLink("x", "Share on X", "X", f"https://x.com/intent/post?url={url}&text={title}"),
+        ShareLink("linkedin", "Share on LinkedIn", "LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+        ShareLink("facebook", "Share on Facebook", "Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url}"),
+        ShareLink("email", "Share by email", "Email", f"mailto:?subject={title}&body={body}"),
+    ]
