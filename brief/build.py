@@ -24,7 +24,7 @@ from .model import Article, Site
 from .output import OutputWriter, check_output_dir, static_files
 from .render import TemplateProblem, make_environment, render_articles, render_pages
 from .schema import validate
-from .theme import theme_static_dirs
+from .theme import theme_static_files
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def _check_config_files(config: Config) -> list[Problem]:
     logo = config.publisher_logo
     if logo and logo.startswith("/"):
         rel = logo.lstrip("/")
-        if not any((folder / rel).is_file() for folder in (config.static_dir, *theme_static_dirs())):
+        if rel not in theme_static_files() and not (config.static_dir / rel).is_file():
             return [Problem("brief.toml", None, "publisher.logo", f"file not found: static/{rel} (expected a file under static/)")]
     return []
 
@@ -134,7 +134,8 @@ def _check_config_files(config: Config) -> list[Problem]:
 def _copy_assets(site: Site, config: Config, writer: OutputWriter) -> None:
     # Order matters: the site's static/ overrides the theme's file by file, and
     # article images are copied last so a clash with a static file is reported.
-    files, problems = static_files([*theme_static_dirs(), config.static_dir], config.root)
+    own, problems = static_files(config.static_dir, config.root)
+    files = {**theme_static_files(), **own}
     writer.problems.extend(problems)
     for relpath, source in files.items():
         writer.copy(relpath, source, origin=f"static/{relpath}")

@@ -55,15 +55,20 @@ class Renderer:
         md.use(footnote_plugin)
         md.core.ruler.push("brief_heading_ids", _heading_ids)
         md.core.ruler.push("brief_article_links", self._article_links)
+        md.add_render_rule("table_open", _table_open)
+        md.add_render_rule("table_close", _table_close)
         self._md = md
 
     def block(self, text: str, env: PageEnv, first_line: int, doc_id: str = "") -> Markup:
         """Render a Markdown document (article body, analysis body)."""
-        return Markup(self._md.render(text, {"brief": env, "line": first_line, "docId": doc_id}))
+        state = {"brief": env, "line": first_line}
+        if doc_id:  # footnote ids become fn-<doc_id>-1, distinct from the body's fn1
+            state["docId"] = doc_id
+        return Markup(self._md.render(text, state))
 
     def inline(self, text: str, env: PageEnv, line: int | None) -> Markup:
         """Render one line of inline Markdown (a takeaway, a caption)."""
-        return Markup(self._md.renderInline(text, {"brief": env, "line": line or 1, "docId": ""}))
+        return Markup(self._md.renderInline(text, {"brief": env, "line": line or 1}))
 
     def _article_links(self, state: StateCore) -> None:
         env: PageEnv | None = state.env.get("brief")
@@ -92,6 +97,15 @@ class Renderer:
             env.problems.append(Problem(env.relpath, line, "body", f"link to a missing article: {shown} (expected the path of an article's .md file, relative to this file)"))
             return
         token.attrSet("href", url + (f"#{parts.fragment}" if parts.fragment else ""))
+
+
+def _table_open(self, tokens, idx, options, env) -> str:
+    # A wide table scrolls inside its own focusable region, never the whole page on a phone.
+    return '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n' + self.renderToken(tokens, idx, options, env)
+
+
+def _table_close(self, tokens, idx, options, env) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
 def _heading_ids(state: StateCore) -> None:

@@ -14,7 +14,6 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .errors import BriefError, Problem
@@ -97,13 +96,11 @@ def unsafe_reason(relpath: str) -> str | None:
     return None
 
 
-def static_files(folders: Iterable[Path], root: Path) -> tuple[dict[str, Path], list[Problem]]:
-    """Files to copy from static folders; later folders override earlier ones file by file."""
+def static_files(folder: Path, root: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """Files to copy from a site's static folder, refusing symlinks that lead out of it."""
     files: dict[str, Path] = {}
     problems: list[Problem] = []
-    for folder in folders:
-        if not folder.is_dir():
-            continue
+    if folder.is_dir():
         base = folder.resolve()
         for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
             dirnames.sort()

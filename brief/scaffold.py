@@ -11,7 +11,7 @@ import frontmatter
 from .config import CONFIG_NAME, OPTIONS, Config, Option
 from .errors import BriefError
 from .slug import is_valid_slug, slugify
-from .theme import theme_dir
+from .theme import theme_dir, theme_static_files
 
 PLACEHOLDER_IMAGE = "/images/placeholder.svg"
 
@@ -88,7 +88,10 @@ def init_site(directory: Path, title: str) -> None:
     theme = theme_dir()
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copytree(theme / "templates", directory / "templates")
-    shutil.copytree(theme / "static", directory / "static")
+    for relpath, source in theme_static_files().items():
+        target = directory / "static" / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
     (directory / CONFIG_NAME).write_text(config_template(title), encoding="utf-8")
     (directory / "content").mkdir()
     config = Config(root=directory.resolve(), title=title, publisher_name=title)

@@ -19,7 +19,7 @@ from .errors import WARNING, Problem, did_you_mean
 from .loader import Key, SourceDoc, dotted
 from .model import Analysis, Article, Image, RelatedRef
 from .slug import is_valid_slug, slugify
-from .theme import theme_static_dirs
+from .theme import theme_static_files
 
 FIELDS = ("title", "dek", "date", "updated", "authors", "section", "tags", "image",
           "takeaways", "analysis", "related", "draft", "slug")
@@ -205,10 +205,9 @@ def _resolve_image(c: _Checker, src: str, config: Config) -> tuple[str, Path | N
         if clean.startswith("/.."):
             c.error(key, f"'{src}' leaves the static folder")
             return None
-        for static in (config.static_dir, *theme_static_dirs()):
-            candidate = static / clean.lstrip("/")
-            if _inside(candidate, static) and candidate.is_file():
-                return config.base_path + clean.lstrip("/"), None
+        candidate = config.static_dir / clean.lstrip("/")
+        if clean.lstrip("/") in theme_static_files() or (_inside(candidate, config.static_dir) and candidate.is_file()):
+            return config.base_path + clean.lstrip("/"), None
         c.error(key, f"file not found: static{clean} (expected an existing file under static/)")
         return None
     candidate = c.doc.path.parent / src

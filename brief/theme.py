@@ -1,15 +1,21 @@
 """Where the default theme lives, and how a site's own files override it.
 
 In a checkout the default theme is the repository's top-level ``templates/`` and
-``static/``; in an installed wheel the same folders ship as ``brief/_theme/``.
+the theme's entries of ``static/`` (:data:`THEME_STATIC`); in an installed wheel
+the same files ship as ``brief/_theme/`` (see ``pyproject.toml``). The sample
+publication's own static files (its logo) are not part of the theme.
 """
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+
+THEME_STATIC = ("css", "js", "images/favicon.svg", "images/placeholder.svg")
+"""Entries of static/ that belong to the default theme; kept in step with pyproject.toml."""
 
 
 @cache
@@ -21,9 +27,22 @@ def theme_dir() -> Path:
     return _PACKAGE.parent
 
 
-def theme_static_dirs() -> list[Path]:
-    return [theme_dir() / "static"]
-
-
 def theme_templates_dir() -> Path:
     return theme_dir() / "templates"
+
+
+def theme_static_files() -> dict[str, Path]:
+    """The default theme's static files, by path relative to static/."""
+    static = theme_dir() / "static"
+    files: dict[str, Path] = {}
+    for entry in THEME_STATIC:
+        path = static / entry
+        if path.is_file():
+            files[entry] = path
+        elif path.is_dir():
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames.sort()
+                for name in sorted(filenames):
+                    file = Path(dirpath) / name
+                    files[file.relative_to(static).as_posix()] = file
+    return files

@@ -1,0 +1,47 @@
+# brief — developer commands. See README.md.
+#   make serve   create .venv, install brief, build the sample site, serve it on http://127.0.0.1:8000/
+#   make build   build the sample site into public/
+#   make test    install what the tests need (Chromium, Java, npm tools) and run the whole suite
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+APT    := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: build serve test venv test-deps clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+build: venv
+	$(BIN)/brief build
+
+# Until the live-reload server lands, preview with Python's static server.
+serve: venv
+	$(BIN)/brief build --base-url http://127.0.0.1:$(PORT)/
+	@echo "Serving public/ on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory public $(PORT)
+
+# System packages the browser and HTML-validation tests use, installed when missing.
+test-deps: venv
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  $(APT) update -qq && $(APT) install -y -qq $$missing; \
+	fi
+	@test -d node_modules/vnu-jar -a -d node_modules/axe-core || npm ci --no-audit --no-fund --loglevel=error
+
+test: test-deps
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf public .public.* node_modules $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,78 @@
+"""Shared fixtures: the sample site built once, a loopback HTTP server, headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from brief.build import BuildOptions, build
+from brief.config import load_config
+
+REPO = Path(__file__).resolve().parent.parent
+# Pinned build time: the sample's newest article is dated 2026-11-18.
+BUILD_TIME = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory) -> Path:
+    """The repository's sample publication, built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("sample") / "public"
+    build(load_config(REPO), out, BuildOptions(now=BUILD_TIME))
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature from the stdlib
+        pass
+
+
+@pytest.fixture(scope="session")
+def sample_url(sample_output) -> Iterator[str]:
+    """The built sample site served on 127.0.0.1 (a real server, loopback only)."""
+    handler = functools.partial(_QuietHandler, directory=str(sample_output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never Playwright's own download)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run 'make test', which installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def node_tool():
+    """Path of a file inside node_modules (installed by 'make test')."""
+    def find(relative: str) -> Path:
+        path = REPO / "node_modules" / relative
+        if not path.exists():
+            pytest.fail(f"{path} is missing: run 'make test', which runs npm ci")
+        return path
+    return find
+
+
+def copy_site(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst

@@ -1,0 +1,89 @@
+"""The article page in a real headless Chromium: order of parts, phone layout, accessibility."""
+
+from __future__ import annotations
+
+import pytest
+
+ARTICLE = "/2026/10/grid-batteries-winter/"
+PARTS = [  # the order the article page must show, as CSS selectors inside <article class="brief">
+    ("section label", ".section-label"),
+    ("title", "h1"),
+    ("dek", ".dek"),
+    ("byline", ".byline"),
+    ("hero figure", "figure.hero"),
+    ("key takeaways", ".takeaways"),
+    ("editor's desk", ".editors-desk"),
+    ("body", ".article-body"),
+    ("share", ".share"),
+    ("related", ".related"),
+]
+
+ORDER_JS = """(selectors) => selectors.map(sel => {
+  const root = document.querySelector('article.brief');
+  const el = root && root.querySelector(sel);
+  if (!el) return null;
+  const r = el.getBoundingClientRect();
+  return {top: r.top + window.scrollY, visible: r.width > 0 && r.height > 0,
+          before: [...root.querySelectorAll('*')].indexOf(el)};
+})"""
+
+
+@pytest.fixture(params=[360, 1280], ids=["phone-360", "desktop-1280"])
+def page_at(request, browser, sample_url):
+    context = browser.new_context(viewport={"width": request.param, "height": 800})
+    page = context.new_page()
+    yield page, request.param
+    context.close()
+
+
+def test_article_parts_in_order_and_no_horizontal_scroll(page_at, sample_url):
+    page, width = page_at
+    page.goto(sample_url + ARTICLE)
+    found = page.evaluate(ORDER_JS, [sel for _, sel in PARTS])
+    missing = [name for (name, _), info in zip(PARTS, found) if info is None or not info["visible"]]
+    assert missing == []
+    positions = [info["before"] for info in found]
+    assert positions == sorted(positions), "parts are out of document order"
+    tops = [info["top"] for info in found]
+    assert tops == sorted(tops), f"parts are not shown top to bottom at {width}px: {tops}"
+    assert page.inner_text("h1") == "Batteries Carry the Grid Through a Windless Week"
+    assert page.locator(".takeaways ol > li").count() == 4
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"horizontal scrolling of {overflow}px at {width}px"
+
+
+def test_copy_link_button_appears_with_javascript(browser, sample_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(sample_url + ARTICLE)
+    button = page.locator(".share button[data-copy-url]")
+    assert button.is_visible()
+    assert button.get_attribute("data-copy-url") == "https://meridian.example.org/2026/10/grid-batteries-winter/"
+    context.close()
+
+
+def test_share_links_work_without_javascript(browser, sample_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(sample_url + ARTICLE)
+    hrefs = page.eval_on_selector_all(".share a", "els => els.map(e => e.href)")
+    assert any(h.startswith("https://x.com/") for h in hrefs)
+    assert any(h.startswith("https://www.linkedin.com/") for h in hrefs)
+    assert any(h.startswith("https://www.facebook.com/") for h in hrefs)
+    assert any(h.startswith("mailto:") for h in hrefs)
+    assert not page.locator(".share button").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/", ARTICLE, "/2026/11/rural-satellite-broadband/", "/page/2/"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_axe_finds_no_serious_violation(browser, sample_url, node_tool, path, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(sample_url + path)
+    page.add_script_tag(path=str(node_tool("axe-core/axe.min.js")))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']} [{v['impact']}] {v['help']}: {[n['target'] for n in v['nodes']][:5]}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    context.close()
+    assert serious == [], "\n".join(serious)
