@@ -22,7 +22,7 @@ from .loader import discover, load
 from .markdown import Renderer
 from .model import Article, Site
 from .output import OutputWriter, check_output_dir, static_files
-from .render import TemplateProblem, make_environment, render_articles, render_pages
+from .render import TemplateProblem, check_templates, make_environment, render_articles, render_pages
 from .schema import validate
 from .theme import theme_static_files
 
@@ -81,9 +81,14 @@ def build(config: Config, output: Path, options: BuildOptions | None = None,
         with _timed("render+write", timings):
             pages = 0
             env = make_environment(config, site)
-            for relpath, data in render_pages(site, views, env):
+            template_problems = check_templates(env)
+            if template_problems:
+                raise BuildFailed(template_problems)
+            for relpath, data in render_pages(site, views, env, template_problems):
                 writer.write(relpath, data, origin=_origin(relpath))
                 pages += 1
+            if template_problems:
+                raise BuildFailed(template_problems)
         with _timed("copy", timings):
             _copy_assets(site, config, writer)
         if writer.problems:

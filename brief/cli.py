@@ -112,10 +112,8 @@ def _shown(path: Path) -> str:
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # click turns Ctrl-C into Abort; builds clean up their staging folder on the way out.
         click.echo("Interrupted; the previous output is unchanged.", err=True)
         sys.exit(130)
     except click.ClickException as exc:

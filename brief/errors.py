@@ -66,10 +66,19 @@ class BuildFailed(BriefError):
         self.problems = sorted(problems, key=lambda p: p.sort_key)
         errors = [p for p in self.problems if p.severity == ERROR]
         noun = "problem" if len(errors) == 1 else "problems"
-        super().__init__(f"{what} failed: {len(errors)} {noun}")
+        tail = "; nothing was written" if what == "build" else ""
+        super().__init__(f"{what} failed: {len(errors)} {noun}{tail}")
 
     def format_message(self) -> str:
-        return self.message
+        """Every problem on its own line, then the summary."""
+        return "\n".join([*(p.format() for p in self.problems), self.message])
+
+    def show(self, file=None) -> None:
+        # Problems first, one per line, so they read like compiler output; the
+        # count last, where the eye lands when the command returns.
+        for problem in self.problems:
+            click.echo(problem.format(), err=True)
+        click.echo(f"Error: {self.message}", err=True)
 
 
 def errors_in(problems: Iterable[Problem]) -> list[Problem]:

@@ -8,7 +8,8 @@ A site's own ``templates/`` folder overrides the default theme file by file.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
+from functools import partial
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -80,21 +81,44 @@ def render_articles(site: Site, renderer: Renderer) -> tuple[dict[str, ArticleVi
     return views, problems
 
 
-def render_pages(site: Site, views: dict[str, ArticleView], env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
-    """Every HTML page of the site. Raises :class:`TemplateProblem` on a template error."""
+def check_templates(env: jinja2.Environment) -> list[Problem]:
+    """Compile every template once, so all syntax errors are reported together."""
+    problems = []
+    for name in env.list_templates(filter_func=lambda n: not n.startswith(".")):
+        try:
+            _template(env, name)
+        except TemplateProblem as exc:
+            problems.append(exc.problem)
+    return problems
+
+
+def render_pages(site: Site, views: dict[str, ArticleView], env: jinja2.Environment,
+                 problems: list[Problem]) -> Iterator[tuple[str, bytes]]:
+    """Every HTML page of the site. A page whose template fails is skipped and its
+    problem added to ``problems`` (once per template line), so one run shows them all."""
+    for page in _pages(site, views, env):
+        try:
+            yield page[0], page[1]()
+        except TemplateProblem as exc:
+            if exc.problem not in problems:
+                problems.append(exc.problem)
+
+
+def _pages(site: Site, views: dict[str, ArticleView], env: jinja2.Environment) -> Iterator[tuple[str, Callable[[], bytes]]]:
     sv = site_view(site)
     article_tpl = _template(env, "article.html")
     for article in site.articles:
         view = views[article.slug]
         page = PageView(f"{view.title} — {sv.title}", view.dek or sv.description or view.title, view.canonical, "article")
-        yield f"{article.output_dir}/index.html", _render(article_tpl, site=sv, page=page, article=view,
-                                                          related=related_views(site, article.slug, views), share=share_links(view))
+        yield f"{article.output_dir}/index.html", partial(
+            _render, article_tpl, site=sv, page=page, article=view,
+            related=related_views(site, article.slug, views), share=share_links(view))
     yield from _front_pages(site, sv, [views[a.slug] for a in site.articles], env)
     page = PageView(f"Page not found — {sv.title}", sv.description or sv.title, site.absolute_url("/404.html"), "404")
-    yield "404.html", _render(_template(env, "404.html"), site=sv, page=page)
+    yield "404.html", partial(_render, _template(env, "404.html"), site=sv, page=page)
 
 
-def _front_pages(site: Site, sv, entries: list[ArticleView], env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
+def _front_pages(site: Site, sv, entries: list[ArticleView], env: jinja2.Environment) -> Iterator[tuple[str, Callable[[], bytes]]]:
     per_page = site.config.per_page
     total = max(1, -(-len(entries) // per_page))
     template = _template(env, "index.html")
@@ -112,7 +136,7 @@ def _front_pages(site: Site, sv, entries: list[ArticleView], env: jinja2.Environ
         title = sv.title if n == 1 else f"{sv.title} — Page {n} of {total}"
         page = PageView(title, sv.description or sv.title, site.absolute_url(path_of(n)), "index")
         out = "index.html" if n == 1 else f"page/{n}/index.html"
-        yield out, _render(template, site=sv, page=page, entries=chunk, pagination=pagination)
+        yield out, partial(_render, template, site=sv, page=page, entries=chunk, pagination=pagination)
 
 
 def _template(env: jinja2.Environment, name: str) -> jinja2.Template:

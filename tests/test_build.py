@@ -1,0 +1,204 @@
+"""End-to-end builds through the real CLI and the build function: output, flags, safety."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from brief.build import BuildOptions, build
+from brief.config import load_config
+from brief.errors import BuildFailed
+
+HERE = Path(__file__).resolve().parent
+GOLDEN_SITE = HERE / "sites" / "golden"
+NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+
+
+def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "brief", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def small_site(root: Path, n: int = 3) -> Path:
+    for i in range(n):
+        write(root / "content" / f"story-{i}.md", f"---\ntitle: Story {i}\ndate: 2026-01-{i + 1:02d}\n---\nBody {i}.\n")
+    return root
+
+
+def test_cli_build_prints_one_line_summary(tmp_path):
+    site = small_site(tmp_path / "site")
+    result = cli("build", "--site", str(site))
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"Built 3 articles, 5 pages, \d+ files in \d+\.\d\d s → .*public\n", result.stdout)
+    assert (site / "public" / "2026" / "01" / "story-0" / "index.html").exists()
+    quiet = cli("build", "--site", str(site), "-q")
+    assert quiet.returncode == 0 and quiet.stdout == ""
+
+
+def test_folder_with_only_content_builds_with_defaults(tmp_path):
+    site = small_site(tmp_path / "site", 1)
+    build(load_config(site), site / "public", BuildOptions(now=NOW))
+    html = (site / "public" / "2026" / "01" / "story-0" / "index.html").read_text()
+    assert "<title>Story 0 — Brief</title>" in html
+    assert "By <span class=\"author\">Staff</span>" in html
+
+
+def test_every_internal_url_carries_the_base_path(tmp_path):
+    out = tmp_path / "public"
+    build(load_config(GOLDEN_SITE), out, BuildOptions(now=NOW))
+    bad = []
+    for page in out.rglob("*.html"):
+        for url in re.findall(r'(?:href|src)="([^"]+)"', page.read_text()):
+            if url.startswith("/") and not url.startswith("/briefs/"):
+                bad.append((page.name, url))
+            if url.startswith("https://example.org/") and not url.startswith("https://example.org/briefs/"):
+                bad.append((page.name, url))
+    assert bad == []
+    index = (out / "index.html").read_text()
+    assert 'href="/briefs/2026/03/harbour-reopens/"' in index
+    assert 'href="/briefs/css/brief.css"' in index
+
+
+def test_base_url_option_overrides_config(tmp_path):
+    out = tmp_path / "public"
+    result = cli("build", "--site", str(GOLDEN_SITE), "--output", str(out), "--base-url", "http://127.0.0.1:9000/preview")
+    assert result.returncode == 0, result.stderr
+    html = (out / "index.html").read_text()
+    assert 'href="/preview/css/brief.css"' in html
+    bad = cli("build", "--site", str(GOLDEN_SITE), "--output", str(out), "--base-url", "javascript:alert(1)")
+    assert bad.returncode == 1
+    assert "--base-url: base_url: 'javascript:alert(1)' is not an absolute http(s) URL" in bad.stderr
+
+
+def test_drafts_and_future_only_with_flags(tmp_path):
+    config = load_config(GOLDEN_SITE)
+    plain = build(config, tmp_path / "a", BuildOptions(now=NOW))
+    assert plain.articles == 3
+    assert not (tmp_path / "a" / "2026" / "01" / "draft-piece").exists()
+    both = build(config, tmp_path / "b", BuildOptions(now=NOW, drafts=True, future=True))
+    assert both.articles == 5
+    draft = (tmp_path / "b" / "2026" / "01" / "draft-piece" / "index.html").read_text()
+    assert "Draft" in draft
+    assert (tmp_path / "b" / "2030" / "01" / "future-piece" / "index.html").exists()
+
+
+def test_stale_files_are_removed_and_old_output_replaced(tmp_path):
+    site = small_site(tmp_path / "site")
+    out = site / "public"
+    build(load_config(site), out, BuildOptions(now=NOW))
+    assert (out / "2026" / "01" / "story-2" / "index.html").exists()
+    (site / "content" / "story-2.md").unlink()
+    build(load_config(site), out, BuildOptions(now=NOW))
+    assert not (out / "2026" / "01" / "story-2").exists()
+    leftovers = [p.name for p in site.iterdir() if p.name.startswith(".public")]
+    assert leftovers == []
+
+
+def test_failed_build_leaves_public_byte_for_byte_unchanged(tmp_path):
+    site = small_site(tmp_path / "site")
+    out = site / "public"
+    build(load_config(site), out, BuildOptions(now=NOW))
+    before = snapshot(out)
+    write(site / "content" / "story-1.md", "---\ntitle: ''\ndate: someday\n---\n")
+    result = cli("build", "--site", str(site))
+    assert result.returncode == 1
+    assert "content/story-1.md:2: title: must not be empty (expected a non-empty string)" in result.stderr
+    assert "content/story-1.md:3: date: 'someday' is not an ISO 8601 date" in result.stderr
+    assert snapshot(out) == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_template_error_names_template_and_line_and_keeps_output(tmp_path):
+    site = small_site(tmp_path / "site")
+    out = site / "public"
+    build(load_config(site), out, BuildOptions(now=NOW))
+    before = snapshot(out)
+    write(site / "templates" / "partials" / "share.html", "<section class=\"share\">\n{{ article.no_such_field }}\n</section>\n")
+    result = cli("build", "--site", str(site))
+    assert result.returncode == 1
+    assert "templates/partials/share.html:2: template error: UndefinedError:" in result.stderr
+    assert "no_such_field" in result.stderr
+    assert snapshot(out) == before
+    write(site / "templates" / "index.html", "{% for x in %}\n")
+    syntax = cli("build", "--site", str(site))
+    assert "templates/index.html:1: template syntax error:" in syntax.stderr
+
+
+def test_site_template_overrides_one_partial(tmp_path):
+    site = small_site(tmp_path / "site", 1)
+    write(site / "templates" / "partials" / "share.html",
+          '<section class="share" aria-labelledby="x-share"><h2 id="x-share">Pass it on</h2></section>\n')
+    build(load_config(site), site / "public", BuildOptions(now=NOW))
+    html = (site / "public" / "2026" / "01" / "story-0" / "index.html").read_text()
+    assert "Pass it on" in html
+    assert "Key Takeaways" not in html and "Related Articles" in html  # the rest is the default theme
+
+
+def test_interrupted_build_leaves_previous_output(tmp_path):
+    site = tmp_path / "site"
+    for i in range(1500):
+        write(site / "content" / f"a{i}.md", f"---\ntitle: A {i}\ndate: 2025-01-01\ntakeaways: [one]\n---\n" + "Words here. " * 200)
+    out = site / "public"
+    first = cli("build", "--site", str(site), "-q")
+    assert first.returncode == 0, first.stderr
+    before = snapshot(out)
+    for delay in (0.4, 0.8, 1.2):
+        proc = subprocess.Popen([sys.executable, "-m", "brief", "build", "--site", str(site), "-q"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err
+        if proc.returncode != 0:
+            assert proc.returncode == 130
+            assert "previous output is unchanged" in err
+        assert snapshot(out) == before  # same content either way: the old site or an identical new one
+        assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
+
+
+@pytest.mark.parametrize("target", ["content", ".", "static", "templates"])
+def test_output_may_not_overlap_sources(tmp_path, target):
+    site = small_site(tmp_path / "site")
+    (site / "static").mkdir()
+    (site / "templates").mkdir()
+    before = snapshot(site)
+    result = cli("build", "--site", str(site), "--output", str(site / target))
+    assert result.returncode == 1
+    assert "Error: output folder" in result.stderr
+    assert snapshot(site) == before
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_built_site(tmp_path):
+    site = small_site(tmp_path / "site")
+    precious = write(tmp_path / "notes" / "thesis.txt", "years of work")
+    result = cli("build", "--site", str(site), "--output", str(precious.parent))
+    assert result.returncode == 1
+    assert "does not look like a built site" in result.stderr
+    assert precious.read_text() == "years of work"
+
+
+def test_help_and_version():
+    assert cli("--help").returncode == 0
+    out = cli("build", "--help").stdout
+    for option in ("--drafts", "--future", "--output", "--base-url", "--quiet", "--verbose"):
+        assert option in out
+    assert cli("--version").stdout.startswith("brief, version ")

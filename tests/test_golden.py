@@ -1,0 +1,71 @@
+"""Golden-file tests: a rendered article and the front page, byte for byte.
+
+The fixture site tests/sites/golden has a base_url with a path prefix, a
+draft and a scheduled article. After an intended change to templates or
+rendering, regenerate the golden files and review the diff:
+
+    BRIEF_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from brief.build import BuildOptions, build
+from brief.config import load_config
+
+HERE = Path(__file__).resolve().parent
+SITE = HERE / "sites" / "golden"
+GOLDEN = HERE / "golden"
+NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+PAGES = {
+    "article.html": "2026/03/harbour-reopens/index.html",
+    "article-minimal.html": "2026/02/rail-link-delay/index.html",
+    "front-page.html": "index.html",
+    "front-page-2.html": "page/2/index.html",
+}
+
+
+@pytest.fixture(scope="module")
+def golden_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("golden") / "public"
+    result = build(load_config(SITE), out, BuildOptions(now=NOW))
+    return out, result
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_matches_golden(golden_build, name):
+    out, _ = golden_build
+    actual = (out / PAGES[name]).read_text(encoding="utf-8")
+    expected_path = GOLDEN / name
+    if os.environ.get("BRIEF_UPDATE_GOLDEN"):
+        GOLDEN.mkdir(exist_ok=True)
+        expected_path.write_text(actual, encoding="utf-8")
+    assert expected_path.exists(), f"missing {expected_path}; run with BRIEF_UPDATE_GOLDEN=1"
+    assert actual == expected_path.read_text(encoding="utf-8")
+
+
+def test_golden_site_file_list(golden_build):
+    """Drafts and scheduled articles stay out; the sample logo never leaks in from the theme."""
+    out, result = golden_build
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert files == [
+        "2026/01/budget-vote/index.html",
+        "2026/02/rail-link-delay/index.html",
+        "2026/03/harbour-reopens/index.html",
+        "2026/03/harbour-reopens/port.svg",
+        "404.html",
+        "css/brief.css",
+        "images/favicon.svg",
+        "images/logo.svg",
+        "images/placeholder.svg",
+        "index.html",
+        "js/brief.js",
+        "page/2/index.html",
+    ]
+    assert result.articles == 3
+    assert "Golden Media" in (out / "images/logo.svg").read_text()
