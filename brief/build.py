@@ -48,6 +48,8 @@ class BuildOptions:
     future: bool = False
     now: datetime | None = None
     """Build time (UTC); defaults to the current time. Tests pin it."""
+    progress: Callable[[int, int], None] | None = None
+    """Called as pages are written with (pages done, pages in all), for long builds."""
 
 
 def build(config: Config, output: Path, options: BuildOptions | None = None,
@@ -84,9 +86,12 @@ def build(config: Config, output: Path, options: BuildOptions | None = None,
             template_problems = check_templates(env)
             if template_problems:
                 raise BuildFailed(template_problems)
+            total = len(site.articles) + -(-len(site.articles) // config.per_page) + 1
             for relpath, data in render_pages(site, views, env, template_problems):
                 writer.write(relpath, data, origin=_origin(relpath))
                 pages += 1
+                if options.progress and (pages % 100 == 0 or pages == total):
+                    options.progress(pages, total)
             if template_problems:
                 raise BuildFailed(template_problems)
         with _timed("copy", timings):

@@ -65,7 +65,8 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
     if base_url:
         config = config.with_base_url(base_url)
     out = output if output is not None else config.root / "public"
-    result = run_build(config, out, BuildOptions(drafts=drafts, future=future), on_warning=_warn)
+    progress = _progress_line if (not quiet and sys.stderr.isatty()) else None
+    result = run_build(config, out, BuildOptions(drafts=drafts, future=future, progress=progress), on_warning=_warn)
     if not quiet:
         s = "" if result.articles == 1 else "s"
         click.echo(f"Built {result.articles} article{s}, {result.pages} pages, {result.files} files "
@@ -96,6 +97,13 @@ def init(directory: Path, title: str) -> None:
 
     init_site(directory, title)
     click.echo(f"Created a new publication in {_shown(directory)}\nNext: cd {directory} && brief build")
+
+
+def _progress_line(done: int, total: int) -> None:
+    """A single self-overwriting status line on a terminal; nothing when piped."""
+    click.echo(f"\rWriting pages: {done}/{total}", err=True, nl=False)
+    if done >= total:
+        click.echo("\r\033[K", err=True, nl=False)  # clear it before the summary
 
 
 def _warn(problem: Problem) -> None:
