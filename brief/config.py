@@ -120,7 +120,10 @@ def load_config(root: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
-        raise BuildFailed([Problem(CONFIG_NAME, line, None, f"invalid TOML: {exc}")], "configuration") from None
+        message = re.sub(r"\(at line \d+, (column \d+)\)", r"(\1)", str(exc))
+        if "overwrite" in message:
+            message += "; each key and [table] may be given only once"
+        raise BuildFailed([Problem(CONFIG_NAME, line, None, f"invalid TOML: {message}")], "configuration") from None
     problems: list[Problem] = []
     values = _check_table(data, OPTIONS, "", text, problems)
     if problems:
@@ -148,6 +151,8 @@ def _check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[
         name = prefix + key
         if key not in spec:
             hint = did_you_mean(key, spec) or _did_you_mean_nested(key, spec)
+            if not hint and prefix and isinstance(OPTIONS.get(key), Option):
+                hint = f"; '{key}' is a top-level key: move it above the first [table] (keys after [{prefix[:-1]}] belong to that table)"
             known = ", ".join(sorted(spec))
             problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, f"unknown configuration key{hint or f' (known keys: {known})'}"))
     for key, option in spec.items():
@@ -209,7 +214,10 @@ def check_permalink(pattern: str) -> str | None:
 
 
 def _check_base_url(url: str, problems: list[Problem], path: str, line: int | None, key: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed '[' in the host
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         problems.append(Problem(path, line, key, f"'{url}' is not an absolute http(s) URL without query or fragment (expected e.g. 'https://example.org/' or 'https://example.org/briefs/')"))
         return url
@@ -228,7 +236,7 @@ def _type_name(t: type) -> str:
 
 def _describe(value: Any) -> str:
     kind = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "an array", dict: "a table"}.get(type(value), type(value).__name__)
-    shown = repr(value)
+    shown = str(value).lower() if isinstance(value, bool) else repr(value)  # as TOML writes it: true, not True
     return f"{kind} ({shown[:40]}{'…' if len(shown) > 40 else ''})"
 
 

@@ -12,6 +12,7 @@ and field are left out when unknown.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -41,12 +42,20 @@ class Problem:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         prefix = "warning: " if self.severity == WARNING else ""
         if self.field:
-            return f"{where}: {prefix}{self.field}: {self.message}"
-        return f"{where}: {prefix}{self.message}"
+            return _one_line(f"{where}: {prefix}{self.field}: {self.message}")
+        return _one_line(f"{where}: {prefix}{self.message}")
 
     @property
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.path, self.line or 0, self.field or "", self.message)
+
+
+def _one_line(text: str) -> str:
+    """Control characters from the user's text (a newline in a quoted value, a terminal escape) shown escaped."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

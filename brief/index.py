@@ -63,7 +63,7 @@ def _resolve_related(article: Article, by_slug: dict[str, Article], built: froze
         target = by_slug.get(ref.slug)
         if target is None:
             hint = did_you_mean(ref.slug, by_slug)
-            problems.append(Problem(article.relpath, ref.line, field, f"no article with slug '{ref.slug}'{hint}"))
+            problems.append(Problem(article.relpath, ref.line, field, f"no article with slug '{ref.slug}' (expected the slug of another article: its file name without .md, or its slug: field){hint}"))
             continue
         if target is article:
             problems.append(Problem(article.relpath, ref.line, field, "an article cannot be related to itself", WARNING))

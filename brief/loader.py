@@ -18,12 +18,28 @@ import yaml
 from .errors import Problem
 
 try:  # libyaml is several times faster; the pure-Python loader behaves the same.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, but dates stay text: the schema parses them with better messages
+    (YAML's own constructor raises a bare ValueError on ``date: 2026-13-45``)."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_str)
 
 Key = tuple[str | int, ...]
 FENCE = "---"
+_PLAIN_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+_YAML_HINTS = {  # PyYAML's words → what the editor should do
+    "mapping values are not allowed": "put a value that contains ': ' in quotes",
+    "tab character": "indent with spaces, not tabs",
+    "did not find expected key": "check the indentation: the keys of one mapping must line up",
+    "unexpected end of stream": "a quote or bracket is not closed",
+}
+_ALIAS_MESSAGE = "YAML anchors and aliases (& and *) are not supported in front matter; write the value out"
 _EDITOR_LEFTOVERS = ("~", ".swp", ".swx", ".tmp", ".bak")
 
 
@@ -121,27 +137,49 @@ def _parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, i
         _index(node, (), first_line, line_map, raw, problems, rel, set())
         if problems:
             return problems
-        meta = loader.construct_document(node)
+        meta = _construct(loader, node, rel, first_line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
         what = " ".join(p for p in (exc.context, exc.problem) if p)
-        return [Problem(rel, line, None, f"invalid YAML in front matter: {what}")]
+        hint = next((f" ({h})" for words, h in _YAML_HINTS.items() if words in what), "")
+        return [Problem(rel, line, None, f"invalid YAML in front matter: {what}{hint}")]
     except yaml.YAMLError as exc:
         return [Problem(rel, None, None, f"invalid YAML in front matter: {exc}")]
     except RecursionError:
         return [Problem(rel, None, None, "front matter is nested too deeply")]
     finally:
         loader.dispose()
+    if isinstance(meta, list):
+        return meta
     return meta, line_map, raw
+
+
+def _construct(loader: Any, node: yaml.MappingNode, rel: str, first: int) -> dict[str, Any] | list[Problem]:
+    """Build the front matter key by key; keys stay the names written (``1:`` is the key ``"1"``)."""
+    meta: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for knode, vnode in node.value:
+        try:
+            meta[knode.value] = loader.construct_object(vnode, deep=True)
+        except (ValueError, TypeError, KeyError, OverflowError) as exc:  # e.g. `!!int abc`, or an int of 5000 digits
+            problems.append(Problem(rel, vnode.start_mark.line + first, knode.value, f"cannot read the value ({exc})"))
+    return problems or meta
 
 
 def _index(node: yaml.Node, key: Key, first: int, lines: dict, raw: dict, problems: list[Problem], rel: str, seen: set[int]) -> None:
     """Record lines and raw scalars; refuse aliases (and with them "billion laughs") and duplicate keys."""
     if id(node) in seen:
-        problems.append(Problem(rel, node.start_mark.line + first, dotted(key), "YAML anchors and aliases (& and *) are not supported in front matter; write the value out"))
+        if not any(p.message == _ALIAS_MESSAGE for p in problems):  # once per file, not once per alias of a bomb
+            # An alias is the anchored node itself, whose mark is the anchor's; the nearest key is where it is used.
+            line = next((lines[key[:n]] for n in range(len(key), 0, -1) if isinstance(key[n - 1], str) and key[:n] in lines), None)
+            problems.append(Problem(rel, line, dotted(key), _ALIAS_MESSAGE))
         return
     seen.add(id(node))
+    if node.tag not in _PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(Problem(rel, node.start_mark.line + first, dotted(key), f"the YAML tag '{tag}' is not supported (expected plain text, numbers, true/false, lists and mappings)"))
+        return
     if isinstance(node, yaml.ScalarNode):
         raw[key] = node.value
     elif isinstance(node, yaml.SequenceNode):

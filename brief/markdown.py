@@ -10,6 +10,7 @@ of another article's ``.md`` file are rewritten to that article's URL.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -26,6 +27,8 @@ from .slug import slugify
 
 # Ids the theme uses start with "brief-"; ids made from headings never do.
 RESERVED_ID_PREFIX = "brief-"
+# Ids of footnotes and their back-references: fn1, fnref1, fn-analysis-1, fnref-analysis-1:2.
+_FOOTNOTE_ID = re.compile(r"fn(ref)?[-\d]")
 
 
 @dataclass
@@ -79,7 +82,9 @@ class Renderer:
                 continue
             line = state.env["line"] + (block.map[0] if block.map else 0)
             for token in block.children:
-                if token.type == "link_open":
+                if token.type in ("softbreak", "hardbreak"):  # a paragraph spans several lines
+                    line += 1
+                elif token.type == "link_open":
                     self._rewrite(token, env, line)
 
     def _rewrite(self, token: Token, env: PageEnv, line: int) -> None:
@@ -87,8 +92,11 @@ class Renderer:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path.lower().endswith(".md") or href.startswith("/"):
             return
-        target = (env.source.parent / unquote(parts.path)).resolve()
-        url = self._urls.get(target)
+        try:
+            target: Path | None = (env.source.parent / unquote(parts.path)).resolve()
+        except (OSError, ValueError):  # e.g. %00 in the link: no such file
+            target = None
+        url = self._urls.get(target) if target else None
         if url is None:
             shown = posixpath.normpath(posixpath.join(posixpath.dirname(env.relpath), unquote(parts.path)))
             if target in self._unbuilt:
@@ -118,7 +126,7 @@ def _heading_ids(state: StateCore) -> None:
         inline = tokens[i + 1]
         text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
         base = slugify(text) or "section"
-        if base.startswith(RESERVED_ID_PREFIX):
+        if base.startswith(RESERVED_ID_PREFIX) or _FOOTNOTE_ID.match(base):
             base = "h-" + base
         candidate, n = base, 1
         while candidate in ids:

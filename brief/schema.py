@@ -133,6 +133,9 @@ def _authors(c: _Checker, config: Config) -> tuple[str, ...]:
         if not value:
             c.error(("authors",), "is an empty list (expected a name or a list of names; leave it out for the default author)")
         return tuple(_unique(n for n in names if n))
+    if isinstance(value, dict):
+        c.error(("authors",), f"expected a name or a list of names such as [Ann Lee, Bo Chen], got {_describe(value)}")
+        return ()
     name = c.text(("authors",), value, required=True)
     if name is None and not isinstance(value, str):
         return ()
@@ -191,7 +194,14 @@ def _image(c: _Checker, config: Config) -> Image | None:
 
 def _resolve_image(c: _Checker, src: str, config: Config) -> tuple[str, Path | None] | None:
     key = ("image", "src")
-    parts = urlsplit(src)
+    if any(ord(ch) < 32 for ch in src):
+        c.error(key, f"'{src}' contains a control character (expected an https URL or a path such as /images/x.jpg)")
+        return None
+    try:
+        parts = urlsplit(src)
+    except ValueError:  # e.g. an unclosed '[' in the host
+        c.error(key, f"'{src}' is not a valid URL (expected an https URL, a path under static/ such as /images/x.jpg, or a path relative to the article)")
+        return None
     if parts.scheme:
         if parts.scheme.lower() == "https" and parts.netloc and not any(ch.isspace() for ch in src):
             return src, None
@@ -324,14 +334,17 @@ def _slug(c: _Checker) -> str | None:
 
 
 def _is_web_url(url: str) -> bool:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and not any(ch.isspace() or ord(ch) < 32 for ch in url)
 
 
 def _inside(path: Path, folder: Path) -> bool:
     try:
         return path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):
         return False
 
 

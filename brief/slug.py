@@ -20,7 +20,8 @@ _SPECIAL = str.maketrans({
 
 def slugify(text: str) -> str:
     """The slug of ``text``; ``""`` when it holds no letter or digit."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
+    # Decompose before case-folding too: compatibility forms such as '𝐀' or '㎒' decompose to capitals.
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold().translate(_SPECIAL))
     out: list[str] = []
     pending_hyphen = False
     for ch in text:

@@ -1,0 +1,89 @@
+"""Scratch sites for tests: write files into ``tmp_path``, run the real CLI, read the result.
+
+Not a conftest: import what you need, ``from helpers import make_site, run_build, article``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_TITLE = "A Quiet Week"
+DEFAULT_DATE = "2024-01-02"
+
+
+class Raw(str):
+    """A front-matter value written exactly as given (``date=Raw("yesterday")``)."""
+
+
+def article(body: str = "Body text.\n", **fields: Any) -> str:
+    """The text of a minimal valid article, with ``fields`` added or overriding the defaults.
+
+    ``title`` is always on line 2 and ``date`` on line 3; other fields follow from line 4
+    in the order given. ``field=None`` leaves the field out; values are written with
+    YAML's safe dumper unless wrapped in :class:`Raw`.
+    """
+    values = {"title": DEFAULT_TITLE, "date": DEFAULT_DATE, **fields}
+    lines = ["---"]
+    for key, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, Raw):
+            lines.append(f"{key}: {value}")
+        else:
+            dumped = yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
+            lines.append(dumped.rstrip("\n"))
+    lines.append("---")
+    return "\n".join(lines) + "\n" + body
+
+
+def make_site(tmp_path: Path, files: dict[str, str | bytes], config: str | None = None) -> Path:
+    """Write a site under ``tmp_path/site`` and return its folder.
+
+    ``files`` maps site-relative paths (``content/a.md``, ``static/images/x.svg``) to text
+    (written as UTF-8 exactly, so ``\\r\\n`` stays) or bytes. ``config`` is brief.toml's text.
+    content/ is always created, so a site without articles is still a site.
+    """
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True, exist_ok=True)
+    for rel, data in files.items():
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8", newline="")
+    if config is not None:
+        (site / "brief.toml").write_text(config, encoding="utf-8")
+    return site
+
+
+def run_build(site: Path, *args: str) -> tuple[int, str, str]:
+    """Run ``python -m brief build --site SITE *args`` in a subprocess; return (exit code, stdout, stderr)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "COLUMNS": "200"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "brief", "build", "--site", str(site), *args],
+        capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (hidden ones too) → SHA-256 of its bytes; folders → ``"dir"``."""
+    out: dict[str, str] = {}
+    if not folder.exists():
+        return out
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        out[rel] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def read_output(site: Path, rel: str) -> str:
+    return (site / "public" / rel).read_text(encoding="utf-8")
