@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,8 @@ class SourceDoc:
     """The Markdown after the closing fence, with ``\\n`` line endings."""
     body_line: int
     """File line on which the body starts (for Markdown source maps)."""
+    value_lines: dict[Key, int] = field(default_factory=dict)
+    """File line on which each scalar's text starts (the line after ``key: |``)."""
 
     def line(self, key: Key) -> int | None:
         """The line of ``key``, or of its closest known parent."""
@@ -112,8 +114,8 @@ def load(path: Path, root: Path) -> SourceDoc | list[Problem]:
     parsed = _parse_yaml("\n".join(lines[1:end]), rel, first_line=2)
     if isinstance(parsed, list):
         return parsed
-    meta, line_map, raw = parsed
-    return SourceDoc(path, rel, meta, line_map, raw, "\n".join(lines[end + 1 :]), end + 2)
+    meta, line_map, raw, value_lines = parsed
+    return SourceDoc(path, rel, meta, line_map, raw, "\n".join(lines[end + 1 :]), end + 2, value_lines)
 
 
 def relpath(path: Path, root: Path) -> str:
@@ -123,7 +125,7 @@ def relpath(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, int], dict[Key, str]] | list[Problem]:
+def _parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, int], dict[Key, str], dict[Key, int]] | list[Problem]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -133,8 +135,9 @@ def _parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, i
             return [Problem(rel, node.start_mark.line + first_line, None, "front matter must be fields written 'key: value', not a list or a single value")]
         line_map: dict[Key, int] = {}
         raw: dict[Key, str] = {}
+        value_lines: dict[Key, int] = {}
         problems: list[Problem] = []
-        _index(node, (), first_line, line_map, raw, problems, rel, set())
+        _index(node, (), first_line, line_map, raw, problems, rel, set(), value_lines)
         if problems:
             return problems
         meta = _construct(loader, node, rel, first_line)
@@ -152,7 +155,7 @@ def _parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, i
         loader.dispose()
     if isinstance(meta, list):
         return meta
-    return meta, line_map, raw
+    return meta, line_map, raw, value_lines
 
 
 def _construct(loader: Any, node: yaml.MappingNode, rel: str, first: int) -> dict[str, Any] | list[Problem]:
@@ -167,7 +170,8 @@ def _construct(loader: Any, node: yaml.MappingNode, rel: str, first: int) -> dic
     return problems or meta
 
 
-def _index(node: yaml.Node, key: Key, first: int, lines: dict, raw: dict, problems: list[Problem], rel: str, seen: set[int]) -> None:
+def _index(node: yaml.Node, key: Key, first: int, lines: dict, raw: dict, problems: list[Problem], rel: str, seen: set[int],
+           value_lines: dict) -> None:
     """Record lines and raw scalars; refuse aliases (and with them "billion laughs") and duplicate keys."""
     if id(node) in seen:
         if not any(p.message == _ALIAS_MESSAGE for p in problems):  # once per file, not once per alias of a bomb
@@ -182,10 +186,11 @@ def _index(node: yaml.Node, key: Key, first: int, lines: dict, raw: dict, proble
         return
     if isinstance(node, yaml.ScalarNode):
         raw[key] = node.value
+        value_lines[key] = node.start_mark.line + first + (1 if node.style in ("|", ">") else 0)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             lines[key + (i,)] = item.start_mark.line + first
-            _index(item, key + (i,), first, lines, raw, problems, rel, seen)
+            _index(item, key + (i,), first, lines, raw, problems, rel, seen, value_lines)
     elif isinstance(node, yaml.MappingNode):
         where: dict[Any, int] = {}
         for knode, vnode in node.value:
@@ -199,7 +204,7 @@ def _index(node: yaml.Node, key: Key, first: int, lines: dict, raw: dict, proble
                 continue
             where[name] = line
             lines[key + (name,)] = line
-            _index(vnode, key + (name,), first, lines, raw, problems, rel, seen)
+            _index(vnode, key + (name,), first, lines, raw, problems, rel, seen, value_lines)
 
 
 def dotted(key: Key) -> str | None:

@@ -62,16 +62,16 @@ class Renderer:
         md.add_render_rule("table_close", _table_close)
         self._md = md
 
-    def block(self, text: str, env: PageEnv, first_line: int, doc_id: str = "") -> Markup:
+    def block(self, text: str, env: PageEnv, first_line: int, doc_id: str = "", field: str = "body") -> Markup:
         """Render a Markdown document (article body, analysis body)."""
-        state = {"brief": env, "line": first_line}
+        state = {"brief": env, "line": first_line, "field": field}
         if doc_id:  # footnote ids become fn-<doc_id>-1, distinct from the body's fn1
             state["docId"] = doc_id
         return Markup(self._md.render(text, state))
 
-    def inline(self, text: str, env: PageEnv, line: int | None) -> Markup:
+    def inline(self, text: str, env: PageEnv, line: int | None, field: str = "body") -> Markup:
         """Render one line of inline Markdown (a takeaway, a caption)."""
-        return Markup(self._md.renderInline(text, {"brief": env, "line": line or 1}))
+        return Markup(self._md.renderInline(text, {"brief": env, "line": line, "field": field}))
 
     def _article_links(self, state: StateCore) -> None:
         env: PageEnv | None = state.env.get("brief")
@@ -80,14 +80,15 @@ class Renderer:
         for block in state.tokens:
             if block.type != "inline" or not block.children:
                 continue
-            line = state.env["line"] + (block.map[0] if block.map else 0)
+            first = state.env["line"]
+            line = first + (block.map[0] if block.map else 0) if first is not None else None
             for token in block.children:
-                if token.type in ("softbreak", "hardbreak"):  # a paragraph spans several lines
+                if token.type in ("softbreak", "hardbreak") and line is not None:  # a paragraph spans several lines
                     line += 1
                 elif token.type == "link_open":
-                    self._rewrite(token, env, line)
+                    self._rewrite(token, env, line, state.env["field"])
 
-    def _rewrite(self, token: Token, env: PageEnv, line: int) -> None:
+    def _rewrite(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
         href = str(token.attrGet("href") or "")
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path.lower().endswith(".md") or href.startswith("/"):
@@ -100,9 +101,9 @@ class Renderer:
         if url is None:
             shown = posixpath.normpath(posixpath.join(posixpath.dirname(env.relpath), unquote(parts.path)))
             if target in self._unbuilt:
-                env.problems.append(Problem(env.relpath, line, "body", f"link to {shown}, which is a draft or scheduled and not part of this build", WARNING))
+                env.problems.append(Problem(env.relpath, line, field, f"link to {shown}, which is a draft or scheduled and not part of this build", WARNING))
                 return
-            env.problems.append(Problem(env.relpath, line, "body", f"link to a missing article: {shown} (expected the path of an article's .md file, relative to this file)"))
+            env.problems.append(Problem(env.relpath, line, field, f"link to a missing article: {shown} (expected the path of an article's .md file, relative to this file)"))
             return
         token.attrSet("href", url + (f"#{parts.fragment}" if parts.fragment else ""))
 

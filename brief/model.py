@@ -44,7 +44,7 @@ class Analysis:
     body: str
     """Markdown."""
     line: int | None
-    """Line of ``analysis.body`` in the file, for messages about its Markdown."""
+    """File line on which the text of ``analysis.body`` starts, for messages about its Markdown."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -270,7 +270,7 @@ def _analysis(c: _Checker) -> Analysis | None:
     body = c.text(("analysis", "body"), value.get("body"), required=True)
     if body is None:
         return None
-    return Analysis(label=label, byline=byline, body=body, line=c.doc.line(("analysis", "body")))
+    return Analysis(label=label, byline=byline, body=body, line=c.doc.value_lines.get(("analysis", "body")))
 
 
 def _related(c: _Checker) -> tuple[RelatedRef, ...]:

@@ -119,14 +119,15 @@ def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv)
     image = None
     if article.image:
         img = article.image
-        caption = renderer.inline(img.caption, env, None) if img.caption else None
+        caption = renderer.inline(img.caption, env, None, "image.caption") if img.caption else None
         url = site.url(img.url) if img.url.startswith("/") else img.url
         image = ImageView(url, img.alt, caption, img.credit)
-    takeaways = tuple(renderer.inline(t, env, line) for t, line in zip(article.takeaways, article.takeaway_lines))
+    takeaways = tuple(renderer.inline(t, env, line, f"takeaways[{i}]")
+                      for i, (t, line) in enumerate(zip(article.takeaways, article.takeaway_lines)))
     analysis = None
     if article.analysis:
         a = article.analysis
-        body = renderer.block(a.body, env, (a.line or 1) + 1, doc_id="analysis")
+        body = renderer.block(a.body, env, a.line or 1, doc_id="analysis", field="analysis.body")
         analysis = AnalysisView(a.label, a.byline, body)
     body = renderer.block(article.body, env, article.body_line)
     words = sum(len(_WORD.findall(text)) for text in (article.body, *article.takeaways, article.analysis.body if article.analysis else ""))

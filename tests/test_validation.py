@@ -252,6 +252,16 @@ def test_link_to_missing_article(tmp_path):
                "(expected the path of an article's .md file, relative to this file)")
 
 
+def test_link_to_missing_article_in_analysis_and_takeaways(tmp_path):
+    text = ("---\ntitle: A\ndate: 2024-01-02\ntakeaways:\n  - See [gone](gone.md)\n"
+            "analysis:\n  body: |\n    First line.\n    Then [missing](missing.md).\n---\nBody.\n")
+    fails_with(tmp_path, {"content/a.md": text},
+               "content/a.md:5: takeaways[0]: link to a missing article: content/gone.md "
+               "(expected the path of an article's .md file, relative to this file)",
+               "content/a.md:9: analysis.body: link to a missing article: content/missing.md "
+               "(expected the path of an article's .md file, relative to this file)")
+
+
 def test_unknown_key_is_a_warning(tmp_path):
     site, err = builds(tmp_path, {"content/a.md": article(takeways=["One point"])})
     assert "content/a.md:4: warning: takeways: unknown front-matter key, ignored; did you mean 'takeaways'?" in err.splitlines()
