@@ -69,7 +69,7 @@ def build(config: Config, output: Path, options: BuildOptions | None = None,
         site, index_problems = build_index(articles, config, drafts=options.drafts, future=options.future, now=now)
         problems += index_problems
     with _timed("markdown", timings):
-        views, md_problems = render_articles(site, _renderer(site))
+        views, assets, md_problems = render_articles(site, _renderer(site))
         problems += md_problems
     warnings = [p for p in problems if p.severity == WARNING]
     if errors_in(problems):
@@ -95,7 +95,7 @@ def build(config: Config, output: Path, options: BuildOptions | None = None,
             if template_problems:
                 raise BuildFailed(template_problems)
         with _timed("copy", timings):
-            _copy_assets(site, config, writer)
+            _copy_assets(config, assets, writer)
         if writer.problems:
             raise BuildFailed(writer.problems)
         writer.commit()
@@ -141,7 +141,7 @@ def _check_config_files(config: Config) -> list[Problem]:
     return []
 
 
-def _copy_assets(site: Site, config: Config, writer: OutputWriter) -> None:
+def _copy_assets(config: Config, assets: dict[str, tuple[Path, str]], writer: OutputWriter) -> None:
     # Order matters: the site's static/ overrides the theme's file by file, and
     # article images are copied last so a clash with a static file is reported.
     own, problems = static_files(config.static_dir, config.root)
@@ -149,10 +149,8 @@ def _copy_assets(site: Site, config: Config, writer: OutputWriter) -> None:
     writer.problems.extend(problems)
     for relpath, source in files.items():
         writer.copy(relpath, source, origin=f"static/{relpath}")
-    for article in site.articles:
-        image = article.image
-        if image is not None and image.source is not None and image.output is not None:
-            writer.copy(image.output, image.source, origin=article.relpath)
+    for relpath, (source, origin) in assets.items():
+        writer.copy(relpath, source, origin=origin)
 
 
 def _origin(relpath: str) -> str:

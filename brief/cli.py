@@ -64,7 +64,8 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
     config = load_config(site_dir)
     if base_url:
         config = config.with_base_url(base_url)
-    out = output if output is not None else config.root / "public"
+    # --output is relative to the current folder, like every path on a command line.
+    out = output.absolute() if output is not None else config.root / "public"
     progress = _progress_line if (not quiet and sys.stderr.isatty()) else None
     result = run_build(config, out, BuildOptions(drafts=drafts, future=future, progress=progress), on_warning=_warn)
     if not quiet:

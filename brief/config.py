@@ -218,7 +218,8 @@ def _check_base_url(url: str, problems: list[Problem], path: str, line: int | No
         parts = urlsplit(url)
     except ValueError:  # e.g. an unclosed '[' in the host
         parts = urlsplit("")
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    unsafe = any(ch.isspace() or ord(ch) < 32 or ch in '"<>\\`' for ch in url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or unsafe:
         problems.append(Problem(path, line, key, f"'{url}' is not an absolute http(s) URL without query or fragment (expected e.g. 'https://example.org/' or 'https://example.org/briefs/')"))
         return url
     return url if url.endswith("/") else url + "/"

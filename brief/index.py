@@ -48,7 +48,7 @@ def _unique_slugs(articles: list[Article], problems: list[Problem]) -> dict[str,
         if len(group) > 1:
             for article in group:
                 others = ", ".join(o.relpath for o in group if o is not article)
-                problems.append(Problem(article.relpath, None, "slug", f"'{slug}' is also the slug of {others}, so both would have the same URL (expected every article to have its own slug; set slug: in one of them)"))
+                problems.append(Problem(article.relpath, article.slug_line, "slug", f"'{slug}' is also the slug of {others}, so both would have the same URL (expected every article to have its own slug; set slug: in one of them)"))
     return {slug: group[0] for slug, group in groups.items() if len(group) == 1}
 
 

@@ -9,6 +9,7 @@ of another article's ``.md`` file are rewritten to that article's URL.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -36,11 +37,28 @@ class PageEnv:
     """State shared by every Markdown fragment of one page (body, takeaways, analysis)."""
 
     source: Path
-    """Article file; relative ``.md`` links are resolved from its folder."""
+    """Article file; relative ``.md`` links and image paths are resolved from its folder."""
     relpath: str
+    url_path: str = "/"
+    """Site path of the article's page (without base path); its images are copied there."""
     ids: set[str] = field(default_factory=set)
     """Heading ids used so far on the page, so two fragments never repeat one."""
     problems: list[Problem] = field(default_factory=list)
+    assets: dict[str, Path] = field(default_factory=dict)
+    """Files next to the article that the page shows, by output path, to be copied."""
+
+    def add_asset(self, source: Path) -> str:
+        """Register a file to copy into the article's folder; returns its site path."""
+        folder = self.url_path.strip("/")
+        name = source.name
+        output = f"{folder}/{name}" if folder else name
+        if self.assets.get(output, source) != source:  # two different files with one name
+            stem, dot, ext = name.rpartition(".")
+            digest = hashlib.sha1(str(source).encode()).hexdigest()[:8]
+            name = f"{stem}-{digest}{dot}{ext}" if dot else f"{name}-{digest}"
+            output = f"{folder}/{name}" if folder else name
+        self.assets[output] = source
+        return "/" + output
 
 
 class Renderer:
@@ -51,6 +69,8 @@ class Renderer:
         ``drafts`` holds sources of valid articles left out of this build."""
         self._urls = article_urls
         self._unbuilt = drafts
+        self._base_path = config.base_path
+        self._root = config.root.resolve()
         md = MarkdownIt("commonmark", {"html": config.allow_html, "typographer": config.typographer})
         md.enable(["table", "strikethrough"])
         if config.typographer:
@@ -86,12 +106,46 @@ class Renderer:
                 if token.type in ("softbreak", "hardbreak") and line is not None:  # a paragraph spans several lines
                     line += 1
                 elif token.type == "link_open":
-                    self._rewrite(token, env, line, state.env["field"])
+                    self._link(token, env, line, state.env["field"])
+                elif token.type == "image":
+                    self._image(token, env, line, state.env["field"])
 
-    def _rewrite(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
+    def _site_path(self, url: str) -> str | None:
+        """A root-relative URL ("/images/x.png") with the base path put in front; None otherwise."""
+        if url.startswith("/") and not url.startswith("//"):
+            return self._base_path + url[1:]
+        return None
+
+    def _image(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
+        src = str(token.attrGet("src") or "")
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc or not parts.path:
+            return
+        site_path = self._site_path(src)
+        if site_path is not None:
+            token.attrSet("src", site_path)
+            return
+        shown = posixpath.normpath(posixpath.join(posixpath.dirname(env.relpath), unquote(parts.path)))
+        try:
+            target = (env.source.parent / unquote(parts.path)).resolve()
+        except (OSError, ValueError):
+            target = None
+        if target is None or not target.is_relative_to(self._root):
+            env.problems.append(Problem(env.relpath, line, field, f"image {src} points outside the site folder"))
+            return
+        if not target.is_file():
+            env.problems.append(Problem(env.relpath, line, field, f"image not found: {shown} (expected a path relative to this file, or /images/... under static/)"))
+            return
+        token.attrSet("src", self._base_path + env.add_asset(target).lstrip("/"))
+
+    def _link(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
         href = str(token.attrGet("href") or "")
+        site_path = self._site_path(href)
+        if site_path is not None:
+            token.attrSet("href", site_path)
+            return
         parts = urlsplit(href)
-        if parts.scheme or parts.netloc or not parts.path.lower().endswith(".md") or href.startswith("/"):
+        if parts.scheme or parts.netloc or not parts.path.lower().endswith(".md"):
             return
         try:
             target: Path | None = (env.source.parent / unquote(parts.path)).resolve()
@@ -105,7 +159,8 @@ class Renderer:
                 return
             env.problems.append(Problem(env.relpath, line, field, f"link to a missing article: {shown} (expected the path of an article's .md file, relative to this file)"))
             return
-        token.attrSet("href", url + (f"#{parts.fragment}" if parts.fragment else ""))
+        query = f"?{parts.query}" if parts.query else ""
+        token.attrSet("href", url + query + (f"#{parts.fragment}" if parts.fragment else ""))
 
 
 def _table_open(self, tokens, idx, options, env) -> str:

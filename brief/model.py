@@ -22,7 +22,7 @@ class Image:
     src: str
     """As written in front matter."""
     url: str
-    """URL used in pages: root-relative with the base path, or an https URL."""
+    """An https URL, a site path under static/ (``/images/x.jpg``), or ``""`` for a file next to the article."""
     alt: str
     """Alternative text; ``""`` only for a decorative image."""
     caption: str | None
@@ -30,9 +30,7 @@ class Image:
     credit: str | None
     decorative: bool
     source: Path | None = None
-    """A file next to the article that must be copied to ``output``; None otherwise."""
-    output: str | None = None
-    """Output path (relative to the output folder) of a copied file."""
+    """A file next to the article, copied into the article's folder; None otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +83,8 @@ class Article:
     body_line: int
     url_path: str
     """Site path without the base path, e.g. ``/2026/10/grid-batteries/``."""
+    slug_line: int | None = None
+    """Line of ``slug:`` when the slug was set in front matter."""
 
     @property
     def output_dir(self) -> str:

@@ -70,15 +70,22 @@ def humandate(value: datetime) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def render_articles(site: Site, renderer: Renderer) -> tuple[dict[str, ArticleView], list[Problem]]:
-    """Render the Markdown of every built article once."""
+def render_articles(site: Site, renderer: Renderer) -> tuple[dict[str, ArticleView], dict[str, tuple[Path, str]], list[Problem]]:
+    """Render the Markdown of every built article once.
+
+    Returns the views by slug, the files next to articles that their pages show
+    (output path → source file and the article that uses it), and the problems found.
+    """
     views: dict[str, ArticleView] = {}
+    assets: dict[str, tuple[Path, str]] = {}
     problems: list[Problem] = []
     for article in site.articles:
-        env = PageEnv(source=article.path, relpath=article.relpath)
+        env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
         views[article.slug] = article_view(article, site, renderer, env)
         problems.extend(env.problems)
-    return views, problems
+        for output, source in env.assets.items():
+            assets[output] = (source, article.relpath)
+    return views, assets, problems
 
 
 def check_templates(env: jinja2.Environment) -> list[Problem]:

@@ -39,7 +39,9 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def error(self, key: Key, message: str) -> None:
-        self.problems.append(Problem(self.doc.relpath, self.doc.line(key), dotted(key), message))
+        # A missing top-level field points at the opening '---' of the front matter.
+        line = self.doc.line(key) or 1
+        self.problems.append(Problem(self.doc.relpath, line, dotted(key), message))
 
     def warn(self, key: Key, message: str) -> None:
         self.problems.append(Problem(self.doc.relpath, self.doc.line(key), dotted(key), message, WARNING))
@@ -95,12 +97,12 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
     if any(p.severity != WARNING for p in c.problems) or title is None or date is None or slug is None:
         return None, c.problems
     url_path = permalink(config.permalink, date=date.astimezone(config.tz), slug=slug, section=section)
-    image = _place_image(image, url_path)
     return Article(
         path=doc.path, relpath=doc.relpath, slug=slug, title=title, dek=dek, date=date,
         updated=updated, authors=authors, section=section, tags=tags, image=image,
         takeaways=takeaways, takeaway_lines=takeaway_lines, analysis=analysis, related=related,
         draft=draft, body=doc.body, body_line=doc.body_line, url_path=url_path,
+        slug_line=doc.lines.get(("slug",)),
     ), c.problems
 
 
@@ -217,7 +219,7 @@ def _resolve_image(c: _Checker, src: str, config: Config) -> tuple[str, Path | N
             return None
         candidate = config.static_dir / clean.lstrip("/")
         if clean.lstrip("/") in theme_static_files() or (_inside(candidate, config.static_dir) and candidate.is_file()):
-            return config.base_path + clean.lstrip("/"), None
+            return clean, None
         c.error(key, f"file not found: static{clean} (expected an existing file under static/)")
         return None
     candidate = c.doc.path.parent / src
@@ -229,16 +231,6 @@ def _resolve_image(c: _Checker, src: str, config: Config) -> tuple[str, Path | N
         c.error(key, f"file not found: {PurePosixPath(posixpath.normpath(shown.as_posix()))} (expected a path relative to the article file)")
         return None
     return "", candidate
-
-
-def _place_image(image: Image | None, url_path: str) -> Image | None:
-    """Images next to the article are copied into the article's own folder."""
-    if image is None or image.source is None:
-        return image
-    name = image.source.name
-    output = url_path.strip("/") + "/" + name
-    return Image(src=image.src, url=url_path + name, alt=image.alt, caption=image.caption, credit=image.credit,
-                 decorative=image.decorative, source=image.source, output=output)
 
 
 def _takeaways(c: _Checker) -> tuple[tuple[str, ...], tuple[int | None, ...]]:

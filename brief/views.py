@@ -120,7 +120,10 @@ def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv)
     if article.image:
         img = article.image
         caption = renderer.inline(img.caption, env, None, "image.caption") if img.caption else None
-        url = site.url(img.url) if img.url.startswith("/") else img.url
+        if img.source is not None:
+            url = site.url(env.add_asset(img.source))
+        else:
+            url = site.url(img.url) if img.url.startswith("/") else img.url
         image = ImageView(url, img.alt, caption, img.credit)
     takeaways = tuple(renderer.inline(t, env, line, f"takeaways[{i}]")
                       for i, (t, line) in enumerate(zip(article.takeaways, article.takeaway_lines)))

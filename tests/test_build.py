@@ -202,3 +202,13 @@ def test_help_and_version():
     for option in ("--drafts", "--future", "--output", "--base-url", "--quiet", "--verbose"):
         assert option in out
     assert cli("--version").stdout.startswith("brief, version ")
+
+
+def test_relative_output_is_relative_to_the_current_folder(tmp_path):
+    site = small_site(tmp_path / "site", 1)
+    work = tmp_path / "work"
+    work.mkdir()
+    result = cli("build", "--site", str(site), "--output", "dist", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert (work / "dist" / "index.html").exists()
+    assert not (site / "dist").exists()

@@ -240,5 +240,52 @@ def test_build_fails_on_link_to_missing_article_under_a_subfolder(tmp_path):
     assert not (site / "public").exists()
 
 
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"><title>x</title></svg>'
+OTHER_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 3"><title>y</title></svg>'
+
+
+def test_body_images_next_to_the_article_are_copied_and_root_paths_get_the_base_path(tmp_path):
+    site = make_site(tmp_path, {
+        "content/b.md": article(
+            title="B", date="2026-10-03",
+            image={"src": "/images/hero.svg", "alt": "Hero"},
+            body=("![Chart](charts/rates.svg)\n\n![Same name](other/rates.svg)\n\n"
+                  "![Static](/images/hero.svg) and [home](/about/) and [q](other.md?view=print#top).\n"),
+        ),
+        "content/other.md": article(title="Other"),
+        "content/charts/rates.svg": SVG,
+        "content/other/rates.svg": OTHER_SVG,
+        "static/images/hero.svg": SVG,
+    }, 'base_url = "https://example.org/briefs/"\n')
+    code, _, err = run_build(site)
+    assert code == 0, err
+    html = read_output(site, "2026/10/b/index.html")
+    assert '<img src="/briefs/images/hero.svg" alt="Hero"' in html
+    assert '<img src="/briefs/2026/10/b/rates.svg" alt="Chart" />' in html
+    other = re.search(r'<img src="/briefs/2026/10/b/(rates-[0-9a-f]{8}\.svg)" alt="Same name" />', html)
+    assert other, html
+    assert read_output(site, "2026/10/b/rates.svg") == SVG
+    assert read_output(site, f"2026/10/b/{other.group(1)}") == OTHER_SVG
+    assert '<img src="/briefs/images/hero.svg" alt="Static" />' in html
+    assert '<a href="/briefs/about/">home</a>' in html
+    assert '<a href="/briefs/2024/01/other/?view=print#top">q</a>' in html
+
+
+def test_missing_body_image_is_an_error_with_its_line(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article(body="Intro.\n\n![Chart](charts/missing.png)\n")})
+    code, _, err = run_build(site)
+    assert code == 1
+    assert ("content/a.md:7: body: image not found: content/charts/missing.png "
+            "(expected a path relative to this file, or /images/... under static/)") in err.splitlines()
+
+
+def test_body_image_outside_the_site_is_refused(tmp_path):
+    (tmp_path / "secret.png").write_bytes(b"x")
+    site = make_site(tmp_path, {"content/a.md": article(body="![x](../../secret.png)\n")})
+    code, _, err = run_build(site)
+    assert code == 1
+    assert "content/a.md:5: body: image ../../secret.png points outside the site folder" in err.splitlines()
+
+
 def _ids(html: str) -> list[str]:
     return re.findall(r'\bid="([^"]+)"', html)

@@ -52,7 +52,7 @@ def builds(tmp_path: Path, files: dict[str, str | bytes], config: str | None = N
 
 def test_missing_title(tmp_path):
     fails_with(tmp_path, {"content/a.md": article(title=None)},
-               SUMMARY_ONE, "content/a.md: title: is required (expected a non-empty string)")
+               SUMMARY_ONE, "content/a.md:1: title: is required (expected a non-empty string)")
 
 
 def test_empty_title(tmp_path):
@@ -67,7 +67,7 @@ def test_blank_title(tmp_path):
 
 def test_missing_date(tmp_path):
     fails_with(tmp_path, {"content/a.md": article(date=None)},
-               "content/a.md: date: is required (expected an ISO 8601 date such as 2026-10-03 or 2026-10-03T08:30:00)")
+               "content/a.md:1: date: is required (expected an ISO 8601 date such as 2026-10-03 or 2026-10-03T08:30:00)")
 
 
 def test_unparsable_date(tmp_path):
@@ -189,7 +189,7 @@ def test_two_articles_with_the_same_slug(tmp_path):
 
 def test_slug_override_collides(tmp_path):
     fails_with(tmp_path, {"content/a.md": article(), "content/b.md": article(slug="a")},
-               "content/b.md: slug: 'a' is also the slug of content/a.md, so both would have the same URL "
+               "content/b.md:4: slug: 'a' is also the slug of content/a.md, so both would have the same URL "
                "(expected every article to have its own slug; set slug: in one of them)")
 
 
@@ -362,7 +362,7 @@ def test_all_problems_of_several_files_reported_in_one_run(tmp_path):
         "content/d.md": b"---\ntitle: \xff\n---\n",
         "content/e.md": article(takeways=["x"]),  # only a warning, still listed
     }, "Error: build failed: 5 problems; nothing was written",
-       "content/a.md: title: is required (expected a non-empty string)",
+       "content/a.md:1: title: is required (expected a non-empty string)",
        "content/b.md:3: date: 'soon' is not an ISO 8601 date (expected e.g. 2026-10-03 or 2026-10-03T08:30:00+01:00)",
        "content/b.md:4: tags: expected a list of strings such as [Energy, Markets], got a string ('economy')",
        "content/c.md:1: no front matter: the file must start with a line '---', then the fields (title, date, ...), then another '---'",
@@ -380,7 +380,7 @@ def test_failed_build_leaves_existing_output_byte_for_byte(tmp_path):
     (site / "content/c.md").write_text(article(title="Third"), encoding="utf-8")
     code, _, err = run_build(site)
     assert code == 1
-    assert "content/b.md: title: is required (expected a non-empty string)" in err.splitlines()
+    assert "content/b.md:1: title: is required (expected a non-empty string)" in err.splitlines()
     assert tree(public) == before
     assert {p: p.stat().st_mtime_ns for p in public.rglob("*")} == mtimes
     assert sorted(p.name for p in site.iterdir()) == ["content", "public"]
