@@ -30,7 +30,8 @@ class Image:
     credit: str | None
     decorative: bool
     source: Path | None = None
-    """A file next to the article, copied into the article's folder; None otherwise."""
+    """The local file (under static/ or next to the article); None for an https URL.
+    A file next to the article (``url == ""``) is copied into the article's folder."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -217,9 +217,12 @@ def _resolve_image(c: _Checker, src: str, config: Config) -> tuple[str, Path | N
         if clean.startswith("/.."):
             c.error(key, f"'{src}' leaves the static folder")
             return None
-        candidate = config.static_dir / clean.lstrip("/")
-        if clean.lstrip("/") in theme_static_files() or (_inside(candidate, config.static_dir) and candidate.is_file()):
-            return clean, None
+        rel = clean.lstrip("/")
+        candidate = config.static_dir / rel
+        if _inside(candidate, config.static_dir) and candidate.is_file():
+            return clean, candidate
+        if rel in theme_static_files():
+            return clean, theme_static_files()[rel]
         c.error(key, f"file not found: static{clean} (expected an existing file under static/)")
         return None
     candidate = c.doc.path.parent / src

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from .imagesize import image_size
 from .markdown import PageEnv, Renderer
 from .model import Article, Site
 
@@ -47,6 +48,9 @@ class ImageView:
     alt: str
     caption: Markup | None
     credit: str | None
+    width: int | None = None
+    """Intrinsic size when brief can read it from the file, so the page reserves the space."""
+    height: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +124,12 @@ def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv)
     if article.image:
         img = article.image
         caption = renderer.inline(img.caption, env, None, "image.caption") if img.caption else None
-        if img.source is not None:
+        if not img.url and img.source is not None:
             url = site.url(env.add_asset(img.source))
         else:
             url = site.url(img.url) if img.url.startswith("/") else img.url
-        image = ImageView(url, img.alt, caption, img.credit)
+        size = image_size(img.source) if img.source is not None else None
+        image = ImageView(url, img.alt, caption, img.credit, *(size or (None, None)))
     takeaways = tuple(renderer.inline(t, env, line, f"takeaways[{i}]")
                       for i, (t, line) in enumerate(zip(article.takeaways, article.takeaway_lines)))
     analysis = None
