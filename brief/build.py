@@ -24,6 +24,7 @@ from .model import Article, Site
 from .output import OutputWriter, check_output_dir, static_files
 from .render import TemplateProblem, check_templates, make_environment, render_articles, render_pages
 from .schema import validate
+from .slug import slugify
 from .theme import theme_static_files
 
 log = logging.getLogger(__name__)
@@ -63,13 +64,14 @@ def build(config: Config, output: Path, options: BuildOptions | None = None,
     check_output_dir(output, config.root, [config.content_dir, config.templates_dir, config.static_dir])
 
     with _timed("load+validate", timings):
-        articles, problems = load_articles(config)
-        problems += _check_config_files(config)
+        loaded = load_articles(config)
+        problems = loaded.problems + _check_config_files(config)
     with _timed("index", timings):
-        site, index_problems = build_index(articles, config, drafts=options.drafts, future=options.future, now=now)
+        site, index_problems = build_index(loaded.articles, config, drafts=options.drafts, future=options.future,
+                                           now=now, invalid_slugs=frozenset(loaded.invalid.values()))
         problems += index_problems
     with _timed("markdown", timings):
-        views, assets, md_problems = render_articles(site, _renderer(site))
+        views, assets, md_problems = render_articles(site, _renderer(site, frozenset(loaded.invalid)))
         problems += md_problems
     warnings = [p for p in problems if p.severity == WARNING]
     if errors_in(problems):
@@ -110,26 +112,41 @@ def build(config: Config, output: Path, options: BuildOptions | None = None,
     return BuildResult(output, len(site.articles), pages, writer.count, time.perf_counter() - started, warnings, timings)
 
 
-def load_articles(config: Config) -> tuple[list[Article], list[Problem]]:
-    """Stages 1–2 for every file: the valid articles and every problem found."""
-    articles: list[Article] = []
-    problems: list[Problem] = []
+@dataclass
+class Loaded:
+    """Stages 1–2 for every file."""
+
+    articles: list[Article]
+    """The valid articles."""
+    problems: list[Problem]
+    """Every problem of every file."""
+    invalid: dict[Path, str]
+    """Files that failed, with their likely slug: references to them are not
+    reported again as "missing" (their own errors already are)."""
+
+
+def load_articles(config: Config) -> Loaded:
+    loaded = Loaded([], [], {})
     for path in discover(config.content_dir):
         doc = load(path, config.root)
         if isinstance(doc, list):
-            problems += doc
+            loaded.problems += doc
+            loaded.invalid[path.resolve()] = slugify(path.stem)
             continue
         article, found = validate(doc, config)
-        problems += found
+        loaded.problems += found
         if article is not None:
-            articles.append(article)
-    return articles, problems
+            loaded.articles.append(article)
+        else:
+            given = doc.meta.get("slug")
+            loaded.invalid[path.resolve()] = given if isinstance(given, str) else slugify(path.stem)
+    return loaded
 
 
-def _renderer(site: Site) -> Renderer:
+def _renderer(site: Site, invalid: frozenset[Path]) -> Renderer:
     urls = {a.path.resolve(): site.url(a.url_path) for a in site.articles}
     unbuilt = frozenset(p for p, a in site.by_path.items() if a.slug not in site.built)
-    return Renderer(site.config, urls, unbuilt)
+    return Renderer(site.config, urls, unbuilt, invalid)
 
 
 def _check_config_files(config: Config) -> list[Problem]:

@@ -15,8 +15,12 @@ from .errors import WARNING, Problem, did_you_mean
 from .model import Article, RelatedItem, Site
 
 
-def build_index(articles: list[Article], config: Config, *, drafts: bool, future: bool, now: datetime) -> tuple[Site, list[Problem]]:
-    """Index ``articles`` (every valid one, drafts included) for a build at time ``now``."""
+def build_index(articles: list[Article], config: Config, *, drafts: bool, future: bool, now: datetime,
+                invalid_slugs: frozenset[str] = frozenset()) -> tuple[Site, list[Problem]]:
+    """Index ``articles`` (every valid one, drafts included) for a build at time ``now``.
+
+    ``invalid_slugs`` belong to files that failed validation: a reference to one
+    is not reported as unknown, since that file's own problems already are."""
     problems: list[Problem] = []
     by_slug = _unique_slugs(articles, problems)
     built = sorted(
@@ -26,7 +30,7 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
     built_slugs = frozenset(a.slug for a in built)
     related: dict[str, tuple[RelatedItem, ...]] = {}
     for article in sorted(by_slug.values(), key=lambda a: a.relpath):
-        items = _resolve_related(article, by_slug, built_slugs, config, problems)
+        items = _resolve_related(article, by_slug, built_slugs, invalid_slugs, config, problems)
         if article.slug in built_slugs:
             related[article.slug] = items
     site = Site(
@@ -52,7 +56,8 @@ def _unique_slugs(articles: list[Article], problems: list[Problem]) -> dict[str,
     return {slug: group[0] for slug, group in groups.items() if len(group) == 1}
 
 
-def _resolve_related(article: Article, by_slug: dict[str, Article], built: frozenset[str], config: Config, problems: list[Problem]) -> tuple[RelatedItem, ...]:
+def _resolve_related(article: Article, by_slug: dict[str, Article], built: frozenset[str], invalid: frozenset[str],
+                     config: Config, problems: list[Problem]) -> tuple[RelatedItem, ...]:
     items: list[RelatedItem] = []
     for i, ref in enumerate(article.related):
         field = f"related[{i}]"
@@ -61,8 +66,10 @@ def _resolve_related(article: Article, by_slug: dict[str, Article], built: froze
             items.append(RelatedItem(title=ref.title or "", url=ref.url or "", external=True, domain=domain.removeprefix("www.")))
             continue
         target = by_slug.get(ref.slug)
+        if target is None and ref.slug in invalid:
+            continue
         if target is None:
-            hint = did_you_mean(ref.slug, by_slug)
+            hint = did_you_mean(ref.slug, [*by_slug, *invalid])
             problems.append(Problem(article.relpath, ref.line, field, f"no article with slug '{ref.slug}' (expected the slug of another article: its file name without .md, or its slug: field){hint}"))
             continue
         if target is article:

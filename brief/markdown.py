@@ -64,11 +64,14 @@ class PageEnv:
 class Renderer:
     """A configured Markdown renderer for one site."""
 
-    def __init__(self, config: Config, article_urls: dict[Path, str], drafts: frozenset[Path] = frozenset()) -> None:
+    def __init__(self, config: Config, article_urls: dict[Path, str], drafts: frozenset[Path] = frozenset(),
+                 invalid: frozenset[Path] = frozenset()) -> None:
         """``article_urls`` maps resolved source paths to root-relative URLs of built articles;
-        ``drafts`` holds sources of valid articles left out of this build."""
+        ``drafts`` holds sources of valid articles left out of this build; ``invalid`` those
+        of files with errors of their own (links to them are not reported again)."""
         self._urls = article_urls
         self._unbuilt = drafts
+        self._invalid = invalid
         self._base_path = config.base_path
         self._root = config.root.resolve()
         md = MarkdownIt("commonmark", {"html": config.allow_html, "typographer": config.typographer})
@@ -154,6 +157,8 @@ class Renderer:
         url = self._urls.get(target) if target else None
         if url is None:
             shown = posixpath.normpath(posixpath.join(posixpath.dirname(env.relpath), unquote(parts.path)))
+            if target in self._invalid:
+                return
             if target in self._unbuilt:
                 env.problems.append(Problem(env.relpath, line, field, f"link to {shown}, which is a draft or scheduled and not part of this build", WARNING))
                 return

@@ -134,6 +134,5 @@ def _toml_value(value: object) -> str:
 def _newest_slug(config: Config) -> str | None:
     from .build import load_articles
 
-    articles, _ = load_articles(config)
-    published = [a for a in articles if not a.draft]
+    published = [a for a in load_articles(config).articles if not a.draft]
     return min(published, key=lambda a: a.sort_key).slug if published else None

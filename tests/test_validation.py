@@ -421,3 +421,15 @@ def test_norway_tags_keep_their_text(tmp_path):
     article_, problems = validate(load(site / "content/a.md", site), load_config(site))
     assert problems == []
     assert article_.tags == ("NO", "SE", "2024")
+
+
+def test_references_to_an_invalid_article_are_not_reported_twice(tmp_path):
+    lines = fails_with(tmp_path, {
+        "content/grid.md": article(date=Raw("3rd October")),
+        "content/heat.md": article(title="Heat", related=["grid"], body="See [grid](grid.md).\n"),
+        "content/wind.md": article(title="Wind", related=["grdi"]),
+    }, "content/grid.md:3: date: '3rd October' is not an ISO 8601 date (expected e.g. 2026-10-03 or 2026-10-03T08:30:00+01:00)",
+       "content/wind.md:5: related[0]: no article with slug 'grdi' (expected the slug of another article: "
+       "its file name without .md, or its slug: field); did you mean 'grid'?",
+       "Error: build failed: 2 problems; nothing was written")
+    assert not any(line.startswith("content/heat.md") for line in lines)
