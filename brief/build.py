@@ -65,7 +65,8 @@ def build(config: Config, output: Path, options: BuildOptions | None = None,
 
     with _timed("load+validate", timings):
         loaded = load_articles(config)
-        problems = loaded.problems + _check_config_files(config)
+        own_static, static_problems = static_files(config.static_dir, config.root)
+        problems = loaded.problems + static_problems + _check_config_files(config)
     with _timed("index", timings):
         site, index_problems = build_index(loaded.articles, config, drafts=options.drafts, future=options.future,
                                            now=now, invalid_slugs=frozenset(loaded.invalid.values()))
@@ -97,7 +98,7 @@ def build(config: Config, output: Path, options: BuildOptions | None = None,
             if template_problems:
                 raise BuildFailed(template_problems)
         with _timed("copy", timings):
-            _copy_assets(config, assets, writer)
+            _copy_assets(own_static, assets, writer)
         if writer.problems:
             raise BuildFailed(writer.problems)
         writer.commit()
@@ -127,7 +128,7 @@ class Loaded:
 
 def load_articles(config: Config) -> Loaded:
     loaded = Loaded([], [], {})
-    for path in discover(config.content_dir):
+    for path in discover(config.content_dir, config.root):
         doc = load(path, config.root)
         if isinstance(doc, list):
             loaded.problems += doc
@@ -158,12 +159,10 @@ def _check_config_files(config: Config) -> list[Problem]:
     return []
 
 
-def _copy_assets(config: Config, assets: dict[str, tuple[Path, str]], writer: OutputWriter) -> None:
+def _copy_assets(own_static: dict[str, Path], assets: dict[str, tuple[Path, str]], writer: OutputWriter) -> None:
     # Order matters: the site's static/ overrides the theme's file by file, and
     # article images are copied last so a clash with a static file is reported.
-    own, problems = static_files(config.static_dir, config.root)
-    files = {**theme_static_files(), **own}
-    writer.problems.extend(problems)
+    files = {**theme_static_files(), **own_static}
     for relpath, source in files.items():
         writer.copy(relpath, source, origin=f"static/{relpath}")
     for relpath, (source, origin) in assets.items():

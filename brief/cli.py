@@ -130,6 +130,12 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except Exception as exc:  # a bug in brief, not a problem with the user's files
+        if any(arg in ("-v", "-vv", "--verbose") for arg in sys.argv[1:]):
+            raise
+        click.echo(f"Error: internal error: {type(exc).__name__}: {exc}\n"
+                   "This is a bug in brief. Run again with -v for the traceback, and please report it.", err=True)
+        sys.exit(1)
 
 
 __all__ = ["cli", "main", "BriefError"]

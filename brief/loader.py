@@ -73,21 +73,43 @@ class SourceDoc:
         return None
 
 
-def discover(content_dir: Path) -> Iterator[Path]:
-    """Every ``*.md`` file under ``content_dir``, sorted, skipping hidden files and editor leftovers."""
+def discover(content_dir: Path, site_root: Path | None = None) -> Iterator[Path]:
+    """Every ``*.md`` file under ``content_dir``, sorted, skipping hidden files and editor leftovers.
+
+    Symlinked folders are followed while they stay inside the site (each real folder
+    once); one that leads outside is yielded itself, so that :func:`load` reports it.
+    """
     if not content_dir.is_dir():
         return
-    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+    root = (site_root or content_dir.parent).resolve()
+    seen: set[Path] = set()
+    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=True):
+        here = Path(dirpath)
+        real = here.resolve()
+        if real in seen:  # a symlink loop, or a second link to the same folder
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        keep = []
+        for name in sorted(dirnames):
+            if name.startswith((".", "_")):
+                continue
+            if (here / name).is_symlink() and not (here / name).resolve().is_relative_to(root):
+                yield here / name
+                continue
+            keep.append(name)
+        dirnames[:] = keep
         for name in sorted(filenames):
             if name.startswith((".", "#")) or name.endswith(_EDITOR_LEFTOVERS) or not name.endswith(".md"):
                 continue
-            yield Path(dirpath) / name
+            yield here / name
 
 
 def load(path: Path, root: Path) -> SourceDoc | list[Problem]:
     """Read and split one article file; on failure return the problems found."""
     rel = relpath(path, root)
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        return [Problem(rel, None, None, f"symlink leads outside the site (to {path.resolve()}); refusing to read it (copy the file in instead)")]
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -14,6 +14,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from .errors import BriefError, Problem
@@ -31,11 +32,16 @@ class OutputWriter:
         self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
         self.problems: list[Problem] = []
         self._origin: dict[str, str] = {}
-        _recover_interrupted_swap(out_dir)
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.staging.mkdir()
+        try:
+            _recover_interrupted_swap(out_dir)
+            _remove_dead_staging(out_dir)
+            if self.staging.exists():
+                shutil.rmtree(self.staging)
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            self.staging.mkdir()
+        except OSError as exc:
+            raise BriefError(f"cannot create the staging folder beside {out_dir}: {exc.strerror or exc}; "
+                             f"is {out_dir.parent} writable?") from None
 
     def _target(self, relpath: str, origin: str) -> Path | None:
         """Staging path for ``relpath``, or None (with a problem) when it is unsafe or taken."""
@@ -55,12 +61,14 @@ class OutputWriter:
     def write(self, relpath: str, data: bytes, origin: str) -> None:
         target = self._target(relpath, origin)
         if target is not None:
-            target.write_bytes(data)
+            with _disk_errors(relpath):
+                target.write_bytes(data)
 
     def copy(self, relpath: str, source: Path, origin: str) -> None:
         target = self._target(relpath, origin)
         if target is not None:
-            shutil.copyfile(source, target)
+            with _disk_errors(relpath):
+                shutil.copyfile(source, target)
 
     @property
     def count(self) -> int:
@@ -68,6 +76,10 @@ class OutputWriter:
 
     def commit(self) -> None:
         """Put the staged site in place of the output folder."""
+        with _disk_errors(self.out_dir.name):
+            self._swap()
+
+    def _swap(self) -> None:
         if self.out_dir.exists():
             if not _exchange(self.staging, self.out_dir):
                 old = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
@@ -137,6 +149,33 @@ def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> None:
         raise BriefError(f"output path {out_dir} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists():
         raise BriefError(f"output folder {out_dir} is not empty and does not look like a built site (no index.html); refusing to replace it. Remove it or choose another folder")
+
+
+@contextmanager
+def _disk_errors(relpath: str):
+    """Turn a failed write (disk full, read-only, quota) into a clear message."""
+    try:
+        yield
+    except OSError as exc:
+        raise BriefError(f"cannot write {relpath}: {exc.strerror or exc}; the previous output is unchanged") from None
+
+
+def _remove_dead_staging(out_dir: Path) -> None:
+    """Staging folders of builds that were killed (their process is gone) are removed."""
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.tmp-*") if out_dir.parent.is_dir() else ():
+        pid = leftover.name.rpartition("-")[2]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -212,3 +212,62 @@ def test_relative_output_is_relative_to_the_current_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (work / "dist" / "index.html").exists()
     assert not (site / "dist").exists()
+
+
+def test_symlinks_leading_outside_the_site_are_refused(tmp_path):
+    site = small_site(tmp_path / "site", 1)
+    outside = tmp_path / "outside"
+    write(outside / "secret.md", "---\ntitle: Secret\ndate: 2026-01-01\n---\nPrivate.\n")
+    write(outside / "passwords.txt", "hunter2")
+    (site / "content" / "linked.md").symlink_to(outside / "secret.md")
+    (site / "content" / "folder").symlink_to(outside)
+    (site / "static").mkdir()
+    (site / "static" / "leak.txt").symlink_to(outside / "passwords.txt")
+    (site / "static" / "dir").symlink_to(outside)
+    result = cli("build", "--site", str(site))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert f"content/folder: symlink leads outside the site (to {outside}); refusing to read it (copy the file in instead)" in lines
+    assert (f"content/linked.md: symlink leads outside the site (to {outside / 'secret.md'}); "
+            "refusing to read it (copy the file in instead)") in lines
+    assert f"static/leak.txt: symlink leads outside the static folder (to {outside / 'passwords.txt'}); copy the file in instead" in lines
+    assert f"static/dir: symlink leads outside the static folder (to {outside}); copy the files in instead" in lines
+    assert not (site / "public").exists()
+
+
+def test_symlinked_folder_inside_the_site_is_read_once(tmp_path):
+    site = small_site(tmp_path / "site", 1)
+    write(site / "archive" / "old.md", "---\ntitle: Old\ndate: 2020-01-01\n---\nOld.\n")
+    (site / "content" / "archive").symlink_to(site / "archive")
+    (site / "content" / "loop").symlink_to(site / "content")
+    result = cli("build", "--site", str(site))
+    assert result.returncode == 0, result.stderr
+    assert "Built 2 articles," in result.stdout
+
+
+def test_a_write_failure_is_a_clear_error_and_keeps_the_old_site(tmp_path):
+    import resource
+
+    site = small_site(tmp_path / "site")
+    build(load_config(site), site / "public", BuildOptions(now=NOW))
+    before = snapshot(site / "public")
+
+    def small_file_limit():  # like a full disk: writes past 4 KB fail with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    result = subprocess.run([sys.executable, "-m", "brief", "build", "--site", str(site)],
+                            capture_output=True, text=True, preexec_fn=small_file_limit, timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.search(r"^Error: cannot write \S+: File too large; the previous output is unchanged$", result.stderr, re.M)
+    assert snapshot(site / "public") == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_up(tmp_path):
+    site = small_site(tmp_path / "site", 1)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    write(site / f".public.tmp-{dead}" / "index.html", "half")
+    result = cli("build", "--site", str(site))
+    assert result.returncode == 0, result.stderr
+    assert not (site / f".public.tmp-{dead}").exists()
