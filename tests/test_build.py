@@ -154,6 +154,7 @@ def test_site_template_overrides_one_partial(tmp_path):
 
 
 def test_interrupted_build_leaves_previous_output(tmp_path):
+    """Ctrl-C while pages are being written: the previous site stays, the staging folder goes."""
     site = tmp_path / "site"
     for i in range(1500):
         write(site / "content" / f"a{i}.md", f"---\ntitle: A {i}\ndate: 2025-01-01\ntakeaways: [one]\n---\n" + "Words here. " * 200)
@@ -161,18 +162,25 @@ def test_interrupted_build_leaves_previous_output(tmp_path):
     first = cli("build", "--site", str(site), "-q")
     assert first.returncode == 0, first.stderr
     before = snapshot(out)
-    for delay in (0.4, 0.8, 1.2):
+    interrupted = 0
+    for extra_delay in (0.0, 0.2, 0.5):
         proc = subprocess.Popen([sys.executable, "-m", "brief", "build", "--site", str(site), "-q"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(delay)
+        staging = site / f".public.tmp-{proc.pid}"
+        deadline = time.monotonic() + 60
+        while not staging.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)  # wait until the write phase has begun
+        time.sleep(extra_delay)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
         assert "Traceback" not in err
         if proc.returncode != 0:
-            assert proc.returncode == 130
-            assert "previous output is unchanged" in err
+            assert proc.returncode == 130, err
+            assert err.strip() == "Interrupted; the previous output is unchanged."
+            interrupted += 1
         assert snapshot(out) == before  # same content either way: the old site or an identical new one
         assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
+    assert interrupted >= 1, "no build was interrupted; the test did not test anything"
 
 
 @pytest.mark.parametrize("target", ["content", ".", "static", "templates"])
