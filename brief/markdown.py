@@ -182,6 +182,8 @@ def _heading_ids(state: StateCore) -> None:
     ids = env.ids if env is not None else set()
     tokens = state.tokens
     for i, token in enumerate(tokens):
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"  # the headline is the page's only h1; a '#' heading in Markdown becomes h2
         if token.type != "heading_open" or token.attrGet("id"):
             continue
         inline = tokens[i + 1]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .config import Config
 from .dates import parse_datetime
@@ -206,7 +206,7 @@ def _resolve_image(c: _Checker, src: str, config: Config) -> tuple[str, Path | N
         return None
     if parts.scheme:
         if parts.scheme.lower() == "https" and parts.netloc and not any(ch.isspace() for ch in src):
-            return src, None
+            return clean_url(src), None
         c.error(key, f"'{src}' is not allowed (expected an https URL, a path under static/ such as /images/x.jpg, or a path relative to the article)")
         return None
     if "\\" in src or src.startswith("//"):
@@ -289,7 +289,7 @@ def _related(c: _Checker) -> tuple[RelatedRef, ...]:
                 c.error(key + ("url",), f"'{url}' is not an http(s) URL (expected e.g. https://example.org/report)")
                 url = None
             if title and url:
-                refs.append(RelatedRef(None, title, url, line))
+                refs.append(RelatedRef(None, title, clean_url(url), line))
             continue
         slug = c.text(key, item, required=True)
         if slug is None:
@@ -326,6 +326,12 @@ def _slug(c: _Checker) -> str | None:
         c.error(("slug",), f"'{text}' is not a valid slug (expected lowercase letters, digits and single hyphens){hint}")
         return None
     return text
+
+
+def clean_url(url: str) -> str:
+    """Percent-encode what may not appear raw in a URL (spaces, quotes, <, >, non-ASCII),
+    keeping what is already encoded and every reserved character."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
 def _is_web_url(url: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -36,17 +37,35 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def sample_url(sample_output) -> Iterator[str]:
-    """The built sample site served on 127.0.0.1 (a real server, loopback only)."""
-    handler = functools.partial(_QuietHandler, directory=str(sample_output))
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 (a real server, loopback only); yields its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def sample_url(sample_output) -> Iterator[str]:
+    """The built sample site, served."""
+    with serve(sample_output) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def edge_url(tmp_path_factory) -> Iterator[str]:
+    """tests/sites/edge (awkward input: non-Latin names, decorative image, raw HTML), built and served."""
+    out = tmp_path_factory.mktemp("edge") / "public"
+    build(load_config(REPO / "tests" / "sites" / "edge"), out, BuildOptions(now=BUILD_TIME))
+    with serve(out) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -75,15 +75,33 @@ def test_share_links_work_without_javascript(browser, sample_url):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/", ARTICLE, "/2026/11/rural-satellite-broadband/", "/page/2/"])
-@pytest.mark.parametrize("width", [360, 1280])
-def test_axe_finds_no_serious_violation(browser, sample_url, node_tool, path, width):
+def axe_serious(browser, url: str, width: int, node_tool) -> list[str]:
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    page.goto(sample_url + path)
+    page.goto(url)
     page.add_script_tag(path=str(node_tool("axe-core/axe.min.js")))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [f"{v['id']} [{v['impact']}] {v['help']}: {[n['target'] for n in v['nodes']][:5]}"
                for v in result["violations"] if v["impact"] in ("serious", "critical")]
     context.close()
+    return serious
+
+
+@pytest.mark.parametrize("path", ["/", ARTICLE, "/2026/11/rural-satellite-broadband/", "/page/2/", "/404.html"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_axe_finds_no_serious_violation(browser, sample_url, node_tool, path, width):
+    serious = axe_serious(browser, sample_url + path, width, node_tool)
     assert serious == [], "\n".join(serious)
+
+
+@pytest.mark.parametrize("path", ["/2026/04/uberblick-markte/", "/2026/04/%D1%8D%D0%BA%D0%BE%D0%BD%D0%BE%D0%BC%D0%B8%D0%BA%D0%B0/"])
+def test_awkward_pages_are_accessible_and_fit_a_phone(browser, edge_url, node_tool, path):
+    serious = axe_serious(browser, edge_url + path, 360, node_tool)
+    assert serious == [], "\n".join(serious)
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(edge_url + path)
+    assert page.locator("article.brief h1").count() == 1
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0

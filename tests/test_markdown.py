@@ -289,3 +289,7 @@ def test_body_image_outside_the_site_is_refused(tmp_path):
 
 def _ids(html: str) -> list[str]:
     return re.findall(r'\bid="([^"]+)"', html)
+
+
+def test_h1_in_markdown_becomes_h2(site):
+    assert render(site, "# Top\n\n## Next\n") == '<h2 id="top">Top</h2>\n<h2 id="next">Next</h2>\n'
