@@ -22,11 +22,12 @@ $(VENV)/.installed: pyproject.toml
 build: venv
 	$(BIN)/brief build
 
-# Until the live-reload server lands, preview with Python's static server.
+# Until the live-reload server lands, preview with Python's static server. The
+# preview is built into .preview/ so it never replaces a deploy build in public/.
 serve: venv
-	$(BIN)/brief build --base-url http://127.0.0.1:$(PORT)/
-	@echo "Serving public/ on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory public $(PORT)
+	$(BIN)/brief build --drafts --output .preview --base-url http://127.0.0.1:$(PORT)/
+	@echo "Serving .preview/ on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory .preview $(PORT)
 
 # System packages the browser and HTML-validation tests use, installed when missing.
 test-deps: venv
@@ -44,4 +45,4 @@ test: test-deps
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf public .public.* node_modules $(VENV) .pytest_cache .hypothesis
+	rm -rf public .public.* .preview .preview.* node_modules $(VENV) .pytest_cache .hypothesis
