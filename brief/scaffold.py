@@ -49,6 +49,7 @@ def new_article(config: Config, title: str, *, section: str | None = None, slug:
         title=title.strip(),
         dek="One or two sentences that tell the reader why this matters; also the page's meta description.",
         date=when.isoformat(),
+        updated=when.isoformat(),
         authors=[config.default_author],
         section=section or "News",
         tags=["Example Tag"],
@@ -57,6 +58,7 @@ def new_article(config: Config, title: str, *, section: str | None = None, slug:
             "alt": "Describe what the image shows for readers who cannot see it",
             "caption": "What the image shows, in one sentence.",
             "credit": "Photo: Photographer / Agency",
+            "decorative": False,
         },
         takeaways=[
             "The single most important fact, in one sentence.",
@@ -70,6 +72,7 @@ def new_article(config: Config, title: str, *, section: str | None = None, slug:
         },
         related=related,
         draft=False,
+        slug=slug,
     )
     config.content_dir.mkdir(parents=True, exist_ok=True)
     text = frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n"
