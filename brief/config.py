@@ -40,6 +40,8 @@ OPTIONS: dict[str, Option | dict[str, Option]] = {
     "default_author": Option(str, "Staff", "Author used when an article names none."),
     "per_page": Option(int, 10, "Articles per front-page page; later pages live at /page/N/."),
     "permalink": Option(str, "/{year}/{month}/{slug}/", "URL pattern of articles; placeholders {year} {month} {day} {slug} {section}."),
+    "archive_per_page": Option(int, 100, "Articles per page of a year in the archive (/archive/YYYY/)."),
+    "feed_size": Option(int, 20, "Entries in the main Atom and JSON feeds and in each section and tag feed."),
     "publisher": {
         "name": Option(str, None, "Publisher name (default: the site title)."),
         "logo": Option(str, None, "Publisher logo: a path under static/ such as /images/logo.svg, or an https URL."),
@@ -66,11 +68,14 @@ class Config:
     default_author: str = "Staff"
     per_page: int = 10
     permalink: str = "/{year}/{month}/{slug}/"
+    archive_per_page: int = 100
+    feed_size: int = 20
     publisher_name: str = "Brief"
     publisher_logo: str | None = None
     allow_html: bool = False
     typographer: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    authors: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Author profiles from ``[authors.<slug>]`` tables: name, role, bio, avatar."""
 
     @property
     def base_path(self) -> str:
@@ -125,6 +130,7 @@ def load_config(root: Path) -> Config:
             message += "; each key and [table] may be given only once"
         raise BuildFailed([Problem(CONFIG_NAME, line, None, f"invalid TOML: {message}")], "configuration") from None
     problems: list[Problem] = []
+    authors = _check_authors(data.pop("authors", {}), text, problems)
     values = _check_table(data, OPTIONS, "", text, problems)
     if problems:
         raise BuildFailed(problems, "configuration")
@@ -141,8 +147,45 @@ def load_config(root: Path) -> Config:
         publisher_logo=publisher.get("logo"),
         allow_html=markdown["allow_html"],
         typographer=markdown["typographer"],
+        authors=authors,
         **flat,
     )
+
+
+PROFILE_FIELDS = ("name", "role", "bio", "avatar")
+
+
+def _check_authors(data: Any, text: str, problems: list[Problem]) -> dict[str, dict[str, str]]:
+    """``[authors.<slug>]`` tables, each with optional name, role, bio and avatar strings."""
+    from .slug import is_valid_slug, slugify
+
+    if not isinstance(data, dict):
+        problems.append(Problem(CONFIG_NAME, _line_of(text, "authors"), "authors", f"expected tables [authors.<slug>], got {_describe(data)}"))
+        return {}
+    profiles: dict[str, dict[str, str]] = {}
+    for slug, fields in data.items():
+        key = f"authors.{slug}"
+        line = _line_of(text, key) or _line_of(text, "authors")
+        if not is_valid_slug(slug):
+            hint = f"; did you mean '{slugify(slug)}'?" if slugify(slug) else ""
+            problems.append(Problem(CONFIG_NAME, line, key, f"'{slug}' is not an author slug (expected lowercase letters, digits and hyphens, e.g. [authors.ana-ortiz]){hint}"))
+            continue
+        if not isinstance(fields, dict):
+            problems.append(Problem(CONFIG_NAME, line, key, f"expected a table with name, role, bio and avatar, got {_describe(fields)}"))
+            continue
+        profile: dict[str, str] = {}
+        for name, value in fields.items():
+            if name not in PROFILE_FIELDS:
+                problems.append(Problem(CONFIG_NAME, line, f"{key}.{name}", f"unknown author key{did_you_mean(name, PROFILE_FIELDS) or ' (known keys: ' + ', '.join(PROFILE_FIELDS) + ')'}"))
+            elif not isinstance(value, str) or not value.strip():
+                problems.append(Problem(CONFIG_NAME, line, f"{key}.{name}", f"expected a non-empty string, got {_describe(value)}"))
+            else:
+                profile[name] = value.strip()
+        avatar = profile.get("avatar")
+        if avatar and not (avatar.startswith("https://") or avatar.startswith("/")):
+            problems.append(Problem(CONFIG_NAME, line, f"{key}.avatar", f"'{avatar}' must be a path under static/ starting with '/' or an https URL"))
+        profiles[slug] = profile
+    return profiles
 
 
 def _check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[Problem]) -> dict:
@@ -153,7 +196,7 @@ def _check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[
             hint = did_you_mean(key, spec) or _did_you_mean_nested(key, spec)
             if not hint and prefix and isinstance(OPTIONS.get(key), Option):
                 hint = f"; '{key}' is a top-level key: move it above the first [table] (keys after [{prefix[:-1]}] belong to that table)"
-            known = ", ".join(sorted(spec))
+            known = ", ".join(sorted([*spec, *(["authors"] if not prefix else [])]))
             problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, f"unknown configuration key{hint or f' (known keys: {known})'}"))
     for key, option in spec.items():
         name = prefix + key
@@ -185,8 +228,9 @@ def _check_values(flat: dict, publisher: dict, root: Path, text: str, problems: 
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         hint = did_you_mean(flat["timezone"], zoneinfo.available_timezones())
         bad("timezone", f"unknown time zone '{flat['timezone']}' (expected an IANA name such as 'Europe/London'){hint}")
-    if flat["per_page"] < 1:
-        bad("per_page", f"must be at least 1, got {flat['per_page']}")
+    for key in ("per_page", "archive_per_page", "feed_size"):
+        if flat[key] < 1:
+            bad(key, f"must be at least 1, got {flat[key]}")
     if not flat["default_author"].strip():
         bad("default_author", "must not be empty")
     message = check_permalink(flat["permalink"])

@@ -12,11 +12,14 @@ from urllib.parse import urlsplit
 
 from .config import Config
 from .errors import WARNING, Problem, did_you_mean
-from .model import Article, RelatedItem, Site
+from .loader import dotted
+from .model import TERM_FOLDERS, Article, Profile, RelatedItem, Site, Term
+from .slug import slugify
 
 
 def build_index(articles: list[Article], config: Config, *, drafts: bool, future: bool, now: datetime,
-                invalid_slugs: frozenset[str] = frozenset()) -> tuple[Site, list[Problem]]:
+                invalid_slugs: frozenset[str] = frozenset(), profiles: dict[str, Profile] | None = None,
+                ) -> tuple[Site, list[Problem]]:
     """Index ``articles`` (every valid one, drafts included) for a build at time ``now``.
 
     ``invalid_slugs`` belong to files that failed validation: a reference to one
@@ -33,6 +36,11 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
         items = _resolve_related(article, by_slug, built_slugs, invalid_slugs, config, problems)
         if article.slug in built_slugs:
             related[article.slug] = items
+    everything = sorted(by_slug.values(), key=lambda a: a.relpath)
+    sections = _terms("section", [(a, a.section, ("section",)) for a in everything], built_slugs, problems)
+    tags = _terms("tag", [(a, t, ("tags", i)) for a in everything for i, t in enumerate(a.tags)], built_slugs, problems)
+    authors = _terms("author", [(a, n, ("authors", i)) for a in everything for i, n in enumerate(a.authors)],
+                     built_slugs, problems, profiles or {})
     site = Site(
         config=config,
         articles=tuple(built),
@@ -40,8 +48,45 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
         by_path={a.path.resolve(): a for a in by_slug.values()},
         related=related,
         built=built_slugs,
+        sections=sections,
+        tags=tags,
+        authors=authors,
     )
     return site, problems
+
+
+def _terms(kind: str, uses: list[tuple[Article, str, tuple]], built: frozenset[str], problems: list[Problem],
+           profiles: dict[str, Profile] | None = None) -> dict[str, Term]:
+    """Group the articles by the slug of a name; two spellings of one slug are an error."""
+    names: dict[str, tuple[str, Article]] = {}
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article, name, key in uses:
+        slug = slugify(name)
+        field = dotted(key)
+        if not slug:
+            problems.append(Problem(article.relpath, article.lines.get(key), field,
+                                    f"'{name}' has no letter or digit to make a URL from (expected a {kind} name such as 'Economy')"))
+            continue
+        first = names.setdefault(slug, (name, article))
+        if first[0] != name:
+            folder = TERM_FOLDERS[kind]
+            problems.append(Problem(article.relpath, article.lines.get(key), field,
+                                    f"'{name}' and '{first[0]}' ({first[1].relpath}) would share the page /{folder}/{slug}/ "
+                                    f"(expected one spelling of each {kind}; write '{first[0]}')"))
+            continue
+        if article.slug in built:
+            members[slug].append(article)
+    terms = {}
+    for slug in sorted(members, key=lambda s: (names[s][0].casefold(), s)):
+        profile = (profiles or {}).get(slug)
+        name = profile.name if profile and profile.name else names[slug][0]
+        terms[slug] = Term(kind, name, slug, tuple(sorted(members[slug], key=lambda a: a.sort_key)), profile)
+    for slug, profile in (profiles or {}).items():
+        if slug not in names:
+            known = sorted(names)
+            problems.append(Problem(profile.source, None, None,
+                                    f"profile of '{slug}', but no article names this author{did_you_mean(slug, known)}", WARNING))
+    return terms
 
 
 def _unique_slugs(articles: list[Article], problems: list[Problem]) -> dict[str, Article]:

@@ -86,6 +86,8 @@ class Article:
     """Site path without the base path, e.g. ``/2026/10/grid-batteries/``."""
     slug_line: int | None = None
     """Line of ``slug:`` when the slug was set in front matter."""
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    """Front-matter lines by key (``("tags", 1)`` → 7), for messages found after validation."""
 
     @property
     def output_dir(self) -> str:
@@ -110,6 +112,41 @@ class RelatedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Profile:
+    """An author's profile, from ``content/authors/<slug>.md`` or ``[authors.<slug>]`` in brief.toml."""
+
+    slug: str
+    name: str | None
+    """Display name; None to use the name the articles give."""
+    role: str | None
+    bio: str | None
+    """Markdown."""
+    avatar: str | None
+    """A site path under static/ (``/images/ana.jpg``) or an https URL."""
+    source: str
+    """Where it was defined, for messages."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A section, tag or author, with the built articles that carry it (newest first)."""
+
+    kind: str
+    """"section", "tag" or "author"."""
+    name: str
+    slug: str
+    articles: tuple[Article, ...]
+    profile: Profile | None = None
+
+    @property
+    def url_path(self) -> str:
+        return f"/{TERM_FOLDERS[self.kind]}/{self.slug}/"
+
+
+TERM_FOLDERS = {"section": "sections", "tag": "tags", "author": "authors"}
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """The site index: everything later stages need, computed once."""
 
@@ -124,6 +161,16 @@ class Site:
     """Related entries of each built article, by slug, in the order given."""
     built: frozenset[str] = field(default_factory=frozenset)
     """Slugs of the articles in this build."""
+    sections: dict[str, Term] = field(default_factory=dict)
+    """Sections by slug, sorted by name."""
+    tags: dict[str, Term] = field(default_factory=dict)
+    authors: dict[str, Term] = field(default_factory=dict)
+
+    def term(self, kind: str, name: str) -> Term:
+        """The section, tag or author called ``name`` (it exists for every built article)."""
+        from .slug import slugify
+
+        return {"section": self.sections, "tag": self.tags, "author": self.authors}[kind][slugify(name)]
 
     def url(self, path: str) -> str:
         """Root-relative URL of a site path: ``/a/`` → ``/briefs/a/`` when base_url has a path."""
