@@ -167,10 +167,13 @@ class Site:
     authors: dict[str, Term] = field(default_factory=dict)
 
     def term(self, kind: str, name: str) -> Term:
-        """The section, tag or author called ``name`` (it exists for every built article)."""
+        """The section, tag or author called ``name``. Every name of a built article has one,
+        except in a build that already failed (a name without letters, two spellings)."""
         from .slug import slugify
 
-        return {"section": self.sections, "tag": self.tags, "author": self.authors}[kind][slugify(name)]
+        slug = slugify(name)
+        found = {"section": self.sections, "tag": self.tags, "author": self.authors}[kind].get(slug)
+        return found or Term(kind, name, slug or "-", ())
 
     def url(self, path: str) -> str:
         """Root-relative URL of a site path: ``/a/`` → ``/briefs/a/`` when base_url has a path."""

@@ -34,12 +34,46 @@ class SiteView:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A named link: a section, tag or author page, a feed."""
+
+    name: str
+    url: str
+    """Root-relative URL (base path included); absolute for feeds."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    title: str
+    url: str
+    """Absolute URL."""
+    type: str
+    """MIME type: application/atom+xml or application/feed+json."""
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """Search-engine and social metadata of a page (built by brief.metadata)."""
+
+    og: tuple[tuple[str, str], ...] = ()
+    """OpenGraph ``(property, content)`` pairs, e.g. ``("og:title", "…")``, in order."""
+    twitter: tuple[tuple[str, str], ...] = ()
+    """Twitter card ``(name, content)`` pairs."""
+    jsonld: tuple[Markup, ...] = ()
+    """JSON-LD documents, serialised and escaped for a <script> element."""
+
+
+@dataclass(frozen=True, slots=True)
 class PageView:
     title: str
     description: str
     canonical: str
     kind: str
-    """"article", "index" or "404"."""
+    """"article", "index", "section", "tag", "author", "sections", "tags", "authors",
+    "archive", "archive-year" or "404"."""
+    feeds: tuple[FeedLink, ...] = ()
+    """Feeds to announce with <link rel="alternate">: the site's, then this page's own."""
+    meta: Meta = Meta()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +114,11 @@ class ArticleView:
     takeaways: tuple[Markup, ...]
     analysis: AnalysisView | None
     body: Markup
+    section_link: Link | None = None
+    """The section's page."""
+    author_links: tuple[Link, ...] = ()
+    """One per author, in the order given, to the author pages."""
+    tag_links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +185,15 @@ def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv)
         date=article.date.astimezone(tz), updated=article.updated.astimezone(tz) if article.updated else None,
         reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)), draft=article.draft,
         image=image, takeaways=takeaways, analysis=analysis, body=body,
+        section_link=_term_link(site, "section", article.section),
+        author_links=tuple(_term_link(site, "author", name) for name in article.authors),
+        tag_links=tuple(_term_link(site, "tag", tag) for tag in article.tags),
     )
+
+
+def _term_link(site: Site, kind: str, name: str) -> Link:
+    term = site.term(kind, name)
+    return Link(term.name, site.url(term.url_path))
 
 
 def related_views(site: Site, slug: str, views: dict[str, ArticleView]) -> list[RelatedView]:
