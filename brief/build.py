@@ -17,13 +17,17 @@ from pathlib import Path
 
 from .config import Config
 from .errors import WARNING, BuildFailed, Problem, errors_in
+from .authors import AUTHORS_FOLDER, load_profiles
+from .feeds import feed_files
 from .index import build_index
 from .loader import discover, load
 from .markdown import Renderer
 from .model import Article, Site
+from .pages import site_pages
 from .output import OutputWriter, check_output_dir, static_files
-from .render import TemplateProblem, check_templates, make_environment, render_articles, render_pages
+from .render import TemplateProblem, check_templates, make_environment, render_articles, render_bios, render_pages
 from .schema import validate
+from .sitemaps import sitemap_files
 from .slug import slugify
 from .theme import theme_static_files
 
@@ -65,15 +69,18 @@ def build(config: Config, output: Path, options: BuildOptions | None = None,
 
     with _timed("load+validate", timings):
         loaded = load_articles(config)
+        profiles, profile_problems = load_profiles(config)
         own_static, static_problems = static_files(config.static_dir, config.root)
-        problems = loaded.problems + static_problems + _check_config_files(config)
+        problems = loaded.problems + profile_problems + static_problems + _check_config_files(config)
     with _timed("index", timings):
         site, index_problems = build_index(loaded.articles, config, drafts=options.drafts, future=options.future,
-                                           now=now, invalid_slugs=frozenset(loaded.invalid.values()))
+                                           now=now, invalid_slugs=frozenset(loaded.invalid.values()), profiles=profiles)
         problems += index_problems
     with _timed("markdown", timings):
-        views, assets, md_problems = render_articles(site, _renderer(site, frozenset(loaded.invalid)))
-        problems += md_problems
+        renderer = _renderer(site, frozenset(loaded.invalid))
+        views, assets, md_problems = render_articles(site, renderer)
+        bios, bio_problems = render_bios(site, renderer)
+        problems += md_problems + bio_problems
     warnings = [p for p in problems if p.severity == WARNING]
     if errors_in(problems):
         raise BuildFailed(problems)
@@ -89,14 +96,22 @@ def build(config: Config, output: Path, options: BuildOptions | None = None,
             template_problems = check_templates(env)
             if template_problems:
                 raise BuildFailed(template_problems)
-            total = len(site.articles) + -(-len(site.articles) // config.per_page) + 1
-            for relpath, data in render_pages(site, views, env, template_problems):
-                writer.write(relpath, data, origin=_origin(relpath))
+            specs = list(site_pages(site, views, bios))
+            for spec, data in render_pages(specs, env, template_problems):
+                writer.write(spec.output, data, origin=_origin(spec.output))
                 pages += 1
-                if options.progress and (pages % 100 == 0 or pages == total):
-                    options.progress(pages, total)
+                if options.progress and (pages % 100 == 0 or pages == len(specs)):
+                    options.progress(pages, len(specs))
             if template_problems:
                 raise BuildFailed(template_problems)
+        with _timed("feeds+sitemaps", timings):
+            for relpath, data in feed_files(site, views, now):
+                writer.write(relpath, data, origin="feeds")
+            public = [(spec.path, spec.lastmod) for spec in specs if spec.public]
+            for relpath, data in sitemap_files(site, public, now):
+                if relpath in own_static:  # the site's own robots.txt (or sitemap) wins
+                    continue
+                writer.write(relpath, data, origin="sitemaps")
         with _timed("copy", timings):
             _copy_assets(own_static, assets, writer)
         if writer.problems:
@@ -128,7 +143,7 @@ class Loaded:
 
 def load_articles(config: Config) -> Loaded:
     loaded = Loaded([], [], {})
-    for path in discover(config.content_dir, config.root):
+    for path in discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,)):
         doc = load(path, config.root)
         if isinstance(doc, list):
             loaded.problems += doc

@@ -73,8 +73,9 @@ class SourceDoc:
         return None
 
 
-def discover(content_dir: Path, site_root: Path | None = None) -> Iterator[Path]:
-    """Every ``*.md`` file under ``content_dir``, sorted, skipping hidden files and editor leftovers.
+def discover(content_dir: Path, site_root: Path | None = None, skip: tuple[str, ...] = ()) -> Iterator[Path]:
+    """Every ``*.md`` file under ``content_dir``, sorted, skipping hidden files, editor
+    leftovers and the top-level folders named in ``skip`` (``authors/`` holds profiles).
 
     Symlinked folders are followed while they stay inside the site (each real folder
     once); one that leads outside is yielded itself, so that :func:`load` reports it.
@@ -92,7 +93,7 @@ def discover(content_dir: Path, site_root: Path | None = None) -> Iterator[Path]
         seen.add(real)
         keep = []
         for name in sorted(dirnames):
-            if name.startswith((".", "_")):
+            if name.startswith((".", "_")) or (real == content_dir.resolve() and name in skip):
                 continue
             if (here / name).is_symlink() and not (here / name).resolve().is_relative_to(root):
                 yield here / name

@@ -8,30 +8,21 @@ A site's own ``templates/`` folder overrides the default theme file by file.
 from __future__ import annotations
 
 import traceback
-from functools import partial
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from .config import Config
 from .errors import Problem
 from .markdown import PageEnv, Renderer
 from .model import Site
 from .theme import theme_templates_dir
-from .views import (
-    ArticleView,
-    PageView,
-    Pagination,
-    article_view,
-    related_views,
-    share_links,
-    site_view,
-)
+from .pages import PageSpec
+from .views import MONTHS, ArticleView, article_view
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-          "August", "September", "October", "November", "December")
 
 
 class TemplateProblem(Exception):
@@ -59,6 +50,7 @@ def make_environment(config: Config, site: Site) -> jinja2.Environment:
     env.filters["isodate"] = isodate
     env.filters["humandate"] = humandate
     env.globals["asset"] = lambda path: site.url("/" + str(path).lstrip("/"))
+    env.globals["url"] = lambda path: site.url(str(path))
     return env
 
 
@@ -88,6 +80,19 @@ def render_articles(site: Site, renderer: Renderer) -> tuple[dict[str, ArticleVi
     return views, assets, problems
 
 
+def render_bios(site: Site, renderer: Renderer) -> tuple[dict[str, Markup], list[Problem]]:
+    """Author bios (Markdown) of the authors with a page in this build."""
+    bios: dict[str, Markup] = {}
+    problems: list[Problem] = []
+    for slug, term in site.authors.items():
+        profile = term.profile
+        if profile and profile.bio:
+            env = PageEnv(source=site.config.root / profile.source, relpath=profile.source, url_path=term.url_path)
+            bios[slug] = renderer.block(profile.bio, env, 1, doc_id=f"bio-{slug}", field="bio")
+            problems += env.problems
+    return bios, problems
+
+
 def check_templates(env: jinja2.Environment) -> list[Problem]:
     """Compile every template once, so all syntax errors are reported together."""
     problems = []
@@ -99,51 +104,16 @@ def check_templates(env: jinja2.Environment) -> list[Problem]:
     return problems
 
 
-def render_pages(site: Site, views: dict[str, ArticleView], env: jinja2.Environment,
-                 problems: list[Problem]) -> Iterator[tuple[str, bytes]]:
-    """Every HTML page of the site. A page whose template fails is skipped and its
-    problem added to ``problems`` (once per template line), so one run shows them all."""
-    for page in _pages(site, views, env):
+def render_pages(specs: Iterable[PageSpec], env: jinja2.Environment,
+                 problems: list[Problem]) -> Iterator[tuple[PageSpec, bytes]]:
+    """Render every page. A page whose template fails is skipped and its problem
+    added to ``problems`` (once per template line), so one run shows them all."""
+    for spec in specs:
         try:
-            yield page[0], page[1]()
+            yield spec, _render(_template(env, spec.template), **spec.context)
         except TemplateProblem as exc:
             if exc.problem not in problems:
                 problems.append(exc.problem)
-
-
-def _pages(site: Site, views: dict[str, ArticleView], env: jinja2.Environment) -> Iterator[tuple[str, Callable[[], bytes]]]:
-    sv = site_view(site)
-    article_tpl = _template(env, "article.html")
-    for article in site.articles:
-        view = views[article.slug]
-        page = PageView(f"{view.title} — {sv.title}", view.dek or sv.description or view.title, view.canonical, "article")
-        yield f"{article.output_dir}/index.html", partial(
-            _render, article_tpl, site=sv, page=page, article=view,
-            related=related_views(site, article.slug, views), share=share_links(view))
-    yield from _front_pages(site, sv, [views[a.slug] for a in site.articles], env)
-    page = PageView(f"Page not found — {sv.title}", sv.description or sv.title, site.absolute_url("/404.html"), "404")
-    yield "404.html", partial(_render, _template(env, "404.html"), site=sv, page=page)
-
-
-def _front_pages(site: Site, sv, entries: list[ArticleView], env: jinja2.Environment) -> Iterator[tuple[str, Callable[[], bytes]]]:
-    per_page = site.config.per_page
-    total = max(1, -(-len(entries) // per_page))
-    template = _template(env, "index.html")
-
-    def path_of(n: int) -> str:
-        return "/" if n == 1 else f"/page/{n}/"
-
-    for n in range(1, total + 1):
-        chunk = entries[(n - 1) * per_page : n * per_page]
-        pagination = Pagination(
-            number=n, total=total,
-            prev_url=site.url(path_of(n - 1)) if n > 1 else None,
-            next_url=site.url(path_of(n + 1)) if n < total else None,
-        )
-        title = sv.title if n == 1 else f"{sv.title} — Page {n} of {total}"
-        page = PageView(title, sv.description or sv.title, site.absolute_url(path_of(n)), "index")
-        out = "index.html" if n == 1 else f"page/{n}/index.html"
-        yield out, partial(_render, template, site=sv, page=page, entries=chunk, pagination=pagination)
 
 
 def _template(env: jinja2.Environment, name: str) -> jinja2.Template:

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 from .config import Config
 from .dates import parse_datetime
 from .errors import WARNING, Problem, did_you_mean
+from .imagesize import image_size
 from .loader import Key, SourceDoc, dotted
 from .model import Analysis, Article, Image, RelatedRef
 from .slug import is_valid_slug, slugify
@@ -44,7 +45,7 @@ class _Checker:
         self.problems.append(Problem(self.doc.relpath, line, dotted(key), message))
 
     def warn(self, key: Key, message: str) -> None:
-        self.problems.append(Problem(self.doc.relpath, self.doc.line(key), dotted(key), message, WARNING))
+        self.problems.append(Problem(self.doc.relpath, self.doc.line(key) or 1, dotted(key), message, WARNING))
 
     def get(self, key: Key) -> Any:
         value: Any = self.doc.meta
@@ -94,6 +95,7 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
     related = _related(c)
     draft = _draft(c)
     slug = _slug(c)
+    _editorial(c, title, dek, image, takeaways)
     if any(p.severity != WARNING for p in c.problems) or title is None or date is None or slug is None:
         return None, c.problems
     url_path = permalink(config.permalink, date=date.astimezone(config.tz), slug=slug, section=section)
@@ -104,6 +106,27 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
         draft=draft, body=doc.body, body_line=doc.body_line, url_path=url_path,
         slug_line=doc.lines.get(("slug",)), lines=doc.lines,
     ), c.problems
+
+
+MAX_HEADLINE = 110
+"""Google truncates NewsArticle headlines longer than this."""
+MAX_DEK = 200
+MIN_IMAGE_WIDTH = 1200
+"""Google Discover and large social cards want hero images at least this wide."""
+
+
+def _editorial(c: _Checker, title: str | None, dek: str | None, image: Image | None, takeaways: tuple[str, ...]) -> None:
+    """Warnings an editor should see, which do not stop the build."""
+    if title and len(title) > MAX_HEADLINE:
+        c.warn(("title",), f"headline is {len(title)} characters; search engines cut it after {MAX_HEADLINE}")
+    if dek and len(dek) > MAX_DEK:
+        c.warn(("dek",), f"dek is {len(dek)} characters (expected at most {MAX_DEK}, as meta descriptions are cut there)")
+    if image is not None and image.source is not None:
+        size = image_size(image.source)
+        if size and size[0] < MIN_IMAGE_WIDTH:
+            c.warn(("image", "src"), f"image is {size[0]}×{size[1]} px; at least {MIN_IMAGE_WIDTH} px wide is recommended for large previews")
+    if not takeaways and "takeaways" not in c.doc.meta:
+        c.warn(("takeaways",), "missing; readers and the front page rely on at least one key takeaway")
 
 
 def permalink(pattern: str, *, date, slug: str, section: str) -> str:

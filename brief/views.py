@@ -20,6 +20,8 @@ from .markdown import PageEnv, Renderer
 from .model import Article, Site
 
 WORDS_PER_MINUTE = 230
+MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December")
 _WORD = re.compile(r"\w+")
 
 

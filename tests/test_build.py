@@ -48,7 +48,7 @@ def test_cli_build_prints_one_line_summary(tmp_path):
     site = small_site(tmp_path / "site")
     result = cli("build", "--site", str(site))
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"Built 3 articles, 5 pages, \d+ files in \d+\.\d\d s → .*public\n", result.stdout)
+    assert re.fullmatch(r"Built 3 articles, \d+ pages, \d+ files in \d+\.\d\d s → .*public\n", result.stdout)
     assert (site / "public" / "2026" / "01" / "story-0" / "index.html").exists()
     quiet = cli("build", "--site", str(site), "-q")
     assert quiet.returncode == 0 and quiet.stdout == ""
@@ -59,7 +59,7 @@ def test_folder_with_only_content_builds_with_defaults(tmp_path):
     build(load_config(site), site / "public", BuildOptions(now=NOW))
     html = (site / "public" / "2026" / "01" / "story-0" / "index.html").read_text()
     assert "<title>Story 0 — Brief</title>" in html
-    assert "By <span class=\"author\">Staff</span>" in html
+    assert 'By <a class="author" href="/authors/staff/">Staff</a>' in html
 
 
 def test_every_internal_url_carries_the_base_path(tmp_path):

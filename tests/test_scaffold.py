@@ -23,7 +23,7 @@ def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subproc
 def test_new_fills_every_field_builds_and_never_overwrites(tmp_path):
     site = tmp_path / "site"
     (site / "content").mkdir(parents=True)
-    (site / "content" / "earlier.md").write_text("---\ntitle: Earlier\ndate: 2026-01-01\n---\nText.\n")
+    (site / "content" / "earlier.md").write_text("---\ntitle: Earlier\ndate: 2026-01-01\ntakeaways: [One]\n---\nText.\n")
     result = cli("new", "Port Strike: What's Next?", "--section", "Economy", "--site", str(site))
     assert result.returncode == 0, result.stderr
     path = site / "content" / "port-strike-whats-next.md"

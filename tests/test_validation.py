@@ -412,14 +412,14 @@ def test_scalar_titles_keep_their_text(tmp_path, raw, expected):
     site = make_site(tmp_path, {"content/a.md": article(title=Raw(raw))})
     config = load_config(site)
     article_, problems = validate(load(site / "content/a.md", site), config)
-    assert problems == []
+    assert [p for p in problems if p.severity == "error"] == []
     assert article_.title == expected
 
 
 def test_norway_tags_keep_their_text(tmp_path):
     site = make_site(tmp_path, {"content/a.md": article(tags=Raw("[NO, SE, 2024]"))})
     article_, problems = validate(load(site / "content/a.md", site), load_config(site))
-    assert problems == []
+    assert [p for p in problems if p.severity == "error"] == []
     assert article_.tags == ("NO", "SE", "2024")
 
 
@@ -432,4 +432,4 @@ def test_references_to_an_invalid_article_are_not_reported_twice(tmp_path):
        "content/wind.md:5: related[0]: no article with slug 'grdi' (expected the slug of another article: "
        "its file name without .md, or its slug: field); did you mean 'grid'?",
        "Error: build failed: 2 problems; nothing was written")
-    assert not any(line.startswith("content/heat.md") for line in lines)
+    assert not any(line.startswith("content/heat.md") and ": warning: " not in line for line in lines)

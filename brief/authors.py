@@ -1,0 +1,80 @@
+"""Author profiles: ``content/authors/<slug>.md`` files and ``[authors.<slug>]`` in brief.toml.
+
+A profile file has front matter (``name``, ``role``, ``avatar``) and the bio as
+its Markdown body. The file name is the author's slug, the one their author page
+uses (``/authors/<slug>/``). A profile given in both places is an error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import Config
+from .errors import WARNING, Problem, did_you_mean
+from .loader import load
+from .model import Profile
+from .slug import is_valid_slug, slugify
+
+AUTHORS_FOLDER = "authors"
+FILE_FIELDS = ("name", "role", "avatar")
+
+
+def load_profiles(config: Config) -> tuple[dict[str, Profile], list[Problem]]:
+    """Every profile of the site, by author slug, and the problems found."""
+    problems: list[Problem] = []
+    profiles: dict[str, Profile] = {}
+    for slug, fields in config.authors.items():
+        profiles[slug] = Profile(slug, fields.get("name"), fields.get("role"), fields.get("bio"),
+                                 fields.get("avatar"), "brief.toml")
+    folder = config.content_dir / AUTHORS_FOLDER
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        profile = _load_file(path, config, problems)
+        if profile is None:
+            continue
+        if profile.slug in profiles:
+            problems.append(Problem(profile.source, None, None,
+                                    f"the profile of '{profile.slug}' is also given in brief.toml [authors.{profile.slug}] (expected one place)"))
+            continue
+        profiles[profile.slug] = profile
+    for profile in profiles.values():
+        problems += _check_avatar(profile, config)
+    return profiles, problems
+
+
+def _load_file(path: Path, config: Config, problems: list[Problem]) -> Profile | None:
+    doc = load(path, config.root)
+    if isinstance(doc, list):
+        problems += doc
+        return None
+    slug = path.stem
+    if not is_valid_slug(slug):
+        hint = f" (expected a slug; rename it to {slugify(slug)}.md)" if slugify(slug) else ""
+        problems.append(Problem(doc.relpath, None, None, f"'{path.name}' is not named after an author slug{hint}"))
+        return None
+    values: dict[str, str] = {}
+    for key, value in doc.meta.items():
+        line = doc.lines.get((key,))
+        if key not in FILE_FIELDS:
+            hint = did_you_mean(str(key), FILE_FIELDS) or " (known keys: " + ", ".join(FILE_FIELDS) + "; the bio is the text below the front matter)"
+            problems.append(Problem(doc.relpath, line, str(key), f"unknown profile key, ignored{hint}", WARNING))
+        elif not isinstance(value, str) or not value.strip():
+            problems.append(Problem(doc.relpath, line, key, "expected a non-empty string"))
+        else:
+            values[key] = value.strip()
+    bio = doc.body.strip() or None
+    return Profile(slug, values.get("name"), values.get("role"), bio, values.get("avatar"), doc.relpath)
+
+
+def _check_avatar(profile: Profile, config: Config) -> list[Problem]:
+    avatar = profile.avatar
+    if not avatar:
+        return []
+    if avatar.startswith("https://"):
+        return []
+    if not avatar.startswith("/"):
+        return [Problem(profile.source, None, "avatar", f"'{avatar}' must be a path under static/ starting with '/' or an https URL")]
+    file = config.static_dir / avatar.lstrip("/")
+    if ".." in Path(avatar).parts or not file.is_file():
+        return [Problem(profile.source, None, "avatar", f"file not found: static{avatar} (expected a file under static/)")]
+    return []
+

@@ -1,0 +1,257 @@
+"""Feeds: Atom 1.0 (RFC 4287) for the site, each section and each tag, and JSON Feed 1.1.
+
+Pure: ``feed_files`` yields ``(output path, bytes)`` pairs and touches no file.
+Entries carry the whole article (takeaways, the Editor's Desk, the body), and
+every link in it is made absolute, since feed readers show it away from the site.
+XML is built with ElementTree, so titles holding ``<``, ``&`` or quotes are
+escaped by the serializer, never by hand; characters XML 1.0 forbids are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from markupsafe import escape
+
+from . import __version__
+from .model import TERM_FOLDERS, Article, Site, Term
+from .slug import slugify
+from .views import ArticleView
+
+log = logging.getLogger(__name__)
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+FAVICON = "/images/favicon.svg"
+"""Site path of the icon the default theme ships with every build (brief.theme.THEME_STATIC)."""
+XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
+
+# XML 1.0 allows tab, newline, carriage return and everything from U+0020 up,
+# except surrogates and U+FFFE/U+FFFF.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A start tag, with its attributes (quoted values may hold '>').
+_TAG = re.compile(r"""<[A-Za-z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
+# A URL attribute whose value is root-relative ("/x", not the scheme-relative "//host/x").
+_URL_ATTR = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["']?)/(?!/)""", re.IGNORECASE)
+
+
+def feed_files(site: Site, views: dict[str, ArticleView], now: datetime) -> Iterator[tuple[str, bytes]]:
+    """Every feed of ``site``: ``feed.xml``, ``feed.json``, then one Atom feed per section and tag.
+
+    ``views`` are the rendered articles by slug; ``now`` (the build time) is the
+    ``updated`` of a feed without entries. Paths are relative to the output folder.
+    """
+    size = site.config.feed_size
+    title = site.config.title
+    yield "feed.xml", atom_feed(site, views, site.articles[:size], title=title, page_path="/", now=now)
+    yield "feed.json", json_feed(site, views, site.articles[:size])
+    for term in site.sections.values():
+        yield _term_feed(site, views, term, f"{term.name} — {title}", now)
+    for term in site.tags.values():
+        yield _term_feed(site, views, term, f"Tag: {term.name} — {title}", now)
+
+
+def _term_feed(site: Site, views: dict[str, ArticleView], term: Term, title: str, now: datetime) -> tuple[str, bytes]:
+    path = term.url_path + "feed.xml"
+    data = atom_feed(site, views, term.articles[: site.config.feed_size], title=title, page_path=term.url_path, now=now)
+    return path.lstrip("/"), data
+
+
+def atom_feed(site: Site, views: dict[str, ArticleView], articles: tuple[Article, ...] | list[Article], *,
+              title: str, page_path: str, now: datetime) -> bytes:
+    """One Atom document of ``articles`` (newest first) for the page at site path ``page_path``;
+    the feed itself lives at ``page_path + "feed.xml"``."""
+    config = site.config
+    entries = [views[a.slug] for a in articles]
+    page_url = site.absolute_url(page_path)
+    feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
+    _sub(feed, "id", page_url)
+    _sub(feed, "title", title)
+    if config.description:
+        _sub(feed, "subtitle", config.description)
+    updated = max((_modified(v) for v in entries), default=_aware(now).astimezone(config.tz))
+    _sub(feed, "updated", _time(updated))
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=site.absolute_url(page_path + "feed.xml"))
+    _sub(feed, "link", rel="alternate", type="text/html", href=page_url)
+    author = _sub(feed, "author")
+    _sub(author, "name", config.publisher_name)
+    _sub(author, "uri", site.absolute_url("/"))
+    _sub(feed, "generator", "brief", version=__version__)
+    # The icon SHOULD be square (RFC 4287 4.2.5): the favicon every build ships, not the
+    # publisher's logo, which is usually wide (and is what <logo> is for).
+    _sub(feed, "icon", site.absolute_url(FAVICON))
+    logo = _logo_url(site)
+    if logo:
+        _sub(feed, "logo", logo)
+    origin = _origin(config.base_url)
+    for view in entries:
+        feed.append(_atom_entry(site, view, origin))
+    ET.indent(feed)
+    return xml_document(feed)
+
+
+def _atom_entry(site: Site, view: ArticleView, origin: str) -> ET.Element:
+    entry = ET.Element("entry")
+    _sub(entry, "id", view.canonical)
+    _sub(entry, "title", view.title)
+    _sub(entry, "link", rel="alternate", type="text/html", href=view.canonical)
+    _sub(entry, "published", _time(view.date))
+    _sub(entry, "updated", _time(_modified(view)))
+    for name, url in _authors(site, view):
+        author = _sub(entry, "author")
+        _sub(author, "name", name)
+        if url:
+            _sub(author, "uri", url)
+    for kind, name in _categories(view, site):
+        term = site.term(kind, name)
+        _sub(entry, "category", term=term.slug, label=term.name, scheme=site.absolute_url(f"/{TERM_FOLDERS[kind]}/"))
+    if view.dek:
+        _sub(entry, "summary", view.dek)
+    # xml:base lets readers resolve what is still relative (footnote links such as "#fn1").
+    _sub(entry, "content", content_html(view, origin), type="html", **{"xml:base": view.canonical})
+    return entry
+
+
+def json_feed(site: Site, views: dict[str, ArticleView], articles: tuple[Article, ...] | list[Article]) -> bytes:
+    """The JSON Feed 1.1 document of ``articles`` (newest first)."""
+    config = site.config
+    origin = _origin(config.base_url)
+    feed: dict = {
+        "version": JSON_FEED_VERSION,
+        "title": clean_xml_text(config.title),
+        "home_page_url": site.absolute_url("/"),
+        "feed_url": site.absolute_url("/feed.json"),
+    }
+    if config.description:
+        feed["description"] = clean_xml_text(config.description)
+    # JSON Feed's "icon" must be square and large (512 px): no image of the site promises that.
+    feed["favicon"] = site.absolute_url(FAVICON)
+    feed["language"] = config.language
+    feed["authors"] = [{"name": clean_xml_text(config.publisher_name), "url": site.absolute_url("/")}]
+    items = []
+    for article in articles:
+        view = views[article.slug]
+        item: dict = {"id": view.canonical, "url": view.canonical, "title": clean_xml_text(view.title),
+                      "content_html": content_html(view, origin)}
+        if view.dek:
+            item["summary"] = clean_xml_text(view.dek)
+        if view.image:
+            item["image"] = _absolute(view.image.url, origin)
+        item["date_published"] = _time(view.date)
+        item["date_modified"] = _time(_modified(view))
+        item["authors"] = [{"name": clean_xml_text(name), **({"url": url} if url else {})}
+                           for name, url in _authors(site, view)]
+        item["tags"] = [clean_xml_text(name) for _, name in _categories(view, site)]
+        items.append(item)
+    feed["items"] = items
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def content_html(view: ArticleView, origin: str) -> str:
+    """The whole article as one HTML fragment, with root-relative links made absolute.
+
+    The hero image, the takeaways, the Editor's Desk (label, body, byline), then the body:
+    the order of the article page, without the site's chrome."""
+    parts: list[str] = []
+    if view.image:
+        img = view.image
+        size = f' width="{img.width}" height="{img.height}"' if img.width and img.height else ""
+        parts.append(f'<figure><img src="{escape(img.url)}" alt="{escape(img.alt)}"{size}>')
+        caption = " ".join(str(p) for p in (img.caption, escape(img.credit) if img.credit else None) if p)
+        if caption:
+            parts.append(f"<figcaption>{caption}</figcaption>")
+        parts.append("</figure>\n")
+    if view.takeaways:
+        items = "".join(f"<li>{t}</li>\n" for t in view.takeaways)
+        parts.append(f"<h2>Key Takeaways</h2>\n<ol>\n{items}</ol>\n")
+    if view.analysis:
+        a = view.analysis
+        parts.append(f"<h2>{escape(a.label)}</h2>\n{a.body}")
+        if a.byline:
+            parts.append(f"<p><em>{escape(a.byline)}</em></p>\n")
+        parts.append("<hr>\n")
+    parts.append(str(view.body))
+    return clean_xml_text(absolute_links("".join(parts), origin))
+
+
+def absolute_links(html: str, origin: str) -> str:
+    """``href``, ``src`` and ``poster`` values starting with one ``/`` get ``origin`` in front.
+
+    Only attributes inside tags are touched: text that merely reads ``href="/x"``
+    is escaped in the HTML (``&quot;``) and stays as it is."""
+    return _TAG.sub(lambda tag: _URL_ATTR.sub(lambda m: f"{m.group(1)}{m.group(2)}{origin}/", tag.group(0)), html)
+
+
+def clean_xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (control characters other than tab, LF, CR)."""
+    return _ILLEGAL_XML.sub("", text)
+
+
+def xml_document(root: ET.Element) -> bytes:
+    """``root`` serialized as a UTF-8 document with a double-quoted XML declaration."""
+    return (XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, {k: clean_xml_text(v) for k, v in attrs.items()})
+    if text is not None:
+        element.text = clean_xml_text(text)
+    return element
+
+
+def _authors(site: Site, view: ArticleView) -> list[tuple[str, str | None]]:
+    """Each author's display name (a profile may set it) and the absolute URL of their page."""
+    out: list[tuple[str, str | None]] = []
+    for name in view.authors:
+        try:
+            term = site.term("author", name)
+        except KeyError:  # every built article's authors have a page; be safe all the same
+            out.append((name, None))
+            continue
+        out.append((term.name, site.absolute_url(term.url_path)))
+    return out
+
+
+def _categories(view: ArticleView, site: Site) -> list[tuple[str, str]]:
+    """(kind, name) of the section, then of each tag that has a page."""
+    article = site.all_articles.get(view.slug)
+    tags = article.tags if article is not None else ()
+    found = [("section", view.section), *(("tag", t) for t in tags)]
+    terms = {"section": site.sections, "tag": site.tags}
+    return [(kind, name) for kind, name in found if slugify(name) in terms[kind]]
+
+
+def _logo_url(site: Site) -> str | None:
+    logo = site.config.publisher_logo
+    if not logo:
+        return None
+    return site.absolute_url(logo) if logo.startswith("/") else logo
+
+
+def _modified(view: ArticleView) -> datetime:
+    return view.updated or view.date
+
+
+def _time(value: datetime) -> str:
+    """RFC 3339, always with an offset."""
+    return _aware(value).isoformat(timespec="seconds")
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def _origin(base_url: str) -> str:
+    """``https://example.org`` of ``https://example.org/briefs/``."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _absolute(url: str, origin: str) -> str:
+    return origin + url if url.startswith("/") and not url.startswith("//") else url

@@ -1,0 +1,270 @@
+"""Which pages the site has: articles, the front page, listings, archive, 404.
+
+Pure: from the site index and the article views to a list of :class:`PageSpec`
+(output path, site path, last change, template and context). Rendering them is
+render.py's job; the sitemap is made from the same list, so every page built is
+a page listed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from .metadata import article_meta, front_meta, page_meta
+from .model import TERM_FOLDERS, Article, Site, Term
+from .views import (
+    MONTHS,
+    ArticleView,
+    FeedLink,
+    PageView,
+    Pagination,
+    SiteView,
+    related_views,
+    share_links,
+    site_view,
+)
+
+ATOM = "application/atom+xml"
+JSON_FEED = "application/feed+json"
+LATEST_ON_404 = 5
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One HTML page to render."""
+
+    output: str
+    """Path in the output folder, e.g. ``tags/energy/page/2/index.html``."""
+    path: str
+    """Site path without base path, e.g. ``/tags/energy/page/2/``."""
+    lastmod: datetime | None
+    """Newest change among what the page shows (for the sitemap)."""
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    public: bool = True
+    """False for pages that are not listed in the sitemap (404)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListingView:
+    """The heading part of a listing page (section, tag, author, archive year)."""
+
+    kind: str
+    title: str
+    """Heading, e.g. "Economy" or "Tag: Energy Storage"."""
+    description: str
+    name: str
+    url: str
+    feed_url: str | None = None
+    """The listing's own Atom feed (absolute), for sections and tags."""
+    role: str | None = None
+    bio: Markup | None = None
+    """Rendered Markdown."""
+    avatar: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TermView:
+    name: str
+    url: str
+    count: int
+    latest: ArticleView | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthView:
+    label: str
+    """"October 2026"."""
+    anchor: str
+    """Id of the month's heading on its year page, e.g. "m-2026-10"."""
+    url: str
+    """The year page (first page showing the month) plus the anchor."""
+    count: int
+    entries: tuple[ArticleView, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class YearView:
+    year: int
+    url: str
+    count: int
+    months: tuple[MonthView, ...]
+
+
+def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup] | None = None) -> Iterator[PageSpec]:
+    """Every page of the site, in a stable order. ``bios`` are rendered author bios by slug."""
+    sv = site_view(site)
+    main_feeds = _main_feeds(site)
+    for article in site.articles:
+        view = views[article.slug]
+        term = site.term("section", article.section)
+        feeds = main_feeds + (FeedLink(f"{term.name} — {sv.title}", site.absolute_url(term.url_path + "feed.xml"), ATOM),)
+        page = PageView(f"{view.title} — {sv.title}", view.dek or sv.description or view.title,
+                        view.canonical, "article", feeds)
+        page = replace(page, meta=article_meta(site, page, view))
+        yield PageSpec(f"{article.output_dir}/index.html", article.url_path, _changed(article), "article.html",
+                       {"site": sv, "page": page, "article": view,
+                        "related": related_views(site, article.slug, views), "share": share_links(view)})
+    entries = [views[a.slug] for a in site.articles]
+    yield from _paginated(site, sv, "/", entries, site.articles, site.config.per_page, "index.html",
+                          lambda n, total: PageView(sv.title if n == 1 else f"{sv.title} — Page {n} of {total}",
+                                                    sv.description or sv.title, "", "index", main_feeds), {})
+    for kind, terms in (("section", site.sections), ("tag", site.tags), ("author", site.authors)):
+        yield _overview(site, sv, kind, terms, views, main_feeds)
+        for term in terms.values():
+            yield from _term_pages(site, sv, term, views, main_feeds, (bios or {}).get(term.slug) if kind == "author" else None)
+    yield from _archive(site, sv, views, main_feeds)
+    page = PageView(f"Page not found — {sv.title}", sv.description or sv.title, site.absolute_url("/404.html"), "404", main_feeds)
+    page = replace(page, meta=page_meta(site, page))
+    yield PageSpec("404.html", "/404.html", None, "404.html",
+                   {"site": sv, "page": page, "latest": entries[:LATEST_ON_404]}, public=False)
+
+
+def _main_feeds(site: Site) -> tuple[FeedLink, ...]:
+    title = site.config.title
+    return (FeedLink(title, site.absolute_url("/feed.xml"), ATOM),
+            FeedLink(f"{title} (JSON Feed)", site.absolute_url("/feed.json"), JSON_FEED))
+
+
+def _changed(article: Article) -> datetime:
+    return article.updated or article.date
+
+
+def _paginated(site: Site, sv: SiteView, base: str, entries: list[ArticleView], articles: tuple[Article, ...] | list[Article],
+               per_page: int, template: str, make_page, extra: dict[str, Any],
+               breadcrumb: list[tuple[str, str]] | None = None) -> Iterator[PageSpec]:
+    """Pages of a listing at ``base``, ``base/page/2/``…; ``make_page(n, total)`` gives each
+    PageView; ``breadcrumb`` is the trail after Home for the listing's metadata."""
+    total = max(1, -(-len(entries) // per_page))
+
+    def path_of(n: int) -> str:
+        return base if n == 1 else f"{base}page/{n}/"
+
+    for n in range(1, total + 1):
+        window = slice((n - 1) * per_page, n * per_page)
+        chunk = entries[window]
+        pagination = Pagination(
+            number=n, total=total,
+            prev_url=site.url(path_of(n - 1)) if n > 1 else None,
+            next_url=site.url(path_of(n + 1)) if n < total else None,
+        )
+        page = replace(make_page(n, total), canonical=site.absolute_url(path_of(n)))
+        page = replace(page, meta=front_meta(site, page) if page.kind == "index" and n == 1
+                       else page_meta(site, page, breadcrumb))
+        changed = [_changed(a) for a in articles[window]]
+        path = path_of(n)
+        context = {"site": sv, "page": page, "entries": chunk, "pagination": pagination, **extra}
+        if "months" in extra:
+            context["months"] = _months_on_page(chunk, site)
+        yield PageSpec(path.lstrip("/") + "index.html", path, max(changed, default=None), template, context)
+
+
+def _term_pages(site: Site, sv: SiteView, term: Term, views: dict[str, ArticleView],
+                main_feeds: tuple[FeedLink, ...], bio: Markup | None) -> Iterator[PageSpec]:
+    heading = {"section": term.name, "tag": f"Tag: {term.name}", "author": term.name}[term.kind]
+    description = {
+        "section": f"The latest {term.name} briefs from {sv.title}.",
+        "tag": f"Briefs about {term.name} from {sv.title}.",
+        "author": f"Briefs by {term.name} for {sv.title}.",
+    }[term.kind]
+    profile = term.profile
+    if profile and profile.role:
+        description = f"{term.name}, {profile.role}. {description}"
+    feed = site.absolute_url(term.url_path + "feed.xml") if term.kind in ("section", "tag") else None
+    feeds = main_feeds + ((FeedLink(f"{heading} — {sv.title}", feed, ATOM),) if feed else ())
+    avatar = None
+    if profile and profile.avatar:
+        avatar = site.url(profile.avatar) if profile.avatar.startswith("/") else profile.avatar
+    listing = ListingView(term.kind, heading, description, term.name, site.url(term.url_path), feed,
+                          profile.role if profile else None, bio, avatar)
+    entries = [views[a.slug] for a in term.articles]
+
+    def make_page(n: int, total: int) -> PageView:
+        suffix = f" — Page {n} of {total}" if n > 1 else ""
+        return PageView(f"{heading}{suffix} — {sv.title}", description, "", term.kind, feeds)
+
+    folder = TERM_FOLDERS[term.kind]
+    overview = {"section": "Sections", "tag": "Tags", "author": "Authors"}[term.kind]
+    trail = [(overview, site.absolute_url(f"/{folder}/")), (term.name, site.absolute_url(term.url_path))]
+    yield from _paginated(site, sv, term.url_path, entries, term.articles, site.config.per_page, "list.html",
+                          make_page, {"listing": listing}, trail)
+
+
+def _overview(site: Site, sv: SiteView, kind: str, terms: dict[str, Term], views: dict[str, ArticleView],
+              main_feeds: tuple[FeedLink, ...]) -> PageSpec:
+    folder = TERM_FOLDERS[kind]
+    heading = {"section": "Sections", "tag": "Tags", "author": "Authors"}[kind]
+    description = {
+        "section": f"Every section of {sv.title}.",
+        "tag": f"Every topic covered by {sv.title}, with the number of briefs.",
+        "author": f"The writers of {sv.title}.",
+    }[kind]
+    items = [TermView(t.name, site.url(t.url_path), len(t.articles), views[t.articles[0].slug] if t.articles else None)
+             for t in terms.values()]
+    path = f"/{folder}/"
+    page = PageView(f"{heading} — {sv.title}", description, site.absolute_url(path), folder, main_feeds)
+    page = replace(page, meta=page_meta(site, page, [(heading, page.canonical)]))
+    changed = [_changed(t.articles[0]) for t in terms.values() if t.articles]
+    return PageSpec(f"{folder}/index.html", path, max(changed, default=None), "terms.html",
+                    {"site": sv, "page": page, "heading": heading, "kind": kind, "terms": items})
+
+
+def _archive(site: Site, sv: SiteView, views: dict[str, ArticleView], main_feeds: tuple[FeedLink, ...]) -> Iterator[PageSpec]:
+    tz = site.config.tz
+    by_year: dict[int, list[Article]] = defaultdict(list)
+    for article in site.articles:
+        by_year[article.date.astimezone(tz).year].append(article)
+    per_page = site.config.archive_per_page
+    years = []
+    for year in sorted(by_year, reverse=True):
+        articles = by_year[year]
+        counts: dict[int, int] = defaultdict(int)
+        first_page: dict[int, int] = {}
+        for i, article in enumerate(articles):
+            month = article.date.astimezone(tz).month
+            counts[month] += 1
+            first_page.setdefault(month, i // per_page + 1)
+        base = f"/archive/{year}/"
+        months = tuple(
+            MonthView(f"{MONTHS[m - 1]} {year}", f"m-{year}-{m:02d}",
+                      site.url(base if first_page[m] == 1 else f"{base}page/{first_page[m]}/") + f"#m-{year}-{m:02d}",
+                      counts[m])
+            for m in sorted(counts, reverse=True)
+        )
+        years.append(YearView(year, site.url(base), len(articles), months))
+    page = PageView(f"Archive — {sv.title}", f"Every brief published by {sv.title}, by year and month.",
+                    site.absolute_url("/archive/"), "archive", main_feeds)
+    page = replace(page, meta=page_meta(site, page, [("Archive", page.canonical)]))
+    newest = _changed(site.articles[0]) if site.articles else None
+    yield PageSpec("archive/index.html", "/archive/", newest, "archive.html", {"site": sv, "page": page, "years": years})
+    for year in years:
+        articles = by_year[year.year]
+        entries = [views[a.slug] for a in articles]
+        heading = f"{year.year}"
+
+        def make_page(n: int, total: int, heading: str = heading) -> PageView:
+            suffix = f" — Page {n} of {total}" if n > 1 else ""
+            return PageView(f"Archive {heading}{suffix} — {sv.title}",
+                            f"Briefs published by {sv.title} in {heading}.", "", "archive-year", main_feeds)
+
+        listing = ListingView("archive-year", f"Archive: {year.year}", f"Briefs published in {year.year}.",
+                              str(year.year), year.url)
+        trail = [("Archive", site.absolute_url("/archive/")), (str(year.year), site.absolute_url(f"/archive/{year.year}/"))]
+        yield from _paginated(site, sv, f"/archive/{year.year}/", entries, articles, per_page, "archive_year.html",
+                              make_page, {"listing": listing, "months": ()}, trail)
+
+
+def _months_on_page(entries: list[ArticleView], site: Site) -> tuple[MonthView, ...]:
+    """Entries of one archive page grouped by month, newest first."""
+    groups: dict[tuple[int, int], list[ArticleView]] = defaultdict(list)
+    for entry in entries:
+        groups[(entry.date.year, entry.date.month)].append(entry)
+    return tuple(MonthView(f"{MONTHS[m - 1]} {y}", f"m-{y}-{m:02d}", "", len(items), tuple(items))
+                 for (y, m), items in sorted(groups.items(), reverse=True))
+

@@ -1,0 +1,132 @@
+"""Sitemaps (sitemaps.org 0.9), the Google News sitemap and robots.txt.
+
+Pure: ``sitemap_files`` yields ``(output path, bytes)`` pairs and touches no file.
+A sitemap holds at most 50,000 URLs; past that, ``sitemap.xml`` becomes a
+sitemap index of ``sitemap-1.xml``, ``sitemap-2.xml``, … so its address never changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta, timezone
+
+from .feeds import clean_xml_text, xml_document
+from .model import Article, Site
+
+log = logging.getLogger(__name__)
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+MAX_URLS = 50_000
+"""URLs per sitemap file (sitemaps.org protocol limit)."""
+NEWS_MAX_URLS = 1_000
+"""URLs in the news sitemap (Google News limit)."""
+NEWS_WINDOW = timedelta(days=2)
+"""Google News reads only articles published in the last two days."""
+
+
+def sitemap_files(site: Site, pages: list[tuple[str, datetime | None]], now: datetime, *,
+                  max_urls: int = MAX_URLS) -> Iterator[tuple[str, bytes]]:
+    """``sitemap.xml`` (plus ``sitemap-N.xml`` when there are more than ``max_urls`` pages),
+    ``news-sitemap.xml`` and ``robots.txt``.
+
+    ``pages`` are the public HTML pages as (site path without the base path, last
+    modification or None), in the order the sitemap should list them; a path given
+    twice is listed once. ``now`` (the build time) decides which articles are news.
+    """
+    if max_urls < 1:
+        raise ValueError(f"max_urls must be at least 1, got {max_urls}")
+    unique = list(dict.fromkeys(path for path, _ in pages))
+    lastmod: dict[str, datetime | None] = {}
+    for path, modified in pages:
+        lastmod.setdefault(path, modified)
+    entries = [(site.absolute_url(path), lastmod[path]) for path in unique]
+    if len(entries) <= max_urls:
+        yield "sitemap.xml", _urlset(entries)
+    else:
+        chunks = [entries[i : i + max_urls] for i in range(0, len(entries), max_urls)]
+        index = ET.Element("sitemapindex", xmlns=SITEMAP_NS)
+        for n, chunk in enumerate(chunks, 1):
+            name = f"sitemap-{n}.xml"
+            item = ET.SubElement(index, "sitemap")
+            ET.SubElement(item, "loc").text = site.absolute_url(name)
+            newest = max((m for _, m in chunk if m is not None), key=_aware, default=None)
+            if newest is not None:
+                ET.SubElement(item, "lastmod").text = _w3c(newest)
+        ET.indent(index)
+        yield "sitemap.xml", xml_document(index)
+        for n, chunk in enumerate(chunks, 1):
+            yield f"sitemap-{n}.xml", _urlset(chunk)
+    yield "news-sitemap.xml", news_sitemap(site, now)
+    yield "robots.txt", robots_txt(site)
+
+
+def _urlset(entries: Iterable[tuple[str, datetime | None]]) -> bytes:
+    urlset = ET.Element("urlset", xmlns=SITEMAP_NS)
+    for loc, modified in entries:
+        url = ET.SubElement(urlset, "url")
+        ET.SubElement(url, "loc").text = clean_xml_text(loc)
+        if modified is not None:
+            ET.SubElement(url, "lastmod").text = _w3c(modified)
+    ET.indent(urlset)
+    return xml_document(urlset)
+
+
+def news_articles(site: Site, now: datetime) -> list[Article]:
+    """Articles published in the two days up to ``now`` (both ends included), newest first,
+    at most :data:`NEWS_MAX_URLS`."""
+    now = _aware(now)
+    start = now - NEWS_WINDOW
+    recent = [a for a in site.articles if start <= a.date <= now]
+    return recent[:NEWS_MAX_URLS]
+
+
+def news_sitemap(site: Site, now: datetime) -> bytes:
+    """The Google News sitemap: always a valid urlset, empty when nothing is recent."""
+    config = site.config
+    urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:news": NEWS_NS})
+    language = news_language(config.language)
+    for article in news_articles(site, now):
+        url = ET.SubElement(urlset, "url")
+        ET.SubElement(url, "loc").text = site.absolute_url(article.url_path)
+        news = ET.SubElement(url, "news:news")
+        publication = ET.SubElement(news, "news:publication")
+        ET.SubElement(publication, "news:name").text = clean_xml_text(config.publisher_name)
+        ET.SubElement(publication, "news:language").text = language
+        ET.SubElement(news, "news:publication_date").text = _w3c(article.date.astimezone(config.tz))
+        ET.SubElement(news, "news:title").text = clean_xml_text(article.title)
+    ET.indent(urlset)
+    return xml_document(urlset)
+
+
+def news_language(tag: str) -> str:
+    """The language code Google News wants for a BCP 47 tag: the ISO 639 primary subtag
+    (``en-GB`` → ``en``), except Chinese, which is ``zh-cn`` (Simplified) or ``zh-tw`` (Traditional)."""
+    subtags = tag.lower().split("-")
+    if subtags[0] != "zh":
+        return subtags[0]
+    traditional = {"hant", "tw", "hk", "mo"}
+    return "zh-tw" if traditional & set(subtags[1:]) and "hans" not in subtags else "zh-cn"
+
+
+def robots_txt(site: Site) -> bytes:
+    """Allow everything and name both sitemaps (crawlers read robots.txt only at the host's root)."""
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        "",
+        f"Sitemap: {site.absolute_url('/sitemap.xml')}",
+        f"Sitemap: {site.absolute_url('/news-sitemap.xml')}",
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _w3c(value: datetime) -> str:
+    """W3C datetime with seconds and an offset, e.g. ``2026-03-02T09:15:00+01:00``."""
+    return _aware(value).isoformat(timespec="seconds")
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)

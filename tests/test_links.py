@@ -1,0 +1,105 @@
+"""Every internal link of the built sample site resolves to a file in the output,
+with and without a base_url path prefix. The crawl starts at the front page and
+follows every href and src, so it also proves every page is reachable."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from brief.build import BuildOptions, build
+from brief.config import load_config
+
+from conftest import BUILD_TIME, REPO
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.urls.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _file_for(out: Path, base_path: str, url_path: str) -> Path | None:
+    if not url_path.startswith(base_path):
+        return None
+    rel = unquote(url_path[len(base_path):])
+    target = out / rel
+    if url_path.endswith("/"):
+        target = target / "index.html"
+    return target
+
+
+@pytest.mark.parametrize("base_url", ["https://meridian.example.org/", "https://example.org/deep/briefs/"])
+def test_crawl_resolves_every_internal_link(tmp_path, base_url):
+    out = tmp_path / "public"
+    config = load_config(REPO).with_base_url(base_url)
+    build(config, out, BuildOptions(now=BUILD_TIME))
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
+    base_path = urlsplit(base_url).path
+    start = base_url
+    seen: set[str] = set()
+    queue = [start]
+    broken: list[str] = []
+    anchors: list[tuple[str, str, str]] = []
+    ids: dict[str, set[str]] = {}
+    while queue:
+        page_url = queue.pop()
+        if page_url in seen:
+            continue
+        seen.add(page_url)
+        path = _file_for(out, base_path, urlsplit(page_url).path)
+        assert path is not None and path.is_file(), page_url
+        if path.suffix != ".html":
+            continue
+        links = _parse(path)
+        ids[urlsplit(page_url).path] = links.ids
+        for raw in links.urls:
+            absolute = urljoin(page_url, raw)
+            parts = urlsplit(absolute)
+            if parts.scheme in ("mailto",) or f"{parts.scheme}://{parts.netloc}" != origin:
+                continue  # external: share links, related external articles
+            target = _file_for(out, base_path, parts.path)
+            if target is None or not target.is_file():
+                broken.append(f"{page_url} -> {raw}")
+                continue
+            if parts.fragment:
+                anchors.append((page_url, parts.path, parts.fragment))
+            queue.append(absolute.split("#")[0])
+    assert broken == []
+    missing = [f"{page} -> {path}#{frag}" for page, path, frag in anchors
+               if path in ids and frag not in ids[path]]
+    assert missing == []
+    # every HTML page in the output is reachable from the front page (except the 404 page)
+    built = {p for p in out.rglob("*.html") if p.name != "404.html"}
+    reached = {_file_for(out, base_path, urlsplit(u).path) for u in seen}
+    assert built - reached == set()
+    assert len(seen) > 60
+
+
+def test_feeds_and_sitemap_links_resolve(tmp_path):
+    out = tmp_path / "public"
+    base_url = "https://example.org/briefs/"
+    build(load_config(REPO).with_base_url(base_url), out, BuildOptions(now=BUILD_TIME))
+    text = "".join((out / name).read_text() for name in ("feed.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt"))
+    urls = set(re.findall(r"https://example\.org/[^\s\"'<>)\\]*", text))
+    assert urls
+    bad = [u for u in urls if not (_file_for(out, "/briefs/", urlsplit(u).path) or Path("/nonexistent")).is_file()]
+    assert bad == []
