@@ -473,3 +473,36 @@ def test_absolute_keeps_base_path_once(golden):
 def test_og_locale(language, locale):
     assert og_locale(language) == locale
 
+
+
+# -- end to end ---------------------------------------------------------------------------
+
+
+def test_built_golden_site_carries_metadata(tmp_path):
+    """A real build of the golden site: the article page and the front page carry their
+    JSON-LD and OpenGraph, and each page's og:url is its canonical URL."""
+    from brief.build import BuildOptions, build
+
+    out = tmp_path / "public"
+    build(load_config(SITES / "golden"), out, BuildOptions(now=BUILD_TIME))
+
+    article_page = _parse((out / "2026/03/harbour-reopens/index.html").read_text(encoding="utf-8"))
+    assert [d["@type"] for d in article_page.jsonld] == ["NewsArticle", "BreadcrumbList"]
+    assert article_page.of_type("NewsArticle")["headline"] == 'Harbour Reopens After "Storm" Repairs <script>'
+    assert article_page.og1("og:type") == "article"
+    assert article_page.og1("og:url") == BASE + "2026/03/harbour-reopens/"
+    assert article_page.tw("twitter:card") == "summary_large_image"
+    canonical = [link["href"] for link in article_page.links if link.get("rel") == "canonical"]
+    assert canonical == [BASE + "2026/03/harbour-reopens/"]
+
+    front = _parse((out / "index.html").read_text(encoding="utf-8"))
+    assert [d["@type"] for d in front.jsonld] == ["WebSite", "Organization"]
+    assert front.og1("og:type") == "website" and front.og1("og:url") == BASE
+    assert front.of_type("Organization")["logo"] == {"@type": "ImageObject", "url": BASE + "images/logo.svg"}
+
+    second = _parse((out / "page/2/index.html").read_text(encoding="utf-8"))
+    assert second.og1("og:url") == BASE + "page/2/"
+    assert {d["@type"] for d in second.jsonld} <= {"BreadcrumbList"}
+    # No text of the page opened a script element of its own: brief.js plus the JSON-LD only.
+    for page in (article_page, front, second):
+        assert len(page.raw_scripts) == 1 + len(page.jsonld)
