@@ -75,6 +75,56 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
 
 
 @cli.command()
+@click.argument("slug")
+@site_option
+@click.option("-n", "--limit", default=10, show_default=True, help="Candidates to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for tools.")
+@click.option("--drafts", is_flag=True, help="Consider drafts too, as 'build --drafts' does.")
+@click.option("--future", is_flag=True, help="Consider articles dated in the future too.")
+def related(slug: str, site_dir: Path, limit: int, as_json: bool, drafts: bool, future: bool) -> None:
+    """Explain the related-article suggestions for the article SLUG.
+
+    Lists the best candidates with their total score and what each signal
+    (shared tags, shared key terms, same section, freshness) contributed;
+    tune the weights under [related] in brief.toml.
+    """
+    import json
+
+    from .build import explain_related
+    from .config import load_config
+
+    config = load_config(site_dir)
+    report = explain_related(config, slug, drafts=drafts, future=future, limit=limit)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(report_text(report))
+
+
+def report_text(report: dict) -> str:
+    """The human-readable form of :func:`brief.build.explain_related`'s report."""
+    lines = [f"Related articles for {report['slug']} ({report['title']})"]
+    if report["explicit"]:
+        lines.append("Listed in front matter: " + ", ".join(report["explicit"]))
+    lines.append(f"Showing up to {report['count']}; a suggestion needs a score of at least {report['min_score']:g}.")
+    lines.append("")
+    lines.append(f"  {'score':>6}  {'tags':>6}  {'text':>6}  {'section':>7}  {'age':>6}  shown  candidate")
+    for c in report["candidates"]:
+        shown = "yes" if c["shown"] else ("listed" if c["listed"] else "no")
+        lines.append(f"  {c['score']:6.3f}  {c['tags']:6.3f}  {c['text']:6.3f}  {c['section']:7.3f}  {c['recency']:6.3f}  {shown:>5}  {c['slug']}")
+        details = []
+        if c["shared_tags"]:
+            details.append("tags: " + ", ".join(c["shared_tags"]))
+        if c["shared_terms"]:
+            details.append("terms: " + ", ".join(c["shared_terms"][:6]))
+        if details:
+            lines.append(" " * 50 + "; ".join(details))
+    if not report["candidates"]:
+        lines.append("  No candidate shares a tag or a key term: \"No related articles found\" unless some are listed.")
+    return "\n".join(lines)
+
+
+@cli.command()
 @click.argument("title")
 @click.option("--section", default=None, help="Section of the new article.  [default: News]")
 @click.option("--slug", default=None, help="File name and URL slug  [default: from the title]")

@@ -50,7 +50,31 @@ OPTIONS: dict[str, Option | dict[str, Option]] = {
         "allow_html": Option(bool, False, "Pass raw HTML in Markdown through; off, it is shown escaped."),
         "typographer": Option(bool, False, "Typographic quotes, dashes and ellipses."),
     },
+    "related": {
+        "count": Option(int, 4, "Related articles shown under each article: the explicit ones first, then automatic suggestions."),
+        "tags": Option(float, 1.0, "Weight of shared tags (a rare tag counts more than a common one)."),
+        "text": Option(float, 1.0, "Weight of text similarity (TF-IDF over title, dek, takeaways and body)."),
+        "section": Option(float, 0.15, "Weight of being in the same section."),
+        "recency": Option(float, 0.1, "Weight of a candidate's freshness (see half_life_days)."),
+        "half_life_days": Option(float, 365.0, "Age in days at which a candidate's freshness has halved."),
+        "min_score": Option(float, 0.2, "Suggestions scoring below this are not shown."),
+        "language": Option(str, "", "Language of the stop words ignored in text similarity (en, de, fr, es); default: the site language."),
+    },
 }
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedOptions:
+    """``[related]``: how automatic related-article suggestions are scored (see OPTIONS)."""
+
+    count: int = 4
+    tags: float = 1.0
+    text: float = 1.0
+    section: float = 0.15
+    recency: float = 0.1
+    half_life_days: float = 365.0
+    min_score: float = 0.2
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +100,7 @@ class Config:
     typographer: bool = False
     authors: dict[str, dict[str, str]] = field(default_factory=dict)
     """Author profiles from ``[authors.<slug>]`` tables: name, role, bio, avatar."""
+    related: RelatedOptions = field(default_factory=lambda: RelatedOptions())
 
     @property
     def base_path(self) -> str:
@@ -137,6 +162,12 @@ def load_config(root: Path) -> Config:
     flat = {k: v for k, v in values.items() if not isinstance(v, dict)}
     publisher = values.get("publisher", {})
     markdown = values.get("markdown", {})
+    related = values.get("related", {})
+    for key, lowest in (("count", 0), ("tags", 0), ("text", 0), ("section", 0), ("recency", 0), ("min_score", 0)):
+        if related[key] < lowest:
+            problems.append(Problem(CONFIG_NAME, _line_of(text, f"related.{key}"), f"related.{key}", f"must be at least {lowest}, got {related[key]}"))
+    if related["half_life_days"] <= 0:
+        problems.append(Problem(CONFIG_NAME, _line_of(text, "related.half_life_days"), "related.half_life_days", f"must be more than 0, got {related['half_life_days']}"))
     flat["base_url"] = _check_base_url(flat["base_url"], problems, CONFIG_NAME, _line_of(text, "base_url"), "base_url")
     _check_values(flat, publisher, root, text, problems)
     if problems:
@@ -148,6 +179,8 @@ def load_config(root: Path) -> Config:
         allow_html=markdown["allow_html"],
         typographer=markdown["typographer"],
         authors=authors,
+        related=RelatedOptions(**{k: float(v) if isinstance(RelatedOptions.__dataclass_fields__[k].default, float) else v
+                                  for k, v in related.items()}),
         **flat,
     )
 
@@ -272,11 +305,13 @@ def _check_base_url(url: str, problems: list[Problem], path: str, line: int | No
 def _is_type(value: Any, expected: type) -> bool:
     if expected is int:
         return isinstance(value, int) and not isinstance(value, bool)
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
     return isinstance(value, expected)
 
 
 def _type_name(t: type) -> str:
-    return {str: "a string", int: "an integer", bool: "true or false"}.get(t, t.__name__)
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(t, t.__name__)
 
 
 def _describe(value: Any) -> str:

@@ -14,6 +14,7 @@ from .config import Config
 from .errors import WARNING, Problem, did_you_mean
 from .loader import dotted
 from .model import TERM_FOLDERS, Article, Profile, RelatedItem, Site, Term
+from .related import RelatedIndex
 from .slug import slugify
 
 
@@ -36,6 +37,7 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
         items = _resolve_related(article, by_slug, built_slugs, invalid_slugs, config, problems)
         if article.slug in built_slugs:
             related[article.slug] = items
+    _suggest(built, related, config, now)
     everything = sorted(by_slug.values(), key=lambda a: a.relpath)
     sections = _terms("section", [(a, a.section, ("section",)) for a in everything], built_slugs, problems)
     tags = _terms("tag", [(a, t, ("tags", i)) for a in everything for i, t in enumerate(a.tags)], built_slugs, problems)
@@ -53,6 +55,22 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
         authors=authors,
     )
     return site, problems
+
+
+def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], config: Config, now: datetime) -> None:
+    """Fill each article's related list up to ``related.count`` with automatic suggestions."""
+    count = config.related.count
+    wanted = [max(0, count - len(related[a.slug])) for a in built]
+    if not any(wanted):
+        return
+    index = RelatedIndex(built, config.related, config.language, now)
+    exclude = [{index.position[item.article.slug] for item in related[a.slug] if item.article is not None} for a in built]
+    for article, picks in zip(built, index.suggest_all(wanted, exclude)):
+        if picks:
+            related[article.slug] += tuple(
+                RelatedItem(title=built[i].title, url=config.base_path + built[i].url_path.lstrip("/"), external=False,
+                            article=built[i], automatic=True)
+                for i in picks)
 
 
 def _terms(kind: str, uses: list[tuple[Article, str, tuple]], built: frozenset[str], problems: list[Problem],

@@ -109,6 +109,8 @@ class RelatedItem:
     external: bool
     domain: str | None = None
     article: Article | None = None
+    automatic: bool = False
+    """Suggested by brief rather than listed in front matter."""
 
 
 @dataclass(frozen=True, slots=True)
