@@ -96,28 +96,41 @@ class RelatedIndex:
         vocab.default_factory = vocab.__len__  # a new term gets the next id, all in C
         self.vocab = vocab
         # C arrays, not lists: 100,000 articles hold ~20 million (term, count) pairs.
-        term_ids = array("q")
-        tfs = array("q")
-        lengths = array("q")
+        term_ids = array("i")
+        tfs = array("i")
+        ends = array("q", [0])
         for article in self.articles:
             counts = _term_counts(article, stops)
             term_ids.extend(map(vocab.__getitem__, counts))
             tfs.extend(counts.values())
-            lengths.append(len(counts))
-        doc = np.repeat(np.arange(n, dtype=np.int64), np.frombuffer(lengths, dtype=np.int64))
-        term = np.frombuffer(term_ids, dtype=np.int64)
-        df = np.bincount(term, minlength=len(self.vocab))
-        weight = (1 + np.log(np.frombuffer(tfs, dtype=np.int64).astype(np.float64))) * np.log((n + 1) / (df[term] + 0.5))
-        del tfs
-        norm = np.sqrt(np.bincount(doc, weights=weight * weight, minlength=n))
-        weight = weight / np.where(norm > 0, norm, 1.0)[doc]
-        shared = df[term] > 1  # a term in one article cannot relate it to another
-        doc, term, weight = doc[shared], term[shared], weight[shared]
-        order = np.argsort(doc - weight * 0.5)  # per article (weights are in 0..1): heaviest first
-        doc, term, weight = doc[order], term[order], weight[order]
-        first = np.searchsorted(doc, np.arange(n))
-        keep = (np.arange(len(doc)) - first[doc]) < TOP_TERMS
-        self.e_doc, self.e_term, self.e_w = doc[keep], term[keep], weight[keep]
+            ends.append(len(term_ids))
+        term_all = np.frombuffer(term_ids, dtype=np.int32)
+        tf_all = np.frombuffer(tfs, dtype=np.int32)
+        bounds = np.frombuffer(ends, dtype=np.int64)
+        df = np.bincount(term_all, minlength=len(vocab))
+        idf = np.log((n + 1) / (df + 0.5))
+        shared_term = df > 1  # a term in one article relates it to nothing
+        kept_doc, kept_term, kept_w = [], [], []
+        for lo in range(0, n, CHUNK * 8):  # in slices, so memory stays flat however many articles
+            hi = min(n, lo + CHUNK * 8)
+            term = term_all[bounds[lo]:bounds[hi]].astype(np.int64)
+            doc = np.repeat(np.arange(lo, hi, dtype=np.int64), np.diff(bounds[lo:hi + 1]))
+            weight = (1 + np.log(tf_all[bounds[lo]:bounds[hi]].astype(np.float64))) * idf[term]
+            norm = np.sqrt(np.bincount(doc - lo, weights=weight * weight, minlength=hi - lo))
+            weight /= np.where(norm > 0, norm, 1.0)[doc - lo]
+            keep = shared_term[term]
+            doc, term, weight = doc[keep], term[keep], weight[keep]
+            order = np.argsort(doc - weight * 0.5)  # per article (weights are in 0..1): heaviest first
+            doc, term, weight = doc[order], term[order], weight[order]
+            first = np.searchsorted(doc, np.arange(lo, hi))
+            top = (np.arange(len(doc)) - first[doc - lo]) < TOP_TERMS
+            kept_doc.append(doc[top])
+            kept_term.append(term[top])
+            kept_w.append(weight[top])
+        del term_ids, tfs, term_all, tf_all
+        self.e_doc = np.concatenate(kept_doc) if kept_doc else np.zeros(0, dtype=np.int64)
+        self.e_term = np.concatenate(kept_term) if kept_term else np.zeros(0, dtype=np.int64)
+        self.e_w = np.concatenate(kept_w) if kept_w else np.zeros(0)
         self.e_start = np.searchsorted(self.e_doc, np.arange(n + 1))
         self.p_start, self.p_len, self.p_doc, self.p_w = _postings(self.e_doc, self.e_term, self.e_w, len(self.vocab),
                                                                    TERM_POSTINGS, by_weight=True)
