@@ -182,6 +182,8 @@ def explain_related(config: Config, slug: str, *, drafts: bool = False, future: 
         "text": round(s.text, 6), "section": round(s.section, 6), "recency": round(s.recency, 6),
         "shared_tags": list(s.shared_tags), "shared_terms": list(s.shared_terms),
         "shown": s.article.slug in shown, "listed": s.article.slug in listed,
+        "why": ("listed" if s.article.slug in listed else "shown" if s.article.slug in shown
+                else "shares too little" if not s.passes else "below min_score" if not index.clears(s) else "list full"),
     } for s in index.explain(slug, limit)]
     return {"slug": slug, "title": article.title, "count": config.related.count, "min_score": config.related.min_score,
             "explicit": [item.article.slug if item.article else item.url for item in site.related[slug] if not item.automatic],

@@ -108,17 +108,17 @@ def report_text(report: dict) -> str:
         lines.append("Listed in front matter: " + ", ".join(report["explicit"]))
     lines.append(f"Showing up to {report['count']}; a suggestion needs a score of at least {report['min_score']:g}.")
     lines.append("")
-    lines.append(f"  {'score':>6}  {'tags':>6}  {'text':>6}  {'section':>7}  {'age':>6}  shown  candidate")
+    lines.append(f"  {'score':>6}  {'tags':>6}  {'text':>6}  {'section':>7}  {'age':>6}  {'shown':<21}  candidate")
     for c in report["candidates"]:
-        shown = "yes" if c["shown"] else ("listed" if c["listed"] else "no")
-        lines.append(f"  {c['score']:6.3f}  {c['tags']:6.3f}  {c['text']:6.3f}  {c['section']:7.3f}  {c['recency']:6.3f}  {shown:>5}  {c['slug']}")
+        shown = "yes" if c["shown"] else ("listed" if c["listed"] else f"no: {c['why']}")
+        lines.append(f"  {c['score']:6.3f}  {c['tags']:6.3f}  {c['text']:6.3f}  {c['section']:7.3f}  {c['recency']:6.3f}  {shown:<21}  {c['slug']}")
         details = []
         if c["shared_tags"]:
             details.append("tags: " + ", ".join(c["shared_tags"]))
         if c["shared_terms"]:
             details.append("terms: " + ", ".join(c["shared_terms"][:6]))
         if details:
-            lines.append(" " * 50 + "; ".join(details))
+            lines.append(" " * 67 + "; ".join(details))
     if not report["candidates"]:
         lines.append("  No candidate shares a tag or a key term: \"No related articles found\" unless some are listed.")
     return "\n".join(lines)
