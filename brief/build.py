@@ -25,7 +25,7 @@ from .loader import discover, load
 from .markdown import Renderer
 from .model import Article, Site
 from .pages import site_pages
-from .output import OutputWriter, check_output_dir, static_files
+from .output import MemoryWriter, OutputWriter, check_output_dir, static_files
 from .render import TemplateProblem, check_templates, make_environment, render_articles, render_bios, render_pages
 from .schema import validate
 from .sitemaps import sitemap_files
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 class BuildResult:
     """What a successful build did."""
 
-    output: Path
+    output: Path | None
     articles: int
     pages: int
     files: int
@@ -58,15 +58,19 @@ class BuildOptions:
     """Called as pages are written with (pages done, pages in all), for long builds."""
 
 
-def build(config: Config, output: Path, options: BuildOptions | None = None,
-          on_warning: Callable[[Problem], None] | None = None) -> BuildResult:
-    """Build the site of ``config`` into ``output``. Raises :class:`BuildFailed`."""
+def build(config: Config, output: Path | None, options: BuildOptions | None = None,
+          on_warning: Callable[[Problem], None] | None = None, writer: MemoryWriter | None = None) -> BuildResult:
+    """Build the site of ``config`` into ``output`` (or into ``writer``, kept in memory).
+
+    Raises :class:`BuildFailed`."""
     options = options or BuildOptions()
     started = time.perf_counter()
     timings: dict[str, float] = {}
     now = options.now or datetime.now(timezone.utc)
-    output = output if output.is_absolute() else config.root / output
-    check_output_dir(output, config.root, [config.content_dir, config.templates_dir, config.static_dir])
+    if writer is None:
+        assert output is not None
+        output = output if output.is_absolute() else config.root / output
+        check_output_dir(output, config.root, [config.content_dir, config.templates_dir, config.static_dir])
 
     with _timed("load+validate", timings):
         loaded = load_articles(config)
@@ -89,7 +93,7 @@ def build(config: Config, output: Path, options: BuildOptions | None = None,
         for warning in sorted(warnings, key=lambda p: p.sort_key):
             on_warning(warning)
 
-    writer = OutputWriter(output)
+    writer = writer if writer is not None else OutputWriter(output)  # type: ignore[arg-type]
     try:
         with _timed("render+write", timings):
             pages = 0

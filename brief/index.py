@@ -53,6 +53,7 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
         sections=sections,
         tags=tags,
         authors=authors,
+        now=now,
     )
     return site, problems
 

@@ -165,6 +165,8 @@ class Site:
     """Slugs of the articles in this build."""
     sections: dict[str, Term] = field(default_factory=dict)
     """Sections by slug, sorted by name."""
+    now: datetime | None = None
+    """Build time: articles dated after it are scheduled."""
     tags: dict[str, Term] = field(default_factory=dict)
     authors: dict[str, Term] = field(default_factory=dict)
 

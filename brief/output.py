@@ -24,14 +24,59 @@ _AT_FDCWD = -100
 _SKIP_STATIC = (".DS_Store", "Thumbs.db")
 
 
-class OutputWriter:
+class _Claims:
+    """Path checks shared by every writer: inside the output, and each path written once."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self._origin: dict[str, str] = {}
+
+    def _claim(self, relpath: str, origin: str) -> bool:
+        reason = unsafe_reason(relpath)
+        if reason:
+            self.problems.append(Problem(origin, None, None, f"refusing to write '{relpath}': {reason}"))
+            return False
+        key = relpath.casefold()
+        if key in self._origin:
+            self.problems.append(Problem(origin, None, None, f"output path '{relpath}' is also written by {self._origin[key]} (expected each page or file to have its own path)"))
+            return False
+        self._origin[key] = origin
+        return True
+
+    @property
+    def count(self) -> int:
+        return len(self._origin)
+
+
+class MemoryWriter(_Claims):
+    """Keeps a build in memory (the preview server's): page bytes, or the path of a file to copy."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: dict[str, bytes | Path] = {}
+
+    def write(self, relpath: str, data: bytes, origin: str) -> None:
+        if self._claim(relpath, origin):
+            self.files[relpath] = data
+
+    def copy(self, relpath: str, source: Path, origin: str) -> None:
+        if self._claim(relpath, origin):
+            self.files[relpath] = source
+
+    def commit(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        self.files.clear()
+
+
+class OutputWriter(_Claims):
     """Writes one build into a staging folder, then swaps it into place."""
 
     def __init__(self, out_dir: Path) -> None:
+        super().__init__()
         self.out_dir = out_dir
         self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
-        self.problems: list[Problem] = []
-        self._origin: dict[str, str] = {}
         try:
             _recover_interrupted_swap(out_dir)
             _remove_dead_staging(out_dir)
@@ -45,15 +90,8 @@ class OutputWriter:
 
     def _target(self, relpath: str, origin: str) -> Path | None:
         """Staging path for ``relpath``, or None (with a problem) when it is unsafe or taken."""
-        reason = unsafe_reason(relpath)
-        if reason:
-            self.problems.append(Problem(origin, None, None, f"refusing to write '{relpath}': {reason}"))
+        if not self._claim(relpath, origin):
             return None
-        key = relpath.casefold()
-        if key in self._origin:
-            self.problems.append(Problem(origin, None, None, f"output path '{relpath}' is also written by {self._origin[key]} (expected each page or file to have its own path)"))
-            return None
-        self._origin[key] = origin
         target = self.staging / relpath
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
@@ -69,10 +107,6 @@ class OutputWriter:
         if target is not None:
             with _disk_errors(relpath):
                 shutil.copyfile(source, target)
-
-    @property
-    def count(self) -> int:
-        return len(self._origin)
 
     def commit(self) -> None:
         """Put the staged site in place of the output folder."""

@@ -121,6 +121,8 @@ class ArticleView:
     author_links: tuple[Link, ...] = ()
     """One per author, in the order given, to the author pages."""
     tag_links: tuple[Link, ...] = ()
+    scheduled: bool = False
+    """Dated after the build time (only in builds with --future, such as the preview)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +192,7 @@ def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv)
         section_link=_term_link(site, "section", article.section),
         author_links=tuple(_term_link(site, "author", name) for name in article.authors),
         tag_links=tuple(_term_link(site, "tag", tag) for tag in article.tags),
+        scheduled=site.now is not None and article.date > site.now,
     )
 
 
