@@ -1,5 +1,5 @@
 # brief — developer commands. See README.md.
-#   make serve   create .venv, install brief, build the sample site, serve it on http://127.0.0.1:8000/
+#   make serve   create .venv, install brief, build the sample site, serve it with live reload on http://127.0.0.1:8000/
 #   make build   build the sample site into public/
 #   make test    install what the tests need (Chromium, Java, npm tools) and run the whole suite
 
@@ -22,12 +22,10 @@ $(VENV)/.installed: pyproject.toml
 build: venv
 	$(BIN)/brief build
 
-# Until the live-reload server lands, preview with Python's static server. The
-# preview is built into .preview/ so it never replaces a deploy build in public/.
+# The live preview: builds in memory (never into public/), rebuilds on save,
+# reloads the browser. PORT=8001 make serve to use another port.
 serve: venv
-	$(BIN)/brief build --drafts --output .preview --base-url http://127.0.0.1:$(PORT)/
-	@echo "Serving .preview/ on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory .preview $(PORT)
+	$(BIN)/brief serve --port $(PORT)
 
 # System packages the browser and HTML-validation tests use, installed when missing.
 test-deps: venv

@@ -75,6 +75,37 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
 
 
 @cli.command()
+@site_option
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 exposes the preview to your network.")
+@click.option("--no-drafts", is_flag=True, help="Leave out drafts and scheduled articles, as 'brief build' does.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
+@_verbosity
+def serve(site_dir: Path, port: int, host: str, no_drafts: bool, open_browser: bool, quiet: bool, verbose: int) -> None:
+    """Preview the site with live reload while you write.
+
+    Builds in memory (never into public/), rebuilds when content/, templates/,
+    static/ or brief.toml change, and reloads open pages; problems show in the
+    terminal and over the page.
+    """
+    import threading
+    import webbrowser
+
+    from .serve import serve as run_server
+
+    _setup_logging(quiet, verbose)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("Warning: listening on %s makes the preview (drafts included) reachable from other machines", host)
+    ready = threading.Event()
+    if open_browser:
+        threading.Thread(target=lambda: ready.wait(30) and webbrowser.open(f"http://{host}:{port}/"), daemon=True).start()
+    try:
+        run_server(site_dir, host=host, port=port, drafts=not no_drafts, ready=ready)
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+
+
+@cli.command()
 @click.argument("slug")
 @site_option
 @click.option("-n", "--limit", default=10, show_default=True, help="Candidates to show.")

@@ -1,0 +1,69 @@
+// brief serve: live reload. Added only to pages the preview server sends.
+(() => {
+  "use strict";
+  const KEY = "brief-scroll:" + location.pathname;
+  const saved = sessionStorage.getItem(KEY);
+  if (saved !== null) {
+    sessionStorage.removeItem(KEY);
+    const restore = () => window.scrollTo(0, Number(saved));
+    if (document.readyState === "complete") restore(); else window.addEventListener("load", restore);
+  }
+
+  let overlay = null;
+  let connectedBefore = false;
+
+  function reload() {
+    sessionStorage.setItem(KEY, String(window.scrollY));
+    location.reload();
+  }
+
+  function swapStylesheets() {
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const url = new URL(link.href);
+      url.searchParams.set("brief-reload", String(Date.now()));
+      const fresh = link.cloneNode();
+      fresh.href = url.href;
+      fresh.addEventListener("load", () => link.remove());
+      link.after(fresh);
+    }
+  }
+
+  function showProblems(problems) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "brief-problems";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
+        "background:rgba(20,20,19,.94);color:#fff;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace";
+      document.body.append(overlay);
+    }
+    overlay.replaceChildren();
+    const title = document.createElement("h2");
+    title.textContent = "brief: the site has problems (still showing the last good version)";
+    title.style.cssText = "font:bold 16px/1.4 system-ui,sans-serif;margin:0 0 1rem;color:#ffb4ab";
+    const list = document.createElement("ul");
+    list.style.cssText = "margin:0;padding:0;list-style:none";
+    for (const text of problems) {
+      const item = document.createElement("li");
+      item.textContent = text;
+      item.style.cssText = "margin:0 0 .5rem;white-space:pre-wrap;overflow-wrap:anywhere";
+      list.append(item);
+    }
+    overlay.append(title, list);
+  }
+
+  const events = new EventSource("/__brief/events");
+  events.addEventListener("hello", () => {
+    // A second hello means the server restarted: the site may have changed meanwhile.
+    if (connectedBefore || overlay) reload();
+    connectedBefore = true;
+    window.__briefLive = true;
+  });
+  events.addEventListener("reload", reload);
+  events.addEventListener("css", () => (overlay ? reload() : swapStylesheets()));
+  events.addEventListener("problems", (event) => {
+    connectedBefore = true;
+    window.__briefLive = true;
+    showProblems(JSON.parse(event.data));
+  });
+})();

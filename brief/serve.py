@@ -1,0 +1,362 @@
+"""``brief serve``: a live preview that rebuilds on save, shows errors in the page, and stays safe.
+
+One rebuild loop on its own thread: watchdog events only mark the site dirty,
+and the loop waits until saves have settled (debounce) before it builds, so an
+atomic save, an editor's swap files or a checkout of hundreds of files cause
+one rebuild. The site is built into memory with the same pipeline as ``brief
+build`` (never into ``public/``) and served by a threading HTTP server bound to
+127.0.0.1 that answers GET and HEAD for the pages it built and nothing else.
+
+Browsers hold a Server-Sent Events connection (``/__brief/events``) and get
+``reload``, ``css`` (stylesheets swapped in place) or ``problems`` (an overlay
+listing them) after each rebuild; the small script doing this is added only to
+pages this server sends.
+"""
+
+from __future__ import annotations
+
+import errno
+import http.server
+import json
+import logging
+import mimetypes
+import posixpath
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import BuildOptions, build
+from .config import CONFIG_NAME, load_config
+from .errors import BriefError, BuildFailed, Problem
+from .output import MemoryWriter
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/__brief/events"
+SCRIPT_PATH = "/__brief/live.js"
+DEBOUNCE = 0.08
+"""Seconds without a new file event before a rebuild starts."""
+KEEPALIVE = 15.0
+_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crdownload")
+_IGNORED_NAMES = ("4913", ".DS_Store")
+_SCRIPT = (Path(__file__).with_name("live.js")).read_text(encoding="utf-8")
+
+
+@dataclass
+class Snapshot:
+    """The last good build (what is served) and the problems of the latest attempt."""
+
+    files: dict[str, bytes | Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    version: int = 0
+    kind: str = "reload"
+    """What changed in the latest version: "reload", "css" or "problems"."""
+
+
+class Preview:
+    """Builds the site into memory whenever its sources change, and tells the browsers."""
+
+    def __init__(self, site_dir: Path, base_url: str, *, drafts: bool = True) -> None:
+        self.site_dir = site_dir.resolve()
+        self.base_url = base_url
+        self.drafts = drafts
+        self.snapshot = Snapshot()
+        self.changed = threading.Condition()
+        self._dirty: set[str] = set()
+        self._last_event = 0.0
+        self._stop = threading.Event()
+        self.builds = 0
+        self.last_duration = 0.0
+
+    # --- building -------------------------------------------------------------------------
+
+    def rebuild(self, changed: set[str] | None = None) -> None:
+        """Build now; on success serve the new site, on failure keep the old one and show why."""
+        started = time.perf_counter()
+        writer = MemoryWriter()
+        try:
+            config = load_config(self.site_dir).with_base_url(self.base_url)
+            build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts), on_warning=_warn, writer=writer)
+        except BuildFailed as exc:
+            self._publish(None, exc.problems)
+            for problem in exc.problems:
+                log.error(problem.format())
+            log.error("Error: %s (still serving the last good version)", exc.message)
+            return
+        except BriefError as exc:
+            self._publish(None, [Problem(CONFIG_NAME, None, None, exc.message)])
+            log.error("Error: %s", exc.message)
+            return
+        finally:
+            self.builds += 1
+            self.last_duration = time.perf_counter() - started
+        css_only = bool(changed) and all(path.endswith(".css") for path in changed) and not self.snapshot.problems
+        self._publish(writer.files, [], "css" if css_only else "reload")
+        log.info("Rebuilt in %.0f ms", self.last_duration * 1000)
+
+    def _publish(self, files: dict[str, bytes | Path] | None, problems: list[Problem], kind: str = "problems") -> None:
+        with self.changed:
+            snapshot = self.snapshot
+            self.snapshot = Snapshot(files if files is not None else snapshot.files, problems,
+                                     snapshot.version + 1, kind)
+            self.changed.notify_all()
+
+    def notice(self, path: str) -> None:
+        """A file changed: remember it; the build loop rebuilds once saves settle."""
+        with self.changed:
+            self._dirty.add(path)
+            self._last_event = time.monotonic()
+            self.changed.notify_all()
+
+    def run_builds(self) -> None:
+        """The rebuild loop: one build at a time, after DEBOUNCE seconds without events."""
+        while not self._stop.is_set():
+            with self.changed:
+                while not self._dirty and not self._stop.is_set():
+                    self.changed.wait(0.5)
+                while not self._stop.is_set():
+                    quiet = DEBOUNCE - (time.monotonic() - self._last_event)
+                    if quiet <= 0:
+                        break
+                    self.changed.wait(quiet)
+                changed, self._dirty = self._dirty, set()
+            if changed and not self._stop.is_set():
+                self.rebuild(changed)
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self.changed:
+            self.changed.notify_all()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+
+class _Watcher(FileSystemEventHandler):
+    """Passes real changes of the site's sources to the preview; ignores editors' leftovers."""
+
+    def __init__(self, preview: Preview) -> None:
+        self.preview = preview
+        root = preview.site_dir
+        self.sources = [root / "content", root / "templates", root / "static"]
+        self.config = root / CONFIG_NAME
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if raw and self._relevant(Path(raw if isinstance(raw, str) else raw.decode())):
+                self.preview.notice(str(raw))
+
+    def _relevant(self, path: Path) -> bool:
+        name = path.name
+        if name.startswith((".#", "#")) or name.endswith(_IGNORED_SUFFIXES) or name in _IGNORED_NAMES:
+            return False
+        if any(part.startswith(".") for part in path.parts[len(self.preview.site_dir.parts):]):
+            return False
+        return path == self.config or any(path.is_relative_to(source) for source in self.sources)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server_version = "brief-preview"
+    protocol_version = "HTTP/1.1"
+    preview: Preview  # set on the subclass made per server
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        log.debug("%s %s", self.address_string(), format % args)
+
+    def do_HEAD(self) -> None:  # noqa: N802 - stdlib naming
+        self._respond(head=True)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._respond(head=False)
+
+    def _not_allowed(self) -> None:
+        self.send_response(405)
+        self.send_header("Allow", "GET, HEAD")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed  # noqa: N815
+
+    def _respond(self, head: bool) -> None:
+        path = urlsplit(self.path).path
+        if path == EVENTS_PATH and not head:
+            self._events()
+            return
+        if path == SCRIPT_PATH:
+            self._send(200, "text/javascript; charset=utf-8", _SCRIPT.encode(), head)
+            return
+        files = self.preview.snapshot.files
+        relpath = resolve(path, files)
+        if relpath is None:
+            body = files.get("404.html")
+            data = _page_bytes(body) if body is not None else b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>"
+            self._send(404, "text/html; charset=utf-8", _inject(data), head)
+            return
+        data = _page_bytes(files[relpath])
+        ctype = mimetypes.guess_type(relpath)[0] or "application/octet-stream"
+        if ctype.startswith("text/") or ctype in ("application/json", "application/xml", "image/svg+xml", "application/javascript"):
+            ctype += "; charset=utf-8"
+        if relpath.endswith(".html"):
+            data = _inject(data)
+        self._send(200, ctype, data, head)
+
+    def _send(self, status: int, ctype: str, data: bytes, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+    def _events(self) -> None:
+        """Server-Sent Events: the current state at once, then each new version."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        preview = self.preview
+        seen = preview.snapshot.version
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            self._write_state(preview.snapshot, initial=True)
+            while not preview.stopped:
+                with preview.changed:
+                    if preview.snapshot.version == seen:
+                        preview.changed.wait(KEEPALIVE)
+                    snapshot = preview.snapshot
+                if snapshot.version == seen:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    continue
+                seen = snapshot.version
+                self._write_state(snapshot, initial=False)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            return
+
+    def _write_state(self, snapshot: Snapshot, initial: bool) -> None:
+        if snapshot.problems:
+            payload = json.dumps([p.format() for p in snapshot.problems], ensure_ascii=False)
+            message = f"event: problems\ndata: {payload}\n\n"
+        elif initial:
+            message = f"event: hello\ndata: {snapshot.version}\n\n"
+        else:
+            message = f"event: {snapshot.kind}\ndata: {snapshot.version}\n\n"
+        self.wfile.write(message.encode())
+        self.wfile.flush()
+
+
+def resolve(path: str, files: dict[str, bytes | Path]) -> str | None:
+    """The built file a URL path names, or None. Anything that could leave the site is None:
+    ``..`` in any encoding, backslashes, NUL bytes; only files of this build are ever named."""
+    decoded = unquote(path)
+    if "\\" in decoded or "\x00" in decoded or "%" in decoded or not decoded.startswith("/"):
+        return None  # '%' left after one decoding means double encoding
+    parts = decoded.split("/")
+    if any(part in ("..", ".") for part in parts):
+        return None
+    rel = posixpath.normpath(decoded).lstrip("/")
+    if rel in ("", "."):
+        rel = "index.html"
+    elif decoded.endswith("/"):
+        rel += "/index.html"
+    if rel in files:
+        return rel
+    if f"{rel}/index.html" in files:
+        return f"{rel}/index.html"
+    return None
+
+
+def _page_bytes(entry: bytes | Path) -> bytes:
+    if isinstance(entry, bytes):
+        return entry
+    try:
+        return entry.read_bytes()
+    except OSError:
+        return b""
+
+
+def _inject(html: bytes) -> bytes:
+    """Add the live-reload script to a page sent by the preview (never to built files)."""
+    tag = f'<script src="{SCRIPT_PATH}" defer></script>'.encode()
+    index = html.rfind(b"</body>")
+    return html[:index] + tag + html[index:] if index >= 0 else html + tag
+
+
+def _warn(problem: Problem) -> None:
+    log.warning(problem.format())
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256
+
+
+def make_server(preview: Preview, host: str, port: int) -> _Server:
+    """The HTTP server, or a BriefError naming the next free port when ``port`` is taken."""
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    try:
+        return _Server((host, port), handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            free = next_free_port(host, port + 1)
+            hint = f"; try 'brief serve --port {free}'" if free else ""
+            raise BriefError(f"port {port} on {host} is already in use{hint}") from None
+        raise BriefError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def next_free_port(host: str, start: int) -> int | None:
+    for port in range(start, min(start + 50, 65536)):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, port))
+                return port
+            except OSError:
+                continue
+    return None
+
+
+def serve(site_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
+          ready: threading.Event | None = None, stop: threading.Event | None = None) -> None:
+    """Build, serve and watch until Ctrl-C (or ``stop`` is set)."""
+    load_config(site_dir)  # a broken brief.toml or a folder that is no site stops here, clearly
+    shown_host = f"[{host}]" if ":" in host else host
+    preview = Preview(site_dir, f"http://{shown_host}:{port}/", drafts=drafts)
+    server = make_server(preview, host, port)
+    actual_port = server.server_address[1]
+    if actual_port != port:
+        preview.base_url = f"http://{shown_host}:{actual_port}/"
+    preview.rebuild()
+    observer = Observer()
+    watcher = _Watcher(preview)
+    observer.schedule(watcher, str(preview.site_dir), recursive=True)
+    observer.start()
+    builder = threading.Thread(target=preview.run_builds, name="brief-rebuild", daemon=True)
+    builder.start()
+    server_thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    server_thread.start()
+    log.info("Serving %s at %s (Ctrl-C to stop)", site_dir, preview.base_url)
+    if ready is not None:
+        ready.set()
+    try:
+        while not (stop is not None and stop.is_set()):
+            time.sleep(0.1)
+    finally:
+        preview.stop()
+        observer.stop()
+        server.shutdown()
+        server.server_close()
+        observer.join(timeout=1)
