@@ -56,6 +56,8 @@ class BuildOptions:
     """Build time (UTC); defaults to the current time. Tests pin it."""
     progress: Callable[[int, int], None] | None = None
     """Called as pages are written with (pages done, pages in all), for long builds."""
+    cache: SourceCache | None = None
+    """Parsed articles kept between builds (the preview server's)."""
 
 
 def build(config: Config, output: Path | None, options: BuildOptions | None = None,
@@ -73,7 +75,7 @@ def build(config: Config, output: Path | None, options: BuildOptions | None = No
         check_output_dir(output, config.root, [config.content_dir, config.templates_dir, config.static_dir])
 
     with _timed("load+validate", timings):
-        loaded = load_articles(config)
+        loaded = load_articles(config, options.cache)
         profiles, profile_problems = load_profiles(config)
         own_static, static_problems = static_files(config.static_dir, config.root)
         problems = loaded.problems + profile_problems + static_problems + _check_config_files(config)
@@ -146,22 +148,68 @@ class Loaded:
     reported again as "missing" (their own errors already are)."""
 
 
-def load_articles(config: Config) -> Loaded:
+class SourceCache:
+    """Results of stages 1–2 per file, reused while the file's size and mtime stay the same.
+
+    The preview server keeps one between rebuilds. Validation also looks at other
+    files (images, static/) and at brief.toml, so the owner must :meth:`clear` it
+    whenever anything but an article file changed.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int], tuple[Article | None, list[Problem], str | None]]] = {}
+
+    def get(self, path: Path, stamp: tuple[int, int]):
+        entry = self._entries.get(path)
+        return entry[1] if entry is not None and entry[0] == stamp else None
+
+    def put(self, path: Path, stamp: tuple[int, int], result) -> None:
+        self._entries[path] = (stamp, result)
+
+    def forget(self, path: Path) -> None:
+        """Drop one file (its watcher saw it change: do not trust a coarse mtime)."""
+        self._entries.pop(path, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def load_articles(config: Config, cache: SourceCache | None = None) -> Loaded:
     loaded = Loaded([], [], {})
     for path in discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,)):
-        doc = load(path, config.root)
-        if isinstance(doc, list):
-            loaded.problems += doc
-            loaded.invalid[path.resolve()] = slugify(path.stem)
-            continue
-        article, found = validate(doc, config)
+        stamp = _stamp(path) if cache is not None else None
+        result = cache.get(path, stamp) if cache is not None and stamp is not None else None
+        if result is None:
+            result = _load_one(path, config)
+            if cache is not None and stamp is not None:
+                cache.put(path, stamp, result)
+        article, found, invalid_slug = result
         loaded.problems += found
         if article is not None:
             loaded.articles.append(article)
-        else:
-            given = doc.meta.get("slug")
-            loaded.invalid[path.resolve()] = given if isinstance(given, str) else slugify(path.stem)
+        elif invalid_slug is not None:
+            loaded.invalid[path.resolve()] = invalid_slug
     return loaded
+
+
+def _load_one(path: Path, config: Config) -> tuple[Article | None, list[Problem], str | None]:
+    """Stages 1–2 for one file: the article (or None), its problems, and a failed file's likely slug."""
+    doc = load(path, config.root)
+    if isinstance(doc, list):
+        return None, doc, slugify(path.stem)
+    article, found = validate(doc, config)
+    if article is not None:
+        return article, found, None
+    given = doc.meta.get("slug")
+    return None, found, given if isinstance(given, str) else slugify(path.stem)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 def explain_related(config: Config, slug: str, *, drafts: bool = False, future: bool = False,
