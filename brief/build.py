@@ -26,7 +26,7 @@ from .markdown import Renderer
 from .model import Article, Site
 from .pages import site_pages
 from .output import MemoryWriter, OutputWriter, check_output_dir, static_files
-from .render import TemplateProblem, check_templates, make_environment, render_articles, render_bios, render_pages
+from .render import PageCache, TemplateProblem, check_templates, make_environment, render_articles, render_bios, render_pages
 from .schema import validate
 from .sitemaps import sitemap_files
 from .slug import slugify
@@ -58,6 +58,8 @@ class BuildOptions:
     """Called as pages are written with (pages done, pages in all), for long builds."""
     cache: SourceCache | None = None
     """Parsed articles kept between builds (the preview server's)."""
+    pages: PageCache | None = None
+    """Rendered pages kept between builds (the preview server's)."""
 
 
 def build(config: Config, output: Path | None, options: BuildOptions | None = None,
@@ -104,7 +106,7 @@ def build(config: Config, output: Path | None, options: BuildOptions | None = No
             if template_problems:
                 raise BuildFailed(template_problems)
             specs = list(site_pages(site, views, bios))
-            for spec, data in render_pages(specs, env, template_problems):
+            for spec, data in render_pages(specs, env, template_problems, options.pages):
                 writer.write(spec.output, data, origin=_origin(spec.output))
                 pages += 1
                 if options.progress and (pages % 100 == 0 or pages == len(specs)):

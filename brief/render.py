@@ -104,16 +104,48 @@ def check_templates(env: jinja2.Environment) -> list[Problem]:
     return problems
 
 
-def render_pages(specs: Iterable[PageSpec], env: jinja2.Environment,
-                 problems: list[Problem]) -> Iterator[tuple[PageSpec, bytes]]:
+class PageCache:
+    """Pages of the previous build with the context they were rendered from (the preview's).
+
+    A page whose template and context are equal to last time is not rendered again:
+    rendering is a pure function of both. The owner clears it when templates or
+    brief.toml change, since those change what the same context renders to.
+    """
+
+    def __init__(self) -> None:
+        self._pages: dict[str, tuple[str, dict, bytes]] = {}
+        self.rendered = 0
+        """Pages rendered (not reused) by the last build."""
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+
+def render_pages(specs: Iterable[PageSpec], env: jinja2.Environment, problems: list[Problem],
+                 cache: PageCache | None = None) -> Iterator[tuple[PageSpec, bytes]]:
     """Render every page. A page whose template fails is skipped and its problem
     added to ``problems`` (once per template line), so one run shows them all."""
+    previous = cache._pages if cache is not None else {}
+    current: dict[str, tuple[str, dict, bytes]] = {}
+    rendered = 0
     for spec in specs:
-        try:
-            yield spec, _render(_template(env, spec.template), **spec.context)
-        except TemplateProblem as exc:
-            if exc.problem not in problems:
-                problems.append(exc.problem)
+        last = previous.get(spec.output)
+        if last is not None and last[0] == spec.template and last[1] == spec.context:
+            data = last[2]
+        else:
+            try:
+                data = _render(_template(env, spec.template), **spec.context)
+            except TemplateProblem as exc:
+                if exc.problem not in problems:
+                    problems.append(exc.problem)
+                continue
+            rendered += 1
+        if cache is not None:
+            current[spec.output] = (spec.template, spec.context, data)
+        yield spec, data
+    if cache is not None:
+        cache._pages = current
+        cache.rendered = rendered
 
 
 def _template(env: jinja2.Environment, name: str) -> jinja2.Template:

@@ -31,10 +31,11 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BuildOptions, build
+from .build import BuildOptions, SourceCache, build
 from .config import CONFIG_NAME, load_config
 from .errors import BriefError, BuildFailed, Problem
 from .output import MemoryWriter
+from .render import PageCache
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ class Preview:
         self._stop = threading.Event()
         self.builds = 0
         self.last_duration = 0.0
+        self.cache = SourceCache()
+        self.pages = PageCache()
 
     # --- building -------------------------------------------------------------------------
 
@@ -80,9 +83,19 @@ class Preview:
         """Build now; on success serve the new site, on failure keep the old one and show why."""
         started = time.perf_counter()
         writer = MemoryWriter()
+        content = self.site_dir / "content"
+        if not changed or any(Path(p).name == CONFIG_NAME or Path(p).is_relative_to(self.site_dir / "templates")
+                              for p in changed):
+            self.pages.clear()  # the same context renders differently with other templates or settings
+        if not changed or not all(p.endswith(".md") and Path(p).is_relative_to(content) for p in changed):
+            self.cache.clear()  # validation reads images, static/ and brief.toml too
+        else:
+            for path in changed:
+                self.cache.forget(Path(path))
         try:
             config = load_config(self.site_dir).with_base_url(self.base_url)
-            build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts), on_warning=_warn, writer=writer)
+            build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache, pages=self.pages),
+                  on_warning=_warn, writer=writer)
         except BuildFailed as exc:
             self._publish(None, exc.problems)
             for problem in exc.problems:

@@ -1,52 +1,79 @@
-"""A build that reuses parsed articles (the preview server's cache) equals a fresh build,
-after a random series of edits, renames and deletions."""
+"""The preview's rebuilds (parsed articles and rendered pages reused between builds)
+equal a fresh full build after a random series of edits, renames, deletions,
+template and config changes."""
 
 from __future__ import annotations
 
-import os
 import random
 from datetime import datetime, timezone
 from pathlib import Path
 
 from helpers import article, make_site
 
-from brief.build import BuildOptions, SourceCache, build
+from brief.build import BuildOptions, build
 from brief.config import load_config
 from brief.output import MemoryWriter
+from brief.serve import Preview
 
-NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
+BASE = "http://127.0.0.1:8000/"
 
 
-def built(site: Path, cache: SourceCache | None) -> dict[str, bytes]:
+def fresh(site: Path, now: datetime) -> dict[str, bytes] | list[str]:
     writer = MemoryWriter()
     try:
-        build(load_config(site), None, BuildOptions(now=NOW, drafts=True, future=True, cache=cache), writer=writer)
-    except Exception as exc:  # noqa: BLE001 - compare failures too
-        return {"error": str(getattr(exc, "problems", exc)).encode()}
+        build(load_config(site).with_base_url(BASE), None, BuildOptions(now=now, drafts=True, future=True), writer=writer)
+    except Exception as exc:  # noqa: BLE001 - a failing build must fail the same way
+        return sorted(p.format() for p in getattr(exc, "problems", []))
     return {k: v if isinstance(v, bytes) else v.read_bytes() for k, v in writer.files.items()}
 
 
-def test_cached_builds_equal_fresh_builds_after_random_edits(tmp_path):
+def served(preview: Preview) -> dict[str, bytes] | list[str]:
+    snapshot = preview.snapshot
+    if snapshot.problems:
+        return sorted(p.format() for p in snapshot.problems)
+    return {k: v if isinstance(v, bytes) else v.read_bytes() for k, v in snapshot.files.items()}
+
+
+def test_preview_rebuilds_equal_fresh_builds_after_random_changes(tmp_path, monkeypatch):
+    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    monkeypatch.setattr("brief.serve.BuildOptions", lambda **kw: BuildOptions(now=now, **kw))
     rng = random.Random(5)
     files = {f"content/a{i}.md": article(title=f"Story {i}", date=f"2026-0{1 + i % 9}-1{i % 9}", tags=[f"T{i % 3}"],
-                                         takeaways=["One"], body=f"Body {i} about topic {i % 3}.\n") for i in range(12)}
+                                         takeaways=["One"], body=f"Body {i} about topic {i % 3} and grids.\n") for i in range(12)}
+    files["templates/partials/share.html"] = '<section class="share" aria-labelledby="s"><h2 id="s">Share v0</h2></section>\n'
     site = make_site(tmp_path, files)
-    cache = SourceCache()
-    assert built(site, cache) == built(site, None)
-    for step in range(25):
+    preview = Preview(site, BASE)
+    preview.rebuild()
+    assert served(preview) == fresh(site, now)
+    for step in range(30):
         paths = sorted((site / "content").glob("*.md"))
-        action = rng.choice(["edit", "edit", "rename", "delete", "add", "break"])
+        action = rng.choice(["edit", "edit", "edit", "rename", "delete", "add", "break", "template", "config"])
         target = rng.choice(paths)
+        changed = {str(target)}
         if action == "edit":
-            text = target.read_text().replace("Body", f"Edited {step}")
-            target.write_text(text)
-            os.utime(target, ns=(target.stat().st_mtime_ns + 1_000_000, target.stat().st_mtime_ns + 1_000_000))
+            target.write_text(target.read_text().replace("Body", f"Edited {step}"))
         elif action == "rename":
-            target.rename(target.with_name(f"renamed-{step}.md"))
+            renamed = target.with_name(f"renamed-{step}.md")
+            target.rename(renamed)
+            changed.add(str(renamed))
         elif action == "delete" and len(paths) > 3:
             target.unlink()
         elif action == "add":
-            (site / "content" / f"new-{step}.md").write_text(article(title=f"New {step}", takeaways=["x"], tags=["T1"]))
+            new = site / "content" / f"new-{step}.md"
+            new.write_text(article(title=f"New {step}", takeaways=["x"], tags=["T1"], body="About grids.\n"))
+            changed = {str(new)}
         elif action == "break":
             target.write_text("---\ntitle: ''\ndate: nope\n---\n")
-        assert built(site, cache) == built(site, None), f"step {step}: {action} {target.name}"
+        elif action == "template":
+            partial = site / "templates" / "partials" / "share.html"
+            partial.write_text(f'<section class="share" aria-labelledby="s"><h2 id="s">Share v{step}</h2></section>\n')
+            changed = {str(partial)}
+        elif action == "config":
+            (site / "brief.toml").write_text(f'title = "Site {step}"\n')
+            changed = {str(site / "brief.toml")}
+        preview.rebuild(changed)
+        expected = fresh(site, now)
+        if isinstance(expected, list):
+            assert served(preview) == expected, f"step {step}: {action}"
+        else:
+            assert served(preview) == expected, f"step {step}: {action} {target.name}"
