@@ -22,6 +22,7 @@ import logging
 import mimetypes
 import posixpath
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ SCRIPT_PATH = "/__brief/live.js"
 DEBOUNCE = 0.08
 """Seconds without a new file event before a rebuild starts."""
 KEEPALIVE = 15.0
+HANGUP_CHECK = 1.0
+"""Seconds between checks that an event-stream client is still connected."""
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crdownload")
 _IGNORED_NAMES = ("4913", ".DS_Store")
 _SCRIPT = (Path(__file__).with_name("live.js")).read_text(encoding="utf-8")
@@ -110,7 +113,7 @@ class Preview:
             self.builds += 1
             self.last_duration = time.perf_counter() - started
         css_only = bool(changed) and all(path.endswith(".css") for path in changed) and not self.snapshot.problems
-        self._publish(writer.files, [], "css" if css_only else "reload")
+        self._publish(_pinned(writer.files), [], "css" if css_only else "reload")
         log.info("Rebuilt in %.0f ms", self.last_duration * 1000)
 
     def _publish(self, files: dict[str, bytes | Path] | None, problems: list[Problem], kind: str = "problems") -> None:
@@ -192,9 +195,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._respond(head=False)
 
     def _not_allowed(self) -> None:
+        # The request body is never read, so the connection cannot carry another request.
+        self.close_connection = True
         self.send_response(405)
         self.send_header("Allow", "GET, HEAD")
         self.send_header("Content-Length", "0")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
         self.end_headers()
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed  # noqa: N815
@@ -209,12 +216,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         files = self.preview.snapshot.files
         relpath = resolve(path, files)
-        if relpath is None:
+        data = _page_bytes(files[relpath]) if relpath is not None else None
+        if relpath is None or data is None:
             body = files.get("404.html")
-            data = _page_bytes(body) if body is not None else b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>"
+            data = _page_bytes(body) if body is not None else None
+            if data is None:
+                data = b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>"
             self._send(404, "text/html; charset=utf-8", _inject(data), head)
             return
-        data = _page_bytes(files[relpath])
         ctype = mimetypes.guess_type(relpath)[0] or "application/octet-stream"
         if ctype.startswith("text/") or ctype in ("application/json", "application/xml", "image/svg+xml", "application/javascript"):
             ctype += "; charset=utf-8"
@@ -245,19 +254,41 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         try:
             self.wfile.write(b"retry: 500\n\n")
             self._write_state(preview.snapshot, initial=True)
+            written = time.monotonic()
             while not preview.stopped:
                 with preview.changed:
                     if preview.snapshot.version == seen:
-                        preview.changed.wait(KEEPALIVE)
+                        preview.changed.wait(HANGUP_CHECK)
                     snapshot = preview.snapshot
                 if snapshot.version == seen:
-                    self.wfile.write(b": keep-alive\n\n")
-                    self.wfile.flush()
+                    # Notice a browser that went away within a second, not at the next
+                    # keep-alive write: each open stream holds a thread.
+                    if self._client_gone():
+                        return
+                    if time.monotonic() - written >= KEEPALIVE:
+                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
+                        written = time.monotonic()
                     continue
+                written = time.monotonic()
                 seen = snapshot.version
                 self._write_state(snapshot, initial=False)
         except (BrokenPipeError, ConnectionResetError, OSError):
             return
+
+    def _client_gone(self) -> bool:
+        """True when the client closed its end (the stream's socket reads end-of-file)."""
+        sock = self.connection
+        try:
+            sock.setblocking(False)
+            try:
+                return sock.recv(1, socket.MSG_PEEK) == b""
+            finally:
+                sock.setblocking(True)
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:
+            return True
 
     def _write_state(self, snapshot: Snapshot, initial: bool) -> None:
         if snapshot.problems:
@@ -292,13 +323,22 @@ def resolve(path: str, files: dict[str, bytes | Path]) -> str | None:
     return None
 
 
-def _page_bytes(entry: bytes | Path) -> bytes:
+def _page_bytes(entry: bytes | Path) -> bytes | None:
+    """A page's bytes, or a copied file's current bytes; None when the file is gone or no
+    longer the one the build checked (e.g. replaced by a symlink leading out of the site)."""
     if isinstance(entry, bytes):
         return entry
     try:
+        if entry.resolve(strict=True) != entry:
+            return None
         return entry.read_bytes()
-    except OSError:
-        return b""
+    except (OSError, RuntimeError):
+        return None
+
+
+def _pinned(files: dict[str, bytes | Path]) -> dict[str, bytes | Path]:
+    """The build's files with each copied file named by its real path, as checked by the build."""
+    return {rel: entry.resolve() if isinstance(entry, Path) else entry for rel, entry in files.items()}
 
 
 def _inject(html: bytes) -> bytes:
@@ -317,12 +357,20 @@ class _Server(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
+    def handle_error(self, request, client_address) -> None:
+        """A browser dropping its connection (a closed tab, a reload) is routine, not a traceback."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            log.debug("connection from %s dropped", client_address[0])
+            return
+        super().handle_error(request, client_address)
+
 
 def make_server(preview: Preview, host: str, port: int) -> _Server:
     """The HTTP server, or a BriefError naming the next free port when ``port`` is taken."""
     handler = type("Handler", (_Handler,), {"preview": preview})
+    server_class = type("Server", (_Server,), {"address_family": socket.AF_INET6}) if ":" in host else _Server
     try:
-        return _Server((host, port), handler)
+        return server_class((host, port), handler)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             free = next_free_port(host, port + 1)
