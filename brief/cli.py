@@ -96,11 +96,12 @@ def serve(site_dir: Path, port: int, host: str, no_drafts: bool, open_browser: b
     _setup_logging(quiet, verbose)
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("Warning: listening on %s makes the preview (drafts included) reachable from other machines", host)
-    ready = threading.Event()
-    if open_browser:
-        threading.Thread(target=lambda: ready.wait(30) and webbrowser.open(f"http://{host}:{port}/"), daemon=True).start()
+    def opened(url: str) -> None:
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
     try:
-        run_server(site_dir, host=host, port=port, drafts=not no_drafts, ready=ready)
+        run_server(site_dir, host=host, port=port, drafts=not no_drafts, on_ready=opened)
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
 

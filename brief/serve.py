@@ -1,11 +1,9 @@
 """``brief serve``: a live preview that rebuilds on save, shows errors in the page, and stays safe.
 
-One rebuild loop on its own thread: watchdog events only mark the site dirty,
-and the loop waits until saves have settled (debounce) before it builds, so an
-atomic save, an editor's swap files or a checkout of hundreds of files cause
-one rebuild. The site is built into memory with the same pipeline as ``brief
-build`` (never into ``public/``) and served by a threading HTTP server bound to
-127.0.0.1 that answers GET and HEAD for the pages it built and nothing else.
+The build loop (brief/preview.py) rebuilds the site into memory with the same
+pipeline as ``brief build`` (never into ``public/``) once saves have settled.
+This module serves it: a threading HTTP server bound to 127.0.0.1 that answers
+GET and HEAD for the pages it built and nothing else.
 
 Browsers hold a Server-Sent Events connection (``/__brief/events``) and get
 ``reload``, ``css`` (stylesheets swapped in place) or ``problems`` (an overlay
@@ -25,159 +23,24 @@ import socket
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BuildOptions, SourceCache, build
-from .config import CONFIG_NAME, load_config
-from .errors import BriefError, BuildFailed, Problem
-from .output import MemoryWriter
-from .render import PageCache
+from .config import load_config
+from .errors import BriefError
+from .preview import Preview, Snapshot, Watcher
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/__brief/events"
 SCRIPT_PATH = "/__brief/live.js"
-DEBOUNCE = 0.08
-"""Seconds without a new file event before a rebuild starts."""
 KEEPALIVE = 15.0
 HANGUP_CHECK = 1.0
 """Seconds between checks that an event-stream client is still connected."""
-_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crdownload")
-_IGNORED_NAMES = ("4913", ".DS_Store")
 _SCRIPT = (Path(__file__).with_name("live.js")).read_text(encoding="utf-8")
-
-
-@dataclass
-class Snapshot:
-    """The last good build (what is served) and the problems of the latest attempt."""
-
-    files: dict[str, bytes | Path] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    version: int = 0
-    kind: str = "reload"
-    """What changed in the latest version: "reload", "css" or "problems"."""
-
-
-class Preview:
-    """Builds the site into memory whenever its sources change, and tells the browsers."""
-
-    def __init__(self, site_dir: Path, base_url: str, *, drafts: bool = True) -> None:
-        self.site_dir = site_dir.resolve()
-        self.base_url = base_url
-        self.drafts = drafts
-        self.snapshot = Snapshot()
-        self.changed = threading.Condition()
-        self._dirty: set[str] = set()
-        self._last_event = 0.0
-        self._stop = threading.Event()
-        self.builds = 0
-        self.last_duration = 0.0
-        self.cache = SourceCache()
-        self.pages = PageCache()
-
-    # --- building -------------------------------------------------------------------------
-
-    def rebuild(self, changed: set[str] | None = None) -> None:
-        """Build now; on success serve the new site, on failure keep the old one and show why."""
-        started = time.perf_counter()
-        writer = MemoryWriter()
-        content = self.site_dir / "content"
-        if not changed or any(Path(p).name == CONFIG_NAME or Path(p).is_relative_to(self.site_dir / "templates")
-                              for p in changed):
-            self.pages.clear()  # the same context renders differently with other templates or settings
-        if not changed or not all(p.endswith(".md") and Path(p).is_relative_to(content) for p in changed):
-            self.cache.clear()  # validation reads images, static/ and brief.toml too
-        else:
-            for path in changed:
-                self.cache.forget(Path(path))
-        try:
-            config = load_config(self.site_dir).with_base_url(self.base_url)
-            build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache, pages=self.pages),
-                  on_warning=_warn, writer=writer)
-        except BuildFailed as exc:
-            self._publish(None, exc.problems)
-            for problem in exc.problems:
-                log.error(problem.format())
-            log.error("Error: %s (still serving the last good version)", exc.message)
-            return
-        except BriefError as exc:
-            self._publish(None, [Problem(CONFIG_NAME, None, None, exc.message)])
-            log.error("Error: %s", exc.message)
-            return
-        finally:
-            self.builds += 1
-            self.last_duration = time.perf_counter() - started
-        css_only = bool(changed) and all(path.endswith(".css") for path in changed) and not self.snapshot.problems
-        self._publish(_pinned(writer.files), [], "css" if css_only else "reload")
-        log.info("Rebuilt in %.0f ms", self.last_duration * 1000)
-
-    def _publish(self, files: dict[str, bytes | Path] | None, problems: list[Problem], kind: str = "problems") -> None:
-        with self.changed:
-            snapshot = self.snapshot
-            self.snapshot = Snapshot(files if files is not None else snapshot.files, problems,
-                                     snapshot.version + 1, kind)
-            self.changed.notify_all()
-
-    def notice(self, path: str) -> None:
-        """A file changed: remember it; the build loop rebuilds once saves settle."""
-        with self.changed:
-            self._dirty.add(path)
-            self._last_event = time.monotonic()
-            self.changed.notify_all()
-
-    def run_builds(self) -> None:
-        """The rebuild loop: one build at a time, after DEBOUNCE seconds without events."""
-        while not self._stop.is_set():
-            with self.changed:
-                while not self._dirty and not self._stop.is_set():
-                    self.changed.wait(0.5)
-                while not self._stop.is_set():
-                    quiet = DEBOUNCE - (time.monotonic() - self._last_event)
-                    if quiet <= 0:
-                        break
-                    self.changed.wait(quiet)
-                changed, self._dirty = self._dirty, set()
-            if changed and not self._stop.is_set():
-                self.rebuild(changed)
-
-    def stop(self) -> None:
-        self._stop.set()
-        with self.changed:
-            self.changed.notify_all()
-
-    @property
-    def stopped(self) -> bool:
-        return self._stop.is_set()
-
-
-class _Watcher(FileSystemEventHandler):
-    """Passes real changes of the site's sources to the preview; ignores editors' leftovers."""
-
-    def __init__(self, preview: Preview) -> None:
-        self.preview = preview
-        root = preview.site_dir
-        self.sources = [root / "content", root / "templates", root / "static"]
-        self.config = root / CONFIG_NAME
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
-            return
-        for raw in (event.src_path, getattr(event, "dest_path", "")):
-            if raw and self._relevant(Path(raw if isinstance(raw, str) else raw.decode())):
-                self.preview.notice(str(raw))
-
-    def _relevant(self, path: Path) -> bool:
-        name = path.name
-        if name.startswith((".#", "#")) or name.endswith(_IGNORED_SUFFIXES) or name in _IGNORED_NAMES:
-            return False
-        if any(part.startswith(".") for part in path.parts[len(self.preview.site_dir.parts):]):
-            return False
-        return path == self.config or any(path.is_relative_to(source) for source in self.sources)
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -336,20 +199,11 @@ def _page_bytes(entry: bytes | Path) -> bytes | None:
         return None
 
 
-def _pinned(files: dict[str, bytes | Path]) -> dict[str, bytes | Path]:
-    """The build's files with each copied file named by its real path, as checked by the build."""
-    return {rel: entry.resolve() if isinstance(entry, Path) else entry for rel, entry in files.items()}
-
-
 def _inject(html: bytes) -> bytes:
     """Add the live-reload script to a page sent by the preview (never to built files)."""
     tag = f'<script src="{SCRIPT_PATH}" defer></script>'.encode()
     index = html.rfind(b"</body>")
     return html[:index] + tag + html[index:] if index >= 0 else html + tag
-
-
-def _warn(problem: Problem) -> None:
-    log.warning(problem.format())
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -391,7 +245,8 @@ def next_free_port(host: str, start: int) -> int | None:
 
 
 def serve(site_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
-          ready: threading.Event | None = None, stop: threading.Event | None = None) -> None:
+          ready: threading.Event | None = None, stop: threading.Event | None = None,
+          on_ready: Callable[[str], None] | None = None) -> None:
     """Build, serve and watch until Ctrl-C (or ``stop`` is set)."""
     load_config(site_dir)  # a broken brief.toml or a folder that is no site stops here, clearly
     shown_host = f"[{host}]" if ":" in host else host
@@ -402,7 +257,7 @@ def serve(site_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: 
         preview.base_url = f"http://{shown_host}:{actual_port}/"
     preview.rebuild()
     observer = Observer()
-    watcher = _Watcher(preview)
+    watcher = Watcher(preview)
     observer.schedule(watcher, str(preview.site_dir), recursive=True)
     observer.start()
     builder = threading.Thread(target=preview.run_builds, name="brief-rebuild", daemon=True)
@@ -412,6 +267,8 @@ def serve(site_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: 
     log.info("Serving %s at %s (Ctrl-C to stop)", site_dir, preview.base_url)
     if ready is not None:
         ready.set()
+    if on_ready is not None:
+        on_ready(preview.base_url)
     try:
         while not (stop is not None and stop.is_set()):
             time.sleep(0.1)

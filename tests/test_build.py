@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import signal
 import subprocess
@@ -16,7 +15,6 @@ import pytest
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
-from brief.errors import BuildFailed
 
 HERE = Path(__file__).resolve().parent
 GOLDEN_SITE = HERE / "sites" / "golden"

@@ -13,7 +13,7 @@ from helpers import article, make_site
 from brief.build import BuildOptions, build
 from brief.config import load_config
 from brief.output import MemoryWriter
-from brief.serve import Preview
+from brief.preview import Preview
 
 BASE = "http://127.0.0.1:8000/"
 
@@ -36,7 +36,7 @@ def served(preview: Preview) -> dict[str, bytes] | list[str]:
 
 def test_preview_rebuilds_equal_fresh_builds_after_random_changes(tmp_path, monkeypatch):
     now = datetime(2026, 12, 1, tzinfo=timezone.utc)
-    monkeypatch.setattr("brief.serve.BuildOptions", lambda **kw: BuildOptions(now=now, **kw))
+    monkeypatch.setattr("brief.preview.BuildOptions", lambda **kw: BuildOptions(now=now, **kw))
     rng = random.Random(5)
     files = {f"content/a{i}.md": article(title=f"Story {i}", date=f"2026-0{1 + i % 9}-1{i % 9}", tags=[f"T{i % 3}"],
                                          takeaways=["One"], body=f"Body {i} about topic {i % 3} and grids.\n") for i in range(12)}

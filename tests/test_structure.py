@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from helpers import Raw, article, make_site, read_output, run_build
+from helpers import article, make_site, read_output, run_build
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
