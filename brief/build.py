@@ -101,7 +101,7 @@ def build(config: Config, output: Path | None, options: BuildOptions | None = No
     try:
         with _timed("render+write", timings):
             pages = 0
-            env = make_environment(config, site)
+            env = options.pages.environment(config) if options.pages is not None else make_environment(config)
             template_problems = check_templates(env)
             if template_problems:
                 raise BuildFailed(template_problems)

@@ -25,7 +25,7 @@ from .render import PageCache
 
 log = logging.getLogger("brief.serve")
 
-DEBOUNCE = 0.08
+DEBOUNCE = 0.05
 """Seconds without a new file event before a rebuild starts."""
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crdownload")
 _IGNORED_NAMES = ("4913", ".DS_Store")

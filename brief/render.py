@@ -33,8 +33,11 @@ class TemplateProblem(Exception):
         self.problem = problem
 
 
-def make_environment(config: Config, site: Site) -> jinja2.Environment:
-    """The Jinja environment of a site: its own templates first, then the default theme."""
+def make_environment(config: Config, site: Site | None = None) -> jinja2.Environment:
+    """The Jinja environment of a site: its own templates first, then the default theme.
+
+    It depends on the configuration only (``site`` is accepted for older callers), so
+    the preview can keep it, with its compiled templates, from one build to the next."""
     loaders = []
     if config.templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(config.templates_dir))
@@ -49,8 +52,9 @@ def make_environment(config: Config, site: Site) -> jinja2.Environment:
     )
     env.filters["isodate"] = isodate
     env.filters["humandate"] = humandate
-    env.globals["asset"] = lambda path: site.url("/" + str(path).lstrip("/"))
-    env.globals["url"] = lambda path: site.url(str(path))
+    base = config.base_path
+    env.globals["asset"] = lambda path: base + str(path).lstrip("/")
+    env.globals["url"] = lambda path: base + str(path).lstrip("/")
     return env
 
 
@@ -114,11 +118,20 @@ class PageCache:
 
     def __init__(self) -> None:
         self._pages: dict[str, tuple[str, dict, bytes]] = {}
+        self._env: tuple[tuple, jinja2.Environment] | None = None
         self.rendered = 0
         """Pages rendered (not reused) by the last build."""
 
+    def environment(self, config: Config) -> jinja2.Environment:
+        """The Jinja environment for ``config``, kept with its compiled templates."""
+        key = (config.root, config.base_url, config.templates_dir.is_dir())
+        if self._env is None or self._env[0] != key:
+            self._env = (key, make_environment(config))
+        return self._env[1]
+
     def clear(self) -> None:
         self._pages.clear()
+        self._env = None
 
 
 def render_pages(specs: Iterable[PageSpec], env: jinja2.Environment, problems: list[Problem],
