@@ -20,13 +20,13 @@ from .errors import WARNING, BriefError, BuildFailed, Problem, did_you_mean, err
 from .authors import AUTHORS_FOLDER, load_profiles
 from .feeds import feed_files
 from .index import build_index
-from .related import RelatedIndex
+from .related import RelatedIndex, TokenCache
 from .loader import discover, load
 from .markdown import Renderer
 from .model import Article, Site
 from .pages import site_pages
 from .output import MemoryWriter, OutputWriter, check_output_dir, static_files
-from .render import PageCache, TemplateProblem, check_templates, make_environment, render_articles, render_bios, render_pages
+from .render import PageCache, TemplateProblem, ViewCache, check_templates, make_environment, render_articles, render_bios, render_pages
 from .schema import validate
 from .sitemaps import sitemap_files
 from .slug import slugify
@@ -83,11 +83,12 @@ def build(config: Config, output: Path | None, options: BuildOptions | None = No
         problems = loaded.problems + profile_problems + static_problems + _check_config_files(config)
     with _timed("index", timings):
         site, index_problems = build_index(loaded.articles, config, drafts=options.drafts, future=options.future,
-                                           now=now, invalid_slugs=frozenset(loaded.invalid.values()), profiles=profiles)
+                                           now=now, invalid_slugs=frozenset(loaded.invalid.values()), profiles=profiles,
+                                           token_cache=options.cache.tokens if options.cache else None)
         problems += index_problems
     with _timed("markdown", timings):
         renderer = _renderer(site, frozenset(loaded.invalid))
-        views, assets, md_problems = render_articles(site, renderer)
+        views, assets, md_problems = render_articles(site, renderer, options.cache.views if options.cache else None)
         bios, bio_problems = render_bios(site, renderer)
         problems += md_problems + bio_problems
     warnings = [p for p in problems if p.severity == WARNING]
@@ -160,6 +161,10 @@ class SourceCache:
 
     def __init__(self) -> None:
         self._entries: dict[Path, tuple[tuple[int, int], tuple[Article | None, list[Problem], str | None]]] = {}
+        self.views = ViewCache()
+        """Rendered Markdown of the cached articles."""
+        self.tokens = TokenCache()
+        """Term counts of the cached articles (related-article scoring)."""
 
     def get(self, path: Path, stamp: tuple[int, int]):
         entry = self._entries.get(path)
@@ -174,6 +179,8 @@ class SourceCache:
 
     def clear(self) -> None:
         self._entries.clear()
+        self.views.clear()
+        self.tokens.clear()
 
 
 def load_articles(config: Config, cache: SourceCache | None = None) -> Loaded:

@@ -14,13 +14,13 @@ from .config import Config
 from .errors import WARNING, Problem, did_you_mean
 from .loader import dotted
 from .model import TERM_FOLDERS, Article, Profile, RelatedItem, Site, Term
-from .related import RelatedIndex
+from .related import RelatedIndex, TokenCache
 from .slug import slugify
 
 
 def build_index(articles: list[Article], config: Config, *, drafts: bool, future: bool, now: datetime,
                 invalid_slugs: frozenset[str] = frozenset(), profiles: dict[str, Profile] | None = None,
-                ) -> tuple[Site, list[Problem]]:
+                token_cache: TokenCache | None = None) -> tuple[Site, list[Problem]]:
     """Index ``articles`` (every valid one, drafts included) for a build at time ``now``.
 
     ``invalid_slugs`` belong to files that failed validation: a reference to one
@@ -37,7 +37,7 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
         items = _resolve_related(article, by_slug, built_slugs, invalid_slugs, config, problems)
         if article.slug in built_slugs:
             related[article.slug] = items
-    _suggest(built, related, config, now)
+    _suggest(built, related, config, now, token_cache)
     everything = sorted(by_slug.values(), key=lambda a: a.relpath)
     sections = _terms("section", [(a, a.section, ("section",)) for a in everything], built_slugs, problems)
     tags = _terms("tag", [(a, t, ("tags", i)) for a in everything for i, t in enumerate(a.tags)], built_slugs, problems)
@@ -58,13 +58,14 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
     return site, problems
 
 
-def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], config: Config, now: datetime) -> None:
+def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], config: Config, now: datetime,
+             token_cache: TokenCache | None = None) -> None:
     """Fill each article's related list up to ``related.count`` with automatic suggestions."""
     count = config.related.count
     wanted = [max(0, count - len(related[a.slug])) for a in built]
     if not any(wanted):
         return
-    index = RelatedIndex(built, config.related, config.language, now)
+    index = RelatedIndex(built, config.related, config.language, now, token_cache)
     exclude = [{index.position[item.article.slug] for item in related[a.slug] if item.article is not None} for a in built]
     for article, picks in zip(built, index.suggest_all(wanted, exclude)):
         if picks:

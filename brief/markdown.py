@@ -72,6 +72,8 @@ class Renderer:
         self._urls = article_urls
         self._unbuilt = drafts
         self._invalid = invalid
+        self.signature = (config.allow_html, config.typographer, tuple(sorted(map(str, invalid))))
+        """What, beyond the site's article URLs, the HTML of a fragment depends on."""
         self._base_path = config.base_path
         self._root = config.root.resolve()
         md = MarkdownIt("commonmark", {"html": config.allow_html, "typographer": config.typographer})

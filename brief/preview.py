@@ -57,6 +57,7 @@ class Preview:
         self.builds = 0
         self.last_duration = 0.0
         self.cache = SourceCache()
+        self._warned: set[Problem] = set()
         self.pages = PageCache()
 
     # --- building -------------------------------------------------------------------------
@@ -76,8 +77,14 @@ class Preview:
                 self.cache.forget(Path(path))
         try:
             config = load_config(self.site_dir).with_base_url(self.base_url)
+            warnings: list[Problem] = []
             build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache, pages=self.pages),
-                  on_warning=_warn, writer=writer)
+                  on_warning=warnings.append, writer=writer)
+            # Each rebuild reports only warnings that are new, not the whole list again.
+            for warning in warnings:
+                if warning not in self._warned:
+                    _warn(warning)
+            self._warned = set(warnings)
         except BuildFailed as exc:
             self._publish(None, exc.problems)
             for problem in exc.problems:

@@ -75,12 +75,13 @@ class Suggestion:
 class RelatedIndex:
     """Inverted indexes over a list of articles (newest first), built once per build."""
 
-    def __init__(self, articles: Sequence[Article], options: RelatedOptions, language: str, now: datetime) -> None:
+    def __init__(self, articles: Sequence[Article], options: RelatedOptions, language: str, now: datetime,
+                 token_cache: TokenCache | None = None) -> None:
         self.articles = list(articles)
         self.options = options
         self.position = {a.slug: i for i, a in enumerate(self.articles)}
         n = len(self.articles)
-        self._build_terms(stop_words(options.language or language), n)
+        self._build_terms(stop_words(options.language or language), n, token_cache)
         self._build_tags(n)
         sections: dict[str, int] = {}
         self.section_id = np.array([sections.setdefault(slugify(a.section), len(sections)) for a in self.articles], dtype=np.int64)
@@ -89,7 +90,7 @@ class RelatedIndex:
 
     # --- building -------------------------------------------------------------------------
 
-    def _build_terms(self, stops: frozenset[str], n: int) -> None:
+    def _build_terms(self, stops: frozenset[str], n: int, token_cache: TokenCache | None) -> None:
         """TF-IDF key terms of every article, computed in bulk: the per-article Python work
         is one regex pass and one Counter; weighting and top-k selection run in numpy."""
         vocab: defaultdict[str, int] = defaultdict()
@@ -100,7 +101,7 @@ class RelatedIndex:
         tfs = array("i")
         ends = array("q", [0])
         for article in self.articles:
-            counts = _term_counts(article, stops)
+            counts = token_cache.counts(article, stops) if token_cache is not None else _term_counts(article, stops)
             term_ids.extend(map(vocab.__getitem__, counts))
             tfs.extend(counts.values())
             ends.append(len(term_ids))
@@ -247,6 +248,24 @@ class RelatedIndex:
     def clears(self, suggestion: Suggestion) -> bool:
         """Whether the build would show this candidate (thresholds as in :meth:`suggest_all`)."""
         return suggestion.passes and suggestion.score >= self.options.min_score
+
+
+class TokenCache:
+    """Term counts per article object, kept by the preview between rebuilds."""
+
+    def __init__(self) -> None:
+        self._counts: dict[int, tuple[Article, frozenset[str], Counter]] = {}
+
+    def counts(self, article: Article, stops: frozenset[str]) -> Counter:
+        entry = self._counts.get(id(article))
+        if entry is not None and entry[0] is article and entry[1] is stops:
+            return entry[2]
+        counts = _term_counts(article, stops)
+        self._counts[id(article)] = (article, stops, counts)
+        return counts
+
+    def clear(self) -> None:
+        self._counts.clear()
 
 
 def _term_counts(article: Article, stops: frozenset[str]) -> Counter:

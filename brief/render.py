@@ -18,7 +18,7 @@ from markupsafe import Markup
 from .config import Config
 from .errors import Problem
 from .markdown import PageEnv, Renderer
-from .model import Site
+from .model import Article, Site
 from .theme import theme_templates_dir
 from .pages import PageSpec
 from .views import MONTHS, ArticleView, article_view
@@ -66,22 +66,74 @@ def humandate(value: datetime) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def render_articles(site: Site, renderer: Renderer) -> tuple[dict[str, ArticleView], dict[str, tuple[Path, str]], list[Problem]]:
+def render_articles(site: Site, renderer: Renderer, cache: ViewCache | None = None,
+                    ) -> tuple[dict[str, ArticleView], dict[str, tuple[Path, str]], list[Problem]]:
     """Render the Markdown of every built article once.
 
     Returns the views by slug, the files next to articles that their pages show
     (output path → source file and the article that uses it), and the problems found.
+    With a ``cache`` (the preview's), an unchanged article in an unchanged site
+    keeps the view it had.
     """
     views: dict[str, ArticleView] = {}
     assets: dict[str, tuple[Path, str]] = {}
     problems: list[Problem] = []
+    if cache is not None:
+        cache.begin(site, renderer)
     for article in site.articles:
-        env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
-        views[article.slug] = article_view(article, site, renderer, env)
-        problems.extend(env.problems)
-        for output, source in env.assets.items():
+        scheduled = site.now is not None and article.date > site.now
+        entry = cache.get(article, scheduled) if cache is not None else None
+        if entry is None:
+            env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
+            entry = (article_view(article, site, renderer, env), env.problems, env.assets)
+            if cache is not None:
+                cache.put(article, scheduled, entry)
+        view, found, files = entry
+        views[article.slug] = view
+        problems.extend(found)
+        for output, source in files.items():
             assets[output] = (source, article.relpath)
+    if cache is not None:
+        cache.retain({id(a) for a in site.articles})
     return views, assets, problems
+
+
+class ViewCache:
+    """Article views of the previous build, reused while the article object (from the
+    SourceCache) and everything else a view depends on stay the same: the URLs of all
+    articles (for links between them), section, tag and author names, the base URL."""
+
+    def __init__(self) -> None:
+        self._views: dict[int, tuple[Article, bool, tuple]] = {}
+        self._signature: tuple | None = None
+
+    def begin(self, site: Site, renderer: Renderer) -> None:
+        signature = (
+            site.config.base_url, site.config.timezone,
+            tuple((str(a.path), a.url_path) for a in site.articles),
+            tuple(sorted(str(p) for p, a in site.by_path.items() if a.slug not in site.built)),
+            renderer.signature,
+            tuple((t.kind, t.slug, t.name) for terms in (site.sections, site.tags, site.authors) for t in terms.values()),
+        )
+        if signature != self._signature:
+            self._views.clear()
+            self._signature = signature
+
+    def get(self, article: Article, scheduled: bool) -> tuple | None:
+        entry = self._views.get(id(article))
+        return entry[2] if entry is not None and entry[0] is article and entry[1] == scheduled else None
+
+    def put(self, article: Article, scheduled: bool, entry: tuple) -> None:
+        self._views[id(article)] = (article, scheduled, entry)
+
+    def retain(self, ids: set[int]) -> None:
+        """Forget the views of articles that are gone."""
+        for key in self._views.keys() - ids:
+            del self._views[key]
+
+    def clear(self) -> None:
+        self._views.clear()
+        self._signature = None
 
 
 def render_bios(site: Site, renderer: Renderer) -> tuple[dict[str, Markup], list[Problem]]:
