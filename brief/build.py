@@ -106,7 +106,7 @@ def build(config: Config, output: Path | None, options: BuildOptions | None = No
             template_problems = check_templates(env)
             if template_problems:
                 raise BuildFailed(template_problems)
-            specs = list(site_pages(site, views, bios))
+            specs = list(site_pages(site, views, bios, options.pages.meta if options.pages is not None else None))
             for spec, data in render_pages(specs, env, template_problems, options.pages):
                 writer.write(spec.output, data, origin=_origin(spec.output))
                 pages += 1
@@ -115,7 +115,7 @@ def build(config: Config, output: Path | None, options: BuildOptions | None = No
             if template_problems:
                 raise BuildFailed(template_problems)
         with _timed("feeds+sitemaps", timings):
-            for relpath, data in feed_files(site, views, now):
+            for relpath, data in feed_files(site, views, now, options.pages.feeds if options.pages is not None else None):
                 writer.write(relpath, data, origin="feeds")
             public = [(spec.path, spec.lastmod) for spec in specs if spec.public]
             for relpath, data in sitemap_files(site, public, now):
@@ -252,7 +252,7 @@ def explain_related(config: Config, slug: str, *, drafts: bool = False, future: 
 
 
 def _renderer(site: Site, invalid: frozenset[Path]) -> Renderer:
-    urls = {a.path.resolve(): site.url(a.url_path) for a in site.articles}
+    urls = {a.key: site.url(a.url_path) for a in site.articles}
     unbuilt = frozenset(p for p, a in site.by_path.items() if a.slug not in site.built)
     return Renderer(site.config, urls, unbuilt, invalid)
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 
 from . import __version__
-from .model import TERM_FOLDERS, Article, Site, Term
+from .model import TERM_FOLDERS, Article, Site
 from .slug import slugify
 from .views import ArticleView
 
@@ -41,26 +41,37 @@ _TAG = re.compile(r"""<[A-Za-z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^
 _URL_ATTR = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["']?)/(?!/)""", re.IGNORECASE)
 
 
-def feed_files(site: Site, views: dict[str, ArticleView], now: datetime) -> Iterator[tuple[str, bytes]]:
+def feed_files(site: Site, views: dict[str, ArticleView], now: datetime,
+               memo: dict | None = None) -> Iterator[tuple[str, bytes]]:
     """Every feed of ``site``: ``feed.xml``, ``feed.json``, then one Atom feed per section and tag.
 
     ``views`` are the rendered articles by slug; ``now`` (the build time) is the
     ``updated`` of a feed without entries. Paths are relative to the output folder.
+    ``memo`` (the preview's, cleared with its page cache when brief.toml changes)
+    keeps each feed while its title and the very same entry views stay.
     """
     size = site.config.feed_size
     title = site.config.title
-    yield "feed.xml", atom_feed(site, views, site.articles[:size], title=title, page_path="/", now=now)
-    yield "feed.json", json_feed(site, views, site.articles[:size])
-    for term in site.sections.values():
-        yield _term_feed(site, views, term, f"{term.name} — {title}", now)
-    for term in site.tags.values():
-        yield _term_feed(site, views, term, f"Tag: {term.name} — {title}", now)
-
-
-def _term_feed(site: Site, views: dict[str, ArticleView], term: Term, title: str, now: datetime) -> tuple[str, bytes]:
-    path = term.url_path + "feed.xml"
-    data = atom_feed(site, views, term.articles[: site.config.feed_size], title=title, page_path=term.url_path, now=now)
-    return path.lstrip("/"), data
+    feeds = [("feed.xml", title, "/", site.articles[:size], "atom"), ("feed.json", title, "/", site.articles[:size], "json")]
+    feeds += [(t.url_path.lstrip("/") + "feed.xml", f"{t.name} — {title}", t.url_path, t.articles[:size], "atom")
+              for t in site.sections.values()]
+    feeds += [(t.url_path.lstrip("/") + "feed.xml", f"Tag: {t.name} — {title}", t.url_path, t.articles[:size], "atom")
+              for t in site.tags.values()]
+    for path, feed_title, page_path, articles, kind in feeds:
+        entries = tuple(views[a.slug] for a in articles)
+        key = (feed_title, page_path, kind, None if entries else now)
+        last = memo.get(path) if memo is not None else None
+        if last is not None and last[0] == key and len(last[1]) == len(entries) and all(
+                a is b for a, b in zip(last[1], entries)):
+            yield path, last[2]
+            continue
+        if kind == "json":
+            data = json_feed(site, views, articles)
+        else:
+            data = atom_feed(site, views, articles, title=feed_title, page_path=page_path, now=now)
+        if memo is not None:
+            memo[path] = (key, entries, data)
+        yield path, data
 
 
 def atom_feed(site: Site, views: dict[str, ArticleView], articles: tuple[Article, ...] | list[Article], *,

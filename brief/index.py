@@ -47,7 +47,7 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
         config=config,
         articles=tuple(built),
         all_articles=by_slug,
-        by_path={a.path.resolve(): a for a in by_slug.values()},
+        by_path={a.key: a for a in by_slug.values()},
         related=related,
         built=built_slugs,
         sections=sections,

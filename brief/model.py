@@ -88,6 +88,12 @@ class Article:
     """Line of ``slug:`` when the slug was set in front matter."""
     lines: dict = field(default_factory=dict, compare=False, repr=False)
     """Front-matter lines by key (``("tags", 1)`` → 7), for messages found after validation."""
+    real_path: Path | None = field(default=None, compare=False, repr=False)
+    """``path`` with symlinks resolved (computed once: links between articles are matched on it)."""
+
+    @property
+    def key(self) -> Path:
+        return self.real_path or self.path.resolve()
 
     @property
     def output_dir(self) -> str:

@@ -97,8 +97,10 @@ class YearView:
     months: tuple[MonthView, ...]
 
 
-def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup] | None = None) -> Iterator[PageSpec]:
-    """Every page of the site, in a stable order. ``bios`` are rendered author bios by slug."""
+def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup] | None = None,
+               memo: dict | None = None) -> Iterator[PageSpec]:
+    """Every page of the site, in a stable order. ``bios`` are rendered author bios by slug;
+    ``memo`` (the preview's) keeps an article's metadata while its view and page are the same."""
     sv = site_view(site)
     main_feeds = _main_feeds(site)
     for article in site.articles:
@@ -107,7 +109,14 @@ def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup
         feeds = main_feeds + (FeedLink(f"{term.name} — {sv.title}", site.absolute_url(term.url_path + "feed.xml"), ATOM),)
         page = PageView(f"{view.title} — {sv.title}", view.dek or sv.description or view.title,
                         view.canonical, "article", feeds)
-        page = replace(page, meta=article_meta(site, page, view))
+        last = memo.get(article.slug) if memo is not None else None
+        if last is not None and last[0] is view and last[1] == page:
+            meta = last[2]
+        else:
+            meta = article_meta(site, page, view)
+            if memo is not None:
+                memo[article.slug] = (view, page, meta)
+        page = replace(page, meta=meta)
         yield PageSpec(f"{article.output_dir}/index.html", article.url_path, _changed(article), "article.html",
                        {"site": sv, "page": page, "article": view,
                         "related": related_views(site, article.slug, views), "share": share_links(view)})

@@ -171,6 +171,10 @@ class PageCache:
     def __init__(self) -> None:
         self._pages: dict[str, tuple[str, dict, bytes]] = {}
         self._env: tuple[tuple, jinja2.Environment] | None = None
+        self.feeds: dict = {}
+        """Feeds of the last build (see brief.feeds.feed_files)."""
+        self.meta: dict = {}
+        """Article metadata of the last build (see brief.pages.site_pages)."""
         self.rendered = 0
         """Pages rendered (not reused) by the last build."""
 
@@ -184,6 +188,8 @@ class PageCache:
     def clear(self) -> None:
         self._pages.clear()
         self._env = None
+        self.feeds.clear()
+        self.meta.clear()
 
 
 def render_pages(specs: Iterable[PageSpec], env: jinja2.Environment, problems: list[Problem],

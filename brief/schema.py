@@ -104,7 +104,7 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
         updated=updated, authors=authors, section=section, tags=tags, image=image,
         takeaways=takeaways, takeaway_lines=takeaway_lines, analysis=analysis, related=related,
         draft=draft, body=doc.body, body_line=doc.body_line, url_path=url_path,
-        slug_line=doc.lines.get(("slug",)), lines=doc.lines,
+        slug_line=doc.lines.get(("slug",)), lines=doc.lines, real_path=doc.path.resolve(),
     ), c.problems
 
 

@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -214,12 +215,18 @@ def related_views(site: Site, slug: str, views: dict[str, ArticleView]) -> list[
 
 def share_links(view: ArticleView) -> list[ShareLink]:
     """Plain share links: no third-party script, usable without JavaScript."""
-    url = quote(view.canonical, safe="")
-    title = quote(view.title, safe="")
-    body = quote(f"{view.dek}\n\n{view.canonical}" if view.dek else view.canonical, safe="")
-    return [
+    return list(_share_links(view.canonical, view.title, view.dek))
+
+
+@lru_cache(maxsize=65536)
+def _share_links(canonical: str, headline: str, dek: str | None) -> tuple[ShareLink, ...]:
+    # Memoised: the preview asks again for every unchanged article on every rebuild.
+    url = quote(canonical, safe="")
+    title = quote(headline, safe="")
+    body = quote(f"{dek}\n\n{canonical}" if dek else canonical, safe="")
+    return (
         ShareLink("x", "Share on X", "X", f"https://x.com/intent/post?url={url}&text={title}"),
         ShareLink("linkedin", "Share on LinkedIn", "LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={url}"),
         ShareLink("facebook", "Share on Facebook", "Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url}"),
         ShareLink("email", "Share by email", "Email", f"mailto:?subject={title}&body={body}"),
-    ]
+    )
