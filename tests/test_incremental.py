@@ -77,3 +77,30 @@ def test_preview_rebuilds_equal_fresh_builds_after_random_changes(tmp_path, monk
             assert served(preview) == expected, f"step {step}: {action}"
         else:
             assert served(preview) == expected, f"step {step}: {action} {target.name}"
+
+
+def test_preview_reports_a_deleted_related_article_and_a_template_error(tmp_path):
+    site = make_site(tmp_path, {
+        "content/a.md": article(title="A", takeaways=["x"], related=["b"]),
+        "content/b.md": article(title="B", date="2024-01-03", takeaways=["y"]),
+    })
+    preview = Preview(site, BASE)
+    preview.rebuild()
+    assert not preview.snapshot.problems
+    good = preview.snapshot.files
+    (site / "content" / "b.md").unlink()
+    preview.rebuild({str(site / "content" / "b.md")})
+    assert [p.format() for p in preview.snapshot.problems] == [
+        "content/a.md:7: related[0]: no article with slug 'b' (expected the slug of another article: "
+        "its file name without .md, or its slug: field)"]
+    assert preview.snapshot.files is good  # the last good site stays served
+    (site / "content" / "b.md").write_text(article(title="B", date="2024-01-03", takeaways=["y"]))
+    template = site / "templates" / "partials" / "share.html"
+    template.parent.mkdir(parents=True)
+    template.write_text("<section>\n{{ article.nope }}\n</section>\n")
+    preview.rebuild({str(site / "content" / "b.md"), str(template)})
+    messages = [p.format() for p in preview.snapshot.problems]
+    assert len(messages) == 1 and messages[0].startswith("templates/partials/share.html:2: template error: UndefinedError")
+    template.unlink()
+    preview.rebuild({str(template)})
+    assert not preview.snapshot.problems and preview.snapshot.kind == "reload"
