@@ -609,3 +609,22 @@ def test_build_output_never_has_the_live_script(sample_site, tmp_path):
     files = [p for p in out.rglob("*") if p.is_file()]
     assert any(p.suffix == ".html" for p in files)
     assert [p for p in files if b"__brief" in p.read_bytes()] == []
+
+
+def test_browser_reconnects_after_a_server_restart(browser, sample_site, start_server):
+    """Stop the server, change the article while it is down, start it again on the same
+    port: the open page reconnects by itself and shows the change."""
+    first = start_server(sample_site)
+    port = first.port
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(first.url.rstrip("/") + ARTICLE_URL)
+        page.wait_for_function("window.__briefLive === true", timeout=10_000)
+        first.stop()
+        path = sample_site / "content" / ARTICLE_FILE
+        atomic_write(path, path.read_text(encoding="utf-8") + "\nMARKER-AFTER-RESTART\n")
+        start_server(sample_site, port=port)
+        page.wait_for_function("document.body.innerText.includes('MARKER-AFTER-RESTART')", timeout=15_000)
+    finally:
+        context.close()
