@@ -163,22 +163,25 @@ class RelatedIndex:
         """For each article i, the positions of its best ``wanted[i]`` candidates not in ``exclude[i]``."""
         n = len(self.articles)
         result: list[list[int]] = [[] for _ in range(n)]
+        want = np.asarray(wanted, dtype=np.int64)
+        excluded = np.array(sorted(i * n + j for i, others in enumerate(exclude) for j in others), dtype=np.int64)
         for start in range(0, n, CHUNK):
             end = min(n, start + CHUNK)
-            if not any(wanted[start:end]):
+            if not want[start:end].any():
                 continue
-            d, c, total = self._chunk_scores(start, end)
-            bounds = np.searchsorted(d, np.arange(start, end + 1))
+            d, c, _ = self._chunk_scores(start, end)
+            if len(excluded):
+                keep = ~np.isin(d * n + c, excluded)
+                d, c = d[keep], c[keep]
+            first = np.searchsorted(d, np.arange(start, end))
+            keep = (np.arange(len(d)) - first[d - start]) < want[d]  # the best wanted[i] of each article
+            d, c = d[keep], c[keep]
+            bounds = np.searchsorted(d, np.arange(start, end + 1)).tolist()
+            picks = c.tolist()
             for i in range(start, end):
-                need = wanted[i]
-                if not need:
-                    continue
-                picked = result[i]
-                for candidate in c[bounds[i - start]: bounds[i - start + 1]].tolist():
-                    if candidate not in exclude[i]:
-                        picked.append(candidate)
-                        if len(picked) == need:
-                            break
+                lo, hi = bounds[i - start], bounds[i - start + 1]
+                if hi > lo:
+                    result[i] = picks[lo:hi]
         return result
 
     def _chunk_scores(self, start: int, end: int):
