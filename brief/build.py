@@ -60,6 +60,9 @@ class BuildOptions:
     """Parsed articles kept between builds (the preview server's)."""
     pages: PageCache | None = None
     """Rendered pages kept between builds (the preview server's)."""
+    keep: dict | None = None
+    """Filled after a successful build with its config, site, views, renderer and
+    environment, so the preview can show a single-article edit at once."""
 
 
 def build(config: Config, output: Path | None, options: BuildOptions | None = None,
@@ -127,6 +130,9 @@ def build(config: Config, output: Path | None, options: BuildOptions | None = No
         if writer.problems:
             raise BuildFailed(writer.problems)
         writer.commit()
+        if options.keep is not None:
+            options.keep.clear()
+            options.keep.update(config=config, site=site, views=views, renderer=renderer, env=env)
     except TemplateProblem as exc:
         writer.abort()
         raise BuildFailed([exc.problem]) from None

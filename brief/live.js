@@ -59,7 +59,15 @@
     connectedBefore = true;
     window.__briefLive = true;
   });
-  events.addEventListener("reload", reload);
+  function reloadIfShown(event) {
+    // The server lists the pages that changed; null means every page.
+    let paths = null;
+    try { paths = JSON.parse(event.data).paths; } catch (error) { paths = null; }
+    const here = decodeURI(location.pathname).replace(/index\.html$/, "");
+    if (overlay || paths === null || paths.some((path) => decodeURI(path) === here)) reload();
+  }
+  events.addEventListener("reload", reloadIfShown);
+  events.addEventListener("update", reloadIfShown);
   events.addEventListener("css", () => (overlay ? reload() : swapStylesheets()));
   events.addEventListener("problems", (event) => {
     connectedBefore = true;

@@ -102,24 +102,9 @@ def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup
     """Every page of the site, in a stable order. ``bios`` are rendered author bios by slug;
     ``memo`` (the preview's) keeps an article's metadata while its view and page are the same."""
     sv = site_view(site)
-    main_feeds = _main_feeds(site)
+    main_feeds = site_feeds(site)
     for article in site.articles:
-        view = views[article.slug]
-        term = site.term("section", article.section)
-        feeds = main_feeds + (FeedLink(f"{term.name} — {sv.title}", site.absolute_url(term.url_path + "feed.xml"), ATOM),)
-        page = PageView(f"{view.title} — {sv.title}", view.dek or sv.description or view.title,
-                        view.canonical, "article", feeds)
-        last = memo.get(article.slug) if memo is not None else None
-        if last is not None and last[0] is view and last[1] == page:
-            meta = last[2]
-        else:
-            meta = article_meta(site, page, view)
-            if memo is not None:
-                memo[article.slug] = (view, page, meta)
-        page = replace(page, meta=meta)
-        yield PageSpec(f"{article.output_dir}/index.html", article.url_path, _changed(article), "article.html",
-                       {"site": sv, "page": page, "article": view,
-                        "related": related_views(site, article.slug, views), "share": share_links(view)})
+        yield article_page(site, sv, article, views[article.slug], views, main_feeds, memo)
     entries = [views[a.slug] for a in site.articles]
     yield from _paginated(site, sv, "/", entries, site.articles, site.config.per_page, "index.html",
                           lambda n, total: PageView(sv.title if n == 1 else f"{sv.title} — Page {n} of {total}",
@@ -135,7 +120,28 @@ def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup
                    {"site": sv, "page": page, "latest": entries[:LATEST_ON_404]}, public=False)
 
 
-def _main_feeds(site: Site) -> tuple[FeedLink, ...]:
+def article_page(site: Site, sv: SiteView, article: Article, view: ArticleView, views: dict[str, ArticleView],
+                 main_feeds: tuple[FeedLink, ...], memo: dict | None = None) -> PageSpec:
+    """The page of one article (also used by the preview to show an edit before the full rebuild)."""
+    term = site.term("section", article.section)
+    feeds = main_feeds + (FeedLink(f"{term.name} — {sv.title}", site.absolute_url(term.url_path + "feed.xml"), ATOM),)
+    page = PageView(f"{view.title} — {sv.title}", view.dek or sv.description or view.title,
+                    view.canonical, "article", feeds)
+    last = memo.get(article.slug) if memo is not None else None
+    if last is not None and last[0] is view and last[1] == page:
+        meta = last[2]
+    else:
+        meta = article_meta(site, page, view)
+        if memo is not None:
+            memo[article.slug] = (view, page, meta)
+    page = replace(page, meta=meta)
+    return PageSpec(f"{article.output_dir}/index.html", article.url_path, _changed(article), "article.html",
+                    {"site": sv, "page": page, "article": view,
+                     "related": related_views(site, article.slug, views), "share": share_links(view)})
+
+
+def site_feeds(site: Site) -> tuple[FeedLink, ...]:
+    """The site's own feeds, announced on every page."""
     title = site.config.title
     return (FeedLink(title, site.absolute_url("/feed.xml"), ATOM),
             FeedLink(f"{title} (JSON Feed)", site.absolute_url("/feed.json"), JSON_FEED))

@@ -27,6 +27,8 @@ log = logging.getLogger("brief.serve")
 
 DEBOUNCE = 0.05
 """Seconds without a new file event before a rebuild starts."""
+FETCH_GRACE = 0.5
+"""Longest wait, after showing an edited page at once, for a browser to fetch it."""
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crdownload")
 _IGNORED_NAMES = ("4913", ".DS_Store")
 
@@ -39,7 +41,10 @@ class Snapshot:
     problems: list[Problem] = field(default_factory=list)
     version: int = 0
     kind: str = "reload"
-    """What changed in the latest version: "reload", "css" or "problems"."""
+    """What the latest version tells browsers: "reload", "update" (the rest of an edit shown
+    at once), "css", "problems", or "silent" (nothing to tell)."""
+    paths: tuple[str, ...] | None = None
+    """URL paths whose pages changed in the latest version (None: reload every page)."""
 
 
 class Preview:
@@ -57,6 +62,10 @@ class Preview:
         self.builds = 0
         self.last_duration = 0.0
         self.cache = SourceCache()
+        self._state: dict = {}
+        self._fast_output: str | None = None
+        self._fetched = threading.Event()
+        """The last good build's config, site, views, renderer and environment."""
         self._warned: set[Problem] = set()
         self.pages = PageCache()
 
@@ -75,10 +84,18 @@ class Preview:
         else:
             for path in changed:
                 self.cache.forget(Path(path))
+        shown_at_once = bool(changed) and len(changed) == 1 and self._show_edit_at_once(Path(next(iter(changed))))
+        if shown_at_once:
+            log.info("Showed the edited page in %.0f ms; rebuilding the rest", (time.perf_counter() - started) * 1000)
+            # Let browsers fetch the edited page before the full rebuild takes the CPU (and the GIL).
+            self._fetched.wait(FETCH_GRACE)
+            time.sleep(0.05)
+            started = time.perf_counter()
         try:
             config = load_config(self.site_dir).with_base_url(self.base_url)
             warnings: list[Problem] = []
-            build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache, pages=self.pages),
+            build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache, pages=self.pages,
+                                             keep=self._state),
                   on_warning=warnings.append, writer=writer)
             # Each rebuild reports only warnings that are new, not the whole list again.
             for warning in warnings:
@@ -99,14 +116,79 @@ class Preview:
             self.builds += 1
             self.last_duration = time.perf_counter() - started
         css_only = bool(changed) and all(path.endswith(".css") for path in changed) and not self.snapshot.problems
-        self._publish(_pinned(writer.files), [], "css" if css_only else "reload")
+        files = _pinned(writer.files)
+        paths = None if self.snapshot.problems or css_only else self._changed_pages(self.snapshot.files, files)
+        if shown_at_once:
+            # The edited page went out already as the reload; this completes the site: pages
+            # that changed since get an "update", and nothing at all is sent when none did.
+            kind = "update" if paths is None or paths else "silent"
+        else:
+            kind = "css" if css_only else "reload"
+        self._publish(files, [], kind, paths)
         log.info("Rebuilt in %.0f ms", self.last_duration * 1000)
 
-    def _publish(self, files: dict[str, bytes | Path] | None, problems: list[Problem], kind: str = "problems") -> None:
+    def _show_edit_at_once(self, path: Path) -> bool:
+        """For an edit of one article, render just its page with the last build's index and
+        publish it at once; the full rebuild that follows publishes the exact site."""
+        state, snapshot = self._state, self.snapshot
+        content = self.site_dir / "content"
+        if not state or snapshot.problems or path.suffix != ".md" or not path.is_relative_to(content):
+            return False
+        from .loader import load
+        from .markdown import PageEnv
+        from .pages import article_page, site_feeds
+        from .render import TemplateProblem, _render, _template
+        from .schema import validate
+        from .views import article_view, site_view
+
+        site, config = state["site"], state["config"]
+        doc = load(path, config.root)
+        if isinstance(doc, list):
+            return False
+        article, problems = validate(doc, config)
+        old = site.by_path.get(article.key) if article is not None else None
+        if article is None or old is None or old.slug not in site.built or old.url_path != article.url_path \
+                or any(p.severity != "warning" for p in problems):
+            return False
+        env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
+        view = article_view(article, site, state["renderer"], env)
+        if any(p.severity != "warning" for p in env.problems) or any(out not in snapshot.files for out in env.assets):
+            return False
+        spec = article_page(site, site_view(site), article, view, state["views"], site_feeds(site))
+        try:
+            data = _render(_template(state["env"], spec.template), **spec.context)
+        except TemplateProblem:
+            return False
+        files = dict(snapshot.files)
+        files[spec.output] = data
+        self._fetched.clear()
+        self._fast_output = spec.output
+        self._publish(files, [], "reload", (config.base_path + spec.path.lstrip("/"),))
+        return True
+
+    def served(self, relpath: str) -> None:
+        """The HTTP server sent ``relpath`` (lets a rebuild wait until the edited page went out)."""
+        if relpath == self._fast_output:
+            self._fetched.set()
+
+    def _changed_pages(self, old: dict[str, bytes | Path], new: dict[str, bytes | Path]) -> tuple[str, ...] | None:
+        """URL paths of the HTML pages that differ between two builds (None when too many to list)."""
+        base = self._state["config"].base_path if self._state else "/"
+        changed = [rel for rel in new.keys() | old.keys()
+                   if rel.endswith(".html") and (old.get(rel) is not new.get(rel)) and old.get(rel) != new.get(rel)]
+        # Feeds and sitemaps change with every edit but no page shows them; anything else
+        # that changed (an image, a script) may be on any page: then every page reloads.
+        if len(changed) > 500 or any(not rel.endswith((".html", ".xml", ".json", ".txt"))
+                                     and old.get(rel) != new.get(rel) for rel in new.keys() | old.keys()):
+            return None
+        return tuple(sorted(base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel) for rel in changed))
+
+    def _publish(self, files: dict[str, bytes | Path] | None, problems: list[Problem], kind: str = "problems",
+                 paths: tuple[str, ...] | None = None) -> None:
         with self.changed:
             snapshot = self.snapshot
             self.snapshot = Snapshot(files if files is not None else snapshot.files, problems,
-                                     snapshot.version + 1, kind)
+                                     snapshot.version + 1, kind, paths)
             self.changed.notify_all()
 
     def notice(self, path: str) -> None:

@@ -93,6 +93,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if relpath.endswith(".html"):
             data = _inject(data)
         self._send(200, ctype, data, head)
+        self.preview.served(relpath)
 
     def _send(self, status: int, ctype: str, data: bytes, head: bool) -> None:
         self.send_response(status)
@@ -135,7 +136,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     continue
                 written = time.monotonic()
                 seen = snapshot.version
-                self._write_state(snapshot, initial=False)
+                if snapshot.kind != "silent":
+                    self._write_state(snapshot, initial=False)
         except (BrokenPipeError, ConnectionResetError, OSError):
             return
 
@@ -160,7 +162,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif initial:
             message = f"event: hello\ndata: {snapshot.version}\n\n"
         else:
-            message = f"event: {snapshot.kind}\ndata: {snapshot.version}\n\n"
+            # A reload names the pages that changed, so other open pages stay as they are.
+            payload = json.dumps({"version": snapshot.version,
+                                  "paths": list(snapshot.paths) if snapshot.paths is not None else None})
+            message = f"event: {snapshot.kind}\ndata: {payload}\n\n"
         self.wfile.write(message.encode())
         self.wfile.flush()
 
