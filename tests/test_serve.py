@@ -29,6 +29,7 @@ import pytest
 from helpers import article, make_site, run_build
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
 SERVING = re.compile(r"Serving .* at (http://(\S+?):(\d+)/) \(Ctrl-C to stop\)")
 ARTICLE_FILE = "small-business-credit-squeeze.md"
 ARTICLE_URL = "/2026/11/small-business-credit-squeeze/"
@@ -83,8 +84,8 @@ class ServeProcess:
                     raise AssertionError(f"no line matching {regex.pattern!r} in stderr:\n" + "\n".join(self.lines))
                 self._cond.wait(left)
 
-    def wait_ready(self) -> ServeProcess:
-        match = self.wait_for(SERVING, timeout=30)
+    def wait_ready(self, timeout: float = 30) -> ServeProcess:
+        match = self.wait_for(SERVING, timeout=timeout)
         self.url, self.host, self.port = match.group(1), match.group(2), int(match.group(3))
         return self
 
@@ -628,3 +629,47 @@ def test_browser_reconnects_after_a_server_restart(browser, sample_site, start_s
         page.wait_for_function("document.body.innerText.includes('MARKER-AFTER-RESTART')", timeout=15_000)
     finally:
         context.close()
+
+
+# --- 8. speed ------------------------------------------------------------------------------
+
+def _save_to_dom(browser, server: ServeProcess, path: Path, url_path: str, rounds: int) -> list[float]:
+    """Milliseconds from an atomic save of ``path`` to its new text in the open page, per save;
+    each save waits for the previous rebuild to finish, as an editor's saves are seconds apart."""
+    page = browser.new_page()
+    try:
+        page.goto(server.url.rstrip("/") + url_path)
+        page.wait_for_function("window.__briefLive === true", timeout=10_000)
+        original = path.read_text(encoding="utf-8")
+        times = []
+        for i in range(rounds):
+            done = server.rebuilds()
+            marker = f"Speed marker {i} {time.time_ns()}"
+            page.wait_for_timeout(200)
+            start = time.perf_counter()
+            atomic_write(path, original + f"\n{marker}\n")
+            page.wait_for_function(f"document.body && document.body.innerText.includes({marker!r})", timeout=30_000)
+            times.append((time.perf_counter() - start) * 1000)
+            server.wait_rebuilds(done, timeout=60)
+        return times
+    finally:
+        page.close()
+
+
+def test_save_to_dom_is_fast_on_the_sample_site(browser, sample_site, start_server):
+    server = start_server(sample_site)
+    times = _save_to_dom(browser, server, sample_site / "content" / ARTICLE_FILE, ARTICLE_URL, rounds=5)
+    assert sorted(times)[len(times) // 2] <= 300, f"save → DOM took {times} ms (expected a median of at most 300 ms)"
+
+
+def test_save_to_dom_is_fast_on_5000_articles(browser, tmp_path, start_server):
+    from corpus import write_corpus
+
+    site = write_corpus(tmp_path / "corpus", 5000, seed=5)
+    path = sorted((site / "content").glob("*.md"))[-1]
+    year, month = re.search(r"date: '?(\d{4})-(\d{2})", path.read_text(encoding="utf-8")).groups()
+    server = start_server(site, ready=False).wait_ready(timeout=120)
+    times = _save_to_dom(browser, server, path, f"/{year}/{month}/{path.stem}/", rounds=3)
+    assert max(times) <= 1000, f"save → DOM took {times} ms on 5,000 articles (expected at most 1 s)"
+    shown = [float(m) for m in re.findall(r"Showed the edited page in (\d+) ms", server.stderr)]
+    assert len(shown) == 3 and max(shown) < 100, f"edited page rendered in {shown} ms (expected under 100 ms)"
