@@ -18,12 +18,24 @@
   }
 
   function swapStylesheets() {
+    // Each stylesheet gets a fresh copy that replaces it once loaded. A copy still loading
+    // from an earlier change is dropped, so quick successive saves never pile up links.
     for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      if (link.dataset.briefPending) {
+        link.remove();
+        continue;
+      }
       const url = new URL(link.href);
       url.searchParams.set("brief-reload", String(Date.now()));
       const fresh = link.cloneNode();
       fresh.href = url.href;
-      fresh.addEventListener("load", () => link.remove());
+      fresh.dataset.briefPending = "1";
+      fresh.addEventListener("load", () => {
+        if (!fresh.isConnected) return;
+        delete fresh.dataset.briefPending;
+        link.remove();
+      });
+      fresh.addEventListener("error", () => fresh.remove());
       link.after(fresh);
     }
   }

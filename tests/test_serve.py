@@ -673,3 +673,33 @@ def test_save_to_dom_is_fast_on_5000_articles(browser, tmp_path, start_server):
     assert max(times) <= 1000, f"save → DOM took {times} ms on 5,000 articles (expected at most 1 s)"
     shown = [float(m) for m in re.findall(r"Showed the edited page in (\d+) ms", server.stderr)]
     assert len(shown) == 3 and max(shown) < 100, f"edited page rendered in {shown} ms (expected under 100 ms)"
+
+
+def test_quick_css_saves_leave_one_stylesheet(browser, sample_site, start_server):
+    """Saves that come faster than the stylesheet loads (slowed down here) end with one
+    link per stylesheet, carrying the last change."""
+    server = start_server(sample_site)
+    page = browser.new_page()
+    try:
+        page.goto(server.url.rstrip("/") + ARTICLE_URL)
+        page.wait_for_function("window.__briefLive === true", timeout=10_000)
+        count = page.evaluate("document.querySelectorAll('link[rel=stylesheet]').length")
+
+        def slow(route):
+            time.sleep(0.4)
+            route.continue_()
+
+        page.route(re.compile(r".*\.css\?brief-reload=.*"), slow)
+        css = sample_site / "static" / "css" / "brief.css"
+        for i in range(1, 5):  # Playwright holds the requests until the page is waited on below
+            done = server.rebuilds()
+            with css.open("a", encoding="utf-8") as f:
+                f.write(f"\nbody {{ outline: {i}px solid rgb(1, 2, 3) }}\n")
+            server.wait_rebuilds(done)
+            time.sleep(0.1)
+        page.wait_for_function("getComputedStyle(document.body).outlineWidth === '4px'", timeout=10_000)
+        page.wait_for_timeout(1000)
+        assert page.evaluate("document.querySelectorAll('link[rel=stylesheet]').length") == count
+        assert page.evaluate("getComputedStyle(document.body).outlineWidth") == "4px"
+    finally:
+        page.close()
