@@ -26,6 +26,7 @@ from .loader import discover, load
 from .markdown import Renderer
 from .model import Article, Site
 from .pages import site_pages
+from .parallel import render_parallel, worker_count
 from .output import MemoryWriter, OutputWriter, check_output_dir, static_files
 from .render import PageCache, TemplateProblem, ViewCache, check_templates, make_environment, render_articles, render_bios, render_pages
 from .schema import validate
@@ -61,6 +62,8 @@ class BuildOptions:
     """Parsed articles kept between builds (the preview server's)."""
     pages: PageCache | None = None
     """Rendered pages kept between builds (the preview server's)."""
+    jobs: int | None = None
+    """Processes to render pages with; None: every core for a large site, one for a small one."""
     keep: dict | None = None
     """Filled after a successful build with its config, site, views, renderer and
     environment, so the preview can show a single-article edit at once."""
@@ -116,11 +119,18 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
             if template_problems:
                 raise BuildFailed(template_problems)
             specs = list(site_pages(site, views, bios, options.pages.meta if options.pages is not None else None))
-            for spec, data in render_pages(specs, env, template_problems, options.pages):
-                writer.write(spec.output, data, origin=_origin(spec.output))
-                pages += 1
-                if options.progress and (pages % 100 == 0 or pages == len(specs)):
-                    options.progress(pages, len(specs))
+            workers = worker_count(len(specs), options.jobs) if isinstance(writer, OutputWriter) else 1
+            if workers > 1:
+                jobs = [(spec, target) for spec in specs
+                        if (target := writer.reserve(spec.output, _origin(spec.output))) is not None]
+                pages, found = render_parallel(jobs, env, workers, options.progress)
+                template_problems += found
+            else:
+                for spec, data in render_pages(specs, env, template_problems, options.pages):
+                    writer.write(spec.output, data, origin=_origin(spec.output))
+                    pages += 1
+                    if options.progress and (pages % 100 == 0 or pages == len(specs)):
+                        options.progress(pages, len(specs))
             if template_problems:
                 raise BuildFailed(template_problems)
         with _timed("feeds+sitemaps", timings):

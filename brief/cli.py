@@ -50,8 +50,11 @@ def cli() -> None:
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
 @click.option("--base-url", default=None, help="Override base_url from brief.toml (e.g. for a preview host).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Processes to render pages with  [default: every core when the site has 2,000 pages or more]")
 @_verbosity
-def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_url: str | None, quiet: bool, verbose: int) -> None:
+def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
+          quiet: bool, verbose: int) -> None:
     """Build the site into the output folder.
 
     The previous output is replaced only when the whole build succeeded.
@@ -67,7 +70,7 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
     # --output is relative to the current folder, like every path on a command line.
     out = output.absolute() if output is not None else config.root / "public"
     progress = _progress_line if (not quiet and sys.stderr.isatty()) else None
-    result = run_build(config, out, BuildOptions(drafts=drafts, future=future, progress=progress), on_warning=_warn)
+    result = run_build(config, out, BuildOptions(drafts=drafts, future=future, progress=progress, jobs=jobs), on_warning=_warn)
     if not quiet:
         s = "" if result.articles == 1 else "s"
         click.echo(f"Built {result.articles} article{s}, {result.pages} pages, {result.files} files "

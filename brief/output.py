@@ -77,6 +77,7 @@ class OutputWriter(_Claims):
         super().__init__()
         self.out_dir = out_dir
         self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+        self._folders: set[Path] = set()
         try:
             _recover_interrupted_swap(out_dir)
             _remove_dead_staging(out_dir)
@@ -88,22 +89,27 @@ class OutputWriter(_Claims):
             raise BriefError(f"cannot create the staging folder beside {out_dir}: {exc.strerror or exc}; "
                              f"is {out_dir.parent} writable?") from None
 
-    def _target(self, relpath: str, origin: str) -> Path | None:
-        """Staging path for ``relpath``, or None (with a problem) when it is unsafe or taken."""
+    def reserve(self, relpath: str, origin: str) -> Path | None:
+        """Staging path for ``relpath``, its folder made, or None (with a problem) when the path
+        is unsafe or taken. Whoever holds the path may then write it (worker processes do)."""
         if not self._claim(relpath, origin):
             return None
         target = self.staging / relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = target.parent
+        if folder not in self._folders:
+            with _disk_errors(relpath):
+                folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
         return target
 
+
     def write(self, relpath: str, data: bytes, origin: str) -> None:
-        target = self._target(relpath, origin)
+        target = self.reserve(relpath, origin)
         if target is not None:
-            with _disk_errors(relpath):
-                target.write_bytes(data)
+            write_file(target, relpath, data)
 
     def copy(self, relpath: str, source: Path, origin: str) -> None:
-        target = self._target(relpath, origin)
+        target = self.reserve(relpath, origin)
         if target is not None:
             with _disk_errors(relpath):
                 shutil.copyfile(source, target)
@@ -183,6 +189,12 @@ def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> None:
         raise BriefError(f"output path {out_dir} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists():
         raise BriefError(f"output folder {out_dir} is not empty and does not look like a built site (no index.html); refusing to replace it. Remove it or choose another folder")
+
+
+def write_file(target: Path, relpath: str, data: bytes) -> None:
+    """Write one reserved file (see :meth:`OutputWriter.reserve`)."""
+    with _disk_errors(relpath):
+        target.write_bytes(data)
 
 
 @contextmanager

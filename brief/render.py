@@ -49,6 +49,10 @@ def make_environment(config: Config, site: Site | None = None) -> jinja2.Environ
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates do not change during a build, and the preview makes a new environment
+        # when they change: without this, every {% include %} would stat its file again
+        # (250,000 stat calls in a 10,000-article build).
+        auto_reload=False,
     )
     env.filters["isodate"] = isodate
     env.filters["humandate"] = humandate

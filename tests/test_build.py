@@ -141,6 +141,29 @@ def test_template_error_names_template_and_line_and_keeps_output(tmp_path):
     assert "templates/index.html:1: template syntax error:" in syntax.stderr
 
 
+def test_worker_processes_give_the_same_bytes(tmp_path):
+    """Pages rendered by forked workers are byte-identical to a one-process build."""
+    config = load_config(GOLDEN_SITE)
+    one = build(config, tmp_path / "one", BuildOptions(now=NOW, jobs=1))
+    three = build(config, tmp_path / "three", BuildOptions(now=NOW, jobs=3))
+    assert one.pages == three.pages > 10
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "three")
+
+
+def test_worker_template_error_is_reported_once_and_keeps_output(tmp_path):
+    site = small_site(tmp_path / "site", 12)
+    out = site / "public"
+    build(load_config(site), out, BuildOptions(now=NOW))
+    before = snapshot(out)
+    write(site / "templates" / "partials" / "share.html", "<section class=\"share\">\n{{ article.no_such_field }}\n</section>\n")
+    result = cli("build", "--site", str(site), "--jobs", "2")
+    assert result.returncode == 1
+    assert result.stderr.count("templates/partials/share.html:2: template error: UndefinedError:") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
+
+
 def test_site_template_overrides_one_partial(tmp_path):
     site = small_site(tmp_path / "site", 1)
     write(site / "templates" / "partials" / "share.html",

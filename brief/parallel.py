@@ -1,0 +1,106 @@
+"""Rendering pages on every core.
+
+Rendering is most of a large build and each page is independent, so ``brief build``
+forks worker processes once the index and the Markdown are done. The workers
+inherit the whole site (specs, views, compiled templates) from the fork, so no
+page data is pickled: each gets a range of page numbers, renders those pages and
+writes them straight into the staging folder, whose paths the parent has already
+reserved (so clashes are still found in one place). What comes back is a count
+and any template problems. Output is byte-identical to a one-process build:
+rendering is a pure function of a page's template and context.
+
+Only ``brief build`` writing to a folder uses workers; the preview server, which
+has threads, never forks.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+
+from .errors import BriefError, Problem
+from .output import write_file
+from .pages import PageSpec
+
+PARALLEL_MIN_PAGES = 2000
+"""Below this many pages a single process is faster than starting workers."""
+CHUNK = 250
+"""Pages per task: small enough to balance the workers, large enough to keep overhead low."""
+MAX_WORKERS = 8
+
+_job: tuple[list[tuple[PageSpec, Path]], jinja2.Environment] | None = None
+"""The pages and environment of the running parallel render, inherited by forked workers."""
+
+
+def worker_count(pages: int, jobs: int | None) -> int:
+    """Processes to render ``pages`` pages with: ``jobs`` if given, else every core for a
+    large site and one for a small one."""
+    if jobs is not None:
+        return max(1, jobs)
+    if pages < PARALLEL_MIN_PAGES or not _can_fork():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def render_parallel(jobs: list[tuple[PageSpec, Path]], env: jinja2.Environment, workers: int,
+                    progress: Callable[[int, int], None] | None = None) -> tuple[int, list[Problem]]:
+    """Render and write every ``(spec, reserved staging path)`` with ``workers`` processes.
+
+    Returns the pages written and the template problems (each once, in a stable order).
+    Raises :class:`BriefError` when a worker cannot write."""
+    global _job
+    _job = (jobs, env)
+    written = 0
+    problems: list[Problem] = []
+    try:
+        context = multiprocessing.get_context("fork")
+        ranges = [(lo, min(lo + CHUNK, len(jobs))) for lo in range(0, len(jobs), CHUNK)]
+        with context.Pool(workers, initializer=_worker_start) as pool:
+            for count, found, error in pool.imap_unordered(_render_range, ranges):
+                if error is not None:
+                    raise BriefError(error)
+                written += count
+                problems += [p for p in found if p not in problems]
+                if progress is not None:
+                    progress(written, len(jobs))
+    finally:
+        _job = None
+    return written, sorted(problems, key=lambda p: p.sort_key)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _worker_start() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the workers and cleans up,
+    # so the workers themselves must not each print a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _render_range(bounds: tuple[int, int]) -> tuple[int, list[Problem], str | None]:
+    from .render import TemplateProblem, _render, _template
+
+    assert _job is not None
+    jobs, env = _job
+    written = 0
+    problems: list[Problem] = []
+    for spec, target in jobs[bounds[0]:bounds[1]]:
+        try:
+            data = _render(_template(env, spec.template), **spec.context)
+        except TemplateProblem as exc:
+            if exc.problem not in problems:
+                problems.append(exc.problem)
+            continue
+        try:
+            write_file(target, spec.output, data)
+        except BriefError as exc:
+            return written, problems, exc.message
+        written += 1
+    return written, problems, None
