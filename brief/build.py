@@ -12,25 +12,26 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .config import Config
+from .cache import BuildCache, digest, file_stamp, input_folders, site_key, snapshot
+from .config import CONFIG_NAME, Config
 from .errors import WARNING, BriefError, BuildFailed, Problem, did_you_mean, errors_in
 from .authors import AUTHORS_FOLDER, load_profiles
 from .feeds import feed_files
 from .index import build_index
-from .related import RelatedIndex, TokenCache
+from .related import RelatedIndex
 from .loader import discover, load
 from .markdown import Renderer
 from .model import Article, Site
-from .pages import site_pages
+from .pages import PageSpec, site_pages
 from .parallel import render_parallel, worker_count
 from .output import MemoryWriter, OutputWriter, check_output_dir, static_files
-from .render import PageCache, TemplateProblem, ViewCache, check_templates, make_environment, render_articles, render_bios, render_pages
+from .render import TemplateProblem, _render, _template, check_templates, environment, page_key, render_articles, render_bios
 from .schema import validate
-from .sitemaps import sitemap_files
+from .sitemaps import NEWS_WINDOW, sitemap_files
 from .slug import slugify
 from .theme import theme_static_files
 
@@ -48,6 +49,8 @@ class BuildResult:
     elapsed: float
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    reused: int = 0
+    """Files taken unchanged from the previous build (with a cache)."""
 
 
 @dataclass
@@ -58,10 +61,9 @@ class BuildOptions:
     """Build time (UTC); defaults to the current time. Tests pin it."""
     progress: Callable[[int, int], None] | None = None
     """Called as pages are written with (pages done, pages in all), for long builds."""
-    cache: SourceCache | None = None
-    """Parsed articles kept between builds (the preview server's)."""
-    pages: PageCache | None = None
-    """Rendered pages kept between builds (the preview server's)."""
+    cache: BuildCache | None = None
+    """What the previous build kept (see brief.cache): the preview's in memory, or
+    ``.brief-cache/`` for ``brief build``. Updated by a successful build."""
     jobs: int | None = None
     """Processes to render pages with; None: every core for a large site, one for a small one."""
     keep: dict | None = None
@@ -88,19 +90,24 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
         output = output if output.is_absolute() else config.root / output
         check_output_dir(output, config.root, [config.content_dir, config.templates_dir, config.static_dir])
 
+    cache = options.cache
+    if cache is not None:
+        cache.reset(site_key(config, options.drafts, options.future), str(config.root), str(output) if writer is None else "")
+        cache.inputs_time = time.time()
+        cache.inputs = snapshot(input_folders(config))
     with _timed("load+validate", timings):
-        loaded = load_articles(config, options.cache)
+        loaded = load_articles(config, cache)
         profiles, profile_problems = load_profiles(config)
         own_static, static_problems = static_files(config.static_dir, config.root)
         problems = loaded.problems + profile_problems + static_problems + _check_config_files(config)
     with _timed("index", timings):
         site, index_problems = build_index(loaded.articles, config, drafts=options.drafts, future=options.future,
                                            now=now, invalid_slugs=frozenset(loaded.invalid.values()), profiles=profiles,
-                                           token_cache=options.cache.tokens if options.cache else None)
+                                           cache=cache)
         problems += index_problems
     with _timed("markdown", timings):
         renderer = _renderer(site, frozenset(loaded.invalid))
-        views, assets, md_problems = render_articles(site, renderer, options.cache.views if options.cache else None)
+        views, assets, md_problems = render_articles(site, renderer, cache)
         bios, bio_problems = render_bios(site, renderer)
         problems += md_problems + bio_problems
     warnings = [p for p in problems if p.severity == WARNING]
@@ -110,31 +117,26 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
         for warning in sorted(warnings, key=lambda p: p.sort_key):
             on_warning(warning)
 
-    writer = writer if writer is not None else OutputWriter(output)  # type: ignore[arg-type]
+    previous = cache.outputs if cache is not None else None
+    if writer is None:
+        writer = OutputWriter(output, previous)  # type: ignore[arg-type]
+    elif previous is not None:
+        writer.previous = previous
     try:
         with _timed("render+write", timings):
-            pages = 0
-            env = options.pages.environment(config) if options.pages is not None else make_environment(config)
+            env, template_digests = environment(config, cache)
             template_problems = check_templates(env)
             if template_problems:
                 raise BuildFailed(template_problems)
-            specs = list(site_pages(site, views, bios, options.pages.meta if options.pages is not None else None))
-            workers = worker_count(len(specs), options.jobs) if isinstance(writer, OutputWriter) else 1
-            if workers > 1:
-                jobs = [(spec, target) for spec in specs
-                        if (target := writer.reserve(spec.output, _origin(spec.output))) is not None]
-                pages, found = render_parallel(jobs, env, workers, options.progress)
-                template_problems += found
-            else:
-                for spec, data in render_pages(specs, env, template_problems, options.pages):
-                    writer.write(spec.output, data, origin=_origin(spec.output))
-                    pages += 1
-                    if options.progress and (pages % 100 == 0 or pages == len(specs)):
-                        options.progress(pages, len(specs))
+            memo = cache.memo.setdefault("meta", {}) if cache is not None else None
+            specs = list(site_pages(site, views, bios, memo))
+            pages = _render_and_write(specs, env, template_digests if cache is not None else None, writer,
+                                      options, template_problems)
             if template_problems:
                 raise BuildFailed(template_problems)
         with _timed("feeds+sitemaps", timings):
-            for relpath, data in feed_files(site, views, now, options.pages.feeds if options.pages is not None else None):
+            feeds_memo = cache.memo.setdefault("feeds", {}) if cache is not None else None
+            for relpath, data in feed_files(site, views, now, feeds_memo):
                 writer.write(relpath, data, origin="feeds")
             public = [(spec.path, spec.lastmod) for spec in specs if spec.public]
             for relpath, data in sitemap_files(site, public, now):
@@ -146,6 +148,17 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
         if writer.problems:
             raise BuildFailed(writer.problems)
         writer.commit()
+        if cache is not None:
+            cache.outputs = writer.outputs()
+            cache.prune()
+            extra = sorted({str(path) for path, _ in assets.values()} | {str(dep[1]) for dep in _file_deps(cache)}
+                           - cache.inputs.keys())
+            for path in extra:
+                stamp = file_stamp(Path(path))
+                if stamp is not None:
+                    cache.inputs[path] = stamp
+            cache.extra_inputs = tuple(extra)
+            cache.next_change = _next_change(site, now)
         if options.keep is not None:
             options.keep.clear()
             options.keep.update(config=config, site=site, views=views, renderer=renderer, env=env)
@@ -157,7 +170,61 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
         raise
     for stage, seconds in timings.items():
         log.debug("%-14s %.3f s", stage, seconds)
-    return BuildResult(output, len(site.articles), pages, writer.count, time.perf_counter() - started, warnings, timings)
+    return BuildResult(output, len(site.articles), pages, writer.count, time.perf_counter() - started, warnings, timings,
+                       reused=writer.reused)
+
+
+def _render_and_write(specs: list[PageSpec], env, templates: dict[str, bytes] | None,
+                      writer: OutputWriter | MemoryWriter, options: BuildOptions, problems: list[Problem]) -> int:
+    """Build each page's context; with ``templates`` (a cached build) reuse the previous
+    build's page when its key is unchanged, else render and write it. Many pages are
+    processed by several processes. Returns the pages done."""
+    workers = worker_count(len(specs), options.jobs) if isinstance(writer, OutputWriter) else 1
+    if workers > 1 and len(specs) > 1:
+        jobs = [(spec, target) for spec in specs if (target := writer.reserve(spec.output, _origin(spec.output))) is not None]
+        done, found = render_parallel(jobs, env, templates, writer, workers, options.progress)  # type: ignore[arg-type]
+        problems += [p for p in found if p not in problems]
+        return done
+    known: dict[int, bytes] = {}
+    done = 0
+    for n, spec in enumerate(specs, 1):
+        context = spec.get_context()
+        key = page_key(spec, context, templates, known) if templates is not None else None
+        if key is None or not writer.reuse(spec.output, key, _origin(spec.output)):
+            try:
+                data = _render(_template(env, spec.template), **context)
+            except TemplateProblem as exc:
+                if exc.problem not in problems:
+                    problems.append(exc.problem)
+                continue
+            writer.write(spec.output, data, origin=_origin(spec.output), key=key)
+        done += 1
+        if options.progress and (n % 100 == 0 or n == len(specs)):
+            options.progress(n, len(specs))
+    return done
+
+
+def _file_deps(cache: BuildCache):
+    for parts in cache.parts.values():
+        for dep in parts.deps:
+            if dep[0] == "file":
+                yield dep
+    for _, deps in cache.sources.values():
+        for path in deps:
+            yield ("file", path, None)
+
+
+def _next_change(site: Site, now: datetime) -> float:
+    """The first moment after ``now`` at which a build of the same files could differ: an
+    article comes due, one leaves the news sitemap's window, or a new day starts (related
+    scoring counts ages in days). A site without articles shows the build time in its feeds."""
+    if not site.articles:
+        return now.timestamp()
+    day = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    moments = [day]
+    moments += [a.date for a in site.all_articles.values() if a.date > now]
+    moments += [a.date + NEWS_WINDOW for a in site.articles if a.date + NEWS_WINDOW >= now]
+    return min(m.timestamp() for m in moments)
 
 
 @dataclass
@@ -173,47 +240,12 @@ class Loaded:
     reported again as "missing" (their own errors already are)."""
 
 
-class SourceCache:
-    """Results of stages 1–2 per file, reused while the file's size and mtime stay the same.
-
-    The preview server keeps one between rebuilds. Validation also looks at other
-    files (images, static/) and at brief.toml, so the owner must :meth:`clear` it
-    whenever anything but an article file changed.
-    """
-
-    def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[int, int], tuple[Article | None, list[Problem], str | None]]] = {}
-        self.views = ViewCache()
-        """Rendered Markdown of the cached articles."""
-        self.tokens = TokenCache()
-        """Term counts of the cached articles (related-article scoring)."""
-
-    def get(self, path: Path, stamp: tuple[int, int]):
-        entry = self._entries.get(path)
-        return entry[1] if entry is not None and entry[0] == stamp else None
-
-    def put(self, path: Path, stamp: tuple[int, int], result) -> None:
-        self._entries[path] = (stamp, result)
-
-    def forget(self, path: Path) -> None:
-        """Drop one file (its watcher saw it change: do not trust a coarse mtime)."""
-        self._entries.pop(path, None)
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self.views.clear()
-        self.tokens.clear()
-
-
-def load_articles(config: Config, cache: SourceCache | None = None) -> Loaded:
+def load_articles(config: Config, cache: BuildCache | None = None) -> Loaded:
+    """Stages 1–2 for every article file. With a cache, a file whose bytes are unchanged
+    (and whose hero image is still there) keeps its validated article."""
     loaded = Loaded([], [], {})
     for path in discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,)):
-        stamp = _stamp(path) if cache is not None else None
-        result = cache.get(path, stamp) if cache is not None and stamp is not None else None
-        if result is None:
-            result = _load_one(path, config)
-            if cache is not None and stamp is not None:
-                cache.put(path, stamp, result)
+        result = _load_cached(path, config, cache) if cache is not None else _load_one(path, config)
         article, found, invalid_slug = result
         loaded.problems += found
         if article is not None:
@@ -223,9 +255,25 @@ def load_articles(config: Config, cache: SourceCache | None = None) -> Loaded:
     return loaded
 
 
-def _load_one(path: Path, config: Config) -> tuple[Article | None, list[Problem], str | None]:
+def _load_cached(path: Path, config: Config, cache: BuildCache) -> tuple[Article | None, list[Problem], str | None]:
+    value, data = cache.file_digest(path)
+    key = digest(str(path), value)
+    cache.used.add(key)
+    entry = cache.sources.get(key)
+    if entry is not None and all((file_stamp(Path(dep)) is not None) for dep in entry[1]):
+        return entry[0]
+    article, found, invalid_slug = _load_one(path, config, data)
+    if article is not None:
+        article = replace(article, digest=key)
+        if not errors_in(found):  # a file with errors is checked again next time
+            deps = (str(article.image.source),) if article.image is not None and article.image.source is not None else ()
+            cache.sources[key] = ((article, found, None), deps)
+    return article, found, invalid_slug
+
+
+def _load_one(path: Path, config: Config, data: bytes | None = None) -> tuple[Article | None, list[Problem], str | None]:
     """Stages 1–2 for one file: the article (or None), its problems, and a failed file's likely slug."""
-    doc = load(path, config.root)
+    doc = load(path, config.root, data)
     if isinstance(doc, list):
         return None, doc, slugify(path.stem)
     article, found = validate(doc, config)
@@ -233,14 +281,6 @@ def _load_one(path: Path, config: Config) -> tuple[Article | None, list[Problem]
         return article, found, None
     given = doc.meta.get("slug")
     return None, found, given if isinstance(given, str) else slugify(path.stem)
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
 
 
 def explain_related(config: Config, slug: str, *, drafts: bool = False, future: bool = False,

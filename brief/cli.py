@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -52,15 +53,15 @@ def cli() -> None:
 @click.option("--base-url", default=None, help="Override base_url from brief.toml (e.g. for a preview host).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Processes to render pages with  [default: every core when the site has 2,000 pages or more]")
+@click.option("--no-cache", is_flag=True, help="Ignore the build cache (.brief-cache/) and build everything afresh.")
 @_verbosity
 def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
-          quiet: bool, verbose: int) -> None:
+          no_cache: bool, quiet: bool, verbose: int) -> None:
     """Build the site into the output folder.
 
     The previous output is replaced only when the whole build succeeded.
     """
-    from .build import BuildOptions
-    from .build import build as run_build
+    from .cache import site_key, input_folders, up_to_date
     from .config import load_config
 
     _setup_logging(quiet, verbose)
@@ -70,10 +71,26 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
     # --output is relative to the current folder, like every path on a command line.
     out = output.absolute() if output is not None else config.root / "public"
     progress = _progress_line if (not quiet and sys.stderr.isatty()) else None
-    result = run_build(config, out, BuildOptions(drafts=drafts, future=future, progress=progress, jobs=jobs), on_warning=_warn)
+    if not no_cache:  # checked before the heavy modules are even imported
+        started = time.perf_counter()
+        unchanged = up_to_date(config.root, site_key(config, drafts, future), out, input_folders(config), time.time())
+        if unchanged is not None:
+            if not quiet:
+                click.echo(f"Up to date: nothing changed since the last build ({unchanged} files, "
+                           f"checked in {time.perf_counter() - started:.2f} s) → {_shown(out)}")
+            return
+    from .build import BuildOptions
+    from .build import build as run_build
+    from .cache import BuildCache
+
+    cache = BuildCache() if no_cache else BuildCache.load(config.root)
+    result = run_build(config, out, BuildOptions(drafts=drafts, future=future, progress=progress, jobs=jobs, cache=cache),
+                       on_warning=_warn)
+    cache.save(config.root)
     if not quiet:
         s = "" if result.articles == 1 else "s"
-        click.echo(f"Built {result.articles} article{s}, {result.pages} pages, {result.files} files "
+        unchanged = f" ({result.reused} unchanged)" if result.reused else ""
+        click.echo(f"Built {result.articles} article{s}, {result.pages} pages, {result.files} files{unchanged} "
                    f"in {result.elapsed:.2f} s → {_shown(result.output)}")
 
 

@@ -7,20 +7,21 @@ slug and URL collisions, and resolves ``related`` entries to articles.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from .config import Config
 from .errors import WARNING, Problem, did_you_mean
 from .loader import dotted
 from .model import TERM_FOLDERS, Article, Profile, RelatedItem, Site, Term
+from .cache import BuildCache, digest
 from .related import RelatedIndex, TokenCache
 from .slug import slugify
 
 
 def build_index(articles: list[Article], config: Config, *, drafts: bool, future: bool, now: datetime,
                 invalid_slugs: frozenset[str] = frozenset(), profiles: dict[str, Profile] | None = None,
-                token_cache: TokenCache | None = None) -> tuple[Site, list[Problem]]:
+                cache: BuildCache | None = None) -> tuple[Site, list[Problem]]:
     """Index ``articles`` (every valid one, drafts included) for a build at time ``now``.
 
     ``invalid_slugs`` belong to files that failed validation: a reference to one
@@ -37,7 +38,7 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
         items = _resolve_related(article, by_slug, built_slugs, invalid_slugs, config, problems)
         if article.slug in built_slugs:
             related[article.slug] = items
-    _suggest(built, related, config, now, token_cache)
+    _suggest(built, related, config, now, cache)
     everything = sorted(by_slug.values(), key=lambda a: a.relpath)
     sections = _terms("section", [(a, a.section, ("section",)) for a in everything], built_slugs, problems)
     tags = _terms("tag", [(a, t, ("tags", i)) for a in everything for i, t in enumerate(a.tags)], built_slugs, problems)
@@ -59,20 +60,38 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
 
 
 def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], config: Config, now: datetime,
-             token_cache: TokenCache | None = None) -> None:
-    """Fill each article's related list up to ``related.count`` with automatic suggestions."""
+             cache: BuildCache | None = None) -> None:
+    """Fill each article's related list up to ``related.count`` with automatic suggestions.
+
+    With a cache, the suggestions of the previous build are kept when every input is the
+    same: the articles (by digest, in order), what each already lists, the options and the day."""
     count = config.related.count
     wanted = [max(0, count - len(related[a.slug])) for a in built]
     if not any(wanted):
         return
-    index = RelatedIndex(built, config.related, config.language, now, token_cache)
-    exclude = [{index.position[item.article.slug] for item in related[a.slug] if item.article is not None} for a in built]
-    for article, picks in zip(built, index.suggest_all(wanted, exclude)):
+    listed = [tuple(item.article.slug for item in related[a.slug] if item.article is not None) for a in built]
+    key = None
+    if cache is not None and all(a.digest for a in built):
+        day = now.astimezone(timezone.utc).date().isoformat()
+        key = digest(repr((config.related, config.language, day, wanted, listed)), *(a.digest for a in built))
+    if key is not None and cache.related is not None and cache.related[0] == key:  # type: ignore[union-attr]
+        chosen = cache.related[1]  # type: ignore[union-attr]
+    else:
+        index = RelatedIndex(built, config.related, config.language, now,
+                             TokenCache(cache.tokens) if cache is not None else None)
+        exclude = [{index.position[slug] for slug in slugs} for slugs in listed]
+        chosen = {article.slug: tuple(built[i].slug for i in picks)
+                  for article, picks in zip(built, index.suggest_all(wanted, exclude)) if picks}
+        if key is not None:
+            cache.related = (key, chosen)  # type: ignore[union-attr]
+    by_slug = {a.slug: a for a in built}
+    for article in built:
+        picks = chosen.get(article.slug)
         if picks:
             related[article.slug] += tuple(
-                RelatedItem(title=built[i].title, url=config.base_path + built[i].url_path.lstrip("/"), external=False,
-                            article=built[i], automatic=True)
-                for i in picks)
+                RelatedItem(title=by_slug[s].title, url=config.base_path + by_slug[s].url_path.lstrip("/"), external=False,
+                            article=by_slug[s], automatic=True)
+                for s in picks)
 
 
 def _terms(kind: str, uses: list[tuple[Article, str, tuple]], built: frozenset[str], problems: list[Problem],

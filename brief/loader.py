@@ -106,15 +106,17 @@ def discover(content_dir: Path, site_root: Path | None = None, skip: tuple[str, 
             yield here / name
 
 
-def load(path: Path, root: Path) -> SourceDoc | list[Problem]:
-    """Read and split one article file; on failure return the problems found."""
+def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[Problem]:
+    """Read and split one article file (``data``: its bytes, when already read); on failure
+    return the problems found."""
     rel = relpath(path, root)
     if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
         return [Problem(rel, None, None, f"symlink leads outside the site (to {path.resolve()}); refusing to read it (copy the file in instead)")]
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [Problem(rel, None, None, f"cannot read file: {exc.strerror or exc}")]
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return [Problem(rel, None, None, f"cannot read file: {exc.strerror or exc}")]
     if not data.strip():
         return [Problem(rel, None, None, "file is empty (expected front matter between '---' lines, then the article text)")]
     if b"\x00" in data:

@@ -22,6 +22,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .cache import digest, file_stamp
 from .config import Config
 from .errors import WARNING, Problem
 from .slug import slugify
@@ -46,6 +47,9 @@ class PageEnv:
     problems: list[Problem] = field(default_factory=list)
     assets: dict[str, Path] = field(default_factory=dict)
     """Files next to the article that the page shows, by output path, to be copied."""
+    deps: dict[tuple[str, str], object] = field(default_factory=dict)
+    """What the HTML depended on outside the text: ("link", target) → what the target was
+    (see :meth:`Renderer.link_state`), ("file", path) → the file's stamp or None."""
 
     def add_asset(self, source: Path) -> str:
         """Register a file to copy into the article's folder; returns its site path."""
@@ -72,8 +76,8 @@ class Renderer:
         self._urls = article_urls
         self._unbuilt = drafts
         self._invalid = invalid
-        self.signature = (config.allow_html, config.typographer, tuple(sorted(map(str, invalid))))
-        """What, beyond the site's article URLs, the HTML of a fragment depends on."""
+        self.key = digest(repr((config.allow_html, config.typographer, config.base_path, str(config.root))))
+        """What, beyond the text and the link targets, the HTML of a fragment depends on."""
         self._base_path = config.base_path
         self._root = config.root.resolve()
         md = MarkdownIt("commonmark", {"html": config.allow_html, "typographer": config.typographer})
@@ -138,10 +142,22 @@ class Renderer:
         if target is None or not target.is_relative_to(self._root):
             env.problems.append(Problem(env.relpath, line, field, f"image {src} points outside the site folder"))
             return
-        if not target.is_file():
+        stamp = file_stamp(target)
+        env.deps[("file", str(target))] = stamp
+        if stamp is None or not target.is_file():
             env.problems.append(Problem(env.relpath, line, field, f"image not found: {shown} (expected a path relative to this file, or /images/... under static/)"))
             return
         token.attrSet("src", self._base_path + env.add_asset(target).lstrip("/"))
+
+    def link_state(self, target: Path | None) -> str:
+        """What a ``.md`` link to ``target`` renders as: the URL of a built article, or
+        "invalid", "unbuilt" or "missing"."""
+        url = self._urls.get(target) if target else None
+        if url is not None:
+            return url
+        if target in self._invalid:
+            return "invalid"
+        return "unbuilt" if target in self._unbuilt else "missing"
 
     def _link(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
         href = str(token.attrGet("href") or "")
@@ -156,18 +172,17 @@ class Renderer:
             target: Path | None = (env.source.parent / unquote(parts.path)).resolve()
         except (OSError, ValueError):  # e.g. %00 in the link: no such file
             target = None
-        url = self._urls.get(target) if target else None
-        if url is None:
+        state = self.link_state(target)
+        env.deps[("link", str(target) if target else "")] = state
+        if state in ("invalid", "unbuilt", "missing"):
             shown = posixpath.normpath(posixpath.join(posixpath.dirname(env.relpath), unquote(parts.path)))
-            if target in self._invalid:
-                return
-            if target in self._unbuilt:
+            if state == "unbuilt":
                 env.problems.append(Problem(env.relpath, line, field, f"link to {shown}, which is a draft or scheduled and not part of this build", WARNING))
-                return
-            env.problems.append(Problem(env.relpath, line, field, f"link to a missing article: {shown} (expected the path of an article's .md file, relative to this file)"))
+            elif state == "missing":
+                env.problems.append(Problem(env.relpath, line, field, f"link to a missing article: {shown} (expected the path of an article's .md file, relative to this file)"))
             return
         query = f"?{parts.query}" if parts.query else ""
-        token.attrSet("href", url + query + (f"#{parts.fragment}" if parts.fragment else ""))
+        token.attrSet("href", state + query + (f"#{parts.fragment}" if parts.fragment else ""))
 
 
 def _table_open(self, tokens, idx, options, env) -> str:

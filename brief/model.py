@@ -90,6 +90,8 @@ class Article:
     """Front-matter lines by key (``("tags", 1)`` → 7), for messages found after validation."""
     real_path: Path | None = field(default=None, compare=False, repr=False)
     """``path`` with symlinks resolved (computed once: links between articles are matched on it)."""
+    digest: bytes = field(default=b"", compare=False, repr=False)
+    """Digest of the file's path and bytes, when the build keeps a cache ("" otherwise)."""
 
     @property
     def key(self) -> Path:

@@ -16,7 +16,9 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import Any
 
+from .cache import digest, file_stamp
 from .errors import BriefError, Problem
 
 _RENAME_EXCHANGE = 2
@@ -25,11 +27,19 @@ _SKIP_STATIC = (".DS_Store", "Thumbs.db")
 
 
 class _Claims:
-    """Path checks shared by every writer: inside the output, and each path written once."""
+    """Path checks shared by every writer: inside the output, and each path written once.
 
-    def __init__(self) -> None:
+    A writer given the ``previous`` build's outputs (path → (key, where it is)) reuses a
+    file whose key is unchanged instead of writing it again; ``keys`` collects this build's
+    (the key of a page is the digest of what it was rendered from, of anything else the
+    digest of its bytes or of its source file's stamp)."""
+
+    def __init__(self, previous: dict[str, tuple[bytes, Any]] | None = None) -> None:
         self.problems: list[Problem] = []
         self._origin: dict[str, str] = {}
+        self.previous = previous
+        self.keys: dict[str, bytes] = {}
+        self.reused = 0
 
     def _claim(self, relpath: str, origin: str) -> bool:
         reason = unsafe_reason(relpath)
@@ -43,6 +53,16 @@ class _Claims:
         self._origin[key] = origin
         return True
 
+    def _unchanged(self, relpath: str, key: bytes | None) -> Any:
+        """Where the previous build's file of ``relpath`` is, when its key is ``key``."""
+        if self.previous is None or key is None:
+            return None
+        last = self.previous.get(relpath)
+        return last[1] if last is not None and last[0] == key else None
+
+    def _key(self, data: bytes, key: bytes | None) -> bytes | None:
+        return key if key is not None else digest(data) if self.previous is not None else None
+
     @property
     def count(self) -> int:
         return len(self._origin)
@@ -51,17 +71,38 @@ class _Claims:
 class MemoryWriter(_Claims):
     """Keeps a build in memory (the preview server's): page bytes, or the path of a file to copy."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, previous: dict[str, tuple[bytes, Any]] | None = None) -> None:
+        super().__init__(previous)
         self.files: dict[str, bytes | Path] = {}
 
-    def write(self, relpath: str, data: bytes, origin: str) -> None:
+    def reuse(self, relpath: str, key: bytes, origin: str) -> bool:
+        """Take the previous build's bytes of ``relpath`` if they were made from ``key``."""
+        last = self._unchanged(relpath, key)
+        if not isinstance(last, bytes):
+            return False
+        if not self._claim(relpath, origin):
+            return True  # the problem is recorded; the build fails
+        self.files[relpath] = last
+        self.keys[relpath] = key
+        self.reused += 1
+        return True
+
+    def write(self, relpath: str, data: bytes, origin: str, key: bytes | None = None) -> None:
+        key = self._key(data, key)
+        if key is not None and self.reuse(relpath, key, origin):
+            return
         if self._claim(relpath, origin):
             self.files[relpath] = data
+            if key is not None:
+                self.keys[relpath] = key
 
     def copy(self, relpath: str, source: Path, origin: str) -> None:
         if self._claim(relpath, origin):
             self.files[relpath] = source
+            self.keys[relpath] = _copy_key(source)
+
+    def outputs(self) -> dict[str, tuple[bytes, Any]]:
+        return {rel: (key, self.files[rel]) for rel, key in self.keys.items()}
 
     def commit(self) -> None:
         pass
@@ -71,10 +112,13 @@ class MemoryWriter(_Claims):
 
 
 class OutputWriter(_Claims):
-    """Writes one build into a staging folder, then swaps it into place."""
+    """Writes one build into a staging folder, then swaps it into place.
 
-    def __init__(self, out_dir: Path) -> None:
-        super().__init__()
+    A file whose key is the previous build's, and which is still as that build left it in
+    the output folder, is hard-linked into the staging folder instead of written again."""
+
+    def __init__(self, out_dir: Path, previous: dict[str, tuple[bytes, Any]] | None = None) -> None:
+        super().__init__(previous)
         self.out_dir = out_dir
         self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
         self._folders: set[Path] = set()
@@ -89,7 +133,7 @@ class OutputWriter(_Claims):
             raise BriefError(f"cannot create the staging folder beside {out_dir}: {exc.strerror or exc}; "
                              f"is {out_dir.parent} writable?") from None
 
-    def reserve(self, relpath: str, origin: str) -> Path | None:
+    def reserve(self, relpath: str, origin: str, key: bytes | None = None) -> Path | None:
         """Staging path for ``relpath``, its folder made, or None (with a problem) when the path
         is unsafe or taken. Whoever holds the path may then write it (worker processes do)."""
         if not self._claim(relpath, origin):
@@ -100,19 +144,67 @@ class OutputWriter(_Claims):
             with _disk_errors(relpath):
                 folder.mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
+        if key is not None:
+            self.keys[relpath] = key
         return target
 
+    def reuse(self, relpath: str, key: bytes, origin: str) -> bool:
+        """Link the previous build's file of ``relpath`` into the staging folder, if it was
+        made from ``key`` and nobody changed it since; False when it must be written."""
+        current = self._intact(relpath, key)
+        if current is None:
+            return False
+        target = self.reserve(relpath, origin, key)
+        if target is not None:  # else the problem is recorded and the build fails
+            self.link_previous(relpath, key, target)
+        return True
 
-    def write(self, relpath: str, data: bytes, origin: str) -> None:
-        target = self.reserve(relpath, origin)
+    def _intact(self, relpath: str, key: bytes) -> Path | None:
+        stamp = self._unchanged(relpath, key)
+        if stamp is None:
+            return None
+        current = self.out_dir / relpath
+        return current if file_stamp(current) == stamp else None
+
+    def link_previous(self, relpath: str, key: bytes, target: Path) -> bool:
+        """Put the previous build's file of ``relpath`` at the reserved ``target`` when it was
+        made from ``key`` and is intact (worker processes call this too)."""
+        current = self._intact(relpath, key)
+        if current is None:
+            return False
+        try:
+            os.link(current, target)
+        except OSError:  # no hard links here (or too many): copy instead
+            with _disk_errors(relpath):
+                shutil.copyfile(current, target)
+        self.reused += 1
+        return True
+
+    def write(self, relpath: str, data: bytes, origin: str, key: bytes | None = None) -> None:
+        key = self._key(data, key)
+        if key is not None and self.reuse(relpath, key, origin):
+            return
+        target = self.reserve(relpath, origin, key)
         if target is not None:
             write_file(target, relpath, data)
 
     def copy(self, relpath: str, source: Path, origin: str) -> None:
-        target = self.reserve(relpath, origin)
+        key = _copy_key(source) if self.previous is not None else None
+        if key is not None and self.reuse(relpath, key, origin):
+            return
+        target = self.reserve(relpath, origin, key)
         if target is not None:
             with _disk_errors(relpath):
                 shutil.copyfile(source, target)
+
+    def outputs(self) -> dict[str, tuple[bytes, Any]]:
+        """This build's files in the output folder with their keys and stamps (after commit)."""
+        found = {}
+        for rel, key in self.keys.items():
+            stamp = file_stamp(self.out_dir / rel)
+            if stamp is not None:
+                found[rel] = (key, stamp)
+        return found
 
     def commit(self) -> None:
         """Put the staged site in place of the output folder."""
@@ -189,6 +281,11 @@ def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> None:
         raise BriefError(f"output path {out_dir} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists():
         raise BriefError(f"output folder {out_dir} is not empty and does not look like a built site (no index.html); refusing to replace it. Remove it or choose another folder")
+
+
+def _copy_key(source: Path) -> bytes:
+    """What a copied file is made from: its source path and that file's stamp."""
+    return digest("copy", str(source), repr(file_stamp(source)))
 
 
 def write_file(target: Path, relpath: str, data: bytes) -> None:

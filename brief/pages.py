@@ -9,7 +9,7 @@ a page listed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -46,9 +46,19 @@ class PageSpec:
     lastmod: datetime | None
     """Newest change among what the page shows (for the sitemap)."""
     template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] | None = None
+    """What the template sees; None when ``make`` builds it on demand."""
     public: bool = True
     """False for pages that are not listed in the sitemap (404)."""
+    make: Callable[[], dict[str, Any]] | None = field(default=None, compare=False, repr=False)
+    """Builds the context. Most pages' contexts are built only when the page is processed,
+    so a large site never holds every page's context (metadata, related lists) at once."""
+
+    def get_context(self) -> dict[str, Any]:
+        if self.context is not None:
+            return self.context
+        assert self.make is not None
+        return self.make()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,21 +133,23 @@ def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup
 def article_page(site: Site, sv: SiteView, article: Article, view: ArticleView, views: dict[str, ArticleView],
                  main_feeds: tuple[FeedLink, ...], memo: dict | None = None) -> PageSpec:
     """The page of one article (also used by the preview to show an edit before the full rebuild)."""
-    term = site.term("section", article.section)
-    feeds = main_feeds + (FeedLink(f"{term.name} — {sv.title}", site.absolute_url(term.url_path + "feed.xml"), ATOM),)
-    page = PageView(f"{view.title} — {sv.title}", view.dek or sv.description or view.title,
-                    view.canonical, "article", feeds)
-    last = memo.get(article.slug) if memo is not None else None
-    if last is not None and last[0] is view and last[1] == page:
-        meta = last[2]
-    else:
-        meta = article_meta(site, page, view)
-        if memo is not None:
-            memo[article.slug] = (view, page, meta)
-    page = replace(page, meta=meta)
-    return PageSpec(f"{article.output_dir}/index.html", article.url_path, _changed(article), "article.html",
-                    {"site": sv, "page": page, "article": view,
-                     "related": related_views(site, article.slug, views), "share": share_links(view)})
+
+    def make() -> dict[str, Any]:
+        term = site.term("section", article.section)
+        feeds = main_feeds + (FeedLink(f"{term.name} — {sv.title}", site.absolute_url(term.url_path + "feed.xml"), ATOM),)
+        page = PageView(f"{view.title} — {sv.title}", view.dek or sv.description or view.title,
+                        view.canonical, "article", feeds)
+        last = memo.get(article.slug) if memo is not None else None
+        if last is not None and last[0] is view and last[1] == page:
+            meta = last[2]
+        else:
+            meta = article_meta(site, page, view)
+            if memo is not None:
+                memo[article.slug] = (view, page, meta)
+        return {"site": sv, "page": replace(page, meta=meta), "article": view,
+                "related": related_views(site, article.slug, views), "share": share_links(view)}
+
+    return PageSpec(f"{article.output_dir}/index.html", article.url_path, _changed(article), "article.html", make=make)
 
 
 def site_feeds(site: Site) -> tuple[FeedLink, ...]:
@@ -169,15 +181,19 @@ def _paginated(site: Site, sv: SiteView, base: str, entries: list[ArticleView], 
             prev_url=site.url(path_of(n - 1)) if n > 1 else None,
             next_url=site.url(path_of(n + 1)) if n < total else None,
         )
-        page = replace(make_page(n, total), canonical=site.absolute_url(path_of(n)))
-        page = replace(page, meta=front_meta(site, page) if page.kind == "index" and n == 1
-                       else page_meta(site, page, breadcrumb))
         changed = [_changed(a) for a in articles[window]]
         path = path_of(n)
-        context = {"site": sv, "page": page, "entries": chunk, "pagination": pagination, **extra}
-        if "months" in extra:
-            context["months"] = _months_on_page(chunk, site)
-        yield PageSpec(path.lstrip("/") + "index.html", path, max(changed, default=None), template, context)
+
+        def make(n: int = n, chunk: list[ArticleView] = chunk, pagination: Pagination = pagination) -> dict[str, Any]:
+            page = replace(make_page(n, total), canonical=site.absolute_url(path_of(n)))
+            page = replace(page, meta=front_meta(site, page) if page.kind == "index" and n == 1
+                           else page_meta(site, page, breadcrumb))
+            context = {"site": sv, "page": page, "entries": chunk, "pagination": pagination, **extra}
+            if "months" in extra:
+                context["months"] = _months_on_page(chunk, site)
+            return context
+
+        yield PageSpec(path.lstrip("/") + "index.html", path, max(changed, default=None), template, make=make)
 
 
 def _term_pages(site: Site, sv: SiteView, term: Term, views: dict[str, ArticleView],

@@ -24,7 +24,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import BriefError, Problem
-from .output import write_file
+from .output import OutputWriter, write_file
 from .pages import PageSpec
 
 PARALLEL_MIN_PAGES = 2000
@@ -33,8 +33,9 @@ CHUNK = 250
 """Pages per task: small enough to balance the workers, large enough to keep overhead low."""
 MAX_WORKERS = 8
 
-_job: tuple[list[tuple[PageSpec, Path]], jinja2.Environment] | None = None
-"""The pages and environment of the running parallel render, inherited by forked workers."""
+_job: tuple | None = None
+"""The running parallel render (pages, environment, template digests, writer), inherited by
+forked workers."""
 
 
 def worker_count(pages: int, jobs: int | None) -> int:
@@ -48,30 +49,39 @@ def worker_count(pages: int, jobs: int | None) -> int:
     return max(1, min(cores, MAX_WORKERS))
 
 
-def render_parallel(jobs: list[tuple[PageSpec, Path]], env: jinja2.Environment, workers: int,
+def render_parallel(jobs: list[tuple[PageSpec, Path]], env: jinja2.Environment, templates: dict[str, bytes] | None,
+                    writer: OutputWriter, workers: int,
                     progress: Callable[[int, int], None] | None = None) -> tuple[int, list[Problem]]:
-    """Render and write every ``(spec, reserved staging path)`` with ``workers`` processes.
+    """Process every ``(spec, reserved staging path)`` with ``workers`` processes: build the
+    context, and (with ``templates``, the template digests of a cached build) reuse the
+    previous build's file when the page's key is unchanged, else render and write it.
 
-    Returns the pages written and the template problems (each once, in a stable order).
-    Raises :class:`BriefError` when a worker cannot write."""
+    Records each page's key in ``writer``; returns the pages done and the template problems
+    (each once, in a stable order). Raises :class:`BriefError` when a worker cannot write."""
     global _job
-    _job = (jobs, env)
-    written = 0
+    _job = (jobs, env, templates, writer)
+    done = 0
     problems: list[Problem] = []
     try:
         context = multiprocessing.get_context("fork")
         ranges = [(lo, min(lo + CHUNK, len(jobs))) for lo in range(0, len(jobs), CHUNK)]
         with context.Pool(workers, initializer=_worker_start) as pool:
-            for count, found, error in pool.imap_unordered(_render_range, ranges):
+            for count, reused, keys, found, error in pool.imap_unordered(_process_range, ranges):
                 if error is not None:
                     raise BriefError(error)
-                written += count
+                done += count
+                writer.reused += reused
+                for i, key in keys:
+                    writer.keys[jobs[i][0].output] = key
                 problems += [p for p in found if p not in problems]
                 if progress is not None:
-                    progress(written, len(jobs))
+                    progress(done, len(jobs))
     finally:
         _job = None
-    return written, sorted(problems, key=lambda p: p.sort_key)
+    return done, sorted(problems, key=lambda p: p.sort_key)
+
+
+_known_views: dict[int, bytes] = {}
 
 
 def _can_fork() -> bool:
@@ -84,23 +94,34 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _render_range(bounds: tuple[int, int]) -> tuple[int, list[Problem], str | None]:
-    from .render import TemplateProblem, _render, _template
+def _process_range(bounds: tuple[int, int]):
+    from .render import TemplateProblem, _render, _template, page_key
 
     assert _job is not None
-    jobs, env = _job
-    written = 0
+    jobs, env, templates, writer = _job
+    done = reused = 0
+    keys: list[tuple[int, bytes]] = []
     problems: list[Problem] = []
-    for spec, target in jobs[bounds[0]:bounds[1]]:
-        try:
-            data = _render(_template(env, spec.template), **spec.context)
-        except TemplateProblem as exc:
-            if exc.problem not in problems:
-                problems.append(exc.problem)
-            continue
-        try:
+    known = _known_views  # a view shared by pages of several ranges is digested once per worker
+    try:
+        for i in range(*bounds):
+            spec, target = jobs[i]
+            context = spec.get_context()
+            key = page_key(spec, context, templates, known) if templates is not None else None
+            if key is not None:
+                keys.append((i, key))
+                if writer.link_previous(spec.output, key, target):
+                    reused += 1
+                    done += 1
+                    continue
+            try:
+                data = _render(_template(env, spec.template), **context)
+            except TemplateProblem as exc:
+                if exc.problem not in problems:
+                    problems.append(exc.problem)
+                continue
             write_file(target, spec.output, data)
-        except BriefError as exc:
-            return written, problems, exc.message
-        written += 1
-    return written, problems, None
+            done += 1
+    except BriefError as exc:
+        return done, reused, keys, problems, exc.message
+    return done, reused, keys, problems, None

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from .build import BuildOptions, SourceCache, build
+from .build import BuildOptions, build
+from .cache import BuildCache
 from .config import CONFIG_NAME, load_config
 from .errors import BriefError, BuildFailed, Problem
 from .output import MemoryWriter
-from .render import PageCache
 
 log = logging.getLogger("brief.serve")
 
@@ -61,13 +61,13 @@ class Preview:
         self._stop = threading.Event()
         self.builds = 0
         self.last_duration = 0.0
-        self.cache = SourceCache()
+        self.cache = BuildCache()
+        """Everything the last build kept (the same cache `brief build` keeps on disk)."""
         self._state: dict = {}
         self._fast_output: str | None = None
         self._fetched = threading.Event()
         """The last good build's config, site, views, renderer and environment."""
         self._warned: set[Problem] = set()
-        self.pages = PageCache()
 
     # --- building -------------------------------------------------------------------------
 
@@ -75,15 +75,8 @@ class Preview:
         """Build now; on success serve the new site, on failure keep the old one and show why."""
         started = time.perf_counter()
         writer = MemoryWriter()
-        content = self.site_dir / "content"
-        if not changed or any(Path(p).name == CONFIG_NAME or Path(p).is_relative_to(self.site_dir / "templates")
-                              for p in changed):
-            self.pages.clear()  # the same context renders differently with other templates or settings
-        if not changed or not all(p.endswith(".md") and Path(p).is_relative_to(content) for p in changed):
-            self.cache.clear()  # validation reads images, static/ and brief.toml too
-        else:
-            for path in changed:
-                self.cache.forget(Path(path))
+        for path in changed or ():
+            self.cache.forget(Path(path))  # whatever its stamp says, read it again
         shown_at_once = bool(changed) and len(changed) == 1 and self._show_edit_at_once(Path(next(iter(changed))))
         if shown_at_once:
             log.info("Showed the edited page in %.0f ms; rebuilding the rest", (time.perf_counter() - started) * 1000)
@@ -94,8 +87,7 @@ class Preview:
         try:
             config = load_config(self.site_dir).with_base_url(self.base_url)
             warnings: list[Problem] = []
-            build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache, pages=self.pages,
-                                             keep=self._state),
+            build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache, keep=self._state),
                   on_warning=warnings.append, writer=writer)
             # Each rebuild reports only warnings that are new, not the whole list again.
             for warning in warnings:
@@ -156,7 +148,7 @@ class Preview:
             return False
         spec = article_page(site, site_view(site), article, view, state["views"], site_feeds(site))
         try:
-            data = _render(_template(state["env"], spec.template), **spec.context)
+            data = _render(_template(state["env"], spec.template), **spec.get_context())
         except TemplateProblem:
             return False
         files = dict(snapshot.files)

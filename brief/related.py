@@ -29,7 +29,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 import numpy as np
 
@@ -85,7 +85,10 @@ class RelatedIndex:
         self._build_tags(n)
         sections: dict[str, int] = {}
         self.section_id = np.array([sections.setdefault(slugify(a.section), len(sections)) for a in self.articles], dtype=np.int64)
-        ages = np.array([max(0.0, (now - a.date).total_seconds() / 86400) for a in self.articles], dtype=np.float64)
+        # Ages count from the start of the build's day (UTC), so that every build of one day
+        # agrees (and a cached build can keep the suggestions of an earlier one that day).
+        today = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        ages = np.array([max(0.0, (today - a.date).total_seconds() / 86400) for a in self.articles], dtype=np.float64)
         self.freshness = np.power(0.5, ages / options.half_life_days) if n else np.zeros(0)
 
     # --- building -------------------------------------------------------------------------
@@ -101,9 +104,13 @@ class RelatedIndex:
         tfs = array("i")
         ends = array("q", [0])
         for article in self.articles:
-            counts = token_cache.counts(article, stops) if token_cache is not None else _term_counts(article, stops)
-            term_ids.extend(map(vocab.__getitem__, counts))
-            tfs.extend(counts.values())
+            if token_cache is not None:
+                terms, tf = token_cache.terms(article, stops)
+            else:
+                counts = _term_counts(article, stops)
+                terms, tf = counts.keys(), array("i", counts.values())
+            term_ids.extend(map(vocab.__getitem__, terms))
+            tfs.extend(tf)
             ends.append(len(term_ids))
         term_all = np.frombuffer(term_ids, dtype=np.int32)
         tf_all = np.frombuffer(tfs, dtype=np.int32)
@@ -254,21 +261,22 @@ class RelatedIndex:
 
 
 class TokenCache:
-    """Term counts per article object, kept by the preview between rebuilds."""
+    """Term counts by article digest, kept in the build cache (see brief.cache) in a compact
+    form: the terms joined by spaces (terms never hold one) and their counts as C ints."""
 
-    def __init__(self) -> None:
-        self._counts: dict[int, tuple[Article, frozenset[str], Counter]] = {}
+    def __init__(self, table: dict[bytes, tuple[str, bytes]]) -> None:
+        self._table = table
 
-    def counts(self, article: Article, stops: frozenset[str]) -> Counter:
-        entry = self._counts.get(id(article))
-        if entry is not None and entry[0] is article and entry[1] is stops:
-            return entry[2]
-        counts = _term_counts(article, stops)
-        self._counts[id(article)] = (article, stops, counts)
-        return counts
-
-    def clear(self) -> None:
-        self._counts.clear()
+    def terms(self, article: Article, stops: frozenset[str]) -> tuple[list[str], array]:
+        entry = self._table.get(article.digest) if article.digest else None
+        if entry is None:
+            counts = _term_counts(article, stops)
+            entry = (" ".join(counts), array("i", counts.values()).tobytes())
+            if article.digest:
+                self._table[article.digest] = entry
+        tf = array("i")
+        tf.frombytes(entry[1])
+        return (entry[0].split(" ") if entry[0] else []), tf
 
 
 def _term_counts(article: Article, stops: frozenset[str]) -> Counter:

@@ -8,7 +8,6 @@ A site's own ``templates/`` folder overrides the default theme file by file.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +20,8 @@ from .markdown import PageEnv, Renderer
 from .model import Article, Site
 from .theme import theme_templates_dir
 from .pages import PageSpec
-from .views import MONTHS, ArticleView, article_view
+from .cache import _FAST_REDUCE, BuildCache, digest, fast_digest_of, file_stamp, pickled_digest
+from .views import MONTHS, ArticleParts, ArticleView, assemble_view, render_parts
 
 
 
@@ -70,74 +70,56 @@ def humandate(value: datetime) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def render_articles(site: Site, renderer: Renderer, cache: ViewCache | None = None,
+def render_articles(site: Site, renderer: Renderer, cache: BuildCache | None = None,
                     ) -> tuple[dict[str, ArticleView], dict[str, tuple[Path, str]], list[Problem]]:
     """Render the Markdown of every built article once.
 
     Returns the views by slug, the files next to articles that their pages show
     (output path → source file and the article that uses it), and the problems found.
-    With a ``cache`` (the preview's), an unchanged article in an unchanged site
-    keeps the view it had.
+    With a ``cache``, an article whose text and whose dependencies (link targets,
+    image files) are unchanged keeps its rendered Markdown, and, while its place in
+    the site is unchanged too, the very same view object.
     """
     views: dict[str, ArticleView] = {}
     assets: dict[str, tuple[Path, str]] = {}
     problems: list[Problem] = []
-    if cache is not None:
-        cache.begin(site, renderer)
+    previous_views = cache.memo.get("views", {}) if cache is not None else {}
+    current_views: dict[bytes, tuple] = {}
     for article in site.articles:
-        scheduled = site.now is not None and article.date > site.now
-        entry = cache.get(article, scheduled) if cache is not None else None
-        if entry is None:
-            env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
-            entry = (article_view(article, site, renderer, env), env.problems, env.assets)
-            if cache is not None:
-                cache.put(article, scheduled, entry)
-        view, found, files = entry
+        parts = _article_parts(article, renderer, cache)
+        view = assemble_view(article, site, parts)
+        if cache is not None:
+            last = previous_views.get(article.digest)
+            if last is not None and last[0] is parts and last[1] == view:
+                view = last[1]  # the same object: later stages recognise it unchanged
+            current_views[article.digest] = (parts, view)
         views[article.slug] = view
-        problems.extend(found)
-        for output, source in files.items():
+        problems.extend(parts.problems)
+        for output, source in parts.assets:
             assets[output] = (source, article.relpath)
     if cache is not None:
-        cache.retain({id(a) for a in site.articles})
+        cache.memo["views"] = current_views
     return views, assets, problems
 
 
-class ViewCache:
-    """Article views of the previous build, reused while the article object (from the
-    SourceCache) and everything else a view depends on stay the same: the URLs of all
-    articles (for links between them), section, tag and author names, the base URL."""
+def _article_parts(article: Article, renderer: Renderer, cache: BuildCache | None) -> ArticleParts:
+    key = digest(article.digest, renderer.key) if cache is not None and article.digest else None
+    if key is not None:
+        cache.used.add(key)  # type: ignore[union-attr]
+        parts = cache.parts.get(key)  # type: ignore[union-attr]
+        if parts is not None and all(_dep_holds(renderer, *dep) for dep in parts.deps):
+            return parts
+    env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
+    parts = render_parts(article, renderer, env)
+    if key is not None:
+        cache.parts[key] = parts  # type: ignore[union-attr]
+    return parts
 
-    def __init__(self) -> None:
-        self._views: dict[int, tuple[Article, bool, tuple]] = {}
-        self._signature: tuple | None = None
 
-    def begin(self, site: Site, renderer: Renderer) -> None:
-        signature = (
-            site.config.base_url, site.config.timezone,
-            tuple((str(a.path), a.url_path) for a in site.articles),
-            tuple(sorted(str(p) for p, a in site.by_path.items() if a.slug not in site.built)),
-            renderer.signature,
-            tuple((t.kind, t.slug, t.name) for terms in (site.sections, site.tags, site.authors) for t in terms.values()),
-        )
-        if signature != self._signature:
-            self._views.clear()
-            self._signature = signature
-
-    def get(self, article: Article, scheduled: bool) -> tuple | None:
-        entry = self._views.get(id(article))
-        return entry[2] if entry is not None and entry[0] is article and entry[1] == scheduled else None
-
-    def put(self, article: Article, scheduled: bool, entry: tuple) -> None:
-        self._views[id(article)] = (article, scheduled, entry)
-
-    def retain(self, ids: set[int]) -> None:
-        """Forget the views of articles that are gone."""
-        for key in self._views.keys() - ids:
-            del self._views[key]
-
-    def clear(self) -> None:
-        self._views.clear()
-        self._signature = None
+def _dep_holds(renderer: Renderer, kind: str, path: str, seen: object) -> bool:
+    if kind == "link":
+        return renderer.link_state(Path(path) if path else None) == seen
+    return file_stamp(Path(path)) == seen
 
 
 def render_bios(site: Site, renderer: Renderer) -> tuple[dict[str, Markup], list[Problem]]:
@@ -164,63 +146,95 @@ def check_templates(env: jinja2.Environment) -> list[Problem]:
     return problems
 
 
-class PageCache:
-    """Pages of the previous build with the context they were rendered from (the preview's).
-
-    A page whose template and context are equal to last time is not rendered again:
-    rendering is a pure function of both. The owner clears it when templates or
-    brief.toml change, since those change what the same context renders to.
-    """
-
-    def __init__(self) -> None:
-        self._pages: dict[str, tuple[str, dict, bytes]] = {}
-        self._env: tuple[tuple, jinja2.Environment] | None = None
-        self.feeds: dict = {}
-        """Feeds of the last build (see brief.feeds.feed_files)."""
-        self.meta: dict = {}
-        """Article metadata of the last build (see brief.pages.site_pages)."""
-        self.rendered = 0
-        """Pages rendered (not reused) by the last build."""
-
-    def environment(self, config: Config) -> jinja2.Environment:
-        """The Jinja environment for ``config``, kept with its compiled templates."""
-        key = (config.root, config.base_url, config.templates_dir.is_dir())
-        if self._env is None or self._env[0] != key:
-            self._env = (key, make_environment(config))
-        return self._env[1]
-
-    def clear(self) -> None:
-        self._pages.clear()
-        self._env = None
-        self.feeds.clear()
-        self.meta.clear()
-
-
-def render_pages(specs: Iterable[PageSpec], env: jinja2.Environment, problems: list[Problem],
-                 cache: PageCache | None = None) -> Iterator[tuple[PageSpec, bytes]]:
-    """Render every page. A page whose template fails is skipped and its problem
-    added to ``problems`` (once per template line), so one run shows them all."""
-    previous = cache._pages if cache is not None else {}
-    current: dict[str, tuple[str, dict, bytes]] = {}
-    rendered = 0
-    for spec in specs:
-        last = previous.get(spec.output)
-        if last is not None and last[0] == spec.template and last[1] == spec.context:
-            data = last[2]
-        else:
-            try:
-                data = _render(_template(env, spec.template), **spec.context)
-            except TemplateProblem as exc:
-                if exc.problem not in problems:
-                    problems.append(exc.problem)
-                continue
-            rendered += 1
-        if cache is not None:
-            current[spec.output] = (spec.template, spec.context, data)
-        yield spec, data
+def environment(config: Config, cache: BuildCache | None) -> tuple[jinja2.Environment, dict[str, bytes]]:
+    """The Jinja environment of ``config`` and, for each template, a digest of its source and
+    of every template it extends, includes or imports. The cache keeps the environment (and
+    its compiled templates) while no template changed."""
+    sources = _template_sources(config)
+    key = digest(repr((str(config.root), config.base_url)), *(part for item in sorted(sources.items()) for part in item))
+    kept = cache.memo.get("env") if cache is not None else None
+    if kept is not None and kept[0] == key:
+        return kept[1], kept[2]
+    env = make_environment(config)
+    digests = _closure_digests(env, sources)
     if cache is not None:
-        cache._pages = current
-        cache.rendered = rendered
+        cache.memo["env"] = (key, env, digests)
+    return env, digests
+
+
+def _template_sources(config: Config) -> dict[str, bytes]:
+    """Name → digest of the bytes of every template the site can use (its own win)."""
+    found: dict[str, bytes] = {}
+    for folder in (theme_templates_dir(), config.templates_dir):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                try:
+                    found[path.relative_to(folder).as_posix()] = digest(path.read_bytes())
+                except OSError:
+                    continue
+    return found
+
+
+def _closure_digests(env: jinja2.Environment, sources: dict[str, bytes]) -> dict[str, bytes]:
+    """For each template, a digest over itself and the templates it uses, transitively. A
+    template that names another by a variable depends on every template."""
+    from jinja2 import meta
+
+    uses: dict[str, set[str] | None] = {}
+    for name in sources:
+        try:
+            source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+            found = set()
+            for ref in meta.find_referenced_templates(env.parse(source)):
+                if ref is None:
+                    found = None
+                    break
+                found.add(ref)
+            uses[name] = found
+        except Exception:  # noqa: BLE001 - a broken template is reported when it is compiled
+            uses[name] = None
+    every = digest(*(part for item in sorted(sources.items()) for part in item))
+    digests: dict[str, bytes] = {}
+    for name in sources:
+        seen, todo, anything = set(), [name], False
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            refs = uses.get(current, set())
+            if refs is None:
+                anything = True
+                break
+            todo.extend(refs)
+        digests[name] = every if anything else digest(*(part for n in sorted(seen) for part in (n, sources.get(n, b""))))
+    digests["*"] = every  # for a template that is not there (its page fails to render)
+    return digests
+
+
+def page_key(spec: PageSpec, context: dict, templates: dict[str, bytes], known: dict[int, bytes]) -> bytes:
+    """A digest of a page's template (with what it uses) and of its context: a page whose key
+    is unchanged renders to the same bytes. ``known`` keeps view digests within one build."""
+    template = templates.get(spec.template) or templates.get("*", b"")
+    return digest(template, pickled_digest(context, known, _VIEW_KINDS))
+
+
+_VIEW_KINDS = (ArticleView,)
+
+
+def _register_digests() -> None:
+    import dataclasses
+
+    from . import pages, views
+
+    fast_digest_of(*(obj for module in (views, pages) for obj in vars(module).values()
+                     if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == module.__name__))
+    _FAST_REDUCE[Markup] = lambda value: (Markup, (str(value),))
+
+
+_register_digests()
 
 
 def _template(env: jinja2.Environment, name: str) -> jinja2.Template:

@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import quote
 
 from markupsafe import Markup
 
+from .cache import file_stamp
 from .imagesize import image_size
 from .markdown import PageEnv, Renderer
 from .model import Article, Site
@@ -161,35 +163,76 @@ def site_view(site: Site) -> SiteView:
     return SiteView(config.title, config.description, config.language, config.publisher_name, logo, site.url("/"))
 
 
-def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv) -> ArticleView:
-    """Render every Markdown fragment of ``article`` once; problems land in ``env``."""
-    tz = site.config.tz
-    image = None
+@dataclass(frozen=True, slots=True)
+class ArticleParts:
+    """An article's rendered Markdown and what rendering found: the costly part of a view,
+    kept between builds while the article and everything in ``deps`` stay the same."""
+
+    caption: Markup | None
+    takeaways: tuple[Markup, ...]
+    analysis: Markup | None
+    body: Markup
+    image_path: str | None
+    """Site path of a hero image copied next to the article."""
+    image_size: tuple[int, int] | None
+    reading_minutes: int
+    problems: tuple
+    assets: tuple[tuple[str, Path], ...]
+    """(output path, source file) of the files next to the article that the page shows."""
+    deps: tuple[tuple[str, str, object], ...]
+    """What the HTML depended on besides the article: (kind, path, value seen)."""
+
+
+def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleParts:
+    """Render every Markdown fragment of ``article`` once; problems and files land in ``env``."""
+    caption = image_path = size = None
     if article.image:
         img = article.image
         caption = renderer.inline(img.caption, env, None, "image.caption") if img.caption else None
         if not img.url and img.source is not None:
-            url = site.url(env.add_asset(img.source))
-        else:
-            url = site.url(img.url) if img.url.startswith("/") else img.url
-        size = image_size(img.source) if img.source is not None else None
-        image = ImageView(url, img.alt, caption, img.credit, *(size or (None, None)))
+            image_path = env.add_asset(img.source)
+        if img.source is not None:
+            size = image_size(img.source)
+            env.deps[("file", str(img.source))] = file_stamp(img.source)
     takeaways = tuple(renderer.inline(t, env, line, f"takeaways[{i}]")
                       for i, (t, line) in enumerate(zip(article.takeaways, article.takeaway_lines)))
     analysis = None
     if article.analysis:
         a = article.analysis
-        body = renderer.block(a.body, env, a.line or 1, doc_id="analysis", field="analysis.body")
-        analysis = AnalysisView(a.label, a.byline, body)
+        analysis = renderer.block(a.body, env, a.line or 1, doc_id="analysis", field="analysis.body")
     body = renderer.block(article.body, env, article.body_line)
     words = sum(len(_WORD.findall(text)) for text in (article.body, *article.takeaways, article.analysis.body if article.analysis else ""))
+    return ArticleParts(caption, takeaways, analysis, body, image_path, size, max(1, math.ceil(words / WORDS_PER_MINUTE)),
+                        tuple(env.problems), tuple(env.assets.items()),
+                        tuple((kind, path, value) for (kind, path), value in env.deps.items()))
+
+
+def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv) -> ArticleView:
+    """Render ``article``'s Markdown (problems land in ``env``) and make its view."""
+    return assemble_view(article, site, render_parts(article, renderer, env))
+
+
+def assemble_view(article: Article, site: Site, parts: ArticleParts) -> ArticleView:
+    """The view of ``article`` from its rendered ``parts`` and the site index (cheap)."""
+    tz = site.config.tz
+    image = None
+    if article.image:
+        img = article.image
+        if parts.image_path is not None:
+            url = site.url(parts.image_path)
+        else:
+            url = site.url(img.url) if img.url.startswith("/") else img.url
+        image = ImageView(url, img.alt, parts.caption, img.credit, *(parts.image_size or (None, None)))
+    analysis = None
+    if article.analysis:
+        analysis = AnalysisView(article.analysis.label, article.analysis.byline, parts.analysis)  # type: ignore[arg-type]
     return ArticleView(
         slug=article.slug, title=article.title, dek=article.dek,
         url=site.url(article.url_path), canonical=site.absolute_url(article.url_path),
         section=article.section, authors=article.authors,
         date=article.date.astimezone(tz), updated=article.updated.astimezone(tz) if article.updated else None,
-        reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)), draft=article.draft,
-        image=image, takeaways=takeaways, analysis=analysis, body=body,
+        reading_minutes=parts.reading_minutes, draft=article.draft,
+        image=image, takeaways=parts.takeaways, analysis=analysis, body=parts.body,
         section_link=_term_link(site, "section", article.section),
         author_links=tuple(_term_link(site, "author", name) for name in article.authors),
         tag_links=tuple(_term_link(site, "tag", tag) for tag in article.tags),

@@ -185,7 +185,8 @@ def test_interrupted_build_leaves_previous_output(tmp_path):
     before = snapshot(out)
     interrupted = 0
     for extra_delay in (0.0, 0.2, 0.5):
-        proc = subprocess.Popen([sys.executable, "-m", "brief", "build", "--site", str(site), "-q"],
+        # --no-cache: every page is written again, so there is a write phase to interrupt
+        proc = subprocess.Popen([sys.executable, "-m", "brief", "build", "--site", str(site), "-q", "--no-cache"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         staging = site / f".public.tmp-{proc.pid}"
         deadline = time.monotonic() + 60

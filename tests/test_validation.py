@@ -383,7 +383,7 @@ def test_failed_build_leaves_existing_output_byte_for_byte(tmp_path):
     assert "content/b.md:1: title: is required (expected a non-empty string)" in err.splitlines()
     assert tree(public) == before
     assert {p: p.stat().st_mtime_ns for p in public.rglob("*")} == mtimes
-    assert sorted(p.name for p in site.iterdir()) == ["content", "public"]
+    assert sorted(p.name for p in site.iterdir()) == [".brief-cache", "content", "public"]
 
 
 # --- accepted inputs --------------------------------------------------------------------------
