@@ -1,0 +1,213 @@
+"""The build cache (.brief-cache/): a cached build equals a clean build byte for byte after
+every kind of edit; a damaged or foreign cache is ignored, never trusted; an unchanged site
+is reported up to date without building, and anything that would change the output
+(inputs, settings, the output folder itself, the clock) makes it build again."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from helpers import article, make_site, tree
+
+from brief.build import BuildOptions, build
+from brief.cache import CACHE_DIR, CACHE_FILE, MANIFEST_FILE, BuildCache
+from brief.config import load_config
+
+NOW = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
+TOPICS = ("grid storage batteries", "port congestion shipping", "central bank rates", "wheat harvest prices")
+
+
+def cli(site: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "brief", "build", "--site", str(site), *args],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
+
+
+def story(i: int, rng: random.Random, **extra) -> str:
+    topic = TOPICS[i % len(TOPICS)]
+    words = " ".join(rng.choice(topic.split()) for _ in range(30))
+    fields = {"title": f"Story {i} on {topic}", "date": f"2026-{1 + i % 11:02d}-{1 + i % 27:02d}",
+              "section": ["Economy", "Climate"][i % 2], "tags": [topic.split()[0].title(), f"T{i % 5}"],
+              "takeaways": [f"Point {i}"], **extra}
+    return article(f"{words}.\n\nSee [another](a{(i + 1) % 7}.md) for more.\n", **fields)
+
+
+def cached_build(site: Path, out: Path, jobs: int | None = None) -> int:
+    cache = BuildCache.load(site)
+    result = build(load_config(site), out, BuildOptions(now=NOW, cache=cache, jobs=jobs))
+    cache.save(site)
+    return result.reused
+
+
+def clean_build(site: Path, out: Path) -> None:
+    build(load_config(site), out, BuildOptions(now=NOW))
+
+
+def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path):
+    rng = random.Random(11)
+    files = {f"content/a{i}.md": story(i, rng) for i in range(24)}
+    files["content/a3.md"] = story(3, rng, related=["a5", "a6"])
+    files["content/pic.md"] = story(99, rng, image={"src": "pic.svg", "alt": "A chart"})
+    files["content/pic.svg"] = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"></svg>'
+    files["templates/partials/share.html"] = '<section class="share" aria-labelledby="s"><h2 id="s">Share v0</h2></section>\n'
+    files["static/css/extra.css"] = "p { color: black }\n"
+    site = make_site(tmp_path, files)
+    cached, clean = tmp_path / "cached", tmp_path / "clean"
+    cached_build(site, cached)
+    reused_any = False
+    for step in range(24):
+        paths = sorted((site / "content").glob("a*.md"))
+        target = rng.choice(paths)
+        action = rng.choice(["body", "body", "title", "tags", "related", "template", "delete", "add", "image", "static"])
+        text = target.read_text()
+        if action == "body":
+            target.write_text(text + f"\nA new paragraph {step} on {rng.choice(TOPICS)}.\n")
+        elif action == "title":
+            target.write_text(re.sub(r"title: .*", f"title: Retitled {step}", text, count=1))
+        elif action == "tags":
+            target.write_text(re.sub(r"- T\d", f"- T{step % 7}", text, count=1))
+        elif action == "related":
+            other = rng.choice(paths).stem
+            if other != target.stem and "related:" not in text:
+                target.write_text(text.replace("takeaways:", f"related:\n- {other}\ntakeaways:", 1))
+        elif action == "template":
+            (site / "templates/partials/share.html").write_text(
+                f'<section class="share" aria-labelledby="s"><h2 id="s">Share v{step}</h2></section>\n')
+        elif action == "delete" and len(paths) > 8:
+            # articles that list it as related would fail: drop the mention first
+            for other in paths:
+                body = other.read_text()
+                if f"- {target.stem}\n" in body:
+                    other.write_text(body.replace(f"related:\n- {target.stem}\n", ""))
+            target.unlink()
+            for other in sorted((site / "content").glob("*.md")):  # links to it now point nowhere
+                other.write_text(other.read_text().replace(f"]({target.name})", "](a0.md)"))
+        elif action == "add":
+            (site / "content" / f"a{100 + step}.md").write_text(story(100 + step, rng))
+        elif action == "image":
+            (site / "content/pic.svg").write_text(
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="{50 + step}" height="20"></svg>')
+        elif action == "static":
+            (site / "static/css/extra.css").write_text(f"p {{ color: #{step:06d} }}\n")
+        reused = cached_build(site, cached, jobs=rng.choice([None, 2]))
+        reused_any = reused_any or reused > 0
+        clean_build(site, clean)
+        assert tree(cached) == tree(clean), f"step {step}: {action} of {target.name}"
+    assert reused_any, "the cache never reused anything: this test tested nothing"
+
+
+def test_cache_reuses_pages_whose_data_did_not_change(tmp_path):
+    rng = random.Random(3)
+    site = make_site(tmp_path, {f"content/a{i}.md": story(i, rng) for i in range(10)})
+    out = tmp_path / "out"
+    cached_build(site, out)
+    pages = {p: p.stat().st_ino for p in out.rglob("index.html")}
+    assert cached_build(site, out) == len(list(out.rglob("*.*")))  # everything reused...
+    assert {p: p.stat().st_ino for p in out.rglob("index.html")} == pages  # ...by linking, not writing
+    # A body edit writes its own page again (and the listings showing it), not every page.
+    page = site / "content/a2.md"
+    page.write_text(page.read_text() + "\nOne more sentence.\n")
+    reused = cached_build(site, out)
+    edited = next(p for p in pages if p.parent.name == "a2")
+    assert "One more sentence." in edited.read_text()
+    assert edited.stat().st_ino != pages[edited]
+    kept = [p for p, inode in pages.items() if p.stat().st_ino == inode]
+    assert 0 < reused and kept, "nothing was reused after a one-article edit"
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "foreign-key"])
+def test_damaged_or_foreign_cache_is_ignored(tmp_path, damage):
+    rng = random.Random(1)
+    site = make_site(tmp_path, {f"content/a{i}.md": story(i, rng) for i in range(7)})
+    assert cli(site).returncode == 0
+    state = site / CACHE_DIR / CACHE_FILE
+    (site / CACHE_DIR / MANIFEST_FILE).unlink()  # or the up-to-date check answers first
+    page = site / "content/a1.md"
+    page.write_text(page.read_text() + "\nFresh words.\n")
+    env = None
+    if damage == "flip":
+        data = bytearray(state.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        state.write_bytes(bytes(data))
+    elif damage == "truncate":
+        state.write_bytes(state.read_bytes()[:100])
+    elif damage == "garbage":
+        state.write_bytes(b"\x80\x05not a cache at all")
+    else:
+        env = {"BRIEF_CACHE_KEY": "somebody else"}
+    result = cli(site, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Ignoring the build cache" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "(" not in result.stdout.split("files")[1].split(" in ")[0]  # nothing reused
+    clean = tmp_path / "clean"
+    clean_build(site, clean)
+    assert "Fresh words." in (site / "public/2026/02/a1/index.html").read_text()
+
+
+def test_cache_of_another_site_folder_is_not_used(tmp_path):
+    rng = random.Random(2)
+    site = make_site(tmp_path, {f"content/a{i}.md": story(i, rng) for i in range(7)})
+    assert cli(site).returncode == 0
+    copy = tmp_path / "copy"
+    os.rename(site, copy)
+    result = cli(copy)
+    assert result.returncode == 0, result.stderr
+    assert "another site folder" in result.stderr
+    assert "Up to date" not in result.stdout
+
+
+def test_unchanged_site_is_up_to_date_and_any_change_builds(tmp_path):
+    rng = random.Random(4)
+    site = make_site(tmp_path, {f"content/a{i}.md": story(i, rng) for i in range(7)})
+    old = time.time() - 60  # older than the build: stamps can be trusted
+    for path in site.rglob("*"):
+        os.utime(path, (old, old))
+    out = site / "public"
+    assert cli(site).returncode == 0
+    first = tree(out)
+    result = cli(site)
+    assert result.stdout.startswith("Up to date: nothing changed since the last build"), result.stdout
+    assert tree(out) == first
+
+    # Another setting: a build.
+    assert cli(site, "--drafts").stdout.startswith("Built")
+    assert cli(site).stdout.startswith("Built")
+    assert cli(site).stdout.startswith("Up to date")
+    # A page changed or added by hand in the output: the build puts the site back.
+    (out / "index.html").write_text("tampered")
+    (out / "stray.html").write_text("stray")
+    assert cli(site).stdout.startswith("Built")
+    assert tree(out) == first
+    # A source edit: a build.
+    page = site / "content/a0.md"
+    page.write_text(page.read_text() + "\nNew.\n")
+    assert cli(site).stdout.startswith("Built")
+    # --no-cache always builds.
+    assert cli(site, "--no-cache").stdout.startswith("Built")
+
+
+def test_a_scheduled_article_coming_due_is_built(tmp_path):
+    rng = random.Random(6)
+    due = datetime.now(timezone.utc) + timedelta(seconds=4)
+    files = {f"content/a{i}.md": story(i, rng) for i in range(7)}
+    files["content/soon.md"] = article("Soon.\n", title="Coming soon", date=due.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+    site = make_site(tmp_path, files)
+    old = time.time() - 60
+    for path in site.rglob("*"):
+        os.utime(path, (old, old))
+    assert cli(site).returncode == 0
+    assert "Coming soon" not in (site / "public/index.html").read_text()
+    assert cli(site).stdout.startswith("Up to date")
+    time.sleep(max(0.0, due.timestamp() - time.time()) + 1)
+    result = cli(site)
+    assert result.stdout.startswith("Built"), result.stdout
+    assert "Coming soon" in (site / "public/index.html").read_text()
