@@ -59,8 +59,8 @@ class BuildOptions:
     future: bool = False
     now: datetime | None = None
     """Build time (UTC); defaults to the current time. Tests pin it."""
-    progress: Callable[[int, int], None] | None = None
-    """Called as pages are written with (pages done, pages in all), for long builds."""
+    progress: Callable[[str, int, int], None] | None = None
+    """Called as the build goes with (stage, items done, items in all), for a progress bar."""
     cache: BuildCache | None = None
     """What the previous build kept (see brief.cache): the preview's in memory, or
     ``.brief-cache/`` for ``brief build``. Updated by a successful build."""
@@ -96,7 +96,7 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
         cache.inputs_time = time.time()
         cache.inputs = snapshot(input_folders(config))
     with _timed("load+validate", timings):
-        loaded = load_articles(config, cache)
+        loaded = load_articles(config, cache, options.progress)
         profiles, profile_problems = load_profiles(config)
         own_static, static_problems = static_files(config.static_dir, config.root)
         problems = loaded.problems + profile_problems + static_problems + _check_config_files(config)
@@ -107,7 +107,9 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
         problems += index_problems
     with _timed("markdown", timings):
         renderer = _renderer(site, frozenset(loaded.invalid))
-        views, assets, md_problems = render_articles(site, renderer, cache)
+        if options.progress is not None:
+            options.progress("Indexing", 1, 1)
+        views, assets, md_problems = render_articles(site, renderer, cache, options.progress)
         bios, bio_problems = render_bios(site, renderer)
         problems += md_problems + bio_problems
     warnings = [p for p in problems if p.severity == WARNING]
@@ -135,6 +137,8 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
             if template_problems:
                 raise BuildFailed(template_problems)
         with _timed("feeds+sitemaps", timings):
+            if options.progress is not None:
+                options.progress("Feeds and sitemaps", 1, 1)
             feeds_memo = cache.memo.setdefault("feeds", {}) if cache is not None else None
             for relpath, data in feed_files(site, views, now, feeds_memo):
                 writer.write(relpath, data, origin="feeds")
@@ -200,7 +204,7 @@ def _render_and_write(specs: list[PageSpec], env, templates: dict[str, bytes] | 
             writer.write(spec.output, data, origin=_origin(spec.output), key=key)
         done += 1
         if options.progress and (n % 100 == 0 or n == len(specs)):
-            options.progress(n, len(specs))
+            options.progress("Writing pages", n, len(specs))
     return done
 
 
@@ -240,11 +244,15 @@ class Loaded:
     reported again as "missing" (their own errors already are)."""
 
 
-def load_articles(config: Config, cache: BuildCache | None = None) -> Loaded:
+def load_articles(config: Config, cache: BuildCache | None = None,
+                  progress: Callable[[str, int, int], None] | None = None) -> Loaded:
     """Stages 1–2 for every article file. With a cache, a file whose bytes are unchanged
     (and whose hero image is still there) keeps its validated article."""
     loaded = Loaded([], [], {})
-    for path in discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,)):
+    paths = list(discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,)))
+    for n, path in enumerate(paths, 1):
+        if progress is not None and (n % 200 == 0 or n == len(paths)):
+            progress("Reading articles", n, len(paths))
         result = _load_cached(path, config, cache) if cache is not None else _load_one(path, config)
         article, found, invalid_slug = result
         loaded.problems += found

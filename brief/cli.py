@@ -63,6 +63,7 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
     """
     from .cache import site_key, input_folders, up_to_date
     from .config import load_config
+    from .progress import Progress
 
     _setup_logging(quiet, verbose)
     config = load_config(site_dir)
@@ -70,7 +71,7 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
         config = config.with_base_url(base_url)
     # --output is relative to the current folder, like every path on a command line.
     out = output.absolute() if output is not None else config.root / "public"
-    progress = _progress_line if (not quiet and sys.stderr.isatty()) else None
+    progress = Progress.for_terminal(quiet)
     if not no_cache:  # checked before the heavy modules are even imported
         started = time.perf_counter()
         unchanged = up_to_date(config.root, site_key(config, drafts, future), out, input_folders(config), time.time())
@@ -84,8 +85,17 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
     from .cache import BuildCache
 
     cache = BuildCache() if no_cache else BuildCache.load(config.root)
-    result = run_build(config, out, BuildOptions(drafts=drafts, future=future, progress=progress, jobs=jobs, cache=cache),
-                       on_warning=_warn)
+    try:
+        def warn(problem: Problem) -> None:
+            if progress is not None:
+                progress.close()  # a message starts on a clean line
+            _warn(problem)
+
+        result = run_build(config, out, BuildOptions(drafts=drafts, future=future, progress=progress, jobs=jobs, cache=cache),
+                           on_warning=warn)
+    finally:
+        if progress is not None:
+            progress.close()
     cache.save(config.root)
     if not quiet:
         s = "" if result.articles == 1 else "s"
@@ -200,13 +210,6 @@ def init(directory: Path, title: str) -> None:
 
     init_site(directory, title)
     click.echo(f"Created a new publication in {_shown(directory)}\nNext: cd {directory} && brief build")
-
-
-def _progress_line(done: int, total: int) -> None:
-    """A single self-overwriting status line on a terminal; nothing when piped."""
-    click.echo(f"\rWriting pages: {done}/{total}", err=True, nl=False)
-    if done >= total:
-        click.echo("\r\033[K", err=True, nl=False)  # clear it before the summary
 
 
 def _warn(problem: Problem) -> None:

@@ -51,7 +51,7 @@ def worker_count(pages: int, jobs: int | None) -> int:
 
 def render_parallel(jobs: list[tuple[PageSpec, Path]], env: jinja2.Environment, templates: dict[str, bytes] | None,
                     writer: OutputWriter, workers: int,
-                    progress: Callable[[int, int], None] | None = None) -> tuple[int, list[Problem]]:
+                    progress: Callable[[str, int, int], None] | None = None) -> tuple[int, list[Problem]]:
     """Process every ``(spec, reserved staging path)`` with ``workers`` processes: build the
     context, and (with ``templates``, the template digests of a cached build) reuse the
     previous build's file when the page's key is unchanged, else render and write it.
@@ -75,7 +75,7 @@ def render_parallel(jobs: list[tuple[PageSpec, Path]], env: jinja2.Environment, 
                     writer.keys[jobs[i][0].output] = key
                 problems += [p for p in found if p not in problems]
                 if progress is not None:
-                    progress(done, len(jobs))
+                    progress("Writing pages", done, len(jobs))
     finally:
         _job = None
     return done, sorted(problems, key=lambda p: p.sort_key)

@@ -8,6 +8,7 @@ A site's own ``templates/`` folder overrides the default theme file by file.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -71,6 +72,7 @@ def humandate(value: datetime) -> str:
 
 
 def render_articles(site: Site, renderer: Renderer, cache: BuildCache | None = None,
+                    progress: Callable[[str, int, int], None] | None = None,
                     ) -> tuple[dict[str, ArticleView], dict[str, tuple[Path, str]], list[Problem]]:
     """Render the Markdown of every built article once.
 
@@ -85,7 +87,10 @@ def render_articles(site: Site, renderer: Renderer, cache: BuildCache | None = N
     problems: list[Problem] = []
     previous_views = cache.memo.get("views", {}) if cache is not None else {}
     current_views: dict[bytes, tuple] = {}
-    for article in site.articles:
+    total = len(site.articles)
+    for n, article in enumerate(site.articles, 1):
+        if progress is not None and (n % 200 == 0 or n == total):
+            progress("Rendering Markdown", n, total)
         parts = _article_parts(article, renderer, cache)
         view = assemble_view(article, site, parts)
         if cache is not None:
