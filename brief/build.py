@@ -16,13 +16,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .cache import BuildCache, digest, file_stamp, input_folders, site_key, snapshot
+from .cache import BuildCache, digest, file_stamp, input_folders, pickled_digest, site_key, snapshot
 from .config import CONFIG_NAME, Config
 from .errors import WARNING, BriefError, BuildFailed, Problem, did_you_mean, errors_in
 from .authors import AUTHORS_FOLDER, load_profiles
-from .feeds import feed_files
+from .feeds import feed_plan
 from .index import build_index
-from .related import RelatedIndex
+from .related import PARALLEL_MIN_ARTICLES, RelatedIndex
 from .loader import discover, load
 from .markdown import Renderer
 from .model import Article, Site
@@ -66,6 +66,9 @@ class BuildOptions:
     ``.brief-cache/`` for ``brief build``. Updated by a successful build."""
     jobs: int | None = None
     """Processes to render pages with; None: every core for a large site, one for a small one."""
+    background_cleanup: bool = False
+    """Remove the previous output on a thread once the new one is in place (the CLI waits for
+    it after saving the cache); the default removes it before returning."""
     keep: dict | None = None
     """Filled after a successful build with its config, site, views, renderer and
     environment, so the preview can show a single-article edit at once."""
@@ -103,7 +106,9 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
     with _timed("index", timings):
         site, index_problems = build_index(loaded.articles, config, drafts=options.drafts, future=options.future,
                                            now=now, invalid_slugs=frozenset(loaded.invalid.values()), profiles=profiles,
-                                           cache=cache)
+                                           cache=cache,
+                                           workers=worker_count(len(loaded.articles), options.jobs, PARALLEL_MIN_ARTICLES)
+                                           if writer is None else 1)
         problems += index_problems
     with _timed("markdown", timings):
         renderer = _renderer(site, frozenset(loaded.invalid))
@@ -122,6 +127,7 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
     previous = cache.outputs if cache is not None else None
     if writer is None:
         writer = OutputWriter(output, previous)  # type: ignore[arg-type]
+        writer.background = options.background_cleanup
     elif previous is not None:
         writer.previous = previous
     try:
@@ -132,16 +138,19 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
                 raise BuildFailed(template_problems)
             memo = cache.memo.setdefault("meta", {}) if cache is not None else None
             specs = list(site_pages(site, views, bios, memo))
+            # Digests of the views, once, before workers fork: page and feed keys are made of them.
+            view_keys = {id(v): pickled_digest(v) for v in views.values()} if cache is not None else None
             pages = _render_and_write(specs, env, template_digests if cache is not None else None, writer,
-                                      options, template_problems)
+                                      options, template_problems, view_keys)
             if template_problems:
                 raise BuildFailed(template_problems)
         with _timed("feeds+sitemaps", timings):
             if options.progress is not None:
                 options.progress("Feeds and sitemaps", 1, 1)
             feeds_memo = cache.memo.setdefault("feeds", {}) if cache is not None else None
-            for relpath, data in feed_files(site, views, now, feeds_memo):
-                writer.write(relpath, data, origin="feeds")
+            for relpath, key, make in feed_plan(site, views, now, feeds_memo, view_keys):
+                if key is None or not writer.reuse(relpath, key, "feeds"):
+                    writer.write(relpath, make(), origin="feeds", key=key)
             public = [(spec.path, spec.lastmod) for spec in specs if spec.public]
             for relpath, data in sitemap_files(site, public, now):
                 if relpath in own_static:  # the site's own robots.txt (or sitemap) wins
@@ -179,17 +188,19 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
 
 
 def _render_and_write(specs: list[PageSpec], env, templates: dict[str, bytes] | None,
-                      writer: OutputWriter | MemoryWriter, options: BuildOptions, problems: list[Problem]) -> int:
+                      writer: OutputWriter | MemoryWriter, options: BuildOptions, problems: list[Problem],
+                      view_keys: dict[int, bytes] | None = None) -> int:
     """Build each page's context; with ``templates`` (a cached build) reuse the previous
     build's page when its key is unchanged, else render and write it. Many pages are
     processed by several processes. Returns the pages done."""
     workers = worker_count(len(specs), options.jobs) if isinstance(writer, OutputWriter) else 1
     if workers > 1 and len(specs) > 1:
         jobs = [(spec, target) for spec in specs if (target := writer.reserve(spec.output, _origin(spec.output))) is not None]
-        done, found = render_parallel(jobs, env, templates, writer, workers, options.progress)  # type: ignore[arg-type]
+        done, found = render_parallel(jobs, env, templates, writer, workers, options.progress,  # type: ignore[arg-type]
+                                      view_keys)
         problems += [p for p in found if p not in problems]
         return done
-    known: dict[int, bytes] = {}
+    known: dict[int, bytes] = dict(view_keys or {})
     done = 0
     for n, spec in enumerate(specs, 1):
         context = spec.get_context()

@@ -83,6 +83,7 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
     from .build import BuildOptions
     from .build import build as run_build
     from .cache import BuildCache
+    from .output import finish_cleanups
 
     cache = BuildCache() if no_cache else BuildCache.load(config.root)
     try:
@@ -91,12 +92,14 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
                 progress.close()  # a message starts on a clean line
             _warn(problem)
 
-        result = run_build(config, out, BuildOptions(drafts=drafts, future=future, progress=progress, jobs=jobs, cache=cache),
+        result = run_build(config, out, BuildOptions(drafts=drafts, future=future, progress=progress, jobs=jobs, cache=cache,
+                                                     background_cleanup=True),
                            on_warning=warn)
+        cache.save(config.root)  # meanwhile the previous output is removed on a thread
     finally:
         if progress is not None:
             progress.close()
-    cache.save(config.root)
+        finish_cleanups()
     if not quiet:
         s = "" if result.articles == 1 else "s"
         unchanged = f" ({result.reused} unchanged)" if result.reused else ""

@@ -13,13 +13,14 @@ import json
 import logging
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from markupsafe import escape
 
 from . import __version__
+from .cache import digest
 from .model import TERM_FOLDERS, Article, Site
 from .slug import slugify
 from .views import ArticleView
@@ -43,13 +44,23 @@ _URL_ATTR = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["']?)/(?!/)""", re.IG
 
 def feed_files(site: Site, views: dict[str, ArticleView], now: datetime,
                memo: dict | None = None) -> Iterator[tuple[str, bytes]]:
-    """Every feed of ``site``: ``feed.xml``, ``feed.json``, then one Atom feed per section and tag.
+    """Every feed of ``site`` as ``(path, bytes)`` (see :func:`feed_plan`)."""
+    for path, _, make in feed_plan(site, views, now, memo):
+        yield path, make()
+
+
+def feed_plan(site: Site, views: dict[str, ArticleView], now: datetime, memo: dict | None = None,
+              view_keys: dict[int, bytes] | None = None) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
+    """Every feed of ``site``: ``feed.xml``, ``feed.json``, then one Atom feed per section and tag,
+    as ``(path, key, make)``: ``make()`` gives the bytes.
 
     ``views`` are the rendered articles by slug; ``now`` (the build time) is the
     ``updated`` of a feed without entries. Paths are relative to the output folder.
-    ``memo`` (the preview's, cleared with its page cache when brief.toml changes)
-    keeps each feed while its title and the very same entry views stay.
-    """
+    ``memo`` (the preview's, kept in the build cache) keeps each feed while its title and
+    the very same entry views stay. With ``view_keys`` (digests of the views, by id) each
+    feed gets a ``key`` from its title and its entries, so a cached build can keep the
+    previous build's file without making it again (the site's settings are part of the
+    cache's own key)."""
     size = site.config.feed_size
     title = site.config.title
     feeds = [("feed.xml", title, "/", site.articles[:size], "atom"), ("feed.json", title, "/", site.articles[:size], "json")]
@@ -60,18 +71,25 @@ def feed_files(site: Site, views: dict[str, ArticleView], now: datetime,
     for path, feed_title, page_path, articles, kind in feeds:
         entries = tuple(views[a.slug] for a in articles)
         key = (feed_title, page_path, kind, None if entries else now)
-        last = memo.get(path) if memo is not None else None
-        if last is not None and last[0] == key and len(last[1]) == len(entries) and all(
-                a is b for a, b in zip(last[1], entries)):
-            yield path, last[2]
-            continue
-        if kind == "json":
-            data = json_feed(site, views, articles)
-        else:
-            data = atom_feed(site, views, articles, title=feed_title, page_path=page_path, now=now)
-        if memo is not None:
-            memo[path] = (key, entries, data)
-        yield path, data
+        digest_key = None
+        if view_keys is not None:
+            digest_key = digest(repr(key), *(view_keys[id(v)] for v in entries))
+
+        def make(path=path, key=key, entries=entries, articles=articles, feed_title=feed_title,
+                 page_path=page_path, kind=kind) -> bytes:
+            last = memo.get(path) if memo is not None else None
+            if last is not None and last[0] == key and len(last[1]) == len(entries) and all(
+                    a is b for a, b in zip(last[1], entries)):
+                return last[2]
+            if kind == "json":
+                data = json_feed(site, views, articles)
+            else:
+                data = atom_feed(site, views, articles, title=feed_title, page_path=page_path, now=now)
+            if memo is not None:
+                memo[path] = (key, entries, data)
+            return data
+
+        yield path, digest_key, make
 
 
 def atom_feed(site: Site, views: dict[str, ArticleView], articles: tuple[Article, ...] | list[Article], *,

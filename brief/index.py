@@ -21,7 +21,7 @@ from .slug import slugify
 
 def build_index(articles: list[Article], config: Config, *, drafts: bool, future: bool, now: datetime,
                 invalid_slugs: frozenset[str] = frozenset(), profiles: dict[str, Profile] | None = None,
-                cache: BuildCache | None = None) -> tuple[Site, list[Problem]]:
+                cache: BuildCache | None = None, workers: int = 1) -> tuple[Site, list[Problem]]:
     """Index ``articles`` (every valid one, drafts included) for a build at time ``now``.
 
     ``invalid_slugs`` belong to files that failed validation: a reference to one
@@ -38,7 +38,7 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
         items = _resolve_related(article, by_slug, built_slugs, invalid_slugs, config, problems)
         if article.slug in built_slugs:
             related[article.slug] = items
-    _suggest(built, related, config, now, cache)
+    _suggest(built, related, config, now, cache, workers)
     everything = sorted(by_slug.values(), key=lambda a: a.relpath)
     sections = _terms("section", [(a, a.section, ("section",)) for a in everything], built_slugs, problems)
     tags = _terms("tag", [(a, t, ("tags", i)) for a in everything for i, t in enumerate(a.tags)], built_slugs, problems)
@@ -60,7 +60,7 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
 
 
 def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], config: Config, now: datetime,
-             cache: BuildCache | None = None) -> None:
+             cache: BuildCache | None = None, workers: int = 1) -> None:
     """Fill each article's related list up to ``related.count`` with automatic suggestions.
 
     With a cache, the suggestions of the previous build are kept when every input is the
@@ -81,7 +81,7 @@ def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], 
                              TokenCache(cache.tokens) if cache is not None else None)
         exclude = [{index.position[slug] for slug in slugs} for slugs in listed]
         chosen = {article.slug: tuple(built[i].slug for i in picks)
-                  for article, picks in zip(built, index.suggest_all(wanted, exclude)) if picks}
+                  for article, picks in zip(built, index.suggest_all(wanted, exclude, workers)) if picks}
         if key is not None:
             cache.related = (key, chosen)  # type: ignore[union-attr]
     by_slug = {a.slug: a for a in built}

@@ -14,6 +14,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -122,6 +123,8 @@ class OutputWriter(_Claims):
         self.out_dir = out_dir
         self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
         self._folders: set[Path] = set()
+        self.background = False
+        """Remove the previous output on a thread after the swap (see :func:`finish_cleanups`)."""
         try:
             _recover_interrupted_swap(out_dir)
             _remove_dead_staging(out_dir)
@@ -218,7 +221,13 @@ class OutputWriter(_Claims):
                 os.rename(self.out_dir, old)
                 os.rename(self.staging, self.out_dir)
                 self.staging = old
-            shutil.rmtree(self.staging, ignore_errors=True)
+            if self.background:
+                cleanup = threading.Thread(target=shutil.rmtree, args=(self.staging,), kwargs={"ignore_errors": True},
+                                           name="remove previous output")
+                cleanup.start()
+                _cleanups.append(cleanup)
+            else:
+                shutil.rmtree(self.staging, ignore_errors=True)
         else:
             os.rename(self.staging, self.out_dir)
 
@@ -281,6 +290,17 @@ def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> None:
         raise BriefError(f"output path {out_dir} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists():
         raise BriefError(f"output folder {out_dir} is not empty and does not look like a built site (no index.html); refusing to replace it. Remove it or choose another folder")
+
+
+_cleanups: list[threading.Thread] = []
+
+
+def finish_cleanups() -> None:
+    """Wait until previous outputs being removed in the background are gone. (The threads are
+    not daemons: the interpreter waits for them at exit anyway; a build killed meanwhile leaves
+    a staging folder that the next build removes.)"""
+    while _cleanups:
+        _cleanups.pop().join()
 
 
 def _copy_key(source: Path) -> bytes:

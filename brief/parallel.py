@@ -38,12 +38,12 @@ _job: tuple | None = None
 forked workers."""
 
 
-def worker_count(pages: int, jobs: int | None) -> int:
-    """Processes to render ``pages`` pages with: ``jobs`` if given, else every core for a
-    large site and one for a small one."""
+def worker_count(items: int, jobs: int | None, minimum: int = PARALLEL_MIN_PAGES) -> int:
+    """Processes to work on ``items`` with: ``jobs`` if given, else every core when there are
+    at least ``minimum`` items and one otherwise."""
     if jobs is not None:
         return max(1, jobs)
-    if pages < PARALLEL_MIN_PAGES or not _can_fork():
+    if items < minimum or not _can_fork():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(cores, MAX_WORKERS))
@@ -51,15 +51,17 @@ def worker_count(pages: int, jobs: int | None) -> int:
 
 def render_parallel(jobs: list[tuple[PageSpec, Path]], env: jinja2.Environment, templates: dict[str, bytes] | None,
                     writer: OutputWriter, workers: int,
-                    progress: Callable[[str, int, int], None] | None = None) -> tuple[int, list[Problem]]:
+                    progress: Callable[[str, int, int], None] | None = None,
+                    view_keys: dict[int, bytes] | None = None) -> tuple[int, list[Problem]]:
     """Process every ``(spec, reserved staging path)`` with ``workers`` processes: build the
     context, and (with ``templates``, the template digests of a cached build) reuse the
     previous build's file when the page's key is unchanged, else render and write it.
 
     Records each page's key in ``writer``; returns the pages done and the template problems
     (each once, in a stable order). Raises :class:`BriefError` when a worker cannot write."""
-    global _job
+    global _job, _known_views
     _job = (jobs, env, templates, writer)
+    _known_views = dict(view_keys or {})  # inherited by the workers
     done = 0
     problems: list[Problem] = []
     try:
@@ -77,7 +79,7 @@ def render_parallel(jobs: list[tuple[PageSpec, Path]], env: jinja2.Environment, 
                 if progress is not None:
                     progress("Writing pages", done, len(jobs))
     finally:
-        _job = None
+        _job, _known_views = None, {}
     return done, sorted(problems, key=lambda p: p.sort_key)
 
 

@@ -166,30 +166,51 @@ class RelatedIndex:
 
     # --- scoring --------------------------------------------------------------------------
 
-    def suggest_all(self, wanted: Sequence[int], exclude: Sequence[set[int]]) -> list[list[int]]:
-        """For each article i, the positions of its best ``wanted[i]`` candidates not in ``exclude[i]``."""
+    def suggest_all(self, wanted: Sequence[int], exclude: Sequence[set[int]], workers: int = 1) -> list[list[int]]:
+        """For each article i, the positions of its best ``wanted[i]`` candidates not in ``exclude[i]``.
+
+        With ``workers`` > 1 and a large site, chunks of articles are scored by that many forked
+        processes (only ``brief build`` asks: the preview server has threads and never forks)."""
+        global _scoring
         n = len(self.articles)
         result: list[list[int]] = [[] for _ in range(n)]
         want = np.asarray(wanted, dtype=np.int64)
         excluded = np.array(sorted(i * n + j for i, others in enumerate(exclude) for j in others), dtype=np.int64)
-        for start in range(0, n, CHUNK):
-            end = min(n, start + CHUNK)
-            if not want[start:end].any():
-                continue
-            d, c, _ = self._chunk_scores(start, end)
-            if len(excluded):
-                keep = ~np.isin(d * n + c, excluded)
-                d, c = d[keep], c[keep]
-            first = np.searchsorted(d, np.arange(start, end))
-            keep = (np.arange(len(d)) - first[d - start]) < want[d]  # the best wanted[i] of each article
-            d, c = d[keep], c[keep]
-            bounds = np.searchsorted(d, np.arange(start, end + 1)).tolist()
-            picks = c.tolist()
-            for i in range(start, end):
-                lo, hi = bounds[i - start], bounds[i - start + 1]
-                if hi > lo:
-                    result[i] = picks[lo:hi]
+        starts = [start for start in range(0, n, CHUNK) if want[start:start + CHUNK].any()]
+        if workers > 1 and len(starts) > 1:
+            import multiprocessing
+
+            _scoring = (self, want, excluded)
+            try:
+                with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_sigint) as pool:
+                    found = pool.map(_score_chunk, starts, chunksize=1)
+            finally:
+                _scoring = None
+        else:
+            found = [self._suggest_chunk(start, want, excluded) for start in starts]
+        for chunk in found:
+            for i, picks in chunk:
+                result[i] = picks
         return result
+
+    def _suggest_chunk(self, start: int, want: np.ndarray, excluded: np.ndarray) -> list[tuple[int, list[int]]]:
+        n = len(self.articles)
+        end = min(n, start + CHUNK)
+        d, c, _ = self._chunk_scores(start, end)
+        if len(excluded):
+            keep = ~np.isin(d * n + c, excluded)
+            d, c = d[keep], c[keep]
+        first = np.searchsorted(d, np.arange(start, end))
+        keep = (np.arange(len(d)) - first[d - start]) < want[d]  # the best wanted[i] of each article
+        d, c = d[keep], c[keep]
+        bounds = np.searchsorted(d, np.arange(start, end + 1)).tolist()
+        picks = c.tolist()
+        out = []
+        for i in range(start, end):
+            lo, hi = bounds[i - start], bounds[i - start + 1]
+            if hi > lo:
+                out.append((i, picks[lo:hi]))
+        return out
 
     def _chunk_scores(self, start: int, end: int):
         """Candidates of articles ``start..end`` that clear the thresholds, sorted by article,
@@ -258,6 +279,24 @@ class RelatedIndex:
     def clears(self, suggestion: Suggestion) -> bool:
         """Whether the build would show this candidate (thresholds as in :meth:`suggest_all`)."""
         return suggestion.passes and suggestion.score >= self.options.min_score
+
+
+PARALLEL_MIN_ARTICLES = 4000
+"""Below this many articles, scoring in one process is faster than starting workers."""
+_scoring: tuple | None = None
+"""The index being scored by forked workers (they inherit it)."""
+
+
+def _score_chunk(start: int) -> list[tuple[int, list[int]]]:
+    assert _scoring is not None
+    index, want, excluded = _scoring
+    return index._suggest_chunk(start, want, excluded)
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
 
 
 class TokenCache:
