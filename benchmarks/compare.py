@@ -45,33 +45,35 @@ page), a main feed and one feed per tag (20 entries each, full text).
 Timing: for each N, each output location and each tool, R runs (--runs, default
 3), each into a fresh empty output folder, with `sync` before each run and the
 corpus files read once beforehand so every tool finds them in the page cache.
-brief runs with a bytecode cache (PYTHONPYCACHEPREFIX=benchmarks/.corpus/pycache,
-filled by one untimed build of a tiny corpus), as a pip-installed package has:
-it is installed editable here and the machine may set PYTHONDONTWRITEBYTECODE,
-which would otherwise make every run compile brief's sources. Other work on the
-machine skews the times: the "others" column gives the cores other processes
-kept busy during the runs, and --wait-idle S waits (up to S seconds) before each
-run for a second in which the rest of the machine is idle.
 The table gives the median wall time and the highest peak RSS of those runs
 (ru_maxrss from os.wait4: the largest of the build process and the children it
 waited for, so not the sum over brief's forked workers, which share most of their
-memory with their parent).
-Output goes to tmpfs (/dev/shm) or to the real disk (benchmarks/.corpus/), by
---disk; on disk the time includes what the tool itself waits for, not the
-kernel's later write-back.
+memory with their parent). Output goes to tmpfs (/dev/shm) or to the real disk
+(benchmarks/.corpus/compare-output/), by --disk; on disk the time includes what
+the tool itself waits for, not the kernel's later write-back.
 
-brief also gets two cached modes after each cold run (a cold run removes
-SITE/.brief-cache first): "cached, same" builds again into the same output with
-nothing changed; "cached, 1 edit" changes one sentence of one article's body
-and builds again (the article is restored afterwards). Without a build cache in
-brief these simply show no gain.
+brief runs with a bytecode cache (PYTHONPYCACHEPREFIX=benchmarks/.corpus/pycache,
+filled by one untimed build of a tiny corpus), as a pip-installed package has:
+it is installed editable here and the machine may set PYTHONDONTWRITEBYTECODE,
+which would otherwise make every run compile brief's sources.
+
+Other work on the machine skews the times: the "others" column gives the cores
+other processes kept busy during the runs, and --wait-idle S waits (up to S
+seconds) before each run for a second in which the rest of the machine is idle.
+
+brief also gets two cached modes after each cold run (a cold run removes its
+build cache, SITE/.brief-cache, first): "cached, same" builds again into the
+same output with nothing changed; "cached, 1 edit" changes one sentence of one
+article's body and builds again (the article is restored afterwards).
 
 Each run is checked: at least N article pages (YYYY/MM/slug/index.html) and a
 non-empty main feed, and for "cached, 1 edit" that the edited article's page
 shows the edit; otherwise the row says "error", the reason is printed under the
-table, and the script goes on with the next tool. "brief/this" is brief (cold)'s median divided by that row's median
-(above 1: that tool is faster); for the brief cached rows it is that row's
-median divided by hugo (related)'s.
+table, and the script goes on with the next tool. "brief/this" is brief
+(cold)'s median divided by that row's median (above 1: that tool is faster);
+for the brief cached rows it is that row's median divided by hugo (related)'s.
+"HTML pages" counts every .html file: Hugo's include a page/1/ redirect for
+each paginated list.
 """
 
 from __future__ import annotations
@@ -896,7 +898,8 @@ def legend(runs: int) -> list[str]:
     ratios = ("brief/this: brief (cold) median / this row's median (above 1: this tool is faster); for the brief "
               "cached rows: that row's median / hugo (related) median.")
     others = ("others: cores kept busy by other processes during the runs (the highest of the runs' averages, from "
-              "/proc/stat less the build's own CPU time); well above 0 means the times are skewed.")
+              "/proc/stat less the build's own CPU time); well above 0 means the times are skewed (on disk it also "
+              "counts the kernel writing back the build's own output).")
     work = ("Comparable work: article pages with a related list, front page and tag pages (10 a page), tag index, "
             "main and per-tag feeds. brief also writes section, author and archive pages, a JSON feed, section "
             "feeds, sitemaps, a 404 page and page metadata (so more HTML pages and files); Pelican has no related "
