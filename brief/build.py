@@ -8,6 +8,8 @@ touched. The clock is read once, here, and passed down.
 from __future__ import annotations
 
 import gc
+import re
+from html import unescape
 import logging
 import time
 from collections.abc import Callable
@@ -66,6 +68,8 @@ class BuildOptions:
     ``.brief-cache/`` for ``brief build``. Updated by a successful build."""
     jobs: int | None = None
     """Processes to render pages with; None: every core for a large site, one for a small one."""
+    link_check: bool = True
+    """Fail on links and images in articles that lead to no page or file of the site."""
     background_cleanup: bool = False
     """Remove the previous output on a thread once the new one is in place (the CLI waits for
     it after saving the cache); the default removes it before returning."""
@@ -95,7 +99,8 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
 
     cache = options.cache
     if cache is not None:
-        cache.reset(site_key(config, options.drafts, options.future), str(config.root), str(output) if writer is None else "")
+        cache.reset(site_key(config, options.drafts, options.future, options.link_check), str(config.root),
+                    str(output) if writer is None else "")
         cache.inputs_time = time.time()
         cache.inputs = snapshot(input_folders(config))
     with _timed("load+validate", timings):
@@ -138,6 +143,10 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
                 raise BuildFailed(template_problems)
             memo = cache.memo.setdefault("meta", {}) if cache is not None else None
             specs = list(site_pages(site, views, bios, memo))
+            if options.link_check:
+                broken = _article_link_problems(site, views, specs, own_static, assets)
+                if broken:
+                    raise BuildFailed(broken)
             # Digests of the views, once, before workers fork: page and feed keys are made of them.
             view_keys = {id(v): pickled_digest(v) for v in views.values()} if cache is not None else None
             pages = _render_and_write(specs, env, template_digests if cache is not None else None, writer,
@@ -217,6 +226,37 @@ def _render_and_write(specs: list[PageSpec], env, templates: dict[str, bytes] | 
         if options.progress and (n % 100 == 0 or n == len(specs)):
             options.progress("Writing pages", n, len(specs))
     return done
+
+
+_URL_IN_HTML = re.compile(r'\s(href|src)="([^"]*)"')
+
+
+def _article_link_problems(site: Site, views: dict, specs: list[PageSpec], own_static: dict[str, Path],
+                           assets: dict[str, tuple[Path, str]]) -> list[Problem]:
+    """Links and images written in articles (body, takeaways, analysis, caption) that lead to
+    no page or file of this build. Anchors are checked by ``brief check``, which reads the
+    rendered pages."""
+    from .check import _broken, _source_line
+
+    files = {spec.output for spec in specs} | set(own_static) | set(theme_static_files()) | set(assets)
+    files |= {"feed.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt"}
+    files |= {t.url_path.lstrip("/") + "feed.xml" for terms in (site.sections, site.tags) for t in terms.values()}
+    problems = []
+    base = site.config.base_path
+    for article in site.articles:
+        view = views[article.slug]
+        html = "".join([view.body, *view.takeaways, view.analysis.body if view.analysis else "",
+                        view.image.caption if view.image and view.image.caption else ""])
+        rel = article.output_dir + "/index.html"
+        for attr, url in dict.fromkeys(_URL_IN_HTML.findall(html)):
+            url = unescape(url)
+            reason = _broken(rel, url, {}, files, base)
+            if reason is not None:
+                what = "image" if attr == "src" else "link"
+                problems.append(Problem(article.relpath, _source_line(article, url, base), None,
+                                        f"{what} {url}: {reason} (expected a page or file of this site; "
+                                        "build with --no-link-check to publish anyway)"))
+    return problems
 
 
 def _file_deps(cache: BuildCache):

@@ -232,13 +232,13 @@ def cache_key(config_bytes: bytes, *options: str) -> bytes:
     return digest(config_bytes, __version__, *options)
 
 
-def site_key(config: Config, drafts: bool, future: bool) -> bytes:
+def site_key(config: Config, drafts: bool, future: bool, link_check: bool = True) -> bytes:
     """The cache key of a build of ``config`` with these options."""
     try:
         toml = (config.root / CONFIG_NAME).read_bytes()
     except OSError:
         toml = b""
-    return cache_key(toml, config.base_url, f"drafts={drafts}", f"future={future}")
+    return cache_key(toml, config.base_url, f"drafts={drafts}", f"future={future}", f"links={link_check}")
 
 
 def input_folders(config: Config) -> list[Path]:

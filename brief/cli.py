@@ -54,9 +54,10 @@ def cli() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Processes to render pages with  [default: every core when the site has 2,000 pages or more]")
 @click.option("--no-cache", is_flag=True, help="Ignore the build cache (.brief-cache/) and build everything afresh.")
+@click.option("--no-link-check", is_flag=True, help="Publish even when links in articles lead to no page or file of the site.")
 @_verbosity
 def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
-          no_cache: bool, quiet: bool, verbose: int) -> None:
+          no_cache: bool, no_link_check: bool, quiet: bool, verbose: int) -> None:
     """Build the site into the output folder.
 
     The previous output is replaced only when the whole build succeeded.
@@ -74,7 +75,8 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
     progress = Progress.for_terminal(quiet)
     if not no_cache:  # checked before the heavy modules are even imported
         started = time.perf_counter()
-        unchanged = up_to_date(config.root, site_key(config, drafts, future), out, input_folders(config), time.time())
+        unchanged = up_to_date(config.root, site_key(config, drafts, future, not no_link_check), out,
+                               input_folders(config), time.time())
         if unchanged is not None:
             if not quiet:
                 click.echo(f"Up to date: nothing changed since the last build ({unchanged} files, "
@@ -93,7 +95,7 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
             _warn(problem)
 
         result = run_build(config, out, BuildOptions(drafts=drafts, future=future, progress=progress, jobs=jobs, cache=cache,
-                                                     background_cleanup=True),
+                                                     background_cleanup=True, link_check=not no_link_check),
                            on_warning=warn)
         cache.save(config.root)  # meanwhile the previous output is removed on a thread
     finally:
@@ -105,6 +107,30 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
         unchanged = f" ({result.reused} unchanged)" if result.reused else ""
         click.echo(f"Built {result.articles} article{s}, {result.pages} pages, {result.files} files{unchanged} "
                    f"in {result.elapsed:.2f} s → {_shown(result.output)}")
+
+
+@cli.command()
+@site_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text for people, json for tools, github for GitHub Actions annotations.")
+@click.option("--strict", is_flag=True, help="Count warnings as errors (exit code 1).")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include articles dated in the future.")
+@click.option("--base-url", default=None, help="Override base_url from brief.toml.")
+@_verbosity
+def check(site_dir: Path, fmt: str, strict: bool, drafts: bool, future: bool, base_url: str | None,
+          quiet: bool, verbose: int) -> None:
+    """Check the site without writing it: everything a build validates, plus internal
+    links, anchors and images in every page, articles no link leads to, and editorial
+    warnings. Exit code 1 when there are errors (or warnings, with --strict)."""
+    from .check import check_site, report
+
+    _setup_logging(True if fmt != "text" else quiet, verbose)
+    result = check_site(site_dir, drafts=drafts, future=future, base_url=base_url)
+    text, code = report(result, fmt, strict)
+    if not (quiet and code == 0):
+        click.echo(text, nl=False)
+    sys.exit(code)
 
 
 @cli.command()

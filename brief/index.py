@@ -39,6 +39,7 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
         if article.slug in built_slugs:
             related[article.slug] = items
     _suggest(built, related, config, now, cache, workers)
+    _duplicate_titles(by_slug, problems)
     everything = sorted(by_slug.values(), key=lambda a: a.relpath)
     sections = _terms("section", [(a, a.section, ("section",)) for a in everything], built_slugs, problems)
     tags = _terms("tag", [(a, t, ("tags", i)) for a in everything for i, t in enumerate(a.tags)], built_slugs, problems)
@@ -92,6 +93,19 @@ def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], 
                 RelatedItem(title=by_slug[s].title, url=config.base_path + by_slug[s].url_path.lstrip("/"), external=False,
                             article=by_slug[s], automatic=True)
                 for s in picks)
+
+
+def _duplicate_titles(by_slug: dict[str, Article], problems: list[Problem]) -> None:
+    """Two articles with the same headline confuse readers and search engines: a warning on each."""
+    seen: dict[str, list[Article]] = defaultdict(list)
+    for article in by_slug.values():
+        seen[" ".join(article.title.casefold().split())].append(article)
+    for group in seen.values():
+        if len(group) > 1:
+            for article in sorted(group, key=lambda a: a.relpath):
+                others = ", ".join(o.relpath for o in sorted(group, key=lambda a: a.relpath) if o is not article)
+                problems.append(Problem(article.relpath, article.lines.get(("title",)), "title",
+                                        f"same headline as {others} (expected each article to have its own)", WARNING))
 
 
 def _terms(kind: str, uses: list[tuple[Article, str, tuple]], built: frozenset[str], problems: list[Problem],

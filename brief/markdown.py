@@ -127,6 +127,10 @@ class Renderer:
 
     def _image(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
         src = str(token.attrGet("src") or "")
+        if not "".join(child.content for child in token.children or ()).strip():
+            env.problems.append(Problem(env.relpath, line, field, f"image {src or '(no path)'} has no alt text "
+                                        "(write ![what it shows](path) so readers who cannot see it know; "
+                                        "a purely decorative image belongs in the theme)", WARNING))
         parts = urlsplit(src)
         if parts.scheme or parts.netloc or not parts.path:
             return

@@ -127,6 +127,9 @@ def _editorial(c: _Checker, title: str | None, dek: str | None, image: Image | N
             c.warn(("image", "src"), f"image is {size[0]}×{size[1]} px; at least {MIN_IMAGE_WIDTH} px wide is recommended for large previews")
     if not takeaways and "takeaways" not in c.doc.meta:
         c.warn(("takeaways",), "missing; readers and the front page rely on at least one key takeaway")
+    analysis = c.doc.meta.get("analysis")
+    if isinstance(analysis, dict) and analysis.get("body") and not analysis.get("byline"):
+        c.warn(("analysis",), "analysis has no byline (expected byline: with who wrote it; readers weigh analysis by its author)")
 
 
 def permalink(pattern: str, *, date, slug: str, section: str) -> str:

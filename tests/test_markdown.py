@@ -256,6 +256,7 @@ def test_body_images_next_to_the_article_are_copied_and_root_paths_get_the_base_
         "content/charts/rates.svg": SVG,
         "content/other/rates.svg": OTHER_SVG,
         "static/images/hero.svg": SVG,
+        "static/about/index.html": "<p>About us</p>\n",
     }, 'base_url = "https://example.org/briefs/"\n')
     code, _, err = run_build(site)
     assert code == 0, err
