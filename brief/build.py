@@ -30,7 +30,7 @@ from .markdown import Renderer
 from .model import Article, Site
 from .pages import PageSpec, site_pages
 from .parallel import render_parallel, worker_count
-from .output import MemoryWriter, OutputWriter, check_output_dir, static_files
+from .output import MemoryWriter, OutputWriter, check_output_dir, output_lock, static_files
 from .render import TemplateProblem, _render, _template, check_templates, environment, page_key, render_articles, render_bios
 from .schema import validate
 from .sitemaps import NEWS_WINDOW, sitemap_files
@@ -84,6 +84,11 @@ def build(config: Config, output: Path | None, options: BuildOptions | None = No
 
     Raises :class:`BuildFailed`."""
     with _cyclic_gc_paused():
+        if writer is None and output is not None:
+            # Two builds into one place take turns (a second one waits, saying so): each
+            # swaps in a complete site of its own, and leftovers are never shared.
+            with output_lock(output if output.is_absolute() else config.root / output, log.warning):
+                return _build(config, output, options or BuildOptions(), on_warning, writer)
         return _build(config, output, options or BuildOptions(), on_warning, writer)
 
 

@@ -267,9 +267,12 @@ def main() -> None:
     except Exception as exc:  # a bug in brief, not a problem with the user's files
         if any(arg in ("-v", "-vv", "--verbose") for arg in sys.argv[1:]):
             raise
+        command = " ".join(["brief", *sys.argv[1:]])
         click.echo(f"Error: internal error: {type(exc).__name__}: {exc}\n"
-                   "This is a bug in brief. Run again with -v for the traceback, and please report it.", err=True)
-        sys.exit(1)
+                   f"This is a bug in brief {__version__} (Python {sys.version.split()[0]}), not a problem with your files.\n"
+                   f"Run again with -v for the traceback, and please report it with the command ({command}), "
+                   "the traceback and brief --version.", err=True)
+        sys.exit(70)  # EX_SOFTWARE: distinguishes a bug from a problem with the input (1)
 
 
 __all__ = ["cli", "main", "BriefError"]

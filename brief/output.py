@@ -11,6 +11,7 @@ path are an error, not a silent overwrite.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import ctypes.util
 import os
 import shutil
@@ -293,6 +294,30 @@ def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> None:
 
 
 _cleanups: list[threading.Thread] = []
+
+
+@contextmanager
+def output_lock(out_dir: Path, on_wait=None):
+    """Hold an exclusive lock for a build into ``out_dir`` (an advisory ``flock`` on the folder
+    that holds it: staging, swap and leftovers all live there). A second build into the same
+    place waits for the first, after saying so through ``on_wait``; both then complete."""
+    parent = out_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(parent, os.O_RDONLY)
+    except OSError:
+        yield  # the writer reports the folder's problem clearly
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait(f"Another brief build is writing into {parent}; waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def finish_cleanups() -> None:
