@@ -89,9 +89,14 @@ def check_site(site_dir: Path, *, drafts: bool = False, future: bool = False, ba
     from .config import load_config
     from .output import MemoryWriter
 
-    config = load_config(site_dir)
-    if base_url:
-        config = config.with_base_url(base_url)
+    try:
+        config = load_config(site_dir)
+        if base_url:
+            config = config.with_base_url(base_url)
+    except BuildFailed as exc:
+        return CheckResult(exc.problems, 0, 0)
+    except BriefError as exc:  # brief.toml cannot be read: still a finding, in every format
+        return CheckResult([Problem("brief.toml", None, None, exc.message)], 0, 0)
     writer = MemoryWriter()
     warnings: list[Problem] = []
     kept: dict = {}

@@ -145,3 +145,13 @@ def test_unreachable_articles_are_found():
     found = reachability(pages, "/", sources)
     assert [p.format() for p in found] == [
         "content/c.md: no link leads to this article from the front page, its section or its tags (readers cannot find it)"]
+
+
+def test_a_broken_brief_toml_is_a_finding_in_every_format(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article()}, "title = \n")
+    result = check(site, "--format", "json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["problems"][0]["path"] == "brief.toml" and "invalid TOML" in data["problems"][0]["message"]
+    github = check(site, "--format", "github")
+    assert github.stdout.startswith("::error file=brief.toml,line=1::invalid TOML")
