@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .cache import BuildCache, digest, file_stamp, input_folders, pickled_digest, site_key, snapshot
-from .config import CONFIG_NAME, Config
+from .config import Config
 from .errors import WARNING, BriefError, BuildFailed, Problem, did_you_mean, errors_in
 from .authors import AUTHORS_FOLDER, load_profiles
 from .feeds import feed_plan
@@ -31,7 +31,7 @@ from .model import Article, Site
 from .pages import PageSpec, site_pages
 from .parallel import render_parallel, worker_count
 from .output import MemoryWriter, OutputWriter, check_output_dir, output_lock, static_files
-from .render import TemplateProblem, _render, _template, check_templates, environment, page_key, render_articles, render_bios
+from .render import TemplateProblem, check_templates, environment, page_key, render_articles, render_bios, render_page
 from .schema import validate
 from .sitemaps import NEWS_WINDOW, sitemap_files
 from .slug import slugify
@@ -220,11 +220,8 @@ def _render_and_write(specs: list[PageSpec], env, templates: dict[str, bytes] | 
         context = spec.get_context()
         key = page_key(spec, context, templates, known) if templates is not None else None
         if key is None or not writer.reuse(spec.output, key, _origin(spec.output)):
-            try:
-                data = _render(_template(env, spec.template), **context)
-            except TemplateProblem as exc:
-                if exc.problem not in problems:
-                    problems.append(exc.problem)
+            data = render_page(env, spec, context, problems)
+            if data is None:
                 continue
             writer.write(spec.output, data, origin=_origin(spec.output), key=key)
         done += 1

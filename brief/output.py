@@ -65,6 +65,20 @@ class _Claims:
     def _key(self, data: bytes, key: bytes | None) -> bytes | None:
         return key if key is not None else digest(data) if self.previous is not None else None
 
+    def write(self, relpath: str, data: bytes, origin: str, key: bytes | None = None) -> None:
+        """Write ``data`` at ``relpath`` (made from ``key``), or keep the previous build's file
+        when it was made from the same key."""
+        key = self._key(data, key)
+        if key is not None and self.reuse(relpath, key, origin):
+            return
+        self._store(relpath, data, origin, key)
+
+    def reuse(self, relpath: str, key: bytes, origin: str) -> bool:
+        raise NotImplementedError
+
+    def _store(self, relpath: str, data: bytes, origin: str, key: bytes | None) -> None:
+        raise NotImplementedError
+
     @property
     def count(self) -> int:
         return len(self._origin)
@@ -89,10 +103,7 @@ class MemoryWriter(_Claims):
         self.reused += 1
         return True
 
-    def write(self, relpath: str, data: bytes, origin: str, key: bytes | None = None) -> None:
-        key = self._key(data, key)
-        if key is not None and self.reuse(relpath, key, origin):
-            return
+    def _store(self, relpath: str, data: bytes, origin: str, key: bytes | None) -> None:
         if self._claim(relpath, origin):
             self.files[relpath] = data
             if key is not None:
@@ -184,10 +195,7 @@ class OutputWriter(_Claims):
         self.reused += 1
         return True
 
-    def write(self, relpath: str, data: bytes, origin: str, key: bytes | None = None) -> None:
-        key = self._key(data, key)
-        if key is not None and self.reuse(relpath, key, origin):
-            return
+    def _store(self, relpath: str, data: bytes, origin: str, key: bytes | None) -> None:
         target = self.reserve(relpath, origin, key)
         if target is not None:
             write_file(target, relpath, data)

@@ -97,7 +97,7 @@ def _worker_start() -> None:
 
 
 def _process_range(bounds: tuple[int, int]):
-    from .render import TemplateProblem, _render, _template, page_key
+    from .render import page_key, render_page
 
     assert _job is not None
     jobs, env, templates, writer = _job
@@ -116,11 +116,8 @@ def _process_range(bounds: tuple[int, int]):
                     reused += 1
                     done += 1
                     continue
-            try:
-                data = _render(_template(env, spec.template), **context)
-            except TemplateProblem as exc:
-                if exc.problem not in problems:
-                    problems.append(exc.problem)
+            data = render_page(env, spec, context, problems)
+            if data is None:
                 continue
             write_file(target, spec.output, data)
             done += 1

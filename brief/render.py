@@ -242,6 +242,17 @@ def _register_digests() -> None:
 _register_digests()
 
 
+def render_page(env: jinja2.Environment, spec: PageSpec, context: dict, problems: list[Problem]) -> bytes | None:
+    """The bytes of one page, or None with its template's problem added to ``problems`` (once),
+    so that one run reports every failing template."""
+    try:
+        return _render(_template(env, spec.template), **context)
+    except TemplateProblem as exc:
+        if exc.problem not in problems:
+            problems.append(exc.problem)
+        return None
+
+
 def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
     try:
         return env.get_template(name)

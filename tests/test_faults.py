@@ -34,6 +34,14 @@ def big_site(tmp_path: Path, n: int = 1500) -> Path:
                                                            tags=[f"T{i % 30}"]) for i in range(n)})
 
 
+def wait_for_staging(proc: subprocess.Popen, site: Path) -> None:
+    """Wait until the build has begun its write phase (its staging folder exists)."""
+    staging = site / f".public.tmp-{proc.pid}"
+    deadline = time.monotonic() + 60
+    while not staging.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+
+
 @contextmanager
 def tmpfs(where: Path, size: str):
     """A small tmpfs mounted at ``where`` (root only; skipped where mounting is not allowed)."""
@@ -95,10 +103,7 @@ def test_build_killed_during_the_write_phase_leaves_a_complete_site(tmp_path):
     killed = 0
     for attempt in range(5):
         proc = cli(site, "--no-cache", "-q", start_new_session=True)
-        staging = site / f".public.tmp-{proc.pid}"
-        deadline = time.monotonic() + 60
-        while not staging.exists() and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.002)
+        wait_for_staging(proc, site)
         time.sleep(rng.uniform(0.0, 0.8))
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)  # the build and its workers, as a cancelled CI job
@@ -116,10 +121,7 @@ def test_two_builds_at_once_take_turns_and_both_complete(tmp_path):
     site = big_site(tmp_path, 900)
     out = site / "public"
     first = cli(site, "--no-cache")
-    staging = site / f".public.tmp-{first.pid}"
-    deadline = time.monotonic() + 60
-    while not staging.exists() and first.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.002)
+    wait_for_staging(first, site)
     assert first.poll() is None, "the first build ended before the second started"
     second = cli(site, "--no-cache")
     code1, _, err1 = finish(first)
