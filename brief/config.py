@@ -8,17 +8,20 @@ type, bad value) before failing, so one run shows them all.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .errors import BuildFailed, Problem, did_you_mean
 
 CONFIG_NAME = "brief.toml"
+MAX_WEIGHT = 1000
+"""Largest weight under [related]: weights only count relative to each other."""
 PERMALINK_FIELDS = ("year", "month", "day", "slug", "section")
 
 
@@ -164,9 +167,15 @@ def load_config(root: Path) -> Config:
     markdown = values.get("markdown", {})
     related = values.get("related", {})
     for key, lowest in (("count", 0), ("tags", 0), ("text", 0), ("section", 0), ("recency", 0), ("min_score", 0)):
-        if related[key] < lowest:
+        if not math.isfinite(related[key]):  # TOML has nan and inf; scores made with them mean nothing
+            problems.append(Problem(CONFIG_NAME, _line_of(text, f"related.{key}"), f"related.{key}", f"expected a finite number, got {related[key]}"))
+        elif related[key] < lowest:
             problems.append(Problem(CONFIG_NAME, _line_of(text, f"related.{key}"), f"related.{key}", f"must be at least {lowest}, got {related[key]}"))
-    if related["half_life_days"] <= 0:
+        elif key in ("tags", "text", "section", "recency") and related[key] > MAX_WEIGHT:  # weights are relative; larger ones overflow
+            problems.append(Problem(CONFIG_NAME, _line_of(text, f"related.{key}"), f"related.{key}", f"must be at most {MAX_WEIGHT}, got {related[key]}"))
+    if not math.isfinite(related["half_life_days"]):
+        problems.append(Problem(CONFIG_NAME, _line_of(text, "related.half_life_days"), "related.half_life_days", f"expected a finite number, got {related['half_life_days']}"))
+    elif related["half_life_days"] <= 0:
         problems.append(Problem(CONFIG_NAME, _line_of(text, "related.half_life_days"), "related.half_life_days", f"must be more than 0, got {related['half_life_days']}"))
     flat["base_url"] = _check_base_url(flat["base_url"], problems, CONFIG_NAME, _line_of(text, "base_url"), "base_url")
     _check_values(flat, publisher, root, text, problems)
@@ -212,11 +221,15 @@ def _check_authors(data: Any, text: str, problems: list[Problem]) -> dict[str, d
                 problems.append(Problem(CONFIG_NAME, line, f"{key}.{name}", f"unknown author key{did_you_mean(name, PROFILE_FIELDS) or ' (known keys: ' + ', '.join(PROFILE_FIELDS) + ')'}"))
             elif not isinstance(value, str) or not value.strip():
                 problems.append(Problem(CONFIG_NAME, line, f"{key}.{name}", f"expected a non-empty string, got {_describe(value)}"))
+            elif _forbidden(value):
+                problems.append(Problem(CONFIG_NAME, line, f"{key}.{name}", _forbidden(value)))
             else:
                 profile[name] = value.strip()
         avatar = profile.get("avatar")
         if avatar and not (avatar.startswith("https://") or avatar.startswith("/")):
             problems.append(Problem(CONFIG_NAME, line, f"{key}.avatar", f"'{avatar}' must be a path under static/ starting with '/' or an https URL"))
+        elif avatar:
+            profile["avatar"] = _image_url(avatar, problems, line, f"{key}.avatar")
         profiles[slug] = profile
     return profiles
 
@@ -244,6 +257,8 @@ def _check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[
         if key in data and not _is_type(value, option.type):
             problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, f"expected {_type_name(option.type)}, got {_describe(value)}"))
             value = option.default
+        elif isinstance(value, str) and _forbidden(value):
+            problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, _forbidden(value)))
         values[key] = value
     return values
 
@@ -272,6 +287,17 @@ def _check_values(flat: dict, publisher: dict, root: Path, text: str, problems: 
     logo = publisher.get("logo")
     if logo is not None and not (logo.startswith("https://") or logo.startswith("/")):
         bad("publisher.logo", f"'{logo}' must be a path under static/ starting with '/' or an https URL")
+    elif logo is not None:
+        publisher["logo"] = _image_url(logo, problems, _line_of(text, "publisher.logo"), "publisher.logo")
+
+
+def _image_url(url: str, problems: list[Problem], line: int | None, key: str) -> str:
+    """An avatar or logo as it can stand in a src attribute: an https URL percent-encoded where
+    it holds what a URL may not (<, >, quotes, non-ASCII letters); a space is refused."""
+    if any(ch.isspace() for ch in url):
+        problems.append(Problem(CONFIG_NAME, line, key, f"'{url}' contains a space (expected a URL without spaces: write %20 in an https URL, or rename the file)"))
+        return url
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._") if url.startswith("https://") else url
 
 
 def check_permalink(pattern: str) -> str | None:
@@ -300,6 +326,18 @@ def _check_base_url(url: str, problems: list[Problem], path: str, line: int | No
         problems.append(Problem(path, line, key, f"'{url}' is not an absolute http(s) URL without query or fragment (expected e.g. 'https://example.org/' or 'https://example.org/briefs/')"))
         return url
     return url if url.endswith("/") else url + "/"
+
+
+# Code points HTML forbids in a page: C0 controls but tab, LF, FF and CR; DEL; C1 controls; noncharacters.
+# TOML lets "\u0001" through, and these strings end up in every page.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+                        + "".join(f"{chr(p << 16 | 0xfffe)}{chr(p << 16 | 0xffff)}" for p in range(1, 17)) + "]")
+
+
+def _forbidden(value: str) -> str | None:
+    """Why ``value`` cannot go into a page, or None."""
+    bad = _FORBIDDEN.search(value)
+    return f"contains the character U+{ord(bad.group()):04X}, which web pages may not hold (expected plain text; remove it)" if bad else None
 
 
 def _is_type(value: Any, expected: type) -> bool:

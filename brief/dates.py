@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timezone, tzinfo
 
 _ISO = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
     r"\s*(?P<tz>Z|z|[+-]\d{2}(?::?\d{2})?)?)?"
 )
+
+
+# A week inside what datetime can hold, so that the site's time zone, the news sitemap's window
+# and other date arithmetic never leave year 1 or 9999.
+_EARLIEST = datetime(1, 1, 8, tzinfo=timezone.utc)
+_LATEST = datetime(9999, 12, 24, tzinfo=timezone.utc)
 
 
 def parse_datetime(value: object, tz: tzinfo) -> datetime:
@@ -29,6 +35,13 @@ def parse_datetime(value: object, tz: tzinfo) -> datetime:
         raise ValueError(f"expected an ISO 8601 date such as 2026-10-03 or 2026-10-03T08:30:00, got {type(value).__name__} {value!r}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
+    try:
+        in_range = _EARLIEST <= parsed <= _LATEST
+    except OverflowError:  # an offset that takes it past year 1 or 9999 in UTC
+        in_range = False
+    if not in_range:
+        shown = value.strip() if isinstance(value, str) else value.isoformat()
+        raise ValueError(f"'{shown}' is out of range (expected a date between {_EARLIEST.date()} and {_LATEST.date()})")
     return parsed
 
 

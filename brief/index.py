@@ -95,6 +95,9 @@ def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], 
                 for s in picks)
 
 
+_EXAMPLE_NAMES = {"section": "'Economy'", "tag": "'Energy Storage'", "author": "'Ana Ruiz'"}
+
+
 def _duplicate_titles(by_slug: dict[str, Article], problems: list[Problem]) -> None:
     """Two articles with the same headline confuse readers and search engines: a warning on each."""
     seen: dict[str, list[Article]] = defaultdict(list)
@@ -118,7 +121,7 @@ def _terms(kind: str, uses: list[tuple[Article, str, tuple]], built: frozenset[s
         field = dotted(key)
         if not slug:
             problems.append(Problem(article.relpath, article.lines.get(key), field,
-                                    f"'{name}' has no letter or digit to make a URL from (expected a {kind} name such as 'Economy')"))
+                                    f"'{name}' has no letter or digit to make a URL from (expected {'an' if kind[0] in 'aeiou' else 'a'} {kind} name such as {_EXAMPLE_NAMES[kind]})"))
             continue
         first = names.setdefault(slug, (name, article))
         if first[0] != name:

@@ -8,6 +8,7 @@ line every key and list item sits, so later stages can point at the exact line.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yam
 Key = tuple[str | int, ...]
 FENCE = "---"
 _PLAIN_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+_KEY_TAGS = _PLAIN_TAGS | {"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}  # what plain `<<:` and `=:` resolve to
 _YAML_HINTS = {  # PyYAML's words → what the editor should do
     "mapping values are not allowed": "put a value that contains ': ' in quotes",
     "tab character": "indent with spaces, not tabs",
@@ -41,6 +43,10 @@ _YAML_HINTS = {  # PyYAML's words → what the editor should do
 }
 _ALIAS_MESSAGE = "YAML anchors and aliases (& and *) are not supported in front matter; write the value out"
 _EDITOR_LEFTOVERS = ("~", ".swp", ".swx", ".tmp", ".bak")
+# Code points HTML forbids in a page (the Nu checker's "Forbidden code point"): C0 controls but tab,
+# LF, FF and CR; DEL; C1 controls; noncharacters.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+                        + "".join(f"{chr(p << 16 | 0xfffe)}{chr(p << 16 | 0xffff)}" for p in range(1, 17)) + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +125,15 @@ def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[
             return [Problem(rel, None, None, f"cannot read file: {exc.strerror or exc}")]
     if not data.strip():
         return [Problem(rel, None, None, "file is empty (expected front matter between '---' lines, then the article text)")]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # what Windows editors write as "Unicode"
+        return [Problem(rel, 1, None, "file is saved as UTF-16 (it starts with a UTF-16 byte-order mark); save the file as UTF-8")]
     if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        line = _line_at(data, data.index(b"\x00"))
         return [Problem(rel, line, None, "file contains a NUL byte; it looks binary, not like Markdown text")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = _line_at(data, exc.start)
         return [Problem(rel, line, None, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
@@ -137,10 +145,23 @@ def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[
     else:
         return [Problem(rel, 1, None, "front matter is not closed (expected a line '---' after the fields)")]
     parsed = _parse_yaml("\n".join(lines[1:end]), rel, first_line=2)
+    body = "\n".join(lines[end + 1 :])
+    bad = _FORBIDDEN.search(body)  # YAML refuses these in the front matter; Markdown would pass them into the page
+    if bad:
+        shown = f"U+{ord(bad.group()):04X}"
+        problem = Problem(rel, end + 2 + body.count("\n", 0, bad.start()), "body",
+                          f"contains the character {shown}, which web pages may not hold (expected plain text; remove it)")
+        return (parsed if isinstance(parsed, list) else []) + [problem]
     if isinstance(parsed, list):
         return parsed
     meta, line_map, raw, value_lines = parsed
-    return SourceDoc(path, rel, meta, line_map, raw, "\n".join(lines[end + 1 :]), end + 2, value_lines)
+    return SourceDoc(path, rel, meta, line_map, raw, body, end + 2, value_lines)
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    """1-based line of byte ``offset``, counting \\r\\n, \\r and \\n line ends as the text is split below."""
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 def relpath(path: Path, root: Path) -> str:
@@ -171,7 +192,14 @@ def _parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, i
         line = mark.line + first_line if mark else None
         what = " ".join(p for p in (exc.context, exc.problem) if p)
         hint = next((f" ({h})" for words, h in _YAML_HINTS.items() if words in what), "")
+        if not hint and mark and _char_at(text, mark.line, mark.column) == "\t":  # libyaml: "found character that cannot start any token"
+            hint = " (indent with spaces, not tabs)"
         return [Problem(rel, line, None, f"invalid YAML in front matter: {what}{hint}")]
+    except yaml.reader.ReaderError as exc:  # a control character; the first one in the text is where the reader stopped
+        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line = text.count("\n", 0, at) + first_line if at >= 0 else None
+        shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        return [Problem(rel, line, None, f"invalid YAML in front matter: the control character {shown} is not allowed (remove it)")]
     except yaml.YAMLError as exc:
         return [Problem(rel, None, None, f"invalid YAML in front matter: {exc}")]
     except RecursionError:
@@ -181,6 +209,11 @@ def _parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, i
     if isinstance(meta, list):
         return meta
     return meta, line_map, raw, value_lines
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column : column + 1] if 0 <= line < len(lines) else ""
 
 
 def _construct(loader: Any, node: yaml.MappingNode, rel: str, first: int) -> dict[str, Any] | list[Problem]:
@@ -221,6 +254,10 @@ def _index(node: yaml.Node, key: Key, first: int, lines: dict, raw: dict, proble
         for knode, vnode in node.value:
             if not isinstance(knode, yaml.ScalarNode):
                 problems.append(Problem(rel, knode.start_mark.line + first, dotted(key), "a key must be a plain name"))
+                continue
+            if knode.tag not in _KEY_TAGS:  # `!!python/name:os.system : v` would be read as the key ''
+                tag = knode.tag.replace("tag:yaml.org,2002:", "!!")
+                problems.append(Problem(rel, knode.start_mark.line + first, dotted(key), f"the YAML tag '{tag}' on a key is not supported (expected a plain name)"))
                 continue
             name = knode.value
             line = knode.start_mark.line + first

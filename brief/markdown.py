@@ -76,7 +76,7 @@ class Renderer:
         self._urls = article_urls
         self._unbuilt = drafts
         self._invalid = invalid
-        self.key = digest(repr((config.allow_html, config.typographer, config.base_path, str(config.root))))
+        self.key = digest(repr((config.allow_html, config.typographer, config.base_path, str(config.root), _RULES)))
         """What, beyond the text and the link targets, the HTML of a fragment depends on."""
         self._base_path = config.base_path
         self._root = config.root.resolve()
@@ -85,6 +85,8 @@ class Renderer:
         if config.typographer:
             md.enable(["replacements", "smartquotes"])
         md.use(footnote_plugin)
+        md.validateLink = _allowed_link  # type: ignore[method-assign]
+        md.core.ruler.push("brief_nesting", _too_deep)
         md.core.ruler.push("brief_heading_ids", _heading_ids)
         md.core.ruler.push("brief_article_links", self._article_links)
         md.add_render_rule("table_open", _table_open)
@@ -151,6 +153,10 @@ class Renderer:
         if stamp is None or not target.is_file():
             env.problems.append(Problem(env.relpath, line, field, f"image not found: {shown} (expected a path relative to this file, or /images/... under static/)"))
             return
+        if _hidden(target, self._root):  # ../.env, ../.git/config: never copied into the output
+            env.problems.append(Problem(env.relpath, line, field, f"image {src} is a hidden file or in a hidden folder (a name "
+                                        "starting with '.'); refusing to publish it (expected an image such as charts/a.svg)"))
+            return
         token.attrSet("src", self._base_path + env.add_asset(target).lstrip("/"))
 
     def link_state(self, target: Path | None) -> str:
@@ -187,6 +193,36 @@ class Renderer:
             return
         query = f"?{parts.query}" if parts.query else ""
         token.attrSet("href", state + query + (f"#{parts.fragment}" if parts.fragment else ""))
+
+
+_RULES = "links-no-data nesting-checked hidden-images"
+"""Changes to what a fragment renders to, so build caches of older renders are not reused."""
+_BAD_SCHEME = re.compile(r"(javascript|vbscript|file|data):")
+
+
+def _allowed_link(url: str) -> bool:
+    """markdown-it's check, minus its exception for data:image/...: no data: URL is emitted."""
+    return not _BAD_SCHEME.match(url.strip().lower())
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    """True when a part of ``path`` below ``root`` starts with '.' (both resolved)."""
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _too_deep(state: StateCore) -> None:
+    """markdown-it silently drops what is nested past ``maxNesting`` (quotes, lists); say so."""
+    env: PageEnv | None = state.env.get("brief")
+    limit = state.md.options.maxNesting
+    for token in state.tokens:
+        if token.type in ("blockquote_open", "list_item_open", "footnote_open") and token.level >= limit - 1:
+            if env is not None:
+                first = state.env.get("line")
+                line = first + token.map[0] if first is not None and token.map else first
+                env.problems.append(Problem(env.relpath, line, state.env.get("field", "body"),
+                                            "quotes and lists are nested too deeply here; the text inside "
+                                            f"would be lost (expected at most {limit - 1} nested quotes or {limit // 2 - 1} nested lists)"))
+            return
 
 
 def _table_open(self, tokens, idx, options, env) -> str:

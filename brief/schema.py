@@ -9,6 +9,7 @@ object) are normalised here, using the raw scalar text the loader kept.
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -19,6 +20,7 @@ from .errors import WARNING, Problem, did_you_mean
 from .imagesize import image_size
 from .loader import Key, SourceDoc, dotted
 from .model import Analysis, Article, Image, RelatedRef
+from .slug import MAX_LENGTH as MAX_SLUG
 from .slug import is_valid_slug, slugify
 from .theme import theme_static_files
 
@@ -30,6 +32,9 @@ RELATED_FIELDS = ("title", "url")
 DEFAULT_SECTION = "News"
 DEFAULT_ANALYSIS_LABEL = "Strategic Analysis"
 MAX_TAKEAWAYS = 7
+# Code points HTML forbids in a page: C0 controls but tab, LF, FF and CR; DEL; C1 controls; noncharacters.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+                        + "".join(f"{chr(p << 16 | 0xfffe)}{chr(p << 16 | 0xffff)}" for p in range(1, 17)) + "]")
 
 
 class _Checker:
@@ -63,6 +68,10 @@ class _Checker:
             value = self.doc.raw.get(key, str(value))
         if not isinstance(value, str):
             self.error(key, f"expected a string, got {_describe(value)}")
+            return None
+        bad = _FORBIDDEN.search(value)  # only YAML escapes in double quotes ("\0", "\e") can write these
+        if bad:
+            self.error(key, f"contains the character U+{ord(bad.group()):04X}, which web pages may not hold (expected plain text; remove it)")
             return None
         value = value.strip()
         if not value:
@@ -259,6 +268,10 @@ def _resolve_image(c: _Checker, src: str, config: Config) -> tuple[str, Path | N
         shown = Path(c.doc.relpath).parent / src
         c.error(key, f"file not found: {PurePosixPath(posixpath.normpath(shown.as_posix()))} (expected a path relative to the article file)")
         return None
+    if any(part.startswith(".") for part in candidate.resolve().relative_to(config.root.resolve()).parts):  # ../.env
+        c.error(key, f"'{src}' is a hidden file or in a hidden folder (a name starting with '.'); refusing to publish it "
+                     "(expected an image such as images/x.jpg)")
+        return None
     return "", candidate
 
 
@@ -346,6 +359,9 @@ def _slug(c: _Checker) -> str | None:
         return slug
     text = c.text(("slug",), value, required=True)
     if text is None:
+        return None
+    if len(text) > MAX_SLUG:
+        c.error(("slug",), f"is {len(text)} characters long (expected at most {MAX_SLUG}: the slug names a folder of the site)")
         return None
     if not is_valid_slug(text):
         hint = f"; did you mean '{slugify(text)}'?" if slugify(text) else ""

@@ -15,12 +15,15 @@ from anyascii import anyascii
 
 _APOSTROPHES = str.maketrans("", "", "'’ʼ`")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+MAX_LENGTH = 200
+"""Longest slug. Every slug names a folder of the built site, and file systems refuse names
+over 255 bytes (transliteration can make a slug longer than the name it comes from)."""
 
 
 def slugify(text: str) -> str:
-    """The slug of ``text``; ``""`` when it holds no letter or digit."""
+    """The slug of ``text``; ``""`` when it holds no letter or digit. At most :data:`MAX_LENGTH` characters."""
     ascii_text = anyascii(unicodedata.normalize("NFKC", text)).translate(_APOSTROPHES).lower()
-    return _NOT_WORD.sub("-", ascii_text).strip("-")
+    return _NOT_WORD.sub("-", ascii_text).strip("-")[:MAX_LENGTH].rstrip("-")
 
 
 def is_valid_slug(text: str) -> bool:

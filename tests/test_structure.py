@@ -76,7 +76,7 @@ def test_a_name_without_letters_is_an_error(tmp_path):
     code, _, err = run_build(site)
     assert code == 1
     assert ("content/a.md:5: tags[0]: '!!!' has no letter or digit to make a URL from "
-            "(expected a tag name such as 'Economy')") in err.splitlines()
+            "(expected a tag name such as 'Energy Storage')") in err.splitlines()
 
 
 def test_author_profiles_from_files_and_config(tmp_path):

@@ -1,0 +1,424 @@
+"""Hostile Markdown (issue #7, part 2): deep nesting, huge tables, dangerous URLs, raw HTML.
+
+Whole builds through the real CLI. The output is checked by parsing it, never by searching
+for one spelling: every page and feed is read with :mod:`html.parser` (Atom and JSON feeds
+too, their HTML content included), and every ``href``/``src``-like value is judged the way a
+browser would: HTML entities decoded, whitespace and control characters removed, case folded.
+test_markdown.py covers the renderer in-process; these are the end-to-end cases.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from helpers import Raw, article, make_site, read_output, run_build, tree
+
+URL_ATTRS = {"href", "src", "srcset", "action", "formaction", "poster", "data", "background", "xlink:href", "cite"}
+BAD_SCHEME = re.compile(r"(javascript|vbscript|data):")
+THEME_SCRIPTS = {(("src", "/js/brief.js"), ("defer", None)), (("type", "application/ld+json"),)}
+
+
+@dataclass
+class Element:
+    where: str
+    tag: str
+    attrs: tuple[tuple[str, str | None], ...]
+    text: str = ""
+
+
+class _Collector(HTMLParser):
+    def __init__(self, where: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.where = where
+        self.elements: list[Element] = []
+        self._open_script: Element | None = None
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(self.where, tag, tuple(attrs))
+        self.elements.append(element)
+        if tag == "script":
+            self._open_script = element
+
+    def handle_startendtag(self, tag, attrs):
+        self.elements.append(Element(self.where, tag, tuple(attrs)))
+
+    def handle_data(self, data):
+        if self._open_script is not None:
+            self._open_script.text += data
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._open_script = None
+
+
+def html_elements(html: str, where: str) -> list[Element]:
+    parser = _Collector(where)
+    parser.feed(html)
+    parser.close()
+    return parser.elements
+
+
+@dataclass
+class Output:
+    """Every element of every page, and every URL of every page, feed and sitemap."""
+
+    elements: list[Element] = field(default_factory=list)
+    urls: list[tuple[str, str, str]] = field(default_factory=list)
+    """(file, where in it, value) — attribute values already entity-decoded."""
+
+
+def read_site(public: Path) -> Output:
+    out = Output()
+
+    def add_html(html: str, where: str) -> None:
+        for element in html_elements(html, where):
+            out.elements.append(element)
+            out.urls.extend((where, f"<{element.tag} {name}>", value or "") for name, value in element.attrs
+                            if name in URL_ATTRS)
+
+    for path in sorted(public.rglob("*")):
+        rel = path.relative_to(public).as_posix()
+        if path.suffix == ".html":
+            add_html(path.read_text(encoding="utf-8"), rel)
+        elif path.suffix == ".xml":
+            for node in ET.parse(path).iter():
+                name = node.tag.rpartition("}")[2]
+                out.urls.extend((rel, f"<{name} {k}>", v) for k, v in node.attrib.items() if k.rpartition("}")[2] in URL_ATTRS)
+                if name in ("loc", "id", "uri", "icon", "logo") and node.text:
+                    out.urls.append((rel, f"<{name}>", node.text))
+                if name in ("content", "summary", "title") and node.get("type") == "html" and node.text:
+                    add_html(node.text, f"{rel} <{name}>")
+        elif path.suffix == ".json":
+            feed = json.loads(path.read_text(encoding="utf-8"))
+            for item in [feed, *feed.get("items", []), *feed.get("authors", [])]:
+                for key, value in item.items():
+                    if isinstance(value, str) and (key.endswith("url") or key in ("image", "banner_image", "icon", "favicon")):
+                        out.urls.append((rel, key, value))
+                if isinstance(item.get("content_html"), str):
+                    add_html(item["content_html"], f"{rel} content_html")
+    return out
+
+
+def as_browser_reads(url: str) -> str:
+    """Entities are already decoded by the parser; browsers also drop tabs and newlines anywhere
+    and control characters and spaces around it. Drop every one of them, everywhere."""
+    return re.sub(r"[\x00-\x20\x7f-\x9f]", "", url).lower()
+
+
+def dangerous_urls(out: Output) -> list[tuple[str, str, str]]:
+    return [u for u in out.urls if BAD_SCHEME.match(as_browser_reads(u[2]))]
+
+
+def unexpected_active_content(out: Output) -> list[Element]:
+    """Scripts but the theme's own, frames, plugins, <base>, refresh <meta>, inline event handlers."""
+    return [e for e in out.elements if _active(e)]
+
+
+def _active(e: Element) -> bool:
+    if any(name.startswith("on") for name, _ in e.attrs):
+        return True
+    if e.tag == "script":
+        return e.attrs not in THEME_SCRIPTS
+    if e.tag == "meta":
+        return not _theme_meta(e)
+    return e.tag in ("iframe", "frame", "object", "embed", "applet", "base")
+
+
+def _theme_meta(e: Element) -> bool:
+    attrs = dict(e.attrs)
+    return e.tag == "meta" and "http-equiv" not in attrs
+
+
+def build_ok(site: Path, *args: str) -> str:
+    code, _, err = run_build(site, *args)
+    assert "Traceback" not in err, err
+    assert code == 0, err
+    return err
+
+
+# --- nesting ----------------------------------------------------------------------------------
+
+TOO_DEEP = ("body: quotes and lists are nested too deeply here; the text inside would be lost "
+            "(expected at most 19 nested quotes or 9 nested lists)")
+
+
+@pytest.mark.parametrize("marker", ["> ", "- ", "1. ", "> - "], ids=["quotes", "bullets", "numbers", "quotes-and-lists"])
+def test_ten_thousand_nested_levels(tmp_path, marker):
+    # One line opens 10,000 levels. markdown-it stops at 20 and used to drop the text silently.
+    site = make_site(tmp_path, {"content/a.md": article(body="Intro.\n\n" + marker * 10_000 + "the deepest text\n")})
+    before = tree(site)
+    started = time.perf_counter()
+    code, _, err = run_build(site)
+    assert time.perf_counter() - started < 30
+    assert "Traceback" not in err and "RecursionError" not in err, err
+    assert code == 1, err
+    assert f"content/a.md:7: {TOO_DEEP}" in err.splitlines()  # body from line 5: "Intro.", blank, the nest
+    assert err.splitlines()[-1] == "Error: build failed: 1 problem; nothing was written"
+    assert tree(site) == before
+
+
+def test_ten_thousand_nested_blockquotes_one_level_per_line(tmp_path):
+    # "> a", ">> a", ">>> a", ...: the problem is reported on the first line whose text would be lost.
+    body = "".join(">" * i + f" level {i}\n" for i in range(1, 10_001))
+    site = make_site(tmp_path, {"content/a.md": article(body=body)})
+    code, _, err = run_build(site)
+    assert "Traceback" not in err
+    assert code == 1
+    assert f"content/a.md:24: {TOO_DEEP}" in err.splitlines()  # body starts on line 5; level 20 is line 24
+    assert not (site / "public").exists()
+
+
+def test_ten_thousand_nested_list_items_in_the_analysis(tmp_path):
+    text = article(analysis={"byline": "Ed", "body": "Intro.\n\n" + "- " * 10_000 + "deep\n"})
+    site = make_site(tmp_path, {"content/a.md": text})
+    code, _, err = run_build(site)
+    assert "Traceback" not in err
+    assert code == 1
+    assert any(line.startswith("content/a.md:") and line.endswith(TOO_DEEP.replace("body:", "analysis.body:"))
+               for line in err.splitlines()), err
+
+
+def test_nesting_just_below_the_limit_keeps_every_word(tmp_path):
+    body = ("> " * 19 + "quoted nineteen deep\n\n" + "- " * 9 + "listed nine deep\n\n"
+            + "".join("  " * i + f"- item {i}\n" for i in range(9)))
+    site = make_site(tmp_path, {"content/a.md": article(body=body)})
+    build_ok(site)
+    html = read_output(site, "2024/01/a/index.html")
+    assert "quoted nineteen deep" in html and "listed nine deep" in html and "item 8" in html
+    assert html.count("<blockquote>") == 19
+
+
+def test_deeply_nested_inline_markup(tmp_path):
+    body = ("*" * 10_000 + "starred" + "*" * 10_000 + "\n\n"
+            + "[" * 10_000 + "bracketed" + "](https://example.org/)" * 10_000 + "\n\n"
+            + "_a " * 5_000 + "underscored" + " a_" * 5_000 + "\n\n"
+            + "`" * 5_000 + " code " + "`" * 5_000 + "\n")
+    site = make_site(tmp_path, {"content/a.md": article(body=body)})
+    build_ok(site)
+    html = read_output(site, "2024/01/a/index.html")
+    for word in ("starred", "bracketed", "underscored", "<code>code</code>"):
+        assert word in html
+    elements = html_elements(html, "page")  # parses, tags balanced enough for a parser
+    assert sum(e.tag == "a" and dict(e.attrs).get("href") == "https://example.org/" for e in elements) >= 1
+
+
+# --- size -------------------------------------------------------------------------------------
+
+
+def test_five_thousand_row_table(tmp_path):
+    rows = "".join(f"| {i} | Region {i} | {i * 7 % 100}% |\n" for i in range(5_000))
+    body = "| n | Region | Share |\n|---:|:---|---:|\n" + rows + "\nAfter the table.\n"
+    site = make_site(tmp_path, {"content/a.md": article(body=body)})
+    started = time.perf_counter()
+    build_ok(site)
+    assert time.perf_counter() - started < 60
+    html = read_output(site, "2024/01/a/index.html")
+    table = html[html.index("<table>"):html.index("</table>")]
+    assert table.count("<tr>") == 5_001  # the header row and 5,000 rows
+    assert table.count("<td") == 15_000
+    assert '<td style="text-align:left">Region 4999</td>' in table
+    assert "<p>After the table.</p>" in html
+
+
+# --- dangerous URLs ---------------------------------------------------------------------------
+
+# Markdown that tries to smuggle a script URL into href or src. None may become a link or an image.
+DANGEROUS_MARKDOWN = [
+    "[a1](JaVaScRiPt:alert(1))",
+    "[a2](java&#x73;cript:alert(1))",
+    "[a3](&#x6A;avascript:alert(1))",
+    "[a4](&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1))",
+    "[a5](javascript&colon;alert(1))",
+    "[a6](javascript\\:alert(1))",
+    "[a7]( javascript:alert(1))",
+    "[a8](\tjavascript:alert(1))",
+    "[a9](\njavascript:alert(1))",
+    "[a10](<  javascript:alert(1)>)",
+    "[a11](<jav\tascript:alert(1)>)",
+    "[a12](jav&#x09;ascript:alert(1))",
+    "[a13](java&Tab;script:alert(1))",
+    "[a14](&NewLine;javascript:alert(1))",
+    "[a15](&#x1;javascript:alert(1))",
+    "[a16](vbscript:msgbox(1))",
+    "[a17](VbScRiPt:msgbox(1))",
+    "[a18](data:text/html,<script>alert(1)</script>)",
+    "[a19](DaTa:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[a20](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "[a21](data:image/png;base64,iVBORw0KGgo=)",
+    "[a22](javascript:alert(1) \"title\")",
+    "<JaVaScRiPt:alert(1)>",
+    "<vbscript:msgbox(1)>",
+    "<data:text/html,x>",
+    "<DATA:text/html;base64,PHNjcmlwdD4=>",
+    "[r1] [r2] [r3] [r4] [r5]",
+    "![i1](JaVaScRiPt:alert(1))",
+    "![i2](java&#x73;cript:alert(1))",
+    "![i3](data:text/html,x)",
+    "![i4](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "![i5](data:image/png;base64,iVBORw0KGgo=)",
+    "![i6][r1]",
+]
+REFERENCES = ("[r1]: \tjavascript:alert(1)\n[r2]: <java&#x73;cript:alert(1)>\n[r3]:\n  VBSCRIPT:msgbox(1)\n"
+              "[r4]: data:text/html,x\n[r5]: JaVaScRiPt:alert(1) \"t\"\n")
+
+
+def test_dangerous_urls_never_become_href_or_src(tmp_path):
+    body = "\n\n".join(DANGEROUS_MARKDOWN) + "\n\nSafe [home](https://example.org/).[^n]\n\n[^n]: Note [n](vbscript:x).\n\n" + REFERENCES
+    text = article(
+        title="Links", body=body,
+        takeaways=["[t1](JaVaScRiPt:alert(1)) and <vbscript:x>", "![t2](data:text/html,x)"],
+        analysis={"byline": "Ed", "body": "[an](java&#x73;cript:alert(1))\n\n<data:text/html,x>\n"},
+        image={"src": "/images/x.svg", "alt": "Chart", "caption": "See [c](javascript:alert(1)) and ![c](data:image/png;base64,AA==)"},
+    )
+    site = make_site(tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    # jav%09ascript: and friends are harmless relative paths that lead nowhere; the link check would refuse them.
+    build_ok(site, "--no-link-check")
+    out = read_site(site / "public")
+    assert dangerous_urls(out) == []
+    assert unexpected_active_content(out) == []
+    # The check saw the article everywhere it is published: its page, both main feeds, the section feed.
+    wheres = {e.where for e in out.elements}
+    assert {"2024/01/a/index.html", "feed.xml <content>", "feed.json content_html", "sections/news/feed.xml <content>"} <= wheres
+    assert ("2024/01/a/index.html", "<a href>", "https://example.org/") in out.urls
+    html = read_output(site, "2024/01/a/index.html")
+    for shown in ("[a1](JaVaScRiPt:alert(1))", "[a16](vbscript:msgbox(1))", "&lt;JaVaScRiPt:alert(1)&gt;", "![i5](data:image/png",
+                  "[t1](JaVaScRiPt:alert(1))", "[c](javascript:alert(1))", "[n](vbscript:x)"):
+        assert shown in html, shown  # still there, as text
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("JaVaScRiPt:alert(1)", "JaVaScRiPt:alert(1)"),
+    ('" javascript:alert(1)"', "javascript:alert(1)"),
+    ('"java\\tscript:alert(1)"', "java\\tscript:alert(1)"),
+    ('"\\njavascript:alert(1)"', "javascript:alert(1)"),
+    ("vbscript:msgbox(1)", "vbscript:msgbox(1)"),
+    ('"data:text/html,<script>alert(1)</script>"', "data:text/html,<script>alert(1)</script>"),
+    ("javascript://example.org/%0Aalert(1)", "javascript://example.org/%0Aalert(1)"),
+    ("https:javascript:alert(1)", "https:javascript:alert(1)"),
+], ids=["mixed-case", "leading-space", "tab", "newline", "vbscript", "data", "fake-authority", "no-host"])
+def test_dangerous_related_urls_are_refused(tmp_path, url, shown):
+    text = article(related=Raw(f"\n  - title: Click\n    url: {url}"))
+    site = make_site(tmp_path, {"content/a.md": text})
+    code, _, err = run_build(site)
+    assert "Traceback" not in err
+    assert code == 1
+    assert (f"content/a.md:6: related[0].url: '{shown}' is not an http(s) URL (expected e.g. https://example.org/report)"
+            in err.splitlines()), err
+    assert not (site / "public").exists()
+
+
+def test_related_url_that_tries_to_break_out_of_its_attribute(tmp_path):
+    url = 'https://example.org/x"onmouseover="alert(1)"><script>alert(2)</script>'
+    site = make_site(tmp_path, {"content/a.md": article(related=[{"title": "Report", "url": url}])})
+    build_ok(site)
+    out = read_site(site / "public")
+    assert unexpected_active_content(out) == []
+    hrefs = [v for w, a, v in out.urls if w == "2024/01/a/index.html" and v.startswith("https://example.org/x")]
+    assert hrefs == ["https://example.org/x%22onmouseover=%22alert(1)%22%3E%3Cscript%3Ealert(2)%3C/script%3E"]
+
+
+SRC_REFUSED = "is not allowed (expected an https URL, a path under static/ such as /images/x.jpg, or a path relative to the article)"
+
+
+@pytest.mark.parametrize(("src", "line"), [
+    ("JaVaScRiPt:alert(1)", f"'JaVaScRiPt:alert(1)' {SRC_REFUSED}"),
+    ('" vbscript:msgbox(1)"', f"'vbscript:msgbox(1)' {SRC_REFUSED}"),
+    ('"data:text/html,<script>alert(1)</script>"', f"'data:text/html,<script>alert(1)</script>' {SRC_REFUSED}"),
+    ('"java\\tscript:alert(1)"',
+     "'java\\tscript:alert(1)' contains a control character (expected an https URL or a path such as /images/x.jpg)"),
+    ("https:javascript:alert(1)", f"'https:javascript:alert(1)' {SRC_REFUSED}"),
+    ("//evil.example/x.png", "'//evil.example/x.png' is not a valid path (use forward slashes, e.g. /images/x.jpg)"),
+], ids=["mixed-case", "leading-space", "data-html", "tab", "no-host", "protocol-relative"])
+def test_dangerous_hero_image_src_is_refused(tmp_path, src, line):
+    text = article(image=Raw(f"\n  src: {src}\n  alt: A chart"))
+    site = make_site(tmp_path, {"content/a.md": text})
+    code, _, err = run_build(site)
+    assert "Traceback" not in err
+    assert code == 1
+    assert f"content/a.md:5: image.src: {line}" in err.splitlines(), err
+    assert not (site / "public").exists()
+
+
+# --- raw HTML ---------------------------------------------------------------------------------
+
+RAW_HTML = ('<script>alert("body")</script>\n\n'
+            "Inline <img src=x onerror=alert(1)> and <a href=\"javascript:alert(2)\">link</a>.\n\n"
+            '<iframe src="https://evil.example/"></iframe>\n\n'
+            "<svg onload=alert(3)><circle r=1 /></svg>\n\n"
+            "<style>body{display:none}</style>\n\n"
+            '<meta http-equiv="refresh" content="0;url=javascript:alert(4)">\n')
+
+
+def _raw_html_site(tmp_path: Path, config: str | None = None) -> Path:
+    text = article(
+        title="Raw", body=RAW_HTML,
+        takeaways=["Takeaway <script>alert(5)</script>"],
+        analysis={"byline": "Ed", "body": "<iframe src=//evil.example></iframe>\n"},
+        image={"src": "/images/x.svg", "alt": "Chart", "caption": "Caption <img src=y onerror=alert(6)>"},
+    )
+    return make_site(tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"},
+                     config)
+
+
+def test_raw_html_is_shown_as_text_by_default(tmp_path):
+    site = _raw_html_site(tmp_path)
+    build_ok(site)
+    out = read_site(site / "public")
+    assert unexpected_active_content(out) == []
+    assert dangerous_urls(out) == []
+    assert not [e for e in out.elements if e.tag in ("style", "svg") or (e.tag == "img" and dict(e.attrs).get("src") in ("x", "y"))]
+    html = read_output(site, "2024/01/a/index.html")
+    for text in ("&lt;script&gt;alert(&quot;body&quot;)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;",
+                 "&lt;iframe src=&quot;https://evil.example/&quot;&gt;&lt;/iframe&gt;", "&lt;style&gt;body{display:none}&lt;/style&gt;",
+                 "Takeaway &lt;script&gt;alert(5)&lt;/script&gt;", "&lt;iframe src=//evil.example&gt;&lt;/iframe&gt;",
+                 "Caption &lt;img src=y onerror=alert(6)&gt;"):
+        assert text in html, text
+
+
+def test_raw_html_passes_with_allow_html(tmp_path):
+    # Documented behaviour ([markdown] allow_html = true): raw HTML is the editor's own, passed through
+    # unfiltered, dangerous or not, in the body, takeaways, analysis and caption, on the page and in
+    # the feeds. Markdown link syntax stays filtered: [x](javascript:...) is still not a link.
+    site = _raw_html_site(tmp_path, "[markdown]\nallow_html = true\n")
+    (site / "content/b.md").write_text(article(title="B", body="[md](javascript:alert(7))\n"), encoding="utf-8")
+    build_ok(site, "--no-link-check")
+    page = html_elements(read_output(site, "2024/01/a/index.html"), "page")
+    scripts = [e.text for e in page if e.tag == "script" and not e.attrs]
+    assert scripts == ["alert(5)", 'alert("body")']  # takeaways come before the body
+    assert [dict(e.attrs)["src"] for e in page if e.tag == "iframe"] == ["//evil.example", "https://evil.example/"]
+    assert {dict(e.attrs).get("onerror") for e in page if e.tag == "img"} >= {"alert(1)", "alert(6)"}
+    assert ("a", (("href", "javascript:alert(2)"),)) in [(e.tag, e.attrs) for e in page]
+    atom = read_site(site / "public")
+    assert any(e.tag == "iframe" for e in atom.elements if e.where == "feed.xml <content>")
+    other = read_output(site, "2024/01/b/index.html")
+    assert "[md](javascript:alert(7))" in other
+    assert not dangerous_urls(Output(urls=[u for u in read_site(site / "public").urls if u[0] == "2024/01/b/index.html"]))
+
+
+def test_html_in_front_matter_text_is_escaped_on_every_page(tmp_path):
+    breakout = '</script><script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    text = article(
+        title=f"Title {breakout}", dek=f"Dek {breakout}", section=f"Section {breakout}", tags=[f"Tag {breakout}"],
+        authors=[f"Author {breakout}"], takeaways=[f"Point {breakout}"],
+        analysis={"label": f"Label {breakout}", "byline": f"Byline {breakout}", "body": "Fine."},
+        image={"src": "/images/x.svg", "alt": f"Alt {breakout}", "caption": f"Caption {breakout}", "credit": f"Credit {breakout}"},
+        related=[{"title": f"Related {breakout}", "url": "https://example.org/"}],
+    )
+    site = make_site(tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    build_ok(site)
+    out = read_site(site / "public")
+    assert len({e.where for e in out.elements}) > 10
+    assert unexpected_active_content(out) == []
+    assert not [e for e in out.elements if e.tag == "img" and dict(e.attrs).get("src") == "x"]
+    for e in out.elements:
+        if e.tag == "script" and ("type", "application/ld+json") in e.attrs:
+            data = json.loads(e.text)  # the JSON-LD stayed one intact document
+            if e.where == "2024/01/a/index.html" and data.get("@type") == "NewsArticle":
+                assert data["headline"] == f"Title {breakout}"
