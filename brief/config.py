@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .errors import BuildFailed, Problem, did_you_mean
+from .errors import forbidden_in_pages, BuildFailed, Problem, did_you_mean
 
 CONFIG_NAME = "brief.toml"
 MAX_WEIGHT = 1000
@@ -221,8 +221,8 @@ def _check_authors(data: Any, text: str, problems: list[Problem]) -> dict[str, d
                 problems.append(Problem(CONFIG_NAME, line, f"{key}.{name}", f"unknown author key{did_you_mean(name, PROFILE_FIELDS) or ' (known keys: ' + ', '.join(PROFILE_FIELDS) + ')'}"))
             elif not isinstance(value, str) or not value.strip():
                 problems.append(Problem(CONFIG_NAME, line, f"{key}.{name}", f"expected a non-empty string, got {_describe(value)}"))
-            elif _forbidden(value):
-                problems.append(Problem(CONFIG_NAME, line, f"{key}.{name}", _forbidden(value)))
+            elif forbidden_in_pages(value):
+                problems.append(Problem(CONFIG_NAME, line, f"{key}.{name}", forbidden_in_pages(value)))
             else:
                 profile[name] = value.strip()
         avatar = profile.get("avatar")
@@ -257,8 +257,8 @@ def _check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[
         if key in data and not _is_type(value, option.type):
             problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, f"expected {_type_name(option.type)}, got {_describe(value)}"))
             value = option.default
-        elif isinstance(value, str) and _forbidden(value):
-            problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, _forbidden(value)))
+        elif isinstance(value, str) and forbidden_in_pages(value):
+            problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, forbidden_in_pages(value)))
         values[key] = value
     return values
 
@@ -326,18 +326,6 @@ def _check_base_url(url: str, problems: list[Problem], path: str, line: int | No
         problems.append(Problem(path, line, key, f"'{url}' is not an absolute http(s) URL without query or fragment (expected e.g. 'https://example.org/' or 'https://example.org/briefs/')"))
         return url
     return url if url.endswith("/") else url + "/"
-
-
-# Code points HTML forbids in a page: C0 controls but tab, LF, FF and CR; DEL; C1 controls; noncharacters.
-# TOML lets "\u0001" through, and these strings end up in every page.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
-                        + "".join(f"{chr(p << 16 | 0xfffe)}{chr(p << 16 | 0xffff)}" for p in range(1, 17)) + "]")
-
-
-def _forbidden(value: str) -> str | None:
-    """Why ``value`` cannot go into a page, or None."""
-    bad = _FORBIDDEN.search(value)
-    return f"contains the character U+{ord(bad.group()):04X}, which web pages may not hold (expected plain text; remove it)" if bad else None
 
 
 def _is_type(value: Any, expected: type) -> bool:

@@ -8,7 +8,6 @@ line every key and list item sits, so later stages can point at the exact line.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from .errors import FORBIDDEN_IN_PAGES, Problem
 
 try:  # libyaml is several times faster; the pure-Python loader behaves the same.
     from yaml import CSafeLoader as _SafeLoader
@@ -43,10 +42,6 @@ _YAML_HINTS = {  # PyYAML's words → what the editor should do
 }
 _ALIAS_MESSAGE = "YAML anchors and aliases (& and *) are not supported in front matter; write the value out"
 _EDITOR_LEFTOVERS = ("~", ".swp", ".swx", ".tmp", ".bak")
-# Code points HTML forbids in a page (the Nu checker's "Forbidden code point"): C0 controls but tab,
-# LF, FF and CR; DEL; C1 controls; noncharacters.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
-                        + "".join(f"{chr(p << 16 | 0xfffe)}{chr(p << 16 | 0xffff)}" for p in range(1, 17)) + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +141,7 @@ def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[
         return [Problem(rel, 1, None, "front matter is not closed (expected a line '---' after the fields)")]
     parsed = _parse_yaml("\n".join(lines[1:end]), rel, first_line=2)
     body = "\n".join(lines[end + 1 :])
-    bad = _FORBIDDEN.search(body)  # YAML refuses these in the front matter; Markdown would pass them into the page
+    bad = FORBIDDEN_IN_PAGES.search(body)  # YAML refuses these in the front matter; Markdown would pass them into the page
     if bad:
         shown = f"U+{ord(bad.group()):04X}"
         problem = Problem(rel, end + 2 + body.count("\n", 0, bad.start()), "body",

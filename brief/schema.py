@@ -9,14 +9,13 @@ object) are normalised here, using the raw scalar text the loader kept.
 from __future__ import annotations
 
 import posixpath
-import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from .config import Config
 from .dates import parse_datetime
-from .errors import WARNING, Problem, did_you_mean
+from .errors import FORBIDDEN_IN_PAGES, WARNING, Problem, did_you_mean
 from .imagesize import image_size
 from .loader import Key, SourceDoc, dotted
 from .model import Analysis, Article, Image, RelatedRef
@@ -32,9 +31,6 @@ RELATED_FIELDS = ("title", "url")
 DEFAULT_SECTION = "News"
 DEFAULT_ANALYSIS_LABEL = "Strategic Analysis"
 MAX_TAKEAWAYS = 7
-# Code points HTML forbids in a page: C0 controls but tab, LF, FF and CR; DEL; C1 controls; noncharacters.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
-                        + "".join(f"{chr(p << 16 | 0xfffe)}{chr(p << 16 | 0xffff)}" for p in range(1, 17)) + "]")
 
 
 class _Checker:
@@ -69,7 +65,7 @@ class _Checker:
         if not isinstance(value, str):
             self.error(key, f"expected a string, got {_describe(value)}")
             return None
-        bad = _FORBIDDEN.search(value)  # only YAML escapes in double quotes ("\0", "\e") can write these
+        bad = FORBIDDEN_IN_PAGES.search(value)  # only YAML escapes in double quotes ("\0", "\e") can write these
         if bad:
             self.error(key, f"contains the character U+{ord(bad.group()):04X}, which web pages may not hold (expected plain text; remove it)")
             return None
