@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .cache import BuildCache, digest, file_stamp, input_folders, pickled_digest, site_key, snapshot
+from .cache import BuildCache, input_folders, site_key, snapshot
+from .digests import digest, file_stamp, pickled_digest
 from .config import Config
 from .errors import WARNING, BriefError, BuildFailed, Problem, did_you_mean, errors_in
 from .authors import AUTHORS_FOLDER, load_profiles

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import logging
 import os
 import pickle
@@ -35,11 +34,11 @@ import secrets
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .digests import digest, file_stamp
 from .config import CONFIG_NAME, Config
 
 log = logging.getLogger(__name__)
@@ -52,25 +51,6 @@ _MAGIC = b"brief-cache\n"
 _RACY_SECONDS = 2.0
 """A file changed this close to when its digest was taken may change again with the same
 stamp (coarse file-system clocks): its bytes are hashed again next time."""
-
-
-def digest(*parts: bytes | str) -> bytes:
-    """A 16-byte BLAKE2b digest of ``parts`` (each length-prefixed, so they cannot run together)."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.digest()
-
-
-def file_stamp(path: Path) -> tuple[int, int, int] | None:
-    """(mtime in ns, size, inode) of ``path``, or None when it is not a readable file."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 @dataclass
@@ -314,55 +294,6 @@ def _secret() -> bytes | None:
         log.info("No build cache: cannot keep a cache key in %s (%s)", base, exc.strerror or exc)
         return None
     return _key
-
-
-def pickled_digest(value: object, known: dict[int, bytes] | None = None, kinds: tuple[type, ...] = ()) -> bytes:
-    """A digest of ``value``'s pickle. Objects of ``kinds`` stand in by their own digest (kept
-    in ``known`` by id, so a view shared by many pages is pickled once per build)."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    table = dict(_FAST_REDUCE)
-    if kinds:
-        memo = known if known is not None else {}
-
-        def by_digest(obj: object) -> tuple:
-            found = memo.get(id(obj))
-            if found is None:
-                found = memo[id(obj)] = pickled_digest(obj)
-            return (_Ref, (found,))
-
-        for kind in kinds:
-            table[kind] = by_digest
-    pickler.dispatch_table = table  # consulted in C by type: only these types call back into Python
-    pickler.dump(value)
-    return digest(buffer.getvalue())
-
-
-class _Ref(bytes):
-    """Stands for an object by its digest inside a pickled digest (never unpickled)."""
-
-
-def _reduce_sorted(obj: set | frozenset) -> tuple:
-    # A set's iteration order varies between processes (string hashing is randomised).
-    return (frozenset, (tuple(sorted(obj, key=repr)),))
-
-
-def _fast_reducer(cls: type):
-    names = tuple(f.name for f in dataclass_fields(cls))
-
-    def reduce(obj: object) -> tuple:
-        return (cls, tuple(getattr(obj, name) for name in names))
-
-    return reduce
-
-
-_FAST_REDUCE: dict[type, Any] = {set: _reduce_sorted, frozenset: _reduce_sorted}
-
-
-def fast_digest_of(*classes: type) -> None:
-    """Register frozen dataclasses whose digests should skip the slow generic pickling path."""
-    for cls in classes:
-        _FAST_REDUCE[cls] = _fast_reducer(cls)
 
 
 # --- "nothing changed" -----------------------------------------------------------------------

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 
 from . import __version__
-from .cache import digest
+from .digests import digest
 from .model import TERM_FOLDERS, Article, Site
 from .slug import slugify
 from .views import ArticleView

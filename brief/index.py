@@ -14,7 +14,8 @@ from .config import Config
 from .errors import WARNING, Problem, did_you_mean
 from .loader import dotted
 from .model import TERM_FOLDERS, Article, Profile, RelatedItem, Site, Term
-from .cache import BuildCache, digest
+from .cache import BuildCache
+from .digests import digest
 from .related import RelatedIndex, TokenCache
 from .slug import slugify
 

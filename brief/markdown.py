@@ -22,7 +22,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .cache import digest, file_stamp
+from .digests import digest, file_stamp
 from .config import Config
 from .errors import WARNING, Problem
 from .slug import slugify

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .cache import digest, file_stamp
+from .digests import digest, file_stamp
 from .errors import BriefError, Problem
 
 _RENAME_EXCHANGE = 2

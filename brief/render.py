@@ -21,7 +21,8 @@ from .markdown import PageEnv, Renderer
 from .model import Article, Site
 from .theme import theme_templates_dir
 from .pages import PageSpec
-from .cache import _FAST_REDUCE, BuildCache, digest, fast_digest_of, file_stamp, pickled_digest
+from .cache import BuildCache
+from .digests import _FAST_REDUCE, digest, fast_digest_of, file_stamp, pickled_digest
 from .views import MONTHS, ArticleParts, ArticleView, assemble_view, render_parts
 
 

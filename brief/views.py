@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from .cache import file_stamp
+from .digests import file_stamp
 from .imagesize import image_size
 from .markdown import PageEnv, Renderer
 from .model import Article, Site
