@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import Config
-from .errors import WARNING, Problem, did_you_mean
+from .config import Config, image_url
+from .errors import WARNING, Problem, did_you_mean, forbidden_in_pages
 from .loader import load
 from .model import Profile
 from .slug import is_valid_slug, slugify
@@ -36,8 +36,6 @@ def load_profiles(config: Config) -> tuple[dict[str, Profile], list[Problem]]:
                                     f"the profile of '{profile.slug}' is also given in brief.toml [authors.{profile.slug}] (expected one place)"))
             continue
         profiles[profile.slug] = profile
-    for profile in profiles.values():
-        problems += _check_avatar(profile, config)
     return profiles, problems
 
 
@@ -59,22 +57,13 @@ def _load_file(path: Path, config: Config, problems: list[Problem]) -> Profile |
             problems.append(Problem(doc.relpath, line, str(key), f"unknown profile key, ignored{hint}", WARNING))
         elif not isinstance(value, str) or not value.strip():
             problems.append(Problem(doc.relpath, line, key, "expected a non-empty string"))
+        elif forbidden_in_pages(value):
+            problems.append(Problem(doc.relpath, line, key, forbidden_in_pages(value)))
+        elif key == "avatar":
+            values[key], message = image_url(value.strip(), config.static_dir)
+            if message:
+                problems.append(Problem(doc.relpath, line, key, message))
         else:
             values[key] = value.strip()
     bio = doc.body.strip() or None
     return Profile(slug, values.get("name"), values.get("role"), bio, values.get("avatar"), doc.relpath)
-
-
-def _check_avatar(profile: Profile, config: Config) -> list[Problem]:
-    avatar = profile.avatar
-    if not avatar:
-        return []
-    if avatar.startswith("https://"):
-        return []
-    if not avatar.startswith("/"):
-        return [Problem(profile.source, None, "avatar", f"'{avatar}' must be a path under static/ starting with '/' or an https URL")]
-    file = config.static_dir / avatar.lstrip("/")
-    if ".." in Path(avatar).parts or not file.is_file():
-        return [Problem(profile.source, None, "avatar", f"file not found: static{avatar} (expected a file under static/)")]
-    return []
-

@@ -113,7 +113,7 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
         loaded = load_articles(config, cache, options.progress)
         profiles, profile_problems = load_profiles(config)
         own_static, static_problems = static_files(config.static_dir, config.root)
-        problems = loaded.problems + profile_problems + static_problems + _check_config_files(config)
+        problems = loaded.problems + profile_problems + static_problems
     with _timed("index", timings):
         site, index_problems = build_index(loaded.articles, config, drafts=options.drafts, future=options.future,
                                            now=now, invalid_slugs=frozenset(loaded.invalid.values()), profiles=profiles,
@@ -210,7 +210,7 @@ def _render_and_write(specs: list[PageSpec], env, templates: dict[str, bytes] | 
     processed by several processes. Returns the pages done."""
     workers = worker_count(len(specs), options.jobs) if isinstance(writer, OutputWriter) else 1
     if workers > 1 and len(specs) > 1:
-        jobs = [(spec, target) for spec in specs if (target := writer.reserve(spec.output, _origin(spec.output))) is not None]
+        jobs = [(spec, target) for spec in specs if (target := writer.reserve(spec.output, spec.origin)) is not None]
         done, found = render_parallel(jobs, env, templates, writer, workers, options.progress,  # type: ignore[arg-type]
                                       view_keys)
         problems += [p for p in found if p not in problems]
@@ -220,11 +220,11 @@ def _render_and_write(specs: list[PageSpec], env, templates: dict[str, bytes] | 
     for n, spec in enumerate(specs, 1):
         context = spec.get_context()
         key = page_key(spec, context, templates, known) if templates is not None else None
-        if key is None or not writer.reuse(spec.output, key, _origin(spec.output)):
+        if key is None or not writer.reuse(spec.output, key, spec.origin):
             data = render_page(env, spec, context, problems)
             if data is None:
                 continue
-            writer.write(spec.output, data, origin=_origin(spec.output), key=key)
+            writer.write(spec.output, data, origin=spec.origin, key=key)
         done += 1
         if options.progress and (n % 100 == 0 or n == len(specs)):
             options.progress("Writing pages", n, len(specs))
@@ -381,15 +381,6 @@ def _renderer(site: Site, invalid: frozenset[Path]) -> Renderer:
     return Renderer(site.config, urls, unbuilt, invalid)
 
 
-def _check_config_files(config: Config) -> list[Problem]:
-    logo = config.publisher_logo
-    if logo and logo.startswith("/"):
-        rel = logo.lstrip("/")
-        if rel not in theme_static_files() and not (config.static_dir / rel).is_file():
-            return [Problem("brief.toml", None, "publisher.logo", f"file not found: static/{rel} (expected a file under static/)")]
-    return []
-
-
 def _copy_assets(own_static: dict[str, Path], assets: dict[str, tuple[Path, str]], writer: OutputWriter) -> None:
     # Order matters: the site's static/ overrides the theme's file by file, and
     # article images are copied last so a clash with a static file is reported.
@@ -398,10 +389,6 @@ def _copy_assets(own_static: dict[str, Path], assets: dict[str, tuple[Path, str]
         writer.copy(relpath, source, origin=f"static/{relpath}")
     for relpath, (source, origin) in assets.items():
         writer.copy(relpath, source, origin=origin)
-
-
-def _origin(relpath: str) -> str:
-    return f"page {relpath}"
 
 
 @contextmanager

@@ -9,6 +9,7 @@ type, bad value) before failing, so one run shows them all.
 from __future__ import annotations
 
 import math
+import posixpath
 import re
 import tomllib
 import zoneinfo
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from .errors import forbidden_in_pages, BuildFailed, Problem, did_you_mean
+from .theme import static_file
 
 CONFIG_NAME = "brief.toml"
 MAX_WEIGHT = 1000
@@ -158,10 +160,8 @@ def load_config(root: Path) -> Config:
             message += "; each key and [table] may be given only once"
         raise BuildFailed([Problem(CONFIG_NAME, line, None, f"invalid TOML: {message}")], "configuration") from None
     problems: list[Problem] = []
-    authors = _check_authors(data.pop("authors", {}), text, problems)
-    values = _check_table(data, OPTIONS, "", text, problems)
-    if problems:
-        raise BuildFailed(problems, "configuration")
+    authors = _check_authors(data.pop("authors", {}), text, root, problems)
+    values = _check_table(data, OPTIONS, "", text, problems)  # a value of the wrong type is replaced by its default
     flat = {k: v for k, v in values.items() if not isinstance(v, dict)}
     publisher = values.get("publisher", {})
     markdown = values.get("markdown", {})
@@ -197,7 +197,7 @@ def load_config(root: Path) -> Config:
 PROFILE_FIELDS = ("name", "role", "bio", "avatar")
 
 
-def _check_authors(data: Any, text: str, problems: list[Problem]) -> dict[str, dict[str, str]]:
+def _check_authors(data: Any, text: str, root: Path, problems: list[Problem]) -> dict[str, dict[str, str]]:
     """``[authors.<slug>]`` tables, each with optional name, role, bio and avatar strings."""
     from .slug import is_valid_slug, slugify
 
@@ -207,7 +207,7 @@ def _check_authors(data: Any, text: str, problems: list[Problem]) -> dict[str, d
     profiles: dict[str, dict[str, str]] = {}
     for slug, fields in data.items():
         key = f"authors.{slug}"
-        line = _line_of(text, key) or _line_of(text, "authors")
+        line = _line_of(text, key)
         if not is_valid_slug(slug):
             hint = f"; did you mean '{slugify(slug)}'?" if slugify(slug) else ""
             problems.append(Problem(CONFIG_NAME, line, key, f"'{slug}' is not an author slug (expected lowercase letters, digits and hyphens, e.g. [authors.ana-ortiz]){hint}"))
@@ -218,18 +218,17 @@ def _check_authors(data: Any, text: str, problems: list[Problem]) -> dict[str, d
         profile: dict[str, str] = {}
         for name, value in fields.items():
             if name not in PROFILE_FIELDS:
-                problems.append(Problem(CONFIG_NAME, line, f"{key}.{name}", f"unknown author key{did_you_mean(name, PROFILE_FIELDS) or ' (known keys: ' + ', '.join(PROFILE_FIELDS) + ')'}"))
+                problems.append(Problem(CONFIG_NAME, _line_of(text, f"{key}.{name}"), f"{key}.{name}", f"unknown author key{did_you_mean(name, PROFILE_FIELDS) or ' (known keys: ' + ', '.join(PROFILE_FIELDS) + ')'}"))
             elif not isinstance(value, str) or not value.strip():
-                problems.append(Problem(CONFIG_NAME, line, f"{key}.{name}", f"expected a non-empty string, got {_describe(value)}"))
+                problems.append(Problem(CONFIG_NAME, _line_of(text, f"{key}.{name}"), f"{key}.{name}", f"expected a non-empty string, got {_describe(value)}"))
             elif forbidden_in_pages(value):
-                problems.append(Problem(CONFIG_NAME, line, f"{key}.{name}", forbidden_in_pages(value)))
+                problems.append(Problem(CONFIG_NAME, _line_of(text, f"{key}.{name}"), f"{key}.{name}", forbidden_in_pages(value)))
             else:
                 profile[name] = value.strip()
-        avatar = profile.get("avatar")
-        if avatar and not (avatar.startswith("https://") or avatar.startswith("/")):
-            problems.append(Problem(CONFIG_NAME, line, f"{key}.avatar", f"'{avatar}' must be a path under static/ starting with '/' or an https URL"))
-        elif avatar:
-            profile["avatar"] = _image_url(avatar, problems, line, f"{key}.avatar")
+        if profile.get("avatar"):
+            profile["avatar"], message = image_url(profile["avatar"], root / "static")
+            if message:
+                problems.append(Problem(CONFIG_NAME, _line_of(text, f"{key}.avatar"), f"{key}.avatar", message))
         profiles[slug] = profile
     return profiles
 
@@ -284,20 +283,33 @@ def _check_values(flat: dict, publisher: dict, root: Path, text: str, problems: 
     message = check_permalink(flat["permalink"])
     if message:
         bad("permalink", message)
-    logo = publisher.get("logo")
-    if logo is not None and not (logo.startswith("https://") or logo.startswith("/")):
-        bad("publisher.logo", f"'{logo}' must be a path under static/ starting with '/' or an https URL")
-    elif logo is not None:
-        publisher["logo"] = _image_url(logo, problems, _line_of(text, "publisher.logo"), "publisher.logo")
+    if publisher.get("logo") is not None:
+        publisher["logo"], message = image_url(publisher["logo"], root / "static")
+        if message:
+            bad("publisher.logo", message)
 
 
-def _image_url(url: str, problems: list[Problem], line: int | None, key: str) -> str:
-    """An avatar or logo as it can stand in a src attribute: an https URL percent-encoded where
-    it holds what a URL may not (<, >, quotes, non-ASCII letters); a space is refused."""
+def image_url(url: str, static_dir: Path) -> tuple[str, str | None]:
+    """An avatar or logo as it can stand in a src attribute, and why it cannot (or None).
+
+    An https URL is percent-encoded where it holds what a URL may not (<, >, quotes,
+    non-ASCII letters); a site path must name a file under static/ (the site's or the
+    theme's) and is percent-encoded as a whole; a space is refused."""
     if any(ch.isspace() for ch in url):
-        problems.append(Problem(CONFIG_NAME, line, key, f"'{url}' contains a space (expected a URL without spaces: write %20 in an https URL, or rename the file)"))
-        return url
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._") if url.startswith("https://") else url
+        return url, f"'{url}' contains a space (expected a URL without spaces: write %20 in an https URL, or rename the file)"
+    if url.startswith("https://"):
+        return clean_url(url), None
+    if not url.startswith("/"):
+        return url, f"'{url}' must be a path under static/ starting with '/' or an https URL"
+    if static_file(static_dir, url) is None:
+        return url, f"file not found: static{posixpath.normpath(url)} (expected a file under static/)"
+    return quote(posixpath.normpath(url)), None
+
+
+def clean_url(url: str) -> str:
+    """Percent-encode what may not appear raw in a URL (spaces, quotes, <, >, non-ASCII),
+    keeping what is already encoded and every reserved character."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
 def check_permalink(pattern: str) -> str | None:
@@ -313,6 +325,8 @@ def check_permalink(pattern: str) -> str | None:
     literal = re.sub(r"\{[^{}]*\}", "x", pattern)
     if not re.fullmatch(r"[/A-Za-z0-9._~-]*", literal) or "/../" in literal or "/./" in literal or "//" in literal:
         return f"'{pattern}' may only hold letters, digits, '-', '_', '.' and placeholders between single slashes"
+    if any(part.startswith(".") for part in pattern.split("/")):
+        return f"'{pattern}' has a folder starting with '.', which web servers hide (expected e.g. '/{{year}}/{{slug}}/')"
     return None
 
 
@@ -355,31 +369,51 @@ def _did_you_mean_nested(key: str, spec: dict) -> str:
 
 
 def _line_of(text: str, dotted: str) -> int | None:
-    """Best-effort line of a key in TOML text (tomllib keeps no positions)."""
-    *tables, key = dotted.split(".")
-    lines = text.splitlines()
-    start = 0
-    if tables:
-        header = re.compile(r"^\s*\[\s*" + re.escape(".".join(tables)) + r"\s*\]\s*(#.*)?$")
-        for i, line in enumerate(lines):
-            if header.match(line):
-                start = i + 1
-                break
-        else:
-            dotted_key = re.compile(r"^\s*" + re.escape(dotted) + r"\s*=")
-            for i, line in enumerate(lines):
-                if dotted_key.match(line):
-                    return i + 1
-            return None
-    pattern = re.compile(r"^\s*(" + re.escape(key) + r"\s*=|\[\s*" + re.escape(key) + r"\s*\])")
-    for i in range(start, len(lines)):
-        if i > start and not tables and re.match(r"^\s*\[", lines[i]) and not pattern.match(lines[i]):
-            break
-        if tables and i > start and re.match(r"^\s*\[", lines[i]):
-            break
-        if pattern.match(lines[i]):
-            return i + 1
+    """Best-effort line of a key in TOML text (tomllib keeps no positions).
+
+    Follows [table] headers, dotted and quoted keys; a key inside an inline table
+    (``ana = { name = "A" }``) is found on the line of that table. None when absent."""
+    lines = _key_lines(text)
+    wanted = dotted
+    while wanted:
+        if wanted in lines:
+            return lines[wanted]
+        wanted = wanted.rpartition(".")[0]
     return None
+
+
+_TOML_HEADER = re.compile(r"^\s*\[\[?([^\[\]#]+)\]\]?\s*(#.*)?$")
+_TOML_KEY = re.compile(r"^\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*=")
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """The first line (1-based) of every table and key of a TOML text, by dotted name."""
+    found: dict[str, int] = {}
+    table = ""
+    in_string = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if in_string:  # inside a multi-line string: its lines are not keys
+            if line.count(in_string) % 2:
+                in_string = None
+            continue
+        header = _TOML_HEADER.match(line)
+        key = _TOML_KEY.match(line) if not header else None
+        if header:
+            table = _dotted(header.group(1))
+            found.setdefault(table, number)
+        elif key:
+            found.setdefault(f"{table}.{_dotted(key.group(1))}" if table else _dotted(key.group(1)), number)
+            rest = line[key.end():]
+            for quotes in ('"""', "'''"):
+                if rest.count(quotes) % 2:
+                    in_string = quotes
+    return found
+
+
+def _dotted(key: str) -> str:
+    """``authors . "ana"`` → ``authors.ana``."""
+    parts = re.findall(r'"([^"]*)"|\'([^\']*)\'|([^.\s]+)', key)
+    return ".".join(a or b or c for a, b, c in parts)
 
 
 def _toml_error_line(message: str) -> int | None:

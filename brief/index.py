@@ -6,6 +6,7 @@ slug and URL collisions, and resolves ``related`` entries to articles.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -153,8 +154,12 @@ def _unique_slugs(articles: list[Article], problems: list[Problem]) -> dict[str,
     for slug, group in groups.items():
         if len(group) > 1:
             for article in group:
-                others = ", ".join(o.relpath for o in group if o is not article)
-                problems.append(Problem(article.relpath, article.slug_line, "slug", f"'{slug}' is also the slug of {others}, so both would have the same URL (expected every article to have its own slug; set slug: in one of them)"))
+                others = [o.relpath for o in group if o is not article]
+                twins = [o for o in others if unicodedata.normalize("NFC", o) == unicodedata.normalize("NFC", article.relpath)]
+                note = (f"; {_spelled(article.relpath)} and {_spelled(twins[0])} look the same but spell accented letters "
+                        "differently (composed and decomposed Unicode, as different systems save them): delete or rename one") if twins else ""
+                problems.append(Problem(article.relpath, article.slug_line, "slug", f"'{slug}' is also the slug of {', '.join(others)}, so both would "
+                                        f"have the same URL (expected every article to have its own slug; set slug: in one of them){note}"))
     return {slug: group[0] for slug, group in groups.items() if len(group) == 1}
 
 
@@ -184,3 +189,8 @@ def _resolve_related(article: Article, by_slug: dict[str, Article], built: froze
         url = config.base_path + target.url_path.lstrip("/")
         items.append(RelatedItem(title=target.title, url=url, external=False, article=target))
     return tuple(items)
+
+
+def _spelled(name: str) -> str:
+    """``café.md`` with its non-ASCII letters written as code points: ``caf\\u00e9.md``."""
+    return "'" + name.encode("ascii", "backslashreplace").decode("ascii") + "'"

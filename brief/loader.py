@@ -8,7 +8,7 @@ line every key and list item sits, so later stages can point at the exact line.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,31 +168,32 @@ def relpath(path: Path, root: Path) -> str:
 
 def _parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, int], dict[Key, str], dict[Key, int]] | list[Problem]:
     loader = _Loader(text)
+    at = _mark_lines(text, first_line)
     try:
         node = loader.get_single_node()
         if node is None:
             return [Problem(rel, first_line - 1, None, "front matter is empty (expected at least 'title' and 'date')")]
         if not isinstance(node, yaml.MappingNode):
-            return [Problem(rel, node.start_mark.line + first_line, None, "front matter must be fields written 'key: value', not a list or a single value")]
+            return [Problem(rel, at(node.start_mark), None, "front matter must be fields written 'key: value', not a list or a single value")]
         line_map: dict[Key, int] = {}
         raw: dict[Key, str] = {}
         value_lines: dict[Key, int] = {}
         problems: list[Problem] = []
-        _index(node, (), first_line, line_map, raw, problems, rel, set(), value_lines)
+        _index(node, (), at, line_map, raw, problems, rel, set(), value_lines)
         if problems:
             return problems
-        meta = _construct(loader, node, rel, first_line)
+        meta = _construct(loader, node, rel, at)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else None
+        line = at(mark) if mark else None
         what = " ".join(p for p in (exc.context, exc.problem) if p)
         hint = next((f" ({h})" for words, h in _YAML_HINTS.items() if words in what), "")
-        if not hint and mark and _char_at(text, mark.line, mark.column) == "\t":  # libyaml: "found character that cannot start any token"
+        if not hint and mark and text[mark.index : mark.index + 1] == "\t":  # libyaml: "found character that cannot start any token"
             hint = " (indent with spaces, not tabs)"
         return [Problem(rel, line, None, f"invalid YAML in front matter: {what}{hint}")]
     except yaml.reader.ReaderError as exc:  # a control character; the first one in the text is where the reader stopped
-        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
-        line = text.count("\n", 0, at) + first_line if at >= 0 else None
+        pos = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line = text.count("\n", 0, pos) + first_line if pos >= 0 else None
         shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
         return [Problem(rel, line, None, f"invalid YAML in front matter: the control character {shown} is not allowed (remove it)")]
     except yaml.YAMLError as exc:
@@ -206,12 +207,15 @@ def _parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, i
     return meta, line_map, raw, value_lines
 
 
-def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.split("\n")
-    return lines[line][column : column + 1] if 0 <= line < len(lines) else ""
+def _mark_lines(text: str, first_line: int) -> Callable[[Any], int]:
+    """The file line of a YAML mark. YAML also ends lines at U+0085, U+2028 and U+2029,
+    which editors show inside a line; then the mark's character index is counted instead."""
+    if not any(ch in text for ch in "\x85\u2028\u2029"):
+        return lambda mark: mark.line + first_line
+    return lambda mark: text.count("\n", 0, mark.index) + first_line
 
 
-def _construct(loader: Any, node: yaml.MappingNode, rel: str, first: int) -> dict[str, Any] | list[Problem]:
+def _construct(loader: Any, node: yaml.MappingNode, rel: str, at: Callable[[Any], int]) -> dict[str, Any] | list[Problem]:
     """Build the front matter key by key; keys stay the names written (``1:`` is the key ``"1"``)."""
     meta: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -219,11 +223,11 @@ def _construct(loader: Any, node: yaml.MappingNode, rel: str, first: int) -> dic
         try:
             meta[knode.value] = loader.construct_object(vnode, deep=True)
         except (ValueError, TypeError, KeyError, OverflowError) as exc:  # e.g. `!!int abc`, or an int of 5000 digits
-            problems.append(Problem(rel, vnode.start_mark.line + first, knode.value, f"cannot read the value ({exc})"))
+            problems.append(Problem(rel, at(vnode.start_mark), knode.value, f"cannot read the value ({exc})"))
     return problems or meta
 
 
-def _index(node: yaml.Node, key: Key, first: int, lines: dict, raw: dict, problems: list[Problem], rel: str, seen: set[int],
+def _index(node: yaml.Node, key: Key, at: Callable[[Any], int], lines: dict, raw: dict, problems: list[Problem], rel: str, seen: set[int],
            value_lines: dict) -> None:
     """Record lines and raw scalars; refuse aliases (and with them "billion laughs") and duplicate keys."""
     if id(node) in seen:
@@ -235,33 +239,33 @@ def _index(node: yaml.Node, key: Key, first: int, lines: dict, raw: dict, proble
     seen.add(id(node))
     if node.tag not in _PLAIN_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        problems.append(Problem(rel, node.start_mark.line + first, dotted(key), f"the YAML tag '{tag}' is not supported (expected plain text, numbers, true/false, lists and mappings)"))
+        problems.append(Problem(rel, at(node.start_mark), dotted(key), f"the YAML tag '{tag}' is not supported (expected plain text, numbers, true/false, lists and mappings)"))
         return
     if isinstance(node, yaml.ScalarNode):
         raw[key] = node.value
-        value_lines[key] = node.start_mark.line + first + (1 if node.style in ("|", ">") else 0)
+        value_lines[key] = at(node.start_mark) + (1 if node.style in ("|", ">") else 0)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            lines[key + (i,)] = item.start_mark.line + first
-            _index(item, key + (i,), first, lines, raw, problems, rel, seen, value_lines)
+            lines[key + (i,)] = at(item.start_mark)
+            _index(item, key + (i,), at, lines, raw, problems, rel, seen, value_lines)
     elif isinstance(node, yaml.MappingNode):
         where: dict[Any, int] = {}
         for knode, vnode in node.value:
             if not isinstance(knode, yaml.ScalarNode):
-                problems.append(Problem(rel, knode.start_mark.line + first, dotted(key), "a key must be a plain name"))
+                problems.append(Problem(rel, at(knode.start_mark), dotted(key), "a key must be a plain name"))
                 continue
             if knode.tag not in _KEY_TAGS:  # `!!python/name:os.system : v` would be read as the key ''
                 tag = knode.tag.replace("tag:yaml.org,2002:", "!!")
-                problems.append(Problem(rel, knode.start_mark.line + first, dotted(key), f"the YAML tag '{tag}' on a key is not supported (expected a plain name)"))
+                problems.append(Problem(rel, at(knode.start_mark), dotted(key), f"the YAML tag '{tag}' on a key is not supported (expected a plain name)"))
                 continue
             name = knode.value
-            line = knode.start_mark.line + first
+            line = at(knode.start_mark)
             if name in where:
                 problems.append(Problem(rel, line, dotted(key + (name,)), f"duplicate key (first given on line {where[name]})"))
                 continue
             where[name] = line
             lines[key + (name,)] = line
-            _index(vnode, key + (name,), first, lines, raw, problems, rel, seen, value_lines)
+            _index(vnode, key + (name,), at, lines, raw, problems, rel, seen, value_lines)
 
 
 def dotted(key: Key) -> str | None:

@@ -31,6 +31,8 @@ from .slug import slugify
 RESERVED_ID_PREFIX = "brief-"
 # Ids of footnotes and their back-references: fn1, fnref1, fn-analysis-1, fnref-analysis-1:2.
 _FOOTNOTE_ID = re.compile(r"fn(ref)?[-\d]")
+# Footnote references and inline notes: text[^1], text^[note].
+_FOOTNOTE_SYNTAX = re.compile(r"\[\^[^\]\s]+\]|\^\[")
 
 
 @dataclass
@@ -80,29 +82,41 @@ class Renderer:
         """What, beyond the text and the link targets, the HTML of a fragment depends on."""
         self._base_path = config.base_path
         self._root = config.root.resolve()
+        self._md = self._parser(config, footnotes=True)
+        # One-line fields (takeaways, captions) have nowhere to put a footnote list.
+        self._inline_md = self._parser(config, footnotes=False)
+
+    def _parser(self, config: Config, footnotes: bool) -> MarkdownIt:
         md = MarkdownIt("commonmark", {"html": config.allow_html, "typographer": config.typographer})
         md.enable(["table", "strikethrough"])
         if config.typographer:
             md.enable(["replacements", "smartquotes"])
-        md.use(footnote_plugin)
+        if footnotes:
+            md.use(footnote_plugin)
         md.validateLink = _allowed_link  # type: ignore[method-assign]
         md.core.ruler.push("brief_nesting", _too_deep)
         md.core.ruler.push("brief_heading_ids", _heading_ids)
+        md.core.ruler.push("brief_no_nested_links", _no_nested_links)
         md.core.ruler.push("brief_article_links", self._article_links)
         md.add_render_rule("table_open", _table_open)
         md.add_render_rule("table_close", _table_close)
-        self._md = md
+        return md
 
-    def block(self, text: str, env: PageEnv, first_line: int, doc_id: str = "", field: str = "body") -> Markup:
-        """Render a Markdown document (article body, analysis body)."""
-        state = {"brief": env, "line": first_line, "field": field}
+    def block(self, text: str, env: PageEnv, first_line: int, doc_id: str = "", field: str = "body",
+              outer_level: int = 1) -> Markup:
+        """Render a Markdown document (article body, analysis body). ``outer_level`` is the
+        level of the page heading the fragment sits under (1: the headline)."""
+        state = {"brief": env, "line": first_line, "field": field, "outer_level": outer_level}
         if doc_id:  # footnote ids become fn-<doc_id>-1, distinct from the body's fn1
             state["docId"] = doc_id
         return Markup(self._md.render(text, state))
 
     def inline(self, text: str, env: PageEnv, line: int | None, field: str = "body") -> Markup:
         """Render one line of inline Markdown (a takeaway, a caption)."""
-        return Markup(self._md.renderInline(text, {"brief": env, "line": line, "field": field}))
+        if _FOOTNOTE_SYNTAX.search(text):
+            env.problems.append(Problem(env.relpath, line, field, "footnotes work in the body and the analysis only; "
+                                        "here the text is shown as written (expected the note in the body)", WARNING))
+        return Markup(self._inline_md.renderInline(text, {"brief": env, "line": line, "field": field}))
 
     def _article_links(self, state: StateCore) -> None:
         env: PageEnv | None = state.env.get("brief")
@@ -129,6 +143,9 @@ class Renderer:
 
     def _image(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
         src = str(token.attrGet("src") or "")
+        if not src.strip():
+            env.problems.append(Problem(env.relpath, line, field, "image without a path (expected ![what it shows](path/to/image.png))"))
+            return
         if not "".join(child.content for child in token.children or ()).strip():
             env.problems.append(Problem(env.relpath, line, field, f"image {src or '(no path)'} has no alt text "
                                         "(write ![what it shows](path) so readers who cannot see it know; "
@@ -195,7 +212,7 @@ class Renderer:
         token.attrSet("href", state + query + (f"#{parts.fragment}" if parts.fragment else ""))
 
 
-_RULES = "links-no-data nesting-checked hidden-images"
+_RULES = "links-no-data nesting-checked hidden-images no-nested-links inline-without-footnotes heading-levels"
 """Changes to what a fragment renders to, so build caches of older renders are not reused."""
 _BAD_SCHEME = re.compile(r"(javascript|vbscript|file|data):")
 
@@ -203,6 +220,35 @@ _BAD_SCHEME = re.compile(r"(javascript|vbscript|file|data):")
 def _allowed_link(url: str) -> bool:
     """markdown-it's check, minus its exception for data:image/...: no data: URL is emitted."""
     return not _BAD_SCHEME.match(url.strip().lower())
+
+
+def _no_nested_links(state: StateCore) -> None:
+    """A link inside a link's text is invalid HTML (and unusable): the inner one loses its
+    ``<a>`` (an autolink keeps its text) and a footnote mark moves after the outer link."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        kept: list[Token] = []
+        moved: list[Token] = []
+        depth = 0
+        for token in block.children:
+            if token.type == "link_open":
+                depth += 1
+                if depth > 1:
+                    continue
+            elif token.type == "link_close":
+                depth -= 1
+                if depth > 0:
+                    continue
+                kept.append(token)
+                kept += moved
+                moved = []
+                continue
+            elif token.type == "footnote_ref" and depth > 0:
+                moved.append(token)
+                continue
+            kept.append(token)
+        block.children = kept + moved
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -238,10 +284,22 @@ def _heading_ids(state: StateCore) -> None:
     env: PageEnv | None = state.env.get("brief")
     ids = env.ids if env is not None else set()
     tokens = state.tokens
+    # The headline is the page's only h1, so '#' becomes h2; and a heading never skips a
+    # level below the one before it (an outline with gaps confuses screen readers):
+    # '### A' first in the body becomes h2, '###### B' right after it h3.
+    previous = state.env.get("outer_level", 1)
+    opened: list[str] = []
     for i, token in enumerate(tokens):
-        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
-            token.tag = "h2"  # the headline is the page's only h1; a '#' heading in Markdown becomes h2
-        if token.type != "heading_open" or token.attrGet("id"):
+        if token.type == "heading_close":
+            token.tag = opened.pop() if opened else token.tag
+            continue
+        if token.type != "heading_open":
+            continue
+        level = min(max(2, int(token.tag[1])), previous + 1, 6)
+        token.tag = f"h{level}"
+        opened.append(token.tag)
+        previous = level
+        if token.attrGet("id"):
             continue
         inline = tokens[i + 1]
         text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))

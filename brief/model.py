@@ -32,6 +32,7 @@ class Image:
     source: Path | None = None
     """The local file (under static/ or next to the article); None for an https URL.
     A file next to the article (``url == ""``) is copied into the article's folder."""
+    caption_line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

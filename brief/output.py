@@ -50,7 +50,15 @@ class _Claims:
             return False
         key = relpath.casefold()
         if key in self._origin:
-            self.problems.append(Problem(origin, None, None, f"output path '{relpath}' is also written by {self._origin[key]} (expected each page or file to have its own path)"))
+            first, second = self._origin[key], origin
+            if second.startswith("page ") and not first.startswith("page "):  # report it on the file to change
+                first, second = second, first
+            if first.startswith("page ") and second.startswith("content/"):
+                message = (f"this article's page '{relpath}' is also one of brief's own pages (expected another slug, "
+                           "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/ and archive/)")
+            else:
+                message = f"output path '{relpath}' is also written by {first} (expected each page or file to have its own path)"
+            self.problems.append(Problem(second, None, None, message))
             return False
         self._origin[key] = origin
         return True

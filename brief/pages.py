@@ -50,9 +50,16 @@ class PageSpec:
     """What the template sees; None when ``make`` builds it on demand."""
     public: bool = True
     """False for pages that are not listed in the sitemap (404)."""
+    source: str | None = None
+    """The file the page is made from (an article's), for messages; None for built-in pages."""
     make: Callable[[], dict[str, Any]] | None = field(default=None, compare=False, repr=False)
     """Builds the context. Most pages' contexts are built only when the page is processed,
     so a large site never holds every page's context (metadata, related lists) at once."""
+
+    @property
+    def origin(self) -> str:
+        """Who writes the page, as messages name it: the article's file, or ``page <output>``."""
+        return self.source or f"page {self.output}"
 
     def get_context(self) -> dict[str, Any]:
         if self.context is not None:
@@ -149,7 +156,7 @@ def article_page(site: Site, sv: SiteView, article: Article, view: ArticleView, 
         return {"site": sv, "page": replace(page, meta=meta), "article": view,
                 "related": related_views(site, article.slug, views), "share": share_links(view)}
 
-    return PageSpec(f"{article.output_dir}/index.html", article.url_path, _changed(article), "article.html", make=make)
+    return PageSpec(f"{article.output_dir}/index.html", article.url_path, _changed(article), "article.html", source=article.relpath, make=make)
 
 
 def site_feeds(site: Site) -> tuple[FeedLink, ...]:

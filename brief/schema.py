@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .config import Config
+from .config import Config, clean_url
 from .dates import parse_datetime
 from .errors import FORBIDDEN_IN_PAGES, WARNING, Problem, did_you_mean
 from .imagesize import image_size
@@ -21,7 +21,7 @@ from .loader import Key, SourceDoc, dotted
 from .model import Analysis, Article, Image, RelatedRef
 from .slug import MAX_LENGTH as MAX_SLUG
 from .slug import is_valid_slug, slugify
-from .theme import theme_static_files
+from .theme import static_file
 
 FIELDS = ("title", "dek", "date", "updated", "authors", "section", "tags", "image",
           "takeaways", "analysis", "related", "draft", "slug")
@@ -222,7 +222,8 @@ def _image(c: _Checker, config: Config) -> Image | None:
     if resolved is None:
         return None
     url, source = resolved
-    return Image(src=src, url=url, alt=alt or "", caption=caption, credit=credit, decorative=decorative, source=source)
+    return Image(src=src, url=url, alt=alt or "", caption=caption, credit=credit, decorative=decorative, source=source,
+                 caption_line=c.doc.line(("image", "caption")))
 
 
 def _resolve_image(c: _Checker, src: str, config: Config) -> tuple[str, Path | None] | None:
@@ -248,12 +249,9 @@ def _resolve_image(c: _Checker, src: str, config: Config) -> tuple[str, Path | N
         if clean.startswith("/.."):
             c.error(key, f"'{src}' leaves the static folder")
             return None
-        rel = clean.lstrip("/")
-        candidate = config.static_dir / rel
-        if _inside(candidate, config.static_dir) and candidate.is_file():
-            return clean, candidate
-        if rel in theme_static_files():
-            return clean, theme_static_files()[rel]
+        found = static_file(config.static_dir, clean)
+        if found is not None:
+            return clean, found
         c.error(key, f"file not found: static{clean} (expected an existing file under static/)")
         return None
     candidate = c.doc.path.parent / src
@@ -364,12 +362,6 @@ def _slug(c: _Checker) -> str | None:
         c.error(("slug",), f"'{text}' is not a valid slug (expected lowercase letters, digits and single hyphens){hint}")
         return None
     return text
-
-
-def clean_url(url: str) -> str:
-    """Percent-encode what may not appear raw in a URL (spaces, quotes, <, >, non-ASCII),
-    keeping what is already encoded and every reserved character."""
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
 def _is_web_url(url: str) -> bool:

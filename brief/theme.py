@@ -9,6 +9,7 @@ publication's own static files (its logo) are not part of the theme.
 from __future__ import annotations
 
 import os
+import posixpath
 from functools import cache
 from pathlib import Path
 
@@ -46,3 +47,22 @@ def theme_static_files() -> dict[str, Path]:
                     file = Path(dirpath) / name
                     files[file.relative_to(static).as_posix()] = file
     return files
+
+
+def static_file(static_dir: Path, site_path: str) -> Path | None:
+    """The file behind a root-relative path such as ``/images/logo.svg``: the site's static/
+    first, then the theme's; None when neither has it or the path leaves static/."""
+    clean = posixpath.normpath(site_path)
+    if not clean.startswith("/") or clean.startswith(("/..", "//")):
+        return None
+    rel = clean.lstrip("/")
+    if any(part.startswith(".") for part in rel.split("/")):  # hidden files are never published
+        return None
+    candidate = static_dir / rel
+    try:
+        inside = candidate.resolve().is_relative_to(static_dir.resolve())
+    except (OSError, RuntimeError, ValueError):
+        inside = False
+    if inside and candidate.is_file():
+        return candidate
+    return theme_static_files().get(rel)

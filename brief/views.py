@@ -188,7 +188,7 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
     caption = image_path = size = None
     if article.image:
         img = article.image
-        caption = renderer.inline(img.caption, env, None, "image.caption") if img.caption else None
+        caption = renderer.inline(img.caption, env, img.caption_line, "image.caption") if img.caption else None
         if not img.url and img.source is not None:
             image_path = env.add_asset(img.source)
         if img.source is not None:
@@ -199,7 +199,7 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
     analysis = None
     if article.analysis:
         a = article.analysis
-        analysis = renderer.block(a.body, env, a.line or 1, doc_id="analysis", field="analysis.body")
+        analysis = renderer.block(a.body, env, a.line or 1, doc_id="analysis", field="analysis.body", outer_level=2)
     body = renderer.block(article.body, env, article.body_line)
     words = sum(len(_WORD.findall(text)) for text in (article.body, *article.takeaways, article.analysis.body if article.analysis else ""))
     return ArticleParts(caption, takeaways, analysis, body, image_path, size, max(1, math.ceil(words / WORDS_PER_MINUTE)),

@@ -123,6 +123,22 @@ def test_bad_values(tmp_path, toml, expected):
     assert problems(tmp_path, toml) == [expected]
 
 
+def test_author_table_problems_point_at_their_lines(tmp_path):
+    # Headers, dotted keys, quoted keys and inline tables: each problem on the line that holds it.
+    toml = ('title = "X"\ndescription = """\nname = 1\n"""\n\n[authors.ana-ortiz]\nname = "Ana"\nrole = 3\n'
+            'avatar = "/images/missing.png"\n\n[ authors . "tom" ]\nbio = ""\n\n[authors]\n'
+            'lee = { name = "Lee", roel = "x" }\nkim.avatar = "pics/kim.png"\n'
+            '\n[publisher]\nlogo = "/images/gone.svg"\n')
+    assert problems(tmp_path, toml) == [
+        "brief.toml:8: authors.ana-ortiz.role: expected a non-empty string, got an integer (3)",
+        "brief.toml:9: authors.ana-ortiz.avatar: file not found: static/images/missing.png (expected a file under static/)",
+        "brief.toml:12: authors.tom.bio: expected a non-empty string, got a string ('')",
+        "brief.toml:15: authors.lee.roel: unknown author key; did you mean 'role'?",
+        "brief.toml:16: authors.kim.avatar: 'pics/kim.png' must be a path under static/ starting with '/' or an https URL",
+        "brief.toml:19: publisher.logo: file not found: static/images/gone.svg (expected a file under static/)",
+    ]
+
+
 def test_bad_timezone_with_hint(tmp_path):
     assert problems(tmp_path, 'title = "X"\ntimezone = "Europe/Londn"\n') == [
         "brief.toml:2: timezone: unknown time zone 'Europe/Londn' (expected an IANA name such as 'Europe/London'); "

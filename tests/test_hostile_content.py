@@ -369,3 +369,59 @@ def test_invalid_utf8_in_front_matter_among_valid_files(tmp_path):
     refused(tmp_path, {"content/a.md": article(title="Fine"),
                        "content/b.md": b"---\ntitle: Caf\xe9\ndate: 2024-01-02\n---\nBody.\n"},
             "content/b.md:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8")
+
+
+# --- characters YAML counts as line ends --------------------------------------------------------
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"], ids=["line-separator", "paragraph-separator", "next-line"])
+def test_unicode_line_separators_in_values_keep_line_numbers_right(tmp_path, char):
+    # YAML ends a line at U+2028, U+2029 and U+0085; editors show them inside the line.
+    text = f'---\ntitle: "One{char}Two{char}Three"\ndate: 2024-01-02\ndek: "a{char}b"\ntags: 5\n---\nBody.\n'
+    refused(tmp_path, {"content/a.md": text},
+            "content/a.md:5: tags: expected a list of strings such as [Energy, Markets], got a number (5)")
+
+
+# --- author profiles ----------------------------------------------------------------------------
+
+
+def test_profile_file_with_characters_pages_cannot_hold(tmp_path):
+    refused(tmp_path, {"content/a.md": article(authors="Ana Ortiz"),
+                       "content/authors/ana-ortiz.md": '---\nname: "Ana\\u0001 Ortiz"\nrole: "Ed\\0itor"\n---\nBio.\n'},
+            "content/authors/ana-ortiz.md:2: name: contains the character U+0001, which web pages may not hold (expected plain text; remove it)",
+            "content/authors/ana-ortiz.md:3: role: contains the character U+0000, which web pages may not hold (expected plain text; remove it)",
+            problems=2)
+
+
+def test_profile_avatars_that_break_out_of_their_attribute_are_encoded(tmp_path):
+    site, _ = built(tmp_path, {
+        "content/a.md": article(authors=["Ana Ortiz", "Tom Reyes"]),
+        "content/authors/ana-ortiz.md": '---\navatar: "https://cdn.example.org/a\\"><script>alert(1)</script>é.jpg"\n---\n',
+        "content/authors/tom-reyes.md": "---\navatar: /images/tom été.svg\n---\n".replace(" été", "_été"),
+        "static/images/tom_été.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    })
+    ana = read_output(site, "authors/ana-ortiz/index.html")
+    assert '<img class="listing-avatar" src="https://cdn.example.org/a%22%3E%3Cscript%3Ealert(1)%3C/script%3E%C3%A9.jpg"' in ana
+    tom = read_output(site, "authors/tom-reyes/index.html")
+    assert '<img class="listing-avatar" src="/images/tom_%C3%A9t%C3%A9.svg"' in tom
+
+
+def test_profile_avatar_may_be_a_theme_file(tmp_path):
+    site, _ = built(tmp_path, {"content/a.md": article(authors="Ana Ortiz"),
+                               "content/authors/ana-ortiz.md": "---\navatar: /images/placeholder.svg\n---\n"})
+    assert '<img class="listing-avatar" src="/images/placeholder.svg"' in read_output(site, "authors/ana-ortiz/index.html")
+
+
+@pytest.mark.parametrize(("avatar", "message"), [
+    ("/images/missing.png", "file not found: static/images/missing.png (expected a file under static/)"),
+    ("/../brief.toml", "file not found: static/brief.toml (expected a file under static/)"),
+    ("/images/.secret.png", "file not found: static/images/.secret.png (expected a file under static/)"),
+    ("images/a.png", "'images/a.png' must be a path under static/ starting with '/' or an https URL"),
+    ("javascript:alert(1)", "'javascript:alert(1)' must be a path under static/ starting with '/' or an https URL"),
+    ("https://x.org/a b.png", "'https://x.org/a b.png' contains a space (expected a URL without spaces: write %20 in an https URL, or rename the file)"),
+])
+def test_profile_avatar_that_is_not_a_published_image(tmp_path, avatar, message):
+    refused(tmp_path, {"content/a.md": article(authors="Ana Ortiz"),
+                       "content/authors/ana-ortiz.md": f"---\nrole: Editor\navatar: {avatar}\n---\n",
+                       "static/images/.secret.png": b"\x89PNG"},
+            f"content/authors/ana-ortiz.md:3: avatar: {message}")

@@ -422,3 +422,81 @@ def test_html_in_front_matter_text_is_escaped_on_every_page(tmp_path):
             data = json.loads(e.text)  # the JSON-LD stayed one intact document
             if e.where == "2024/01/a/index.html" and data.get("@type") == "NewsArticle":
                 assert data["headline"] == f"Title {breakout}"
+
+
+# --- constructs that made invalid HTML (found by tests/test_fuzz.py) ---------------------------
+
+
+def _nested_anchors(html: str) -> list[str]:
+    """Text of every <a> opened while another <a> is still open (invalid HTML)."""
+    found: list[str] = []
+    depth = 0
+
+    class Walk(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            nonlocal depth
+            if tag == "a":
+                if depth:
+                    found.append(dict(attrs).get("href") or "")
+                depth += 1
+
+        def handle_endtag(self, tag):
+            nonlocal depth
+            if tag == "a":
+                depth = max(0, depth - 1)
+
+    Walk().feed(html)
+    return found
+
+
+def test_link_inside_a_link_keeps_only_the_outer_link(tmp_path):
+    body = "[see <https://x.org/> here](https://y.com/)\n\n[a ^[inline note] b](https://z.com/)\n"
+    site = make_site(tmp_path, {"content/a.md": article(body=body)})
+    build_ok(site)
+    html = read_output(site, "2024/01/a/index.html")
+    assert _nested_anchors(html) == []
+    assert '<a href="https://y.com/">see https://x.org/ here</a>' in html
+    # The footnote mark moves just after the link it was written in; the note itself is kept.
+    assert re.search(r'<a href="https://z.com/">a  b</a><sup class="footnote-ref"><a href="#fn1" id="fnref1">', html)
+    assert "inline note" in html
+
+
+def test_image_without_a_path_is_an_error(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article(body="Text.\n\n![chart]()\n")})
+    code, _, err = run_build(site)
+    assert code == 1, err
+    assert "content/a.md:7: body: image without a path (expected ![what it shows](path/to/image.png))" in err.splitlines()
+    assert not (site / "public").exists()
+
+
+def test_footnotes_in_takeaways_and_captions_stay_text(tmp_path):
+    # One-line fields have nowhere to put a list of notes: the text is shown as written, with a warning.
+    text = article(body="Body with a note.[^1]\n\n[^1]: The body's note.\n",
+                   takeaways=["First ^[a note] point", "Second[^1] point"],
+                   image={"src": "/images/x.svg", "alt": "A chart", "caption": "Caption ^[note]"})
+    site = make_site(tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    err = build_ok(site)
+    expected = "footnotes work in the body and the analysis only; here the text is shown as written (expected the note in the body)"
+    for where in ("content/a.md:5: warning: takeaways[0]", "content/a.md:6: warning: takeaways[1]",
+                  "content/a.md:10: warning: image.caption"):
+        assert f"{where}: {expected}" in err.splitlines(), err
+    html = read_output(site, "2024/01/a/index.html")
+    assert "<li>First ^[a note] point</li>" in html and "<li>Second[^1] point</li>" in html
+    assert '<span class="caption">Caption ^[note]</span>' in html
+    assert html.count('class="footnotes"') == 1 and html.count('id="fn1"') == 1 and html.count('id="fnref1"') == 1
+
+
+@pytest.mark.parametrize(("body", "levels"), [
+    ("### Three\n\ntext\n\n###### Six\n\ntext\n\n## Two\n", ["h2", "h3", "h2"]),
+    ("# One\n\n#### Four\n\n##### Five\n\n## Two\n\n#### Four\n", ["h2", "h3", "h4", "h2", "h3"]),
+    ("###### Only\n", ["h2"]),
+])
+def test_heading_levels_never_skip(tmp_path, body, levels):
+    # The headline is the h1: the body's outline starts at h2 and goes down one level at a time.
+    site = make_site(tmp_path, {"content/a.md": article(body=body, analysis={"byline": "Ed", "body": "#### Deep\n\n# Top\n"})})
+    build_ok(site)
+    html = read_output(site, "2024/01/a/index.html")
+    analysis = html[html.index('class="editors-desk'):html.index('class="article-body"')]
+    assert re.findall(r"<(h[1-6]) id=\"(?!brief-)", analysis) == ["h3", "h2"]  # under the box's own h2
+    body_html = html[html.index('class="article-body"'):html.index('class="share"')]
+    assert re.findall(r"<(h[1-6])[ >]", body_html) == levels

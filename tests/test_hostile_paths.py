@@ -175,10 +175,10 @@ def test_permalink_that_is_not_a_site_path(tmp_path, pattern, message):
 
 
 def test_permalink_with_dots_inside_a_segment_stays_inside(tmp_path):
-    # "..a" is an odd folder name, not a way up: the page stays inside public/.
-    site = make_site(tmp_path, {"content/a.md": article()}, 'permalink = "/..{slug}/"\n')
-    paths = built(tmp_path, site, names=re.compile(r"\.\.a|" + SAFE_NAME.pattern))
-    assert "..a/index.html" in paths
+    # "x..a" is an odd folder name, not a way up: the page stays inside public/.
+    site = make_site(tmp_path, {"content/a.md": article()}, 'permalink = "/x..{slug}/"\n')
+    paths = built(tmp_path, site)
+    assert "x..a/index.html" in paths
 
 
 # --- file names -------------------------------------------------------------------------------
@@ -220,6 +220,25 @@ def test_file_names_that_differ_only_in_unicode_normalization(tmp_path):
     lines = refused(tmp_path, site, summary="Error: build failed: 2 problems; nothing was written")
     clash = [line for line in lines if ": slug: 'economie' is also the slug of content/" in line]
     assert len(clash) == 2, lines
+    # The two names print alike, so the message spells them out.
+    assert "'content/E\\u0301conomie.md' and 'content/\\xc9conomie.md' look the same but spell accented letters differently" in clash[0]
+    assert "'content/\\xc9conomie.md' and 'content/E\\u0301conomie.md' look the same" in clash[1]
+
+
+@pytest.mark.parametrize("pattern", ["/.{slug}/", "/..{slug}/", "/{year}/.well-known/{slug}/", "/{year}/{slug}/.x/"])
+def test_permalink_with_a_hidden_folder(tmp_path, pattern):
+    site = make_site(tmp_path, {"content/a.md": article()}, f'permalink = "{pattern}"\n')
+    refused(tmp_path, site, f"brief.toml:1: permalink: '{pattern}' has a folder starting with '.', which web servers hide "
+                            "(expected e.g. '/{year}/{slug}/')", summary="Error: configuration failed: 1 problem")
+
+
+def test_articles_taking_the_address_of_brief_s_own_pages(tmp_path):
+    site = make_site(tmp_path, {"content/tags.md": article(), "content/b.md": article(slug="archive")},
+                     'permalink = "/{slug}/"\n')
+    expected = ("this article's page '{}/index.html' is also one of brief's own pages (expected another slug, "
+                "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/ and archive/)")
+    refused(tmp_path, site, "content/tags.md: " + expected.format("tags"), "content/b.md: " + expected.format("archive"),
+            summary="Error: build failed: 2 problems; nothing was written")
 
 
 # --- links and images -------------------------------------------------------------------------
