@@ -6,6 +6,7 @@ prints as ``Error: …`` with exit code 1; tracebacks only with ``-v``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import BriefError, Problem
+from .errors import BriefError, BuildFailed, Problem
 
 log = logging.getLogger("brief")
 
@@ -22,6 +23,24 @@ site_option = click.option(
     "-s", "--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
     show_default=True, help="Site folder (holding brief.toml and content/).",
 )
+
+BASE_URL_ENV = "BRIEF_BASE_URL"
+
+
+def _base_url_option(help: str):
+    """``--base-url``, also read from BRIEF_BASE_URL (for CI); the flag wins, an empty variable counts as unset."""
+    return click.option("--base-url", envvar=BASE_URL_ENV, show_envvar=True, default=None, help=help)
+
+
+def _base_url_source() -> str:
+    """Where --base-url's value came from, as a message names it: the flag or the environment variable."""
+    source = click.get_current_context().get_parameter_source("base_url")
+    return BASE_URL_ENV if source == click.core.ParameterSource.ENVIRONMENT else "--base-url"
+
+
+def _named(problems: list[Problem], source: str) -> list[Problem]:
+    """Problems of the --base-url value relabelled with ``source`` (BRIEF_BASE_URL when it came from there)."""
+    return [dataclasses.replace(p, path=source) if p.path == "--base-url" else p for p in problems]
 
 
 def _verbosity(func):
@@ -50,7 +69,7 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Output folder  [default: SITE/public]")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
-@click.option("--base-url", default=None, help="Override base_url from brief.toml (e.g. for a preview host).")
+@_base_url_option("Override base_url from brief.toml (e.g. for a preview host).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Processes to render pages with  [default: every core when the site has 2,000 pages or more]")
 @click.option("--no-cache", is_flag=True, help="Ignore the build cache (.brief-cache/) and build everything afresh.")
@@ -69,7 +88,10 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
     _setup_logging(quiet, verbose)
     config = load_config(site_dir)
     if base_url:
-        config = config.with_base_url(base_url)
+        try:
+            config = config.with_base_url(base_url)
+        except BuildFailed as exc:
+            raise BuildFailed(_named(exc.problems, _base_url_source()), "configuration") from None
     # --output is relative to the current folder, like every path on a command line.
     out = output.absolute() if output is not None else config.root / "public"
     progress = Progress.for_terminal(quiet)
@@ -116,7 +138,7 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
 @click.option("--strict", is_flag=True, help="Count warnings as errors (exit code 1).")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
-@click.option("--base-url", default=None, help="Override base_url from brief.toml.")
+@_base_url_option("Override base_url from brief.toml.")
 @_verbosity
 def check(site_dir: Path, fmt: str, strict: bool, drafts: bool, future: bool, base_url: str | None,
           quiet: bool, verbose: int) -> None:
@@ -127,6 +149,8 @@ def check(site_dir: Path, fmt: str, strict: bool, drafts: bool, future: bool, ba
 
     _setup_logging(True if fmt != "text" else quiet, verbose)
     result = check_site(site_dir, drafts=drafts, future=future, base_url=base_url)
+    if base_url:
+        result.problems[:] = _named(result.problems, _base_url_source())
     text, code = report(result, fmt, strict)
     if not (quiet and code == 0):
         click.echo(text, nl=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import http.server
 import shutil
 import threading
@@ -17,6 +18,8 @@ from brief.build import BuildOptions, build
 from brief.config import load_config
 
 REPO = Path(__file__).resolve().parent.parent
+# A deploy setting in the developer's shell must not change what the tests build.
+os.environ.pop("BRIEF_BASE_URL", None)
 # Pinned build time: the sample's newest article is dated 2026-11-18.
 BUILD_TIME = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 CHROMIUM = "/usr/bin/chromium"
