@@ -27,12 +27,13 @@ build: venv
 serve: venv
 	$(BIN)/brief serve --port $(PORT)
 
-# System packages the browser and HTML-validation tests use, installed when missing.
+# System packages the browser, HTML-validation and deploy (nginx) tests use, installed when missing.
 test-deps: venv
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  $(APT) update -qq && $(APT) install -y -qq $$missing; \

@@ -88,7 +88,9 @@ def write_corpus(out: Path, n: int, seed: int = 7) -> Path:
         (content / f"{slug}.md").write_text(f"---\n{front}---\n{body}", encoding="utf-8")
         topics[slug] = topic
     (out / "topics.json").write_text(json.dumps(topics), encoding="utf-8")
-    (out / "brief.toml").write_text('title = "Benchmark Brief"\nbase_url = "https://bench.example.org/"\n', encoding="utf-8")
+    # No search index: Hugo and Pelican build none either (Pagefind adds about 14 s at 10,000 articles).
+    (out / "brief.toml").write_text('title = "Benchmark Brief"\nbase_url = "https://bench.example.org/"\nsearch = false\n',
+                                    encoding="utf-8")
     return out
 
 

@@ -22,6 +22,7 @@ from .cache import BuildCache, input_folders, site_key, snapshot
 from .digests import digest, file_stamp, pickled_digest
 from .config import Config
 from .errors import WARNING, BriefError, BuildFailed, Problem, did_you_mean, errors_in
+from .assets import fingerprinted
 from .authors import AUTHORS_FOLDER, load_profiles
 from .feeds import feed_plan
 from .index import build_index
@@ -34,6 +35,7 @@ from .parallel import render_parallel, worker_count
 from .output import MemoryWriter, OutputWriter, check_output_dir, output_lock, static_files
 from .render import TemplateProblem, check_templates, environment, page_key, render_articles, render_bios, render_page
 from .schema import validate
+from .search import publish as publish_search
 from .sitemaps import NEWS_WINDOW, sitemap_files
 from .slug import slugify
 from .theme import theme_static_files
@@ -74,6 +76,12 @@ class BuildOptions:
     background_cleanup: bool = False
     """Remove the previous output on a thread once the new one is in place (the CLI waits for
     it after saving the cache); the default removes it before returning."""
+    search: bool = True
+    """Index the articles for search (when the site has search on); the preview indexes
+    on its own, after a pause, so that showing an edit never waits for it."""
+    fingerprint: bool = True
+    """Publish stylesheets and scripts under content-hashed names too, and link to those
+    (brief.assets); off in the preview, which swaps stylesheets in place."""
     keep: dict | None = None
     """Filled after a successful build with its config, site, views, renderer and
     environment, so the preview can show a single-article edit at once."""
@@ -143,7 +151,8 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
         writer.previous = previous
     try:
         with _timed("render+write", timings):
-            env, template_digests = environment(config, cache)
+            fingerprints = fingerprinted({**theme_static_files(), **own_static}) if options.fingerprint else {}
+            env, template_digests = environment(config, cache, fingerprints)
             template_problems = check_templates(env)
             if template_problems:
                 raise BuildFailed(template_problems)
@@ -159,6 +168,9 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
                                       options, template_problems, view_keys)
             if template_problems:
                 raise BuildFailed(template_problems)
+        if config.search and options.search and site.articles:
+            with _timed("search", timings):
+                publish_search([spec.output for spec in specs if spec.source], config.language, writer, options.progress)
         with _timed("feeds+sitemaps", timings):
             if options.progress is not None:
                 options.progress("Feeds and sitemaps", 1, 1)
@@ -172,7 +184,7 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
                     continue
                 writer.write(relpath, data, origin="sitemaps")
         with _timed("copy", timings):
-            _copy_assets(own_static, assets, writer)
+            _copy_assets(own_static, assets, writer, fingerprints)
         if writer.problems:
             raise BuildFailed(writer.problems)
         writer.commit()
@@ -381,12 +393,15 @@ def _renderer(site: Site, invalid: frozenset[Path]) -> Renderer:
     return Renderer(site.config, urls, unbuilt, invalid)
 
 
-def _copy_assets(own_static: dict[str, Path], assets: dict[str, tuple[Path, str]], writer: OutputWriter) -> None:
+def _copy_assets(own_static: dict[str, Path], assets: dict[str, tuple[Path, str]], writer: OutputWriter,
+                 fingerprints: dict[str, str]) -> None:
     # Order matters: the site's static/ overrides the theme's file by file, and
     # article images are copied last so a clash with a static file is reported.
     files = {**theme_static_files(), **own_static}
     for relpath, source in files.items():
         writer.copy(relpath, source, origin=f"static/{relpath}")
+        if relpath in fingerprints:  # also under its content-hashed name (brief.assets)
+            writer.copy(fingerprints[relpath], source, origin=f"static/{relpath}")
     for relpath, (source, origin) in assets.items():
         writer.copy(relpath, source, origin=origin)
 

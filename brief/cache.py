@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".brief-cache"
 CACHE_FILE = "state.bin"
 MANIFEST_FILE = "manifest.bin"
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"brief-cache\n"
 _RACY_SECONDS = 2.0
 """A file changed this close to when its digest was taken may change again with the same

@@ -86,6 +86,7 @@ def check_site(site_dir: Path, *, drafts: bool = False, future: bool = False, ba
     """Build the site in memory and check it. Raises :class:`BriefError` only for a site
     that cannot be read at all (no brief.toml problems: those are findings)."""
     from .build import BuildOptions, build
+    from .search import BUNDLE_FILES, SEARCH_FOLDER
     from .config import load_config
     from .output import MemoryWriter
 
@@ -101,7 +102,8 @@ def check_site(site_dir: Path, *, drafts: bool = False, future: bool = False, ba
     warnings: list[Problem] = []
     kept: dict = {}
     try:
-        build(config, None, BuildOptions(drafts=drafts, future=future, keep=kept, link_check=False),
+        # No search index: it takes long on a large site and holds no links of its own.
+        build(config, None, BuildOptions(drafts=drafts, future=future, keep=kept, link_check=False, search=False),
               on_warning=warnings.append, writer=writer)
     except BuildFailed as exc:
         return CheckResult(exc.problems, 0, 0)
@@ -109,7 +111,8 @@ def check_site(site_dir: Path, *, drafts: bool = False, future: bool = False, ba
     sources = {a.output_dir + "/index.html": a for a in site.articles}
     written = {rel: set(_urls_in_markdown(views[a.slug])) for rel, a in sources.items()}
     pages = {rel: _text(data) for rel, data in writer.files.items() if rel.endswith(".html")}
-    problems, links = link_problems(pages, set(writer.files), config.base_path, sources, written)
+    files = set(writer.files) | ({f"{SEARCH_FOLDER}/{name}" for name in BUNDLE_FILES} if config.search and site.articles else set())
+    problems, links = link_problems(pages, files, config.base_path, sources, written)
     problems += reachability(pages, config.base_path, sources)
     return CheckResult(warnings + problems, len(pages), links)
 

@@ -47,6 +47,7 @@ OPTIONS: dict[str, Option | dict[str, Option]] = {
     "permalink": Option(str, "/{year}/{month}/{slug}/", "URL pattern of articles; placeholders {year} {month} {day} {slug} {section}."),
     "archive_per_page": Option(int, 100, "Articles per page of a year in the archive (/archive/YYYY/)."),
     "feed_size": Option(int, 20, "Entries in the main Atom and JSON feeds and in each section and tag feed."),
+    "search": Option(bool, True, "Build a Pagefind search index of the articles, a /search/ page and a search box in the header."),
     "publisher": {
         "name": Option(str, None, "Publisher name (default: the site title)."),
         "logo": Option(str, None, "Publisher logo: a path under static/ such as /images/logo.svg, or an https URL."),
@@ -103,6 +104,7 @@ class Config:
     publisher_logo: str | None = None
     allow_html: bool = False
     typographer: bool = False
+    search: bool = True
     authors: dict[str, dict[str, str]] = field(default_factory=dict)
     """Author profiles from ``[authors.<slug>]`` tables: name, role, bio, avatar."""
     related: RelatedOptions = field(default_factory=lambda: RelatedOptions())

@@ -40,6 +40,8 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 _TAG = re.compile(r"""<[A-Za-z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
 # A URL attribute whose value is root-relative ("/x", not the scheme-relative "//host/x").
 _URL_ATTR = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["']?)/(?!/)""", re.IGNORECASE)
+# A srcset attribute (a comma-separated list of "URL width" candidates), quoted.
+_SRCSET_ATTR = re.compile(r"""(\ssrcset\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
 def feed_files(site: Site, views: dict[str, ArticleView], now: datetime,
@@ -171,7 +173,7 @@ def json_feed(site: Site, views: dict[str, ArticleView], articles: tuple[Article
         if view.dek:
             item["summary"] = clean_xml_text(view.dek)
         if view.image:
-            item["image"] = _absolute(view.image.url, origin)
+            item["image"] = _absolute(view.image.share_url or view.image.url, origin)
         item["date_published"] = _time(view.date)
         item["date_modified"] = _time(_modified(view))
         item["authors"] = [{"name": clean_xml_text(name), **({"url": url} if url else {})}
@@ -210,11 +212,22 @@ def content_html(view: ArticleView, origin: str) -> str:
 
 
 def absolute_links(html: str, origin: str) -> str:
-    """``href``, ``src`` and ``poster`` values starting with one ``/`` get ``origin`` in front.
+    """``href``, ``src`` and ``poster`` values, and ``srcset`` candidates, starting with one ``/``
+    get ``origin`` in front.
 
     Only attributes inside tags are touched: text that merely reads ``href="/x"``
     is escaped in the HTML (``&quot;``) and stays as it is."""
-    return _TAG.sub(lambda tag: _URL_ATTR.sub(lambda m: f"{m.group(1)}{m.group(2)}{origin}/", tag.group(0)), html)
+    return _TAG.sub(lambda tag: _SRCSET_ATTR.sub(lambda m: _absolute_srcset(m, origin),
+                                                 _URL_ATTR.sub(lambda m: f"{m.group(1)}{m.group(2)}{origin}/", tag.group(0))),
+                    html)
+
+
+def _absolute_srcset(match: re.Match, origin: str) -> str:
+    """A ``srcset`` value with each root-relative candidate URL made absolute."""
+    quote = '"' if match.group(2) is not None else "'"
+    candidates = [c.strip() for c in (match.group(2) if match.group(2) is not None else match.group(3)).split(",")]
+    made = [origin + c if c.startswith("/") and not c.startswith("//") else c for c in candidates]
+    return f"{match.group(1)}{quote}{', '.join(made)}{quote}"
 
 
 def clean_xml_text(text: str) -> str:

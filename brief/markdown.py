@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -25,7 +26,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .digests import digest, file_stamp
 from .config import Config
 from .errors import WARNING, Problem
+from .images import BODY_SIZES, SETTINGS_KEY, ImageError, ImageStore, shown_size, variant_url
 from .slug import slugify
+from .theme import static_file
 
 # Ids the theme uses start with "brief-"; ids made from headings never do.
 RESERVED_ID_PREFIX = "brief-"
@@ -78,10 +81,14 @@ class Renderer:
         self._urls = article_urls
         self._unbuilt = drafts
         self._invalid = invalid
-        self.key = digest(repr((config.allow_html, config.typographer, config.base_path, str(config.root), _RULES)))
+        self.key = digest(repr((config.allow_html, config.typographer, config.base_path, str(config.root), _RULES,
+                                SETTINGS_KEY)))
         """What, beyond the text and the link targets, the HTML of a fragment depends on."""
         self._base_path = config.base_path
         self._root = config.root.resolve()
+        self._static_dir = config.static_dir
+        self.images = ImageStore(config.root)
+        """Resized copies of the site's raster images (hero and text), kept in .brief-cache/images/."""
         self._md = self._parser(config, footnotes=True)
         # One-line fields (takeaways, captions) have nowhere to put a footnote list.
         self._inline_md = self._parser(config, footnotes=False)
@@ -100,6 +107,7 @@ class Renderer:
         md.core.ruler.push("brief_article_links", self._article_links)
         md.add_render_rule("table_open", _table_open)
         md.add_render_rule("table_close", _table_close)
+        md.add_render_rule("image", _image_html)
         return md
 
     def block(self, text: str, env: PageEnv, first_line: int, doc_id: str = "", field: str = "body",
@@ -156,6 +164,11 @@ class Renderer:
         site_path = self._site_path(src)
         if site_path is not None:
             token.attrSet("src", site_path)
+            published = posixpath.normpath(unquote(parts.path))
+            found = static_file(self._static_dir, published)
+            if found is not None and field != "bio":
+                env.deps[("file", str(found))] = file_stamp(found)
+                self._sized(token, env, found, published, "static" + published, line, field)
             return
         shown = posixpath.normpath(posixpath.join(posixpath.dirname(env.relpath), unquote(parts.path)))
         try:
@@ -174,7 +187,38 @@ class Renderer:
             env.problems.append(Problem(env.relpath, line, field, f"image {src} is a hidden file or in a hidden folder (a name "
                                         "starting with '.'); refusing to publish it (expected an image such as charts/a.svg)"))
             return
-        token.attrSet("src", self._base_path + env.add_asset(target).lstrip("/"))
+        published = env.add_asset(target)
+        token.attrSet("src", self._base_path + published.lstrip("/"))
+        if field != "bio":  # an author's page does not publish the files its bio shows
+            self._sized(token, env, target, published, shown, line, field)
+
+    def _sized(self, token: Token, env: PageEnv, source: Path, published: str, shown: str, line: int | None,
+               field: str) -> None:
+        """Give a local image in the text its size, lazy loading, and for a raster image the
+        resized copies (``srcset``, ``sizes`` and a WebP ``<source>``, see brief.images)."""
+        try:
+            found = self.images.prepare(source, published)
+        except ImageError as exc:
+            env.problems.append(Problem(env.relpath, line, field, exc.message(shown)))
+            return
+        if found is None:  # SVG, GIF and the like: as they are, with their size when it is known
+            size = shown_size(source)
+        else:
+            base = self._base_path
+            for copy in found.copies():
+                env.assets[copy.path.lstrip("/")] = copy.file  # type: ignore[assignment]
+                env.deps[("file", str(copy.file))] = file_stamp(copy.file)  # type: ignore[arg-type]
+            token.attrSet("src", variant_url(found.src, base))
+            token.attrSet("srcset", found.srcset(found.own, base))
+            token.attrSet("sizes", BODY_SIZES)
+            if found.webp:
+                token.meta["brief_sources"] = (("image/webp", found.srcset(found.webp, base)),)
+            size = (found.width, found.height)
+        if size:
+            token.attrSet("width", str(size[0]))
+            token.attrSet("height", str(size[1]))
+        token.attrSet("loading", "lazy")
+        token.attrSet("decoding", "async")
 
     def link_state(self, target: Path | None) -> str:
         """What a ``.md`` link to ``target`` renders as: the URL of a built article, or
@@ -212,7 +256,7 @@ class Renderer:
         token.attrSet("href", state + query + (f"#{parts.fragment}" if parts.fragment else ""))
 
 
-_RULES = "links-no-data nesting-checked hidden-images no-nested-links inline-without-footnotes heading-levels"
+_RULES = "links-no-data nesting-checked hidden-images no-nested-links inline-without-footnotes heading-levels responsive-images picture-hero"
 """Changes to what a fragment renders to, so build caches of older renders are not reused."""
 _BAD_SCHEME = re.compile(r"(javascript|vbscript|file|data):")
 
@@ -278,6 +322,18 @@ def _table_open(self, tokens, idx, options, env) -> str:
 
 def _table_close(self, tokens, idx, options, env) -> str:
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def _image_html(self, tokens, idx, options, env) -> str:
+    # A raster image with resized copies: its WebP candidates in a <source>, the <img> last.
+    html = self.image(tokens, idx, options, env)
+    sources = tokens[idx].meta.get("brief_sources") if tokens[idx].meta else None
+    if not sources:
+        return html
+    sizes = escapeHtml(tokens[idx].attrGet("sizes") or "")
+    found = "".join(f'<source type="{escapeHtml(kind)}" srcset="{escapeHtml(srcset)}" sizes="{sizes}">'
+                    for kind, srcset in sources)
+    return f"<picture>{found}{html}</picture>"
 
 
 def _heading_ids(state: StateCore) -> None:

@@ -45,7 +45,8 @@ def article_meta(site: Site, page: PageView, article: ArticleView) -> Meta:
     ``NewsArticle`` plus a ``BreadcrumbList`` (home → section → article)."""
     config = site.config
     image = article.image
-    image_url = absolute(site, image.url) if image else None
+    # A local raster hero has a copy 1200 px wide for previews (see brief.images).
+    image_url = absolute(site, image.share_url or image.url) if image else None
     published = _iso(article.date)
     modified = _iso(article.updated or article.date)
     author_urls = [absolute(site, link.url) for link in article.author_links]
@@ -183,8 +184,9 @@ def _og_image(image: ImageView | None, url: str | None) -> list[tuple[str, str]]
     out = [("og:image", url)]
     if image.alt:
         out.append(("og:image:alt", image.alt))
-    if image.width and image.height:
-        out += [("og:image:width", str(image.width)), ("og:image:height", str(image.height))]
+    width, height = (image.share_width, image.share_height) if image.share_url else (image.width, image.height)
+    if width and height:
+        out += [("og:image:width", str(width)), ("og:image:height", str(height))]
     return out
 
 

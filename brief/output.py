@@ -55,7 +55,7 @@ class _Claims:
                 first, second = second, first
             if first.startswith("page ") and second.startswith("content/"):
                 message = (f"this article's page '{relpath}' is also one of brief's own pages (expected another slug, "
-                           "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/ and archive/)")
+                           "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/, archive/ and search/)")
             else:
                 message = f"output path '{relpath}' is also written by {first} (expected each page or file to have its own path)"
             self.problems.append(Problem(second, None, None, message))
@@ -121,6 +121,25 @@ class MemoryWriter(_Claims):
         if self._claim(relpath, origin):
             self.files[relpath] = source
             self.keys[relpath] = _copy_key(source)
+
+    scratch = None
+    """Where temporary work files go (None: the system's temporary folder)."""
+
+    def written(self, relpath: str) -> bytes | Path | None:
+        """What this build holds at ``relpath`` so far."""
+        return self.files.get(relpath)
+
+    def reuse_all(self, keys: dict[str, bytes], origin: str) -> bool:
+        """Take the previous build's bytes of every path in ``keys``, or of none of them."""
+        if not all(isinstance(self._unchanged(rel, key), bytes) for rel, key in keys.items()):
+            return False
+        for rel, key in keys.items():
+            self.reuse(rel, key, origin)
+        return True
+
+    def adopt(self, relpath: str, source: Path, origin: str, key: bytes | None) -> None:
+        """Take a work file made for ``relpath`` (it may be moved or deleted afterwards)."""
+        self._store(relpath, source.read_bytes(), origin, key)
 
     def outputs(self) -> dict[str, tuple[bytes, Any]]:
         return {rel: (key, self.files[rel]) for rel, key in self.keys.items()}
@@ -216,6 +235,32 @@ class OutputWriter(_Claims):
         if target is not None:
             with _disk_errors(relpath):
                 shutil.copyfile(source, target)
+
+    @property
+    def scratch(self) -> Path:
+        """Where temporary work files go: inside the staging folder, so they are on the
+        output's file system and never outlive an interrupted build."""
+        return self.staging
+
+    def written(self, relpath: str) -> Path | None:
+        """The staged file of ``relpath``, once written or linked."""
+        path = self.staging / relpath
+        return path if path.is_file() else None
+
+    def reuse_all(self, keys: dict[str, bytes], origin: str) -> bool:
+        """Link the previous build's file of every path in ``keys``, or of none of them."""
+        if not all(self._intact(rel, key) is not None for rel, key in keys.items()):
+            return False
+        for rel, key in keys.items():
+            self.reuse(rel, key, origin)
+        return True
+
+    def adopt(self, relpath: str, source: Path, origin: str, key: bytes | None) -> None:
+        """Move a work file made for ``relpath`` into place."""
+        target = self.reserve(relpath, origin, key)
+        if target is not None:
+            with _disk_errors(relpath):
+                os.replace(source, target)
 
     def outputs(self) -> dict[str, tuple[bytes, Any]]:
         """This build's files in the output folder with their keys and stamps (after commit)."""

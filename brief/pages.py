@@ -135,6 +135,10 @@ def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup
     page = replace(page, meta=page_meta(site, page))
     yield PageSpec("404.html", "/404.html", None, "404.html",
                    {"site": sv, "page": page, "latest": entries[:LATEST_ON_404]}, public=False)
+    if sv.search_url:  # not in the sitemap: it has nothing of its own to find
+        page = PageView(f"Search — {sv.title}", f"Search the briefs of {sv.title}.", site.absolute_url("/search/"), "search", main_feeds)
+        yield PageSpec("search/index.html", "/search/", None, "search.html",
+                       {"site": sv, "page": replace(page, meta=page_meta(site, page)), "bundle": site.url("/pagefind/")}, public=False)
 
 
 def article_page(site: Site, sv: SiteView, article: Article, view: ArticleView, views: dict[str, ArticleView],

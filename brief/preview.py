@@ -10,6 +10,7 @@ A failed build keeps the last good site and records the problems to show.
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ log = logging.getLogger("brief.serve")
 
 DEBOUNCE = 0.05
 """Seconds without a new file event before a rebuild starts."""
+SEARCH_DELAY = 1.0
+"""Seconds after the last successful rebuild before the search index is rebuilt."""
 FETCH_GRACE = 0.5
 """Longest wait, after showing an edited page at once, for a browser to fetch it."""
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crdownload")
@@ -68,6 +71,13 @@ class Preview:
         self._fetched = threading.Event()
         """The last good build's config, site, views, renderer and environment."""
         self._warned: set[Problem] = set()
+        self._search_files: dict[str, bytes | Path] = {}
+        """The search index of the last indexed build, served with every later one."""
+        self._search_key: bytes | None = None
+        self._search_timer: threading.Timer | None = None
+        self._search_lock = threading.Lock()
+        self._indexing: list = []
+        """The Pagefind process while one runs (stop() ends it)."""
 
     # --- building -------------------------------------------------------------------------
 
@@ -87,7 +97,10 @@ class Preview:
         try:
             config = load_config(self.site_dir).with_base_url(self.base_url)
             warnings: list[Problem] = []
-            build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache, keep=self._state),
+            # Search is indexed after a pause (index_search), and stylesheets keep plain names
+            # so that a CSS save is swapped in place.
+            build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache, keep=self._state,
+                                             search=False, fingerprint=False),
                   on_warning=warnings.append, writer=writer)
             # Each rebuild reports only warnings that are new, not the whole list again.
             for warning in warnings:
@@ -118,6 +131,53 @@ class Preview:
             kind = "css" if css_only else "reload"
         self._publish(files, [], kind, paths)
         log.info("Rebuilt in %.0f ms", self.last_duration * 1000)
+        if config.search and self._state.get("site") and self._state["site"].articles:
+            self._schedule_search()
+
+    def _schedule_search(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.cancel()
+        if self._stop.is_set():
+            return
+        self._search_timer = threading.Timer(SEARCH_DELAY, self.index_search)
+        self._search_timer.daemon = True
+        self._search_timer.start()
+
+    def index_search(self) -> None:
+        """Index the articles of the site now served and serve the index with it (and with
+        every later build until the next index)."""
+        from .digests import digest
+        from .search import bundle_files, index, search_key
+
+        with self._search_lock:
+            snapshot, state = self.snapshot, self._state
+            if not state or self._stop.is_set():
+                return
+            outputs = [a.output_dir + "/index.html" for a in state["site"].articles if a.slug in state["site"].built]
+            pages = {rel: snapshot.files[rel] for rel in outputs if isinstance(snapshot.files.get(rel), bytes)}
+            key = search_key((rel, digest(page)) for rel, page in pages.items())
+            if key == self._search_key:
+                return
+            started = time.perf_counter()
+            try:
+                with tempfile.TemporaryDirectory(prefix="brief-search-") as scratch:
+                    bundle = index(pages, state["config"].language, Path(scratch), started=self._started_indexing,
+                                   background=True)
+                    found = {rel: path.read_bytes() for rel, path in bundle_files(bundle)}
+            except BriefError as exc:
+                if not self._stop.is_set():
+                    log.error("Error: %s", exc.message)
+                return
+            finally:
+                self._indexing.clear()
+            if self._stop.is_set():
+                return
+            self._search_files, self._search_key = found, key
+            with self.changed:
+                current = self.snapshot
+                self.snapshot = Snapshot({**current.files, **found}, current.problems, current.version + 1, "silent", ())
+                self.changed.notify_all()
+            log.info("Indexed %d articles for search in %.0f ms", len(pages), (time.perf_counter() - started) * 1000)
 
     def _show_edit_at_once(self, path: Path) -> bool:
         """For an edit of one article, render just its page with the last build's index and
@@ -179,8 +239,8 @@ class Preview:
                  paths: tuple[str, ...] | None = None) -> None:
         with self.changed:
             snapshot = self.snapshot
-            self.snapshot = Snapshot(files if files is not None else snapshot.files, problems,
-                                     snapshot.version + 1, kind, paths)
+            files = {**files, **self._search_files} if files is not None else snapshot.files
+            self.snapshot = Snapshot(files, problems, snapshot.version + 1, kind, paths)
             self.changed.notify_all()
 
     def notice(self, path: str) -> None:
@@ -205,8 +265,19 @@ class Preview:
             if changed and not self._stop.is_set():
                 self.rebuild(changed)
 
+    def _started_indexing(self, proc) -> None:
+        self._indexing.append(proc)
+        if self._stop.is_set():  # stop() came first: it may have found nothing to end
+            proc.kill()
+
     def stop(self) -> None:
         self._stop.set()
+        if self._search_timer is not None:
+            self._search_timer.cancel()
+        for proc in list(self._indexing):
+            proc.kill()
+        with self._search_lock:  # wait until an index run has cleaned up after itself
+            pass
         with self.changed:
             self.changed.notify_all()
 

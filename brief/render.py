@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .assets import asset_url
 from .config import Config
 from .errors import Problem
 from .markdown import PageEnv, Renderer
@@ -35,11 +36,12 @@ class TemplateProblem(Exception):
         self.problem = problem
 
 
-def make_environment(config: Config, site: Site | None = None) -> jinja2.Environment:
+def make_environment(config: Config, site: Site | None = None, assets: dict[str, str] | None = None) -> jinja2.Environment:
     """The Jinja environment of a site: its own templates first, then the default theme.
 
-    It depends on the configuration only (``site`` is accepted for older callers), so
-    the preview can keep it, with its compiled templates, from one build to the next."""
+    It depends on the configuration and the hashed names of stylesheets and scripts
+    (``assets``, see brief.assets) only (``site`` is accepted for older callers), so the
+    preview can keep it, with its compiled templates, from one build to the next."""
     loaders = []
     if config.templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(config.templates_dir))
@@ -59,7 +61,7 @@ def make_environment(config: Config, site: Site | None = None) -> jinja2.Environ
     env.filters["isodate"] = isodate
     env.filters["humandate"] = humandate
     base = config.base_path
-    env.globals["asset"] = lambda path: base + str(path).lstrip("/")
+    env.globals["asset"] = asset_url(base, assets or {})
     env.globals["url"] = lambda path: base + str(path).lstrip("/")
     return env
 
@@ -152,17 +154,20 @@ def check_templates(env: jinja2.Environment) -> list[Problem]:
     return problems
 
 
-def environment(config: Config, cache: BuildCache | None) -> tuple[jinja2.Environment, dict[str, bytes]]:
-    """The Jinja environment of ``config`` and, for each template, a digest of its source and
-    of every template it extends, includes or imports. The cache keeps the environment (and
-    its compiled templates) while no template changed."""
+def environment(config: Config, cache: BuildCache | None, assets: dict[str, str] | None = None
+                ) -> tuple[jinja2.Environment, dict[str, bytes]]:
+    """The Jinja environment of ``config`` and, for each template, a digest of its source, of
+    every template it extends, includes or imports, and of the hashed asset names (which
+    every page links to). The cache keeps the environment (and its compiled templates)
+    while none of that changed."""
     sources = _template_sources(config)
-    key = digest(repr((str(config.root), config.base_url)), *(part for item in sorted(sources.items()) for part in item))
+    names = repr(sorted((assets or {}).items()))
+    key = digest(repr((str(config.root), config.base_url, names)), *(part for item in sorted(sources.items()) for part in item))
     kept = cache.memo.get("env") if cache is not None else None
     if kept is not None and kept[0] == key:
         return kept[1], kept[2]
-    env = make_environment(config)
-    digests = _closure_digests(env, sources)
+    env = make_environment(config, assets=assets)
+    digests = {name: digest(value, names) for name, value in _closure_digests(env, sources).items()}
     if cache is not None:
         cache.memo["env"] = (key, env, digests)
     return env, digests

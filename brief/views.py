@@ -8,6 +8,7 @@ fragment, and shared by every page that shows it.
 from __future__ import annotations
 
 import math
+import posixpath
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,8 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from .digests import file_stamp
+from .errors import Problem
+from .images import HERO_SIZES, ImageError, Responsive, variant_url
 from .imagesize import image_size
 from .markdown import PageEnv, Renderer
 from .model import Article, Site
@@ -36,6 +39,8 @@ class SiteView:
     publisher_name: str
     publisher_logo: str | None
     home_url: str
+    search_url: str | None = None
+    """The search page (``/search/``); None when the site has search off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,21 +80,42 @@ class PageView:
     canonical: str
     kind: str
     """"article", "index", "section", "tag", "author", "sections", "tags", "authors",
-    "archive", "archive-year" or "404"."""
+    "archive", "archive-year", "404" or "search"."""
     feeds: tuple[FeedLink, ...] = ()
     """Feeds to announce with <link rel="alternate">: the site's, then this page's own."""
     meta: Meta = Meta()
 
 
 @dataclass(frozen=True, slots=True)
+class ImageSource:
+    """A ``<source>`` of a ``<picture>``: the candidates in one more format."""
+
+    type: str
+    """MIME type, ``image/webp``."""
+    srcset: str
+
+
+@dataclass(frozen=True, slots=True)
 class ImageView:
     url: str
+    """The ``src``: the original, or its largest resized copy when the original is wider."""
     alt: str
     caption: Markup | None
     credit: str | None
     width: int | None = None
     """Intrinsic size when brief can read it from the file, so the page reserves the space."""
     height: int | None = None
+    srcset: str | None = None
+    """For a local PNG, JPEG or WebP image: its widths in its own format (``url 480w, …``)."""
+    sizes: str | None = None
+    """The ``sizes`` that goes with ``srcset`` and ``sources``."""
+    sources: tuple[ImageSource, ...] = ()
+    """``<source>`` elements for a ``<picture>`` (the WebP copies); empty otherwise."""
+    share_url: str | None = None
+    """The copy for OpenGraph, Twitter cards and JSON-LD (1200 px wide, or the original when
+    narrower), root-relative; None: ``url`` is used."""
+    share_width: int | None = None
+    share_height: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +186,8 @@ def site_view(site: Site) -> SiteView:
     logo = config.publisher_logo
     if logo and logo.startswith("/"):
         logo = site.url(logo)
-    return SiteView(config.title, config.description, config.language, config.publisher_name, logo, site.url("/"))
+    return SiteView(config.title, config.description, config.language, config.publisher_name, logo, site.url("/"),
+                    site.url("/search/") if config.search and site.articles else None)  # nothing to search yet: no page
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,19 +208,22 @@ class ArticleParts:
     """(output path, source file) of the files next to the article that the page shows."""
     deps: tuple[tuple[str, str, object], ...]
     """What the HTML depended on besides the article: (kind, path, value seen)."""
+    image_set: Responsive | None = None
+    """The hero's resized copies (a local PNG, JPEG or WebP image)."""
 
 
 def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleParts:
     """Render every Markdown fragment of ``article`` once; problems and files land in ``env``."""
-    caption = image_path = size = None
+    caption = image_path = size = image_set = None
     if article.image:
         img = article.image
         caption = renderer.inline(img.caption, env, img.caption_line, "image.caption") if img.caption else None
         if not img.url and img.source is not None:
             image_path = env.add_asset(img.source)
         if img.source is not None:
-            size = image_size(img.source)
             env.deps[("file", str(img.source))] = file_stamp(img.source)
+            image_set = _hero_copies(article, renderer, env, image_path or img.url)
+            size = (image_set.width, image_set.height) if image_set is not None else image_size(img.source)
     takeaways = tuple(renderer.inline(t, env, line, f"takeaways[{i}]")
                       for i, (t, line) in enumerate(zip(article.takeaways, article.takeaway_lines)))
     analysis = None
@@ -204,7 +234,28 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
     words = sum(len(_WORD.findall(text)) for text in (article.body, *article.takeaways, article.analysis.body if article.analysis else ""))
     return ArticleParts(caption, takeaways, analysis, body, image_path, size, max(1, math.ceil(words / WORDS_PER_MINUTE)),
                         tuple(env.problems), tuple(env.assets.items()),
-                        tuple((kind, path, value) for (kind, path), value in env.deps.items()))
+                        tuple((kind, path, value) for (kind, path), value in env.deps.items()), image_set)
+
+
+def _hero_copies(article: Article, renderer: Renderer, env: PageEnv, published: str) -> Responsive | None:
+    """The hero's resized copies (registered to be published), or None for an image shown as
+    it is (SVG, GIF) or one that cannot be read (a problem on ``image.src``)."""
+    source = article.image.source  # type: ignore[union-attr]
+    assert source is not None
+    try:
+        found = renderer.images.prepare(source, published, share=True)
+    except ImageError as exc:
+        img = article.image
+        assert img is not None
+        shown = "static" + img.url if img.url else posixpath.normpath(posixpath.join(posixpath.dirname(article.relpath), img.src))
+        line = article.lines.get(("image", "src")) or article.lines.get(("image",))
+        env.problems.append(Problem(article.relpath, line, "image.src", exc.message(shown)))
+        return None
+    if found is not None:
+        for copy in found.copies():
+            env.assets[copy.path.lstrip("/")] = copy.file  # type: ignore[assignment]
+            env.deps[("file", str(copy.file))] = file_stamp(copy.file)  # type: ignore[arg-type]
+    return found
 
 
 def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv) -> ArticleView:
@@ -222,7 +273,17 @@ def assemble_view(article: Article, site: Site, parts: ArticleParts) -> ArticleV
             url = site.url(parts.image_path)
         else:
             url = site.url(img.url) if img.url.startswith("/") else img.url
-        image = ImageView(url, img.alt, parts.caption, img.credit, *(parts.image_size or (None, None)))
+        width, height = parts.image_size or (None, None)
+        found = parts.image_set
+        if found is None:
+            image = ImageView(url, img.alt, parts.caption, img.credit, width, height)
+        else:
+            base = site.config.base_path
+            share = found.share or found.src
+            image = ImageView(variant_url(found.src, base), img.alt, parts.caption, img.credit, width, height,
+                              srcset=found.srcset(found.own, base), sizes=HERO_SIZES,
+                              sources=(ImageSource("image/webp", found.srcset(found.webp, base)),) if found.webp else (),
+                              share_url=variant_url(share, base), share_width=share.width, share_height=share.height)
     analysis = None
     if article.analysis:
         analysis = AnalysisView(article.analysis.label, article.analysis.byline, parts.analysis)  # type: ignore[arg-type]

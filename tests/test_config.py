@@ -78,7 +78,7 @@ def test_unknown_key_with_did_you_mean(tmp_path):
 def test_unknown_key_lists_known_keys(tmp_path):
     assert problems(tmp_path, 'title = "X"\ncolour = "red"\n') == [
         "brief.toml:2: colour: unknown configuration key (known keys: archive_per_page, authors, base_url, default_author, "
-        "description, feed_size, language, markdown, per_page, permalink, publisher, related, timezone, title)"]
+        "description, feed_size, language, markdown, per_page, permalink, publisher, related, search, timezone, title)"]
 
 
 def test_allow_html_at_top_level_hints_markdown_table(tmp_path):

@@ -634,7 +634,20 @@ def profile_file(draw, ctx: Ctx) -> bytes:
 
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n'
-PNG_800 = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + (800).to_bytes(4, "big") + (600).to_bytes(4, "big") + bytes(13)
+
+
+def _png(width: int, height: int) -> bytes:
+    """A real PNG (brief decodes raster images to make their resized copies)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 180, 150)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG_800 = _png(800, 600)
 
 
 @dataclass
@@ -729,9 +742,10 @@ def check_problem_line(line: str, escaped_files: set[str]) -> None:
 class PageChecker(HTMLParser):
     """Scripts, event handlers and URLs of one page."""
 
-    def __init__(self, script_src: str) -> None:
+    def __init__(self, base_path: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.script_src = script_src
+        # The theme's scripts (content-hashed names) and, on the search page, Pagefind's UI.
+        self.script_src = re.compile(re.escape(base_path) + r"(js/(brief|search)\.[0-9a-f]{8}\.js|pagefind/pagefind-ui\.js)")
         self.found: list[str] = []
         self.scripts = 0
 
@@ -739,7 +753,8 @@ class PageChecker(HTMLParser):
         attrs = [(k, v or "") for k, v in attrs]
         if tag == "script":
             self.scripts += 1
-            if attrs not in ([("type", "application/ld+json")], [("src", self.script_src), ("defer", "")]):
+            theirs = len(attrs) == 2 and attrs[0][0] == "src" and self.script_src.fullmatch(attrs[0][1]) and attrs[1] == ("defer", "")
+            if attrs != [("type", "application/ld+json")] and not theirs:
                 self.found.append(f"script that is not the theme's: <script {attrs}>")
         for name, value in attrs:
             if name.startswith("on"):
@@ -756,7 +771,7 @@ class PageChecker(HTMLParser):
 
 def check_page(path: Path, base_path: str) -> list[str]:
     html = path.read_bytes().decode("utf-8")  # a page that is not UTF-8 fails here
-    checker = PageChecker(base_path + "js/brief.js")
+    checker = PageChecker(base_path)
     checker.feed(html)
     checker.close()
     found = list(checker.found)

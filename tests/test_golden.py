@@ -5,11 +5,16 @@ draft and a scheduled article. After an intended change to templates or
 rendering, regenerate the golden files and review the diff:
 
     BRIEF_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+
+Content hashes in stylesheet and script names (``brief.3f2a1c9e.css``) are written as
+``brief.HASH.css``, so a CSS edit does not change every golden page; tests/test_assets.py
+checks the hashes themselves.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 SITE = HERE / "sites" / "golden"
 GOLDEN = HERE / "golden"
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+HASHED = re.compile(r"\.[0-9a-f]{8}\.(css|js)\b")
 PAGES = {
     "article.html": "2026/03/harbour-reopens/index.html",
     "author.html": "authors/mara-lind/index.html",
@@ -33,7 +39,12 @@ PAGES = {
     "article-minimal.html": "2026/02/rail-link-delay/index.html",
     "front-page.html": "index.html",
     "front-page-2.html": "page/2/index.html",
+    "search.html": "search/index.html",
 }
+
+
+def unhashed(text: str) -> str:
+    return HASHED.sub(r".HASH.\1", text)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +57,7 @@ def golden_build(tmp_path_factory):
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_page_matches_golden(golden_build, name):
     out, _ = golden_build
-    actual = (out / PAGES[name]).read_text(encoding="utf-8")
+    actual = unhashed((out / PAGES[name]).read_text(encoding="utf-8"))
     expected_path = GOLDEN / name
     if os.environ.get("BRIEF_UPDATE_GOLDEN"):
         GOLDEN.mkdir(exist_ok=True)
@@ -58,7 +69,8 @@ def test_page_matches_golden(golden_build, name):
 def test_golden_site_file_list(golden_build):
     """Drafts and scheduled articles stay out; the sample logo never leaks in from the theme."""
     out, result = golden_build
-    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    files = sorted({unhashed(p.relative_to(out).as_posix()) for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts})
+    assert {"pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"} <= {p.name for p in (out / "pagefind").iterdir()}
     assert files == [
         "2026/01/budget-vote/index.html",
         "2026/02/rail-link-delay/index.html",
@@ -71,6 +83,7 @@ def test_golden_site_file_list(golden_build):
         "authors/index.html",
         "authors/jonas-ek/index.html",
         "authors/mara-lind/index.html",
+        "css/brief.HASH.css",
         "css/brief.css",
         "feed.json",
         "feed.xml",
@@ -78,10 +91,14 @@ def test_golden_site_file_list(golden_build):
         "images/logo.svg",
         "images/placeholder.svg",
         "index.html",
+        "js/brief.HASH.js",
         "js/brief.js",
+        "js/search.HASH.js",
+        "js/search.js",
         "news-sitemap.xml",
         "page/2/index.html",
         "robots.txt",
+        "search/index.html",
         "sections/economy/feed.xml",
         "sections/economy/index.html",
         "sections/index.html",

@@ -22,7 +22,9 @@ from helpers import Raw, article, make_site, read_output, run_build, tree
 
 URL_ATTRS = {"href", "src", "srcset", "action", "formaction", "poster", "data", "background", "xlink:href", "cite"}
 BAD_SCHEME = re.compile(r"(javascript|vbscript|data):")
-THEME_SCRIPTS = {(("src", "/js/brief.js"), ("defer", None)), (("type", "application/ld+json"),)}
+# The theme's scripts (under content-hashed names), Pagefind's UI on the search page, JSON-LD.
+THEME_SCRIPT_SRC = re.compile(r"/js/(brief|search)\.[0-9a-f]{8}\.js|/pagefind/pagefind-ui\.js")
+THEME_SCRIPTS = {(("type", "application/ld+json"),)}
 
 
 @dataclass
@@ -125,6 +127,8 @@ def _active(e: Element) -> bool:
     if any(name.startswith("on") for name, _ in e.attrs):
         return True
     if e.tag == "script":
+        if len(e.attrs) == 2 and e.attrs[1] == ("defer", None) and e.attrs[0][0] == "src":
+            return not THEME_SCRIPT_SRC.fullmatch(e.attrs[0][1] or "")
         return e.attrs not in THEME_SCRIPTS
     if e.tag == "meta":
         return not _theme_meta(e)

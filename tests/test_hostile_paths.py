@@ -122,7 +122,7 @@ def test_names_built_from_path_characters_give_safe_urls(tmp_path):
                    "tags/c-evil", "authors/root", "authors/admin", "authors/home-user"):
         assert f"{folder}/index.html" in paths, folder
     html = read_output(site, "2024/01/a/index.html")
-    assert '<a class="section-label" href="/sections/etc/">../../etc</a>' in html  # the name is shown as written, the URL is a slug
+    assert '<a class="section-label" href="/sections/etc/" data-pagefind-filter="section">../../etc</a>' in html  # the name is shown as written, the URL is a slug
     assert 'href="/tags/c-windows-system32/"' in html and 'href="/authors/admin/"' in html
 
 
@@ -236,7 +236,7 @@ def test_articles_taking_the_address_of_brief_s_own_pages(tmp_path):
     site = make_site(tmp_path, {"content/tags.md": article(), "content/b.md": article(slug="archive")},
                      'permalink = "/{slug}/"\n')
     expected = ("this article's page '{}/index.html' is also one of brief's own pages (expected another slug, "
-                "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/ and archive/)")
+                "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/, archive/ and search/)")
     refused(tmp_path, site, "content/tags.md: " + expected.format("tags"), "content/b.md: " + expected.format("archive"),
             summary="Error: build failed: 2 problems; nothing was written")
 

@@ -1,6 +1,6 @@
 """Every internal link of the built sample site resolves to a file in the output,
 with and without a base_url path prefix. The crawl starts at the front page and
-follows every href and src, so it also proves every page is reachable."""
+follows every href, src and form action, so it also proves every page is reachable."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class _Links(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
-            if name in ("href", "src") and value:
+            if name in ("href", "src", "action") and value:  # the header's search form goes to /search/
                 self.urls.append(value)
             if name == "id" and value:
                 self.ids.add(value)

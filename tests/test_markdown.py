@@ -262,12 +262,13 @@ def test_body_images_next_to_the_article_are_copied_and_root_paths_get_the_base_
     assert code == 0, err
     html = read_output(site, "2026/10/b/index.html")
     assert '<img src="/briefs/images/hero.svg" alt="Hero"' in html
-    assert '<img src="/briefs/2026/10/b/rates.svg" alt="Chart" />' in html
-    other = re.search(r'<img src="/briefs/2026/10/b/(rates-[0-9a-f]{8}\.svg)" alt="Same name" />', html)
+    # Images in the text load lazily; an SVG with only a viewBox gets no width= and height=.
+    assert '<img src="/briefs/2026/10/b/rates.svg" alt="Chart" loading="lazy" decoding="async" />' in html
+    other = re.search(r'<img src="/briefs/2026/10/b/(rates-[0-9a-f]{8}\.svg)" alt="Same name" loading="lazy" decoding="async" />', html)
     assert other, html
     assert read_output(site, "2026/10/b/rates.svg") == SVG
     assert read_output(site, f"2026/10/b/{other.group(1)}") == OTHER_SVG
-    assert '<img src="/briefs/images/hero.svg" alt="Static" />' in html
+    assert '<img src="/briefs/images/hero.svg" alt="Static" loading="lazy" decoding="async" />' in html
     assert '<a href="/briefs/about/">home</a>' in html
     assert '<a href="/briefs/2024/01/other/?view=print#top">q</a>' in html
 

@@ -99,4 +99,4 @@ def test_init_and_build_from_an_installed_wheel(wheel, tmp_path):
     assert built.returncode == 0, built.stderr
     assert "Built 1 article," in built.stdout
     html = next((site / "public").rglob("welcome-to-your-new-publication/index.html")).read_text()
-    assert '<article class="brief">' in html and "Harbour Notes" in html
+    assert '<article class="brief" data-pagefind-body>' in html and "Harbour Notes" in html

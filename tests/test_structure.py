@@ -51,9 +51,9 @@ def test_overviews_count_articles_and_link_every_term(tmp_path):
     authors = read_output(site, "authors/index.html")
     assert 'href="/authors/jurgen-gross/">Jürgen Groß</a>' in authors
     page = read_output(site, "2024/01/b/index.html")
-    assert '<a class="section-label" href="/sections/politics/">Politics</a>' in page
+    assert '<a class="section-label" href="/sections/politics/" data-pagefind-filter="section">Politics</a>' in page
     assert '<a class="author" href="/authors/jurgen-gross/">Jürgen Groß</a>' in page
-    assert '<a class="tag-link" href="/tags/grid/" rel="tag">Grid</a>' in page
+    assert '<a class="tag-link" href="/tags/grid/" rel="tag" data-pagefind-filter="tag">Grid</a>' in page
 
 
 def test_names_that_slug_alike_are_an_error(tmp_path):

@@ -1,0 +1,46 @@
+"""Content-hashed names for the stylesheets and scripts templates link to.
+
+Every ``.css`` and ``.js`` file of the published static files (the theme's and the
+site's) is also published under a name carrying a digest of its bytes:
+``css/brief.css`` → ``css/brief.3f2a1c9e.css``. Templates link to them through
+``asset()``, so a host may let browsers keep them for a year: a changed file gets a
+new name. The plain names stay published for anything else that links to them.
+Other static files keep their names only. The live preview builds without hashed
+names, so a stylesheet can be swapped in place while an editor types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from pathlib import Path
+
+FINGERPRINTED = (".css", ".js")
+"""Suffixes of the static files published under content-hashed names."""
+HASH_LENGTH = 8
+
+
+def fingerprinted(files: dict[str, Path]) -> dict[str, str]:
+    """Output path → content-hashed output path, for each stylesheet and script in ``files``
+    (output path → source file). An unreadable file keeps its plain name only."""
+    names: dict[str, str] = {}
+    for relpath, source in files.items():
+        stem, suffix = posixpath.splitext(relpath)
+        if suffix.lower() not in FINGERPRINTED:
+            continue
+        try:
+            data = source.read_bytes()
+        except OSError:  # the copy reports it
+            continue
+        names[relpath] = f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{suffix}"
+    return names
+
+
+def asset_url(base_path: str, names: dict[str, str]):
+    """The templates' ``asset(path)``: the URL of a static file, hashed where there is a hashed name."""
+
+    def asset(path: object) -> str:
+        relpath = str(path).lstrip("/")
+        return base_path + names.get(relpath, relpath)
+
+    return asset
