@@ -75,10 +75,12 @@ def test_share_links_work_without_javascript(browser, sample_url):
     context.close()
 
 
-def axe_serious(browser, url: str, width: int, node_tool) -> list[str]:
+def axe_serious(browser, url: str, width: int, node_tool, ready: str | None = None) -> list[str]:
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(url)
+    if ready:
+        page.wait_for_selector(ready, timeout=15000)
     page.add_script_tag(path=str(node_tool("axe-core/axe.min.js")))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [f"{v['id']} [{v['impact']}] {v['help']}: {[n['target'] for n in v['nodes']][:5]}"
@@ -95,6 +97,13 @@ def axe_serious(browser, url: str, width: int, node_tool) -> list[str]:
 @pytest.mark.parametrize("width", [360, 1280])
 def test_axe_finds_no_serious_violation(browser, sample_url, node_tool, path, width):
     serious = axe_serious(browser, sample_url + path, width, node_tool)
+    assert serious == [], "\n".join(serious)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_search_page_with_results_is_accessible(browser, sample_url, node_tool, width):
+    # Pagefind's UI is built by script: checked once its results and filters are on the page.
+    serious = axe_serious(browser, sample_url + "/search/?q=water", width, node_tool, ready=".pagefind-ui__result-link")
     assert serious == [], "\n".join(serious)
 
 

@@ -116,6 +116,10 @@ def _search(browser, url: str, query: str, **context) -> tuple[list[str], list[s
     titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
     hrefs = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
     message = page.inner_text(".pagefind-ui__message")
+    # Not even the script-built UI holds a javascript: URL (Pagefind's form had one).
+    assert page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes])
+        .filter(a => /^\\s*javascript:/i.test(a.value)).map(a => a.name)""") == []
+    assert page.get_attribute(".pagefind-ui__search-input", "aria-labelledby") == "brief-search-title"
     page.close()
     assert all(r.startswith(url.split("/", 3)[0] + "//" + url.split("/")[2]) for r in requests), requests
     return titles, hrefs, message

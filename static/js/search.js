@@ -14,6 +14,17 @@
     resetStyles: false,
     autofocus: !new URLSearchParams(location.search).get("q"),
   });
+  // Pagefind's input is named by its placeholder alone, and its form carries a
+  // javascript: action; give the input the page's heading as its label, and the form
+  // this page as its action (Pagefind handles the submit itself).
+  const mend = () => {
+    const input = box.querySelector(".pagefind-ui__search-input");
+    if (input && !input.hasAttribute("aria-labelledby")) input.setAttribute("aria-labelledby", "brief-search-title");
+    const form = box.querySelector("form[action^='javascript:']");
+    if (form) form.setAttribute("action", location.pathname);
+  };
+  mend();
+  new MutationObserver(mend).observe(box, { childList: true, subtree: true });
   const query = new URLSearchParams(location.search).get("q");
   const header = document.getElementById("brief-search-q");
   if (query) {
