@@ -204,13 +204,14 @@ class Sites:
 
 def prepare_sites(n: int, seed: int, tools: list[str]) -> Sites:
     """Write (or reuse) the corpus for brief and its conversions for Hugo and Pelican."""
-    from corpus import write_corpus
+    from corpus import write_config, write_corpus
 
     root = CORPUS / f"compare-{n}-seed{seed}"
     sites = Sites(n, root / "brief", root / "hugo", root / "pelican")
     if not (sites.brief / "topics.json").exists():  # written last by write_corpus
         progress(f"writing a corpus of {n:,} articles to {sites.brief} …")
         write_corpus(sites.brief, n, seed)
+    write_config(sites.brief)
     restore_edit(sites.brief)
     converters: list[tuple[Path, Path, Callable[[Article], str]]] = []
     if "hugo" in tools:
@@ -602,7 +603,7 @@ def brief_env() -> dict[str, str]:
 
 def warm_brief() -> None:
     """Fill brief's bytecode cache with one build of a tiny corpus, outside the measurements."""
-    from corpus import write_corpus
+    from corpus import write_config, write_corpus
 
     with tempfile.TemporaryDirectory(prefix="brief-bench-warm-") as tmp:
         site = write_corpus(Path(tmp) / "site", 5)
