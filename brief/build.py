@@ -8,8 +8,6 @@ touched. The clock is read once, here, and passed down.
 from __future__ import annotations
 
 import gc
-import re
-from html import unescape
 import logging
 import time
 from collections.abc import Callable
@@ -19,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .cache import BuildCache, input_folders, site_key, snapshot
+from .check import article_link_problems
 from .digests import digest, file_stamp, pickled_digest
 from .config import Config
 from .errors import WARNING, BriefError, BuildFailed, Problem, did_you_mean, errors_in
@@ -159,7 +158,8 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
             memo = cache.memo.setdefault("meta", {}) if cache is not None else None
             specs = list(site_pages(site, views, bios, memo))
             if options.link_check:
-                broken = _article_link_problems(site, views, specs, own_static, assets)
+                files = {spec.output for spec in specs} | set(own_static) | set(theme_static_files()) | set(assets)
+                broken = article_link_problems(site, views, files)
                 if broken:
                     raise BuildFailed(broken)
             # Digests of the views, once, before workers fork: page and feed keys are made of them.
@@ -241,37 +241,6 @@ def _render_and_write(specs: list[PageSpec], env, templates: dict[str, bytes] | 
         if options.progress and (n % 100 == 0 or n == len(specs)):
             options.progress("Writing pages", n, len(specs))
     return done
-
-
-_URL_IN_HTML = re.compile(r'\s(href|src)="([^"]*)"')
-
-
-def _article_link_problems(site: Site, views: dict, specs: list[PageSpec], own_static: dict[str, Path],
-                           assets: dict[str, tuple[Path, str]]) -> list[Problem]:
-    """Links and images written in articles (body, takeaways, analysis, caption) that lead to
-    no page or file of this build. Anchors are checked by ``brief check``, which reads the
-    rendered pages."""
-    from .check import _broken, _source_line
-
-    files = {spec.output for spec in specs} | set(own_static) | set(theme_static_files()) | set(assets)
-    files |= {"feed.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt"}
-    files |= {t.url_path.lstrip("/") + "feed.xml" for terms in (site.sections, site.tags) for t in terms.values()}
-    problems = []
-    base = site.config.base_path
-    for article in site.articles:
-        view = views[article.slug]
-        html = "".join([view.body, *view.takeaways, view.analysis.body if view.analysis else "",
-                        view.image.caption if view.image and view.image.caption else ""])
-        rel = article.output_dir + "/index.html"
-        for attr, url in dict.fromkeys(_URL_IN_HTML.findall(html)):
-            url = unescape(url)
-            reason = _broken(rel, url, {}, files, base)
-            if reason is not None:
-                what = "image" if attr == "src" else "link"
-                problems.append(Problem(article.relpath, _source_line(article, url, base), None,
-                                        f"{what} {url}: {reason} (expected a page or file of this site; "
-                                        "build with --no-link-check to publish anyway)"))
-    return problems
 
 
 def _file_deps(cache: BuildCache):

@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections import deque
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import ERROR, WARNING, BriefError, BuildFailed, Problem
 
+_URL_IN_HTML = re.compile(r'\s(href|src)="([^"]*)"')
+
 _LINK_ATTRS = {("a", "href"), ("img", "src"), ("link", "href"), ("script", "src"), ("source", "src"),
                ("video", "src"), ("audio", "src"), ("iframe", "src")}
-_SKIP_SCHEMES = ("mailto", "tel", "data", "http", "https", "ftp", "sms", "geo")
 _FEED_KINDS = ("alternate", "icon", "manifest")
 
 
@@ -109,7 +112,7 @@ def check_site(site_dir: Path, *, drafts: bool = False, future: bool = False, ba
         return CheckResult(exc.problems, 0, 0)
     site, views = kept["site"], kept["views"]
     sources = {a.output_dir + "/index.html": a for a in site.articles}
-    written = {rel: set(_urls_in_markdown(views[a.slug])) for rel, a in sources.items()}
+    written = {rel: {url for _, url in _markdown_urls(views[a.slug])} for rel, a in sources.items()}
     pages = {rel: _text(data) for rel, data in writer.files.items() if rel.endswith(".html")}
     files = set(writer.files) | ({f"{SEARCH_FOLDER}/{name}" for name in BUNDLE_FILES} if config.search and site.articles else set())
     problems, links = link_problems(pages, files, config.base_path, sources, written)
@@ -122,14 +125,12 @@ def _text(data: bytes | Path) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _urls_in_markdown(view) -> list[str]:
-    from html import unescape
-
-    from .build import _URL_IN_HTML
-
+def _markdown_urls(view) -> list[tuple[str, str]]:
+    """(attribute, URL) of each link and image written in an article's Markdown (body,
+    takeaways, analysis, caption), once each, in order."""
     html = "".join([view.body, *view.takeaways, view.analysis.body if view.analysis else "",
                     view.image.caption if view.image and view.image.caption else ""])
-    return [unescape(url) for _, url in _URL_IN_HTML.findall(html)]
+    return [(attr, unescape(url)) for attr, url in dict.fromkeys(_URL_IN_HTML.findall(html))]
 
 
 def link_problems(pages: dict[str, str], files: set[str], base_path: str, sources: dict,
@@ -167,8 +168,8 @@ def _broken(rel: str, url: str, pages: dict[str, PageLinks], files: set[str], ba
     scheme = parts.scheme.lower()
     if scheme in ("javascript", "vbscript"):
         return f"{scheme}: links are not allowed"
-    if scheme or parts.netloc:
-        return None if scheme in _SKIP_SCHEMES or not scheme else None
+    if scheme or parts.netloc:  # another site (or mailto:, tel:): not ours to check
+        return None
     here_dir = posixpath.dirname(rel)
     if not parts.path:
         target = rel
@@ -315,3 +316,26 @@ def _escape_property(text: str) -> str:
 
 
 __all__ = ["check_site", "report", "link_problems", "reachability", "BriefError"]
+
+
+
+
+def article_link_problems(site, views: dict, files: set[str]) -> list[Problem]:
+    """Links and images written in articles (body, takeaways, analysis, caption) that lead to
+    no page or file of this build (``files``: its pages, static files and article files;
+    feeds and sitemaps are added here). What ``brief build`` checks; anchors are checked
+    by ``brief check``, which reads the rendered pages."""
+    files = files | {"feed.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt"}
+    files |= {t.url_path.lstrip("/") + "feed.xml" for terms in (site.sections, site.tags) for t in terms.values()}
+    problems = []
+    base = site.config.base_path
+    for article in site.articles:
+        rel = article.output_dir + "/index.html"
+        for attr, url in _markdown_urls(views[article.slug]):
+            reason = _broken(rel, url, {}, files, base)
+            if reason is not None:
+                what = "image" if attr == "src" else "link"
+                problems.append(Problem(article.relpath, _source_line(article, url, base), None,
+                                        f"{what} {url}: {reason} (expected a page or file of this site; "
+                                        "build with --no-link-check to publish anyway)"))
+    return problems

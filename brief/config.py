@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .errors import forbidden_in_pages, BuildFailed, Problem, did_you_mean
+from .errors import BuildFailed, Problem, did_you_mean, forbidden_in_pages
 from .theme import static_file
+from .tomllines import error_line as toml_error_line
+from .tomllines import line_of
 
 CONFIG_NAME = "brief.toml"
 MAX_WEIGHT = 1000
@@ -156,7 +158,7 @@ def load_config(root: Path) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
+        line = toml_error_line(str(exc))
         message = re.sub(r"\(at line \d+, (column \d+)\)", r"(\1)", str(exc))
         if "overwrite" in message:
             message += "; each key and [table] may be given only once"
@@ -170,16 +172,16 @@ def load_config(root: Path) -> Config:
     related = values.get("related", {})
     for key, lowest in (("count", 0), ("tags", 0), ("text", 0), ("section", 0), ("recency", 0), ("min_score", 0)):
         if not math.isfinite(related[key]):  # TOML has nan and inf; scores made with them mean nothing
-            problems.append(Problem(CONFIG_NAME, _line_of(text, f"related.{key}"), f"related.{key}", f"expected a finite number, got {related[key]}"))
+            problems.append(Problem(CONFIG_NAME, line_of(text, f"related.{key}"), f"related.{key}", f"expected a finite number, got {related[key]}"))
         elif related[key] < lowest:
-            problems.append(Problem(CONFIG_NAME, _line_of(text, f"related.{key}"), f"related.{key}", f"must be at least {lowest}, got {related[key]}"))
+            problems.append(Problem(CONFIG_NAME, line_of(text, f"related.{key}"), f"related.{key}", f"must be at least {lowest}, got {related[key]}"))
         elif key in ("tags", "text", "section", "recency") and related[key] > MAX_WEIGHT:  # weights are relative; larger ones overflow
-            problems.append(Problem(CONFIG_NAME, _line_of(text, f"related.{key}"), f"related.{key}", f"must be at most {MAX_WEIGHT}, got {related[key]}"))
+            problems.append(Problem(CONFIG_NAME, line_of(text, f"related.{key}"), f"related.{key}", f"must be at most {MAX_WEIGHT}, got {related[key]}"))
     if not math.isfinite(related["half_life_days"]):
-        problems.append(Problem(CONFIG_NAME, _line_of(text, "related.half_life_days"), "related.half_life_days", f"expected a finite number, got {related['half_life_days']}"))
+        problems.append(Problem(CONFIG_NAME, line_of(text, "related.half_life_days"), "related.half_life_days", f"expected a finite number, got {related['half_life_days']}"))
     elif related["half_life_days"] <= 0:
-        problems.append(Problem(CONFIG_NAME, _line_of(text, "related.half_life_days"), "related.half_life_days", f"must be more than 0, got {related['half_life_days']}"))
-    flat["base_url"] = _check_base_url(flat["base_url"], problems, CONFIG_NAME, _line_of(text, "base_url"), "base_url")
+        problems.append(Problem(CONFIG_NAME, line_of(text, "related.half_life_days"), "related.half_life_days", f"must be more than 0, got {related['half_life_days']}"))
+    flat["base_url"] = _check_base_url(flat["base_url"], problems, CONFIG_NAME, line_of(text, "base_url"), "base_url")
     _check_values(flat, publisher, root, text, problems)
     if problems:
         raise BuildFailed(problems, "configuration")
@@ -204,12 +206,12 @@ def _check_authors(data: Any, text: str, root: Path, problems: list[Problem]) ->
     from .slug import is_valid_slug, slugify
 
     if not isinstance(data, dict):
-        problems.append(Problem(CONFIG_NAME, _line_of(text, "authors"), "authors", f"expected tables [authors.<slug>], got {_describe(data)}"))
+        problems.append(Problem(CONFIG_NAME, line_of(text, "authors"), "authors", f"expected tables [authors.<slug>], got {_describe(data)}"))
         return {}
     profiles: dict[str, dict[str, str]] = {}
     for slug, fields in data.items():
         key = f"authors.{slug}"
-        line = _line_of(text, key)
+        line = line_of(text, key)
         if not is_valid_slug(slug):
             hint = f"; did you mean '{slugify(slug)}'?" if slugify(slug) else ""
             problems.append(Problem(CONFIG_NAME, line, key, f"'{slug}' is not an author slug (expected lowercase letters, digits and hyphens, e.g. [authors.ana-ortiz]){hint}"))
@@ -220,17 +222,17 @@ def _check_authors(data: Any, text: str, root: Path, problems: list[Problem]) ->
         profile: dict[str, str] = {}
         for name, value in fields.items():
             if name not in PROFILE_FIELDS:
-                problems.append(Problem(CONFIG_NAME, _line_of(text, f"{key}.{name}"), f"{key}.{name}", f"unknown author key{did_you_mean(name, PROFILE_FIELDS) or ' (known keys: ' + ', '.join(PROFILE_FIELDS) + ')'}"))
+                problems.append(Problem(CONFIG_NAME, line_of(text, f"{key}.{name}"), f"{key}.{name}", f"unknown author key{did_you_mean(name, PROFILE_FIELDS) or ' (known keys: ' + ', '.join(PROFILE_FIELDS) + ')'}"))
             elif not isinstance(value, str) or not value.strip():
-                problems.append(Problem(CONFIG_NAME, _line_of(text, f"{key}.{name}"), f"{key}.{name}", f"expected a non-empty string, got {_describe(value)}"))
+                problems.append(Problem(CONFIG_NAME, line_of(text, f"{key}.{name}"), f"{key}.{name}", f"expected a non-empty string, got {_describe(value)}"))
             elif forbidden_in_pages(value):
-                problems.append(Problem(CONFIG_NAME, _line_of(text, f"{key}.{name}"), f"{key}.{name}", forbidden_in_pages(value)))
+                problems.append(Problem(CONFIG_NAME, line_of(text, f"{key}.{name}"), f"{key}.{name}", forbidden_in_pages(value)))
             else:
                 profile[name] = value.strip()
         if profile.get("avatar"):
             profile["avatar"], message = image_url(profile["avatar"], root / "static")
             if message:
-                problems.append(Problem(CONFIG_NAME, _line_of(text, f"{key}.avatar"), f"{key}.avatar", message))
+                problems.append(Problem(CONFIG_NAME, line_of(text, f"{key}.avatar"), f"{key}.avatar", message))
         profiles[slug] = profile
     return profiles
 
@@ -244,29 +246,29 @@ def _check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[
             if not hint and prefix and isinstance(OPTIONS.get(key), Option):
                 hint = f"; '{key}' is a top-level key: move it above the first [table] (keys after [{prefix[:-1]}] belong to that table)"
             known = ", ".join(sorted([*spec, *(["authors"] if not prefix else [])]))
-            problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, f"unknown configuration key{hint or f' (known keys: {known})'}"))
+            problems.append(Problem(CONFIG_NAME, line_of(text, name), name, f"unknown configuration key{hint or f' (known keys: {known})'}"))
     for key, option in spec.items():
         name = prefix + key
         if isinstance(option, dict):
             sub = data.get(key, {})
             if not isinstance(sub, dict):
-                problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, f"expected a table [{name}], got {_describe(sub)}"))
+                problems.append(Problem(CONFIG_NAME, line_of(text, name), name, f"expected a table [{name}], got {_describe(sub)}"))
                 sub = {}
             values[key] = _check_table(sub, option, name + ".", text, problems)
             continue
         value = data.get(key, option.default)
         if key in data and not _is_type(value, option.type):
-            problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, f"expected {_type_name(option.type)}, got {_describe(value)}"))
+            problems.append(Problem(CONFIG_NAME, line_of(text, name), name, f"expected {_type_name(option.type)}, got {_describe(value)}"))
             value = option.default
         elif isinstance(value, str) and forbidden_in_pages(value):
-            problems.append(Problem(CONFIG_NAME, _line_of(text, name), name, forbidden_in_pages(value)))
+            problems.append(Problem(CONFIG_NAME, line_of(text, name), name, forbidden_in_pages(value)))
         values[key] = value
     return values
 
 
 def _check_values(flat: dict, publisher: dict, root: Path, text: str, problems: list[Problem]) -> None:
     def bad(key: str, message: str) -> None:
-        problems.append(Problem(CONFIG_NAME, _line_of(text, key), key, message))
+        problems.append(Problem(CONFIG_NAME, line_of(text, key), key, message))
 
     if not flat["title"].strip():
         bad("title", "must not be empty")
@@ -368,56 +370,3 @@ def _did_you_mean_nested(key: str, spec: dict) -> str:
         if isinstance(sub, dict) and key in sub:
             return f"; did you mean '{key}' under [{table}]?"
     return ""
-
-
-def _line_of(text: str, dotted: str) -> int | None:
-    """Best-effort line of a key in TOML text (tomllib keeps no positions).
-
-    Follows [table] headers, dotted and quoted keys; a key inside an inline table
-    (``ana = { name = "A" }``) is found on the line of that table. None when absent."""
-    lines = _key_lines(text)
-    wanted = dotted
-    while wanted:
-        if wanted in lines:
-            return lines[wanted]
-        wanted = wanted.rpartition(".")[0]
-    return None
-
-
-_TOML_HEADER = re.compile(r"^\s*\[\[?([^\[\]#]+)\]\]?\s*(#.*)?$")
-_TOML_KEY = re.compile(r"^\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*=")
-
-
-def _key_lines(text: str) -> dict[str, int]:
-    """The first line (1-based) of every table and key of a TOML text, by dotted name."""
-    found: dict[str, int] = {}
-    table = ""
-    in_string = None
-    for number, line in enumerate(text.splitlines(), 1):
-        if in_string:  # inside a multi-line string: its lines are not keys
-            if line.count(in_string) % 2:
-                in_string = None
-            continue
-        header = _TOML_HEADER.match(line)
-        key = _TOML_KEY.match(line) if not header else None
-        if header:
-            table = _dotted(header.group(1))
-            found.setdefault(table, number)
-        elif key:
-            found.setdefault(f"{table}.{_dotted(key.group(1))}" if table else _dotted(key.group(1)), number)
-            rest = line[key.end():]
-            for quotes in ('"""', "'''"):
-                if rest.count(quotes) % 2:
-                    in_string = quotes
-    return found
-
-
-def _dotted(key: str) -> str:
-    """``authors . "ana"`` → ``authors.ana``."""
-    parts = re.findall(r'"([^"]*)"|\'([^\']*)\'|([^.\s]+)', key)
-    return ".".join(a or b or c for a, b, c in parts)
-
-
-def _toml_error_line(message: str) -> int | None:
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
