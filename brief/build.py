@@ -31,13 +31,14 @@ from .markdown import Renderer
 from .model import Article, Site
 from .pages import PageSpec, site_pages
 from .parallel import render_parallel, worker_count
-from .output import MemoryWriter, OutputWriter, check_output_dir, output_lock, static_files
+from .outdir import check_output_dir, output_lock
+from .output import MemoryWriter, OutputWriter
 from .render import TemplateProblem, check_templates, environment, page_key, render_articles, render_bios, render_page
 from .schema import validate
 from .search import publish as publish_search
 from .sitemaps import NEWS_WINDOW, sitemap_files
 from .slug import slugify
-from .theme import theme_static_files
+from .theme import static_files, theme_static_files
 
 log = logging.getLogger(__name__)
 

@@ -107,7 +107,7 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
     from .build import BuildOptions
     from .build import build as run_build
     from .cache import BuildCache
-    from .output import finish_cleanups
+    from .outdir import finish_cleanups
 
     cache = BuildCache() if no_cache else BuildCache.load(config.root)
     try:

@@ -5,28 +5,21 @@ whole site is there does it take the output folder's place, in one atomic
 exchange where the OS offers it (Linux ``renameat2``). A failed or interrupted
 build therefore leaves the previous output exactly as it was. Every path is
 checked to stay inside the output folder, and two things that want the same
-path are an error, not a silent overwrite.
+path are an error, not a silent overwrite. The folder's life around the writers
+(the lock, the exchange, removing leftovers) is brief.outdir's.
 """
 
 from __future__ import annotations
 
-import ctypes
-import fcntl
-import ctypes.util
 import os
 import shutil
-import threading
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .digests import digest, file_stamp
 from .errors import BriefError, Problem
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-_SKIP_STATIC = (".DS_Store", "Thumbs.db")
-
+from .outdir import exchange, recover_interrupted_swap, remove_dead_staging, remove_previous
 
 class _Claims:
     """Path checks shared by every writer: inside the output, and each path written once.
@@ -165,8 +158,8 @@ class OutputWriter(_Claims):
         self.background = False
         """Remove the previous output on a thread after the swap (see :func:`finish_cleanups`)."""
         try:
-            _recover_interrupted_swap(out_dir)
-            _remove_dead_staging(out_dir)
+            recover_interrupted_swap(out_dir)
+            remove_dead_staging(out_dir)
             if self.staging.exists():
                 shutil.rmtree(self.staging)
             out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -278,18 +271,12 @@ class OutputWriter(_Claims):
 
     def _swap(self) -> None:
         if self.out_dir.exists():
-            if not _exchange(self.staging, self.out_dir):
+            if not exchange(self.staging, self.out_dir):
                 old = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
                 os.rename(self.out_dir, old)
                 os.rename(self.staging, self.out_dir)
                 self.staging = old
-            if self.background:
-                cleanup = threading.Thread(target=shutil.rmtree, args=(self.staging,), kwargs={"ignore_errors": True},
-                                           name="remove previous output")
-                cleanup.start()
-                _cleanups.append(cleanup)
-            else:
-                shutil.rmtree(self.staging, ignore_errors=True)
+            remove_previous(self.staging, self.background)
         else:
             os.rename(self.staging, self.out_dir)
 
@@ -311,84 +298,6 @@ def unsafe_reason(relpath: str) -> str | None:
     return None
 
 
-def static_files(folder: Path, root: Path) -> tuple[dict[str, Path], list[Problem]]:
-    """Files to copy from a site's static folder, refusing symlinks that lead out of it."""
-    files: dict[str, Path] = {}
-    problems: list[Problem] = []
-    if folder.is_dir():
-        base = folder.resolve()
-        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-            dirnames.sort()
-            current = Path(dirpath)
-            for name in list(dirnames):
-                link = current / name
-                if link.is_symlink() and not link.resolve().is_relative_to(base):
-                    problems.append(Problem(_rel(link, root), None, None, f"symlink leads outside the static folder (to {link.resolve()}); copy the files in instead"))
-                    dirnames.remove(name)
-            for name in sorted(filenames):
-                if name in _SKIP_STATIC or name.endswith(("~", ".swp")):
-                    continue
-                path = current / name
-                if path.is_symlink() and not path.resolve().is_relative_to(base):
-                    problems.append(Problem(_rel(path, root), None, None, f"symlink leads outside the static folder (to {path.resolve()}); copy the file in instead"))
-                    continue
-                if not path.is_file():
-                    continue
-                files[path.relative_to(folder).as_posix()] = path
-    return files, problems
-
-
-def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> None:
-    """Refuse an output folder whose replacement would destroy the user's own files."""
-    out = out_dir.resolve()
-    root = root.resolve()
-    if out == root or root.is_relative_to(out):
-        raise BriefError(f"output folder {out_dir} is the site folder or contains it; choose a folder such as {root / 'public'}")
-    for source in sources:
-        src = source.resolve()
-        if out == src or out.is_relative_to(src) or src.is_relative_to(out):
-            raise BriefError(f"output folder {out_dir} overlaps the source folder {source}; choose a separate folder such as {root / 'public'}")
-    if out.exists() and not out.is_dir():
-        raise BriefError(f"output path {out_dir} exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists():
-        raise BriefError(f"output folder {out_dir} is not empty and does not look like a built site (no index.html); refusing to replace it. Remove it or choose another folder")
-
-
-_cleanups: list[threading.Thread] = []
-
-
-@contextmanager
-def output_lock(out_dir: Path, on_wait=None):
-    """Hold an exclusive lock for a build into ``out_dir`` (an advisory ``flock`` on the folder
-    that holds it: staging, swap and leftovers all live there). A second build into the same
-    place waits for the first, after saying so through ``on_wait``; both then complete."""
-    parent = out_dir.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(parent, os.O_RDONLY)
-    except OSError:
-        yield  # the writer reports the folder's problem clearly
-        return
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait is not None:
-                on_wait(f"Another brief build is writing into {parent}; waiting for it to finish")
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
-
-
-def finish_cleanups() -> None:
-    """Wait until previous outputs being removed in the background are gone. (The threads are
-    not daemons: the interpreter waits for them at exit anyway; a build killed meanwhile leaves
-    a staging folder that the next build removes.)"""
-    while _cleanups:
-        _cleanups.pop().join()
-
-
 def _copy_key(source: Path) -> bytes:
     """What a copied file is made from: its source path and that file's stamp."""
     return digest("copy", str(source), repr(file_stamp(source)))
@@ -407,52 +316,3 @@ def _disk_errors(relpath: str):
         yield
     except OSError as exc:
         raise BriefError(f"cannot write {relpath}: {exc.strerror or exc}; the previous output is unchanged") from None
-
-
-def _remove_dead_staging(out_dir: Path) -> None:
-    """Staging folders of builds that were killed (their process is gone) are removed."""
-    for leftover in out_dir.parent.glob(f".{out_dir.name}.tmp-*") if out_dir.parent.is_dir() else ():
-        pid = leftover.name.rpartition("-")[2]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    try:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
-
-
-def _recover_interrupted_swap(out_dir: Path) -> None:
-    """If a build died between the two renames of the fallback swap, put the old site back."""
-    if out_dir.exists():
-        return
-    leftovers = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*")) if out_dir.parent.is_dir() else []
-    if leftovers:
-        os.rename(leftovers[-1], out_dir)
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

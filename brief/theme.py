@@ -13,8 +13,13 @@ import posixpath
 from functools import cache
 from pathlib import Path
 
+from .errors import Problem
+from .loader import relpath
+
 _PACKAGE = Path(__file__).resolve().parent
 
+_SKIP_STATIC = (".DS_Store", "Thumbs.db")
+"""Files of static/ never published (what file managers leave behind)."""
 THEME_STATIC = ("css", "js", "images/favicon.svg", "images/placeholder.svg")
 """Entries of static/ that belong to the default theme; kept in step with pyproject.toml."""
 
@@ -66,3 +71,30 @@ def static_file(static_dir: Path, site_path: str) -> Path | None:
     if inside and candidate.is_file():
         return candidate
     return theme_static_files().get(rel)
+
+
+def static_files(folder: Path, root: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """Files to copy from a site's static folder, refusing symlinks that lead out of it."""
+    files: dict[str, Path] = {}
+    problems: list[Problem] = []
+    if folder.is_dir():
+        base = folder.resolve()
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+            dirnames.sort()
+            current = Path(dirpath)
+            for name in list(dirnames):
+                link = current / name
+                if link.is_symlink() and not link.resolve().is_relative_to(base):
+                    problems.append(Problem(relpath(link, root), None, None, f"symlink leads outside the static folder (to {link.resolve()}); copy the files in instead"))
+                    dirnames.remove(name)
+            for name in sorted(filenames):
+                if name in _SKIP_STATIC or name.endswith(("~", ".swp")):
+                    continue
+                path = current / name
+                if path.is_symlink() and not path.resolve().is_relative_to(base):
+                    problems.append(Problem(relpath(path, root), None, None, f"symlink leads outside the static folder (to {path.resolve()}); copy the file in instead"))
+                    continue
+                if not path.is_file():
+                    continue
+                files[path.relative_to(folder).as_posix()] = path
+    return files, problems

@@ -1,0 +1,125 @@
+"""The output folder's life around a build: which folder may be replaced, one build at a
+time, the atomic exchange of the new site for the old, and the removal of what the old
+one (or a killed build) left beside it. brief.output writes into the staging folder."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import fcntl
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import BriefError
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> None:
+    """Refuse an output folder whose replacement would destroy the user's own files."""
+    out = out_dir.resolve()
+    root = root.resolve()
+    if out == root or root.is_relative_to(out):
+        raise BriefError(f"output folder {out_dir} is the site folder or contains it; choose a folder such as {root / 'public'}")
+    for source in sources:
+        src = source.resolve()
+        if out == src or out.is_relative_to(src) or src.is_relative_to(out):
+            raise BriefError(f"output folder {out_dir} overlaps the source folder {source}; choose a separate folder such as {root / 'public'}")
+    if out.exists() and not out.is_dir():
+        raise BriefError(f"output path {out_dir} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists():
+        raise BriefError(f"output folder {out_dir} is not empty and does not look like a built site (no index.html); refusing to replace it. Remove it or choose another folder")
+
+
+_cleanups: list[threading.Thread] = []
+"""Threads removing previous outputs (see :func:`remove_previous`)."""
+
+
+@contextmanager
+def output_lock(out_dir: Path, on_wait=None):
+    """Hold an exclusive lock for a build into ``out_dir`` (an advisory ``flock`` on the folder
+    that holds it: staging, swap and leftovers all live there). A second build into the same
+    place waits for the first, after saying so through ``on_wait``; both then complete."""
+    parent = out_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(parent, os.O_RDONLY)
+    except OSError:
+        yield  # the writer reports the folder's problem clearly
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait(f"Another brief build is writing into {parent}; waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def finish_cleanups() -> None:
+    """Wait until previous outputs being removed in the background are gone. (The threads are
+    not daemons: the interpreter waits for them at exit anyway; a build killed meanwhile leaves
+    a staging folder that the next build removes.)"""
+    while _cleanups:
+        _cleanups.pop().join()
+
+
+def remove_previous(folder: Path, background: bool) -> None:
+    """Remove the previous output after the exchange, now or on a thread (then the CLI waits
+    for it with :func:`finish_cleanups` after saving the cache)."""
+    if not background:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    cleanup = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+                               name="remove previous output")
+    cleanup.start()
+    _cleanups.append(cleanup)
+
+
+def remove_dead_staging(out_dir: Path) -> None:
+    """Staging folders of builds that were killed (their process is gone) are removed."""
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.tmp-*") if out_dir.parent.is_dir() else ():
+        pid = leftover.name.rpartition("-")[2]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def recover_interrupted_swap(out_dir: Path) -> None:
+    """If a build died between the two renames of the fallback swap, put the old site back."""
+    if out_dir.exists():
+        return
+    leftovers = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*")) if out_dir.parent.is_dir() else []
+    if leftovers:
+        os.rename(leftovers[-1], out_dir)
