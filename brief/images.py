@@ -33,8 +33,6 @@ A file brief cannot read (not an image, damaged, cut short, too large) is an
 from __future__ import annotations
 
 import atexit
-import contextlib
-import io
 import json
 import logging
 import os
@@ -49,6 +47,7 @@ from urllib.parse import quote
 
 from .digests import digest, file_stamp
 from .imagesize import image_size
+from .pixels import ImageError, oriented, open_image, pillow_version, profile, resized, save, sniff
 
 log = logging.getLogger(__name__)
 
@@ -85,19 +84,6 @@ SETTINGS_KEY = repr((SCHEME, WIDTHS, SHARE_WIDTH, sorted((k, sorted(v.items())) 
 
 counts = {"decoded": 0, "encoded": 0}
 """Images decoded and copies encoded by this process (the tests count re-encodes)."""
-
-
-class ImageError(Exception):
-    """A local image brief cannot read; ``reason`` says why, in a few words."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-    def message(self, shown: str) -> str:
-        """The problem's text, naming the file as ``shown`` (a path from the site folder)."""
-        return (f"cannot read image {shown}: {self.reason} "
-                "(expected a PNG, JPEG or WebP file that opens in an image viewer; GIF and SVG are published as they are)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +183,7 @@ class ImageStore:
             data = source.read_bytes()
         except OSError as exc:
             raise ImageError(f"cannot open the file ({exc.strerror or exc})") from None
-        kind = _sniff(data)
+        kind = sniff(data)
         content = digest(data, SETTINGS_KEY).hex()
         if kind == "GIF":
             info = _Info(content, 0, 0, None)
@@ -217,7 +203,7 @@ class ImageStore:
 
     def _decode(self, data: bytes, kind: str, content: str) -> _Info:
         """Decode the whole image (which finds damaged and truncated files), note its size."""
-        image = _open(data, kind)
+        image = open_image(data, kind)
         counts["decoded"] += 1
         # A camera's JPEG may carry a second picture (MPO): the first is the photo.
         fmt = "JPEG" if image.format == "MPO" else image.format
@@ -225,7 +211,7 @@ class ImageStore:
             fmt = None  # animated: resizing would keep only the first frame
         if fmt not in _MIME and fmt is not None:
             raise ImageError(f"the file is a {image.format} image, not PNG, JPEG or WebP")
-        shown = _oriented(image)
+        shown = oriented(image)
         info = _Info(content, shown.width, shown.height, fmt)
         if fmt is not None:
             self._decoded = (content, shown)
@@ -246,7 +232,7 @@ class ImageStore:
             width = min(width, info.width)
             height = max(1, round(info.height * width / info.width))
             name_key = digest(info.content, str(width), fmt).hex()
-            cached = f"{digest(name_key, _pillow_version()).hex()}.{_EXT[fmt]}"
+            cached = f"{digest(name_key, pillow_version()).hex()}.{_EXT[fmt]}"
             file = self.folder / cached
             if not file.is_file():
                 file = self._encode(source, info, width, height, fmt, cached)
@@ -269,20 +255,20 @@ class ImageStore:
                 raise ImageError(f"cannot open the file ({exc.strerror or exc})") from None
             if digest(data, SETTINGS_KEY).hex() != info.content:
                 raise ImageError("the file changed while brief was reading it; build again")
-            image = _open(data, info.format)
+            image = open_image(data, info.format)
             counts["decoded"] += 1
-            self._decoded = (info.content, _oriented(image))
+            self._decoded = (info.content, oriented(image))
         image = self._decoded[1]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Pillow's notes on palettes and profiles are not the reader's business
-            resized = _resized(image, width, height, fmt)
+            copy = resized(image, width, height, fmt)
             options = dict(_ENCODERS[fmt])
-            icc = _profile(image, fmt)
+            icc = profile(image, fmt)
             if icc:
                 options["icc_profile"] = icc
-            data = _save(resized, fmt, options)
+            data = save(copy, fmt, options)
             if fmt == "WEBP" and info.format == "PNG" and width == info.width:
-                lossless = _save(resized, fmt, {**options, "lossless": True})
+                lossless = save(copy, fmt, {**options, "lossless": True})
                 data = min(data, lossless, key=len)
         counts["encoded"] += 1
         return self._write(name, data)
@@ -340,104 +326,6 @@ def shown_size(source: Path) -> tuple[int, int] | None:
     if found.get(b"width", 0) >= 1 and found.get(b"height", 0) >= 1:
         return round(found[b"width"]), round(found[b"height"])
     return None
-
-
-def _sniff(data: bytes) -> str | None:
-    """The format by the file's first bytes."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WEBP"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "GIF"
-    return None
-
-
-def _open(data: bytes, kind: str | None):
-    """The decoded image (``kind``: the format its first bytes name), or :class:`ImageError`
-    saying why not."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            image = Image.open(io.BytesIO(data), formats=[kind] if kind else None)
-            image.load()
-    except UnidentifiedImageError:
-        raise ImageError(f"the file is damaged (it starts as a {kind} image but cannot be decoded)"
-                         if kind else "the file is not a PNG, JPEG or WebP image") from None
-    except Image.DecompressionBombError:
-        raise ImageError(f"it is too large to process (more than {2 * (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} megapixels)") from None
-    except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError) as exc:
-        detail = str(exc).strip().rstrip(".") or type(exc).__name__
-        if isinstance(exc, EOFError) or "truncated" in detail.lower():
-            raise ImageError("the file is cut short (its end is missing)") from None
-        raise ImageError(f"the file is damaged ({detail})") from None
-    if image.width < 1 or image.height < 1:
-        raise ImageError("the image has no pixels")
-    return image
-
-
-def _oriented(image):
-    """``image`` turned as its EXIF orientation says (as browsers show it), in place."""
-    from PIL import ImageOps
-
-    with contextlib.suppress(Exception):  # a damaged EXIF block only loses the turn
-        ImageOps.exif_transpose(image, in_place=True)
-    return image
-
-
-def _resized(image, width: int, height: int, fmt: str):
-    """``image`` at ``width`` × ``height`` in a mode ``fmt`` can store. Transparent images are
-    resized premultiplied, so edges do not darken."""
-    from PIL import Image
-
-    alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info) \
-        or image.info.get("transparency") is not None
-    if fmt == "JPEG":
-        alpha = False
-    if alpha:
-        work = image.convert("RGBA").convert("RGBa")
-    elif image.mode in ("L", "RGB"):
-        work = image
-    else:
-        work = image.convert("RGB")
-    if (width, height) != work.size:
-        work = work.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    if alpha:
-        work = work.convert("RGBA")
-    return work
-
-
-def _profile(image, fmt: str) -> bytes | None:
-    """The original's colour profile, when the copy keeps its colour space: an RGB profile for
-    RGB (and palette) images; a grey one only where grey is stored as grey (WebP stores RGB);
-    none for CMYK, which the copies turn into RGB."""
-    icc = image.info.get("icc_profile")
-    if image.mode in ("RGB", "RGBA", "P", "PA") or (image.mode in ("L", "LA") and fmt != "WEBP"):
-        return icc or None
-    return None
-
-
-def _save(image, fmt: str, options: dict) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format=fmt, **options)
-    return buffer.getvalue()
-
-
-_pillow: str | None = None
-
-
-def _pillow_version() -> str:
-    """Pillow's version (a part of every cached copy's key: another encoder may encode otherwise)."""
-    global _pillow
-    if _pillow is None:
-        import PIL
-
-        _pillow = PIL.__version__
-    return _pillow
 
 
 _temporary: Path | None = None
