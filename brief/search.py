@@ -74,8 +74,9 @@ def index(pages: dict[str, bytes | Path], language: str, workdir: Path,
             target.write_bytes(page)
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle), "--silent"]
     try:
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                preexec_fn=(lambda: os.nice(10)) if background else None)
+        nice = shutil.which("nice") if background else None  # (preexec_fn is unsafe in a threaded server)
+        proc = subprocess.Popen([nice, "-n", "10", *command] if nice else command,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if started is not None:
             started(proc)
         out, err = proc.communicate(timeout=TIMEOUT)
