@@ -1,7 +1,7 @@
 # brief — developer commands. See README.md.
 #   make serve   create .venv, install brief, build the sample site, serve it with live reload on http://127.0.0.1:8000/
 #   make build   build the sample site into public/
-#   make test    install what the tests need (Chromium, Java, npm tools) and run the whole suite
+#   make test    install what the tests need (Chromium, Java, nginx, npm tools) and run the whole suite
 
 PYTHON ?= python3
 VENV   := .venv
