@@ -24,6 +24,7 @@ from .errors import WARNING, BuildFailed, Problem, errors_in
 from .assets import fingerprinted
 from .authors import AUTHORS_FOLDER, load_profiles
 from .feeds import feed_plan
+from .images import prune_cache as prune_images
 from .index import build_index
 from .related import PARALLEL_MIN_ARTICLES
 from .loader import discover, load
@@ -199,6 +200,8 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
                 if stamp is not None:
                     cache.inputs[path] = stamp
             cache.extra_inputs = tuple(extra)
+            if isinstance(writer, OutputWriter):
+                prune_images(config.root, [source for source, _ in assets.values()], time.time())
             cache.next_change = _next_change(site, now)
         if options.keep is not None:
             options.keep.clear()

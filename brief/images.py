@@ -306,6 +306,52 @@ class ImageStore:
             ignore.write_text("# brief's build cache: safe to delete, never commit it\n*\n", encoding="utf-8")
 
 
+KEEP_DAYS = 30
+"""Copies no build has used for this long are removed from the image cache."""
+USED_FILE = "used.json"
+
+
+def prune_cache(site_root: Path, used: list[Path], now: float) -> int:
+    """Record which cached copies this build used (``used``: files the build published,
+    copies among them) and remove the copies no build has used for :data:`KEEP_DAYS` days
+    (a copy never recorded counts from when it was made). The small notes on each original
+    are kept. The record is its own file: touching the copies would change their stamps,
+    on which the build cache depends. Returns how many copies were removed."""
+    from .cache import CACHE_DIR
+
+    folder = site_root / CACHE_DIR / FOLDER
+    if not folder.is_dir():
+        return 0
+    record = folder / USED_FILE
+    try:
+        last = {str(k): float(v) for k, v in json.loads(record.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        last = {}
+    for path in used:
+        if path.parent == folder:
+            last[path.name] = now
+    removed = 0
+    for path in folder.iterdir():
+        if path.suffix == ".json":
+            continue
+        try:
+            seen = last.get(path.name) or path.stat().st_mtime
+            if now - seen > (86400 if path.name.startswith(".tmp-") else KEEP_DAYS * 86400):  # a killed build's leftover
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    kept = {name: when for name, when in last.items() if (folder / name).exists()}
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(kept, handle, sort_keys=True)
+        os.replace(tmp, record)
+    except OSError:  # a read-only cache only forgets what it used
+        pass
+    return removed
+
+
 _SVG_TAG = re.compile(rb"<svg\b[^>]*>", re.DOTALL)
 _SVG_LENGTH = re.compile(rb"""\s(width|height)\s*=\s*["']\s*([0-9]*\.?[0-9]+)\s*(?:px)?\s*["']""")
 

@@ -597,3 +597,27 @@ def test_an_image_in_the_analysis_names_its_field(tmp_path):
     assert [line for line in lines if "analysis.body" in line] == [
         ("content/a.md:9: analysis.body: cannot read image content/c.png: the file is damaged "
          f"(it starts as a PNG image but cannot be decoded) {EXPECTED}")]
+
+
+def test_copies_no_build_used_for_thirty_days_leave_the_cache(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article(body="![Chart](chart.png)\n"),
+                                "content/chart.png": picture(1200, 675)})
+    assert run_build(site)[0] == 0
+    cache = site / CACHE_DIR / "images"
+    first = {p.name for p in cache.iterdir() if p.suffix in (".webp", ".png")}
+    assert first and json.loads((cache / "used.json").read_text()).keys() == first
+    # The chart is redrawn: new copies; the old ones stay for a while (a branch may want them back).
+    (site / "content/chart.png").write_bytes(picture(1100, 600))
+    assert run_build(site)[0] == 0
+    second = {p.name for p in cache.iterdir() if p.suffix in (".webp", ".png")} - first
+    assert second and first <= {p.name for p in cache.iterdir()}
+    # Forty days later by the record, the first copies go; the ones in use and the notes stay.
+    record = json.loads((cache / "used.json").read_text())
+    record.update({name: record[name] - 40 * 86400 for name in first})
+    (cache / "used.json").write_text(json.dumps(record))
+    notes = {p.name for p in cache.glob("*.json")}
+    (site / "content/a.md").write_text(article(body="![Chart](chart.png)\n\nA new line.\n"))
+    assert run_build(site)[0] == 0
+    left = {p.name for p in cache.iterdir()}
+    assert not first & left and second <= left and notes <= left
+    assert json.loads((cache / "used.json").read_text()).keys() == second
