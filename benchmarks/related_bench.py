@@ -29,7 +29,7 @@ SIZES = (1_000, 10_000, 100_000)
 def measure(site: Path) -> dict:
     from brief.build import load_articles
     from brief.config import load_config
-    from brief.related import RelatedIndex
+    from brief.site.related import RelatedIndex
 
     config = load_config(site)
     started = time.perf_counter()

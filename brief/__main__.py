@@ -1,3 +1,3 @@
-from .cli import main
+from brief.cli import main
 
 main()

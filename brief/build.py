@@ -16,30 +16,30 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .cache import BuildCache, input_folders, site_key, snapshot
-from .check import article_link_problems
-from .digests import digest, file_stamp, pickled_digest
-from .config import Config
-from .errors import WARNING, BuildFailed, Problem, errors_in
-from .assets import fingerprinted
-from .authors import AUTHORS_FOLDER, load_profiles
-from .feeds import feed_plan
-from .images import prune_cache as prune_images
-from .index import build_index
-from .related import PARALLEL_MIN_ARTICLES
-from .loader import discover, load
-from .markdown import Renderer
-from .model import Article, Site
-from .pages import PageSpec, site_pages
-from .parallel import render_parallel, worker_count
-from .outdir import check_output_dir, output_lock
-from .output import MemoryWriter, OutputWriter
-from .render import TemplateProblem, check_templates, environment, page_key, render_articles, render_bios, render_page
-from .schema import validate
-from .search import publish as publish_search
-from .sitemaps import NEWS_WINDOW, sitemap_files
-from .slug import slugify
-from .theme import static_files, theme_static_files
+from brief.cache import BuildCache, input_folders, site_key, snapshot
+from brief.commands.check import article_link_problems
+from brief.digests import digest, file_stamp, pickled_digest
+from brief.config import Config
+from brief.errors import WARNING, BuildFailed, Problem, errors_in
+from brief.media.assets import fingerprinted
+from brief.content.authors import AUTHORS_FOLDER, load_profiles
+from brief.render.feeds import feed_plan
+from brief.media.images import prune_cache as prune_images
+from brief.site.index import build_index
+from brief.site.related import PARALLEL_MIN_ARTICLES
+from brief.content.files import discover, load
+from brief.render.markdown import Renderer
+from brief.content.model import Article, Site
+from brief.render.pages import PageSpec, site_pages
+from brief.output.parallel import render_parallel, worker_count
+from brief.output.outdir import check_output_dir, output_lock
+from brief.output.writers import MemoryWriter, OutputWriter
+from brief.render.templates import TemplateProblem, check_templates, environment, page_key, render_articles, render_bios, render_page
+from brief.content.schema import validate
+from brief.output.search import publish as publish_search
+from brief.render.sitemaps import NEWS_WINDOW, sitemap_files
+from brief.content.slugs import slugify
+from brief.theme import static_files, theme_static_files
 
 log = logging.getLogger(__name__)
 

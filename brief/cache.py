@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .digests import digest, file_stamp
-from .config import CONFIG_NAME, Config
+from brief import __version__
+from brief.digests import digest, file_stamp
+from brief.config import CONFIG_NAME, Config
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +223,7 @@ def site_key(config: Config, drafts: bool, future: bool, link_check: bool = True
 
 def input_folders(config: Config) -> list[Path]:
     """Every folder whose files a build of ``config`` may read (besides brief.toml)."""
-    from .theme import theme_dir, theme_templates_dir
+    from brief.theme import theme_dir, theme_templates_dir
 
     return [config.content_dir, config.templates_dir, config.static_dir, theme_templates_dir(), theme_dir() / "static"]
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import BriefError, BuildFailed, Problem
+from brief import __version__
+from brief.errors import BriefError, BuildFailed, Problem
 
 log = logging.getLogger("brief")
 
@@ -81,9 +81,9 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
 
     The previous output is replaced only when the whole build succeeded.
     """
-    from .cache import site_key, input_folders, up_to_date
-    from .config import load_config
-    from .progress import Progress
+    from brief.cache import site_key, input_folders, up_to_date
+    from brief.config import load_config
+    from brief.commands.progress import Progress
 
     _setup_logging(quiet, verbose)
     config = load_config(site_dir)
@@ -104,10 +104,10 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
                 click.echo(f"Up to date: nothing changed since the last build ({unchanged} files, "
                            f"checked in {time.perf_counter() - started:.2f} s) → {_shown(out)}")
             return
-    from .build import BuildOptions
-    from .build import build as run_build
-    from .cache import BuildCache
-    from .outdir import finish_cleanups
+    from brief.build import BuildOptions
+    from brief.build import build as run_build
+    from brief.cache import BuildCache
+    from brief.output.outdir import finish_cleanups
 
     cache = BuildCache() if no_cache else BuildCache.load(config.root)
     try:
@@ -145,7 +145,7 @@ def check(site_dir: Path, fmt: str, strict: bool, drafts: bool, future: bool, ba
     """Check the site without writing it: everything a build validates, plus internal
     links, anchors and images in every page, articles no link leads to, and editorial
     warnings. Exit code 1 when there are errors (or warnings, with --strict)."""
-    from .check import check_site, report
+    from brief.commands.check import check_site, report
 
     _setup_logging(True if fmt != "text" else quiet, verbose)
     result = check_site(site_dir, drafts=drafts, future=future, base_url=base_url)
@@ -174,7 +174,7 @@ def serve(site_dir: Path, port: int, host: str, no_drafts: bool, open_browser: b
     import threading
     import webbrowser
 
-    from .serve import serve as run_server
+    from brief.serve.server import serve as run_server
 
     _setup_logging(quiet, verbose)
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -205,8 +205,8 @@ def related(slug: str, site_dir: Path, limit: int, as_json: bool, drafts: bool, 
     """
     import json
 
-    from .explain import explain_related
-    from .config import load_config
+    from brief.commands.related import explain_related
+    from brief.config import load_config
 
     config = load_config(site_dir)
     report = explain_related(config, slug, drafts=drafts, future=future, limit=limit)
@@ -246,8 +246,8 @@ def report_text(report: dict) -> str:
 @site_option
 def new(title: str, section: str | None, slug: str | None, site_dir: Path) -> None:
     """Write a new article with every field filled with an example value."""
-    from .config import load_config
-    from .scaffold import new_article
+    from brief.config import load_config
+    from brief.commands.scaffold import new_article
 
     config = load_config(site_dir)
     path = new_article(config, title, section=section, slug=slug)
@@ -259,7 +259,7 @@ def new(title: str, section: str | None, slug: str | None, site_dir: Path) -> No
 @click.option("--title", default="My Brief", show_default=True, help="Name of the publication.")
 def init(directory: Path, title: str) -> None:
     """Create a new publication in DIRECTORY: config, templates, static files and an example article."""
-    from .scaffold import init_site
+    from brief.commands.scaffold import init_site
 
     init_site(directory, title)
     click.echo(f"Created a new publication in {_shown(directory)}\nNext: cd {directory} && brief build")

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .errors import BuildFailed, Problem, did_you_mean, forbidden_in_pages
-from .theme import static_file
-from .tomllines import error_line as toml_error_line
-from .tomllines import line_of
+from brief.errors import BuildFailed, Problem, did_you_mean, forbidden_in_pages
+from brief.theme import static_file
+from brief.tomllines import error_line as toml_error_line
+from brief.tomllines import line_of
 
 CONFIG_NAME = "brief.toml"
 MAX_WEIGHT = 1000
@@ -203,7 +203,7 @@ PROFILE_FIELDS = ("name", "role", "bio", "avatar")
 
 def _check_authors(data: Any, text: str, root: Path, problems: list[Problem]) -> dict[str, dict[str, str]]:
     """``[authors.<slug>]`` tables, each with optional name, role, bio and avatar strings."""
-    from .slug import is_valid_slug, slugify
+    from brief.content.slugs import is_valid_slug, slugify
 
     if not isinstance(data, dict):
         problems.append(Problem(CONFIG_NAME, line_of(text, "authors"), "authors", f"expected tables [authors.<slug>], got {_describe(data)}"))

@@ -13,8 +13,8 @@ import posixpath
 from functools import cache
 from pathlib import Path
 
-from .errors import Problem
-from .loader import relpath
+from brief.errors import Problem
+from brief.content.files import relpath
 
 _PACKAGE = Path(__file__).resolve().parent
 

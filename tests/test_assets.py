@@ -11,7 +11,7 @@ from helpers import article, make_site, run_build
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
-from brief.output import MemoryWriter
+from brief.output.writers import MemoryWriter
 
 HASHED_LINK = re.compile(r'<link rel="stylesheet" href="(/css/brief\.([0-9a-f]{8})\.css)">')
 HASHED_SCRIPT = re.compile(r'<script src="(/js/brief\.([0-9a-f]{8})\.js)" defer></script>')

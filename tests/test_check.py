@@ -11,7 +11,7 @@ from pathlib import Path
 
 from helpers import article, make_site, run_build
 
-from brief.check import reachability
+from brief.commands.check import reachability
 
 REPO = Path(__file__).resolve().parent.parent
 

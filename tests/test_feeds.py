@@ -21,16 +21,16 @@ import pytest
 from conftest import BUILD_TIME, REPO
 from helpers import article, make_site
 
-from brief.authors import load_profiles
+from brief.content.authors import load_profiles
 from brief.build import BuildOptions, build, load_articles
 from brief.config import load_config
 from brief.errors import errors_in
-from brief.feeds import absolute_links, clean_xml_text, feed_files
-from brief.index import build_index
-from brief.markdown import Renderer
-from brief.model import Site
-from brief.render import render_articles
-from brief.views import ArticleView
+from brief.render.feeds import absolute_links, clean_xml_text, feed_files
+from brief.site.index import build_index
+from brief.render.markdown import Renderer
+from brief.content.model import Site
+from brief.render.templates import render_articles
+from brief.render.views import ArticleView
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE = 'A </script> "quoted" & <b>bold</b> Ünïcode'

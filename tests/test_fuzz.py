@@ -62,7 +62,7 @@ from hypothesis import strategies as st
 from brief.build import BuildOptions, build
 from brief.config import load_config
 from brief.errors import ERROR, WARNING, BriefError, BuildFailed, Problem, _one_line
-from brief.slug import slugify
+from brief.content.slugs import slugify
 
 EXAMPLES = int(os.environ.get("BRIEF_FUZZ_EXAMPLES", "200"))
 CLI_EXAMPLES = max(5, EXAMPLES // 20)

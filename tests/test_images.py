@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from brief import images
+from brief.media import images
 from brief.build import BuildOptions, build
 from brief.cache import CACHE_DIR
 from brief.config import load_config
-from brief.images import ImageStore
-from brief.output import MemoryWriter
+from brief.media.images import ImageStore
+from brief.output.writers import MemoryWriter
 from helpers import Raw, article, make_site, run_build, tree
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)

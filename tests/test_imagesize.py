@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from brief.imagesize import image_size
+from brief.media.imagesize import image_size
 
 
 def png(w: int, h: int) -> bytes:

@@ -12,8 +12,8 @@ from helpers import article, make_site
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
-from brief.output import MemoryWriter
-from brief.preview import Preview
+from brief.output.writers import MemoryWriter
+from brief.serve.rebuild import Preview
 
 BASE = "http://127.0.0.1:8000/"
 
@@ -38,7 +38,7 @@ def served(preview: Preview) -> dict[str, bytes] | list[str]:
 
 def test_preview_rebuilds_equal_fresh_builds_after_random_changes(tmp_path, monkeypatch):
     now = datetime(2026, 12, 1, tzinfo=timezone.utc)
-    monkeypatch.setattr("brief.preview.BuildOptions", lambda **kw: BuildOptions(now=now, **kw))
+    monkeypatch.setattr("brief.serve.rebuild.BuildOptions", lambda **kw: BuildOptions(now=now, **kw))
     rng = random.Random(5)
     files = {f"content/a{i}.md": article(title=f"Story {i}", date=f"2026-0{1 + i % 9}-1{i % 9}", tags=[f"T{i % 3}"],
                                          takeaways=["One"], body=f"Body {i} about topic {i % 3} and grids.\n") for i in range(12)}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from brief.config import Config
-from brief.markdown import PageEnv, Renderer
+from brief.render.markdown import PageEnv, Renderer
 from helpers import article, make_site, read_output, run_build
 
 

@@ -17,15 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from brief.authors import load_profiles
+from brief.content.authors import load_profiles
 from brief.build import load_articles
 from brief.config import load_config
 from brief.errors import errors_in
-from brief.index import build_index
-from brief.markdown import Renderer
-from brief.metadata import absolute, article_meta, front_meta, jsonld, og_locale, page_meta
-from brief.render import make_environment, render_articles
-from brief.views import FeedLink, Meta, PageView
+from brief.site.index import build_index
+from brief.render.markdown import Renderer
+from brief.render.metadata import absolute, article_meta, front_meta, jsonld, og_locale, page_meta
+from brief.render.templates import make_environment, render_articles
+from brief.render.views import FeedLink, Meta, PageView
 
 from conftest import BUILD_TIME
 from helpers import article, make_site

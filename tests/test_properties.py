@@ -13,12 +13,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from brief.config import Config
-from brief.dates import parse_datetime
+from brief.content.dates import parse_datetime
 from brief.errors import Problem
-from brief.loader import SourceDoc, load
-from brief.markdown import PageEnv, Renderer
-from brief.schema import validate
-from brief.slug import is_valid_slug, slugify
+from brief.content.files import SourceDoc, load
+from brief.render.markdown import PageEnv, Renderer
+from brief.content.schema import validate
+from brief.content.slugs import is_valid_slug, slugify
 
 FAST = settings(max_examples=200, deadline=None)
 ZONES = st.sampled_from([timezone.utc, ZoneInfo("Europe/London"), ZoneInfo("America/New_York"),

@@ -14,7 +14,7 @@ from helpers import article, make_site, read_output, run_build
 
 from brief.build import BuildOptions, build, load_articles
 from brief.config import load_config
-from brief.related import RelatedIndex
+from brief.site.related import RelatedIndex
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)

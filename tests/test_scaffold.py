@@ -11,7 +11,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from brief.schema import FIELDS
+from brief.content.schema import FIELDS
 
 REPO = Path(__file__).resolve().parent.parent
 

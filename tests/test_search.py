@@ -20,7 +20,7 @@ from test_serve import atomic_write, start_server  # noqa: F401 - the fixture is
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
-from brief.output import MemoryWriter
+from brief.output.writers import MemoryWriter
 
 
 def _site(tmp_path: Path, config: str = "", **extra: str) -> Path:

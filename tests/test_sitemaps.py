@@ -14,9 +14,9 @@ from test_feeds import HOSTILE, index_site
 
 from brief.build import load_articles
 from brief.config import load_config
-from brief.index import build_index
-from brief.model import Site
-from brief.sitemaps import MAX_URLS, NEWS_MAX_URLS, news_language, sitemap_files
+from brief.site.index import build_index
+from brief.content.model import Site
+from brief.render.sitemaps import MAX_URLS, NEWS_MAX_URLS, news_language, sitemap_files
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"

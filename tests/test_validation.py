@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from brief.config import load_config
-from brief.loader import load
-from brief.schema import validate
+from brief.content.files import load
+from brief.content.schema import validate
 from helpers import Raw, article, make_site, read_output, run_build, tree
 
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='3'/>\n"

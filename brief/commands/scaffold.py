@@ -8,10 +8,10 @@ from pathlib import Path
 
 import frontmatter
 
-from .config import CONFIG_NAME, OPTIONS, Config, Option
-from .errors import BriefError
-from .slug import is_valid_slug, slugify
-from .theme import theme_dir, theme_static_files
+from brief.config import CONFIG_NAME, OPTIONS, Config, Option
+from brief.errors import BriefError
+from brief.content.slugs import is_valid_slug, slugify
+from brief.theme import theme_dir, theme_static_files
 
 PLACEHOLDER_IMAGE = "/images/placeholder.svg"
 
@@ -135,7 +135,7 @@ def _toml_value(value: object) -> str:
 
 
 def _newest_slug(config: Config) -> str | None:
-    from .build import load_articles
+    from brief.build import load_articles
 
     published = [a for a in load_articles(config).articles if not a.draft]
     return min(published, key=lambda a: a.sort_key).slug if published else None

@@ -21,9 +21,9 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from . import __version__
-from .digests import digest
-from .errors import BriefError
+from brief import __version__
+from brief.digests import digest
+from brief.errors import BriefError
 
 SEARCH_FOLDER = "pagefind"
 """Where the index and Pagefind's UI go in the output."""

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from .build import BuildOptions, build
-from .cache import BuildCache
-from .config import CONFIG_NAME, load_config
-from .errors import BriefError, BuildFailed, Problem
-from .output import MemoryWriter
+from brief.build import BuildOptions, build
+from brief.cache import BuildCache
+from brief.config import CONFIG_NAME, load_config
+from brief.errors import BriefError, BuildFailed, Problem
+from brief.output.writers import MemoryWriter
 
 log = logging.getLogger("brief.serve")
 
@@ -146,8 +146,8 @@ class Preview:
     def index_search(self) -> None:
         """Index the articles of the site now served and serve the index with it (and with
         every later build until the next index)."""
-        from .digests import digest
-        from .search import bundle_files, index, search_key
+        from brief.digests import digest
+        from brief.output.search import bundle_files, index, search_key
 
         with self._search_lock:
             snapshot, state = self.snapshot, self._state
@@ -186,12 +186,12 @@ class Preview:
         content = self.site_dir / "content"
         if not state or snapshot.problems or path.suffix != ".md" or not path.is_relative_to(content):
             return False
-        from .loader import load
-        from .markdown import PageEnv
-        from .pages import article_page, site_feeds
-        from .render import TemplateProblem, _render, _template
-        from .schema import validate
-        from .views import article_view, site_view
+        from brief.content.files import load
+        from brief.render.markdown import PageEnv
+        from brief.render.pages import article_page, site_feeds
+        from brief.render.templates import TemplateProblem, _render, _template
+        from brief.content.schema import validate
+        from brief.render.views import article_view, site_view
 
         site, config = state["site"], state["config"]
         doc = load(path, config.root)

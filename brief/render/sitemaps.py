@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 
-from .feeds import clean_xml_text, xml_document
-from .model import Article, Site
+from brief.render.feeds import clean_xml_text, xml_document
+from brief.content.model import Article, Site
 
 log = logging.getLogger(__name__)
 

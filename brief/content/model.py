@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .config import Config
+from brief.config import Config
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +182,7 @@ class Site:
     def term(self, kind: str, name: str) -> Term:
         """The section, tag or author called ``name``. Every name of a built article has one,
         except in a build that already failed (a name without letters, two spellings)."""
-        from .slug import slugify
+        from brief.content.slugs import slugify
 
         slug = slugify(name)
         found = {"section": self.sections, "tag": self.tags, "author": self.authors}[kind].get(slug)

@@ -45,9 +45,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .digests import digest, file_stamp
-from .imagesize import image_size
-from .pixels import ImageError, oriented, open_image, pillow_version, profile, resized, save, sniff
+from brief.digests import digest, file_stamp
+from brief.media.imagesize import image_size
+from brief.media.pixels import ImageError, oriented, open_image, pillow_version, profile, resized, save, sniff
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class ImageStore:
     """Makes and keeps the copies of one site's images (``.brief-cache/images/``)."""
 
     def __init__(self, site_root: Path) -> None:
-        from .cache import CACHE_DIR
+        from brief.cache import CACHE_DIR
 
         self.folder = site_root / CACHE_DIR / FOLDER
         self._infos: dict[tuple[str, tuple[int, int, int] | None], _Info] = {}
@@ -317,7 +317,7 @@ def prune_cache(site_root: Path, used: list[Path], now: float) -> int:
     (a copy never recorded counts from when it was made). The small notes on each original
     are kept. The record is its own file: touching the copies would change their stamps,
     on which the build cache depends. Returns how many copies were removed."""
-    from .cache import CACHE_DIR
+    from brief.cache import CACHE_DIR
 
     folder = site_root / CACHE_DIR / FOLDER
     if not folder.is_dir():

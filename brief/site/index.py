@@ -11,14 +11,14 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from .config import Config
-from .errors import WARNING, Problem, did_you_mean
-from .loader import dotted
-from .model import TERM_FOLDERS, Article, Profile, RelatedItem, Site, Term
-from .cache import BuildCache
-from .digests import digest
-from .related import RelatedIndex, TokenCache
-from .slug import slugify
+from brief.config import Config
+from brief.errors import WARNING, Problem, did_you_mean
+from brief.content.files import dotted
+from brief.content.model import TERM_FOLDERS, Article, Profile, RelatedItem, Site, Term
+from brief.cache import BuildCache
+from brief.digests import digest
+from brief.site.related import RelatedIndex, TokenCache
+from brief.content.slugs import slugify
 
 
 def build_index(articles: list[Article], config: Config, *, drafts: bool, future: bool, now: datetime,

@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import ERROR, WARNING, BriefError, BuildFailed, Problem
+from brief.errors import ERROR, WARNING, BriefError, BuildFailed, Problem
 
 _URL_IN_HTML = re.compile(r'\s(href|src)="([^"]*)"')
 
@@ -88,10 +88,10 @@ class CheckResult:
 def check_site(site_dir: Path, *, drafts: bool = False, future: bool = False, base_url: str | None = None) -> CheckResult:
     """Build the site in memory and check it. Raises :class:`BriefError` only for a site
     that cannot be read at all (no brief.toml problems: those are findings)."""
-    from .build import BuildOptions, build
-    from .search import BUNDLE_FILES, SEARCH_FOLDER
-    from .config import load_config
-    from .output import MemoryWriter
+    from brief.build import BuildOptions, build
+    from brief.output.search import BUNDLE_FILES, SEARCH_FOLDER
+    from brief.config import load_config
+    from brief.output.writers import MemoryWriter
 
     try:
         config = load_config(site_dir)

@@ -16,9 +16,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .metadata import article_meta, front_meta, page_meta
-from .model import TERM_FOLDERS, Article, Site, Term
-from .views import (
+from brief.render.metadata import article_meta, front_meta, page_meta
+from brief.content.model import TERM_FOLDERS, Article, Site, Term
+from brief.render.views import (
     MONTHS,
     ArticleView,
     FeedLink,

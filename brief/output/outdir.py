@@ -13,7 +13,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import BriefError
+from brief.errors import BriefError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from .build import load_articles
-from .config import Config
-from .errors import BriefError, BuildFailed, did_you_mean, errors_in
-from .index import build_index
-from .related import RelatedIndex
+from brief.build import load_articles
+from brief.config import Config
+from brief.errors import BriefError, BuildFailed, did_you_mean, errors_in
+from brief.site.index import build_index
+from brief.site.related import RelatedIndex
 
 
 def explain_related(config: Config, slug: str, *, drafts: bool = False, future: bool = False,

@@ -15,16 +15,16 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .assets import asset_url
-from .config import Config
-from .errors import Problem
-from .markdown import PageEnv, Renderer
-from .model import Article, Site
-from .theme import theme_templates_dir
-from .pages import PageSpec
-from .cache import BuildCache
-from .digests import _FAST_REDUCE, digest, fast_digest_of, file_stamp, pickled_digest
-from .views import MONTHS, ArticleParts, ArticleView, assemble_view, render_parts
+from brief.media.assets import asset_url
+from brief.config import Config
+from brief.errors import Problem
+from brief.render.markdown import PageEnv, Renderer
+from brief.content.model import Article, Site
+from brief.theme import theme_templates_dir
+from brief.render.pages import PageSpec
+from brief.cache import BuildCache
+from brief.digests import _FAST_REDUCE, digest, fast_digest_of, file_stamp, pickled_digest
+from brief.render.views import MONTHS, ArticleParts, ArticleView, assemble_view, render_parts
 
 
 
@@ -238,7 +238,7 @@ _VIEW_KINDS = (ArticleView,)
 def _register_digests() -> None:
     import dataclasses
 
-    from . import pages, views
+    from brief.render import pages, views
 
     fast_digest_of(*(obj for module in (views, pages) for obj in vars(module).values()
                      if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == module.__name__))

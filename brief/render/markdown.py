@@ -23,12 +23,12 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .digests import digest, file_stamp
-from .config import Config
-from .errors import WARNING, Problem
-from .images import BODY_SIZES, SETTINGS_KEY, ImageError, ImageStore, shown_size, variant_url
-from .slug import slugify
-from .theme import static_file
+from brief.digests import digest, file_stamp
+from brief.config import Config
+from brief.errors import WARNING, Problem
+from brief.media.images import BODY_SIZES, SETTINGS_KEY, ImageError, ImageStore, shown_size, variant_url
+from brief.content.slugs import slugify
+from brief.theme import static_file
 
 # Ids the theme uses start with "brief-"; ids made from headings never do.
 RESERVED_ID_PREFIX = "brief-"

@@ -19,11 +19,11 @@ from urllib.parse import urlsplit
 
 from markupsafe import escape
 
-from . import __version__
-from .digests import digest
-from .model import TERM_FOLDERS, Article, Site
-from .slug import slugify
-from .views import ArticleView
+from brief import __version__
+from brief.digests import digest
+from brief.content.model import TERM_FOLDERS, Article, Site
+from brief.content.slugs import slugify
+from brief.render.views import ArticleView
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import FORBIDDEN_IN_PAGES, Problem
+from brief.errors import FORBIDDEN_IN_PAGES, Problem
 
 try:  # libyaml is several times faster; the pure-Python loader behaves the same.
     from yaml import CSafeLoader as _SafeLoader

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import BriefError, Problem
-from .output import OutputWriter, write_file
-from .pages import PageSpec
+from brief.errors import BriefError, Problem
+from brief.output.writers import OutputWriter, write_file
+from brief.render.pages import PageSpec
 
 PARALLEL_MIN_PAGES = 2000
 """Below this many pages a single process is faster than starting workers."""
@@ -97,7 +97,7 @@ def _worker_start() -> None:
 
 
 def _process_range(bounds: tuple[int, int]):
-    from .render import page_key, render_page
+    from brief.render.templates import page_key, render_page
 
     assert _job is not None
     jobs, env, templates, writer = _job

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from .model import Site
-from .views import ArticleView, ImageView, Meta, PageView
+from brief.content.model import Site
+from brief.render.views import ArticleView, ImageView, Meta, PageView
 
 log = logging.getLogger(__name__)
 

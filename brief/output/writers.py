@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .digests import digest, file_stamp
-from .errors import BriefError, Problem
-from .outdir import exchange, recover_interrupted_swap, remove_dead_staging, remove_previous
+from brief.digests import digest, file_stamp
+from brief.errors import BriefError, Problem
+from brief.output.outdir import exchange, recover_interrupted_swap, remove_dead_staging, remove_previous
 
 class _Claims:
     """Path checks shared by every writer: inside the output, and each path written once.

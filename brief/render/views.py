@@ -18,12 +18,12 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from .digests import file_stamp
-from .errors import Problem
-from .images import HERO_SIZES, ImageError, Responsive, variant_url
-from .imagesize import image_size
-from .markdown import PageEnv, Renderer
-from .model import Article, Site
+from brief.digests import file_stamp
+from brief.errors import Problem
+from brief.media.images import HERO_SIZES, ImageError, Responsive, variant_url
+from brief.media.imagesize import image_size
+from brief.render.markdown import PageEnv, Renderer
+from brief.content.model import Article, Site
 
 WORDS_PER_MINUTE = 230
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",

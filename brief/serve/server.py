@@ -29,9 +29,9 @@ from urllib.parse import unquote, urlsplit
 
 from watchdog.observers import Observer
 
-from .config import load_config
-from .errors import BriefError
-from .preview import Preview, Snapshot, Watcher
+from brief.config import load_config
+from brief.errors import BriefError
+from brief.serve.rebuild import Preview, Snapshot, Watcher
 
 log = logging.getLogger(__name__)
 

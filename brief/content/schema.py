@@ -13,15 +13,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .config import Config, clean_url
-from .dates import parse_datetime
-from .errors import FORBIDDEN_IN_PAGES, WARNING, Problem, did_you_mean
-from .imagesize import image_size
-from .loader import Key, SourceDoc, dotted
-from .model import Analysis, Article, Image, RelatedRef
-from .slug import MAX_LENGTH as MAX_SLUG
-from .slug import is_valid_slug, slugify
-from .theme import static_file
+from brief.config import Config, clean_url
+from brief.content.dates import parse_datetime
+from brief.errors import FORBIDDEN_IN_PAGES, WARNING, Problem, did_you_mean
+from brief.media.imagesize import image_size
+from brief.content.files import Key, SourceDoc, dotted
+from brief.content.model import Analysis, Article, Image, RelatedRef
+from brief.content.slugs import MAX_LENGTH as MAX_SLUG
+from brief.content.slugs import is_valid_slug, slugify
+from brief.theme import static_file
 
 FIELDS = ("title", "dek", "date", "updated", "authors", "section", "tags", "image",
           "takeaways", "analysis", "related", "draft", "slug")

@@ -33,10 +33,10 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from .config import RelatedOptions
-from .model import Article
-from .slug import slugify
-from .stopwords import stop_words
+from brief.config import RelatedOptions
+from brief.content.model import Article
+from brief.content.slugs import slugify
+from brief.site.stopwords import stop_words
 
 TOP_TERMS = 16
 """Key terms kept per article."""

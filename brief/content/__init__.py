@@ -1,0 +1,12 @@
+"""Stages 1–2, content: the files under ``content/`` → validated articles.
+
+In: the site's folder and its :class:`~brief.config.Config`. Out: typed, frozen
+:class:`~brief.content.model.Article` objects and author profiles, or a list of
+:class:`~brief.errors.Problem` naming the file, line and field of each mistake.
+
+``files`` finds and reads the article files and splits off their front matter,
+``yamllines`` parses it with the line of every key, ``schema`` checks each field
+into an ``Article`` (``model``), ``authors`` reads the profiles, and ``load`` runs
+all of that for every file (with the build cache's part for this stage).
+Nothing here knows about other articles: cross-article checks are the site index's.
+"""
