@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from brief.cache import BuildCache, input_folders, site_key, snapshot
-from brief.commands.check import article_link_problems
+from brief.render.links import article_link_problems
 from brief.digests import digest, file_stamp, pickled_digest
 from brief.config import Config
 from brief.errors import WARNING, BuildFailed, Problem, errors_in
@@ -29,12 +29,16 @@ from brief.site.index import build_index
 from brief.site.related import PARALLEL_MIN_ARTICLES
 from brief.content.files import discover, load
 from brief.render.markdown import Renderer
-from brief.content.model import Article, Site
+from brief.content.model import Article
+from brief.site.model import Site
 from brief.render.pages import PageSpec, site_pages
 from brief.output.parallel import render_parallel, worker_count
 from brief.output.outdir import check_output_dir, output_lock
 from brief.output.writers import MemoryWriter, OutputWriter
-from brief.render.templates import TemplateProblem, check_templates, environment, page_key, render_articles, render_bios, render_page
+from brief.render.templates import TemplateProblem, check_templates, environment, render_page
+from brief.render.keys import page_key
+from brief.render.views import render_articles
+from brief.render.articles import render_bios
 from brief.content.schema import validate
 from brief.output.search import publish as publish_search
 from brief.render.sitemaps import NEWS_WINDOW, sitemap_files

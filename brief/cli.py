@@ -145,7 +145,8 @@ def check(site_dir: Path, fmt: str, strict: bool, drafts: bool, future: bool, ba
     """Check the site without writing it: everything a build validates, plus internal
     links, anchors and images in every page, articles no link leads to, and editorial
     warnings. Exit code 1 when there are errors (or warnings, with --strict)."""
-    from brief.commands.check import check_site, report
+    from brief.commands.check import check_site
+    from brief.commands.report import report
 
     _setup_logging(True if fmt != "text" else quiet, verbose)
     result = check_site(site_dir, drafts=drafts, future=future, base_url=base_url)

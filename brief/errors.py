@@ -15,6 +15,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import click
 
@@ -104,3 +105,11 @@ class BuildFailed(BriefError):
 
 def errors_in(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == ERROR]
+
+
+def relpath(path: Path, root: Path) -> str:
+    """``path`` as messages show it: relative to the site root, POSIX style (absolute when outside it)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

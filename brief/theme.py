@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from brief.errors import Problem
-from brief.content.files import relpath
+from brief.errors import relpath
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -25,12 +25,13 @@ from brief.content.authors import load_profiles
 from brief.build import BuildOptions, build, load_articles
 from brief.config import load_config
 from brief.errors import errors_in
-from brief.render.feeds import absolute_links, clean_xml_text, feed_files
+from brief.render.feeds import absolute_links, feed_files
+from brief.render.xmldoc import clean_xml_text
 from brief.site.index import build_index
 from brief.render.markdown import Renderer
-from brief.content.model import Site
-from brief.render.templates import render_articles
-from brief.render.views import ArticleView
+from brief.site.model import Site
+from brief.render.views import render_articles
+from brief.render.contract import ArticleView
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE = 'A </script> "quoted" & <b>bold</b> Ünïcode'

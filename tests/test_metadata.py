@@ -24,8 +24,9 @@ from brief.errors import errors_in
 from brief.site.index import build_index
 from brief.render.markdown import Renderer
 from brief.render.metadata import absolute, article_meta, front_meta, jsonld, og_locale, page_meta
-from brief.render.templates import make_environment, render_articles
-from brief.render.views import FeedLink, Meta, PageView
+from brief.render.templates import make_environment
+from brief.render.views import render_articles
+from brief.render.contract import FeedLink, Meta, PageView
 
 from conftest import BUILD_TIME
 from helpers import article, make_site

@@ -15,7 +15,7 @@ from test_feeds import HOSTILE, index_site
 from brief.build import load_articles
 from brief.config import load_config
 from brief.site.index import build_index
-from brief.content.model import Site
+from brief.site.model import Site
 from brief.render.sitemaps import MAX_URLS, NEWS_MAX_URLS, news_language, sitemap_files
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -97,7 +97,8 @@ def _worker_start() -> None:
 
 
 def _process_range(bounds: tuple[int, int]):
-    from brief.render.templates import page_key, render_page
+    from brief.render.keys import page_key
+    from brief.render.templates import render_page
 
     assert _job is not None
     jobs, env, templates, writer = _job

@@ -9,6 +9,9 @@ escaped by the serializer, never by hand; characters XML 1.0 forbids are dropped
 
 from __future__ import annotations
 
+from brief.render.xmldoc import clean_xml_text
+from brief.render.xmldoc import xml_document
+
 import json
 import logging
 import re
@@ -21,9 +24,10 @@ from markupsafe import escape
 
 from brief import __version__
 from brief.digests import digest
-from brief.content.model import TERM_FOLDERS, Article, Site
+from brief.site.model import TERM_FOLDERS, Site
+from brief.content.model import Article
 from brief.content.slugs import slugify
-from brief.render.views import ArticleView
+from brief.render.contract import ArticleView
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +35,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 FAVICON = "/images/favicon.svg"
 """Site path of the icon the default theme ships with every build (brief.theme.THEME_STATIC)."""
-XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
-# XML 1.0 allows tab, newline, carriage return and everything from U+0020 up,
-# except surrogates and U+FFFE/U+FFFF.
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A start tag, with its attributes (quoted values may hold '>').
 _TAG = re.compile(r"""<[A-Za-z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
 # A URL attribute whose value is root-relative ("/x", not the scheme-relative "//host/x").
@@ -228,16 +228,6 @@ def _absolute_srcset(match: re.Match, origin: str) -> str:
     candidates = [c.strip() for c in (match.group(2) if match.group(2) is not None else match.group(3)).split(",")]
     made = [origin + c if c.startswith("/") and not c.startswith("//") else c for c in candidates]
     return f"{match.group(1)}{quote}{', '.join(made)}{quote}"
-
-
-def clean_xml_text(text: str) -> str:
-    """``text`` without the characters XML 1.0 forbids (control characters other than tab, LF, CR)."""
-    return _ILLEGAL_XML.sub("", text)
-
-
-def xml_document(root: ET.Element) -> bytes:
-    """``root`` serialized as a UTF-8 document with a double-quoted XML declaration."""
-    return (XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

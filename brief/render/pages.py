@@ -8,6 +8,11 @@ a page listed.
 
 from __future__ import annotations
 
+from brief.render.contract import ListingView
+from brief.render.contract import MonthView
+from brief.render.contract import TermView
+from brief.render.contract import YearView
+
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -17,18 +22,11 @@ from typing import Any
 from markupsafe import Markup
 
 from brief.render.metadata import article_meta, front_meta, page_meta
-from brief.content.model import TERM_FOLDERS, Article, Site, Term
-from brief.render.views import (
-    MONTHS,
-    ArticleView,
-    FeedLink,
-    PageView,
-    Pagination,
-    SiteView,
-    related_views,
-    share_links,
-    site_view,
-)
+from brief.site.model import TERM_FOLDERS, Site, Term
+from brief.content.model import Article
+from brief.render.contract import MONTHS, ArticleView, FeedLink, PageView, Pagination, SiteView
+from brief.render.views import related_views, site_view
+from brief.render.share import share_links
 
 ATOM = "application/atom+xml"
 JSON_FEED = "application/feed+json"
@@ -66,52 +64,6 @@ class PageSpec:
             return self.context
         assert self.make is not None
         return self.make()
-
-
-@dataclass(frozen=True, slots=True)
-class ListingView:
-    """The heading part of a listing page (section, tag, author, archive year)."""
-
-    kind: str
-    title: str
-    """Heading, e.g. "Economy" or "Tag: Energy Storage"."""
-    description: str
-    name: str
-    url: str
-    feed_url: str | None = None
-    """The listing's own Atom feed (absolute), for sections and tags."""
-    role: str | None = None
-    bio: Markup | None = None
-    """Rendered Markdown."""
-    avatar: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TermView:
-    name: str
-    url: str
-    count: int
-    latest: ArticleView | None
-
-
-@dataclass(frozen=True, slots=True)
-class MonthView:
-    label: str
-    """"October 2026"."""
-    anchor: str
-    """Id of the month's heading on its year page, e.g. "m-2026-10"."""
-    url: str
-    """The year page (first page showing the month) plus the anchor."""
-    count: int
-    entries: tuple[ArticleView, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class YearView:
-    year: int
-    url: str
-    count: int
-    months: tuple[MonthView, ...]
 
 
 def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup] | None = None,
@@ -309,4 +261,3 @@ def _months_on_page(entries: list[ArticleView], site: Site) -> tuple[MonthView, 
         groups[(entry.date.year, entry.date.month)].append(entry)
     return tuple(MonthView(f"{MONTHS[m - 1]} {y}", f"m-{y}-{m:02d}", "", len(items), tuple(items))
                  for (y, m), items in sorted(groups.items(), reverse=True))
-

@@ -12,8 +12,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 
-from brief.render.feeds import clean_xml_text, xml_document
-from brief.content.model import Article, Site
+from brief.render.xmldoc import clean_xml_text, xml_document
+from brief.content.model import Article
+from brief.site.model import Site
 
 log = logging.getLogger(__name__)
 

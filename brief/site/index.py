@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 
 from brief.config import Config
 from brief.errors import WARNING, Problem, did_you_mean
-from brief.content.files import dotted
-from brief.content.model import TERM_FOLDERS, Article, Profile, RelatedItem, Site, Term
+from brief.content.yamllines import dotted
+from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
+from brief.content.model import Article, Profile
 from brief.cache import BuildCache
 from brief.digests import digest
 from brief.site.related import RelatedIndex, TokenCache

@@ -1,0 +1,150 @@
+"""YAML front matter with the file line of every key, list item and value.
+
+PyYAML's safe loader, with what brief needs on top: dates stay text (the schema
+parses them, with better messages), tags other than YAML's plain ones and
+anchors/aliases are refused, duplicate keys are errors, and every key and scalar
+gets its 1-based line in the file (PyYAML counts from the start of the block).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from brief.errors import Problem
+
+try:  # libyaml is several times faster; the pure-Python loader behaves the same.
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, but dates stay text: the schema parses them with better messages
+    (YAML's own constructor raises a bare ValueError on ``date: 2026-13-45``)."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_str)
+
+Key = tuple[str | int, ...]
+_PLAIN_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+_KEY_TAGS = _PLAIN_TAGS | {"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}  # what plain `<<:` and `=:` resolve to
+_YAML_HINTS = {  # PyYAML's words → what the editor should do
+    "mapping values are not allowed": "put a value that contains ': ' in quotes",
+    "tab character": "indent with spaces, not tabs",
+    "did not find expected key": "check the indentation: the keys of one mapping must line up",
+    "unexpected end of stream": "a quote or bracket is not closed",
+}
+_ALIAS_MESSAGE = "YAML anchors and aliases (& and *) are not supported in front matter; write the value out"
+
+
+def parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, int], dict[Key, str], dict[Key, int]] | list[Problem]:
+    loader = _Loader(text)
+    at = _mark_lines(text, first_line)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return [Problem(rel, first_line - 1, None, "front matter is empty (expected at least 'title' and 'date')")]
+        if not isinstance(node, yaml.MappingNode):
+            return [Problem(rel, at(node.start_mark), None, "front matter must be fields written 'key: value', not a list or a single value")]
+        line_map: dict[Key, int] = {}
+        raw: dict[Key, str] = {}
+        value_lines: dict[Key, int] = {}
+        problems: list[Problem] = []
+        _index(node, (), at, line_map, raw, problems, rel, set(), value_lines)
+        if problems:
+            return problems
+        meta = _construct(loader, node, rel, at)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = at(mark) if mark else None
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        hint = next((f" ({h})" for words, h in _YAML_HINTS.items() if words in what), "")
+        if not hint and mark and text[mark.index : mark.index + 1] == "\t":  # libyaml: "found character that cannot start any token"
+            hint = " (indent with spaces, not tabs)"
+        return [Problem(rel, line, None, f"invalid YAML in front matter: {what}{hint}")]
+    except yaml.reader.ReaderError as exc:  # a control character; the first one in the text is where the reader stopped
+        pos = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line = text.count("\n", 0, pos) + first_line if pos >= 0 else None
+        shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        return [Problem(rel, line, None, f"invalid YAML in front matter: the control character {shown} is not allowed (remove it)")]
+    except yaml.YAMLError as exc:
+        return [Problem(rel, None, None, f"invalid YAML in front matter: {exc}")]
+    except RecursionError:
+        return [Problem(rel, None, None, "front matter is nested too deeply")]
+    finally:
+        loader.dispose()
+    if isinstance(meta, list):
+        return meta
+    return meta, line_map, raw, value_lines
+
+
+def _mark_lines(text: str, first_line: int) -> Callable[[Any], int]:
+    """The file line of a YAML mark. YAML also ends lines at U+0085, U+2028 and U+2029,
+    which editors show inside a line; then the mark's character index is counted instead."""
+    if not any(ch in text for ch in "\x85\u2028\u2029"):
+        return lambda mark: mark.line + first_line
+    return lambda mark: text.count("\n", 0, mark.index) + first_line
+
+
+def _construct(loader: Any, node: yaml.MappingNode, rel: str, at: Callable[[Any], int]) -> dict[str, Any] | list[Problem]:
+    """Build the front matter key by key; keys stay the names written (``1:`` is the key ``"1"``)."""
+    meta: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for knode, vnode in node.value:
+        try:
+            meta[knode.value] = loader.construct_object(vnode, deep=True)
+        except (ValueError, TypeError, KeyError, OverflowError) as exc:  # e.g. `!!int abc`, or an int of 5000 digits
+            problems.append(Problem(rel, at(vnode.start_mark), knode.value, f"cannot read the value ({exc})"))
+    return problems or meta
+
+
+def _index(node: yaml.Node, key: Key, at: Callable[[Any], int], lines: dict, raw: dict, problems: list[Problem], rel: str, seen: set[int],
+           value_lines: dict) -> None:
+    """Record lines and raw scalars; refuse aliases (and with them "billion laughs") and duplicate keys."""
+    if id(node) in seen:
+        if not any(p.message == _ALIAS_MESSAGE for p in problems):  # once per file, not once per alias of a bomb
+            # An alias is the anchored node itself, whose mark is the anchor's; the nearest key is where it is used.
+            line = next((lines[key[:n]] for n in range(len(key), 0, -1) if isinstance(key[n - 1], str) and key[:n] in lines), None)
+            problems.append(Problem(rel, line, dotted(key), _ALIAS_MESSAGE))
+        return
+    seen.add(id(node))
+    if node.tag not in _PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(Problem(rel, at(node.start_mark), dotted(key), f"the YAML tag '{tag}' is not supported (expected plain text, numbers, true/false, lists and mappings)"))
+        return
+    if isinstance(node, yaml.ScalarNode):
+        raw[key] = node.value
+        value_lines[key] = at(node.start_mark) + (1 if node.style in ("|", ">") else 0)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[key + (i,)] = at(item.start_mark)
+            _index(item, key + (i,), at, lines, raw, problems, rel, seen, value_lines)
+    elif isinstance(node, yaml.MappingNode):
+        where: dict[Any, int] = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, yaml.ScalarNode):
+                problems.append(Problem(rel, at(knode.start_mark), dotted(key), "a key must be a plain name"))
+                continue
+            if knode.tag not in _KEY_TAGS:  # `!!python/name:os.system : v` would be read as the key ''
+                tag = knode.tag.replace("tag:yaml.org,2002:", "!!")
+                problems.append(Problem(rel, at(knode.start_mark), dotted(key), f"the YAML tag '{tag}' on a key is not supported (expected a plain name)"))
+                continue
+            name = knode.value
+            line = at(knode.start_mark)
+            if name in where:
+                problems.append(Problem(rel, line, dotted(key + (name,)), f"duplicate key (first given on line {where[name]})"))
+                continue
+            where[name] = line
+            lines[key + (name,)] = line
+            _index(vnode, key + (name,), at, lines, raw, problems, rel, seen, value_lines)
+
+
+def dotted(key: Key) -> str | None:
+    """``("takeaways", 2)`` → ``takeaways[2]``; ``("image", "alt")`` → ``image.alt``."""
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or None

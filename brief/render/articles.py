@@ -1,0 +1,139 @@
+"""An article's Markdown, rendered once per build: the costly part of its view.
+
+In: a validated article and the build's :class:`~brief.render.markdown.Renderer`.
+Out: :class:`ArticleParts` (caption, takeaways, analysis and body as HTML, the
+hero's resized copies, reading time, problems by file and line, the files next to
+the article that its page shows, and what the HTML depended on). Author bios are
+rendered here too.
+
+:func:`article_parts` keeps an article's parts in the build cache's
+:class:`MarkdownMemo` while its text and everything it depended on (link targets,
+image files) are unchanged.
+"""
+
+from __future__ import annotations
+
+from brief.content.model import Article
+from brief.cache import BuildCache
+from brief.media.pixels import ImageError
+from markupsafe import Markup
+from brief.render.markdown import PageEnv
+from pathlib import Path
+from brief.errors import Problem
+from brief.render.markdown import Renderer
+from brief.media.images import Responsive
+from brief.site.model import Site
+from dataclasses import dataclass
+from brief.digests import digest
+from brief.digests import file_stamp
+from brief.media.imagesize import image_size
+import math
+import posixpath
+import re
+
+
+WORDS_PER_MINUTE = 230
+
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleParts:
+    """An article's rendered Markdown and what rendering found: the costly part of a view,
+    kept between builds while the article and everything in ``deps`` stay the same."""
+
+    caption: Markup | None
+    takeaways: tuple[Markup, ...]
+    analysis: Markup | None
+    body: Markup
+    image_path: str | None
+    """Site path of a hero image copied next to the article."""
+    image_size: tuple[int, int] | None
+    reading_minutes: int
+    problems: tuple
+    assets: tuple[tuple[str, Path], ...]
+    """(output path, source file) of the files next to the article that the page shows."""
+    deps: tuple[tuple[str, str, object], ...]
+    """What the HTML depended on besides the article: (kind, path, value seen)."""
+    image_set: Responsive | None = None
+    """The hero's resized copies (a local PNG, JPEG or WebP image)."""
+
+
+def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleParts:
+    """Render every Markdown fragment of ``article`` once; problems and files land in ``env``."""
+    caption = image_path = size = image_set = None
+    if article.image:
+        img = article.image
+        caption = renderer.inline(img.caption, env, img.caption_line, "image.caption") if img.caption else None
+        if not img.url and img.source is not None:
+            image_path = env.add_asset(img.source)
+        if img.source is not None:
+            env.deps[("file", str(img.source))] = file_stamp(img.source)
+            image_set = _hero_copies(article, renderer, env, image_path or img.url)
+            size = (image_set.width, image_set.height) if image_set is not None else image_size(img.source)
+    takeaways = tuple(renderer.inline(t, env, line, f"takeaways[{i}]")
+                      for i, (t, line) in enumerate(zip(article.takeaways, article.takeaway_lines)))
+    analysis = None
+    if article.analysis:
+        a = article.analysis
+        analysis = renderer.block(a.body, env, a.line or 1, doc_id="analysis", field="analysis.body", outer_level=2)
+    body = renderer.block(article.body, env, article.body_line)
+    words = sum(len(_WORD.findall(text)) for text in (article.body, *article.takeaways, article.analysis.body if article.analysis else ""))
+    return ArticleParts(caption, takeaways, analysis, body, image_path, size, max(1, math.ceil(words / WORDS_PER_MINUTE)),
+                        tuple(env.problems), tuple(env.assets.items()),
+                        tuple((kind, path, value) for (kind, path), value in env.deps.items()), image_set)
+
+
+def _hero_copies(article: Article, renderer: Renderer, env: PageEnv, published: str) -> Responsive | None:
+    """The hero's resized copies (registered to be published), or None for an image shown as
+    it is (SVG, GIF) or one that cannot be read (a problem on ``image.src``)."""
+    source = article.image.source  # type: ignore[union-attr]
+    assert source is not None
+    try:
+        found = renderer.images.prepare(source, published, share=True)
+    except ImageError as exc:
+        img = article.image
+        assert img is not None
+        shown = "static" + img.url if img.url else posixpath.normpath(posixpath.join(posixpath.dirname(article.relpath), img.src))
+        line = article.lines.get(("image", "src")) or article.lines.get(("image",))
+        env.problems.append(Problem(article.relpath, line, "image.src", exc.message(shown)))
+        return None
+    if found is not None:
+        for copy in found.copies():
+            env.assets[copy.path.lstrip("/")] = copy.file  # type: ignore[assignment]
+            env.deps[("file", str(copy.file))] = file_stamp(copy.file)  # type: ignore[arg-type]
+    return found
+
+
+def article_parts(article: Article, renderer: Renderer, cache: BuildCache | None) -> ArticleParts:
+    key = digest(article.digest, renderer.key) if cache is not None and article.digest else None
+    if key is not None:
+        cache.used.add(key)  # type: ignore[union-attr]
+        parts = cache.parts.get(key)  # type: ignore[union-attr]
+        if parts is not None and all(_dep_holds(renderer, *dep) for dep in parts.deps):
+            return parts
+    env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
+    parts = render_parts(article, renderer, env)
+    if key is not None:
+        cache.parts[key] = parts  # type: ignore[union-attr]
+    return parts
+
+
+def _dep_holds(renderer: Renderer, kind: str, path: str, seen: object) -> bool:
+    if kind == "link":
+        return renderer.link_state(Path(path) if path else None) == seen
+    return file_stamp(Path(path)) == seen
+
+
+def render_bios(site: Site, renderer: Renderer) -> tuple[dict[str, Markup], list[Problem]]:
+    """Author bios (Markdown) of the authors with a page in this build."""
+    bios: dict[str, Markup] = {}
+    problems: list[Problem] = []
+    for slug, term in site.authors.items():
+        profile = term.profile
+        if profile and profile.bio:
+            env = PageEnv(source=site.config.root / profile.source, relpath=profile.source, url_path=term.url_path)
+            bios[slug] = renderer.block(profile.bio, env, 1, doc_id=f"bio-{slug}", field="bio")
+            problems += env.problems
+    return bios, problems

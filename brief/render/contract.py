@@ -1,0 +1,223 @@
+"""The template contract: every object a theme's templates can see.
+
+Each page's template gets ``site`` (:class:`SiteView`), ``page`` (:class:`PageView`)
+and, by page kind, ``article``, ``articles``, ``related``, ``share``,
+``listing``, ``terms``, ``years``, ``pagination`` (docs/themes.md lists which).
+All of them are the frozen dataclasses below, and nothing else reaches a
+template: a field added here is a field themes may use, and docs/themes.md says
+so. The objects are built by :mod:`brief.render.views` and
+:mod:`brief.render.pages`; the Jinja environment (with ``asset()``, ``url()``
+and the date filters) is :mod:`brief.render.templates`'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from markupsafe import Markup
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December")
+"""Month names, as dates are shown on pages (``humandate``) and in the archive."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    title: str
+    description: str
+    language: str
+    publisher_name: str
+    publisher_logo: str | None
+    home_url: str
+    search_url: str | None = None
+    """The search page (``/search/``); None when the site has search off."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A named link: a section, tag or author page, a feed."""
+
+    name: str
+    url: str
+    """Root-relative URL (base path included); absolute for feeds."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    title: str
+    url: str
+    """Absolute URL."""
+    type: str
+    """MIME type: application/atom+xml or application/feed+json."""
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """Search-engine and social metadata of a page (built by brief.metadata)."""
+
+    og: tuple[tuple[str, str], ...] = ()
+    """OpenGraph ``(property, content)`` pairs, e.g. ``("og:title", "…")``, in order."""
+    twitter: tuple[tuple[str, str], ...] = ()
+    """Twitter card ``(name, content)`` pairs."""
+    jsonld: tuple[Markup, ...] = ()
+    """JSON-LD documents, serialised and escaped for a <script> element."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    title: str
+    description: str
+    canonical: str
+    kind: str
+    """"article", "index", "section", "tag", "author", "sections", "tags", "authors",
+    "archive", "archive-year", "404" or "search"."""
+    feeds: tuple[FeedLink, ...] = ()
+    """Feeds to announce with <link rel="alternate">: the site's, then this page's own."""
+    meta: Meta = Meta()
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSource:
+    """A ``<source>`` of a ``<picture>``: the candidates in one more format."""
+
+    type: str
+    """MIME type, ``image/webp``."""
+    srcset: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImageView:
+    url: str
+    """The ``src``: the original, or its largest resized copy when the original is wider."""
+    alt: str
+    caption: Markup | None
+    credit: str | None
+    width: int | None = None
+    """Intrinsic size when brief can read it from the file, so the page reserves the space."""
+    height: int | None = None
+    srcset: str | None = None
+    """For a local PNG, JPEG or WebP image: its widths in its own format (``url 480w, …``)."""
+    sizes: str | None = None
+    """The ``sizes`` that goes with ``srcset`` and ``sources``."""
+    sources: tuple[ImageSource, ...] = ()
+    """``<source>`` elements for a ``<picture>`` (the WebP copies); empty otherwise."""
+    share_url: str | None = None
+    """The copy for OpenGraph, Twitter cards and JSON-LD (1200 px wide, or the original when
+    narrower), root-relative; None: ``url`` is used."""
+    share_width: int | None = None
+    share_height: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisView:
+    label: str
+    byline: str | None
+    body: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    slug: str
+    title: str
+    dek: str | None
+    url: str
+    """Root-relative URL, base path included."""
+    canonical: str
+    """Absolute URL."""
+    section: str
+    authors: tuple[str, ...]
+    date: datetime
+    """In the site's time zone."""
+    updated: datetime | None
+    reading_minutes: int
+    draft: bool
+    image: ImageView | None
+    takeaways: tuple[Markup, ...]
+    analysis: AnalysisView | None
+    body: Markup
+    section_link: Link | None = None
+    """The section's page."""
+    author_links: tuple[Link, ...] = ()
+    """One per author, in the order given, to the author pages."""
+    tag_links: tuple[Link, ...] = ()
+    scheduled: bool = False
+    """Dated after the build time (only in builds with --future, such as the preview)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedView:
+    title: str
+    url: str
+    external: bool
+    domain: str | None
+    section: str | None
+    date: datetime | None
+    dek: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShareLink:
+    name: str
+    label: str
+    text: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    number: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListingView:
+    """The heading part of a listing page (section, tag, author, archive year)."""
+
+    kind: str
+    title: str
+    """Heading, e.g. "Economy" or "Tag: Energy Storage"."""
+    description: str
+    name: str
+    url: str
+    feed_url: str | None = None
+    """The listing's own Atom feed (absolute), for sections and tags."""
+    role: str | None = None
+    bio: Markup | None = None
+    """Rendered Markdown."""
+    avatar: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TermView:
+    name: str
+    url: str
+    count: int
+    latest: ArticleView | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthView:
+    label: str
+    """"October 2026"."""
+    anchor: str
+    """Id of the month's heading on its year page, e.g. "m-2026-10"."""
+    url: str
+    """The year page (first page showing the month) plus the anchor."""
+    count: int
+    entries: tuple[ArticleView, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class YearView:
+    year: int
+    url: str
+    count: int
+    months: tuple[MonthView, ...]
+
+
+CONTRACT = (SiteView, Link, FeedLink, Meta, PageView, ImageSource, ImageView, AnalysisView, ArticleView, RelatedView,
+            ShareLink, Pagination, ListingView, TermView, MonthView, YearView)
+"""Every class of the contract (page keys digest them on a fast path: brief.render.keys)."""

@@ -1,0 +1,27 @@
+"""Share links of an article page: plain links, no third-party script, usable without JavaScript."""
+
+from __future__ import annotations
+
+from brief.render.contract import ArticleView
+from brief.render.contract import ShareLink
+from functools import lru_cache
+from urllib.parse import quote
+
+
+def share_links(view: ArticleView) -> list[ShareLink]:
+    """Plain share links: no third-party script, usable without JavaScript."""
+    return list(_share_links(view.canonical, view.title, view.dek))
+
+
+@lru_cache(maxsize=65536)
+def _share_links(canonical: str, headline: str, dek: str | None) -> tuple[ShareLink, ...]:
+    # Memoised: the preview asks again for every unchanged article on every rebuild.
+    url = quote(canonical, safe="")
+    title = quote(headline, safe="")
+    body = quote(f"{dek}\n\n{canonical}" if dek else canonical, safe="")
+    return (
+        ShareLink("x", "Share on X", "X", f"https://x.com/intent/post?url={url}&text={title}"),
+        ShareLink("linkedin", "Share on LinkedIn", "LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+        ShareLink("facebook", "Share on Facebook", "Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url}"),
+        ShareLink("email", "Share by email", "Email", f"mailto:?subject={title}&body={body}"),
+    )

@@ -1,0 +1,84 @@
+"""The site index's model: the immutable :class:`Site` and its terms and related entries.
+
+Made once per build by :func:`brief.site.index.build_index` from the validated
+articles; every later stage reads it and none changes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from brief.config import Config
+from brief.content.model import Article, Profile
+from brief.content.slugs import slugify
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedItem:
+    """A resolved related entry: another article of the site or an external link."""
+
+    title: str
+    url: str
+    external: bool
+    domain: str | None = None
+    article: Article | None = None
+    automatic: bool = False
+    """Suggested by brief rather than listed in front matter."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A section, tag or author, with the built articles that carry it (newest first)."""
+
+    kind: str
+    """"section", "tag" or "author"."""
+    name: str
+    slug: str
+    articles: tuple[Article, ...]
+    profile: Profile | None = None
+
+    @property
+    def url_path(self) -> str:
+        return f"/{TERM_FOLDERS[self.kind]}/{self.slug}/"
+
+
+TERM_FOLDERS = {"section": "sections", "tag": "tags", "author": "authors"}
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The site index: everything later stages need, computed once."""
+
+    config: Config
+    articles: tuple[Article, ...]
+    """Articles in this build, newest first."""
+    all_articles: dict[str, Article]
+    """Every valid article by slug, drafts and scheduled ones included."""
+    by_path: dict[Path, Article]
+    """Every valid article by resolved source path (for links written as ``other.md``)."""
+    related: dict[str, tuple[RelatedItem, ...]]
+    """Related entries of each built article, by slug, in the order given."""
+    built: frozenset[str] = field(default_factory=frozenset)
+    """Slugs of the articles in this build."""
+    sections: dict[str, Term] = field(default_factory=dict)
+    """Sections by slug, sorted by name."""
+    now: datetime | None = None
+    """Build time: articles dated after it are scheduled."""
+    tags: dict[str, Term] = field(default_factory=dict)
+    authors: dict[str, Term] = field(default_factory=dict)
+
+    def term(self, kind: str, name: str) -> Term:
+        """The section, tag or author called ``name``. Every name of a built article has one,
+        except in a build that already failed (a name without letters, two spellings)."""
+        slug = slugify(name)
+        found = {"section": self.sections, "tag": self.tags, "author": self.authors}[kind].get(slug)
+        return found or Term(kind, name, slug or "-", ())
+
+    def url(self, path: str) -> str:
+        """Root-relative URL of a site path: ``/a/`` → ``/briefs/a/`` when base_url has a path."""
+        return self.config.base_path + path.lstrip("/")
+
+    def absolute_url(self, path: str) -> str:
+        return self.config.base_url + path.lstrip("/")
