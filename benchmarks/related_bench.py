@@ -27,7 +27,7 @@ SIZES = (1_000, 10_000, 100_000)
 
 
 def measure(site: Path) -> dict:
-    from brief.build import load_articles
+    from brief.content.load import load_articles
     from brief.config import load_config
     from brief.site.related import RelatedIndex
 

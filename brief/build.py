@@ -1,8 +1,17 @@
 """The build, as a list of stages: load → validate → index → render → write.
 
+1. ``brief.content``: every file under ``content/`` read and validated into articles;
+2. ``brief.site``: the site index (sections, tags, authors, related articles);
+3. ``brief.render``: every article's Markdown once, then the page plans, each page
+   through Jinja, feeds and sitemaps;
+4. ``brief.output``: written into a staging folder (or kept in memory) and swapped
+   into place; the search index made from the written pages.
+
 Everything is gathered and checked before anything is written: when any file
 has an error, every problem is reported together and the output folder is not
-touched. The clock is read once, here, and passed down.
+touched. The clock is read once, here, and passed down. A finished build hands
+its consumers (the preview, ``brief check``) a typed :class:`BuildState`; the
+preview shows a one-article edit at once through :func:`render_article_page`.
 """
 
 from __future__ import annotations
@@ -12,40 +21,58 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from brief.cache import BuildCache, input_folders, site_key, snapshot
-from brief.render.links import article_link_problems
-from brief.digests import digest, file_stamp, pickled_digest
+import jinja2
+from markupsafe import Markup
+
+from brief.cache import BuildCache
+
+from brief.manifest import input_folders, site_key
 from brief.config import Config
+from brief.content.authors import load_profiles
+from brief.content.files import load
+from brief.content.load import load_articles
+from brief.content.schema import validate
+from brief.digests import pickled_digest
 from brief.errors import WARNING, BuildFailed, Problem, errors_in
 from brief.media.assets import fingerprinted
-from brief.content.authors import AUTHORS_FOLDER, load_profiles
-from brief.render.feeds import feed_plan
 from brief.media.images import prune_cache as prune_images
-from brief.site.index import build_index
-from brief.site.related import PARALLEL_MIN_ARTICLES
-from brief.content.files import discover, load
-from brief.render.markdown import Renderer
-from brief.content.model import Article
-from brief.site.model import Site
-from brief.render.pages import PageSpec, site_pages
-from brief.output.parallel import render_parallel, worker_count
 from brief.output.outdir import check_output_dir, output_lock
-from brief.output.writers import MemoryWriter, OutputWriter
-from brief.render.templates import TemplateProblem, check_templates, environment, render_page
-from brief.render.keys import page_key
-from brief.render.views import render_articles
-from brief.render.articles import render_bios
-from brief.content.schema import validate
+from brief.output.parallel import render_parallel, worker_count
 from brief.output.search import publish as publish_search
+from brief.output.writers import MemoryWriter, OutputWriter
+from brief.render.articles import render_bios
+from brief.render.contract import ArticleView
+from brief.render.feeds import feed_plan
+from brief.render.keys import environment, page_key
+from brief.render.links import article_link_problems
+from brief.render.markdown import PageEnv, Renderer
+from brief.render.pages import PageSpec, article_page, site_feeds, site_pages
 from brief.render.sitemaps import NEWS_WINDOW, sitemap_files
-from brief.content.slugs import slugify
+from brief.render.templates import TemplateProblem, check_templates, render_page
+from brief.render.views import article_view, render_articles, site_view
+from brief.site.index import build_index
+from brief.site.model import Site
+from brief.site.related import PARALLEL_MIN_ARTICLES
 from brief.theme import static_files, theme_static_files
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """What a finished build hands to its consumers: the preview renders a one-article
+    edit against it (:func:`render_article_page`), ``brief check`` reads its site."""
+
+    config: Config
+    site: Site
+    views: dict[str, ArticleView]
+    """Every built article's view, by slug."""
+    renderer: Renderer
+    env: jinja2.Environment
 
 
 @dataclass
@@ -61,6 +88,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     reused: int = 0
     """Files taken unchanged from the previous build (with a cache)."""
+    state: BuildState | None = None
+    """The site as this build made it (see :class:`BuildState`)."""
 
 
 @dataclass
@@ -87,9 +116,6 @@ class BuildOptions:
     fingerprint: bool = True
     """Publish stylesheets and scripts under content-hashed names too, and link to those
     (brief.assets); off in the preview, which swaps stylesheets in place."""
-    keep: dict | None = None
-    """Filled after a successful build with its config, site, views, renderer and
-    environment, so the preview can show a single-article edit at once."""
 
 
 def build(config: Config, output: Path | None, options: BuildOptions | None = None,
@@ -106,6 +132,20 @@ def build(config: Config, output: Path | None, options: BuildOptions | None = No
         return _build(config, output, options or BuildOptions(), on_warning, writer)
 
 
+@dataclass
+class _Checked:
+    """Stages 1–3 and the Markdown pass: everything that can fail on input, checked."""
+
+    site: Site
+    renderer: Renderer
+    views: dict[str, ArticleView]
+    bios: dict[str, Markup]
+    assets: dict[str, tuple[Path, str]]
+    """Files next to articles that pages show: output path → (source file, the article's file)."""
+    own_static: dict[str, Path]
+    warnings: list[Problem]
+
+
 def _build(config: Config, output: Path | None, options: BuildOptions,
            on_warning: Callable[[Problem], None] | None, writer: MemoryWriter | None) -> BuildResult:
     started = time.perf_counter()
@@ -115,111 +155,120 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
         assert output is not None
         output = output if output.is_absolute() else config.root / output
         check_output_dir(output, config.root, [config.content_dir, config.templates_dir, config.static_dir])
-
     cache = options.cache
     if cache is not None:
-        cache.reset(site_key(config, options.drafts, options.future, options.link_check), str(config.root),
-                    str(output) if writer is None else "")
-        cache.inputs_time = time.time()
-        cache.inputs = snapshot(input_folders(config))
+        cache.start(site_key(config, options.drafts, options.future, options.link_check), str(config.root),
+                    str(output) if writer is None else "", input_folders(config))
+    checked = _check(config, options, now, timings, parallel=writer is None)
+    if on_warning:
+        for warning in sorted(checked.warnings, key=lambda p: p.sort_key):
+            on_warning(warning)
+    previous = cache.outputs if cache is not None else None
+    target: OutputWriter | MemoryWriter
+    if writer is None:
+        assert output is not None
+        target = OutputWriter(output, previous)
+        target.background = options.background_cleanup
+    else:
+        target = writer
+        if previous is not None:
+            target.previous = previous
+    try:
+        env, pages = _publish(config, checked, target, options, now, timings)
+        target.commit()
+        if cache is not None:
+            cache.finish(target.outputs(), [source for source, _ in checked.assets.values()],
+                         _next_change(checked.site, now))
+            if isinstance(target, OutputWriter):
+                prune_images(config.root, [source for source, _ in checked.assets.values()], time.time())
+    except TemplateProblem as exc:
+        target.abort()
+        raise BuildFailed([exc.problem]) from None
+    except BaseException:
+        target.abort()
+        raise
+    for stage, seconds in timings.items():
+        log.debug("%-14s %.3f s", stage, seconds)
+    state = BuildState(config, checked.site, checked.views, checked.renderer, env)
+    return BuildResult(output, len(checked.site.articles), pages, target.count, time.perf_counter() - started,
+                       checked.warnings, timings, reused=target.reused, state=state)
+
+
+def _check(config: Config, options: BuildOptions, now: datetime, timings: dict[str, float], *,
+           parallel: bool) -> _Checked:
+    """Load, validate, index and render every article's Markdown; raise :class:`BuildFailed`
+    with every problem of every file when any is an error."""
+    cache = options.cache
     with _timed("load+validate", timings):
-        loaded = load_articles(config, cache, options.progress)
+        loaded = load_articles(config, cache.content if cache is not None else None, options.progress)
         profiles, profile_problems = load_profiles(config)
         own_static, static_problems = static_files(config.static_dir, config.root)
         problems = loaded.problems + profile_problems + static_problems
     with _timed("index", timings):
+        workers = worker_count(len(loaded.articles), options.jobs, PARALLEL_MIN_ARTICLES) if parallel else 1
         site, index_problems = build_index(loaded.articles, config, drafts=options.drafts, future=options.future,
-                                           now=now, invalid_slugs=frozenset(loaded.invalid.values()), profiles=profiles,
-                                           cache=cache,
-                                           workers=worker_count(len(loaded.articles), options.jobs, PARALLEL_MIN_ARTICLES)
-                                           if writer is None else 1)
+                                           now=now, invalid_slugs=frozenset(loaded.invalid.values()),
+                                           profiles=profiles, memo=cache.related if cache is not None else None,
+                                           workers=workers)
         problems += index_problems
     with _timed("markdown", timings):
         renderer = _renderer(site, frozenset(loaded.invalid))
         if options.progress is not None:
             options.progress("Indexing", 1, 1)
-        views, assets, md_problems = render_articles(site, renderer, cache, options.progress)
+        views, assets, md_problems = render_articles(site, renderer, cache.markdown if cache is not None else None,
+                                                     options.progress)
         bios, bio_problems = render_bios(site, renderer)
         problems += md_problems + bio_problems
-    warnings = [p for p in problems if p.severity == WARNING]
     if errors_in(problems):
         raise BuildFailed(problems)
-    if on_warning:
-        for warning in sorted(warnings, key=lambda p: p.sort_key):
-            on_warning(warning)
+    warnings = [p for p in problems if p.severity == WARNING]
+    return _Checked(site, renderer, views, bios, assets, own_static, warnings)
 
-    previous = cache.outputs if cache is not None else None
-    if writer is None:
-        writer = OutputWriter(output, previous)  # type: ignore[arg-type]
-        writer.background = options.background_cleanup
-    elif previous is not None:
-        writer.previous = previous
-    try:
-        with _timed("render+write", timings):
-            fingerprints = fingerprinted({**theme_static_files(), **own_static}) if options.fingerprint else {}
-            env, template_digests = environment(config, cache, fingerprints)
-            template_problems = check_templates(env)
-            if template_problems:
-                raise BuildFailed(template_problems)
-            memo = cache.memo.setdefault("meta", {}) if cache is not None else None
-            specs = list(site_pages(site, views, bios, memo))
-            if options.link_check:
-                files = {spec.output for spec in specs} | set(own_static) | set(theme_static_files()) | set(assets)
-                broken = article_link_problems(site, views, files)
-                if broken:
-                    raise BuildFailed(broken)
-            # Digests of the views, once, before workers fork: page and feed keys are made of them.
-            view_keys = {id(v): pickled_digest(v) for v in views.values()} if cache is not None else None
-            pages = _render_and_write(specs, env, template_digests if cache is not None else None, writer,
-                                      options, template_problems, view_keys)
-            if template_problems:
-                raise BuildFailed(template_problems)
-        if config.search and options.search and site.articles:
-            with _timed("search", timings):
-                publish_search([spec.output for spec in specs if spec.source], config.language, writer, options.progress)
-        with _timed("feeds+sitemaps", timings):
-            if options.progress is not None:
-                options.progress("Feeds and sitemaps", 1, 1)
-            feeds_memo = cache.memo.setdefault("feeds", {}) if cache is not None else None
-            for relpath, key, make in feed_plan(site, views, now, feeds_memo, view_keys):
-                if key is None or not writer.reuse(relpath, key, "feeds"):
-                    writer.write(relpath, make(), origin="feeds", key=key)
-            public = [(spec.path, spec.lastmod) for spec in specs if spec.public]
-            for relpath, data in sitemap_files(site, public, now):
-                if relpath in own_static:  # the site's own robots.txt (or sitemap) wins
-                    continue
-                writer.write(relpath, data, origin="sitemaps")
-        with _timed("copy", timings):
-            _copy_assets(own_static, assets, writer, fingerprints)
-        if writer.problems:
-            raise BuildFailed(writer.problems)
-        writer.commit()
-        if cache is not None:
-            cache.outputs = writer.outputs()
-            cache.prune()
-            extra = sorted({str(path) for path, _ in assets.values()} | {str(dep[1]) for dep in _file_deps(cache)}
-                           - cache.inputs.keys())
-            for path in extra:
-                stamp = file_stamp(Path(path))
-                if stamp is not None:
-                    cache.inputs[path] = stamp
-            cache.extra_inputs = tuple(extra)
-            if isinstance(writer, OutputWriter):
-                prune_images(config.root, [source for source, _ in assets.values()], time.time())
-            cache.next_change = _next_change(site, now)
-        if options.keep is not None:
-            options.keep.clear()
-            options.keep.update(config=config, site=site, views=views, renderer=renderer, env=env)
-    except TemplateProblem as exc:
-        writer.abort()
-        raise BuildFailed([exc.problem]) from None
-    except BaseException:
-        writer.abort()
-        raise
-    for stage, seconds in timings.items():
-        log.debug("%-14s %.3f s", stage, seconds)
-    return BuildResult(output, len(site.articles), pages, writer.count, time.perf_counter() - started, warnings, timings,
-                       reused=writer.reused)
+
+def _publish(config: Config, checked: _Checked, writer: OutputWriter | MemoryWriter, options: BuildOptions,
+             now: datetime, timings: dict[str, float]) -> tuple[jinja2.Environment, int]:
+    """Render and write every page, the search index, feeds, sitemaps and copies; returns
+    the Jinja environment and the number of pages. Raises :class:`BuildFailed`."""
+    cache = options.cache
+    site, views = checked.site, checked.views
+    with _timed("render+write", timings):
+        all_static = {**theme_static_files(), **checked.own_static}
+        fingerprints = fingerprinted(all_static) if options.fingerprint else {}
+        env, template_digests = environment(config, cache.templates if cache is not None else None, fingerprints)
+        template_problems = check_templates(env)
+        if template_problems:
+            raise BuildFailed(template_problems)
+        specs = list(site_pages(site, views, checked.bios, cache.pages if cache is not None else None))
+        if options.link_check:
+            files = {spec.output for spec in specs} | set(all_static) | set(checked.assets)
+            broken = article_link_problems(site, views, files)
+            if broken:
+                raise BuildFailed(broken)
+        # Digests of the views, once, before workers fork: page and feed keys are made of them.
+        view_keys = {id(v): pickled_digest(v) for v in views.values()} if cache is not None else None
+        pages = _render_and_write(specs, env, template_digests if cache is not None else None, writer,
+                                  options, template_problems, view_keys)
+        if template_problems:
+            raise BuildFailed(template_problems)
+    if config.search and options.search and site.articles:
+        with _timed("search", timings):
+            publish_search([spec.output for spec in specs if spec.source], config.language, writer, options.progress)
+    with _timed("feeds+sitemaps", timings):
+        if options.progress is not None:
+            options.progress("Feeds and sitemaps", 1, 1)
+        for relpath, key, make in feed_plan(site, views, now, cache.feeds if cache is not None else None, view_keys):
+            if key is None or not writer.reuse(relpath, key, "feeds"):
+                writer.write(relpath, make(), origin="feeds", key=key)
+        public = [(spec.path, spec.lastmod) for spec in specs if spec.public]
+        for relpath, data in sitemap_files(site, public, now):
+            if relpath in checked.own_static:  # the site's own robots.txt (or sitemap) wins
+                continue
+            writer.write(relpath, data, origin="sitemaps")
+    with _timed("copy", timings):
+        _copy_assets(checked.own_static, checked.assets, writer, fingerprints)
+    if writer.problems:
+        raise BuildFailed(writer.problems)
+    return env, pages
 
 
 def _render_and_write(specs: list[PageSpec], env, templates: dict[str, bytes] | None,
@@ -251,14 +300,42 @@ def _render_and_write(specs: list[PageSpec], env, templates: dict[str, bytes] | 
     return done
 
 
-def _file_deps(cache: BuildCache):
-    for parts in cache.parts.values():
-        for dep in parts.deps:
-            if dep[0] == "file":
-                yield dep
-    for _, deps in cache.sources.values():
-        for path in deps:
-            yield ("file", path, None)
+@dataclass(frozen=True)
+class ArticlePage:
+    """One article's page, rendered on its own (see :func:`render_article_page`)."""
+
+    output: str
+    """Path in the output folder, e.g. ``2026/10/a/index.html``."""
+    path: str
+    """Site path without the base path, e.g. ``/2026/10/a/``."""
+    data: bytes
+    files: tuple[str, ...]
+    """Output paths of the files next to the article that the page shows."""
+
+
+def render_article_page(state: BuildState, path: Path) -> ArticlePage | None:
+    """The page of the article in ``path`` as it is now, rendered against the index of the
+    build ``state`` came from: how the preview shows an edit at once, before the full
+    rebuild. None when that would not be the page a full build makes: the file has
+    errors, is not an article of that build, or moved to another address."""
+    config, site = state.config, state.site
+    doc = load(path, config.root)
+    if isinstance(doc, list):
+        return None
+    article, problems = validate(doc, config)
+    old = site.by_path.get(article.key) if article is not None else None
+    if article is None or old is None or old.slug not in site.built or old.url_path != article.url_path \
+            or any(p.severity != WARNING for p in problems):
+        return None
+    env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
+    view = article_view(article, site, state.renderer, env)
+    if any(p.severity != WARNING for p in env.problems):
+        return None
+    spec = article_page(site, site_view(site), article, view, state.views, site_feeds(site))
+    data = render_page(state.env, spec, spec.get_context(), [])
+    if data is None:
+        return None
+    return ArticlePage(spec.output, spec.path, data, tuple(env.assets))
 
 
 def _next_change(site: Site, now: datetime) -> float:
@@ -272,66 +349,6 @@ def _next_change(site: Site, now: datetime) -> float:
     moments += [a.date for a in site.all_articles.values() if a.date > now]
     moments += [a.date + NEWS_WINDOW for a in site.articles if a.date + NEWS_WINDOW >= now]
     return min(m.timestamp() for m in moments)
-
-
-@dataclass
-class Loaded:
-    """Stages 1–2 for every file."""
-
-    articles: list[Article]
-    """The valid articles."""
-    problems: list[Problem]
-    """Every problem of every file."""
-    invalid: dict[Path, str]
-    """Files that failed, with their likely slug: references to them are not
-    reported again as "missing" (their own errors already are)."""
-
-
-def load_articles(config: Config, cache: BuildCache | None = None,
-                  progress: Callable[[str, int, int], None] | None = None) -> Loaded:
-    """Stages 1–2 for every article file. With a cache, a file whose bytes are unchanged
-    (and whose hero image is still there) keeps its validated article."""
-    loaded = Loaded([], [], {})
-    paths = list(discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,)))
-    for n, path in enumerate(paths, 1):
-        if progress is not None and (n % 200 == 0 or n == len(paths)):
-            progress("Reading articles", n, len(paths))
-        result = _load_cached(path, config, cache) if cache is not None else _load_one(path, config)
-        article, found, invalid_slug = result
-        loaded.problems += found
-        if article is not None:
-            loaded.articles.append(article)
-        elif invalid_slug is not None:
-            loaded.invalid[path.resolve()] = invalid_slug
-    return loaded
-
-
-def _load_cached(path: Path, config: Config, cache: BuildCache) -> tuple[Article | None, list[Problem], str | None]:
-    value, data = cache.file_digest(path)
-    key = digest(str(path), value)
-    cache.used.add(key)
-    entry = cache.sources.get(key)
-    if entry is not None and all((file_stamp(Path(dep)) is not None) for dep in entry[1]):
-        return entry[0]
-    article, found, invalid_slug = _load_one(path, config, data)
-    if article is not None:
-        article = replace(article, digest=key)
-        if not errors_in(found):  # a file with errors is checked again next time
-            deps = (str(article.image.source),) if article.image is not None and article.image.source is not None else ()
-            cache.sources[key] = ((article, found, None), deps)
-    return article, found, invalid_slug
-
-
-def _load_one(path: Path, config: Config, data: bytes | None = None) -> tuple[Article | None, list[Problem], str | None]:
-    """Stages 1–2 for one file: the article (or None), its problems, and a failed file's likely slug."""
-    doc = load(path, config.root, data)
-    if isinstance(doc, list):
-        return None, doc, slugify(path.stem)
-    article, found = validate(doc, config)
-    if article is not None:
-        return article, found, None
-    given = doc.meta.get("slug")
-    return None, found, given if isinstance(given, str) else slugify(path.stem)
 
 
 def _renderer(site: Site, invalid: frozenset[Path]) -> Renderer:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -81,9 +80,9 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
 
     The previous output is replaced only when the whole build succeeded.
     """
-    from brief.cache import site_key, input_folders, up_to_date
-    from brief.config import load_config
+    from brief.commands.build import build_site
     from brief.commands.progress import Progress
+    from brief.config import load_config
 
     _setup_logging(quiet, verbose)
     config = load_config(site_dir)
@@ -95,40 +94,29 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
     # --output is relative to the current folder, like every path on a command line.
     out = output.absolute() if output is not None else config.root / "public"
     progress = Progress.for_terminal(quiet)
-    if not no_cache:  # checked before the heavy modules are even imported
-        started = time.perf_counter()
-        unchanged = up_to_date(config.root, site_key(config, drafts, future, not no_link_check), out,
-                               input_folders(config), time.time())
-        if unchanged is not None:
-            if not quiet:
-                click.echo(f"Up to date: nothing changed since the last build ({unchanged} files, "
-                           f"checked in {time.perf_counter() - started:.2f} s) → {_shown(out)}")
-            return
-    from brief.build import BuildOptions
-    from brief.build import build as run_build
-    from brief.cache import BuildCache
-    from brief.output.outdir import finish_cleanups
 
-    cache = BuildCache() if no_cache else BuildCache.load(config.root)
+    def warn(problem: Problem) -> None:
+        if progress is not None:
+            progress.close()  # a message starts on a clean line
+        _warn(problem)
+
     try:
-        def warn(problem: Problem) -> None:
-            if progress is not None:
-                progress.close()  # a message starts on a clean line
-            _warn(problem)
-
-        result = run_build(config, out, BuildOptions(drafts=drafts, future=future, progress=progress, jobs=jobs, cache=cache,
-                                                     background_cleanup=True, link_check=not no_link_check),
-                           on_warning=warn)
-        cache.save(config.root)  # meanwhile the previous output is removed on a thread
+        outcome = build_site(config, out, drafts=drafts, future=future, jobs=jobs, use_cache=not no_cache,
+                             link_check=not no_link_check, progress=progress, on_warning=warn)
     finally:
         if progress is not None:
             progress.close()
-        finish_cleanups()
-    if not quiet:
-        s = "" if result.articles == 1 else "s"
-        unchanged = f" ({result.reused} unchanged)" if result.reused else ""
-        click.echo(f"Built {result.articles} article{s}, {result.pages} pages, {result.files} files{unchanged} "
-                   f"in {result.elapsed:.2f} s → {_shown(result.output)}")
+    result = outcome.result
+    if quiet:
+        return
+    if result is None:
+        click.echo(f"Up to date: nothing changed since the last build ({outcome.unchanged} files, "
+                   f"checked in {outcome.checked_in:.2f} s) → {_shown(out)}")
+        return
+    s = "" if result.articles == 1 else "s"
+    unchanged = f" ({result.reused} unchanged)" if result.reused else ""
+    click.echo(f"Built {result.articles} article{s}, {result.pages} pages, {result.files} files{unchanged} "
+               f"in {result.elapsed:.2f} s → {_shown(result.output)}")
 
 
 @cli.command()

@@ -24,6 +24,8 @@ from brief.tomllines import error_line as toml_error_line
 from brief.tomllines import line_of
 
 CONFIG_NAME = "brief.toml"
+CACHE_DIR = ".brief-cache"
+"""The build cache's folder beside brief.toml (brief.cache; the image cache is inside it)."""
 MAX_WEIGHT = 1000
 """Largest weight under [related]: weights only count relative to each other."""
 PERMALINK_FIELDS = ("year", "month", "day", "slug", "section")

@@ -17,6 +17,11 @@ from pathlib import Path
 from typing import Any
 
 
+RACY_SECONDS = 2.0
+"""A file changed this close to when its stamp was taken may change again with the same
+stamp (coarse file-system clocks): its stamp is not trusted to stand for its bytes."""
+
+
 def digest(*parts: bytes | str) -> bytes:
     """A 16-byte BLAKE2b digest of ``parts`` (each length-prefixed, so they cannot run together)."""
     h = hashlib.blake2b(digest_size=16)
@@ -83,3 +88,8 @@ def fast_digest_of(*classes: type) -> None:
     """Register frozen dataclasses whose digests should skip the slow generic pickling path."""
     for cls in classes:
         _FAST_REDUCE[cls] = _fast_reducer(cls)
+
+
+def register_reducer(cls: type, reduce: Any) -> None:
+    """Digest objects of ``cls`` as ``reduce(obj)`` (a pickle reduce value) says."""
+    _FAST_REDUCE[cls] = reduce

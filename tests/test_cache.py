@@ -19,7 +19,9 @@ import pytest
 from helpers import article, make_site, tree
 
 from brief.build import BuildOptions, build
-from brief.cache import CACHE_DIR, CACHE_FILE, MANIFEST_FILE, BuildCache
+from brief.config import CACHE_DIR
+from brief.manifest import CACHE_FILE, MANIFEST_FILE
+from brief.cache import BuildCache
 from brief.config import load_config
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)

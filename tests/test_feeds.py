@@ -22,7 +22,8 @@ from conftest import BUILD_TIME, REPO
 from helpers import article, make_site
 
 from brief.content.authors import load_profiles
-from brief.build import BuildOptions, build, load_articles
+from brief.build import BuildOptions, build
+from brief.content.load import load_articles
 from brief.config import load_config
 from brief.errors import errors_in
 from brief.render.feeds import absolute_links, feed_files

@@ -22,7 +22,7 @@ from PIL import Image
 
 from brief.media import images
 from brief.build import BuildOptions, build
-from brief.cache import CACHE_DIR
+from brief.config import CACHE_DIR
 from brief.config import load_config
 from brief.media.images import ImageStore
 from brief.output.writers import MemoryWriter

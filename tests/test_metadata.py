@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from brief.content.authors import load_profiles
-from brief.build import load_articles
+from brief.content.load import load_articles
 from brief.config import load_config
 from brief.errors import errors_in
 from brief.site.index import build_index

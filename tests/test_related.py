@@ -12,7 +12,9 @@ from pathlib import Path
 
 from helpers import article, make_site, read_output, run_build
 
-from brief.build import BuildOptions, build, load_articles
+from brief.build import BuildOptions, build
+
+from brief.content.load import load_articles
 from brief.config import load_config
 from brief.site.related import RelatedIndex
 

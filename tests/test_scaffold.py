@@ -73,7 +73,7 @@ def test_wheel_ships_the_default_theme_but_not_the_sample(wheel):
     assert "brief/_theme/templates/partials/share.html" in names
     assert "brief/_theme/static/css/brief.css" in names
     assert "brief/_theme/static/images/placeholder.svg" in names
-    assert "brief/live.js" in names  # the preview server's script
+    assert "brief/serve/live.js" in names  # the preview server's script
     assert not any(n.startswith("brief/_theme/static/images/logo") for n in names)
     assert not any("content/" in n for n in names)
 

@@ -12,7 +12,7 @@ from conftest import BUILD_TIME, REPO
 from helpers import article, make_site
 from test_feeds import HOSTILE, index_site
 
-from brief.build import load_articles
+from brief.content.load import load_articles
 from brief.config import load_config
 from brief.site.index import build_index
 from brief.site.model import Site

@@ -13,18 +13,16 @@ Actions annotations. Errors make the exit code 1; ``--strict`` counts warnings t
 
 from __future__ import annotations
 
-from brief.render.links import PageLinks
-from brief.render.links import extract
-from brief.render.links import internal_page
-from brief.render.links import markdown_urls
-from brief.render.links import source_line
-from brief.render.links import why_broken
-
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
+from brief.build import BuildOptions, build
+from brief.config import load_config
 from brief.errors import WARNING, BriefError, BuildFailed, Problem
+from brief.output.search import BUNDLE_FILES, SEARCH_FOLDER
+from brief.output.writers import MemoryWriter
+from brief.render.links import PageLinks, extract, internal_page, markdown_urls, source_line, why_broken
 
 
 
@@ -47,11 +45,6 @@ class CheckResult:
 def check_site(site_dir: Path, *, drafts: bool = False, future: bool = False, base_url: str | None = None) -> CheckResult:
     """Build the site in memory and check it. Raises :class:`BriefError` only for a site
     that cannot be read at all (no brief.toml problems: those are findings)."""
-    from brief.build import BuildOptions, build
-    from brief.output.search import BUNDLE_FILES, SEARCH_FOLDER
-    from brief.config import load_config
-    from brief.output.writers import MemoryWriter
-
     try:
         config = load_config(site_dir)
         if base_url:
@@ -62,14 +55,14 @@ def check_site(site_dir: Path, *, drafts: bool = False, future: bool = False, ba
         return CheckResult([Problem("brief.toml", None, None, exc.message)], 0, 0)
     writer = MemoryWriter()
     warnings: list[Problem] = []
-    kept: dict = {}
     try:
         # No search index: it takes long on a large site and holds no links of its own.
-        build(config, None, BuildOptions(drafts=drafts, future=future, keep=kept, link_check=False, search=False),
-              on_warning=warnings.append, writer=writer)
+        result = build(config, None, BuildOptions(drafts=drafts, future=future, link_check=False, search=False),
+                       on_warning=warnings.append, writer=writer)
     except BuildFailed as exc:
         return CheckResult(exc.problems, 0, 0)
-    site, views = kept["site"], kept["views"]
+    assert result.state is not None
+    site, views = result.state.site, result.state.views
     sources = {a.output_dir + "/index.html": a for a in site.articles}
     written = {rel: {url for _, url in markdown_urls(views[a.slug])} for rel, a in sources.items()}
     pages = {rel: _text(data) for rel, data in writer.files.items() if rel.endswith(".html")}

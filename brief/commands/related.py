@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from brief.build import load_articles
+from brief.content.load import load_articles
 from brief.config import Config
 from brief.errors import BriefError, BuildFailed, did_you_mean, errors_in
 from brief.site.index import build_index

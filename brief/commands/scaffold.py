@@ -135,7 +135,7 @@ def _toml_value(value: object) -> str:
 
 
 def _newest_slug(config: Config) -> str | None:
-    from brief.build import load_articles
+    from brief.content.load import load_articles
 
     published = [a for a in load_articles(config).articles if not a.draft]
     return min(published, key=lambda a: a.sort_key).slug if published else None

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from brief.config import CACHE_DIR
 from brief.digests import digest, file_stamp
 from brief.media.imagesize import image_size
 from brief.media.pixels import ImageError, oriented, open_image, pillow_version, profile, resized, save, sniff
@@ -65,7 +66,7 @@ BODY_SIZES = "(min-width: 44rem) 41rem, calc(100vw - 2rem)"
 RESIZED_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 """Files brief makes smaller copies of (by their name; the bytes must agree)."""
 FOLDER = "images"
-"""The image cache's folder inside the build cache folder (brief.cache.CACHE_DIR)."""
+"""The image cache's folder inside the build cache folder (brief.config.CACHE_DIR)."""
 
 _MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 _EXT = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -151,8 +152,6 @@ class ImageStore:
     """Makes and keeps the copies of one site's images (``.brief-cache/images/``)."""
 
     def __init__(self, site_root: Path) -> None:
-        from brief.cache import CACHE_DIR
-
         self.folder = site_root / CACHE_DIR / FOLDER
         self._infos: dict[tuple[str, tuple[int, int, int] | None], _Info] = {}
         self._decoded: tuple[str, object] | None = None  # the last image decoded: (content, Pillow image)
@@ -317,8 +316,6 @@ def prune_cache(site_root: Path, used: list[Path], now: float) -> int:
     (a copy never recorded counts from when it was made). The small notes on each original
     are kept. The record is its own file: touching the copies would change their stamps,
     on which the build cache depends. Returns how many copies were removed."""
-    from brief.cache import CACHE_DIR
-
     folder = site_root / CACHE_DIR / FOLDER
     if not folder.is_dir():
         return 0

@@ -13,8 +13,11 @@ image files) are unchanged.
 
 from __future__ import annotations
 
+from brief.render.contract import ArticleView
+from collections.abc import Iterator
+from dataclasses import field
+
 from brief.content.model import Article
-from brief.cache import BuildCache
 from brief.media.pixels import ImageError
 from markupsafe import Markup
 from brief.render.markdown import PageEnv
@@ -106,17 +109,55 @@ def _hero_copies(article: Article, renderer: Renderer, env: PageEnv, published: 
     return found
 
 
-def article_parts(article: Article, renderer: Renderer, cache: BuildCache | None) -> ArticleParts:
-    key = digest(article.digest, renderer.key) if cache is not None and article.digest else None
-    if key is not None:
-        cache.used.add(key)  # type: ignore[union-attr]
-        parts = cache.parts.get(key)  # type: ignore[union-attr]
+@dataclass
+class MarkdownMemo:
+    """The Markdown pass's part of the build cache: rendered parts by a digest of the
+    article and the renderer's settings (saved with the cache), and each article's last
+    view (in memory only: the preview's)."""
+
+    parts: dict[bytes, ArticleParts] = field(default_factory=dict)
+    views: dict[bytes, tuple[ArticleParts, ArticleView]] = field(default_factory=dict)
+    """Article digest → (its parts, the view made of them) in the last build."""
+    used: set[bytes] = field(default_factory=set)
+    """Keys of ``parts`` this build used; the rest is dropped at its end."""
+
+    def __getstate__(self) -> dict:
+        return {"parts": self.parts}
+
+    def __setstate__(self, state: dict) -> None:
+        self.parts, self.views, self.used = state["parts"], {}, set()
+
+    def start(self, same_settings: bool) -> None:
+        """A build begins; with other settings, nothing kept applies any more."""
+        if not same_settings:
+            self.parts.clear()
+            self.views.clear()
+        self.used = set()
+
+    def prune(self) -> None:
+        for key in self.parts.keys() - self.used:
+            del self.parts[key]
+
+    def files(self) -> Iterator[str]:
+        """Files outside ``content/`` that the kept parts were made from (images)."""
+        for parts in self.parts.values():
+            for kind, path, _ in parts.deps:
+                if kind == "file":
+                    yield path
+
+
+def article_parts(article: Article, renderer: Renderer, memo: MarkdownMemo | None) -> ArticleParts:
+    """The rendered parts of ``article``: the memo's while its text and dependencies hold."""
+    key = digest(article.digest, renderer.key) if memo is not None and article.digest else None
+    if memo is not None and key is not None:
+        memo.used.add(key)
+        parts = memo.parts.get(key)
         if parts is not None and all(_dep_holds(renderer, *dep) for dep in parts.deps):
             return parts
     env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
     parts = render_parts(article, renderer, env)
-    if key is not None:
-        cache.parts[key] = parts  # type: ignore[union-attr]
+    if memo is not None and key is not None:
+        memo.parts[key] = parts
     return parts
 
 

@@ -9,6 +9,9 @@ escaped by the serializer, never by hand; characters XML 1.0 forbids are dropped
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field
+
 from brief.render.xmldoc import clean_xml_text
 from brief.render.xmldoc import xml_document
 
@@ -45,13 +48,21 @@ _SRCSET_ATTR = re.compile(r"""(\ssrcset\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IG
 
 
 def feed_files(site: Site, views: dict[str, ArticleView], now: datetime,
-               memo: dict | None = None) -> Iterator[tuple[str, bytes]]:
+               memo: FeedMemo | None = None) -> Iterator[tuple[str, bytes]]:
     """Every feed of ``site`` as ``(path, bytes)`` (see :func:`feed_plan`)."""
     for path, _, make in feed_plan(site, views, now, memo):
         yield path, make()
 
 
-def feed_plan(site: Site, views: dict[str, ArticleView], now: datetime, memo: dict | None = None,
+@dataclass
+class FeedMemo:
+    """The feeds' part of the build cache, in memory only (the preview's): each feed's bytes,
+    kept while its title and the very same entry views stay."""
+
+    feeds: dict[str, tuple[tuple, tuple[ArticleView, ...], bytes]] = field(default_factory=dict)
+
+
+def feed_plan(site: Site, views: dict[str, ArticleView], now: datetime, memo: FeedMemo | None = None,
               view_keys: dict[int, bytes] | None = None) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
     """Every feed of ``site``: ``feed.xml``, ``feed.json``, then one Atom feed per section and tag,
     as ``(path, key, make)``: ``make()`` gives the bytes.
@@ -79,7 +90,7 @@ def feed_plan(site: Site, views: dict[str, ArticleView], now: datetime, memo: di
 
         def make(path=path, key=key, entries=entries, articles=articles, feed_title=feed_title,
                  page_path=page_path, kind=kind) -> bytes:
-            last = memo.get(path) if memo is not None else None
+            last = memo.feeds.get(path) if memo is not None else None
             if last is not None and last[0] == key and len(last[1]) == len(entries) and all(
                     a is b for a, b in zip(last[1], entries)):
                 return last[2]
@@ -88,7 +99,7 @@ def feed_plan(site: Site, views: dict[str, ArticleView], now: datetime, memo: di
             else:
                 data = atom_feed(site, views, articles, title=feed_title, page_path=page_path, now=now)
             if memo is not None:
-                memo[path] = (key, entries, data)
+                memo.feeds[path] = (key, entries, data)
             return data
 
         yield path, digest_key, make

@@ -8,11 +8,17 @@ on a fast path, field by field, instead of pickle's generic one.
 
 from __future__ import annotations
 
+from brief.render.articles import ArticleParts
+from brief.render.contract import CONTRACT
+from dataclasses import dataclass
+from dataclasses import field
+from brief.render.templates import make_environment
+from brief.digests import register_reducer
+
 from brief.render.contract import ArticleView
 from brief.config import Config
 from markupsafe import Markup
 from brief.render.pages import PageSpec
-from brief.digests import _FAST_REDUCE
 from brief.digests import digest
 from brief.digests import fast_digest_of
 import jinja2
@@ -82,14 +88,35 @@ def page_key(spec: PageSpec, context: dict, templates: dict[str, bytes], known: 
 _VIEW_KINDS = (ArticleView,)
 
 
-def _register_digests() -> None:
-    import dataclasses
-
-    from brief.render import pages, views
-
-    fast_digest_of(*(obj for module in (views, pages) for obj in vars(module).values()
-                     if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == module.__name__))
-    _FAST_REDUCE[Markup] = lambda value: (Markup, (str(value),))
+# Pages' contexts are made of these: each is digested field by field (pickle's generic path
+# for slotted dataclasses is several times slower), and Markup as the text it is.
+fast_digest_of(*CONTRACT, PageSpec, ArticleParts)
+register_reducer(Markup, lambda value: (Markup, (str(value),)))
 
 
-_register_digests()
+@dataclass
+class TemplateMemo:
+    """The templates' part of the build cache, in memory only (the preview's): the last
+    environment, with its compiled templates, and the digests of its templates."""
+
+    key: bytes = b""
+    env: jinja2.Environment | None = None
+    digests: dict[str, bytes] = field(default_factory=dict)
+
+
+def environment(config: Config, memo: TemplateMemo | None, assets: dict[str, str] | None = None
+                ) -> tuple[jinja2.Environment, dict[str, bytes]]:
+    """The Jinja environment of ``config`` and, for each template, a digest of its source, of
+    every template it extends, includes or imports, and of the hashed asset names (which
+    every page links to). The memo keeps the environment (and its compiled templates)
+    while none of that changed."""
+    sources = _template_sources(config)
+    names = repr(sorted((assets or {}).items()))
+    key = digest(repr((str(config.root), config.base_url, names)), *(part for item in sorted(sources.items()) for part in item))
+    if memo is not None and memo.env is not None and memo.key == key:
+        return memo.env, memo.digests
+    env = make_environment(config, assets=assets)
+    digests = {name: digest(value, names) for name, value in _closure_digests(env, sources).items()}
+    if memo is not None:
+        memo.key, memo.env, memo.digests = key, env, digests
+    return env, digests

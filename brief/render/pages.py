@@ -8,6 +8,8 @@ a page listed.
 
 from __future__ import annotations
 
+from brief.render.contract import Meta
+
 from brief.render.contract import ListingView
 from brief.render.contract import MonthView
 from brief.render.contract import TermView
@@ -66,8 +68,16 @@ class PageSpec:
         return self.make()
 
 
+@dataclass
+class PageMemo:
+    """The page plans' part of the build cache, in memory only (the preview's): each article
+    page's metadata, kept while its view and page heading are the very same."""
+
+    meta: dict[str, tuple[ArticleView, PageView, Meta]] = field(default_factory=dict)
+
+
 def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup] | None = None,
-               memo: dict | None = None) -> Iterator[PageSpec]:
+               memo: PageMemo | None = None) -> Iterator[PageSpec]:
     """Every page of the site, in a stable order. ``bios`` are rendered author bios by slug;
     ``memo`` (the preview's) keeps an article's metadata while its view and page are the same."""
     sv = site_view(site)
@@ -94,7 +104,7 @@ def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup
 
 
 def article_page(site: Site, sv: SiteView, article: Article, view: ArticleView, views: dict[str, ArticleView],
-                 main_feeds: tuple[FeedLink, ...], memo: dict | None = None) -> PageSpec:
+                 main_feeds: tuple[FeedLink, ...], memo: PageMemo | None = None) -> PageSpec:
     """The page of one article (also used by the preview to show an edit before the full rebuild)."""
 
     def make() -> dict[str, Any]:
@@ -102,13 +112,13 @@ def article_page(site: Site, sv: SiteView, article: Article, view: ArticleView, 
         feeds = main_feeds + (FeedLink(f"{term.name} — {sv.title}", site.absolute_url(term.url_path + "feed.xml"), ATOM),)
         page = PageView(f"{view.title} — {sv.title}", view.dek or sv.description or view.title,
                         view.canonical, "article", feeds)
-        last = memo.get(article.slug) if memo is not None else None
+        last = memo.meta.get(article.slug) if memo is not None else None
         if last is not None and last[0] is view and last[1] == page:
             meta = last[2]
         else:
             meta = article_meta(site, page, view)
             if memo is not None:
-                memo[article.slug] = (view, page, meta)
+                memo.meta[article.slug] = (view, page, meta)
         return {"site": sv, "page": replace(page, meta=meta), "article": view,
                 "related": related_views(site, article.slug, views), "share": share_links(view)}
 

@@ -7,8 +7,6 @@ A site's own ``templates/`` folder overrides the default theme file by file.
 
 from __future__ import annotations
 
-from brief.render.keys import _closure_digests
-from brief.render.keys import _template_sources
 
 import traceback
 from datetime import datetime
@@ -22,8 +20,6 @@ from brief.errors import Problem
 from brief.site.model import Site
 from brief.theme import theme_templates_dir
 from brief.render.pages import PageSpec
-from brief.cache import BuildCache
-from brief.digests import digest
 from brief.render.contract import MONTHS
 
 
@@ -82,25 +78,6 @@ def check_templates(env: jinja2.Environment) -> list[Problem]:
         except TemplateProblem as exc:
             problems.append(exc.problem)
     return problems
-
-
-def environment(config: Config, cache: BuildCache | None, assets: dict[str, str] | None = None
-                ) -> tuple[jinja2.Environment, dict[str, bytes]]:
-    """The Jinja environment of ``config`` and, for each template, a digest of its source, of
-    every template it extends, includes or imports, and of the hashed asset names (which
-    every page links to). The cache keeps the environment (and its compiled templates)
-    while none of that changed."""
-    sources = _template_sources(config)
-    names = repr(sorted((assets or {}).items()))
-    key = digest(repr((str(config.root), config.base_url, names)), *(part for item in sorted(sources.items()) for part in item))
-    kept = cache.memo.get("env") if cache is not None else None
-    if kept is not None and kept[0] == key:
-        return kept[1], kept[2]
-    env = make_environment(config, assets=assets)
-    digests = {name: digest(value, names) for name, value in _closure_digests(env, sources).items()}
-    if cache is not None:
-        cache.memo["env"] = (key, env, digests)
-    return env, digests
 
 
 def render_page(env: jinja2.Environment, spec: PageSpec, context: dict, problems: list[Problem]) -> bytes | None:

@@ -9,7 +9,8 @@ article whose place changed keeps its rendered Markdown.
 
 from __future__ import annotations
 
-from brief.cache import BuildCache
+from brief.render.articles import MarkdownMemo
+
 from collections.abc import Callable
 from pathlib import Path
 from brief.errors import Problem
@@ -101,29 +102,29 @@ def related_views(site: Site, slug: str, views: dict[str, ArticleView]) -> list[
     return out
 
 
-def render_articles(site: Site, renderer: Renderer, cache: BuildCache | None = None,
+def render_articles(site: Site, renderer: Renderer, memo: MarkdownMemo | None = None,
                     progress: Callable[[str, int, int], None] | None = None,
                     ) -> tuple[dict[str, ArticleView], dict[str, tuple[Path, str]], list[Problem]]:
     """Render the Markdown of every built article once.
 
     Returns the views by slug, the files next to articles that their pages show
     (output path → source file and the article that uses it), and the problems found.
-    With a ``cache``, an article whose text and whose dependencies (link targets,
+    With a ``memo``, an article whose text and whose dependencies (link targets,
     image files) are unchanged keeps its rendered Markdown, and, while its place in
     the site is unchanged too, the very same view object.
     """
     views: dict[str, ArticleView] = {}
     assets: dict[str, tuple[Path, str]] = {}
     problems: list[Problem] = []
-    previous_views = cache.memo.get("views", {}) if cache is not None else {}
-    current_views: dict[bytes, tuple] = {}
+    previous_views = memo.views if memo is not None else {}
+    current_views: dict[bytes, tuple[ArticleParts, ArticleView]] = {}
     total = len(site.articles)
     for n, article in enumerate(site.articles, 1):
         if progress is not None and (n % 200 == 0 or n == total):
             progress("Rendering Markdown", n, total)
-        parts = article_parts(article, renderer, cache)
+        parts = article_parts(article, renderer, memo)
         view = assemble_view(article, site, parts)
-        if cache is not None:
+        if memo is not None:
             last = previous_views.get(article.digest)
             if last is not None and last[0] is parts and last[1] == view:
                 view = last[1]  # the same object: later stages recognise it unchanged
@@ -132,6 +133,6 @@ def render_articles(site: Site, renderer: Renderer, cache: BuildCache | None = N
         problems.extend(parts.problems)
         for output, source in parts.assets:
             assets[output] = (source, article.relpath)
-    if cache is not None:
-        cache.memo["views"] = current_views
+    if memo is not None:
+        memo.views = current_views
     return views, assets, problems

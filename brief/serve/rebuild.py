@@ -18,7 +18,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from brief.build import BuildOptions, build
+from brief.build import BuildOptions, BuildState, build, render_article_page
 from brief.cache import BuildCache
 from brief.config import CONFIG_NAME, load_config
 from brief.errors import BriefError, BuildFailed, Problem
@@ -66,10 +66,10 @@ class Preview:
         self.last_duration = 0.0
         self.cache = BuildCache()
         """Everything the last build kept (the same cache `brief build` keeps on disk)."""
-        self._state: dict = {}
+        self._state: BuildState | None = None
+        """What the last good build made (the site index, views, renderer, environment)."""
         self._fast_output: str | None = None
         self._fetched = threading.Event()
-        """The last good build's config, site, views, renderer and environment."""
         self._warned: set[Problem] = set()
         self._search_files: dict[str, bytes | Path] = {}
         """The search index of the last indexed build, served with every later one."""
@@ -99,9 +99,10 @@ class Preview:
             warnings: list[Problem] = []
             # Search is indexed after a pause (index_search), and stylesheets keep plain names
             # so that a CSS save is swapped in place.
-            build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache, keep=self._state,
-                                             search=False, fingerprint=False),
-                  on_warning=warnings.append, writer=writer)
+            result = build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache,
+                                                      search=False, fingerprint=False),
+                           on_warning=warnings.append, writer=writer)
+            self._state = result.state
             # Each rebuild reports only warnings that are new, not the whole list again.
             for warning in warnings:
                 if warning not in self._warned:
@@ -131,7 +132,7 @@ class Preview:
             kind = "css" if css_only else "reload"
         self._publish(files, [], kind, paths)
         log.info("Rebuilt in %.0f ms", self.last_duration * 1000)
-        if config.search and self._state.get("site") and self._state["site"].articles:
+        if config.search and self._state is not None and self._state.site.articles:
             self._schedule_search()
 
     def _schedule_search(self) -> None:
@@ -151,9 +152,9 @@ class Preview:
 
         with self._search_lock:
             snapshot, state = self.snapshot, self._state
-            if not state or self._stop.is_set():
+            if state is None or self._stop.is_set():
                 return
-            outputs = [a.output_dir + "/index.html" for a in state["site"].articles if a.slug in state["site"].built]
+            outputs = [a.output_dir + "/index.html" for a in state.site.articles if a.slug in state.site.built]
             pages = {rel: snapshot.files[rel] for rel in outputs if isinstance(snapshot.files.get(rel), bytes)}
             key = search_key((rel, digest(page)) for rel, page in pages.items())
             if key == self._search_key:
@@ -161,7 +162,7 @@ class Preview:
             started = time.perf_counter()
             try:
                 with tempfile.TemporaryDirectory(prefix="brief-search-") as scratch:
-                    bundle = index(pages, state["config"].language, Path(scratch), started=self._started_indexing,
+                    bundle = index(pages, state.config.language, Path(scratch), started=self._started_indexing,
                                    background=True)
                     found = {rel: path.read_bytes() for rel, path in bundle_files(bundle)}
             except BriefError as exc:
@@ -184,38 +185,16 @@ class Preview:
         publish it at once; the full rebuild that follows publishes the exact site."""
         state, snapshot = self._state, self.snapshot
         content = self.site_dir / "content"
-        if not state or snapshot.problems or path.suffix != ".md" or not path.is_relative_to(content):
+        if state is None or snapshot.problems or path.suffix != ".md" or not path.is_relative_to(content):
             return False
-        from brief.content.files import load
-        from brief.render.markdown import PageEnv
-        from brief.render.pages import article_page, site_feeds
-        from brief.render.templates import TemplateProblem, _render, _template
-        from brief.content.schema import validate
-        from brief.render.views import article_view, site_view
-
-        site, config = state["site"], state["config"]
-        doc = load(path, config.root)
-        if isinstance(doc, list):
-            return False
-        article, problems = validate(doc, config)
-        old = site.by_path.get(article.key) if article is not None else None
-        if article is None or old is None or old.slug not in site.built or old.url_path != article.url_path \
-                or any(p.severity != "warning" for p in problems):
-            return False
-        env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
-        view = article_view(article, site, state["renderer"], env)
-        if any(p.severity != "warning" for p in env.problems) or any(out not in snapshot.files for out in env.assets):
-            return False
-        spec = article_page(site, site_view(site), article, view, state["views"], site_feeds(site))
-        try:
-            data = _render(_template(state["env"], spec.template), **spec.get_context())
-        except TemplateProblem:
+        page = render_article_page(state, path)
+        if page is None or any(out not in snapshot.files for out in page.files):
             return False
         files = dict(snapshot.files)
-        files[spec.output] = data
+        files[page.output] = page.data
         self._fetched.clear()
-        self._fast_output = spec.output
-        self._publish(files, [], "reload", (config.base_path + spec.path.lstrip("/"),))
+        self._fast_output = page.output
+        self._publish(files, [], "reload", (state.config.base_path + page.path.lstrip("/"),))
         return True
 
     def served(self, relpath: str) -> None:
@@ -225,7 +204,7 @@ class Preview:
 
     def _changed_pages(self, old: dict[str, bytes | Path], new: dict[str, bytes | Path]) -> tuple[str, ...] | None:
         """URL paths of the HTML pages that differ between two builds (None when too many to list)."""
-        base = self._state["config"].base_path if self._state else "/"
+        base = self._state.config.base_path if self._state is not None else "/"
         changed = [rel for rel in new.keys() | old.keys()
                    if rel.endswith(".html") and (old.get(rel) is not new.get(rel)) and old.get(rel) != new.get(rel)]
         # Feeds and sitemaps change with every edit but no page shows them; anything else

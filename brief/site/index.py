@@ -16,19 +16,19 @@ from brief.errors import WARNING, Problem, did_you_mean
 from brief.content.yamllines import dotted
 from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
 from brief.content.model import Article, Profile
-from brief.cache import BuildCache
 from brief.digests import digest
-from brief.site.related import RelatedIndex, TokenCache
+from brief.site.related import RelatedIndex, RelatedMemo
 from brief.content.slugs import slugify
 
 
 def build_index(articles: list[Article], config: Config, *, drafts: bool, future: bool, now: datetime,
                 invalid_slugs: frozenset[str] = frozenset(), profiles: dict[str, Profile] | None = None,
-                cache: BuildCache | None = None, workers: int = 1) -> tuple[Site, list[Problem]]:
+                memo: RelatedMemo | None = None, workers: int = 1) -> tuple[Site, list[Problem]]:
     """Index ``articles`` (every valid one, drafts included) for a build at time ``now``.
 
     ``invalid_slugs`` belong to files that failed validation: a reference to one
-    is not reported as unknown, since that file's own problems already are."""
+    is not reported as unknown, since that file's own problems already are. ``memo`` is the
+    build cache's part for related suggestions (kept while their inputs are the same)."""
     problems: list[Problem] = []
     by_slug = _unique_slugs(articles, problems)
     built = sorted(
@@ -41,7 +41,9 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
         items = _resolve_related(article, by_slug, built_slugs, invalid_slugs, config, problems)
         if article.slug in built_slugs:
             related[article.slug] = items
-    _suggest(built, related, config, now, cache, workers)
+    if memo is not None:
+        memo.used.update(a.digest for a in by_slug.values() if a.digest)
+    _suggest(built, related, config, now, memo, workers)
     _duplicate_titles(by_slug, problems)
     everything = sorted(by_slug.values(), key=lambda a: a.relpath)
     sections = _terms("section", [(a, a.section, ("section",)) for a in everything], built_slugs, problems)
@@ -64,10 +66,10 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
 
 
 def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], config: Config, now: datetime,
-             cache: BuildCache | None = None, workers: int = 1) -> None:
+             memo: RelatedMemo | None = None, workers: int = 1) -> None:
     """Fill each article's related list up to ``related.count`` with automatic suggestions.
 
-    With a cache, the suggestions of the previous build are kept when every input is the
+    With a memo, the suggestions of the previous build are kept when every input is the
     same: the articles (by digest, in order), what each already lists, the options and the day."""
     count = config.related.count
     wanted = [max(0, count - len(related[a.slug])) for a in built]
@@ -75,19 +77,19 @@ def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], 
         return
     listed = [tuple(item.article.slug for item in related[a.slug] if item.article is not None) for a in built]
     key = None
-    if cache is not None and all(a.digest for a in built):
+    if memo is not None and all(a.digest for a in built):
         day = now.astimezone(timezone.utc).date().isoformat()
         key = digest(repr((config.related, config.language, day, wanted, listed)), *(a.digest for a in built))
-    if key is not None and cache.related is not None and cache.related[0] == key:  # type: ignore[union-attr]
-        chosen = cache.related[1]  # type: ignore[union-attr]
+    if key is not None and memo is not None and memo.chosen is not None and memo.chosen[0] == key:
+        chosen = memo.chosen[1]
     else:
         index = RelatedIndex(built, config.related, config.language, now,
-                             TokenCache(cache.tokens) if cache is not None else None)
+                             memo)
         exclude = [{index.position[slug] for slug in slugs} for slugs in listed]
         chosen = {article.slug: tuple(built[i].slug for i in picks)
                   for article, picks in zip(built, index.suggest_all(wanted, exclude, workers)) if picks}
-        if key is not None:
-            cache.related = (key, chosen)  # type: ignore[union-attr]
+        if key is not None and memo is not None:
+            memo.chosen = (key, chosen)
     by_slug = {a.slug: a for a in built}
     for article in built:
         picks = chosen.get(article.slug)

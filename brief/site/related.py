@@ -28,7 +28,7 @@ from array import array
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import numpy as np
@@ -76,7 +76,7 @@ class RelatedIndex:
     """Inverted indexes over a list of articles (newest first), built once per build."""
 
     def __init__(self, articles: Sequence[Article], options: RelatedOptions, language: str, now: datetime,
-                 token_cache: TokenCache | None = None) -> None:
+                 token_cache: RelatedMemo | None = None) -> None:
         self.articles = list(articles)
         self.options = options
         self.position = {a.slug: i for i, a in enumerate(self.articles)}
@@ -93,7 +93,7 @@ class RelatedIndex:
 
     # --- building -------------------------------------------------------------------------
 
-    def _build_terms(self, stops: frozenset[str], n: int, token_cache: TokenCache | None) -> None:
+    def _build_terms(self, stops: frozenset[str], n: int, token_cache: RelatedMemo | None) -> None:
         """TF-IDF key terms of every article, computed in bulk: the per-article Python work
         is one regex pass and one Counter; weighting and top-k selection run in numpy."""
         vocab: defaultdict[str, int] = defaultdict()
@@ -299,23 +299,46 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
 
 
-class TokenCache:
-    """Term counts by article digest, kept in the build cache (see brief.cache) in a compact
-    form: the terms joined by spaces (terms never hold one) and their counts as C ints."""
+@dataclass
+class RelatedMemo:
+    """The site index's part of the build cache (saved with it): each article's term counts,
+    by its digest, in a compact form (the terms joined by spaces, which terms never hold,
+    and their counts as C ints), and the last automatic suggestions with a digest of all
+    their inputs."""
 
-    def __init__(self, table: dict[bytes, tuple[str, bytes]]) -> None:
-        self._table = table
+    tokens: dict[bytes, tuple[str, bytes]] = field(default_factory=dict)
+    chosen: tuple[bytes, dict[str, tuple[str, ...]]] | None = None
+    """(digest of every input, the suggested slugs of each article)."""
+    used: set[bytes] = field(default_factory=set)
+    """Digests of the articles of this build: the term counts of any other are dropped at its end."""
+
+    def __getstate__(self) -> dict:
+        return {"tokens": self.tokens, "chosen": self.chosen}
+
+    def __setstate__(self, state: dict) -> None:
+        self.tokens, self.chosen, self.used = state["tokens"], state["chosen"], set()
+
+    def start(self, same_settings: bool) -> None:
+        """A build begins; with other settings, nothing kept applies any more."""
+        if not same_settings:
+            self.tokens.clear()
+            self.chosen = None
+        self.used = set()
 
     def terms(self, article: Article, stops: frozenset[str]) -> tuple[list[str], array]:
-        entry = self._table.get(article.digest) if article.digest else None
+        entry = self.tokens.get(article.digest) if article.digest else None
         if entry is None:
             counts = _term_counts(article, stops)
             entry = (" ".join(counts), array("i", counts.values()).tobytes())
             if article.digest:
-                self._table[article.digest] = entry
+                self.tokens[article.digest] = entry
         tf = array("i")
         tf.frombytes(entry[1])
         return (entry[0].split(" ") if entry[0] else []), tf
+
+    def prune(self) -> None:
+        for key in self.tokens.keys() - self.used:
+            del self.tokens[key]
 
 
 def _term_counts(article: Article, stops: frozenset[str]) -> Counter:

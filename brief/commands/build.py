@@ -1,0 +1,61 @@
+"""``brief build``: the build with its on-disk cache, and "up to date" without building.
+
+In: the config and the command's options. Out: :class:`Outcome`, either the
+:class:`~brief.build.BuildResult` of a build, or the number of files of an
+output that nothing has changed since the last build (checked before the heavy
+modules are even imported). The cache is loaded from ``.brief-cache/`` first and
+saved after a successful build, while the previous output is removed on a thread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brief.config import Config
+from brief.errors import Problem
+from brief.manifest import input_folders, site_key, up_to_date
+
+if TYPE_CHECKING:  # the build's modules are imported only when there is something to build
+    from brief.build import BuildResult
+
+
+@dataclass
+class Outcome:
+    result: BuildResult | None
+    """The build's result; None when the output was up to date."""
+    unchanged: int = 0
+    """Files in the output that was up to date."""
+    checked_in: float = 0.0
+    """Seconds the up-to-date check took."""
+
+
+def build_site(config: Config, out: Path, *, drafts: bool = False, future: bool = False, jobs: int | None = None,
+               use_cache: bool = True, link_check: bool = True, now: datetime | None = None,
+               progress: Callable[[str, int, int], None] | None = None,
+               on_warning: Callable[[Problem], None] | None = None) -> Outcome:
+    """Build ``config`` into ``out`` unless nothing changed since the last build there.
+    Raises :class:`~brief.errors.BuildFailed`."""
+    if use_cache:
+        started = time.perf_counter()
+        unchanged = up_to_date(config.root, site_key(config, drafts, future, link_check), out,
+                               input_folders(config), time.time())
+        if unchanged is not None:
+            return Outcome(None, unchanged, time.perf_counter() - started)
+    from brief.build import BuildOptions, build
+    from brief.cache import BuildCache
+    from brief.output.outdir import finish_cleanups
+
+    cache = BuildCache.load(config.root) if use_cache else BuildCache()
+    try:
+        result = build(config, out, BuildOptions(drafts=drafts, future=future, now=now, progress=progress, jobs=jobs,
+                                                 cache=cache, background_cleanup=True, link_check=link_check),
+                       on_warning=on_warning)
+        cache.save(config.root)  # meanwhile the previous output is removed on a thread
+    finally:
+        finish_cleanups()
+    return Outcome(result)

@@ -1,0 +1,147 @@
+"""Stages 1–2 for every article file: find, read, split, parse and validate.
+
+In: the config (``content/``). Out: :class:`Loaded`, the valid articles, every
+problem of every file, and the failed files' likely slugs. With the build cache's
+:class:`ContentMemo`, a file whose bytes are unchanged (and whose hero image is
+still there) keeps its validated article without being parsed again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from brief.config import Config
+from brief.content.authors import AUTHORS_FOLDER
+from brief.content.files import discover, load
+from brief.content.model import Article
+from brief.content.schema import validate
+from brief.content.slugs import slugify
+from brief.digests import RACY_SECONDS, digest, file_stamp
+from brief.errors import Problem, errors_in
+
+FileResult = tuple[Article | None, list[Problem], str | None]
+"""One file's outcome: its article (or None), its problems, a failed file's likely slug."""
+
+
+@dataclass
+class ContentMemo:
+    """This stage's part of the build cache (saved with it): the digest of each article
+    file's bytes by its stamp, and each file's validated article by its path and bytes."""
+
+    stamps: dict[str, tuple[tuple[int, int, int], bytes, float]] = field(default_factory=dict)
+    """Source path → (stamp, digest of its bytes, when the digest was taken)."""
+    articles: dict[bytes, tuple[FileResult, tuple[str, ...]]] = field(default_factory=dict)
+    """Digest of (path, bytes) → the file's outcome and the files it depends on (its hero image)."""
+    used: set[bytes] = field(default_factory=set)
+    """Keys of ``articles`` this build used; the rest is dropped at the end of the build."""
+
+    def __getstate__(self) -> dict:
+        return {"stamps": self.stamps, "articles": self.articles}
+
+    def __setstate__(self, state: dict) -> None:
+        self.stamps, self.articles, self.used = state["stamps"], state["articles"], set()
+
+    def start(self, same_settings: bool) -> None:
+        """A build begins; with other settings, no validated article applies any more."""
+        if not same_settings:
+            self.articles.clear()
+        self.used = set()
+
+    def file_digest(self, path: Path, data: bytes | None = None) -> tuple[bytes, bytes | None]:
+        """Digest of a source file's bytes, and the bytes when they had to be read.
+
+        The stamp of the file stands in for its bytes while it is unchanged and old enough
+        to be trusted; otherwise the file is read and hashed."""
+        key = str(path)
+        stamp = file_stamp(path)
+        known = self.stamps.get(key)
+        if data is None and stamp is not None and known is not None and known[0] == stamp \
+                and known[2] - stamp[0] / 1e9 > RACY_SECONDS:
+            return known[1], None
+        if data is None:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                self.stamps.pop(key, None)
+                return b"", None
+        value = digest(data)
+        if stamp is not None:
+            self.stamps[key] = (stamp, value, time.time())
+        return value, data
+
+    def forget(self, path: Path) -> None:
+        """Drop what is known of one file's stamp (a watcher saw it change)."""
+        self.stamps.pop(str(path), None)
+
+    def prune(self) -> None:
+        """Forget the articles this build did not use (deleted or changed files)."""
+        for key in self.articles.keys() - self.used:
+            del self.articles[key]
+
+    def files(self) -> Iterator[str]:
+        """Files outside ``content/`` that the kept articles depend on."""
+        for _, deps in self.articles.values():
+            yield from deps
+
+
+@dataclass
+class Loaded:
+    """Stages 1–2 for every file."""
+
+    articles: list[Article]
+    """The valid articles."""
+    problems: list[Problem]
+    """Every problem of every file."""
+    invalid: dict[Path, str]
+    """Files that failed, with their likely slug: references to them are not
+    reported again as "missing" (their own errors already are)."""
+
+
+def load_articles(config: Config, memo: ContentMemo | None = None,
+                  progress: Callable[[str, int, int], None] | None = None) -> Loaded:
+    """Stages 1–2 for every article file. With a cache, a file whose bytes are unchanged
+    (and whose hero image is still there) keeps its validated article."""
+    loaded = Loaded([], [], {})
+    paths = list(discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,)))
+    for n, path in enumerate(paths, 1):
+        if progress is not None and (n % 200 == 0 or n == len(paths)):
+            progress("Reading articles", n, len(paths))
+        result = _load_cached(path, config, memo) if memo is not None else _load_one(path, config)
+        article, found, invalid_slug = result
+        loaded.problems += found
+        if article is not None:
+            loaded.articles.append(article)
+        elif invalid_slug is not None:
+            loaded.invalid[path.resolve()] = invalid_slug
+    return loaded
+
+
+def _load_cached(path: Path, config: Config, memo: ContentMemo) -> FileResult:
+    value, data = memo.file_digest(path)
+    key = digest(str(path), value)
+    memo.used.add(key)
+    entry = memo.articles.get(key)
+    if entry is not None and all((file_stamp(Path(dep)) is not None) for dep in entry[1]):
+        return entry[0]
+    article, found, invalid_slug = _load_one(path, config, data)
+    if article is not None:
+        article = replace(article, digest=key)
+        if not errors_in(found):  # a file with errors is checked again next time
+            deps = (str(article.image.source),) if article.image is not None and article.image.source is not None else ()
+            memo.articles[key] = ((article, found, None), deps)
+    return article, found, invalid_slug
+
+
+def _load_one(path: Path, config: Config, data: bytes | None = None) -> FileResult:
+    """Stages 1–2 for one file: the article (or None), its problems, and a failed file's likely slug."""
+    doc = load(path, config.root, data)
+    if isinstance(doc, list):
+        return None, doc, slugify(path.stem)
+    article, found = validate(doc, config)
+    if article is not None:
+        return article, found, None
+    given = doc.meta.get("slug")
+    return None, found, given if isinstance(given, str) else slugify(path.stem)

@@ -1,0 +1,167 @@
+"""Is the last build still current? Answered from a small signed manifest, without building.
+
+``brief build`` saves, beside its cache (brief.cache), a manifest of what the last
+build read and wrote: the stamps of every input file, the stamps of every output
+file, the settings' key and when the output next depends on the clock. When all of
+that still holds, the build is skipped ("Up to date"). This module imports nothing
+of the build itself, so the check costs milliseconds.
+
+Both files are signed with an HMAC-SHA256 key that only this user on this machine
+has (``~/.cache/brief/key``, or ``BRIEF_CACHE_KEY`` to share one between CI runs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import pickle
+import secrets
+import sys
+from pathlib import Path
+
+from brief import __version__
+from brief.config import CACHE_DIR, CONFIG_NAME, Config
+from brief.digests import RACY_SECONDS, digest, file_stamp
+from brief.theme import theme_dir, theme_templates_dir
+
+log = logging.getLogger(__name__)
+
+CACHE_FILE = "state.bin"
+MANIFEST_FILE = "manifest.bin"
+FORMAT = 4
+"""Raised whenever what the cache holds changes shape (its classes moved in 4): an older
+cache is then ignored, with a warning, and rebuilt."""
+MAGIC = b"brief-cache\n"
+
+
+def cache_key(config_bytes: bytes, *options: str) -> bytes:
+    """The key of a whole cache: brief.toml's bytes, brief's version, the build options."""
+    return digest(config_bytes, __version__, *options)
+
+
+def site_key(config: Config, drafts: bool, future: bool, link_check: bool = True) -> bytes:
+    """The cache key of a build of ``config`` with these options."""
+    try:
+        toml = (config.root / CONFIG_NAME).read_bytes()
+    except OSError:
+        toml = b""
+    return cache_key(toml, config.base_url, f"drafts={drafts}", f"future={future}", f"links={link_check}")
+
+
+def input_folders(config: Config) -> list[Path]:
+    """Every folder whose files a build of ``config`` may read (besides brief.toml)."""
+    return [config.content_dir, config.templates_dir, config.static_dir, theme_templates_dir(), theme_dir() / "static"]
+
+
+def format_header() -> bytes:
+    return f"format={FORMAT} brief={__version__} python={sys.version_info[0]}.{sys.version_info[1]}".encode()
+
+
+_key: bytes | None = None
+
+
+def signing_key() -> bytes | None:
+    """This user's cache key: BRIEF_CACHE_KEY, else ~/.cache/brief/key (made on first use)."""
+    global _key
+    given = os.environ.get("BRIEF_CACHE_KEY")
+    if given:
+        return hashlib.sha256(given.encode()).digest()
+    if _key is not None:
+        return _key
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "brief"
+    path = base / "key"
+    try:
+        _key = path.read_bytes()
+        if len(_key) >= 32:
+            return _key
+    except OSError:
+        pass
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(32))
+        _key = path.read_bytes()
+    except OSError as exc:
+        log.info("No build cache: cannot keep a cache key in %s (%s)", base, exc.strerror or exc)
+        return None
+    return _key
+
+
+# --- "nothing changed" -----------------------------------------------------------------------
+
+def snapshot(folders: list[Path]) -> dict[str, tuple[int, int, int]]:
+    """Stamp of every file under ``folders`` (symlinked folders followed once each)."""
+    found: dict[str, tuple[int, int, int]] = {}
+    seen: set[str] = set()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+            real = os.path.realpath(dirpath)
+            if real in seen:
+                dirnames[:] = []
+                continue
+            seen.add(real)
+            for name in filenames:
+                path = os.path.join(dirpath, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                found[path] = (info.st_mtime_ns, info.st_size, info.st_ino)
+    return found
+
+
+def up_to_date(site_root: Path, key: bytes, output: Path, folders: list[Path], now: float) -> int | None:
+    """The number of files in ``output`` when the last build there came from exactly the files
+    that are there now, with the same settings, and nothing in it depends on a clock that has
+    moved since; None when a build is needed. Reads only the small manifest."""
+    path = site_root / CACHE_DIR / MANIFEST_FILE
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4 + 32:
+        return None
+    at = len(MAGIC)
+    size = int.from_bytes(blob[at:at + 4], "little")
+    header = blob[at + 4:at + 4 + size]
+    payload, signature = blob[at + 4 + size:-32], blob[-32:]
+    secret = signing_key()
+    if header != format_header() or secret is None or not hmac.compare_digest(
+            signature, hmac.new(secret, header + payload, "sha256").digest()):
+        return None
+    try:
+        manifest = pickle.loads(payload)
+    except Exception:  # noqa: BLE001
+        return None
+    if manifest["key"] != key or manifest["root"] != str(site_root) or manifest["output"] != str(output):
+        return None
+    if now >= manifest["next_change"]:
+        return None
+    inputs = snapshot(folders)
+    for extra in manifest["extra"]:
+        stamp = file_stamp(Path(extra))
+        if stamp is not None:
+            inputs[extra] = stamp
+    if inputs != manifest["inputs"]:
+        return None
+    if any(stamp[0] / 1e9 > manifest["inputs_time"] - RACY_SECONDS for stamp in inputs.values()):
+        return None  # changed too close to the last build for its stamp to be trusted
+    outputs = manifest["outputs"]
+    present = 0
+    for dirpath, _, filenames in os.walk(output):
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            rel = os.path.relpath(full, output).replace(os.sep, "/")
+            try:
+                info = os.stat(full)
+            except OSError:
+                return None
+            if outputs.get(rel) != (info.st_mtime_ns, info.st_size, info.st_ino):
+                return None
+            present += 1
+    return present if present == len(outputs) else None
