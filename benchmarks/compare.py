@@ -119,6 +119,7 @@ PELICAN = "pelican"
 
 # ---------------------------------------------------------------- the corpus
 
+
 @dataclass(frozen=True)
 class Article:
     slug: str
@@ -151,7 +152,7 @@ def read_brief_corpus(site: Path) -> Iterator[Article]:
             section=meta.get("section", "News"),
             tags=list(meta.get("tags", [])),
             takeaways=list(meta.get("takeaways", [])),
-            body=text[end + 5:],
+            body=text[end + 5 :],
         )
 
 
@@ -380,7 +381,7 @@ PELICAN_FILES: dict[str, str] = {
     "pelicanconf.py": f"""\
 # Written by benchmarks/compare.py: the Pelican side of the comparison.
 SITENAME = "{SITE_TITLE}"
-SITEURL = "{BASE_URL.rstrip('/')}"
+SITEURL = "{BASE_URL.rstrip("/")}"
 RELATIVE_URLS = False
 AUTHOR = "Staff"
 TIMEZONE = "UTC"
@@ -494,6 +495,7 @@ TRANSLATION_FEED_ATOM = None
 
 # ---------------------------------------------------------------- installing the peers
 
+
 def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -507,10 +509,14 @@ def ensure_hugo() -> str | None:
             return None
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         progress("installing Hugo from Debian (apt-get install -y hugo) …")
-        attempt = subprocess.run(["apt-get", "install", "-y", "hugo"], check=False, capture_output=True, text=True, env=env)
+        attempt = subprocess.run(
+            ["apt-get", "install", "-y", "hugo"], check=False, capture_output=True, text=True, env=env
+        )
         if attempt.returncode != 0:  # an old package list: update it once and try again
             subprocess.run(["apt-get", "update"], check=False, capture_output=True, text=True, env=env)
-            attempt = subprocess.run(["apt-get", "install", "-y", "hugo"], check=False, capture_output=True, text=True, env=env)
+            attempt = subprocess.run(
+                ["apt-get", "install", "-y", "hugo"], check=False, capture_output=True, text=True, env=env
+            )
         found = shutil.which("hugo")
         if attempt.returncode != 0 or found is None:
             progress(f"error: could not install hugo:\n{tail(attempt.stdout + attempt.stderr)}")
@@ -550,6 +556,7 @@ def tail(text: str, lines: int = 15) -> str:
 
 
 # ---------------------------------------------------------------- measuring
+
 
 @dataclass
 class Output:
@@ -607,7 +614,17 @@ def warm_brief() -> None:
 
     with tempfile.TemporaryDirectory(prefix="brief-bench-warm-") as tmp:
         site = write_corpus(Path(tmp) / "site", 5)
-        command = [sys.executable, "-m", "brief", "build", "--site", str(site), "--output", str(Path(tmp) / "out"), "-q"]
+        command = [
+            sys.executable,
+            "-m",
+            "brief",
+            "build",
+            "--site",
+            str(site),
+            "--output",
+            str(Path(tmp) / "out"),
+            "-q",
+        ]
         subprocess.run(command, check=False, capture_output=True, env=brief_env())
 
 
@@ -706,8 +723,16 @@ class Bench:
         self.sites, self.disk, self.base, self.runs, self.wait_idle = sites, disk, base, runs, wait_idle
         self.rows: list[Row] = []
 
-    def measure(self, row: Row, run: int, command: list[str], out: Path, feed: str,
-                expect: tuple[str, str] | None = None, env: dict[str, str] | None = None) -> bool:
+    def measure(
+        self,
+        row: Row,
+        run: int,
+        command: list[str],
+        out: Path,
+        feed: str,
+        expect: tuple[str, str] | None = None,
+        env: dict[str, str] | None = None,
+    ) -> bool:
         """Time one build and check its output (and, with expect=(slug, text), that slug's page shows text);
         False, with row.error set, when it failed."""
         os.sync()
@@ -728,8 +753,10 @@ class Bench:
             progress(f"error: {where}: {problem}\n{tail(result.printed)}")
             return False
         row.runs.append(Run(result.seconds, result.peak_mb, output, result.others))
-        progress(f"{where}: {result.seconds:.2f} s, peak {result.peak_mb:,.0f} MB, {output.html_pages:,} HTML pages, "
-                 f"other processes {result.others:.2f} cores")
+        progress(
+            f"{where}: {result.seconds:.2f} s, peak {result.peak_mb:,.0f} MB, {output.html_pages:,} HTML pages, "
+            f"other processes {result.others:.2f} cores"
+        )
         if first and result.printed.strip():
             progress(f"  {row.label} printed:\n{tail(result.printed, 8)}")
         return True
@@ -766,8 +793,17 @@ class Bench:
         for run in range(1, self.runs + 1):
             out = fresh_folder(self.base / "hugo")
             cache = fresh_folder(self.base / "hugo-cache")
-            command = [hugo, "--source", str(self.sites.hugo), "--destination", str(out), "--quiet",
-                       "--cacheDir", str(cache), "--noBuildLock"]
+            command = [
+                hugo,
+                "--source",
+                str(self.sites.hugo),
+                "--destination",
+                str(out),
+                "--quiet",
+                "--cacheDir",
+                str(cache),
+                "--noBuildLock",
+            ]
             if not related:
                 command += ["--environment", "norelated"]
             ok = self.measure(row, run, command, out, "index.xml")
@@ -798,8 +834,10 @@ def edit_one_article(site: Path, run: int) -> tuple[str, str]:
     path = articles[len(articles) // 2]
     original = path.read_text(encoding="utf-8")
     info = path.stat()
-    (site / EDIT_BACKUP).write_text(json.dumps({"path": str(path), "text": original,
-                                                "times": [info.st_atime_ns, info.st_mtime_ns]}), encoding="utf-8")
+    (site / EDIT_BACKUP).write_text(
+        json.dumps({"path": str(path), "text": original, "times": [info.st_atime_ns, info.st_mtime_ns]}),
+        encoding="utf-8",
+    )
     body = original.index("\n---\n", 3) + 5
     period = original.index(".", body)
     words = f", as revised in run {run}"
@@ -821,6 +859,7 @@ def restore_edit(site: Path) -> None:
 
 
 # ---------------------------------------------------------------- the table
+
 
 def ratio(row: Row, rows: list[Row]) -> float | None:
     def median_of(label: str) -> float | None:
@@ -844,8 +883,17 @@ def cells(row: Row, rows: list[Row]) -> list[str]:
         return [f"{row.n:,}", disk, row.label, "error", "", "", "", "", ""]
     output = row.runs[0].output
     r = ratio(row, rows)
-    return [f"{row.n:,}", disk, row.label, f"{row.median:.2f}", f"{row.peak_mb:,.0f}",
-            f"{output.html_pages:,}", f"{output.files:,}", f"{r:.2f}" if r is not None else "–", f"{row.others:.2f}"]
+    return [
+        f"{row.n:,}",
+        disk,
+        row.label,
+        f"{row.median:.2f}",
+        f"{row.peak_mb:,.0f}",
+        f"{output.html_pages:,}",
+        f"{output.files:,}",
+        f"{r:.2f}" if r is not None else "–",
+        f"{row.others:.2f}",
+    ]
 
 
 def table(rows: list[Row], markdown: bool) -> str:
@@ -884,8 +932,10 @@ def related_notes(rows: list[Row], topics: dict[int, dict[str, int]]) -> list[st
             short = sum(1 for _, links in pages if len(links) < 4)
             topic = topics.get(row.n, {})
             same = sum(1 for slug, links in pages for link in links if topic.get(slug, -1) == topic.get(link, -2))
-            what = (f"{listed / len(pages):.2f} on average, {short:,} of {len(pages):,} pages with fewer than 4; "
-                    f"{same / listed if listed else 0:.0%} of them from the article's own topic")
+            what = (
+                f"{listed / len(pages):.2f} on average, {short:,} of {len(pages):,} pages with fewer than 4; "
+                f"{same / listed if listed else 0:.0%} of them from the article's own topic"
+            )
         else:
             what = "not counted"
         notes.append(f"{row.n:,} articles, {row.label}: {what}")
@@ -893,36 +943,57 @@ def related_notes(rows: list[Row], topics: dict[int, dict[str, int]]) -> list[st
 
 
 def legend(runs: int) -> list[str]:
-    median = (f"median s: median wall time of {runs} run(s), each into a fresh empty output folder (the brief "
-              "cached rows: into the cold run's output); peak MB: highest peak RSS of those runs (of the largest "
-              "process: the build or one of its workers).")
-    ratios = ("brief/this: brief (cold) median / this row's median (above 1: this tool is faster); for the brief "
-              "cached rows: that row's median / hugo (related) median.")
-    others = ("others: cores kept busy by other processes during the runs (the highest of the runs' averages, from "
-              "/proc/stat less the build's own CPU time); well above 0 means the times are skewed (on disk it also "
-              "counts the kernel writing back the build's own output).")
-    work = ("Comparable work: article pages with a related list, front page and tag pages (10 a page), tag index, "
-            "main and per-tag feeds. brief also writes section, author and archive pages, a JSON feed, section "
-            "feeds, sitemaps, a 404 page and page metadata (so more HTML pages and files); Pelican has no related "
-            "lists.")
+    median = (
+        f"median s: median wall time of {runs} run(s), each into a fresh empty output folder (the brief "
+        "cached rows: into the cold run's output); peak MB: highest peak RSS of those runs (of the largest "
+        "process: the build or one of its workers)."
+    )
+    ratios = (
+        "brief/this: brief (cold) median / this row's median (above 1: this tool is faster); for the brief "
+        "cached rows: that row's median / hugo (related) median."
+    )
+    others = (
+        "others: cores kept busy by other processes during the runs (the highest of the runs' averages, from "
+        "/proc/stat less the build's own CPU time); well above 0 means the times are skewed (on disk it also "
+        "counts the kernel writing back the build's own output)."
+    )
+    work = (
+        "Comparable work: article pages with a related list, front page and tag pages (10 a page), tag index, "
+        "main and per-tag feeds. brief also writes section, author and archive pages, a JSON feed, section "
+        "feeds, sitemaps, a 404 page and page metadata (so more HTML pages and files); Pelican has no related "
+        "lists."
+    )
     return [median, ratios, others, work]
 
 
 # ---------------------------------------------------------------- main
 
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("sizes", type=int, nargs="*", default=[1000], help="corpus sizes (default: 1000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each build (default: 3)")
-    parser.add_argument("--disk", choices=("tmpfs", "disk", "both"), default="tmpfs",
-                        help="where the output goes: /dev/shm, benchmarks/.corpus/ or both (default: tmpfs)")
-    parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated, of brief,hugo,pelican (default: all)")
+    parser.add_argument(
+        "--disk",
+        choices=("tmpfs", "disk", "both"),
+        default="tmpfs",
+        help="where the output goes: /dev/shm, benchmarks/.corpus/ or both (default: tmpfs)",
+    )
+    parser.add_argument(
+        "--tools", default=",".join(TOOLS), help="comma-separated, of brief,hugo,pelican (default: all)"
+    )
     parser.add_argument("--seed", type=int, default=7, help="corpus seed (default: 7)")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
-    parser.add_argument("--wait-idle", type=float, default=0, metavar="S",
-                        help="before each run, wait up to S seconds for the rest of the machine to be idle "
-                             "(for a shared machine; default: 0, do not wait)")
+    parser.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0,
+        metavar="S",
+        help="before each run, wait up to S seconds for the rest of the machine to be idle "
+        "(for a shared machine; default: 0, do not wait)",
+    )
     args = parser.parse_args()
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     unknown = sorted(set(tools) - set(TOOLS))
@@ -988,8 +1059,10 @@ def main() -> None:
     load_after = os.getloadavg()[0]
 
     where = {"tmpfs": f"tmpfs = {TMPFS}", "disk": f"disk = {DISK_OUTPUT.relative_to(HERE.parent)}/ on {disk_device()}"}
-    print(f"{' · '.join(versions)} · Python {sys.version.split()[0]} · {os.cpu_count()} CPUs · "
-          f"load average {load:.2f} before, {load_after:.2f} after · {args.runs} run(s) · output: {'; '.join(where[d] for d in disks)}")
+    print(
+        f"{' · '.join(versions)} · Python {sys.version.split()[0]} · {os.cpu_count()} CPUs · "
+        f"load average {load:.2f} before, {load_after:.2f} after · {args.runs} run(s) · output: {'; '.join(where[d] for d in disks)}"
+    )
     print()
     print(table(rows, args.markdown))
     print()
@@ -999,8 +1072,10 @@ def main() -> None:
             print(f"{prefix}error: {row.n:,} articles, {row.disk}, {row.label}: {row.error or 'not run'}")
     for line in legend(args.runs):
         print(prefix + line)
-    print(prefix + "Related articles listed on each article page (first run), and their share from the same topic "
-          "of the clustered corpus:")
+    print(
+        prefix + "Related articles listed on each article page (first run), and their share from the same topic "
+        "of the clustered corpus:"
+    )
     for line in related_notes(rows, topics):
         print(("  - " if args.markdown else "  ") + line)
 
@@ -1008,7 +1083,9 @@ def main() -> None:
 def disk_device() -> str:
     """The file system of the on-disk output folder, as df names it."""
     try:
-        done = subprocess.run(["df", "--output=source,fstype", str(CORPUS)], check=False, capture_output=True, text=True)
+        done = subprocess.run(
+            ["df", "--output=source,fstype", str(CORPUS)], check=False, capture_output=True, text=True
+        )
         return " ".join(done.stdout.splitlines()[1].split())
     except (OSError, IndexError):
         return "?"

@@ -22,8 +22,36 @@ SECTIONS = ("Economy", "Technology", "Climate", "Politics", "Health", "World")
 TOPIC_WORDS = 60
 TAGS_PER_TOPIC = 6
 GENERAL_WORDS = 1500
-SYLLABLES = ("ka", "lo", "mi", "ra", "ten", "vor", "sel", "dun", "pa", "qui", "zer", "nol", "bri", "gat",
-             "hem", "jus", "fro", "wen", "tal", "cor", "mus", "pey", "dra", "lin", "sov", "tre", "bax", "yul")
+SYLLABLES = (
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ten",
+    "vor",
+    "sel",
+    "dun",
+    "pa",
+    "qui",
+    "zer",
+    "nol",
+    "bri",
+    "gat",
+    "hem",
+    "jus",
+    "fro",
+    "wen",
+    "tal",
+    "cor",
+    "mus",
+    "pey",
+    "dra",
+    "lin",
+    "sov",
+    "tre",
+    "bax",
+    "yul",
+)
 
 
 def _word(rng: random.Random, parts: int) -> str:
@@ -58,7 +86,9 @@ def articles(n: int, seed: int = 7):
         topic = rng.randrange(TOPICS)
 
         def text(count: int, share: float) -> str:
-            return " ".join(rng.choice(words[topic]) if rng.random() < share else rng.choice(general) for _ in range(count))
+            return " ".join(
+                rng.choice(words[topic]) if rng.random() < share else rng.choice(general) for _ in range(count)
+            )
 
         article_tags = rng.sample(tags[topic], rng.randint(2, 3))
         if rng.random() < 0.25:  # noise: a tag of another topic

@@ -37,7 +37,9 @@ def _work(args: tuple[list[str], str]) -> int:
     template = jinja2.Environment(autoescape=True).from_string(TEMPLATE)
     for path in paths:
         post = frontmatter.loads(Path(path).read_text(encoding="utf-8"))
-        html = template.render(title=post.get("title", ""), body=jinja2.utils.markupsafe.Markup(md.render(post.content)))
+        html = template.render(
+            title=post.get("title", ""), body=jinja2.utils.markupsafe.Markup(md.render(post.content))
+        )
         target = Path(out) / Path(path).stem / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
@@ -72,8 +74,10 @@ def main() -> None:
     paths = sorted(str(p) for p in (site / "content").glob("*.md"))
     for count in (int(p) for p in args.processes.split(",")):
         times = [run(paths, count) for _ in range(3)]
-        print(f"{len(paths):,} articles, {count} process(es): median {statistics.median(times):.2f} s "
-              f"({', '.join(f'{t:.2f}' for t in times)})")
+        print(
+            f"{len(paths):,} articles, {count} process(es): median {statistics.median(times):.2f} s "
+            f"({', '.join(f'{t:.2f}' for t in times)})"
+        )
 
 
 if __name__ == "__main__":

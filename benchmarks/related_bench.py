@@ -49,7 +49,9 @@ def measure(site: Path) -> dict:
         "load_s": round(loaded - started, 2),
         "related_s": round(done - loaded, 2),
         "rss_loaded_mb": rss_loaded,
-        "peak_mb": _status_mb("VmHWM") if _PEAK_RESET else round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_mb": _status_mb("VmHWM")
+        if _PEAK_RESET
+        else round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "suggestions": len(pairs),
         "with_none": sum(1 for chosen in picks if not chosen),
         "precision": round(same / len(pairs), 4) if pairs else None,
@@ -92,15 +94,21 @@ def main() -> None:
         if not (site / "topics.json").exists():
             print(f"writing a corpus of {n:,} articles to {site} …", file=sys.stderr)
             write_corpus(site, n)
-        out = subprocess.run([sys.executable, __file__, "--measure", str(site)], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--measure", str(site)], capture_output=True, text=True, check=True
+        )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f"measured {n:,}", file=sys.stderr)
     print("load: reading and validating the files; related: indexing and scoring every article;")
     print("RSS after load and peak RSS during the related stage, in MB (the peak includes the loaded articles)")
-    print(f"{'articles':>9} {'load s':>7} {'related s':>10} {'RSS MB':>7} {'peak MB':>8} {'suggestions':>12} {'none':>6} {'precision':>10}")
+    print(
+        f"{'articles':>9} {'load s':>7} {'related s':>10} {'RSS MB':>7} {'peak MB':>8} {'suggestions':>12} {'none':>6} {'precision':>10}"
+    )
     for r in rows:
-        print(f"{r['articles']:>9,} {r['load_s']:>7} {r['related_s']:>10} {r['rss_loaded_mb']:>7} {r['peak_mb']:>8} "
-              f"{r['suggestions']:>12,} {r['with_none']:>6} {r['precision']:>10}")
+        print(
+            f"{r['articles']:>9,} {r['load_s']:>7} {r['related_s']:>10} {r['rss_loaded_mb']:>7} {r['peak_mb']:>8} "
+            f"{r['suggestions']:>12,} {r['with_none']:>6} {r['precision']:>10}"
+        )
 
 
 if __name__ == "__main__":

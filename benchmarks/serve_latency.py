@@ -32,8 +32,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 
 def measure(site: Path, article: Path, url_path: str, rounds: int = 5) -> tuple[list[float], list[float], list[float]]:
-    proc = subprocess.Popen([sys.executable, "-m", "brief", "serve", "--site", str(site), "--port", "0"],
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "brief", "serve", "--site", str(site), "--port", "0"], stderr=subprocess.PIPE, text=True
+    )
     lines: list[str] = []
     url_ready = threading.Event()
     base = []
@@ -70,7 +71,9 @@ def measure(site: Path, article: Path, url_path: str, rounds: int = 5) -> tuple[
                 page.wait_for_timeout(300)
                 start = time.perf_counter()
                 os.replace(tmp, article)
-                page.wait_for_function(f"document.body && document.body.innerText.includes({marker!r})", timeout=120_000)
+                page.wait_for_function(
+                    f"document.body && document.body.innerText.includes({marker!r})", timeout=120_000
+                )
                 latencies.append((time.perf_counter() - start) * 1000)
                 deadline = time.monotonic() + 120  # let the full rebuild finish: saves come seconds apart
                 while rebuilds() <= done and time.monotonic() < deadline:
@@ -93,19 +96,25 @@ def main() -> None:
         for name in ("content", "static", "templates", "brief.toml"):
             source = REPO / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, sample / name)
-        rows.append(("sample site (9 articles)",) + measure(sample, sample / "content" / "grid-batteries-winter.md",
-                                                           "/2026/10/grid-batteries-winter/"))
+        rows.append(
+            ("sample site (9 articles)",)
+            + measure(sample, sample / "content" / "grid-batteries-winter.md", "/2026/10/grid-batteries-winter/")
+        )
         from corpus import write_corpus
 
         for n in sizes:
             site = write_corpus(Path(tmp) / f"corpus-{n}", n)
             last = sorted((site / "content").glob("*.md"))[-1]
             date = re.search(r"date: '?(\d{4})-(\d{2})", last.read_text()).groups()
-            rows.append((f"generated corpus ({n:,} articles)",) + measure(site, last, f"/{date[0]}/{date[1]}/{last.stem}/"))
+            rows.append(
+                (f"generated corpus ({n:,} articles)",) + measure(site, last, f"/{date[0]}/{date[1]}/{last.stem}/")
+            )
     print(f"{'site':<34} {'save→DOM median':>16} {'worst':>8} {'edited page':>12} {'whole site':>11}")
     for name, latencies, rebuilds, shown in rows:
-        print(f"{name:<34} {statistics.median(latencies):>13.0f} ms {max(latencies):>5.0f} ms "
-              f"{_median(shown):>9} ms {_median(rebuilds):>8} ms")
+        print(
+            f"{name:<34} {statistics.median(latencies):>13.0f} ms {max(latencies):>5.0f} ms "
+            f"{_median(shown):>9} ms {_median(rebuilds):>8} ms"
+        )
 
 
 def _median(values: list[float]) -> str:

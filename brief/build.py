@@ -118,8 +118,13 @@ class BuildOptions:
     (brief.assets); off in the preview, which swaps stylesheets in place."""
 
 
-def build(config: Config, output: Path | None, options: BuildOptions | None = None,
-          on_warning: Callable[[Problem], None] | None = None, writer: MemoryWriter | None = None) -> BuildResult:
+def build(
+    config: Config,
+    output: Path | None,
+    options: BuildOptions | None = None,
+    on_warning: Callable[[Problem], None] | None = None,
+    writer: MemoryWriter | None = None,
+) -> BuildResult:
     """Build the site of ``config`` into ``output`` (or into ``writer``, kept in memory).
 
     Raises :class:`BuildFailed`."""
@@ -146,8 +151,13 @@ class _Checked:
     warnings: list[Problem]
 
 
-def _build(config: Config, output: Path | None, options: BuildOptions,
-           on_warning: Callable[[Problem], None] | None, writer: MemoryWriter | None) -> BuildResult:
+def _build(
+    config: Config,
+    output: Path | None,
+    options: BuildOptions,
+    on_warning: Callable[[Problem], None] | None,
+    writer: MemoryWriter | None,
+) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     now = options.now or datetime.now(timezone.utc)
@@ -157,8 +167,12 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
         check_output_dir(output, config.root, [config.content_dir, config.templates_dir, config.static_dir])
     cache = options.cache
     if cache is not None:
-        cache.start(site_key(config, options.drafts, options.future, options.link_check), str(config.root),
-                    str(output) if writer is None else "", input_folders(config))
+        cache.start(
+            site_key(config, options.drafts, options.future, options.link_check),
+            str(config.root),
+            str(output) if writer is None else "",
+            input_folders(config),
+        )
     checked = _check(config, options, now, timings, parallel=writer is None)
     if on_warning:
         for warning in sorted(checked.warnings, key=lambda p: p.sort_key):
@@ -177,8 +191,9 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
         env, pages = _publish(config, checked, target, options, now, timings)
         target.commit()
         if cache is not None:
-            cache.finish(target.outputs(), [source for source, _ in checked.assets.values()],
-                         _next_change(checked.site, now))
+            cache.finish(
+                target.outputs(), [source for source, _ in checked.assets.values()], _next_change(checked.site, now)
+            )
             if isinstance(target, OutputWriter):
                 prune_images(config.root, [source for source, _ in checked.assets.values()], time.time())
     except TemplateProblem as exc:
@@ -190,12 +205,22 @@ def _build(config: Config, output: Path | None, options: BuildOptions,
     for stage, seconds in timings.items():
         log.debug("%-14s %.3f s", stage, seconds)
     state = BuildState(config, checked.site, checked.views, checked.renderer, env)
-    return BuildResult(output, len(checked.site.articles), pages, target.count, time.perf_counter() - started,
-                       checked.warnings, timings, reused=target.reused, state=state)
+    return BuildResult(
+        output,
+        len(checked.site.articles),
+        pages,
+        target.count,
+        time.perf_counter() - started,
+        checked.warnings,
+        timings,
+        reused=target.reused,
+        state=state,
+    )
 
 
-def _check(config: Config, options: BuildOptions, now: datetime, timings: dict[str, float], *,
-           parallel: bool) -> _Checked:
+def _check(
+    config: Config, options: BuildOptions, now: datetime, timings: dict[str, float], *, parallel: bool
+) -> _Checked:
     """Load, validate, index and render every article's Markdown; raise :class:`BuildFailed`
     with every problem of every file when any is an error."""
     cache = options.cache
@@ -206,17 +231,25 @@ def _check(config: Config, options: BuildOptions, now: datetime, timings: dict[s
         problems = loaded.problems + profile_problems + static_problems
     with _timed("index", timings):
         workers = worker_count(len(loaded.articles), options.jobs, PARALLEL_MIN_ARTICLES) if parallel else 1
-        site, index_problems = build_index(loaded.articles, config, drafts=options.drafts, future=options.future,
-                                           now=now, invalid_slugs=frozenset(loaded.invalid.values()),
-                                           profiles=profiles, memo=cache.related if cache is not None else None,
-                                           workers=workers)
+        site, index_problems = build_index(
+            loaded.articles,
+            config,
+            drafts=options.drafts,
+            future=options.future,
+            now=now,
+            invalid_slugs=frozenset(loaded.invalid.values()),
+            profiles=profiles,
+            memo=cache.related if cache is not None else None,
+            workers=workers,
+        )
         problems += index_problems
     with _timed("markdown", timings):
         renderer = _renderer(site, frozenset(loaded.invalid))
         if options.progress is not None:
             options.progress("Indexing", 1, 1)
-        views, assets, md_problems = render_articles(site, renderer, cache.markdown if cache is not None else None,
-                                                     options.progress)
+        views, assets, md_problems = render_articles(
+            site, renderer, cache.markdown if cache is not None else None, options.progress
+        )
         bios, bio_problems = render_bios(site, renderer)
         problems += md_problems + bio_problems
     if errors_in(problems):
@@ -225,8 +258,14 @@ def _check(config: Config, options: BuildOptions, now: datetime, timings: dict[s
     return _Checked(site, renderer, views, bios, assets, own_static, warnings)
 
 
-def _publish(config: Config, checked: _Checked, writer: OutputWriter | MemoryWriter, options: BuildOptions,
-             now: datetime, timings: dict[str, float]) -> tuple[jinja2.Environment, int]:
+def _publish(
+    config: Config,
+    checked: _Checked,
+    writer: OutputWriter | MemoryWriter,
+    options: BuildOptions,
+    now: datetime,
+    timings: dict[str, float],
+) -> tuple[jinja2.Environment, int]:
     """Render and write every page, the search index, feeds, sitemaps and copies; returns
     the Jinja environment and the number of pages. Raises :class:`BuildFailed`."""
     cache = options.cache
@@ -246,8 +285,9 @@ def _publish(config: Config, checked: _Checked, writer: OutputWriter | MemoryWri
                 raise BuildFailed(broken)
         # Digests of the views, once, before workers fork: page and feed keys are made of them.
         view_keys = {id(v): pickled_digest(v) for v in views.values()} if cache is not None else None
-        pages = _render_and_write(specs, env, template_digests if cache is not None else None, writer,
-                                  options, template_problems, view_keys)
+        pages = _render_and_write(
+            specs, env, template_digests if cache is not None else None, writer, options, template_problems, view_keys
+        )
         if template_problems:
             raise BuildFailed(template_problems)
     if config.search and options.search and site.articles:
@@ -271,17 +311,30 @@ def _publish(config: Config, checked: _Checked, writer: OutputWriter | MemoryWri
     return env, pages
 
 
-def _render_and_write(specs: list[PageSpec], env, templates: dict[str, bytes] | None,
-                      writer: OutputWriter | MemoryWriter, options: BuildOptions, problems: list[Problem],
-                      view_keys: dict[int, bytes] | None = None) -> int:
+def _render_and_write(
+    specs: list[PageSpec],
+    env,
+    templates: dict[str, bytes] | None,
+    writer: OutputWriter | MemoryWriter,
+    options: BuildOptions,
+    problems: list[Problem],
+    view_keys: dict[int, bytes] | None = None,
+) -> int:
     """Build each page's context; with ``templates`` (a cached build) reuse the previous
     build's page when its key is unchanged, else render and write it. Many pages are
     processed by several processes. Returns the pages done."""
     workers = worker_count(len(specs), options.jobs) if isinstance(writer, OutputWriter) else 1
     if workers > 1 and len(specs) > 1:
         jobs = [(spec, target) for spec in specs if (target := writer.reserve(spec.output, spec.origin)) is not None]
-        done, found = render_parallel(jobs, env, templates, writer, workers, options.progress,  # type: ignore[arg-type]
-                                      view_keys)
+        done, found = render_parallel(
+            jobs,
+            env,
+            templates,
+            writer,
+            workers,
+            options.progress,  # type: ignore[arg-type]
+            view_keys,
+        )
         problems += [p for p in found if p not in problems]
         return done
     known: dict[int, bytes] = dict(view_keys or {})
@@ -324,8 +377,13 @@ def render_article_page(state: BuildState, path: Path) -> ArticlePage | None:
         return None
     article, problems = validate(doc, config)
     old = site.by_path.get(article.key) if article is not None else None
-    if article is None or old is None or old.slug not in site.built or old.url_path != article.url_path \
-            or any(p.severity != WARNING for p in problems):
+    if (
+        article is None
+        or old is None
+        or old.slug not in site.built
+        or old.url_path != article.url_path
+        or any(p.severity != WARNING for p in problems)
+    ):
         return None
     env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
     view = article_view(article, site, state.renderer, env)
@@ -357,8 +415,9 @@ def _renderer(site: Site, invalid: frozenset[Path]) -> Renderer:
     return Renderer(site.config, urls, unbuilt, invalid)
 
 
-def _copy_assets(own_static: dict[str, Path], assets: dict[str, tuple[Path, str]], writer: OutputWriter,
-                 fingerprints: dict[str, str]) -> None:
+def _copy_assets(
+    own_static: dict[str, Path], assets: dict[str, tuple[Path, str]], writer: OutputWriter, fingerprints: dict[str, str]
+) -> None:
     # Order matters: the site's static/ overrides the theme's file by file, and
     # article images are copied last so a clash with a static file is reported.
     files = {**theme_static_files(), **own_static}

@@ -56,7 +56,6 @@ from brief.site.related import RelatedMemo
 log = logging.getLogger(__name__)
 
 
-
 @dataclass
 class BuildCache:
     """What a build keeps for the next one (see the module docstring)."""
@@ -126,8 +125,9 @@ class BuildCache:
         self.outputs = outputs
         for part in (self.content, self.related, self.markdown):
             part.prune()
-        extra = sorted({str(path) for path in read} | set(self.content.files()) | set(self.markdown.files())
-                       - self.inputs.keys())
+        extra = sorted(
+            {str(path) for path in read} | set(self.content.files()) | set(self.markdown.files()) - self.inputs.keys()
+        )
         for path in extra:
             stamp = file_stamp(Path(path))
             if stamp is not None:
@@ -177,15 +177,26 @@ class BuildCache:
                 raw.write(signed.mac.digest())
             os.replace(tmp, folder / CACHE_FILE)
             tmp = None
-            manifest = {"key": self.key, "root": self.root, "output": self.output, "inputs": self.inputs,
-                        "extra": self.extra_inputs,
-                        "inputs_time": self.inputs_time, "next_change": self.next_change,
-                        "outputs": {rel: entry[1] for rel, entry in self.outputs.items()}}
+            manifest = {
+                "key": self.key,
+                "root": self.root,
+                "output": self.output,
+                "inputs": self.inputs,
+                "extra": self.extra_inputs,
+                "inputs_time": self.inputs_time,
+                "next_change": self.next_change,
+                "outputs": {rel: entry[1] for rel, entry in self.outputs.items()},
+            }
             payload = pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=folder)
             with os.fdopen(fd, "wb") as raw:
-                raw.write(MAGIC + len(header).to_bytes(4, "little") + header + payload
-                          + hmac.new(key, header + payload, "sha256").digest())
+                raw.write(
+                    MAGIC
+                    + len(header).to_bytes(4, "little")
+                    + header
+                    + payload
+                    + hmac.new(key, header + payload, "sha256").digest()
+                )
             os.replace(tmp, folder / MANIFEST_FILE)
             tmp = None
         except OSError as exc:
@@ -215,9 +226,9 @@ def _open(blob: bytes, site_root: Path) -> tuple[str, BuildCache | None]:
     if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4 + 32:
         return "not a brief cache file", None
     at = len(MAGIC)
-    size = int.from_bytes(blob[at:at + 4], "little")
-    header = bytes(blob[at + 4:at + 4 + size])
-    payload = memoryview(blob)[at + 4 + size:-32]
+    size = int.from_bytes(blob[at : at + 4], "little")
+    header = bytes(blob[at + 4 : at + 4 + size])
+    payload = memoryview(blob)[at + 4 + size : -32]
     signature = blob[-32:]
     if header != format_header():
         return f"written by another version ({header.decode('ascii', 'replace')[:80]})", None

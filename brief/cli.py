@@ -19,8 +19,13 @@ from brief.errors import BriefError, BuildFailed, Problem
 log = logging.getLogger("brief")
 
 site_option = click.option(
-    "-s", "--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
-    show_default=True, help="Site folder (holding brief.toml and content/).",
+    "-s",
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Site folder (holding brief.toml and content/).",
 )
 
 BASE_URL_ENV = "BRIEF_BASE_URL"
@@ -65,17 +70,36 @@ def cli() -> None:
 
 @cli.command()
 @site_option
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Output folder  [default: SITE/public]")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), default=None, help="Output folder  [default: SITE/public]"
+)
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
 @_base_url_option("Override base_url from brief.toml (e.g. for a preview host).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="Processes to render pages with  [default: every core when the site has 2,000 pages or more]")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes to render pages with  [default: every core when the site has 2,000 pages or more]",
+)
 @click.option("--no-cache", is_flag=True, help="Ignore the build cache (.brief-cache/) and build everything afresh.")
-@click.option("--no-link-check", is_flag=True, help="Publish even when links in articles lead to no page or file of the site.")
+@click.option(
+    "--no-link-check", is_flag=True, help="Publish even when links in articles lead to no page or file of the site."
+)
 @_verbosity
-def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
-          no_cache: bool, no_link_check: bool, quiet: bool, verbose: int) -> None:
+def build(
+    site_dir: Path,
+    output: Path | None,
+    drafts: bool,
+    future: bool,
+    base_url: str | None,
+    jobs: int | None,
+    no_cache: bool,
+    no_link_check: bool,
+    quiet: bool,
+    verbose: int,
+) -> None:
     """Build the site into the output folder.
 
     The previous output is replaced only when the whole build succeeded.
@@ -101,8 +125,17 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
         _warn(problem)
 
     try:
-        outcome = build_site(config, out, drafts=drafts, future=future, jobs=jobs, use_cache=not no_cache,
-                             link_check=not no_link_check, progress=progress, on_warning=warn)
+        outcome = build_site(
+            config,
+            out,
+            drafts=drafts,
+            future=future,
+            jobs=jobs,
+            use_cache=not no_cache,
+            link_check=not no_link_check,
+            progress=progress,
+            on_warning=warn,
+        )
     finally:
         if progress is not None:
             progress.close()
@@ -110,26 +143,37 @@ def build(site_dir: Path, output: Path | None, drafts: bool, future: bool, base_
     if quiet:
         return
     if result is None:
-        click.echo(f"Up to date: nothing changed since the last build ({outcome.unchanged} files, "
-                   f"checked in {outcome.checked_in:.2f} s) → {_shown(out)}")
+        click.echo(
+            f"Up to date: nothing changed since the last build ({outcome.unchanged} files, "
+            f"checked in {outcome.checked_in:.2f} s) → {_shown(out)}"
+        )
         return
     s = "" if result.articles == 1 else "s"
     unchanged = f" ({result.reused} unchanged)" if result.reused else ""
-    click.echo(f"Built {result.articles} article{s}, {result.pages} pages, {result.files} files{unchanged} "
-               f"in {result.elapsed:.2f} s → {_shown(result.output)}")
+    click.echo(
+        f"Built {result.articles} article{s}, {result.pages} pages, {result.files} files{unchanged} "
+        f"in {result.elapsed:.2f} s → {_shown(result.output)}"
+    )
 
 
 @cli.command()
 @site_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
-              help="text for people, json for tools, github for GitHub Actions annotations.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for GitHub Actions annotations.",
+)
 @click.option("--strict", is_flag=True, help="Count warnings as errors (exit code 1).")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
 @_base_url_option("Override base_url from brief.toml.")
 @_verbosity
-def check(site_dir: Path, fmt: str, strict: bool, drafts: bool, future: bool, base_url: str | None,
-          quiet: bool, verbose: int) -> None:
+def check(
+    site_dir: Path, fmt: str, strict: bool, drafts: bool, future: bool, base_url: str | None, quiet: bool, verbose: int
+) -> None:
     """Check the site without writing it: everything a build validates, plus internal
     links, anchors and images in every page, articles no link leads to, and editorial
     warnings. Exit code 1 when there are errors (or warnings, with --strict)."""
@@ -149,7 +193,12 @@ def check(site_dir: Path, fmt: str, strict: bool, drafts: bool, future: bool, ba
 @cli.command()
 @site_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 exposes the preview to your network.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 exposes the preview to your network.",
+)
 @click.option("--no-drafts", is_flag=True, help="Leave out drafts and scheduled articles, as 'brief build' does.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
 @_verbosity
@@ -168,6 +217,7 @@ def serve(site_dir: Path, port: int, host: str, no_drafts: bool, open_browser: b
     _setup_logging(quiet, verbose)
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("Warning: listening on %s makes the preview (drafts included) reachable from other machines", host)
+
     def opened(url: str) -> None:
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
@@ -215,7 +265,9 @@ def report_text(report: dict) -> str:
     lines.append(f"  {'score':>6}  {'tags':>6}  {'text':>6}  {'section':>7}  {'age':>6}  {'shown':<21}  candidate")
     for c in report["candidates"]:
         shown = "yes" if c["shown"] else ("listed" if c["listed"] else f"no: {c['why']}")
-        lines.append(f"  {c['score']:6.3f}  {c['tags']:6.3f}  {c['text']:6.3f}  {c['section']:7.3f}  {c['recency']:6.3f}  {shown:<21}  {c['slug']}")
+        lines.append(
+            f"  {c['score']:6.3f}  {c['tags']:6.3f}  {c['text']:6.3f}  {c['section']:7.3f}  {c['recency']:6.3f}  {shown:<21}  {c['slug']}"
+        )
         details = []
         if c["shared_tags"]:
             details.append("tags: " + ", ".join(c["shared_tags"]))
@@ -224,7 +276,7 @@ def report_text(report: dict) -> str:
         if details:
             lines.append(" " * 67 + "; ".join(details))
     if not report["candidates"]:
-        lines.append("  No candidate shares a tag or a key term: \"No related articles found\" unless some are listed.")
+        lines.append('  No candidate shares a tag or a key term: "No related articles found" unless some are listed.')
     return "\n".join(lines)
 
 
@@ -281,10 +333,13 @@ def main() -> None:
         if any(arg in ("-v", "-vv", "--verbose") for arg in sys.argv[1:]):
             raise
         command = " ".join(["brief", *sys.argv[1:]])
-        click.echo(f"Error: internal error: {type(exc).__name__}: {exc}\n"
-                   f"This is a bug in brief {__version__} (Python {sys.version.split()[0]}), not a problem with your files.\n"
-                   f"Run again with -v for the traceback, and please report it with the command ({command}), "
-                   "the traceback and brief --version.", err=True)
+        click.echo(
+            f"Error: internal error: {type(exc).__name__}: {exc}\n"
+            f"This is a bug in brief {__version__} (Python {sys.version.split()[0]}), not a problem with your files.\n"
+            f"Run again with -v for the traceback, and please report it with the command ({command}), "
+            "the traceback and brief --version.",
+            err=True,
+        )
         sys.exit(70)  # EX_SOFTWARE: distinguishes a bug from a problem with the input (1)
 
 

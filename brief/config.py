@@ -43,15 +43,23 @@ class Option:
 OPTIONS: dict[str, Option | dict[str, Option]] = {
     "title": Option(str, "Brief", "Name of the publication, shown in the header and page titles."),
     "description": Option(str, "", "One-sentence description of the publication; the front page's meta description."),
-    "base_url": Option(str, "http://localhost:8000/", "Absolute URL the site is served from; may carry a path such as https://example.org/briefs/."),
+    "base_url": Option(
+        str,
+        "http://localhost:8000/",
+        "Absolute URL the site is served from; may carry a path such as https://example.org/briefs/.",
+    ),
     "language": Option(str, "en", "Language of the content as a BCP 47 tag (html lang attribute)."),
     "timezone": Option(str, "UTC", "IANA time zone in which dates without an offset are read, e.g. Europe/London."),
     "default_author": Option(str, "Staff", "Author used when an article names none."),
     "per_page": Option(int, 10, "Articles per front-page page; later pages live at /page/N/."),
-    "permalink": Option(str, "/{year}/{month}/{slug}/", "URL pattern of articles; placeholders {year} {month} {day} {slug} {section}."),
+    "permalink": Option(
+        str, "/{year}/{month}/{slug}/", "URL pattern of articles; placeholders {year} {month} {day} {slug} {section}."
+    ),
     "archive_per_page": Option(int, 100, "Articles per page of a year in the archive (/archive/YYYY/)."),
     "feed_size": Option(int, 20, "Entries in the main Atom and JSON feeds and in each section and tag feed."),
-    "search": Option(bool, True, "Build a Pagefind search index of the articles, a /search/ page and a search box in the header."),
+    "search": Option(
+        bool, True, "Build a Pagefind search index of the articles, a /search/ page and a search box in the header."
+    ),
     "publisher": {
         "name": Option(str, None, "Publisher name (default: the site title)."),
         "logo": Option(str, None, "Publisher logo: a path under static/ such as /images/logo.svg, or an https URL."),
@@ -61,14 +69,20 @@ OPTIONS: dict[str, Option | dict[str, Option]] = {
         "typographer": Option(bool, False, "Typographic quotes, dashes and ellipses."),
     },
     "related": {
-        "count": Option(int, 4, "Related articles shown under each article: the explicit ones first, then automatic suggestions."),
+        "count": Option(
+            int, 4, "Related articles shown under each article: the explicit ones first, then automatic suggestions."
+        ),
         "tags": Option(float, 1.0, "Weight of shared tags (a rare tag counts more than a common one)."),
         "text": Option(float, 1.0, "Weight of text similarity (TF-IDF over title, dek, takeaways and body)."),
         "section": Option(float, 0.15, "Weight of being in the same section."),
         "recency": Option(float, 0.1, "Weight of a candidate's freshness (see half_life_days)."),
         "half_life_days": Option(float, 365.0, "Age in days at which a candidate's freshness has halved."),
         "min_score": Option(float, 0.2, "Suggestions scoring below this are not shown."),
-        "language": Option(str, "", "Language of the stop words ignored in text similarity (en, de, fr, es); default: the site language."),
+        "language": Option(
+            str,
+            "",
+            "Language of the stop words ignored in text similarity (en, de, fr, es); default: the site language.",
+        ),
     },
 }
 
@@ -154,7 +168,17 @@ def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     if not path.exists():
         if not (root / "content").is_dir():
-            raise BuildFailed([Problem(str(root), None, None, f"not a brief site: neither {CONFIG_NAME} nor content/ found (run 'brief init DIR' to create one)")], "configuration")
+            raise BuildFailed(
+                [
+                    Problem(
+                        str(root),
+                        None,
+                        None,
+                        f"not a brief site: neither {CONFIG_NAME} nor content/ found (run 'brief init DIR' to create one)",
+                    )
+                ],
+                "configuration",
+            )
         return Config(root=root, publisher_name="Brief")
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     try:
@@ -174,15 +198,52 @@ def load_config(root: Path) -> Config:
     related = values.get("related", {})
     for key, lowest in (("count", 0), ("tags", 0), ("text", 0), ("section", 0), ("recency", 0), ("min_score", 0)):
         if not math.isfinite(related[key]):  # TOML has nan and inf; scores made with them mean nothing
-            problems.append(Problem(CONFIG_NAME, line_of(text, f"related.{key}"), f"related.{key}", f"expected a finite number, got {related[key]}"))
+            problems.append(
+                Problem(
+                    CONFIG_NAME,
+                    line_of(text, f"related.{key}"),
+                    f"related.{key}",
+                    f"expected a finite number, got {related[key]}",
+                )
+            )
         elif related[key] < lowest:
-            problems.append(Problem(CONFIG_NAME, line_of(text, f"related.{key}"), f"related.{key}", f"must be at least {lowest}, got {related[key]}"))
-        elif key in ("tags", "text", "section", "recency") and related[key] > MAX_WEIGHT:  # weights are relative; larger ones overflow
-            problems.append(Problem(CONFIG_NAME, line_of(text, f"related.{key}"), f"related.{key}", f"must be at most {MAX_WEIGHT}, got {related[key]}"))
+            problems.append(
+                Problem(
+                    CONFIG_NAME,
+                    line_of(text, f"related.{key}"),
+                    f"related.{key}",
+                    f"must be at least {lowest}, got {related[key]}",
+                )
+            )
+        elif (
+            key in ("tags", "text", "section", "recency") and related[key] > MAX_WEIGHT
+        ):  # weights are relative; larger ones overflow
+            problems.append(
+                Problem(
+                    CONFIG_NAME,
+                    line_of(text, f"related.{key}"),
+                    f"related.{key}",
+                    f"must be at most {MAX_WEIGHT}, got {related[key]}",
+                )
+            )
     if not math.isfinite(related["half_life_days"]):
-        problems.append(Problem(CONFIG_NAME, line_of(text, "related.half_life_days"), "related.half_life_days", f"expected a finite number, got {related['half_life_days']}"))
+        problems.append(
+            Problem(
+                CONFIG_NAME,
+                line_of(text, "related.half_life_days"),
+                "related.half_life_days",
+                f"expected a finite number, got {related['half_life_days']}",
+            )
+        )
     elif related["half_life_days"] <= 0:
-        problems.append(Problem(CONFIG_NAME, line_of(text, "related.half_life_days"), "related.half_life_days", f"must be more than 0, got {related['half_life_days']}"))
+        problems.append(
+            Problem(
+                CONFIG_NAME,
+                line_of(text, "related.half_life_days"),
+                "related.half_life_days",
+                f"must be more than 0, got {related['half_life_days']}",
+            )
+        )
     flat["base_url"] = _check_base_url(flat["base_url"], problems, CONFIG_NAME, line_of(text, "base_url"), "base_url")
     _check_values(flat, publisher, root, text, problems)
     if problems:
@@ -194,8 +255,12 @@ def load_config(root: Path) -> Config:
         allow_html=markdown["allow_html"],
         typographer=markdown["typographer"],
         authors=authors,
-        related=RelatedOptions(**{k: float(v) if isinstance(RelatedOptions.__dataclass_fields__[k].default, float) else v
-                                  for k, v in related.items()}),
+        related=RelatedOptions(
+            **{
+                k: float(v) if isinstance(RelatedOptions.__dataclass_fields__[k].default, float) else v
+                for k, v in related.items()
+            }
+        ),
         **flat,
     )
 
@@ -208,7 +273,14 @@ def _check_authors(data: Any, text: str, root: Path, problems: list[Problem]) ->
     from brief.content.slugs import is_valid_slug, slugify
 
     if not isinstance(data, dict):
-        problems.append(Problem(CONFIG_NAME, line_of(text, "authors"), "authors", f"expected tables [authors.<slug>], got {_describe(data)}"))
+        problems.append(
+            Problem(
+                CONFIG_NAME,
+                line_of(text, "authors"),
+                "authors",
+                f"expected tables [authors.<slug>], got {_describe(data)}",
+            )
+        )
         return {}
     profiles: dict[str, dict[str, str]] = {}
     for slug, fields in data.items():
@@ -216,19 +288,46 @@ def _check_authors(data: Any, text: str, root: Path, problems: list[Problem]) ->
         line = line_of(text, key)
         if not is_valid_slug(slug):
             hint = f"; did you mean '{slugify(slug)}'?" if slugify(slug) else ""
-            problems.append(Problem(CONFIG_NAME, line, key, f"'{slug}' is not an author slug (expected lowercase letters, digits and hyphens, e.g. [authors.ana-ortiz]){hint}"))
+            problems.append(
+                Problem(
+                    CONFIG_NAME,
+                    line,
+                    key,
+                    f"'{slug}' is not an author slug (expected lowercase letters, digits and hyphens, e.g. [authors.ana-ortiz]){hint}",
+                )
+            )
             continue
         if not isinstance(fields, dict):
-            problems.append(Problem(CONFIG_NAME, line, key, f"expected a table with name, role, bio and avatar, got {_describe(fields)}"))
+            problems.append(
+                Problem(
+                    CONFIG_NAME, line, key, f"expected a table with name, role, bio and avatar, got {_describe(fields)}"
+                )
+            )
             continue
         profile: dict[str, str] = {}
         for name, value in fields.items():
             if name not in PROFILE_FIELDS:
-                problems.append(Problem(CONFIG_NAME, line_of(text, f"{key}.{name}"), f"{key}.{name}", f"unknown author key{did_you_mean(name, PROFILE_FIELDS) or ' (known keys: ' + ', '.join(PROFILE_FIELDS) + ')'}"))
+                problems.append(
+                    Problem(
+                        CONFIG_NAME,
+                        line_of(text, f"{key}.{name}"),
+                        f"{key}.{name}",
+                        f"unknown author key{did_you_mean(name, PROFILE_FIELDS) or ' (known keys: ' + ', '.join(PROFILE_FIELDS) + ')'}",
+                    )
+                )
             elif not isinstance(value, str) or not value.strip():
-                problems.append(Problem(CONFIG_NAME, line_of(text, f"{key}.{name}"), f"{key}.{name}", f"expected a non-empty string, got {_describe(value)}"))
+                problems.append(
+                    Problem(
+                        CONFIG_NAME,
+                        line_of(text, f"{key}.{name}"),
+                        f"{key}.{name}",
+                        f"expected a non-empty string, got {_describe(value)}",
+                    )
+                )
             elif forbidden_in_pages(value):
-                problems.append(Problem(CONFIG_NAME, line_of(text, f"{key}.{name}"), f"{key}.{name}", forbidden_in_pages(value)))
+                problems.append(
+                    Problem(CONFIG_NAME, line_of(text, f"{key}.{name}"), f"{key}.{name}", forbidden_in_pages(value))
+                )
             else:
                 profile[name] = value.strip()
         if profile.get("avatar"):
@@ -248,19 +347,35 @@ def _check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[
             if not hint and prefix and isinstance(OPTIONS.get(key), Option):
                 hint = f"; '{key}' is a top-level key: move it above the first [table] (keys after [{prefix[:-1]}] belong to that table)"
             known = ", ".join(sorted([*spec, *(["authors"] if not prefix else [])]))
-            problems.append(Problem(CONFIG_NAME, line_of(text, name), name, f"unknown configuration key{hint or f' (known keys: {known})'}"))
+            problems.append(
+                Problem(
+                    CONFIG_NAME,
+                    line_of(text, name),
+                    name,
+                    f"unknown configuration key{hint or f' (known keys: {known})'}",
+                )
+            )
     for key, option in spec.items():
         name = prefix + key
         if isinstance(option, dict):
             sub = data.get(key, {})
             if not isinstance(sub, dict):
-                problems.append(Problem(CONFIG_NAME, line_of(text, name), name, f"expected a table [{name}], got {_describe(sub)}"))
+                problems.append(
+                    Problem(CONFIG_NAME, line_of(text, name), name, f"expected a table [{name}], got {_describe(sub)}")
+                )
                 sub = {}
             values[key] = _check_table(sub, option, name + ".", text, problems)
             continue
         value = data.get(key, option.default)
         if key in data and not _is_type(value, option.type):
-            problems.append(Problem(CONFIG_NAME, line_of(text, name), name, f"expected {_type_name(option.type)}, got {_describe(value)}"))
+            problems.append(
+                Problem(
+                    CONFIG_NAME,
+                    line_of(text, name),
+                    name,
+                    f"expected {_type_name(option.type)}, got {_describe(value)}",
+                )
+            )
             value = option.default
         elif isinstance(value, str) and forbidden_in_pages(value):
             problems.append(Problem(CONFIG_NAME, line_of(text, name), name, forbidden_in_pages(value)))
@@ -302,7 +417,10 @@ def image_url(url: str, static_dir: Path) -> tuple[str, str | None]:
     non-ASCII letters); a site path must name a file under static/ (the site's or the
     theme's) and is percent-encoded as a whole; a space is refused."""
     if any(ch.isspace() for ch in url):
-        return url, f"'{url}' contains a space (expected a URL without spaces: write %20 in an https URL, or rename the file)"
+        return (
+            url,
+            f"'{url}' contains a space (expected a URL without spaces: write %20 in an https URL, or rename the file)",
+        )
     if url.startswith("https://"):
         return clean_url(url), None
     if not url.startswith("/"):
@@ -332,7 +450,9 @@ def check_permalink(pattern: str) -> str | None:
     if not re.fullmatch(r"[/A-Za-z0-9._~-]*", literal) or "/../" in literal or "/./" in literal or "//" in literal:
         return f"'{pattern}' may only hold letters, digits, '-', '_', '.' and placeholders between single slashes"
     if any(part.startswith(".") for part in pattern.split("/")):
-        return f"'{pattern}' has a folder starting with '.', which web servers hide (expected e.g. '/{{year}}/{{slug}}/')"
+        return (
+            f"'{pattern}' has a folder starting with '.', which web servers hide (expected e.g. '/{{year}}/{{slug}}/')"
+        )
     return None
 
 
@@ -343,7 +463,14 @@ def _check_base_url(url: str, problems: list[Problem], path: str, line: int | No
         parts = urlsplit("")
     unsafe = any(ch.isspace() or ord(ch) < 32 or ch in '"<>\\`' for ch in url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or unsafe:
-        problems.append(Problem(path, line, key, f"'{url}' is not an absolute http(s) URL without query or fragment (expected e.g. 'https://example.org/' or 'https://example.org/briefs/')"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                key,
+                f"'{url}' is not an absolute http(s) URL without query or fragment (expected e.g. 'https://example.org/' or 'https://example.org/briefs/')",
+            )
+        )
         return url
     return url if url.endswith("/") else url + "/"
 
@@ -361,7 +488,14 @@ def _type_name(t: type) -> str:
 
 
 def _describe(value: Any) -> str:
-    kind = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "an array", dict: "a table"}.get(type(value), type(value).__name__)
+    kind = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        list: "an array",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
     shown = str(value).lower() if isinstance(value, bool) else repr(value)  # as TOML writes it: true, not True
     return f"{kind} ({shown[:40]}{'…' if len(shown) > 40 else ''})"
 

@@ -61,14 +61,21 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Code points HTML forbids in a page (the Nu checker's "Forbidden code point"): C0 controls but tab,
 # LF, FF and CR; DEL; C1 controls; noncharacters. YAML escapes ("\0"), TOML ("\u0001") and raw
 # bytes in a body can all carry them.
-FORBIDDEN_IN_PAGES = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
-                                + "".join(f"{chr(p << 16 | 0xfffe)}{chr(p << 16 | 0xffff)}" for p in range(1, 17)) + "]")
+FORBIDDEN_IN_PAGES = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(p << 16 | 0xFFFE)}{chr(p << 16 | 0xFFFF)}" for p in range(1, 17))
+    + "]"
+)
 
 
 def forbidden_in_pages(value: str) -> str | None:
     """Why ``value`` cannot go into a web page (a code point HTML forbids), or None."""
     bad = FORBIDDEN_IN_PAGES.search(value)
-    return f"contains the character U+{ord(bad.group()):04X}, which web pages may not hold (expected plain text; remove it)" if bad else None
+    return (
+        f"contains the character U+{ord(bad.group()):04X}, which web pages may not hold (expected plain text; remove it)"
+        if bad
+        else None
+    )
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

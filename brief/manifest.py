@@ -92,6 +92,7 @@ def signing_key() -> bytes | None:
 
 # --- "nothing changed" -----------------------------------------------------------------------
 
+
 def snapshot(folders: list[Path]) -> dict[str, tuple[int, int, int]]:
     """Stamp of every file under ``folders`` (symlinked folders followed once each)."""
     found: dict[str, tuple[int, int, int]] = {}
@@ -127,12 +128,15 @@ def up_to_date(site_root: Path, key: bytes, output: Path, folders: list[Path], n
     if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4 + 32:
         return None
     at = len(MAGIC)
-    size = int.from_bytes(blob[at:at + 4], "little")
-    header = blob[at + 4:at + 4 + size]
-    payload, signature = blob[at + 4 + size:-32], blob[-32:]
+    size = int.from_bytes(blob[at : at + 4], "little")
+    header = blob[at + 4 : at + 4 + size]
+    payload, signature = blob[at + 4 + size : -32], blob[-32:]
     secret = signing_key()
-    if header != format_header() or secret is None or not hmac.compare_digest(
-            signature, hmac.new(secret, header + payload, "sha256").digest()):
+    if (
+        header != format_header()
+        or secret is None
+        or not hmac.compare_digest(signature, hmac.new(secret, header + payload, "sha256").digest())
+    ):
         return None
     try:
         manifest = pickle.loads(payload)

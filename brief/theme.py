@@ -85,14 +85,28 @@ def static_files(folder: Path, root: Path) -> tuple[dict[str, Path], list[Proble
             for name in list(dirnames):
                 link = current / name
                 if link.is_symlink() and not link.resolve().is_relative_to(base):
-                    problems.append(Problem(relpath(link, root), None, None, f"symlink leads outside the static folder (to {link.resolve()}); copy the files in instead"))
+                    problems.append(
+                        Problem(
+                            relpath(link, root),
+                            None,
+                            None,
+                            f"symlink leads outside the static folder (to {link.resolve()}); copy the files in instead",
+                        )
+                    )
                     dirnames.remove(name)
             for name in sorted(filenames):
                 if name in _SKIP_STATIC or name.endswith(("~", ".swp")):
                     continue
                 path = current / name
                 if path.is_symlink() and not path.resolve().is_relative_to(base):
-                    problems.append(Problem(relpath(path, root), None, None, f"symlink leads outside the static folder (to {path.resolve()}); copy the file in instead"))
+                    problems.append(
+                        Problem(
+                            relpath(path, root),
+                            None,
+                            None,
+                            f"symlink leads outside the static folder (to {path.resolve()}); copy the file in instead",
+                        )
+                    )
                     continue
                 if not path.is_file():
                     continue

@@ -22,7 +22,9 @@ def line_of(text: str, dotted: str) -> int | None:
 
 
 _TOML_HEADER = re.compile(r"^\s*\[\[?([^\[\]#]+)\]\]?\s*(#.*)?$")
-_TOML_KEY = re.compile(r"^\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*=")
+_TOML_KEY = re.compile(
+    r"^\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*="
+)
 
 
 def key_lines(text: str) -> dict[str, int]:
@@ -42,7 +44,7 @@ def key_lines(text: str) -> dict[str, int]:
             found.setdefault(table, number)
         elif key:
             found.setdefault(f"{table}.{_dotted(key.group(1))}" if table else _dotted(key.group(1)), number)
-            rest = line[key.end():]
+            rest = line[key.end() :]
             for quotes in ('"""', "'''"):
                 if rest.count(quotes) % 2:
                     in_string = quotes

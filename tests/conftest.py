@@ -23,8 +23,15 @@ os.environ.pop("BRIEF_BASE_URL", None)
 # Pinned build time: the sample's newest article is dated 2026-11-18.
 BUILD_TIME = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -87,11 +94,13 @@ def browser():
 @pytest.fixture(scope="session")
 def node_tool():
     """Path of a file inside node_modules (installed by 'make test')."""
+
     def find(relative: str) -> Path:
         path = REPO / "node_modules" / relative
         if not path.exists():
             pytest.fail(f"{path} is missing: run 'make test', which runs npm ci")
         return path
+
     return find
 
 

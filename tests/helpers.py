@@ -38,7 +38,9 @@ def article(body: str = "Body text.\n", **fields: Any) -> str:
         if isinstance(value, Raw):
             lines.append(f"{key}: {value}")
         else:
-            dumped = yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
+            dumped = yaml.safe_dump(
+                {key: value}, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000
+            )
             lines.append(dumped.rstrip("\n"))
     lines.append("---")
     return "\n".join(lines) + "\n" + body
@@ -70,7 +72,11 @@ def run_build(site: Path, *args: str) -> tuple[int, str, str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "COLUMNS": "200"}
     proc = subprocess.run(
         [sys.executable, "-m", "brief", "build", "--site", str(site), *args],
-        capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
     )
     return proc.returncode, proc.stdout, proc.stderr
 

@@ -27,8 +27,8 @@ def test_pages_link_stylesheets_and_scripts_by_content_hash(tmp_path):
     assert code == 0, err
     public = site / "public"
     page = (public / "2024/01/a/index.html").read_text()
-    (css_url, css_hash), = HASHED_LINK.findall(page)
-    (js_url, js_hash), = HASHED_SCRIPT.findall(page)
+    ((css_url, css_hash),) = HASHED_LINK.findall(page)
+    ((js_url, js_hash),) = HASHED_SCRIPT.findall(page)
     assert css_hash == _digest8(REPO / "static/css/brief.css") and js_hash == _digest8(REPO / "static/js/brief.js")
     # The hashed copies hold the same bytes; the plain names stay published for anything else.
     assert (public / css_url.lstrip("/")).read_bytes() == (public / "css/brief.css").read_bytes()
@@ -51,10 +51,15 @@ def test_an_edited_stylesheet_gets_a_new_name_and_pages_follow(tmp_path):
 
 
 def test_a_site_template_asks_for_its_own_script_by_plain_name(tmp_path):
-    base = (REPO / "templates/base.html").read_text().replace(
-        "{% block head %}", "<script src=\"{{ asset('js/extra.js') }}\" defer></script>\n{% block head %}")
-    site = make_site(tmp_path, {"content/a.md": article(), "templates/base.html": base,
-                                "static/js/extra.js": "console.log('extra');\n"})
+    base = (
+        (REPO / "templates/base.html")
+        .read_text()
+        .replace("{% block head %}", "<script src=\"{{ asset('js/extra.js') }}\" defer></script>\n{% block head %}")
+    )
+    site = make_site(
+        tmp_path,
+        {"content/a.md": article(), "templates/base.html": base, "static/js/extra.js": "console.log('extra');\n"},
+    )
     assert run_build(site)[0] == 0
     page = (site / "public/index.html").read_text()
     digest = hashlib.sha256(b"console.log('extra');\n").hexdigest()[:8]

@@ -29,22 +29,33 @@ def run(command: str, site: Path, *args: str, env_value: str | None = None) -> s
     env.update({"PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "COLUMNS": "200"})
     if env_value is not None:
         env["BRIEF_BASE_URL"] = env_value
-    return subprocess.run([sys.executable, "-m", "brief", command, "--site", str(site), *args],
-                          capture_output=True, text=True, encoding="utf-8", env=env, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "brief", command, "--site", str(site), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture
 def site(tmp_path) -> Path:
-    return make_site(tmp_path, {
-        "content/grid.md": article("See [the other brief](heat.md).\n", title="Grid Week", tags=["Energy"]),
-        "content/heat.md": article("Heat networks.\n", title="Heat Networks", date="2024-01-03"),
-    }, f'title = "Env Test"\nbase_url = "{TOML_BASE}"\n')
+    return make_site(
+        tmp_path,
+        {
+            "content/grid.md": article("See [the other brief](heat.md).\n", title="Grid Week", tags=["Energy"]),
+            "content/heat.md": article("Heat networks.\n", title="Heat Networks", date="2024-01-03"),
+        },
+        f'title = "Env Test"\nbase_url = "{TOML_BASE}"\n',
+    )
 
 
 def canonical(out: Path, rel: str = "index.html") -> str:
     html = (out / rel).read_text(encoding="utf-8")
     start = html.index('<link rel="canonical" href="') + len('<link rel="canonical" href="')
-    return html[start:html.index('"', start)]
+    return html[start : html.index('"', start)]
 
 
 def test_env_var_sets_canonical_urls_links_and_feeds(site, tmp_path):

@@ -83,8 +83,11 @@ def axe_serious(browser, url: str, width: int, node_tool, ready: str | None = No
         page.wait_for_selector(ready, timeout=15000)
     page.add_script_tag(path=str(node_tool("axe-core/axe.min.js")))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']} [{v['impact']}] {v['help']}: {[n['target'] for n in v['nodes']][:5]}"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']} [{v['impact']}] {v['help']}: {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     if overflow > 0:
         serious.append(f"horizontal scrolling of {overflow}px at {width}px")
@@ -92,8 +95,22 @@ def axe_serious(browser, url: str, width: int, node_tool, ready: str | None = No
     return serious
 
 
-@pytest.mark.parametrize("path", ["/", ARTICLE, "/2026/11/rural-satellite-broadband/", "/page/2/", "/404.html", "/sections/",
-                                  "/tags/", "/tags/energy-storage/", "/authors/ana-ortiz/", "/archive/", "/archive/2026/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        ARTICLE,
+        "/2026/11/rural-satellite-broadband/",
+        "/page/2/",
+        "/404.html",
+        "/sections/",
+        "/tags/",
+        "/tags/energy-storage/",
+        "/authors/ana-ortiz/",
+        "/archive/",
+        "/archive/2026/",
+    ],
+)
 @pytest.mark.parametrize("width", [360, 1280])
 def test_axe_finds_no_serious_violation(browser, sample_url, node_tool, path, width):
     serious = axe_serious(browser, sample_url + path, width, node_tool)

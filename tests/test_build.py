@@ -23,7 +23,9 @@ NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 
 
 def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "brief", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "brief", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+    )
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -79,7 +81,9 @@ def test_every_internal_url_carries_the_base_path(tmp_path):
 
 def test_base_url_option_overrides_config(tmp_path):
     out = tmp_path / "public"
-    result = cli("build", "--site", str(GOLDEN_SITE), "--output", str(out), "--base-url", "http://127.0.0.1:9000/preview")
+    result = cli(
+        "build", "--site", str(GOLDEN_SITE), "--output", str(out), "--base-url", "http://127.0.0.1:9000/preview"
+    )
     assert result.returncode == 0, result.stderr
     html = (out / "index.html").read_text()
     assert re.search(r'href="/preview/css/brief\.[0-9a-f]{8}\.css"', html)
@@ -131,7 +135,10 @@ def test_template_error_names_template_and_line_and_keeps_output(tmp_path):
     out = site / "public"
     build(load_config(site), out, BuildOptions(now=NOW))
     before = snapshot(out)
-    write(site / "templates" / "partials" / "share.html", "<section class=\"share\">\n{{ article.no_such_field }}\n</section>\n")
+    write(
+        site / "templates" / "partials" / "share.html",
+        '<section class="share">\n{{ article.no_such_field }}\n</section>\n',
+    )
     result = cli("build", "--site", str(site))
     assert result.returncode == 1
     assert "templates/partials/share.html:2: template error: UndefinedError:" in result.stderr
@@ -156,7 +163,10 @@ def test_worker_template_error_is_reported_once_and_keeps_output(tmp_path):
     out = site / "public"
     build(load_config(site), out, BuildOptions(now=NOW))
     before = snapshot(out)
-    write(site / "templates" / "partials" / "share.html", "<section class=\"share\">\n{{ article.no_such_field }}\n</section>\n")
+    write(
+        site / "templates" / "partials" / "share.html",
+        '<section class="share">\n{{ article.no_such_field }}\n</section>\n',
+    )
     result = cli("build", "--site", str(site), "--jobs", "2")
     assert result.returncode == 1
     assert result.stderr.count("templates/partials/share.html:2: template error: UndefinedError:") == 1, result.stderr
@@ -167,8 +177,10 @@ def test_worker_template_error_is_reported_once_and_keeps_output(tmp_path):
 
 def test_site_template_overrides_one_partial(tmp_path):
     site = small_site(tmp_path / "site", 1)
-    write(site / "templates" / "partials" / "share.html",
-          '<section class="share" aria-labelledby="x-share"><h2 id="x-share">Pass it on</h2></section>\n')
+    write(
+        site / "templates" / "partials" / "share.html",
+        '<section class="share" aria-labelledby="x-share"><h2 id="x-share">Pass it on</h2></section>\n',
+    )
     build(load_config(site), site / "public", BuildOptions(now=NOW))
     html = (site / "public" / "2026" / "01" / "story-0" / "index.html").read_text()
     assert "Pass it on" in html
@@ -179,7 +191,10 @@ def test_interrupted_build_leaves_previous_output(tmp_path):
     """Ctrl-C while pages are being written: the previous site stays, the staging folder goes."""
     site = tmp_path / "site"
     for i in range(1500):
-        write(site / "content" / f"a{i}.md", f"---\ntitle: A {i}\ndate: 2025-01-01\ntakeaways: [one]\n---\n" + "Words here. " * 200)
+        write(
+            site / "content" / f"a{i}.md",
+            f"---\ntitle: A {i}\ndate: 2025-01-01\ntakeaways: [one]\n---\n" + "Words here. " * 200,
+        )
     out = site / "public"
     first = cli("build", "--site", str(site), "-q")
     assert first.returncode == 0, first.stderr
@@ -187,8 +202,12 @@ def test_interrupted_build_leaves_previous_output(tmp_path):
     interrupted = 0
     for extra_delay in (0.0, 0.2, 0.5):
         # --no-cache: every page is written again, so there is a write phase to interrupt
-        proc = subprocess.Popen([sys.executable, "-m", "brief", "build", "--site", str(site), "-q", "--no-cache"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "brief", "build", "--site", str(site), "-q", "--no-cache"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         staging = site / f".public.tmp-{proc.pid}"
         deadline = time.monotonic() + 60
         while not staging.exists() and proc.poll() is None and time.monotonic() < deadline:
@@ -258,10 +277,18 @@ def test_symlinks_leading_outside_the_site_are_refused(tmp_path):
     result = cli("build", "--site", str(site))
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert f"content/folder: symlink leads outside the site (to {outside}); refusing to read it (copy the file in instead)" in lines
-    assert (f"content/linked.md: symlink leads outside the site (to {outside / 'secret.md'}); "
-            "refusing to read it (copy the file in instead)") in lines
-    assert f"static/leak.txt: symlink leads outside the static folder (to {outside / 'passwords.txt'}); copy the file in instead" in lines
+    assert (
+        f"content/folder: symlink leads outside the site (to {outside}); refusing to read it (copy the file in instead)"
+        in lines
+    )
+    assert (
+        f"content/linked.md: symlink leads outside the site (to {outside / 'secret.md'}); "
+        "refusing to read it (copy the file in instead)"
+    ) in lines
+    assert (
+        f"static/leak.txt: symlink leads outside the static folder (to {outside / 'passwords.txt'}); copy the file in instead"
+        in lines
+    )
     assert f"static/dir: symlink leads outside the static folder (to {outside}); copy the files in instead" in lines
     assert not (site / "public").exists()
 
@@ -286,18 +313,27 @@ def test_a_write_failure_is_a_clear_error_and_keeps_the_old_site(tmp_path):
     def small_file_limit():  # like a full disk: writes past 4 KB fail with EFBIG
         resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 
-    result = subprocess.run([sys.executable, "-m", "brief", "build", "--site", str(site)],
-                            capture_output=True, text=True, preexec_fn=small_file_limit, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "brief", "build", "--site", str(site)],
+        capture_output=True,
+        text=True,
+        preexec_fn=small_file_limit,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert re.search(r"^Error: cannot write \S+: File too large; the previous output is unchanged$", result.stderr, re.M)
+    assert re.search(
+        r"^Error: cannot write \S+: File too large; the previous output is unchanged$", result.stderr, re.M
+    )
     assert snapshot(site / "public") == before
     assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
 
 
 def test_leftovers_of_a_killed_build_are_cleaned_up(tmp_path):
     site = small_site(tmp_path / "site", 1)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     write(site / f".public.tmp-{dead}" / "index.html", "half")
     result = cli("build", "--site", str(site))
     assert result.returncode == 0, result.stderr

@@ -29,16 +29,26 @@ TOPICS = ("grid storage batteries", "port congestion shipping", "central bank ra
 
 
 def cli(site: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "brief", "build", "--site", str(site), *args],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "brief", "build", "--site", str(site), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def story(i: int, rng: random.Random, **extra) -> str:
     topic = TOPICS[i % len(TOPICS)]
     words = " ".join(rng.choice(topic.split()) for _ in range(30))
-    fields = {"title": f"Story {i} on {topic}", "date": f"2026-{1 + i % 11:02d}-{1 + i % 27:02d}",
-              "section": ["Economy", "Climate"][i % 2], "tags": [topic.split()[0].title(), f"T{i % 5}"],
-              "takeaways": [f"Point {i}"], **extra}
+    fields = {
+        "title": f"Story {i} on {topic}",
+        "date": f"2026-{1 + i % 11:02d}-{1 + i % 27:02d}",
+        "section": ["Economy", "Climate"][i % 2],
+        "tags": [topic.split()[0].title(), f"T{i % 5}"],
+        "takeaways": [f"Point {i}"],
+        **extra,
+    }
     return article(f"{words}.\n\nSee [another](a{(i + 1) % 7}.md) for more.\n", **fields)
 
 
@@ -59,7 +69,9 @@ def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path):
     files["content/a3.md"] = story(3, rng, related=["a5", "a6"])
     files["content/pic.md"] = story(99, rng, image={"src": "pic.svg", "alt": "A chart"})
     files["content/pic.svg"] = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"></svg>'
-    files["templates/partials/share.html"] = '<section class="share" aria-labelledby="s"><h2 id="s">Share v0</h2></section>\n'
+    files["templates/partials/share.html"] = (
+        '<section class="share" aria-labelledby="s"><h2 id="s">Share v0</h2></section>\n'
+    )
     files["static/css/extra.css"] = "p { color: black }\n"
     site = make_site(tmp_path, files)
     cached, clean = tmp_path / "cached", tmp_path / "clean"
@@ -68,7 +80,9 @@ def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path):
     for step in range(24):
         paths = sorted((site / "content").glob("a*.md"))
         target = rng.choice(paths)
-        action = rng.choice(["body", "body", "title", "tags", "related", "template", "delete", "add", "image", "static"])
+        action = rng.choice(
+            ["body", "body", "title", "tags", "related", "template", "delete", "add", "image", "static"]
+        )
         text = target.read_text()
         if action == "body":
             target.write_text(text + f"\nA new paragraph {step} on {rng.choice(TOPICS)}.\n")
@@ -82,7 +96,8 @@ def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path):
                 target.write_text(text.replace("takeaways:", f"related:\n- {other}\ntakeaways:", 1))
         elif action == "template":
             (site / "templates/partials/share.html").write_text(
-                f'<section class="share" aria-labelledby="s"><h2 id="s">Share v{step}</h2></section>\n')
+                f'<section class="share" aria-labelledby="s"><h2 id="s">Share v{step}</h2></section>\n'
+            )
         elif action == "delete" and len(paths) > 8:
             # articles that list it as related would fail: drop the mention first
             for other in paths:
@@ -96,7 +111,8 @@ def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path):
             (site / "content" / f"a{100 + step}.md").write_text(story(100 + step, rng))
         elif action == "image":
             (site / "content/pic.svg").write_text(
-                f'<svg xmlns="http://www.w3.org/2000/svg" width="{50 + step}" height="20"></svg>')
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="{50 + step}" height="20"></svg>'
+            )
         elif action == "static":
             (site / "static/css/extra.css").write_text(f"p {{ color: #{step:06d} }}\n")
         reused = cached_build(site, cached, jobs=rng.choice([None, 2]))

@@ -17,19 +17,30 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def check(site: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "brief", "check", "--site", str(site), *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "brief", "check", "--site", str(site), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def broken_site(tmp_path: Path) -> Path:
-    return make_site(tmp_path, {
-        "content/a.md": article("See [nothing](/nope/) and [below](#missing) and [fine](#alpha-heading).\n\n"
-                                "## Alpha heading\n\n![](/images/x.png)\n",
-                                title="Alpha story", takeaways=["One"],
-                                analysis={"label": "Strategic Analysis", "body": "Some words."}),
-        "content/b.md": article("Body with [a bad anchor](a.md#nowhere).\n", title="Alpha Story",
-                                date="2024-01-03", takeaways=["One"]),
-    })
+    return make_site(
+        tmp_path,
+        {
+            "content/a.md": article(
+                "See [nothing](/nope/) and [below](#missing) and [fine](#alpha-heading).\n\n"
+                "## Alpha heading\n\n![](/images/x.png)\n",
+                title="Alpha story",
+                takeaways=["One"],
+                analysis={"label": "Strategic Analysis", "body": "Some words."},
+            ),
+            "content/b.md": article(
+                "Body with [a bad anchor](a.md#nowhere).\n", title="Alpha Story", date="2024-01-03", takeaways=["One"]
+            ),
+        },
+    )
 
 
 def test_sample_site_passes():
@@ -69,7 +80,10 @@ def test_github_annotations(tmp_path):
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert "::error file=content/a.md,line=10::link /nope/: no such page or file in the site" in lines
-    assert "::warning file=content/a.md,line=6,title=analysis::analysis has no byline (expected byline: with who wrote it; readers weigh analysis by its author)" in lines
+    assert (
+        "::warning file=content/a.md,line=6,title=analysis::analysis has no byline (expected byline: with who wrote it; readers weigh analysis by its author)"
+        in lines
+    )
     assert lines[-1].startswith("Check failed")
 
 
@@ -77,13 +91,23 @@ def test_json_report(tmp_path):
     result = check(broken_site(tmp_path), "--format", "json")
     data = json.loads(result.stdout)
     assert data["ok"] is False and data["errors"] == 4 and data["warnings"] == 4
-    assert {"path": "content/a.md", "line": 10, "field": None, "message": "link /nope/: no such page or file in the site",
-            "severity": "error"} in data["problems"]
+    assert {
+        "path": "content/a.md",
+        "line": 10,
+        "field": None,
+        "message": "link /nope/: no such page or file in the site",
+        "severity": "error",
+    } in data["problems"]
 
 
 def test_strict_turns_warnings_into_errors(tmp_path):
-    site = make_site(tmp_path, {"content/a.md": article("Text.\n", title="One", takeaways=["One"]),
-                                "content/b.md": article("Text.\n", title="one", takeaways=["One"], date="2024-01-05")})
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article("Text.\n", title="One", takeaways=["One"]),
+            "content/b.md": article("Text.\n", title="one", takeaways=["One"], date="2024-01-05"),
+        },
+    )
     relaxed = check(site)
     assert relaxed.returncode == 0, relaxed.stdout
     assert "warning: title: same headline" in relaxed.stdout
@@ -108,7 +132,8 @@ def test_broken_template_link_and_javascript_url(tmp_path):
     (site / "content/b.md").unlink()
     (site / "templates/partials").mkdir(parents=True)
     (site / "templates/partials/share.html").write_text(
-        '<section class="share"><a href="/gone/">gone</a>\n<a href="javascript:alert(1)">x</a></section>\n')
+        '<section class="share"><a href="/gone/">gone</a>\n<a href="javascript:alert(1)">x</a></section>\n'
+    )
     result = check(site)
     assert result.returncode == 1
     assert "page 2024/01/a/index.html:" in result.stdout
@@ -120,8 +145,10 @@ def test_build_fails_on_broken_links_unless_told(tmp_path):
     site = broken_site(tmp_path)
     code, _, err = run_build(site)
     assert code == 1
-    assert "content/a.md:10: link /nope/: no such page or file in the site (expected a page or file of this site; " \
-           "build with --no-link-check to publish anyway)" in err.splitlines()
+    assert (
+        "content/a.md:10: link /nope/: no such page or file in the site (expected a page or file of this site; "
+        "build with --no-link-check to publish anyway)" in err.splitlines()
+    )
     assert "content/a.md:14: image /images/x.png: no such page or file in the site" in err
     assert not (site / "public").exists()
     code, _, err = run_build(site, "--no-link-check")
@@ -144,7 +171,8 @@ def test_unreachable_articles_are_found():
     sources = {rel: Source(f"content/{rel.split('/')[2]}.md") for rel in pages if rel.startswith("2024")}
     found = reachability(pages, "/", sources)
     assert [p.format() for p in found] == [
-        "content/c.md: no link leads to this article from the front page, its section or its tags (readers cannot find it)"]
+        "content/c.md: no link leads to this article from the front page, its section or its tags (readers cannot find it)"
+    ]
 
 
 def test_a_broken_brief_toml_is_a_finding_in_every_format(tmp_path):

@@ -45,12 +45,16 @@ REVALIDATE = "no-cache"
 HASHED = re.compile(r"\.[0-9a-f]{8,}\.(?:css|js|webp|avif|png|jpe?g|gif|svg)$|/pagefind/.+\.pf_[a-z]+$")
 # A word of the sample article's body (not its title, dek or takeaways) that no other article holds.
 SEARCH_WORD = "fodder"
-SEARCH_ARTICLE = ("river-basin-water-pricing.md", "A River Basin Tries Pricing Its Way Out of Drought",
-                  "2026/09/river-basin-water-pricing/")
+SEARCH_ARTICLE = (
+    "river-basin-water-pricing.md",
+    "A River Basin Tries Pricing Its Way Out of Drought",
+    "2026/09/river-basin-water-pricing/",
+)
 MAX_URLS = 3000  # the crawl's bound: the sample has a few hundred
 
 
 # --- nginx ------------------------------------------------------------------------------
+
 
 def _nginx_binary() -> str:
     """nginx's path, installing Debian's package when it is missing; skips when it cannot be had."""
@@ -58,8 +62,10 @@ def _nginx_binary() -> str:
     if found:
         return found
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.skip(f"nginx is not installed ({NGINX}) and cannot be installed here (needs root and apt-get): "
-                    "run 'make test-deps' or 'apt-get install nginx'")
+        pytest.skip(
+            f"nginx is not installed ({NGINX}) and cannot be installed here (needs root and apt-get): "
+            "run 'make test-deps' or 'apt-get install nginx'"
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "nginx"]
     result = subprocess.run(install, capture_output=True, text=True, env=env, timeout=600, check=False)
@@ -67,8 +73,10 @@ def _nginx_binary() -> str:
         subprocess.run(["apt-get", "update", "-qq"], capture_output=True, text=True, env=env, timeout=600, check=False)
         result = subprocess.run(install, capture_output=True, text=True, env=env, timeout=600, check=False)
     if not os.access(NGINX, os.X_OK):
-        pytest.skip(f"nginx is missing and 'apt-get install nginx' failed (exit {result.returncode}): "
-                    f"{(result.stderr or result.stdout).strip()[-400:]}")
+        pytest.skip(
+            f"nginx is missing and 'apt-get install nginx' failed (exit {result.returncode}): "
+            f"{(result.stderr or result.stdout).strip()[-400:]}"
+        )
     return NGINX
 
 
@@ -92,13 +100,15 @@ def readme_nginx_locations() -> str:
 def nginx_conf(prefix: Path, out: Path, port: int) -> str:
     """A whole nginx.conf: Debian's stock http settings, every path in ``prefix``, README's locations."""
     user = "user www-data www-data;\n" if os.geteuid() == 0 else ""  # the master drops root for its worker
-    temp = "".join(f"    {kind}_temp_path {prefix / 'temp' / kind};\n"
-                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "".join(
+        f"    {kind}_temp_path {prefix / 'temp' / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     locations = readme_nginx_locations().replace("/srv/www/briefs/", f"{out}/")
     return f"""{user}daemon off;
 worker_processes 1;
-pid {prefix / 'nginx.pid'};
-error_log {prefix / 'error.log'} warn;
+pid {prefix / "nginx.pid"};
+error_log {prefix / "error.log"} warn;
 events {{ worker_connections 64; }}
 http {{
     sendfile on;
@@ -106,7 +116,7 @@ http {{
     types_hash_max_size 2048;
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    access_log {prefix / 'access.log'};
+    access_log {prefix / "access.log"};
     gzip on;
 {temp}
     server {{
@@ -139,9 +149,28 @@ class Deployed:
 def _build(out: Path, base_url: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "BRIEF_BASE_URL"}
     result = subprocess.run(
-        [sys.executable, "-m", "brief", "build", "--site", str(REPO), "--output", str(out), "--base-url", base_url,
-         "--future", "--no-cache", "-q"],
-        capture_output=True, text=True, encoding="utf-8", env={**env, "NO_COLOR": "1"}, timeout=300, check=False)
+        [
+            sys.executable,
+            "-m",
+            "brief",
+            "build",
+            "--site",
+            str(REPO),
+            "--output",
+            str(out),
+            "--base-url",
+            base_url,
+            "--future",
+            "--no-cache",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**env, "NO_COLOR": "1"},
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, f"brief build failed:\n{result.stdout}{result.stderr}"
 
 
@@ -167,8 +196,9 @@ def _start(nginx: str, prefix: Path, conf: Path) -> subprocess.Popen:
     args = [nginx, "-p", f"{prefix}/", "-c", str(conf), "-e", str(prefix / "error.log")]
     tested = subprocess.run([*args, "-t"], capture_output=True, text=True, timeout=30, check=False)
     assert tested.returncode == 0, f"nginx rejects the configuration:\n{tested.stderr}\n{conf.read_text()}"
-    return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +232,9 @@ def deployed() -> Iterator[Deployed]:
                 break
             log = (prefix / "error.log").read_text(errors="replace") if (prefix / "error.log").exists() else ""
             if "Address already in use" not in log or attempt == 2:
-                pytest.fail(f"nginx exited with {proc.returncode}:\n{proc.stdout.read().decode(errors='replace')}\n{log}")
+                pytest.fail(
+                    f"nginx exited with {proc.returncode}:\n{proc.stdout.read().decode(errors='replace')}\n{log}"
+                )
         assert site.get(PREFIX)[0] == 200, "nginx did not answer on /briefs/ within 15 s"
         yield site
     finally:
@@ -212,6 +244,7 @@ def deployed() -> Iterator[Deployed]:
 
 
 # --- the crawl --------------------------------------------------------------------------
+
 
 class _Refs(html.parser.HTMLParser):
     """Every URL an HTML page names: href, src, srcset, action, poster, and meta content URLs."""
@@ -249,12 +282,21 @@ def _expected_types(path: str) -> set[str]:
         return {"application/atom+xml"}
     suffix = Path(path).suffix.lower()
     table = {
-        ".css": {"text/css"}, ".js": {"application/javascript", "text/javascript"},
-        ".svg": {"image/svg+xml"}, ".xml": {"application/xml", "text/xml"}, ".json": {"application/json"},
-        ".txt": {"text/plain"}, ".png": {"image/png"}, ".jpg": {"image/jpeg"}, ".jpeg": {"image/jpeg"},
-        ".gif": {"image/gif"}, ".webp": {"image/webp"}, ".avif": {"image/avif"},
+        ".css": {"text/css"},
+        ".js": {"application/javascript", "text/javascript"},
+        ".svg": {"image/svg+xml"},
+        ".xml": {"application/xml", "text/xml"},
+        ".json": {"application/json"},
+        ".txt": {"text/plain"},
+        ".png": {"image/png"},
+        ".jpg": {"image/jpeg"},
+        ".jpeg": {"image/jpeg"},
+        ".gif": {"image/gif"},
+        ".webp": {"image/webp"},
+        ".avif": {"image/avif"},
         ".ico": {"image/x-icon", "image/vnd.microsoft.icon"},
-        ".woff2": {"font/woff2"}, ".wasm": {"application/wasm"},
+        ".woff2": {"font/woff2"},
+        ".wasm": {"application/wasm"},
     }
     if suffix in table:
         return table[suffix]
@@ -322,8 +364,11 @@ def test_every_internal_url_answers_200_with_a_sensible_type(crawl):
 
 
 def test_every_built_page_is_reachable(crawl, deployed):
-    built = {PREFIX + p.relative_to(deployed.out).as_posix().removesuffix("index.html")
-             for p in deployed.out.rglob("*.html") if p.name != "404.html"}
+    built = {
+        PREFIX + p.relative_to(deployed.out).as_posix().removesuffix("index.html")
+        for p in deployed.out.rglob("*.html")
+        if p.name != "404.html"
+    }
     crawled = {urlsplit(p).path for p in crawl}
     assert sorted(built - crawled) == []
 
@@ -349,8 +394,13 @@ def test_revalidation_answers_304(deployed, crawl):
 
 def test_misses_get_the_sites_404_page(deployed):
     page = (deployed.out / "404.html").read_bytes()
-    for path in (PREFIX + "nope/", PREFIX + "2026/09/no-such-brief/", PREFIX + "css/brief.00000000.css",
-                 PREFIX + "feed.xml/x", PREFIX + "pagefind/fragment/en_0000000.pf_fragment"):
+    for path in (
+        PREFIX + "nope/",
+        PREFIX + "2026/09/no-such-brief/",
+        PREFIX + "css/brief.00000000.css",
+        PREFIX + "feed.xml/x",
+        PREFIX + "pagefind/fragment/en_0000000.pf_fragment",
+    ):
         status, headers, body = deployed.get(path)
         assert status == 404, path
         assert headers["content-type"].startswith("text/html"), path
@@ -382,6 +432,7 @@ def test_feeds_and_sitemap_name_the_deployed_address(crawl, deployed):
 
 
 # --- search in a browser ----------------------------------------------------------------
+
 
 def _watch(page, deployed) -> list[str]:
     """What goes wrong as the page loads: same-host responses with an error status, and

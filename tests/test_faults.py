@@ -19,8 +19,13 @@ from helpers import article, make_site, tree
 
 
 def cli(site: Path, *args: str, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "brief", "build", "--site", str(site), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "brief", "build", "--site", str(site), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
 
 
 def finish(proc: subprocess.Popen) -> tuple[int, str, str]:
@@ -30,8 +35,13 @@ def finish(proc: subprocess.Popen) -> tuple[int, str, str]:
 
 def big_site(tmp_path: Path, n: int = 1500) -> Path:
     words = "Words about ports, grids and harvests. " * 60
-    return make_site(tmp_path, {f"content/a{i}.md": article(words, title=f"Story {i}", takeaways=["One"],
-                                                           tags=[f"T{i % 30}"]) for i in range(n)})
+    return make_site(
+        tmp_path,
+        {
+            f"content/a{i}.md": article(words, title=f"Story {i}", takeaways=["One"], tags=[f"T{i % 30}"])
+            for i in range(n)
+        },
+    )
 
 
 def wait_for_staging(proc: subprocess.Popen, site: Path) -> None:

@@ -48,8 +48,15 @@ def index_site(root: Path, now: datetime = BUILD_TIME, *, future: bool = False) 
     config = load_config(root)
     loaded = load_articles(config)
     profiles, profile_problems = load_profiles(config)
-    site, problems = build_index(loaded.articles, config, drafts=False, future=future, now=now,
-                                 invalid_slugs=frozenset(loaded.invalid.values()), profiles=profiles)
+    site, problems = build_index(
+        loaded.articles,
+        config,
+        drafts=False,
+        future=future,
+        now=now,
+        invalid_slugs=frozenset(loaded.invalid.values()),
+        profiles=profiles,
+    )
     urls = {a.path.resolve(): site.url(a.url_path) for a in site.articles}
     unbuilt = frozenset(p for p, a in site.by_path.items() if a.slug not in site.built)
     views, _, md_problems = render_articles(site, Renderer(config, urls, unbuilt, frozenset(loaded.invalid)))
@@ -65,7 +72,7 @@ def scratch_site(tmp_path: Path, count: int = 60, config: str = "") -> Path:
         body = (
             f"Body of story {i}, with a [link to the one before](story-{max(i - 1, 0):03}.md),\n"
             "a [page of the site](/about/), an [external one](https://example.com/x) and a\n"
-            "[scheme-relative one](//cdn.example.com/x.js). Code reads `<a href=\"/not-a-link\">`.\n\n"
+            '[scheme-relative one](//cdn.example.com/x.js). Code reads `<a href="/not-a-link">`.\n\n'
             "![A chart](/images/hero.svg)\n\nA claim.[^1]\n\n[^1]: A source.\n"
         )
         files[f"content/story-{i:03}.md"] = article(
@@ -79,10 +86,14 @@ def scratch_site(tmp_path: Path, count: int = 60, config: str = "") -> Path:
             authors=["Ana Ortiz", "Bo Li"] if i % 2 else None,
             image={"src": "/images/hero.svg", "alt": f"Hero {i}"} if i % 3 == 0 else None,
             takeaways=[f"Takeaway **{i}**.", "Second point."],
-            analysis={"label": "Market View", "byline": "Ana Ortiz, Editor", "body": f"Analysis of {i}."} if i % 2 else None,
+            analysis={"label": "Market View", "byline": "Ana Ortiz, Editor", "body": f"Analysis of {i}."}
+            if i % 2
+            else None,
         )
-    toml = (f'title = "Scratch & <Co>"\ndescription = "Briefs, tested."\nbase_url = "{SCRATCH_BASE}"\n'
-            f'language = "en-GB"\n{config}[publisher]\nname = "Scratch Media"\nlogo = "/images/hero.svg"\n')
+    toml = (
+        f'title = "Scratch & <Co>"\ndescription = "Briefs, tested."\nbase_url = "{SCRATCH_BASE}"\n'
+        f'language = "en-GB"\n{config}[publisher]\nname = "Scratch Media"\nlogo = "/images/hero.svg"\n'
+    )
     return make_site(tmp_path, files, toml)
 
 
@@ -216,8 +227,10 @@ def test_json_feed(scratch):
 
 def test_section_and_tag_feeds_hold_only_their_articles(scratch):
     site, views, files = scratch
-    for kind, terms, title in (("sections", site.sections, "{} — Scratch & <Co>"),
-                               ("tags", site.tags, "Tag: {} — Scratch & <Co>")):
+    for kind, terms, title in (
+        ("sections", site.sections, "{} — Scratch & <Co>"),
+        ("tags", site.tags, "Tag: {} — Scratch & <Co>"),
+    ):
         for slug, term in terms.items():
             feed = parse(files[f"{kind}/{slug}/feed.xml"])
             page = f"{SCRATCH_BASE}{kind}/{slug}/"
@@ -247,8 +260,9 @@ def test_golden_site_with_base_path(tmp_path):
     feed = parse(files["feed.xml"])
     base = "https://example.org/briefs/"
     # Drafts and scheduled articles are not in the build, so not in the feeds.
-    assert [e.id for e in feed.entries] == [base + p for p in
-                                            ("2026/03/harbour-reopens/", "2026/02/rail-link-delay/", "2026/01/budget-vote/")]
+    assert [e.id for e in feed.entries] == [
+        base + p for p in ("2026/03/harbour-reopens/", "2026/02/rail-link-delay/", "2026/01/budget-vote/")
+    ]
     harbour = feed.entries[0]
     assert harbour.title == 'Harbour Reopens After "Storm" Repairs <script>'
     assert harbour.published == "2026-03-02T09:15:00+01:00"  # read in the site's zone, Europe/Berlin
@@ -299,19 +313,22 @@ def test_characters_illegal_in_xml_are_dropped(scratch):
     assert entry.title == "Bell and tab\tok"
     assert entry.summary == "Nul dek"
     assert json.loads(files["feed.json"])["items"][0]["title"] == "Bell and tab\tok"
-    assert clean_xml_text("a\x01b\r\n\u2028c\U0001F600") == "ab\r\n\u2028c\U0001F600"
+    assert clean_xml_text("a\x01b\r\n\u2028c\U0001f600") == "ab\r\n\u2028c\U0001f600"
 
 
 def test_absolute_links_only_rewrite_attributes_of_tags():
     origin = "https://example.org"
-    html = ('<p><a href="/a/">x</a> <img alt="" src=\'/i.png\'> <a href=/bare>y</a> '
-            '<a href="//cdn/x">z</a> <a href="https://e/">w</a> <a href="#fn1">1</a> '
-            '<code>href=&quot;/text&quot; href=/text</code> <a title="a > b" href="/t/">t</a></p>')
+    html = (
+        '<p><a href="/a/">x</a> <img alt="" src=\'/i.png\'> <a href=/bare>y</a> '
+        '<a href="//cdn/x">z</a> <a href="https://e/">w</a> <a href="#fn1">1</a> '
+        '<code>href=&quot;/text&quot; href=/text</code> <a title="a > b" href="/t/">t</a></p>'
+    )
     assert absolute_links(html, origin) == (
         '<p><a href="https://example.org/a/">x</a> <img alt="" src=\'https://example.org/i.png\'> '
         '<a href=https://example.org/bare>y</a> <a href="//cdn/x">z</a> <a href="https://e/">w</a> '
         '<a href="#fn1">1</a> <code>href=&quot;/text&quot; href=/text</code> '
-        '<a title="a > b" href="https://example.org/t/">t</a></p>')
+        '<a title="a > b" href="https://example.org/t/">t</a></p>'
+    )
 
 
 def test_feeds_are_deterministic(scratch):
@@ -334,8 +351,20 @@ def test_atom_feeds_match_the_rfc_4287_schema(scratch, tmp_path, node_tool):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
                 paths.append(str(path))
-    proc = subprocess.run([java, "-cp", str(node_tool("vnu-jar/build/dist/vnu.jar")), jing, "-c",
-                           str(REPO / "tests" / "atom.rnc"), *paths], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            java,
+            "-cp",
+            str(node_tool("vnu-jar/build/dist/vnu.jar")),
+            jing,
+            "-c",
+            str(REPO / "tests" / "atom.rnc"),
+            *paths,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

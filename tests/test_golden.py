@@ -69,8 +69,12 @@ def test_page_matches_golden(golden_build, name):
 def test_golden_site_file_list(golden_build):
     """Drafts and scheduled articles stay out; the sample logo never leaks in from the theme."""
     out, result = golden_build
-    files = sorted({unhashed(p.relative_to(out).as_posix()) for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts})
-    assert {"pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"} <= {p.name for p in (out / "pagefind").iterdir()}
+    files = sorted(
+        {unhashed(p.relative_to(out).as_posix()) for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts}
+    )
+    assert {"pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"} <= {
+        p.name for p in (out / "pagefind").iterdir()
+    }
     assert files == [
         "2026/01/budget-vote/index.html",
         "2026/02/rail-link-delay/index.html",

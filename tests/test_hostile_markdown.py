@@ -82,8 +82,9 @@ def read_site(public: Path) -> Output:
     def add_html(html: str, where: str) -> None:
         for element in html_elements(html, where):
             out.elements.append(element)
-            out.urls.extend((where, f"<{element.tag} {name}>", value or "") for name, value in element.attrs
-                            if name in URL_ATTRS)
+            out.urls.extend(
+                (where, f"<{element.tag} {name}>", value or "") for name, value in element.attrs if name in URL_ATTRS
+            )
 
     for path in sorted(public.rglob("*")):
         rel = path.relative_to(public).as_posix()
@@ -92,7 +93,9 @@ def read_site(public: Path) -> Output:
         elif path.suffix == ".xml":
             for node in ET.parse(path).iter():
                 name = node.tag.rpartition("}")[2]
-                out.urls.extend((rel, f"<{name} {k}>", v) for k, v in node.attrib.items() if k.rpartition("}")[2] in URL_ATTRS)
+                out.urls.extend(
+                    (rel, f"<{name} {k}>", v) for k, v in node.attrib.items() if k.rpartition("}")[2] in URL_ATTRS
+                )
                 if name in ("loc", "id", "uri", "icon", "logo") and node.text:
                     out.urls.append((rel, f"<{name}>", node.text))
                 if name in ("content", "summary", "title") and node.get("type") == "html" and node.text:
@@ -101,7 +104,9 @@ def read_site(public: Path) -> Output:
             feed = json.loads(path.read_text(encoding="utf-8"))
             for item in [feed, *feed.get("items", []), *feed.get("authors", [])]:
                 for key, value in item.items():
-                    if isinstance(value, str) and (key.endswith("url") or key in ("image", "banner_image", "icon", "favicon")):
+                    if isinstance(value, str) and (
+                        key.endswith("url") or key in ("image", "banner_image", "icon", "favicon")
+                    ):
                         out.urls.append((rel, key, value))
                 if isinstance(item.get("content_html"), str):
                     add_html(item["content_html"], f"{rel} content_html")
@@ -149,11 +154,15 @@ def build_ok(site: Path, *args: str) -> str:
 
 # --- nesting ----------------------------------------------------------------------------------
 
-TOO_DEEP = ("body: quotes and lists are nested too deeply here; the text inside would be lost "
-            "(expected at most 19 nested quotes or 9 nested lists)")
+TOO_DEEP = (
+    "body: quotes and lists are nested too deeply here; the text inside would be lost "
+    "(expected at most 19 nested quotes or 9 nested lists)"
+)
 
 
-@pytest.mark.parametrize("marker", ["> ", "- ", "1. ", "> - "], ids=["quotes", "bullets", "numbers", "quotes-and-lists"])
+@pytest.mark.parametrize(
+    "marker", ["> ", "- ", "1. ", "> - "], ids=["quotes", "bullets", "numbers", "quotes-and-lists"]
+)
 def test_ten_thousand_nested_levels(tmp_path, marker):
     # One line opens 10,000 levels. markdown-it stops at 20 and used to drop the text silently.
     site = make_site(tmp_path, {"content/a.md": article(body="Intro.\n\n" + marker * 10_000 + "the deepest text\n")})
@@ -185,13 +194,20 @@ def test_ten_thousand_nested_list_items_in_the_analysis(tmp_path):
     code, _, err = run_build(site)
     assert "Traceback" not in err
     assert code == 1
-    assert any(line.startswith("content/a.md:") and line.endswith(TOO_DEEP.replace("body:", "analysis.body:"))
-               for line in err.splitlines()), err
+    assert any(
+        line.startswith("content/a.md:") and line.endswith(TOO_DEEP.replace("body:", "analysis.body:"))
+        for line in err.splitlines()
+    ), err
 
 
 def test_nesting_just_below_the_limit_keeps_every_word(tmp_path):
-    body = ("> " * 19 + "quoted nineteen deep\n\n" + "- " * 9 + "listed nine deep\n\n"
-            + "".join("  " * i + f"- item {i}\n" for i in range(9)))
+    body = (
+        "> " * 19
+        + "quoted nineteen deep\n\n"
+        + "- " * 9
+        + "listed nine deep\n\n"
+        + "".join("  " * i + f"- item {i}\n" for i in range(9))
+    )
     site = make_site(tmp_path, {"content/a.md": article(body=body)})
     build_ok(site)
     html = read_output(site, "2024/01/a/index.html")
@@ -200,10 +216,24 @@ def test_nesting_just_below_the_limit_keeps_every_word(tmp_path):
 
 
 def test_deeply_nested_inline_markup(tmp_path):
-    body = ("*" * 10_000 + "starred" + "*" * 10_000 + "\n\n"
-            + "[" * 10_000 + "bracketed" + "](https://example.org/)" * 10_000 + "\n\n"
-            + "_a " * 5_000 + "underscored" + " a_" * 5_000 + "\n\n"
-            + "`" * 5_000 + " code " + "`" * 5_000 + "\n")
+    body = (
+        "*" * 10_000
+        + "starred"
+        + "*" * 10_000
+        + "\n\n"
+        + "[" * 10_000
+        + "bracketed"
+        + "](https://example.org/)" * 10_000
+        + "\n\n"
+        + "_a " * 5_000
+        + "underscored"
+        + " a_" * 5_000
+        + "\n\n"
+        + "`" * 5_000
+        + " code "
+        + "`" * 5_000
+        + "\n"
+    )
     site = make_site(tmp_path, {"content/a.md": article(body=body)})
     build_ok(site)
     html = read_output(site, "2024/01/a/index.html")
@@ -224,7 +254,7 @@ def test_five_thousand_row_table(tmp_path):
     build_ok(site)
     assert time.perf_counter() - started < 60
     html = read_output(site, "2024/01/a/index.html")
-    table = html[html.index("<table>"):html.index("</table>")]
+    table = html[html.index("<table>") : html.index("</table>")]
     assert table.count("<tr>") == 5_001  # the header row and 5,000 rows
     assert table.count("<td") == 15_000
     assert '<td style="text-align:left">Region 4999</td>' in table
@@ -256,7 +286,7 @@ DANGEROUS_MARKDOWN = [
     "[a19](DaTa:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "[a20](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
     "[a21](data:image/png;base64,iVBORw0KGgo=)",
-    "[a22](javascript:alert(1) \"title\")",
+    '[a22](javascript:alert(1) "title")',
     "<JaVaScRiPt:alert(1)>",
     "<vbscript:msgbox(1)>",
     "<data:text/html,x>",
@@ -269,19 +299,32 @@ DANGEROUS_MARKDOWN = [
     "![i5](data:image/png;base64,iVBORw0KGgo=)",
     "![i6][r1]",
 ]
-REFERENCES = ("[r1]: \tjavascript:alert(1)\n[r2]: <java&#x73;cript:alert(1)>\n[r3]:\n  VBSCRIPT:msgbox(1)\n"
-              "[r4]: data:text/html,x\n[r5]: JaVaScRiPt:alert(1) \"t\"\n")
+REFERENCES = (
+    "[r1]: \tjavascript:alert(1)\n[r2]: <java&#x73;cript:alert(1)>\n[r3]:\n  VBSCRIPT:msgbox(1)\n"
+    '[r4]: data:text/html,x\n[r5]: JaVaScRiPt:alert(1) "t"\n'
+)
 
 
 def test_dangerous_urls_never_become_href_or_src(tmp_path):
-    body = "\n\n".join(DANGEROUS_MARKDOWN) + "\n\nSafe [home](https://example.org/).[^n]\n\n[^n]: Note [n](vbscript:x).\n\n" + REFERENCES
+    body = (
+        "\n\n".join(DANGEROUS_MARKDOWN)
+        + "\n\nSafe [home](https://example.org/).[^n]\n\n[^n]: Note [n](vbscript:x).\n\n"
+        + REFERENCES
+    )
     text = article(
-        title="Links", body=body,
+        title="Links",
+        body=body,
         takeaways=["[t1](JaVaScRiPt:alert(1)) and <vbscript:x>", "![t2](data:text/html,x)"],
         analysis={"byline": "Ed", "body": "[an](java&#x73;cript:alert(1))\n\n<data:text/html,x>\n"},
-        image={"src": "/images/x.svg", "alt": "Chart", "caption": "See [c](javascript:alert(1)) and ![c](data:image/png;base64,AA==)"},
+        image={
+            "src": "/images/x.svg",
+            "alt": "Chart",
+            "caption": "See [c](javascript:alert(1)) and ![c](data:image/png;base64,AA==)",
+        },
     )
-    site = make_site(tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    site = make_site(
+        tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}
+    )
     # jav%09ascript: and friends are harmless relative paths that lead nowhere; the link check would refuse them.
     build_ok(site, "--no-link-check")
     out = read_site(site / "public")
@@ -289,32 +332,50 @@ def test_dangerous_urls_never_become_href_or_src(tmp_path):
     assert unexpected_active_content(out) == []
     # The check saw the article everywhere it is published: its page, both main feeds, the section feed.
     wheres = {e.where for e in out.elements}
-    assert {"2024/01/a/index.html", "feed.xml <content>", "feed.json content_html", "sections/news/feed.xml <content>"} <= wheres
+    assert {
+        "2024/01/a/index.html",
+        "feed.xml <content>",
+        "feed.json content_html",
+        "sections/news/feed.xml <content>",
+    } <= wheres
     assert ("2024/01/a/index.html", "<a href>", "https://example.org/") in out.urls
     html = read_output(site, "2024/01/a/index.html")
-    for shown in ("[a1](JaVaScRiPt:alert(1))", "[a16](vbscript:msgbox(1))", "&lt;JaVaScRiPt:alert(1)&gt;", "![i5](data:image/png",
-                  "[t1](JaVaScRiPt:alert(1))", "[c](javascript:alert(1))", "[n](vbscript:x)"):
+    for shown in (
+        "[a1](JaVaScRiPt:alert(1))",
+        "[a16](vbscript:msgbox(1))",
+        "&lt;JaVaScRiPt:alert(1)&gt;",
+        "![i5](data:image/png",
+        "[t1](JaVaScRiPt:alert(1))",
+        "[c](javascript:alert(1))",
+        "[n](vbscript:x)",
+    ):
         assert shown in html, shown  # still there, as text
 
 
-@pytest.mark.parametrize(("url", "shown"), [
-    ("JaVaScRiPt:alert(1)", "JaVaScRiPt:alert(1)"),
-    ('" javascript:alert(1)"', "javascript:alert(1)"),
-    ('"java\\tscript:alert(1)"', "java\\tscript:alert(1)"),
-    ('"\\njavascript:alert(1)"', "javascript:alert(1)"),
-    ("vbscript:msgbox(1)", "vbscript:msgbox(1)"),
-    ('"data:text/html,<script>alert(1)</script>"', "data:text/html,<script>alert(1)</script>"),
-    ("javascript://example.org/%0Aalert(1)", "javascript://example.org/%0Aalert(1)"),
-    ("https:javascript:alert(1)", "https:javascript:alert(1)"),
-], ids=["mixed-case", "leading-space", "tab", "newline", "vbscript", "data", "fake-authority", "no-host"])
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("JaVaScRiPt:alert(1)", "JaVaScRiPt:alert(1)"),
+        ('" javascript:alert(1)"', "javascript:alert(1)"),
+        ('"java\\tscript:alert(1)"', "java\\tscript:alert(1)"),
+        ('"\\njavascript:alert(1)"', "javascript:alert(1)"),
+        ("vbscript:msgbox(1)", "vbscript:msgbox(1)"),
+        ('"data:text/html,<script>alert(1)</script>"', "data:text/html,<script>alert(1)</script>"),
+        ("javascript://example.org/%0Aalert(1)", "javascript://example.org/%0Aalert(1)"),
+        ("https:javascript:alert(1)", "https:javascript:alert(1)"),
+    ],
+    ids=["mixed-case", "leading-space", "tab", "newline", "vbscript", "data", "fake-authority", "no-host"],
+)
 def test_dangerous_related_urls_are_refused(tmp_path, url, shown):
     text = article(related=Raw(f"\n  - title: Click\n    url: {url}"))
     site = make_site(tmp_path, {"content/a.md": text})
     code, _, err = run_build(site)
     assert "Traceback" not in err
     assert code == 1
-    assert (f"content/a.md:6: related[0].url: '{shown}' is not an http(s) URL (expected e.g. https://example.org/report)"
-            in err.splitlines()), err
+    assert (
+        f"content/a.md:6: related[0].url: '{shown}' is not an http(s) URL (expected e.g. https://example.org/report)"
+        in err.splitlines()
+    ), err
     assert not (site / "public").exists()
 
 
@@ -331,15 +392,24 @@ def test_related_url_that_tries_to_break_out_of_its_attribute(tmp_path):
 SRC_REFUSED = "is not allowed (expected an https URL, a path under static/ such as /images/x.jpg, or a path relative to the article)"
 
 
-@pytest.mark.parametrize(("src", "line"), [
-    ("JaVaScRiPt:alert(1)", f"'JaVaScRiPt:alert(1)' {SRC_REFUSED}"),
-    ('" vbscript:msgbox(1)"', f"'vbscript:msgbox(1)' {SRC_REFUSED}"),
-    ('"data:text/html,<script>alert(1)</script>"', f"'data:text/html,<script>alert(1)</script>' {SRC_REFUSED}"),
-    ('"java\\tscript:alert(1)"',
-     "'java\\tscript:alert(1)' contains a control character (expected an https URL or a path such as /images/x.jpg)"),
-    ("https:javascript:alert(1)", f"'https:javascript:alert(1)' {SRC_REFUSED}"),
-    ("//evil.example/x.png", "'//evil.example/x.png' is not a valid path (use forward slashes, e.g. /images/x.jpg)"),
-], ids=["mixed-case", "leading-space", "data-html", "tab", "no-host", "protocol-relative"])
+@pytest.mark.parametrize(
+    ("src", "line"),
+    [
+        ("JaVaScRiPt:alert(1)", f"'JaVaScRiPt:alert(1)' {SRC_REFUSED}"),
+        ('" vbscript:msgbox(1)"', f"'vbscript:msgbox(1)' {SRC_REFUSED}"),
+        ('"data:text/html,<script>alert(1)</script>"', f"'data:text/html,<script>alert(1)</script>' {SRC_REFUSED}"),
+        (
+            '"java\\tscript:alert(1)"',
+            "'java\\tscript:alert(1)' contains a control character (expected an https URL or a path such as /images/x.jpg)",
+        ),
+        ("https:javascript:alert(1)", f"'https:javascript:alert(1)' {SRC_REFUSED}"),
+        (
+            "//evil.example/x.png",
+            "'//evil.example/x.png' is not a valid path (use forward slashes, e.g. /images/x.jpg)",
+        ),
+    ],
+    ids=["mixed-case", "leading-space", "data-html", "tab", "no-host", "protocol-relative"],
+)
 def test_dangerous_hero_image_src_is_refused(tmp_path, src, line):
     text = article(image=Raw(f"\n  src: {src}\n  alt: A chart"))
     site = make_site(tmp_path, {"content/a.md": text})
@@ -352,23 +422,27 @@ def test_dangerous_hero_image_src_is_refused(tmp_path, src, line):
 
 # --- raw HTML ---------------------------------------------------------------------------------
 
-RAW_HTML = ('<script>alert("body")</script>\n\n'
-            "Inline <img src=x onerror=alert(1)> and <a href=\"javascript:alert(2)\">link</a>.\n\n"
-            '<iframe src="https://evil.example/"></iframe>\n\n'
-            "<svg onload=alert(3)><circle r=1 /></svg>\n\n"
-            "<style>body{display:none}</style>\n\n"
-            '<meta http-equiv="refresh" content="0;url=javascript:alert(4)">\n')
+RAW_HTML = (
+    '<script>alert("body")</script>\n\n'
+    'Inline <img src=x onerror=alert(1)> and <a href="javascript:alert(2)">link</a>.\n\n'
+    '<iframe src="https://evil.example/"></iframe>\n\n'
+    "<svg onload=alert(3)><circle r=1 /></svg>\n\n"
+    "<style>body{display:none}</style>\n\n"
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(4)">\n'
+)
 
 
 def _raw_html_site(tmp_path: Path, config: str | None = None) -> Path:
     text = article(
-        title="Raw", body=RAW_HTML,
+        title="Raw",
+        body=RAW_HTML,
         takeaways=["Takeaway <script>alert(5)</script>"],
         analysis={"byline": "Ed", "body": "<iframe src=//evil.example></iframe>\n"},
         image={"src": "/images/x.svg", "alt": "Chart", "caption": "Caption <img src=y onerror=alert(6)>"},
     )
-    return make_site(tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"},
-                     config)
+    return make_site(
+        tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}, config
+    )
 
 
 def test_raw_html_is_shown_as_text_by_default(tmp_path):
@@ -377,12 +451,21 @@ def test_raw_html_is_shown_as_text_by_default(tmp_path):
     out = read_site(site / "public")
     assert unexpected_active_content(out) == []
     assert dangerous_urls(out) == []
-    assert not [e for e in out.elements if e.tag in ("style", "svg") or (e.tag == "img" and dict(e.attrs).get("src") in ("x", "y"))]
+    assert not [
+        e
+        for e in out.elements
+        if e.tag in ("style", "svg") or (e.tag == "img" and dict(e.attrs).get("src") in ("x", "y"))
+    ]
     html = read_output(site, "2024/01/a/index.html")
-    for text in ("&lt;script&gt;alert(&quot;body&quot;)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;",
-                 "&lt;iframe src=&quot;https://evil.example/&quot;&gt;&lt;/iframe&gt;", "&lt;style&gt;body{display:none}&lt;/style&gt;",
-                 "Takeaway &lt;script&gt;alert(5)&lt;/script&gt;", "&lt;iframe src=//evil.example&gt;&lt;/iframe&gt;",
-                 "Caption &lt;img src=y onerror=alert(6)&gt;"):
+    for text in (
+        "&lt;script&gt;alert(&quot;body&quot;)&lt;/script&gt;",
+        "&lt;img src=x onerror=alert(1)&gt;",
+        "&lt;iframe src=&quot;https://evil.example/&quot;&gt;&lt;/iframe&gt;",
+        "&lt;style&gt;body{display:none}&lt;/style&gt;",
+        "Takeaway &lt;script&gt;alert(5)&lt;/script&gt;",
+        "&lt;iframe src=//evil.example&gt;&lt;/iframe&gt;",
+        "Caption &lt;img src=y onerror=alert(6)&gt;",
+    ):
         assert text in html, text
 
 
@@ -403,19 +486,32 @@ def test_raw_html_passes_with_allow_html(tmp_path):
     assert any(e.tag == "iframe" for e in atom.elements if e.where == "feed.xml <content>")
     other = read_output(site, "2024/01/b/index.html")
     assert "[md](javascript:alert(7))" in other
-    assert not dangerous_urls(Output(urls=[u for u in read_site(site / "public").urls if u[0] == "2024/01/b/index.html"]))
+    assert not dangerous_urls(
+        Output(urls=[u for u in read_site(site / "public").urls if u[0] == "2024/01/b/index.html"])
+    )
 
 
 def test_html_in_front_matter_text_is_escaped_on_every_page(tmp_path):
     breakout = '</script><script>alert(1)</script>"><img src=x onerror=alert(2)>'
     text = article(
-        title=f"Title {breakout}", dek=f"Dek {breakout}", section=f"Section {breakout}", tags=[f"Tag {breakout}"],
-        authors=[f"Author {breakout}"], takeaways=[f"Point {breakout}"],
+        title=f"Title {breakout}",
+        dek=f"Dek {breakout}",
+        section=f"Section {breakout}",
+        tags=[f"Tag {breakout}"],
+        authors=[f"Author {breakout}"],
+        takeaways=[f"Point {breakout}"],
         analysis={"label": f"Label {breakout}", "byline": f"Byline {breakout}", "body": "Fine."},
-        image={"src": "/images/x.svg", "alt": f"Alt {breakout}", "caption": f"Caption {breakout}", "credit": f"Credit {breakout}"},
+        image={
+            "src": "/images/x.svg",
+            "alt": f"Alt {breakout}",
+            "caption": f"Caption {breakout}",
+            "credit": f"Credit {breakout}",
+        },
         related=[{"title": f"Related {breakout}", "url": "https://example.org/"}],
     )
-    site = make_site(tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    site = make_site(
+        tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}
+    )
     build_ok(site)
     out = read_site(site / "public")
     assert len({e.where for e in out.elements}) > 10
@@ -469,20 +565,29 @@ def test_image_without_a_path_is_an_error(tmp_path):
     site = make_site(tmp_path, {"content/a.md": article(body="Text.\n\n![chart]()\n")})
     code, _, err = run_build(site)
     assert code == 1, err
-    assert "content/a.md:7: body: image without a path (expected ![what it shows](path/to/image.png))" in err.splitlines()
+    assert (
+        "content/a.md:7: body: image without a path (expected ![what it shows](path/to/image.png))" in err.splitlines()
+    )
     assert not (site / "public").exists()
 
 
 def test_footnotes_in_takeaways_and_captions_stay_text(tmp_path):
     # One-line fields have nowhere to put a list of notes: the text is shown as written, with a warning.
-    text = article(body="Body with a note.[^1]\n\n[^1]: The body's note.\n",
-                   takeaways=["First ^[a note] point", "Second[^1] point"],
-                   image={"src": "/images/x.svg", "alt": "A chart", "caption": "Caption ^[note]"})
-    site = make_site(tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    text = article(
+        body="Body with a note.[^1]\n\n[^1]: The body's note.\n",
+        takeaways=["First ^[a note] point", "Second[^1] point"],
+        image={"src": "/images/x.svg", "alt": "A chart", "caption": "Caption ^[note]"},
+    )
+    site = make_site(
+        tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}
+    )
     err = build_ok(site)
     expected = "footnotes work in the body and the analysis only; here the text is shown as written (expected the note in the body)"
-    for where in ("content/a.md:5: warning: takeaways[0]", "content/a.md:6: warning: takeaways[1]",
-                  "content/a.md:10: warning: image.caption"):
+    for where in (
+        "content/a.md:5: warning: takeaways[0]",
+        "content/a.md:6: warning: takeaways[1]",
+        "content/a.md:10: warning: image.caption",
+    ):
         assert f"{where}: {expected}" in err.splitlines(), err
     html = read_output(site, "2024/01/a/index.html")
     assert "<li>First ^[a note] point</li>" in html and "<li>Second[^1] point</li>" in html
@@ -490,17 +595,22 @@ def test_footnotes_in_takeaways_and_captions_stay_text(tmp_path):
     assert html.count('class="footnotes"') == 1 and html.count('id="fn1"') == 1 and html.count('id="fnref1"') == 1
 
 
-@pytest.mark.parametrize(("body", "levels"), [
-    ("### Three\n\ntext\n\n###### Six\n\ntext\n\n## Two\n", ["h2", "h3", "h2"]),
-    ("# One\n\n#### Four\n\n##### Five\n\n## Two\n\n#### Four\n", ["h2", "h3", "h4", "h2", "h3"]),
-    ("###### Only\n", ["h2"]),
-])
+@pytest.mark.parametrize(
+    ("body", "levels"),
+    [
+        ("### Three\n\ntext\n\n###### Six\n\ntext\n\n## Two\n", ["h2", "h3", "h2"]),
+        ("# One\n\n#### Four\n\n##### Five\n\n## Two\n\n#### Four\n", ["h2", "h3", "h4", "h2", "h3"]),
+        ("###### Only\n", ["h2"]),
+    ],
+)
 def test_heading_levels_never_skip(tmp_path, body, levels):
     # The headline is the h1: the body's outline starts at h2 and goes down one level at a time.
-    site = make_site(tmp_path, {"content/a.md": article(body=body, analysis={"byline": "Ed", "body": "#### Deep\n\n# Top\n"})})
+    site = make_site(
+        tmp_path, {"content/a.md": article(body=body, analysis={"byline": "Ed", "body": "#### Deep\n\n# Top\n"})}
+    )
     build_ok(site)
     html = read_output(site, "2024/01/a/index.html")
-    analysis = html[html.index('class="editors-desk'):html.index('class="article-body"')]
+    analysis = html[html.index('class="editors-desk') : html.index('class="article-body"')]
     assert re.findall(r"<(h[1-6]) id=\"(?!brief-)", analysis) == ["h3", "h2"]  # under the box's own h2
-    body_html = html[html.index('class="article-body"'):html.index('class="share"')]
+    body_html = html[html.index('class="article-body"') : html.index('class="share"')]
     assert re.findall(r"<(h[1-6])[ >]", body_html) == levels

@@ -30,10 +30,15 @@ def test_every_page_is_valid_html(sample_output, node_tool, tmp_path):
     assert len(pages) >= 12 + 8 + 5
     result = subprocess.run(
         [java, "-jar", str(vnu), "--errors-only", "--stdout", "--format", "json", *map(str, pages)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     messages = json.loads(result.stdout)["messages"]
-    errors = [f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}"
-              for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
+    errors = [
+        f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
     assert errors == [], "\n".join(errors)
     assert result.returncode == 0

@@ -100,8 +100,11 @@ def page_images(html: str) -> dict[str, dict]:
     for item in parser.found:
         if item["tag"] == "img":
             picture_ = item["picture"]
-            out[item["attrs"]["alt"]] = {"attrs": item["attrs"], "hero": item["figure"] == "hero",
-                                         "sources": picture_["sources"] if picture_ else None}
+            out[item["attrs"]["alt"]] = {
+                "attrs": item["attrs"],
+                "hero": item["figure"] == "hero",
+                "sources": picture_["sources"] if picture_ else None,
+            }
     return out
 
 
@@ -143,15 +146,18 @@ def metadata(html: str) -> Meta:
 # --- the widths and the files (ImageStore directly) -------------------------------------------
 
 
-@pytest.mark.parametrize(("width", "own", "webp", "share"), [
-    (2000, [480, 960, 1600], [480, 960, 1600], 1200),
-    (1600, [480, 960, 1600], [480, 960, 1600], 1200),
-    (1200, [480, 960, 1200], [480, 960, 1200], 1200),
-    (1000, [480, 960, 1000], [480, 960, 1000], 1000),
-    (700, [480, 700], [480, 700], 700),
-    (480, [480], [480], 480),
-    (300, [300], [300], 300),
-])
+@pytest.mark.parametrize(
+    ("width", "own", "webp", "share"),
+    [
+        (2000, [480, 960, 1600], [480, 960, 1600], 1200),
+        (1600, [480, 960, 1600], [480, 960, 1600], 1200),
+        (1200, [480, 960, 1200], [480, 960, 1200], 1200),
+        (1000, [480, 960, 1000], [480, 960, 1000], 1000),
+        (700, [480, 700], [480, 700], 700),
+        (480, [480], [480], 480),
+        (300, [300], [300], 300),
+    ],
+)
 def test_widths_are_never_upscaled(tmp_path, width, own, webp, share):
     source = tmp_path / "content" / "chart.png"
     source.parent.mkdir(parents=True)
@@ -178,7 +184,9 @@ def test_widths_are_never_upscaled(tmp_path, width, own, webp, share):
         assert variant.path.startswith("/2026/01/a/")
 
 
-@pytest.mark.parametrize(("fmt", "suffix", "own_format"), [("JPEG", "jpg", "JPEG"), ("PNG", "png", "PNG"), ("WEBP", "webp", "WEBP")])
+@pytest.mark.parametrize(
+    ("fmt", "suffix", "own_format"), [("JPEG", "jpg", "JPEG"), ("PNG", "png", "PNG"), ("WEBP", "webp", "WEBP")]
+)
 def test_webp_and_the_original_format_are_written(tmp_path, fmt, suffix, own_format):
     source = tmp_path / f"photo.{suffix}"
     source.write_bytes(picture(1800, 1000, fmt))
@@ -214,12 +222,15 @@ def test_exif_orientation_is_applied(tmp_path):
     assert not opened(found.own[0].file).getexif().get(0x0112)  # turned already: no tag left to turn it again
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("chart.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900"/>'),
-    ("anim.gif", picture(900, 500, "GIF")),
-    ("icon.bmp", picture(900, 500, "BMP")),
-    ("moving.png", None),  # animated PNG
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("chart.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900"/>'),
+        ("anim.gif", picture(900, 500, "GIF")),
+        ("icon.bmp", picture(900, 500, "BMP")),
+        ("moving.png", None),  # animated PNG
+    ],
+)
 def test_svg_gif_animated_and_other_formats_pass_through(tmp_path, name, data):
     source = tmp_path / name
     if data is None:
@@ -265,15 +276,18 @@ def test_a_cached_image_is_neither_decoded_nor_encoded_again(tmp_path):
     assert images.counts["encoded"] - before["encoded"] == 1
 
 
-@pytest.mark.parametrize(("data", "reason"), [
-    (b"PNG? no, just text\n", "the file is not a PNG, JPEG or WebP image"),
-    (b"", "the file is not a PNG, JPEG or WebP image"),
-    (picture(800, 400)[:40], "the file is damaged (it starts as a PNG image but cannot be decoded)"),
-    (picture(800, 400)[:900], "the file is cut short (its end is missing)"),
-    (picture(800, 400, "JPEG")[:2000], "the file is cut short (its end is missing)"),
-    (picture(800, 400, "JPEG")[:60], "the file is cut short (its end is missing)"),
-    (picture(800, 400, "WEBP")[:300], "the file is damaged ("),  # and Pillow's words, which may change
-])
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"PNG? no, just text\n", "the file is not a PNG, JPEG or WebP image"),
+        (b"", "the file is not a PNG, JPEG or WebP image"),
+        (picture(800, 400)[:40], "the file is damaged (it starts as a PNG image but cannot be decoded)"),
+        (picture(800, 400)[:900], "the file is cut short (its end is missing)"),
+        (picture(800, 400, "JPEG")[:2000], "the file is cut short (its end is missing)"),
+        (picture(800, 400, "JPEG")[:60], "the file is cut short (its end is missing)"),
+        (picture(800, 400, "WEBP")[:300], "the file is damaged ("),  # and Pillow's words, which may change
+    ],
+)
 def test_unreadable_images_are_image_errors(tmp_path, data, reason):
     source = tmp_path / "broken.png"
     source.write_bytes(data)
@@ -300,27 +314,36 @@ def test_an_unwritable_cache_folder_falls_back_to_a_temporary_one(tmp_path):
 
 def image_site(tmp_path: Path) -> Path:
     """A raster hero next to the article, images in the text of every kind, a static hero."""
-    return make_site(tmp_path, {
-        "content/story.md": article(
-            title="A story", date="2026-03-02",
-            image={"src": "pics/hero.jpg", "alt": "The hero", "caption": "A caption"},
-            body=("Text.\n\n![Chart](pics/chart.png)\n\n![Vector](pics/vector.svg) ![Loose vector](pics/loose.svg)\n\n"
-                  "![Moving](pics/anim.gif) ![Remote](https://cdn.example.org/x.png)\n\n"
-                  "![Static photo](/images/wide.jpg) ![Small](pics/small.webp)\n"),
-        ),
-        "content/other.md": article(title="Other story", date="2026-03-01",
-                                    image={"src": "/images/wide.jpg", "alt": "Static hero"}),
-        "content/narrow.md": article(title="Narrow story", date="2026-02-01",
-                                     image={"src": "pics/narrow.png", "alt": "Narrow hero"}),
-        "content/pics/hero.jpg": picture(2400, 1350, "JPEG"),
-        "content/pics/chart.png": picture(1200, 675),
-        "content/pics/narrow.png": picture(900, 500),
-        "content/pics/small.webp": picture(700, 350, "WEBP"),
-        "content/pics/anim.gif": picture(64, 48, "GIF"),
-        "content/pics/vector.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="180"/>',
-        "content/pics/loose.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 9"/>',
-        "static/images/wide.jpg": picture(1700, 900, "JPEG"),
-    }, CONFIG)
+    return make_site(
+        tmp_path,
+        {
+            "content/story.md": article(
+                title="A story",
+                date="2026-03-02",
+                image={"src": "pics/hero.jpg", "alt": "The hero", "caption": "A caption"},
+                body=(
+                    "Text.\n\n![Chart](pics/chart.png)\n\n![Vector](pics/vector.svg) ![Loose vector](pics/loose.svg)\n\n"
+                    "![Moving](pics/anim.gif) ![Remote](https://cdn.example.org/x.png)\n\n"
+                    "![Static photo](/images/wide.jpg) ![Small](pics/small.webp)\n"
+                ),
+            ),
+            "content/other.md": article(
+                title="Other story", date="2026-03-01", image={"src": "/images/wide.jpg", "alt": "Static hero"}
+            ),
+            "content/narrow.md": article(
+                title="Narrow story", date="2026-02-01", image={"src": "pics/narrow.png", "alt": "Narrow hero"}
+            ),
+            "content/pics/hero.jpg": picture(2400, 1350, "JPEG"),
+            "content/pics/chart.png": picture(1200, 675),
+            "content/pics/narrow.png": picture(900, 500),
+            "content/pics/small.webp": picture(700, 350, "WEBP"),
+            "content/pics/anim.gif": picture(64, 48, "GIF"),
+            "content/pics/vector.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="180"/>',
+            "content/pics/loose.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 9"/>',
+            "static/images/wide.jpg": picture(1700, 900, "JPEG"),
+        },
+        CONFIG,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -344,7 +367,7 @@ def check_candidates(out: Path, srcset: str, mime: str, original: tuple[int, int
     widths = []
     for url, width in candidates(srcset):
         assert url.startswith(BASE), url
-        image = opened(out / url[len(BASE):])
+        image = opened(out / url[len(BASE) :])
         assert Image.MIME[image.format] == mime, url
         assert image.width == width <= original[0], url
         assert abs(image.height - width * original[1] / original[0]) <= 0.5, url
@@ -418,7 +441,11 @@ def test_published_copies_are_exactly_what_pages_show(built):
         for item in page_images(html).values():
             for srcset in [item["attrs"].get("srcset")] + [s["srcset"] for s in item["sources"] or ()]:
                 shown |= {url.removeprefix(BASE) for url, _ in candidates(srcset)} if srcset else set()
-        shown |= {value.removeprefix("https://example.org" + BASE) for name, value in metadata(html).meta if name == "og:image"}
+        shown |= {
+            value.removeprefix("https://example.org" + BASE)
+            for name, value in metadata(html).meta
+            if name == "og:image"
+        }
     copies = {p.relative_to(out).as_posix() for p in out.rglob("*") if NAME.match(p.name)}
     assert copies and copies == {url for url in shown if NAME.match(url.rsplit("/", 1)[1])}
 
@@ -476,7 +503,14 @@ def test_a_second_build_encodes_nothing_and_a_changed_image_is_encoded_again(tmp
     code, _, err = run_build(site)
     assert code == 0, err
     new = {p.name for p in cache.iterdir()} - stamps.keys()
-    assert sorted(n.rsplit(".", 1)[1] for n in new) == ["json", "png", "png", "webp", "webp", "webp"]  # 480, 960 (+1100 WebP)
+    assert sorted(n.rsplit(".", 1)[1] for n in new) == [
+        "json",
+        "png",
+        "png",
+        "webp",
+        "webp",
+        "webp",
+    ]  # 480, 960 (+1100 WebP)
     now = tree(out)
     gone = {p for p in first if p.startswith("2026/03/story/chart-")} - now.keys()
     added = {p for p in now if p.startswith("2026/03/story/chart-")} - first.keys()
@@ -493,7 +527,7 @@ def test_the_preview_serves_the_copies(tmp_path):
     assert isinstance(html, bytes)
     chart = page_images(html.decode())["Chart"]
     for url, width in candidates(chart["sources"][0]["srcset"]):
-        held = writer.files[url[len(BASE):]]
+        held = writer.files[url[len(BASE) :]]
         data = held.read_bytes() if isinstance(held, Path) else held
         image = Image.open(io.BytesIO(data))
         assert (image.format, image.width) == ("WEBP", width)
@@ -506,9 +540,15 @@ def test_brief_serve_sends_a_copy_with_its_type(tmp_path):
 
     site = image_site(tmp_path)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "brief", "serve", "--site", str(site), "--port", "0"],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, encoding="utf-8", env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "brief", "serve", "--site", str(site), "--port", "0"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
     try:
         port = None
         for line in proc.stderr:
@@ -539,8 +579,13 @@ def test_pages_with_pictures_are_valid_html(built, node_tool):
     java = shutil.which("java")
     assert java, "java is missing: run 'make test'"
     pages = [out / "2026/03/story/index.html", out / "2026/03/other/index.html", out / "2026/02/narrow/index.html"]
-    result = subprocess.run([java, "-jar", str(vnu), "--errors-only", "--stdout", "--format", "json", *map(str, pages)],
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [java, "-jar", str(vnu), "--errors-only", "--stdout", "--format", "json", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     messages = [m for m in json.loads(result.stdout)["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
     assert messages == [] and result.returncode == 0
 
@@ -557,51 +602,75 @@ def refused(tmp_path: Path, files: dict[str, str | bytes], *expected: str, probl
     assert "Traceback" not in err, err
     for line in expected:
         assert line in lines, f"missing {line!r} in:\n{err}"
-    assert lines[-1] == f"Error: build failed: {problems} problem{'s' if problems > 1 else ''}; nothing was written", err
+    assert lines[-1] == f"Error: build failed: {problems} problem{'s' if problems > 1 else ''}; nothing was written", (
+        err
+    )
     assert not (site / "public").exists()
     assert tree(site) == before  # nothing kept, not even in the image cache
     return lines
 
 
 def test_hero_that_is_not_an_image(tmp_path):
-    refused(tmp_path, {"content/a.md": article(image={"src": "pics/photo.png", "alt": "A photo"}),
-                       "content/pics/photo.png": b"<html>not a picture</html>\n"},
-            f"content/a.md:5: image.src: cannot read image content/pics/photo.png: the file is not a PNG, JPEG or WebP image {EXPECTED}")
+    refused(
+        tmp_path,
+        {
+            "content/a.md": article(image={"src": "pics/photo.png", "alt": "A photo"}),
+            "content/pics/photo.png": b"<html>not a picture</html>\n",
+        },
+        f"content/a.md:5: image.src: cannot read image content/pics/photo.png: the file is not a PNG, JPEG or WebP image {EXPECTED}",
+    )
 
 
 def test_truncated_static_hero(tmp_path):
-    refused(tmp_path, {"content/a.md": article(image={"src": "/images/photo.jpg", "alt": "A photo"}),
-                       "static/images/photo.jpg": picture(1600, 900, "JPEG")[:3000]},
-            f"content/a.md:5: image.src: cannot read image static/images/photo.jpg: the file is cut short (its end is missing) {EXPECTED}")
+    refused(
+        tmp_path,
+        {
+            "content/a.md": article(image={"src": "/images/photo.jpg", "alt": "A photo"}),
+            "static/images/photo.jpg": picture(1600, 900, "JPEG")[:3000],
+        },
+        f"content/a.md:5: image.src: cannot read image static/images/photo.jpg: the file is cut short (its end is missing) {EXPECTED}",
+    )
 
 
 def test_truncated_and_fake_images_in_the_text(tmp_path):
     body = "Intro.\n\n![Chart](charts/cut.png)\n\nMore.\n\n![Photo](/images/fake.jpg) and ![Missing](charts/none.png)\n"
-    refused(tmp_path, {"content/a.md": article(body=body),
-                       "content/charts/cut.png": picture(1300, 700)[:1500],
-                       "static/images/fake.jpg": b"GIF? JPEG? neither\n"},
-            f"content/a.md:7: body: cannot read image content/charts/cut.png: the file is cut short (its end is missing) {EXPECTED}",
-            f"content/a.md:11: body: cannot read image static/images/fake.jpg: the file is not a PNG, JPEG or WebP image {EXPECTED}",
-            "content/a.md:11: body: image not found: content/charts/none.png (expected a path relative to this file, or /images/... under static/)",
-            problems=3)
+    refused(
+        tmp_path,
+        {
+            "content/a.md": article(body=body),
+            "content/charts/cut.png": picture(1300, 700)[:1500],
+            "static/images/fake.jpg": b"GIF? JPEG? neither\n",
+        },
+        f"content/a.md:7: body: cannot read image content/charts/cut.png: the file is cut short (its end is missing) {EXPECTED}",
+        f"content/a.md:11: body: cannot read image static/images/fake.jpg: the file is not a PNG, JPEG or WebP image {EXPECTED}",
+        "content/a.md:11: body: image not found: content/charts/none.png (expected a path relative to this file, or /images/... under static/)",
+        problems=3,
+    )
 
 
 def test_missing_hero_is_named_with_its_field(tmp_path):
-    refused(tmp_path, {"content/a.md": article(image={"src": "pics/gone.jpg", "alt": "Gone"})},
-            "content/a.md:5: image.src: file not found: content/pics/gone.jpg (expected a path relative to the article file)")
+    refused(
+        tmp_path,
+        {"content/a.md": article(image={"src": "pics/gone.jpg", "alt": "Gone"})},
+        "content/a.md:5: image.src: file not found: content/pics/gone.jpg (expected a path relative to the article file)",
+    )
 
 
 def test_an_image_in_the_analysis_names_its_field(tmp_path):
     text = article(analysis=Raw("\n  byline: Desk\n  body: |\n    Look:\n\n    ![Chart](c.png)"))
     lines = refused(tmp_path, {"content/a.md": text, "content/c.png": b"\x89PNG\r\n\x1a\n broken"})
     assert [line for line in lines if "analysis.body" in line] == [
-        ("content/a.md:9: analysis.body: cannot read image content/c.png: the file is damaged "
-         f"(it starts as a PNG image but cannot be decoded) {EXPECTED}")]
+        (
+            "content/a.md:9: analysis.body: cannot read image content/c.png: the file is damaged "
+            f"(it starts as a PNG image but cannot be decoded) {EXPECTED}"
+        )
+    ]
 
 
 def test_copies_no_build_used_for_thirty_days_leave_the_cache(tmp_path):
-    site = make_site(tmp_path, {"content/a.md": article(body="![Chart](chart.png)\n"),
-                                "content/chart.png": picture(1200, 675)})
+    site = make_site(
+        tmp_path, {"content/a.md": article(body="![Chart](chart.png)\n"), "content/chart.png": picture(1200, 675)}
+    )
     assert run_build(site)[0] == 0
     cache = site / CACHE_DIR / "images"
     first = {p.name for p in cache.iterdir() if p.suffix in (".webp", ".png")}

@@ -33,13 +33,19 @@ def image_url(tmp_path_factory):
     """A site with a 2400-px JPEG hero and a 1200-px PNG chart far down the text, served."""
     root = tmp_path_factory.mktemp("images-browser")
     filler = "".join(f"Paragraph {n} of the text, long enough to push the chart below the fold.\n\n" for n in range(40))
-    site = make_site(root, {
-        "content/story.md": article(title="A story", date="2026-03-02",
-                                    image={"src": "pics/hero.jpg", "alt": "The hero"},
-                                    body=filler + "![Chart](pics/chart.png)\n\nThe end.\n"),
-        "content/pics/hero.jpg": picture(2400, 1350, "JPEG"),
-        "content/pics/chart.png": picture(1200, 675),
-    })
+    site = make_site(
+        root,
+        {
+            "content/story.md": article(
+                title="A story",
+                date="2026-03-02",
+                image={"src": "pics/hero.jpg", "alt": "The hero"},
+                body=filler + "![Chart](pics/chart.png)\n\nThe end.\n",
+            ),
+            "content/pics/hero.jpg": picture(2400, 1350, "JPEG"),
+            "content/pics/chart.png": picture(1200, 675),
+        },
+    )
     out = root / "out"
     build(load_config(site), out, BuildOptions(now=BUILD_TIME))
     with serve(out) as url:
@@ -57,8 +63,9 @@ def shown(browser, url: str, width: int, scale: float, selector: str, *, block_i
         page.goto(url)
         page.locator(selector).scroll_into_view_if_needed()
         if not block_images:
-            page.wait_for_function("(s) => { const i = document.querySelector(s); return i.complete && i.naturalWidth > 0 }",
-                                   arg=selector)
+            page.wait_for_function(
+                "(s) => { const i = document.querySelector(s); return i.complete && i.naturalWidth > 0 }", arg=selector
+            )
         return page.evaluate(STATE_JS, selector)
     finally:
         context.close()
@@ -70,11 +77,14 @@ def picked(state: dict) -> tuple[int, str]:
     return int(match.group(1)), match.group(2)
 
 
-@pytest.mark.parametrize(("width", "scale", "hero", "chart"), [
-    (360, 1, 480, 480),    # the hero fills 360 px, the chart 328: the 480 copies
-    (360, 2, 960, 960),    # twice the pixels on a phone: 720 and 656 device pixels
-    (1280, 1, 960, 960),   # the wide column (902 px) and the text column (646 px)
-])
+@pytest.mark.parametrize(
+    ("width", "scale", "hero", "chart"),
+    [
+        (360, 1, 480, 480),  # the hero fills 360 px, the chart 328: the 480 copies
+        (360, 2, 960, 960),  # twice the pixels on a phone: 720 and 656 device pixels
+        (1280, 1, 960, 960),  # the wide column (902 px) and the text column (646 px)
+    ],
+)
 def test_the_browser_picks_a_copy_for_its_width(browser, image_url, width, scale, hero, chart):
     state = shown(browser, image_url, width, scale, "figure.hero img")
     assert picked(state) == (hero, "webp"), state

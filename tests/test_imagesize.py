@@ -13,6 +13,7 @@ from brief.media.imagesize import image_size
 def png(w: int, h: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
     raw = b"".join(b"\x00" + b"\x00\x00\x00" * w for _ in range(h))
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
@@ -29,7 +30,10 @@ CASES = {
     "a.png": (png(7, 3), (7, 3)),
     "a.jpg": (jpeg(640, 480), (640, 480)),
     "a.gif": (b"GIF89a" + struct.pack("<HH", 12, 34) + bytes(10), (12, 34)),
-    "a.webp": (b"RIFF" + bytes(4) + b"WEBPVP8X" + bytes(8) + (99).to_bytes(3, "little") + (49).to_bytes(3, "little"), (100, 50)),
+    "a.webp": (
+        b"RIFF" + bytes(4) + b"WEBPVP8X" + bytes(8) + (99).to_bytes(3, "little") + (49).to_bytes(3, "little"),
+        (100, 50),
+    ),
     "viewbox.svg": (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1200 675"></svg>', (1200, 675)),
     "sized.svg": (b'<?xml version="1.0"?>\n<svg width="300px" height="150" viewBox="0 0 10 5"/>', (300, 150)),
     "width-only.svg": (b'<svg width="600" viewBox="0 0 1200 675"/>', (600, 338)),

@@ -22,8 +22,12 @@ def fresh(site: Path, now: datetime) -> dict[str, bytes] | list[str]:
     writer = MemoryWriter()
     try:
         # The preview's own options: no hashed asset names, search indexed apart (left out below).
-        build(load_config(site).with_base_url(BASE), None,
-              BuildOptions(now=now, drafts=True, future=True, search=False, fingerprint=False), writer=writer)
+        build(
+            load_config(site).with_base_url(BASE),
+            None,
+            BuildOptions(now=now, drafts=True, future=True, search=False, fingerprint=False),
+            writer=writer,
+        )
     except Exception as exc:  # noqa: BLE001 - a failing build must fail the same way
         return sorted(p.format() for p in getattr(exc, "problems", []))
     return {k: v if isinstance(v, bytes) else v.read_bytes() for k, v in writer.files.items()}
@@ -33,16 +37,30 @@ def served(preview: Preview) -> dict[str, bytes] | list[str]:
     snapshot = preview.snapshot
     if snapshot.problems:
         return sorted(p.format() for p in snapshot.problems)
-    return {k: v if isinstance(v, bytes) else v.read_bytes() for k, v in snapshot.files.items() if not k.startswith("pagefind/")}
+    return {
+        k: v if isinstance(v, bytes) else v.read_bytes()
+        for k, v in snapshot.files.items()
+        if not k.startswith("pagefind/")
+    }
 
 
 def test_preview_rebuilds_equal_fresh_builds_after_random_changes(tmp_path, monkeypatch):
     now = datetime(2026, 12, 1, tzinfo=timezone.utc)
     monkeypatch.setattr("brief.serve.rebuild.BuildOptions", lambda **kw: BuildOptions(now=now, **kw))
     rng = random.Random(5)
-    files = {f"content/a{i}.md": article(title=f"Story {i}", date=f"2026-0{1 + i % 9}-1{i % 9}", tags=[f"T{i % 3}"],
-                                         takeaways=["One"], body=f"Body {i} about topic {i % 3} and grids.\n") for i in range(12)}
-    files["templates/partials/share.html"] = '<section class="share" aria-labelledby="s"><h2 id="s">Share v0</h2></section>\n'
+    files = {
+        f"content/a{i}.md": article(
+            title=f"Story {i}",
+            date=f"2026-0{1 + i % 9}-1{i % 9}",
+            tags=[f"T{i % 3}"],
+            takeaways=["One"],
+            body=f"Body {i} about topic {i % 3} and grids.\n",
+        )
+        for i in range(12)
+    }
+    files["templates/partials/share.html"] = (
+        '<section class="share" aria-labelledby="s"><h2 id="s">Share v0</h2></section>\n'
+    )
     site = make_site(tmp_path, files)
     preview = Preview(site, BASE)
     preview.rebuild()
@@ -82,10 +100,13 @@ def test_preview_rebuilds_equal_fresh_builds_after_random_changes(tmp_path, monk
 
 
 def test_preview_reports_a_deleted_related_article_and_a_template_error(tmp_path):
-    site = make_site(tmp_path, {
-        "content/a.md": article(title="A", takeaways=["x"], related=["b"]),
-        "content/b.md": article(title="B", date="2024-01-03", takeaways=["y"]),
-    })
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(title="A", takeaways=["x"], related=["b"]),
+            "content/b.md": article(title="B", date="2024-01-03", takeaways=["y"]),
+        },
+    )
     preview = Preview(site, BASE)
     preview.rebuild()
     assert not preview.snapshot.problems
@@ -94,7 +115,8 @@ def test_preview_reports_a_deleted_related_article_and_a_template_error(tmp_path
     preview.rebuild({str(site / "content" / "b.md")})
     assert [p.format() for p in preview.snapshot.problems] == [
         "content/a.md:7: related[0]: no article with slug 'b' (expected the slug of another article: "
-        "its file name without .md, or its slug: field)"]
+        "its file name without .md, or its slug: field)"
+    ]
     assert preview.snapshot.files is good  # the last good site stays served
     (site / "content" / "b.md").write_text(article(title="B", date="2024-01-03", takeaways=["y"]))
     template = site / "templates" / "partials" / "share.html"
@@ -102,7 +124,9 @@ def test_preview_reports_a_deleted_related_article_and_a_template_error(tmp_path
     template.write_text("<section>\n{{ article.nope }}\n</section>\n")
     preview.rebuild({str(site / "content" / "b.md"), str(template)})
     messages = [p.format() for p in preview.snapshot.problems]
-    assert len(messages) == 1 and messages[0].startswith("templates/partials/share.html:2: template error: UndefinedError")
+    assert len(messages) == 1 and messages[0].startswith(
+        "templates/partials/share.html:2: template error: UndefinedError"
+    )
     template.unlink()
     preview.rebuild({str(template)})
     assert not preview.snapshot.problems and preview.snapshot.kind == "reload"

@@ -40,7 +40,7 @@ def _parse(path: Path) -> _Links:
 def _file_for(out: Path, base_path: str, url_path: str) -> Path | None:
     if not url_path.startswith(base_path):
         return None
-    rel = unquote(url_path[len(base_path):])
+    rel = unquote(url_path[len(base_path) :])
     target = out / rel
     if url_path.endswith("/"):
         target = target / "index.html"
@@ -84,8 +84,7 @@ def test_crawl_resolves_every_internal_link(tmp_path, base_url):
                 anchors.append((page_url, parts.path, parts.fragment))
             queue.append(absolute.split("#")[0])
     assert broken == []
-    missing = [f"{page} -> {path}#{frag}" for page, path, frag in anchors
-               if path in ids and frag not in ids[path]]
+    missing = [f"{page} -> {path}#{frag}" for page, path, frag in anchors if path in ids and frag not in ids[path]]
     assert missing == []
     # every HTML page in the output is reachable from the front page (except the 404 page)
     built = {p for p in out.rglob("*.html") if p.name != "404.html"}
@@ -98,7 +97,9 @@ def test_feeds_and_sitemap_links_resolve(tmp_path):
     out = tmp_path / "public"
     base_url = "https://example.org/briefs/"
     build(load_config(REPO).with_base_url(base_url), out, BuildOptions(now=BUILD_TIME))
-    text = "".join((out / name).read_text() for name in ("feed.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt"))
+    text = "".join(
+        (out / name).read_text() for name in ("feed.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt")
+    )
     urls = set(re.findall(r"https://example\.org/[^\s\"'<>)\\]*", text))
     assert urls
     bad = [u for u in urls if not (_file_for(out, "/briefs/", urlsplit(u).path) or Path("/nonexistent")).is_file()]

@@ -64,7 +64,9 @@ def test_footnotes_of_body_and_analysis_do_not_share_ids(site):
 
 
 def test_heading_ids(site):
-    html = render(site, "# Two kinds of inflation\n\n## Why officials wait\n\n## Why officials wait\n\n## `code` & Café\n")
+    html = render(
+        site, "# Two kinds of inflation\n\n## Why officials wait\n\n## Why officials wait\n\n## `code` & Café\n"
+    )
     assert _ids(html) == ["two-kinds-of-inflation", "why-officials-wait", "why-officials-wait-2", "code-cafe"]
 
 
@@ -105,8 +107,10 @@ def test_raw_html_passed_with_allow_html(site):
 
 def test_inline_markdown(site):
     r = renderer(site)
-    assert str(r.inline("Services **well above** target <b>", page(site), 3)) == \
-        "Services <strong>well above</strong> target &lt;b&gt;"
+    assert (
+        str(r.inline("Services **well above** target <b>", page(site), 3))
+        == "Services <strong>well above</strong> target &lt;b&gt;"
+    )
 
 
 # --- dangerous links --------------------------------------------------------------------------
@@ -153,7 +157,10 @@ def test_safe_links_kept(site):
 
 def test_relative_md_link_resolved(site):
     r = renderer(site, {"other.md": "/2026/10/other/"})
-    assert str(r.block("See [the other](other.md).", page(site), 5)) == '<p>See <a href="/2026/10/other/">the other</a>.</p>\n'
+    assert (
+        str(r.block("See [the other](other.md).", page(site), 5))
+        == '<p>See <a href="/2026/10/other/">the other</a>.</p>\n'
+    )
 
 
 def test_relative_md_link_keeps_fragment(site):
@@ -198,7 +205,8 @@ def test_link_to_a_draft_is_a_warning(site):
     r, env = renderer(site, drafts=("draft.md",)), page(site)
     html = str(r.block("[d](draft.md)", env, 6))
     assert [p.format() for p in env.problems] == [
-        "content/a.md:6: warning: body: link to content/draft.md, which is a draft or scheduled and not part of this build"]
+        "content/a.md:6: warning: body: link to content/draft.md, which is a draft or scheduled and not part of this build"
+    ]
     assert 'href="draft.md"' in html
 
 
@@ -212,15 +220,20 @@ def test_unreadable_md_link_is_a_problem_not_a_crash(site):
 
 
 def test_build_resolves_links_under_a_base_path(tmp_path):
-    site = make_site(tmp_path, {
-        "content/economy/rates.md": article(title="Rates", body="## Outlook\n\nCalm.\n"),
-        "content/b.md": article(
-            title="B", date="2026-10-03",
-            body="See [rates](economy/rates.md#outlook) and [ext](https://example.org/).\n\n## Outlook\n",
-            analysis={"body": "## Outlook\n\nAs [rates](economy/rates.md) said.\n"},
-            takeaways=["Read [rates](economy/rates.md)."],
-        ),
-    }, 'base_url = "https://example.org/briefs/"\n')
+    site = make_site(
+        tmp_path,
+        {
+            "content/economy/rates.md": article(title="Rates", body="## Outlook\n\nCalm.\n"),
+            "content/b.md": article(
+                title="B",
+                date="2026-10-03",
+                body="See [rates](economy/rates.md#outlook) and [ext](https://example.org/).\n\n## Outlook\n",
+                analysis={"body": "## Outlook\n\nAs [rates](economy/rates.md) said.\n"},
+                takeaways=["Read [rates](economy/rates.md)."],
+            ),
+        },
+        'base_url = "https://example.org/briefs/"\n',
+    )
     code, _, err = run_build(site)
     assert code == 0, err
     html = read_output(site, "2026/10/b/index.html")
@@ -235,8 +248,10 @@ def test_build_fails_on_link_to_missing_article_under_a_subfolder(tmp_path):
     site = make_site(tmp_path, {"content/world/a.md": article(body="\n[x](../economy/rates.md)\n")})
     code, _, err = run_build(site)
     assert code == 1
-    assert ("content/world/a.md:6: body: link to a missing article: content/economy/rates.md "
-            "(expected the path of an article's .md file, relative to this file)") in err.splitlines()
+    assert (
+        "content/world/a.md:6: body: link to a missing article: content/economy/rates.md "
+        "(expected the path of an article's .md file, relative to this file)"
+    ) in err.splitlines()
     assert not (site / "public").exists()
 
 
@@ -245,26 +260,36 @@ OTHER_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 3"><title>y<
 
 
 def test_body_images_next_to_the_article_are_copied_and_root_paths_get_the_base_path(tmp_path):
-    site = make_site(tmp_path, {
-        "content/b.md": article(
-            title="B", date="2026-10-03",
-            image={"src": "/images/hero.svg", "alt": "Hero"},
-            body=("![Chart](charts/rates.svg)\n\n![Same name](other/rates.svg)\n\n"
-                  "![Static](/images/hero.svg) and [home](/about/) and [q](other.md?view=print#top).\n"),
-        ),
-        "content/other.md": article(title="Other"),
-        "content/charts/rates.svg": SVG,
-        "content/other/rates.svg": OTHER_SVG,
-        "static/images/hero.svg": SVG,
-        "static/about/index.html": "<p>About us</p>\n",
-    }, 'base_url = "https://example.org/briefs/"\n')
+    site = make_site(
+        tmp_path,
+        {
+            "content/b.md": article(
+                title="B",
+                date="2026-10-03",
+                image={"src": "/images/hero.svg", "alt": "Hero"},
+                body=(
+                    "![Chart](charts/rates.svg)\n\n![Same name](other/rates.svg)\n\n"
+                    "![Static](/images/hero.svg) and [home](/about/) and [q](other.md?view=print#top).\n"
+                ),
+            ),
+            "content/other.md": article(title="Other"),
+            "content/charts/rates.svg": SVG,
+            "content/other/rates.svg": OTHER_SVG,
+            "static/images/hero.svg": SVG,
+            "static/about/index.html": "<p>About us</p>\n",
+        },
+        'base_url = "https://example.org/briefs/"\n',
+    )
     code, _, err = run_build(site)
     assert code == 0, err
     html = read_output(site, "2026/10/b/index.html")
     assert '<img src="/briefs/images/hero.svg" alt="Hero"' in html
     # Images in the text load lazily; an SVG with only a viewBox gets no width= and height=.
     assert '<img src="/briefs/2026/10/b/rates.svg" alt="Chart" loading="lazy" decoding="async" />' in html
-    other = re.search(r'<img src="/briefs/2026/10/b/(rates-[0-9a-f]{8}\.svg)" alt="Same name" loading="lazy" decoding="async" />', html)
+    other = re.search(
+        r'<img src="/briefs/2026/10/b/(rates-[0-9a-f]{8}\.svg)" alt="Same name" loading="lazy" decoding="async" />',
+        html,
+    )
     assert other, html
     assert read_output(site, "2026/10/b/rates.svg") == SVG
     assert read_output(site, f"2026/10/b/{other.group(1)}") == OTHER_SVG
@@ -277,8 +302,10 @@ def test_missing_body_image_is_an_error_with_its_line(tmp_path):
     site = make_site(tmp_path, {"content/a.md": article(body="Intro.\n\n![Chart](charts/missing.png)\n")})
     code, _, err = run_build(site)
     assert code == 1
-    assert ("content/a.md:7: body: image not found: content/charts/missing.png "
-            "(expected a path relative to this file, or /images/... under static/)") in err.splitlines()
+    assert (
+        "content/a.md:7: body: image not found: content/charts/missing.png "
+        "(expected a path relative to this file, or /images/... under static/)"
+    ) in err.splitlines()
 
 
 def test_body_image_outside_the_site_is_refused(tmp_path):

@@ -36,11 +36,11 @@ BASE = "https://example.org/briefs/"
 
 HOSTILE_TITLE = "Rates </script><script>alert(1)</script> \"quoted\" & 'single' Ünïcode"
 HOSTILE_DEK = "Dek </script><!-- \"d\" & 'e' <b>"
-HOSTILE_SECTION = "Desk </script> \"S\""
+HOSTILE_SECTION = 'Desk </script> "S"'
 HOSTILE_TAG = "Tag </SCRIPT > 'T' & \"U\""
-HOSTILE_AUTHOR = "Ann \"A\" </script> O'Neil"
+HOSTILE_AUTHOR = 'Ann "A" </script> O\'Neil'
 HOSTILE_ALT = "Alt </script> \"a\" & 'b'"
-HOSTILE_DESCRIPTION = "Site </script> \"desc\" & more"
+HOSTILE_DESCRIPTION = 'Site </script> "desc" & more'
 REMOTE_IMAGE = "https://cdn.example.net/img/rates.jpg?w=1200&h=630"
 REMOTE_LOGO = "https://cdn.example.net/logo.png"
 
@@ -60,8 +60,9 @@ def _build(root: Path, **index_options) -> Built:
     config = load_config(root)
     loaded = load_articles(config)
     profiles, problems = load_profiles(config)
-    site, found = build_index(loaded.articles, config, drafts=False, future=False, now=BUILD_TIME,
-                              profiles=profiles, **index_options)
+    site, found = build_index(
+        loaded.articles, config, drafts=False, future=False, now=BUILD_TIME, profiles=profiles, **index_options
+    )
     urls = {a.path.resolve(): site.url(a.url_path) for a in site.articles}
     views, _, rendered = render_articles(site, Renderer(config, urls))
     problems = loaded.problems + problems + found + rendered
@@ -73,8 +74,9 @@ def _article_page(built: Built, slug: str) -> tuple[PageView, object]:
     """The article's PageView as the render stage makes it, and the view."""
     view = built.views[slug]
     config = built.config
-    page = PageView(f"{view.title} — {config.title}", view.dek or config.description or view.title,
-                    view.canonical, "article")
+    page = PageView(
+        f"{view.title} — {config.title}", view.dek or config.description or view.title, view.canonical, "article"
+    )
     return page, view
 
 
@@ -236,7 +238,8 @@ def test_golden_article_jsonld(golden):
             {"@type": "Person", "name": "Jonas Ek", "url": BASE + "authors/jonas-ek/"},
         ],
         "publisher": {
-            "@type": "Organization", "name": "Golden Media",
+            "@type": "Organization",
+            "name": "Golden Media",
             "logo": {"@type": "ImageObject", "url": BASE + "images/logo.svg"},
         },
         "articleSection": "Economy",
@@ -277,7 +280,10 @@ def test_golden_article_without_image_or_update(golden):
     ]
     crumbs = out.of_type("BreadcrumbList")["itemListElement"]
     assert [(c["position"], c["item"]) for c in crumbs] == [
-        (1, BASE), (2, BASE + "sections/politics/"), (3, BASE + "2026/01/budget-vote/")]
+        (1, BASE),
+        (2, BASE + "sections/politics/"),
+        (3, BASE + "2026/01/budget-vote/"),
+    ]
 
 
 def test_golden_article_without_tags_has_no_keywords(golden):
@@ -306,10 +312,21 @@ def test_golden_front_page(golden):
         ("twitter:description", "A fixture publication for golden-file tests."),
     ]
     assert out.jsonld == [
-        {"@context": "https://schema.org", "@type": "WebSite", "name": "Golden Gazette", "url": BASE,
-         "inLanguage": "en-GB", "description": "A fixture publication for golden-file tests."},
-        {"@context": "https://schema.org", "@type": "Organization", "name": "Golden Media", "url": BASE,
-         "logo": {"@type": "ImageObject", "url": BASE + "images/logo.svg"}},
+        {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": "Golden Gazette",
+            "url": BASE,
+            "inLanguage": "en-GB",
+            "description": "A fixture publication for golden-file tests.",
+        },
+        {
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": "Golden Media",
+            "url": BASE,
+            "logo": {"@type": "ImageObject", "url": BASE + "images/logo.svg"},
+        },
     ]
 
 
@@ -322,20 +339,30 @@ def test_listing_page_breadcrumb_and_feeds(golden):
     assert out.og1("og:url") == section_url
     assert out.og1("og:title") == "Economy — Golden Gazette"
     assert out.tw("twitter:card") == "summary"
-    assert out.jsonld == [{
-        "@context": "https://schema.org", "@type": "BreadcrumbList",
-        "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": "Golden Gazette", "item": BASE},
-            {"@type": "ListItem", "position": 2, "name": "Economy", "item": section_url},
-        ],
-    }]
-    assert out.links == [{"rel": "alternate", "type": "application/atom+xml",
-                          "title": "Economy — Golden Gazette", "href": section_url + "feed.xml"}]
+    assert out.jsonld == [
+        {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": 1, "name": "Golden Gazette", "item": BASE},
+                {"@type": "ListItem", "position": 2, "name": "Economy", "item": section_url},
+            ],
+        }
+    ]
+    assert out.links == [
+        {
+            "rel": "alternate",
+            "type": "application/atom+xml",
+            "title": "Economy — Golden Gazette",
+            "href": section_url + "feed.xml",
+        }
+    ]
 
 
 def test_404_page_has_no_jsonld(golden):
-    page = PageView("Page not found — Golden Gazette", "A fixture publication for golden-file tests.",
-                    BASE + "404.html", "404")
+    page = PageView(
+        "Page not found — Golden Gazette", "A fixture publication for golden-file tests.", BASE + "404.html", "404"
+    )
     out = _render(golden, page, page_meta(golden.site, page))
     assert out.jsonld == []
     assert out.og1("og:type") == "website" and out.og1("og:url") == BASE + "404.html"
@@ -367,12 +394,22 @@ logo = "{REMOTE_LOGO}"
 def hostile(tmp_path_factory) -> Built:
     files = {
         "content/rates.md": article(
-            title=HOSTILE_TITLE, dek=HOSTILE_DEK, date="2026-05-04T08:30:00", slug="rates",
-            section=HOSTILE_SECTION, tags=[HOSTILE_TAG], authors=[HOSTILE_AUTHOR],
+            title=HOSTILE_TITLE,
+            dek=HOSTILE_DEK,
+            date="2026-05-04T08:30:00",
+            slug="rates",
+            section=HOSTILE_SECTION,
+            tags=[HOSTILE_TAG],
+            authors=[HOSTILE_AUTHOR],
             image={"src": REMOTE_IMAGE, "alt": HOSTILE_ALT},
         ),
-        "content/plain.md": article(title="Plain", date="2026-05-01", slug="plain", section=HOSTILE_SECTION,
-                                    image={"src": REMOTE_IMAGE, "alt": "", "decorative": True}),
+        "content/plain.md": article(
+            title="Plain",
+            date="2026-05-01",
+            slug="plain",
+            section=HOSTILE_SECTION,
+            image={"src": REMOTE_IMAGE, "alt": "", "decorative": True},
+        ),
     }
     return _build(make_site(tmp_path_factory.mktemp("hostile"), files, HOSTILE_CONFIG))
 
@@ -390,13 +427,19 @@ def test_hostile_article_round_trips_exactly(hostile):
     assert news["keywords"] == [HOSTILE_TAG]
     assert [a["name"] for a in news["author"]] == [HOSTILE_AUTHOR]
     assert news["image"] == [REMOTE_IMAGE]
-    assert news["publisher"] == {"@type": "Organization", "name": "Pub </script> & Co",
-                                 "logo": {"@type": "ImageObject", "url": REMOTE_LOGO}}
+    assert news["publisher"] == {
+        "@type": "Organization",
+        "name": "Pub </script> & Co",
+        "logo": {"@type": "ImageObject", "url": REMOTE_LOGO},
+    }
     assert news["inLanguage"] == "de-AT"
     assert news["datePublished"] == news["dateModified"] == "2026-05-04T08:30:00+02:00"
     crumbs = out.of_type("BreadcrumbList")["itemListElement"]
     assert [(c["position"], c["name"]) for c in crumbs] == [
-        (1, 'Hostile </script> "Times"'), (2, HOSTILE_SECTION), (3, HOSTILE_TITLE)]
+        (1, 'Hostile </script> "Times"'),
+        (2, HOSTILE_SECTION),
+        (3, HOSTILE_TITLE),
+    ]
     assert [c["item"] for c in crumbs] == [BASE, BASE + "sections/desk-script-s/", BASE + "2026/05/rates/"]
     # Attribute values unescape to exactly the original text.
     assert out.og1("og:title") == out.tw("twitter:title") == HOSTILE_TITLE
@@ -442,12 +485,28 @@ def test_hostile_meta_is_valid_html(hostile, node_tool, tmp_path):
     page = dataclasses.replace(page, feeds=(feed,), meta=article_meta(hostile.site, page, view))
     head = hostile.env.get_template("partials/meta.html").render(page=page)
     doc = tmp_path / "meta.html"
-    doc.write_text(f'<!DOCTYPE html>\n<html lang="de-AT">\n<head>\n<meta charset="utf-8">\n<title>t</title>\n'
-                   f'{head}</head>\n<body><p>x</p></body>\n</html>\n', encoding="utf-8")
+    doc.write_text(
+        f'<!DOCTYPE html>\n<html lang="de-AT">\n<head>\n<meta charset="utf-8">\n<title>t</title>\n'
+        f"{head}</head>\n<body><p>x</p></body>\n</html>\n",
+        encoding="utf-8",
+    )
     java = shutil.which("java")
     assert java, "java is missing: run 'make test', which installs default-jre-headless"
-    result = subprocess.run([java, "-jar", str(node_tool("vnu-jar/build/dist/vnu.jar")), "--errors-only",
-                             "--stdout", "--format", "json", str(doc)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            java,
+            "-jar",
+            str(node_tool("vnu-jar/build/dist/vnu.jar")),
+            "--errors-only",
+            "--stdout",
+            "--format",
+            "json",
+            str(doc),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     messages = json.loads(result.stdout)["messages"]
     assert [m["message"] for m in messages] == []
 
@@ -468,12 +527,18 @@ def test_absolute_keeps_base_path_once(golden):
     assert absolute(golden.site, "https://cdn.example.net/x.jpg") == "https://cdn.example.net/x.jpg"
 
 
-@pytest.mark.parametrize("language, locale", [
-    ("en-GB", "en_GB"), ("en", "en"), ("de-at", "de_AT"), ("zh-Hant-TW", "zh_TW"), ("es-419", "es_419"),
-])
+@pytest.mark.parametrize(
+    "language, locale",
+    [
+        ("en-GB", "en_GB"),
+        ("en", "en"),
+        ("de-at", "de_AT"),
+        ("zh-Hant-TW", "zh_TW"),
+        ("es-419", "es_419"),
+    ],
+)
 def test_og_locale(language, locale):
     assert og_locale(language) == locale
-
 
 
 # -- end to end ---------------------------------------------------------------------------

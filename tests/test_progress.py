@@ -19,8 +19,13 @@ def slow_site(tmp_path_factory) -> Path:
     """A site whose build takes a few seconds."""
     root = tmp_path_factory.mktemp("progress")
     words = "Grid batteries store power for evening peaks and windless weeks. " * 60
-    return make_site(root, {f"content/a{i}.md": article(words, title=f"Story {i}", tags=[f"T{i % 40}"],
-                                                        takeaways=["One"]) for i in range(2500)})
+    return make_site(
+        root,
+        {
+            f"content/a{i}.md": article(words, title=f"Story {i}", tags=[f"T{i % 40}"], takeaways=["One"])
+            for i in range(2500)
+        },
+    )
 
 
 def build_on_terminal(site: Path, *args: str, env: dict | None = None) -> tuple[int, str, str]:
@@ -28,8 +33,13 @@ def build_on_terminal(site: Path, *args: str, env: dict | None = None) -> tuple[
     leader, follower = pty.openpty()
     environment = {k: v for k, v in os.environ.items() if k != "CI"}
     environment.update(env or {})
-    proc = subprocess.Popen([sys.executable, "-m", "brief", "build", "--site", str(site), "--no-cache", *args],
-                            stdout=subprocess.PIPE, stderr=follower, text=True, env=environment)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "brief", "build", "--site", str(site), "--no-cache", *args],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        text=True,
+        env=environment,
+    )
     os.close(follower)
     chunks = []
     while True:
@@ -59,14 +69,20 @@ def test_progress_bar_on_a_terminal(slow_site):
 
 @pytest.mark.parametrize("how", ["ci", "quiet"])
 def test_no_progress_bar_in_ci_or_quiet(slow_site, how):
-    code, _, terminal = build_on_terminal(slow_site, *(["-q"] if how == "quiet" else []),
-                                          env={"CI": "true"} if how == "ci" else None)
+    code, _, terminal = build_on_terminal(
+        slow_site, *(["-q"] if how == "quiet" else []), env={"CI": "true"} if how == "ci" else None
+    )
     assert code == 0
     assert "█" not in terminal and "Writing pages" not in terminal
 
 
 def test_no_progress_bar_when_piped(slow_site):
-    proc = subprocess.run([sys.executable, "-m", "brief", "build", "--site", str(slow_site), "--no-cache"],
-                          capture_output=True, text=True, timeout=120, env={k: v for k, v in os.environ.items() if k != "CI"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "brief", "build", "--site", str(slow_site), "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "CI"},
+    )
     assert proc.returncode == 0
     assert "█" not in proc.stderr and "\r" not in proc.stderr

@@ -21,13 +21,44 @@ from brief.content.schema import validate
 from brief.content.slugs import is_valid_slug, slugify
 
 FAST = settings(max_examples=200, deadline=None)
-ZONES = st.sampled_from([timezone.utc, ZoneInfo("Europe/London"), ZoneInfo("America/New_York"),
-                         ZoneInfo("Asia/Kolkata"), ZoneInfo("Pacific/Chatham"), timezone(timedelta(hours=-3, minutes=-30))])
+ZONES = st.sampled_from(
+    [
+        timezone.utc,
+        ZoneInfo("Europe/London"),
+        ZoneInfo("America/New_York"),
+        ZoneInfo("Asia/Kolkata"),
+        ZoneInfo("Pacific/Chatham"),
+        timezone(timedelta(hours=-3, minutes=-30)),
+    ]
+)
 
 # --- slugs ------------------------------------------------------------------------------------
 
-TRICKY = ["Café Société", "Straße", "Экономика", "İstanbul", "㎒", "𝐀bc", "ǅ", "a/b\\c.d", "--x--", "ﬁ", "Ω", "ℌ",
-          "x\u0301", "\u0301x", "a\u200bb", "١٢٣", "日本語", "a\u0903", "ⅸ", "K", "ϒ", "‥", "Ⓐ"]
+TRICKY = [
+    "Café Société",
+    "Straße",
+    "Экономика",
+    "İstanbul",
+    "㎒",
+    "𝐀bc",
+    "ǅ",
+    "a/b\\c.d",
+    "--x--",
+    "ﬁ",
+    "Ω",
+    "ℌ",
+    "x\u0301",
+    "\u0301x",
+    "a\u200bb",
+    "١٢٣",
+    "日本語",
+    "a\u0903",
+    "ⅸ",
+    "K",
+    "ϒ",
+    "‥",
+    "Ⓐ",
+]
 
 
 @FAST
@@ -76,8 +107,11 @@ def test_slugify_examples():
 
 # --- dates ------------------------------------------------------------------------------------
 
-aware = st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9998, 12, 31),
-                     timezones=st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda m: timezone(timedelta(minutes=m))))
+aware = st.datetimes(
+    min_value=datetime(1000, 1, 1),
+    max_value=datetime(9998, 12, 31),
+    timezones=st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda m: timezone(timedelta(minutes=m))),
+)
 
 
 @FAST
@@ -126,7 +160,16 @@ def test_garbage_raises_value_error_with_a_message(text):
 
 
 @FAST
-@given(st.one_of(st.none(), st.integers(), st.floats(), st.booleans(), st.lists(st.integers()), st.dictionaries(st.text(), st.text())))
+@given(
+    st.one_of(
+        st.none(),
+        st.integers(),
+        st.floats(),
+        st.booleans(),
+        st.lists(st.integers()),
+        st.dictionaries(st.text(), st.text()),
+    )
+)
 def test_non_text_values_raise_value_error(value):
     try:
         parse_datetime(value, timezone.utc)
@@ -146,6 +189,7 @@ def test_offsets_are_read():
 
 # --- loader (and the schema and Markdown behind it) on arbitrary text -------------------------
 
+
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory) -> tuple[Path, Config, Renderer]:
     """One site folder for every example (a fixture per example would be slow)."""
@@ -157,9 +201,30 @@ def scratch(tmp_path_factory) -> tuple[Path, Config, Renderer]:
 
 front_matter_text = st.lists(
     st.one_of(
-        st.sampled_from(["title: A", "date: 2024-01-02", "tags: [a, b]", "image:", "  src: /x.png", "  alt: ''",
-                         "takeaways:", "  - one", "- x", "related: [other]", "draft: yes", "a: &a [1]", "b: *a",
-                         "dek: !!binary AAAA", "x: !!int zz", "slug: ../x", "? [a]\n: b", "k: {a: [", "\t", "..."]),
+        st.sampled_from(
+            [
+                "title: A",
+                "date: 2024-01-02",
+                "tags: [a, b]",
+                "image:",
+                "  src: /x.png",
+                "  alt: ''",
+                "takeaways:",
+                "  - one",
+                "- x",
+                "related: [other]",
+                "draft: yes",
+                "a: &a [1]",
+                "b: *a",
+                "dek: !!binary AAAA",
+                "x: !!int zz",
+                "slug: ../x",
+                "? [a]\n: b",
+                "k: {a: [",
+                "\t",
+                "...",
+            ]
+        ),
         st.text(max_size=20),
     ),
     max_size=12,

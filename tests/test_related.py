@@ -33,21 +33,64 @@ def related_titles(html: str) -> list[str]:
 
 def grid_site(tmp_path, extra: dict | None = None, config: str = "") -> Path:
     files = {
-        "content/a.md": article(title="Grid batteries carry the evening peak", date="2026-10-01", tags=["Energy Storage", "Grid"],
-                                section="Climate", takeaways=["Storage met the peak."], body=GRID * 4,
-                                related=["z", {"title": "IEA", "url": "https://www.iea.org/"}]),
-        "content/b.md": article(title="Storage auctions reward longer batteries", date="2026-10-02", tags=["Energy Storage"],
-                                section="Climate", takeaways=["Auctions change."], body=GRID * 3),
-        "content/c.md": article(title="Wind output and grid storage in winter", date="2026-10-03", tags=["Grid", "Wind"],
-                                section="Climate", takeaways=["Wind fell."], body=GRID * 3),
-        "content/z.md": article(title="Interest rates hold", date="2026-09-01", tags=["Rates"], section="Economy",
-                                takeaways=["Rates held."], body=BANKS * 4),
-        "content/y.md": article(title="Bond yields and mortgages", date="2026-09-02", tags=["Rates"], section="Economy",
-                                takeaways=["Yields rose."], body=BANKS * 4),
-        "content/d.md": article(title="Draft about grid storage batteries", date="2026-10-04", tags=["Energy Storage", "Grid"],
-                                section="Climate", takeaways=["Draft."], body=GRID * 4, draft=True),
-        "content/f.md": article(title="Future grid storage batteries", date="2027-06-01", tags=["Energy Storage", "Grid"],
-                                section="Climate", takeaways=["Future."], body=GRID * 4),
+        "content/a.md": article(
+            title="Grid batteries carry the evening peak",
+            date="2026-10-01",
+            tags=["Energy Storage", "Grid"],
+            section="Climate",
+            takeaways=["Storage met the peak."],
+            body=GRID * 4,
+            related=["z", {"title": "IEA", "url": "https://www.iea.org/"}],
+        ),
+        "content/b.md": article(
+            title="Storage auctions reward longer batteries",
+            date="2026-10-02",
+            tags=["Energy Storage"],
+            section="Climate",
+            takeaways=["Auctions change."],
+            body=GRID * 3,
+        ),
+        "content/c.md": article(
+            title="Wind output and grid storage in winter",
+            date="2026-10-03",
+            tags=["Grid", "Wind"],
+            section="Climate",
+            takeaways=["Wind fell."],
+            body=GRID * 3,
+        ),
+        "content/z.md": article(
+            title="Interest rates hold",
+            date="2026-09-01",
+            tags=["Rates"],
+            section="Economy",
+            takeaways=["Rates held."],
+            body=BANKS * 4,
+        ),
+        "content/y.md": article(
+            title="Bond yields and mortgages",
+            date="2026-09-02",
+            tags=["Rates"],
+            section="Economy",
+            takeaways=["Yields rose."],
+            body=BANKS * 4,
+        ),
+        "content/d.md": article(
+            title="Draft about grid storage batteries",
+            date="2026-10-04",
+            tags=["Energy Storage", "Grid"],
+            section="Climate",
+            takeaways=["Draft."],
+            body=GRID * 4,
+            draft=True,
+        ),
+        "content/f.md": article(
+            title="Future grid storage batteries",
+            date="2027-06-01",
+            tags=["Energy Storage", "Grid"],
+            section="Climate",
+            takeaways=["Future."],
+            body=GRID * 4,
+        ),
         **(extra or {}),
     }
     return make_site(tmp_path, files, config)
@@ -77,10 +120,17 @@ def test_exclusions_itself_listed_drafts_and_future(tmp_path):
 
 
 def test_nothing_clears_the_threshold(tmp_path):
-    site = make_site(tmp_path, {
-        "content/a.md": article(title="Alpha", tags=["One"], takeaways=["x"], body="Lighthouses guide ships at night.\n"),
-        "content/b.md": article(title="Beta", date="2024-02-01", tags=["Two"], takeaways=["y"], body="Sourdough needs patience.\n"),
-    })
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(
+                title="Alpha", tags=["One"], takeaways=["x"], body="Lighthouses guide ships at night.\n"
+            ),
+            "content/b.md": article(
+                title="Beta", date="2024-02-01", tags=["Two"], takeaways=["y"], body="Sourdough needs patience.\n"
+            ),
+        },
+    )
     build(load_config(site), site / "public", BuildOptions(now=NOW))
     html = read_output(site, "2024/01/a/index.html")
     assert '<p class="related-empty">No related articles found</p>' in html
@@ -100,7 +150,11 @@ def test_two_builds_are_byte_identical(tmp_path):
     site = grid_site(tmp_path)
 
     def digest(folder: Path) -> dict[str, str]:
-        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+        return {
+            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in folder.rglob("*")
+            if p.is_file()
+        }
 
     build(load_config(site), tmp_path / "one", BuildOptions(now=NOW, search=False))
     build(load_config(site), tmp_path / "two", BuildOptions(now=NOW, search=False))
@@ -125,8 +179,9 @@ def test_precision_on_a_clustered_corpus(tmp_path):
 
 def test_brief_related_explains_the_choice(tmp_path):
     site = grid_site(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "brief", "related", "c", "--site", str(site)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "brief", "related", "c", "--site", str(site)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "Related articles for c (Wind output and grid storage in winter)"
@@ -134,17 +189,30 @@ def test_brief_related_explains_the_choice(tmp_path):
     rows = [line.split() for line in lines if re.match(r"\s+\d+\.\d{3}\s", line)]
     assert [row[-1] for row in rows[:2]] == ["a", "b"]
     assert all(row[5] == "yes" for row in rows[:2])
-    assert rows[0][0] == f"{sum(float(x) for x in rows[0][1:5]):.3f}" or abs(float(rows[0][0]) - sum(float(x) for x in rows[0][1:5])) < 0.002
+    assert (
+        rows[0][0] == f"{sum(float(x) for x in rows[0][1:5]):.3f}"
+        or abs(float(rows[0][0]) - sum(float(x) for x in rows[0][1:5])) < 0.002
+    )
     assert any("tags: Grid" in line for line in lines)
-    data = json.loads(subprocess.run([sys.executable, "-m", "brief", "related", "c", "--site", str(site), "--json"],
-                                     capture_output=True, text=True, timeout=60).stdout)
+    data = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "brief", "related", "c", "--site", str(site), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+    )
     first = data["candidates"][0]
     assert first["slug"] == "a" and first["shown"] is True
     assert set(first) >= {"score", "tags", "text", "section", "recency", "shared_tags", "shared_terms"}
     assert first["shared_tags"] == ["Grid"] and "grid" in first["shared_terms"]
     assert abs(first["score"] - (first["tags"] + first["text"] + first["section"] + first["recency"])) < 1e-6
-    missing = subprocess.run([sys.executable, "-m", "brief", "related", "wnd", "--site", str(site)],
-                             capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        [sys.executable, "-m", "brief", "related", "wnd", "--site", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert missing.returncode == 1
     assert "article 'wnd' does not exist" in missing.stderr
 

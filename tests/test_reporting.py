@@ -16,8 +16,9 @@ CRASH = "import brief.build as b; b._build = lambda *a, **k: 1 / 0; from brief.c
 
 
 def crash(site: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", CRASH, "build", "--site", str(site), *args],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", CRASH, "build", "--site", str(site), *args], capture_output=True, text=True, timeout=60
+    )
 
 
 def test_internal_error_asks_for_a_report_with_command_and_version(tmp_path):
@@ -39,11 +40,14 @@ def test_internal_error_traceback_with_verbose(tmp_path):
 
 
 def test_problems_are_one_line_each_grouped_by_file_all_together(tmp_path):
-    site = make_site(tmp_path, {
-        "content/b.md": article(title=Raw('"Two\\nlines"'), date=Raw("nope"), tags=Raw("economy")),
-        "content/a.md": article(title=None, section=Raw("[1, 2]")),
-        "content/c.md": "no front matter here\n",
-    })
+    site = make_site(
+        tmp_path,
+        {
+            "content/b.md": article(title=Raw('"Two\\nlines"'), date=Raw("nope"), tags=Raw("economy")),
+            "content/a.md": article(title=None, section=Raw("[1, 2]")),
+            "content/c.md": "no front matter here\n",
+        },
+    )
     code, _, err = run_build(site)
     assert code == 1
     lines = err.splitlines()

@@ -17,13 +17,17 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "brief", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "brief", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+    )
 
 
 def test_new_fills_every_field_builds_and_never_overwrites(tmp_path):
     site = tmp_path / "site"
     (site / "content").mkdir(parents=True)
-    (site / "content" / "earlier.md").write_text("---\ntitle: Earlier\ndate: 2026-01-01\ntakeaways: [One]\n---\nText.\n")
+    (site / "content" / "earlier.md").write_text(
+        "---\ntitle: Earlier\ndate: 2026-01-01\ntakeaways: [One]\n---\nText.\n"
+    )
     result = cli("new", "Port Strike: What's Next?", "--section", "Economy", "--site", str(site))
     assert result.returncode == 0, result.stderr
     path = site / "content" / "port-strike-whats-next.md"
@@ -62,8 +66,12 @@ def test_init_refuses_a_non_empty_folder(tmp_path):
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist), str(REPO)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist), str(REPO)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return next(dist.glob("brief-*.whl"))
 
 
@@ -80,13 +88,23 @@ def test_wheel_ships_the_default_theme_but_not_the_sample(wheel):
 
 def test_init_and_build_from_an_installed_wheel(wheel, tmp_path):
     target = tmp_path / "installed"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     env = {**os.environ, "PYTHONPATH": str(target)}
     work = tmp_path / "elsewhere"
     work.mkdir()
-    where = subprocess.run([sys.executable, "-c", "import brief.theme as t; print(t.theme_dir())"],
-                           capture_output=True, text=True, cwd=work, env=env, check=True).stdout.strip()
+    where = subprocess.run(
+        [sys.executable, "-c", "import brief.theme as t; print(t.theme_dir())"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        check=True,
+    ).stdout.strip()
     assert where == str(target / "brief" / "_theme")
     result = cli("init", "paper", "--title", "Harbour Notes", cwd=work, env=env)
     assert result.returncode == 0, result.stderr

@@ -25,12 +25,21 @@ from brief.output.writers import MemoryWriter
 
 def _site(tmp_path: Path, config: str = "", **extra: str) -> Path:
     files = {
-        "content/grid.md": article(title="Batteries Carry the Grid", section="Climate", tags=["Energy", "Storage"],
-                                   takeaways=["Storage met the evening peak."],
-                                   body="Storage operators saw a windless week; the outlook is mixed.\n\nThe word zanzibarite appears only here.\n"),
-        "content/rates.md": article(title="Central Banks Hold Steady", section="Economy", tags=["Rates"],
-                                    date="2024-01-05", takeaways=["Rates stay put."],
-                                    body="Rate setters waited for more data on wages; the outlook is calm.\n"),
+        "content/grid.md": article(
+            title="Batteries Carry the Grid",
+            section="Climate",
+            tags=["Energy", "Storage"],
+            takeaways=["Storage met the evening peak."],
+            body="Storage operators saw a windless week; the outlook is mixed.\n\nThe word zanzibarite appears only here.\n",
+        ),
+        "content/rates.md": article(
+            title="Central Banks Hold Steady",
+            section="Economy",
+            tags=["Rates"],
+            date="2024-01-05",
+            takeaways=["Rates stay put."],
+            body="Rate setters waited for more data on wages; the outlook is calm.\n",
+        ),
         **extra,
     }
     return make_site(tmp_path, files, f'title = "Searchable"\nbase_url = "https://example.org/"\n{config}')
@@ -54,7 +63,9 @@ def test_build_indexes_only_article_bodies(tmp_path):
     assert page.index('class="site-header"') < page.index("data-pagefind-body")
     assert '<section class="share" aria-labelledby="brief-share-title" data-pagefind-ignore="all">' in page
     assert '<section class="related" aria-labelledby="brief-related-title" data-pagefind-ignore="all">' in page
-    assert re.search(r'<a class="section-label" href="/sections/climate/" data-pagefind-filter="section">Climate</a>', page)
+    assert re.search(
+        r'<a class="section-label" href="/sections/climate/" data-pagefind-filter="section">Climate</a>', page
+    )
     assert re.search(r'rel="tag" data-pagefind-filter="tag">Energy</a>', page)
     front = (public / "index.html").read_text()
     assert "data-pagefind-body" not in front
@@ -78,11 +89,15 @@ def test_unchanged_articles_reuse_the_index_and_an_edit_rebuilds_it(tmp_path):
     assert run_build(site)[0] == 0
     public = site / "public"
     fragments = sorted((public / "pagefind/fragment").iterdir())
-    inodes = {p: (public / "pagefind" / p).stat().st_ino for p in (f"fragment/{fragments[0].name}", "pagefind-entry.json")}
+    inodes = {
+        p: (public / "pagefind" / p).stat().st_ino for p in (f"fragment/{fragments[0].name}", "pagefind-entry.json")
+    }
     # A template only the 404 page uses: every article page keeps its key, so does the index.
     (site / "templates").mkdir()
     shutil.copy(REPO / "templates/404.html", site / "templates/404.html")
-    (site / "templates/404.html").write_text((site / "templates/404.html").read_text().replace("Page not found", "Lost"))
+    (site / "templates/404.html").write_text(
+        (site / "templates/404.html").read_text().replace("Page not found", "Lost")
+    )
     code, out, err = run_build(site, "-v")
     assert code == 0, err
     assert "unchanged)" in out, out
@@ -107,18 +122,24 @@ def _search(browser, url: str, query: str, **context) -> tuple[list[str], list[s
     page.on("request", lambda r: requests.append(r.url))
     page.goto(f"{url}search/?q={quote(query)}")
     # Done when the message says how many results there are and that many are shown.
-    page.wait_for_function("""() => {
+    page.wait_for_function(
+        """() => {
         const text = document.querySelector('.pagefind-ui__message')?.textContent || '';
         if (/no results/i.test(text)) return true;
         const found = text.match(/^(\\d+) results? for/);
         return found && document.querySelectorAll('.pagefind-ui__result-link').length === Math.min(+found[1], 5);
-    }""", timeout=15000)
+    }""",
+        timeout=15000,
+    )
     titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
     hrefs = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
     message = page.inner_text(".pagefind-ui__message")
     # Not even the script-built UI holds a javascript: URL (Pagefind's form had one).
-    assert page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes])
-        .filter(a => /^\\s*javascript:/i.test(a.value)).map(a => a.name)""") == []
+    assert (
+        page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes])
+        .filter(a => /^\\s*javascript:/i.test(a.value)).map(a => a.name)""")
+        == []
+    )
     assert page.get_attribute(".pagefind-ui__search-input", "aria-labelledby") == "brief-search-title"
     page.close()
     assert all(r.startswith(url.split("/", 3)[0] + "//" + url.split("/")[2]) for r in requests), requests

@@ -38,6 +38,7 @@ SECRETS = (b"[publisher]", b"per_page", b"root:x:0:0", b"TOP-SECRET-TOKEN")
 
 # --- a server in a subprocess ---------------------------------------------------------------
 
+
 class ServeProcess:
     """``python -m brief serve`` with its stderr collected line by line."""
 
@@ -45,8 +46,12 @@ class ServeProcess:
         env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "brief", "serve", "--site", str(site), "--port", str(port), *args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8", env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=env,
         )
         self.lines: list[str] = []
         self._cond = threading.Condition()
@@ -148,10 +153,15 @@ def atomic_write(path: Path, text: str) -> None:
 
 # --- HTTP without a client library's help ---------------------------------------------------
 
-def raw_request(port: int, target: str, method: str = "GET", host: str = "127.0.0.1") -> tuple[int, dict[str, str], bytes]:
+
+def raw_request(
+    port: int, target: str, method: str = "GET", host: str = "127.0.0.1"
+) -> tuple[int, dict[str, str], bytes]:
     """Send ``target`` byte for byte (no normalisation); return status, headers, body."""
     with socket.create_connection((host, port), timeout=10) as sock:
-        sock.sendall(f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode("latin-1"))
+        sock.sendall(
+            f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode("latin-1")
+        )
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
@@ -238,7 +248,9 @@ class EventStreams:
             missing = [i for i in range(len(self.events)) if not predicate(self.names(i))]
             if not missing:
                 return
-            assert time.monotonic() < deadline, f"{len(missing)} clients never got {what}; e.g. {self.names(missing[0])}"
+            assert time.monotonic() < deadline, (
+                f"{len(missing)} clients never got {what}; e.g. {self.names(missing[0])}"
+            )
             time.sleep(0.05)
 
     def close(self) -> None:
@@ -271,6 +283,7 @@ def other_local_addresses() -> set[str]:
 
 # --- 1. the browser ------------------------------------------------------------------------
 
+
 def test_live_reload_keeps_scroll_shows_problems_and_swaps_css(browser, sample_site, start_server):
     path = sample_site / "content" / ARTICLE_FILE
     original = path.read_text(encoding="utf-8")
@@ -291,8 +304,9 @@ def test_live_reload_keeps_scroll_shows_problems_and_swaps_css(browser, sample_s
 
         # An atomic save of the body: the new text appears without a manual reload, at the same place.
         atomic_write(path, original + "\nMARKER-BRAVO replaces it.\n\n" + filler)
-        page.wait_for_function("document.readyState === 'complete' && document.body.innerText.includes('MARKER-BRAVO')",
-                               timeout=10_000)
+        page.wait_for_function(
+            "document.readyState === 'complete' && document.body.innerText.includes('MARKER-BRAVO')", timeout=10_000
+        )
         page.wait_for_function("window.__briefLive === true", timeout=10_000)
         assert "MARKER-ALPHA" not in page.inner_text("body")
         try:
@@ -313,8 +327,11 @@ def test_live_reload_keeps_scroll_shows_problems_and_swaps_css(browser, sample_s
 
         # Fixed: the overlay goes away and the new content shows.
         atomic_write(path, original + "\nMARKER-CHARLIE after the fix.\n\n" + filler)
-        page.wait_for_function("!document.getElementById('brief-problems') && document.readyState === 'complete'"
-                               " && document.body.innerText.includes('MARKER-CHARLIE')", timeout=10_000)
+        page.wait_for_function(
+            "!document.getElementById('brief-problems') && document.readyState === 'complete'"
+            " && document.body.innerText.includes('MARKER-CHARLIE')",
+            timeout=10_000,
+        )
         page.wait_for_function("window.__briefLive === true", timeout=10_000)
 
         # A stylesheet edit is applied in place: no navigation, page state survives.
@@ -333,6 +350,7 @@ def test_live_reload_keeps_scroll_shows_problems_and_swaps_css(browser, sample_s
 
 
 # --- 2. safety -----------------------------------------------------------------------------
+
 
 def test_loopback_only_by_default(sample_site, start_server):
     server = start_server(sample_site)
@@ -357,12 +375,17 @@ def test_methods_types_and_headers(sample_site, start_server):
     for path, ctype in expected.items():
         status, headers, body = get(port, path)
         assert status == 200, path
-        assert headers["content-type"].split(";")[0].strip() in ((ctype,) if isinstance(ctype, str) else ctype), (path, headers)
+        assert headers["content-type"].split(";")[0].strip() in ((ctype,) if isinstance(ctype, str) else ctype), (
+            path,
+            headers,
+        )
         assert headers["cache-control"] == "no-store", path
         assert int(headers["content-length"]) == len(body) > 0
         head_status, head_headers, head_body = get(port, path, "HEAD")
         assert head_status == 200 and head_body == b""
-        assert {k: v for k, v in head_headers.items() if k != "date"} == {k: v for k, v in headers.items() if k != "date"}, path
+        assert {k: v for k, v in head_headers.items() if k != "date"} == {
+            k: v for k, v in headers.items() if k != "date"
+        }, path
         # Raw HEAD as well: the server itself sends no body (http.client would drop one).
         raw_status, raw_headers, raw_body = raw_request(port, path, "HEAD")
         assert (raw_status, raw_body, raw_headers["content-length"]) == (200, b"", str(len(body)))
@@ -417,12 +440,30 @@ def test_methods_types_and_headers(sample_site, start_server):
 
 
 TRAVERSALS = [
-    "/../brief.toml", "/%2e%2e/brief.toml", "/%2E%2E/brief.toml", "/%252e%252e/brief.toml",
-    "/..%5cbrief.toml", "/..\\brief.toml", "/..%2fbrief.toml", "/.%2e/brief.toml", "/%2e%2e%2fbrief.toml",
-    "//etc/passwd", "/%2fetc%2fpasswd", "/%2Fetc%2Fpasswd", "/../../../../../../etc/passwd",
-    "/static/../../brief.toml", "/css/../../brief.toml", "/css/%2e%2e/%2e%2e/brief.toml",
-    "/content/small-business-credit-squeeze.md", "/brief.toml", "/static/css/brief.css",
-    "/index.html%00.css", "/%00", "/css/", "/images/", "/2026/",
+    "/../brief.toml",
+    "/%2e%2e/brief.toml",
+    "/%2E%2E/brief.toml",
+    "/%252e%252e/brief.toml",
+    "/..%5cbrief.toml",
+    "/..\\brief.toml",
+    "/..%2fbrief.toml",
+    "/.%2e/brief.toml",
+    "/%2e%2e%2fbrief.toml",
+    "//etc/passwd",
+    "/%2fetc%2fpasswd",
+    "/%2Fetc%2Fpasswd",
+    "/../../../../../../etc/passwd",
+    "/static/../../brief.toml",
+    "/css/../../brief.toml",
+    "/css/%2e%2e/%2e%2e/brief.toml",
+    "/content/small-business-credit-squeeze.md",
+    "/brief.toml",
+    "/static/css/brief.css",
+    "/index.html%00.css",
+    "/%00",
+    "/css/",
+    "/images/",
+    "/2026/",
 ]
 
 
@@ -452,8 +493,11 @@ def test_nothing_outside_the_build_is_served(sample_site, start_server, tmp_path
         link.symlink_to(outside / "secret.txt")
         os.replace(link, notes)
         (sample_site / "static" / "leak.txt").symlink_to(outside / "secret.txt")
-        streams.wait_all(lambda names: "problems" in names and "leak.txt" in json.dumps(streams.events[0]), 10,
-                         "the problems of both symlinks")
+        streams.wait_all(
+            lambda names: "problems" in names and "leak.txt" in json.dumps(streams.events[0]),
+            10,
+            "the problems of both symlinks",
+        )
         problems = json.loads([data for name, data in streams.events[0] if name == "problems"][-1])
         assert any(p.startswith("static/leak.txt") and "symlink" in p for p in problems), problems
         assert any(p.startswith("static/notes.txt") and "symlink" in p for p in problems), problems
@@ -470,6 +514,7 @@ def test_nothing_outside_the_build_is_served(sample_site, start_server, tmp_path
 
 
 # --- 3, 4, 5. host warning, busy port, Ctrl-C ------------------------------------------------
+
 
 def test_any_address_warns(tmp_path, start_server):
     site = make_site(tmp_path, {"content/a.md": article()})
@@ -491,7 +536,9 @@ def test_busy_port_names_a_free_one(tmp_path, start_server):
         server = start_server(site, port=busy, ready=False)
         assert server.proc.wait(30) == 1
         server.stop()
-    match = re.search(r"Error: port (\d+) on 127\.0\.0\.1 is already in use; try 'brief serve --port (\d+)'", server.stderr)
+    match = re.search(
+        r"Error: port (\d+) on 127\.0\.0\.1 is already in use; try 'brief serve --port (\d+)'", server.stderr
+    )
     assert match, server.stderr
     assert int(match.group(1)) == busy
     suggested = int(match.group(2))
@@ -521,6 +568,7 @@ def test_ctrl_c_stops_quickly_and_cleanly(tmp_path, start_server):
 
 # --- 6. debounce ---------------------------------------------------------------------------
 
+
 def test_bursts_and_editor_leftovers_are_debounced(tmp_path, start_server):
     site = make_site(tmp_path, {"content/a.md": article("First version.\n", title="Alpha", slug="a")})
     server = start_server(site)
@@ -539,7 +587,8 @@ def test_bursts_and_editor_leftovers_are_debounced(tmp_path, start_server):
     (content / "burst").mkdir()
     for i in range(500):
         (content / "burst" / f"story-{i}.md").write_text(
-            article(f"Burst body {i}.\n", title=f"Burst story {i}", slug=f"story-{i}"), encoding="utf-8")
+            article(f"Burst body {i}.\n", title=f"Burst story {i}", slug=f"story-{i}"), encoding="utf-8"
+        )
     os.rename(content / "a.md", content / "a.md~")
     (content / "4913").write_text("", encoding="utf-8")
     (content / "4913").unlink()
@@ -565,9 +614,15 @@ def test_bursts_and_editor_leftovers_are_debounced(tmp_path, start_server):
 
 # --- 7. load -------------------------------------------------------------------------------
 
+
 def test_200_event_streams_and_pages_meanwhile(tmp_path, start_server):
-    site = make_site(tmp_path, {"content/a.md": article("First.\n", title="Alpha", slug="a"),
-                                "content/b.md": article("Other.\n", title="Beta", slug="b")})
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article("First.\n", title="Alpha", slug="a"),
+            "content/b.md": article("Other.\n", title="Beta", slug="b"),
+        },
+    )
     server = start_server(site)
     pid, port = server.proc.pid, server.port
     baseline = thread_count(pid)
@@ -578,8 +633,11 @@ def test_200_event_streams_and_pages_meanwhile(tmp_path, start_server):
 
         # Pages are still served while 200 streams are open.
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            statuses = list(pool.map(lambda i: get(port, ["/", "/2024/01/a/", "/2024/01/b/", "/css/brief.css"][i % 4])[0],
-                                     range(100)))
+            statuses = list(
+                pool.map(
+                    lambda i: get(port, ["/", "/2024/01/a/", "/2024/01/b/", "/css/brief.css"][i % 4])[0], range(100)
+                )
+            )
         assert statuses == [200] * 100
 
         before = server.rebuilds()
@@ -602,6 +660,7 @@ def test_200_event_streams_and_pages_meanwhile(tmp_path, start_server):
 
 
 # --- 8. the script is for the preview only ------------------------------------------------
+
 
 def test_build_output_never_has_the_live_script(sample_site, tmp_path):
     out = tmp_path / "out"
@@ -632,6 +691,7 @@ def test_browser_reconnects_after_a_server_restart(browser, sample_site, start_s
 
 
 # --- 8. speed ------------------------------------------------------------------------------
+
 
 def _save_to_dom(browser, server: ServeProcess, path: Path, url_path: str, rounds: int) -> list[float]:
     """Milliseconds from an atomic save of ``path`` to its new text in the open page, per save;

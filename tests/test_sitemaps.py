@@ -43,8 +43,9 @@ def test_sitemap_lists_every_page_with_absolute_urls():
     files = dict(sitemap_files(site, pages_of(site), BUILD_TIME))
     assert list(files) == ["sitemap.xml", "news-sitemap.xml", "robots.txt"]
     data = files["sitemap.xml"]
-    assert data.startswith(b'<?xml version="1.0" encoding="utf-8"?>\n'
-                           b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+    assert data.startswith(
+        b'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    )
     base = "https://example.org/briefs/"
     assert urlset(data) == {
         base: None,
@@ -72,8 +73,14 @@ def test_more_urls_than_the_limit_make_a_sitemap_index():
     site, _ = index_site(GOLDEN)
     pages = pages_of(site)  # 8 pages
     files = dict(sitemap_files(site, pages, BUILD_TIME, max_urls=3))
-    assert list(files) == ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml",
-                           "news-sitemap.xml", "robots.txt"]
+    assert list(files) == [
+        "sitemap.xml",
+        "sitemap-1.xml",
+        "sitemap-2.xml",
+        "sitemap-3.xml",
+        "news-sitemap.xml",
+        "robots.txt",
+    ]
     index = ET.fromstring(files["sitemap.xml"])
     assert index.tag == f"{SM}sitemapindex"
     entries = [(s.findtext(f"{SM}loc"), s.findtext(f"{SM}lastmod")) for s in index.findall(f"{SM}sitemap")]
@@ -110,11 +117,14 @@ def news_site(tmp_path: Path) -> Path:
         "content/three-days.md": article(title="Three Days", date=at(-timedelta(days=3))),
         "content/future.md": article(title="Future", date=at(timedelta(hours=1))),
         # Same instant as one-day, written in another zone: kept and shown in the site's zone.
-        "content/tokyo.md": article(title="Tokyo", date=(NOW - timedelta(days=1, hours=1)).astimezone(
-            timezone(timedelta(hours=9))).isoformat()),
+        "content/tokyo.md": article(
+            title="Tokyo", date=(NOW - timedelta(days=1, hours=1)).astimezone(timezone(timedelta(hours=9))).isoformat()
+        ),
     }
-    config = ('title = "Daily"\nbase_url = "https://example.org/briefs/"\nlanguage = "en-GB"\n'
-              'timezone = "Europe/Berlin"\n[publisher]\nname = "Daily & Co"\n')
+    config = (
+        'title = "Daily"\nbase_url = "https://example.org/briefs/"\nlanguage = "en-GB"\n'
+        'timezone = "Europe/Berlin"\n[publisher]\nname = "Daily & Co"\n'
+    )
     return make_site(tmp_path, files, config)
 
 
@@ -129,7 +139,11 @@ def test_news_sitemap_window(tmp_path):
     urls = root.findall(f"{SM}url")
     base = "https://example.org/briefs/2026/"
     assert [u.findtext(f"{SM}loc") for u in urls] == [
-        base + "06/just-in/", base + "06/one-day/", base + "06/tokyo/", base + "06/two-days/"]
+        base + "06/just-in/",
+        base + "06/one-day/",
+        base + "06/tokyo/",
+        base + "06/two-days/",
+    ]
     first = urls[1].find(f"{NEWS}news")
     assert first.findtext(f"{NEWS}publication/{NEWS}name") == "Daily & Co"
     assert first.findtext(f"{NEWS}publication/{NEWS}language") == "en"
@@ -146,13 +160,25 @@ def test_news_sitemap_without_recent_articles_is_an_empty_urlset(tmp_path):
 
 
 def test_news_sitemap_holds_at_most_1000_articles(tmp_path):
-    site = make_site(tmp_path, {"content/seed.md": article(title="Seed", date=NOW.isoformat())},
-                     'base_url = "https://example.org/"\n')
+    site = make_site(
+        tmp_path,
+        {"content/seed.md": article(title="Seed", date=NOW.isoformat())},
+        'base_url = "https://example.org/"\n',
+    )
     config = load_config(site)
     seed = load_articles(config).articles[0]
-    many = [dataclasses.replace(seed, slug=f"n{i:04}", relpath=f"content/n{i:04}.md", path=seed.path.with_name(f"n{i:04}.md"),
-                                url_path=f"/n{i:04}/", date=NOW - timedelta(minutes=2 * i), title=f"News {i}")
-            for i in range(1_100)]
+    many = [
+        dataclasses.replace(
+            seed,
+            slug=f"n{i:04}",
+            relpath=f"content/n{i:04}.md",
+            path=seed.path.with_name(f"n{i:04}.md"),
+            url_path=f"/n{i:04}/",
+            date=NOW - timedelta(minutes=2 * i),
+            title=f"News {i}",
+        )
+        for i in range(1_100)
+    ]
     index, problems = build_index(many, config, drafts=False, future=False, now=NOW)
     assert not problems
     root = ET.fromstring(dict(sitemap_files(index, [], NOW))["news-sitemap.xml"])
@@ -161,11 +187,24 @@ def test_news_sitemap_holds_at_most_1000_articles(tmp_path):
     assert locs == [f"https://example.org/n{i:04}/" for i in range(1_000)]
 
 
-@pytest.mark.parametrize(("tag", "code"), [
-    ("en", "en"), ("en-GB", "en"), ("de-AT", "de"), ("fil", "fil"), ("sr-Latn-RS", "sr"),
-    ("zh", "zh-cn"), ("zh-CN", "zh-cn"), ("zh-Hans", "zh-cn"), ("zh-Hans-HK", "zh-cn"),
-    ("zh-TW", "zh-tw"), ("zh-Hant", "zh-tw"), ("zh-HK", "zh-tw"), ("ZH-hant-tw", "zh-tw"),
-])
+@pytest.mark.parametrize(
+    ("tag", "code"),
+    [
+        ("en", "en"),
+        ("en-GB", "en"),
+        ("de-AT", "de"),
+        ("fil", "fil"),
+        ("sr-Latn-RS", "sr"),
+        ("zh", "zh-cn"),
+        ("zh-CN", "zh-cn"),
+        ("zh-Hans", "zh-cn"),
+        ("zh-Hans-HK", "zh-cn"),
+        ("zh-TW", "zh-tw"),
+        ("zh-Hant", "zh-tw"),
+        ("zh-HK", "zh-tw"),
+        ("ZH-hant-tw", "zh-tw"),
+    ],
+)
 def test_news_language(tag, code):
     assert news_language(tag) == code
 
@@ -187,7 +226,10 @@ def test_build_writes_the_sitemaps(sample_output):
     if not (sample_output / "sitemap.xml").exists():
         pytest.skip("build.py does not write sitemaps yet")
     # The 404 page and the search page have nothing of their own for a search engine to find.
-    pages = {p.relative_to(sample_output).as_posix() for p in sample_output.rglob("*.html")} - {"404.html", "search/index.html"}
+    pages = {p.relative_to(sample_output).as_posix() for p in sample_output.rglob("*.html")} - {
+        "404.html",
+        "search/index.html",
+    }
     expected = {"https://meridian.example.org/" + p.removesuffix("index.html") for p in pages}
     root = ET.fromstring((sample_output / "sitemap.xml").read_bytes())
     assert {u.findtext(f"{SM}loc") for u in root.iter(f"{SM}url")} == expected

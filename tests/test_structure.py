@@ -15,13 +15,18 @@ NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
 
 def many(n: int, **fields) -> dict[str, str]:
     """n articles a day apart, newest last, with the given fields."""
-    return {f"content/a{i:02d}.md": article(title=f"Story {i:02d}", date=f"2026-{1 + i // 28:02d}-{1 + i % 28:02d}",
-                                             takeaways=[f"Point {i}"], **fields) for i in range(n)}
+    return {
+        f"content/a{i:02d}.md": article(
+            title=f"Story {i:02d}", date=f"2026-{1 + i // 28:02d}-{1 + i % 28:02d}", takeaways=[f"Point {i}"], **fields
+        )
+        for i in range(n)
+    }
 
 
 def test_listing_pages_paginate_newest_first(tmp_path):
-    site = make_site(tmp_path, many(7, section="Economy", tags=["Energy Storage"], authors=["Ana Ortiz"]),
-                     "per_page = 3\n")
+    site = make_site(
+        tmp_path, many(7, section="Economy", tags=["Energy Storage"], authors=["Ana Ortiz"]), "per_page = 3\n"
+    )
     build(load_config(site), site / "public", BuildOptions(now=NOW))
     for base in ("sections/economy", "tags/energy-storage", "authors/ana-ortiz", ""):
         prefix = f"{base}/" if base else ""
@@ -57,17 +62,24 @@ def test_overviews_count_articles_and_link_every_term(tmp_path):
 
 
 def test_names_that_slug_alike_are_an_error(tmp_path):
-    site = make_site(tmp_path, {
-        "content/a.md": article(tags=["Energy Storage"], section="Économie"),
-        "content/b.md": article(title="B", tags=["Grid", "energy storage"], section="Economie"),
-    })
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(tags=["Energy Storage"], section="Économie"),
+            "content/b.md": article(title="B", tags=["Grid", "energy storage"], section="Economie"),
+        },
+    )
     code, _, err = run_build(site)
     assert code == 1
     lines = err.splitlines()
-    assert ("content/b.md:6: tags[1]: 'energy storage' and 'Energy Storage' (content/a.md) would share the page "
-            "/tags/energy-storage/ (expected one spelling of each tag; write 'Energy Storage')") in lines
-    assert ("content/b.md:7: section: 'Economie' and 'Économie' (content/a.md) would share the page "
-            "/sections/economie/ (expected one spelling of each section; write 'Économie')") in lines
+    assert (
+        "content/b.md:6: tags[1]: 'energy storage' and 'Energy Storage' (content/a.md) would share the page "
+        "/tags/energy-storage/ (expected one spelling of each tag; write 'Energy Storage')"
+    ) in lines
+    assert (
+        "content/b.md:7: section: 'Economie' and 'Économie' (content/a.md) would share the page "
+        "/sections/economie/ (expected one spelling of each section; write 'Économie')"
+    ) in lines
     assert not (site / "public").exists()
 
 
@@ -75,16 +87,22 @@ def test_a_name_without_letters_is_an_error(tmp_path):
     site = make_site(tmp_path, {"content/a.md": article(tags=["!!!"])})
     code, _, err = run_build(site)
     assert code == 1
-    assert ("content/a.md:5: tags[0]: '!!!' has no letter or digit to make a URL from "
-            "(expected a tag name such as 'Energy Storage')") in err.splitlines()
+    assert (
+        "content/a.md:5: tags[0]: '!!!' has no letter or digit to make a URL from "
+        "(expected a tag name such as 'Energy Storage')"
+    ) in err.splitlines()
 
 
 def test_author_profiles_from_files_and_config(tmp_path):
-    site = make_site(tmp_path, {
-        "content/a.md": article(authors=["Ana Ortiz", "Tomás Reyes"]),
-        "content/authors/ana-ortiz.md": "---\nrole: Energy Editor\navatar: /images/ana.svg\n---\nAna covers *power markets*.\n",
-        "static/images/ana.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>',
-    }, '[authors.tomas-reyes]\nname = "Tomás Reyes Díaz"\nrole = "Reporter"\n')
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(authors=["Ana Ortiz", "Tomás Reyes"]),
+            "content/authors/ana-ortiz.md": "---\nrole: Energy Editor\navatar: /images/ana.svg\n---\nAna covers *power markets*.\n",
+            "static/images/ana.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>',
+        },
+        '[authors.tomas-reyes]\nname = "Tomás Reyes Díaz"\nrole = "Reporter"\n',
+    )
     code, out, err = run_build(site)
     assert code == 0, err
     ana = read_output(site, "authors/ana-ortiz/index.html")
@@ -97,16 +115,22 @@ def test_author_profiles_from_files_and_config(tmp_path):
 
 
 def test_profile_problems(tmp_path):
-    site = make_site(tmp_path, {
-        "content/a.md": article(authors="Ana Ortiz"),
-        "content/authors/ana-ortiz.md": "---\nrole: Editor\nrol: typo\n---\nBio.\n",
-        "content/authors/nobody.md": "---\nrole: Ghost\n---\n",
-    }, '[authors.ana-ortiz]\nrole = "Editor"\n')
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(authors="Ana Ortiz"),
+            "content/authors/ana-ortiz.md": "---\nrole: Editor\nrol: typo\n---\nBio.\n",
+            "content/authors/nobody.md": "---\nrole: Ghost\n---\n",
+        },
+        '[authors.ana-ortiz]\nrole = "Editor"\n',
+    )
     code, _, err = run_build(site)
     assert code == 1
     lines = err.splitlines()
-    assert ("content/authors/ana-ortiz.md: the profile of 'ana-ortiz' is also given in brief.toml "
-            "[authors.ana-ortiz] (expected one place)") in lines
+    assert (
+        "content/authors/ana-ortiz.md: the profile of 'ana-ortiz' is also given in brief.toml "
+        "[authors.ana-ortiz] (expected one place)"
+    ) in lines
     assert "content/authors/ana-ortiz.md:3: warning: rol: unknown profile key, ignored; did you mean 'role'?" in lines
     assert "content/authors/nobody.md: warning: profile of 'nobody', but no article names this author" in lines
 
@@ -143,17 +167,24 @@ def test_404_lists_the_latest_articles(tmp_path):
 
 def test_editorial_warnings_do_not_fail_the_build(tmp_path):
     wide = '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="450"/>'
-    site = make_site(tmp_path, {
-        "content/a.md": article(title="H" * 111, dek="D" * 201, image={"src": "small.svg", "alt": "Small"}),
-        "content/small.svg": wide,
-    })
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(title="H" * 111, dek="D" * 201, image={"src": "small.svg", "alt": "Small"}),
+            "content/small.svg": wide,
+        },
+    )
     code, _, err = run_build(site)
     assert code == 0, err
     lines = err.splitlines()
     assert "content/a.md:2: warning: title: headline is 111 characters; search engines cut it after 110" in lines
-    assert ("content/a.md:4: warning: dek: dek is 201 characters (expected at most 200, as meta descriptions "
-            "are cut there)") in lines
-    assert ("content/a.md:6: warning: image.src: image is 800×450 px; at least 1200 px wide is recommended "
-            "for large previews") in lines
-    assert ("content/a.md:1: warning: takeaways: missing; readers and the front page rely on at least one "
-            "key takeaway") in lines
+    assert (
+        "content/a.md:4: warning: dek: dek is 201 characters (expected at most 200, as meta descriptions are cut there)"
+    ) in lines
+    assert (
+        "content/a.md:6: warning: image.src: image is 800×450 px; at least 1200 px wide is recommended "
+        "for large previews"
+    ) in lines
+    assert (
+        "content/a.md:1: warning: takeaways: missing; readers and the front page rely on at least one key takeaway"
+    ) in lines

@@ -34,16 +34,26 @@ class Outcome:
     """Seconds the up-to-date check took."""
 
 
-def build_site(config: Config, out: Path, *, drafts: bool = False, future: bool = False, jobs: int | None = None,
-               use_cache: bool = True, link_check: bool = True, now: datetime | None = None,
-               progress: Callable[[str, int, int], None] | None = None,
-               on_warning: Callable[[Problem], None] | None = None) -> Outcome:
+def build_site(
+    config: Config,
+    out: Path,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    link_check: bool = True,
+    now: datetime | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    on_warning: Callable[[Problem], None] | None = None,
+) -> Outcome:
     """Build ``config`` into ``out`` unless nothing changed since the last build there.
     Raises :class:`~brief.errors.BuildFailed`."""
     if use_cache:
         started = time.perf_counter()
-        unchanged = up_to_date(config.root, site_key(config, drafts, future, link_check), out,
-                               input_folders(config), time.time())
+        unchanged = up_to_date(
+            config.root, site_key(config, drafts, future, link_check), out, input_folders(config), time.time()
+        )
         if unchanged is not None:
             return Outcome(None, unchanged, time.perf_counter() - started)
     from brief.build import BuildOptions, build
@@ -52,9 +62,21 @@ def build_site(config: Config, out: Path, *, drafts: bool = False, future: bool 
 
     cache = BuildCache.load(config.root) if use_cache else BuildCache()
     try:
-        result = build(config, out, BuildOptions(drafts=drafts, future=future, now=now, progress=progress, jobs=jobs,
-                                                 cache=cache, background_cleanup=True, link_check=link_check),
-                       on_warning=on_warning)
+        result = build(
+            config,
+            out,
+            BuildOptions(
+                drafts=drafts,
+                future=future,
+                now=now,
+                progress=progress,
+                jobs=jobs,
+                cache=cache,
+                background_cleanup=True,
+                link_check=link_check,
+            ),
+            on_warning=on_warning,
+        )
         cache.save(config.root)  # meanwhile the previous output is removed on a thread
     finally:
         finish_cleanups()

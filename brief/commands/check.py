@@ -25,8 +25,6 @@ from brief.output.writers import MemoryWriter
 from brief.render.links import PageLinks, extract, internal_page, markdown_urls, source_line, why_broken
 
 
-
-
 @dataclass
 class CheckResult:
     problems: list[Problem]
@@ -42,7 +40,9 @@ class CheckResult:
         return [p for p in self.problems if p.severity == WARNING]
 
 
-def check_site(site_dir: Path, *, drafts: bool = False, future: bool = False, base_url: str | None = None) -> CheckResult:
+def check_site(
+    site_dir: Path, *, drafts: bool = False, future: bool = False, base_url: str | None = None
+) -> CheckResult:
     """Build the site in memory and check it. Raises :class:`BriefError` only for a site
     that cannot be read at all (no brief.toml problems: those are findings)."""
     try:
@@ -57,8 +57,13 @@ def check_site(site_dir: Path, *, drafts: bool = False, future: bool = False, ba
     warnings: list[Problem] = []
     try:
         # No search index: it takes long on a large site and holds no links of its own.
-        result = build(config, None, BuildOptions(drafts=drafts, future=future, link_check=False, search=False),
-                       on_warning=warnings.append, writer=writer)
+        result = build(
+            config,
+            None,
+            BuildOptions(drafts=drafts, future=future, link_check=False, search=False),
+            on_warning=warnings.append,
+            writer=writer,
+        )
     except BuildFailed as exc:
         return CheckResult(exc.problems, 0, 0)
     assert result.state is not None
@@ -66,7 +71,9 @@ def check_site(site_dir: Path, *, drafts: bool = False, future: bool = False, ba
     sources = {a.output_dir + "/index.html": a for a in site.articles}
     written = {rel: {url for _, url in markdown_urls(views[a.slug])} for rel, a in sources.items()}
     pages = {rel: _text(data) for rel, data in writer.files.items() if rel.endswith(".html")}
-    files = set(writer.files) | ({f"{SEARCH_FOLDER}/{name}" for name in BUNDLE_FILES} if config.search and site.articles else set())
+    files = set(writer.files) | (
+        {f"{SEARCH_FOLDER}/{name}" for name in BUNDLE_FILES} if config.search and site.articles else set()
+    )
     problems, links = link_problems(pages, files, config.base_path, sources, written)
     problems += reachability(pages, config.base_path, sources)
     return CheckResult(warnings + problems, len(pages), links)
@@ -77,8 +84,9 @@ def _text(data: bytes | Path) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def link_problems(pages: dict[str, str], files: set[str], base_path: str, sources: dict,
-                  written: dict[str, set[str]] | None = None) -> tuple[list[Problem], int]:
+def link_problems(
+    pages: dict[str, str], files: set[str], base_path: str, sources: dict, written: dict[str, set[str]] | None = None
+) -> tuple[list[Problem], int]:
     """Broken internal links, images and anchors in ``pages`` (output path → HTML). A link
     that an article's Markdown holds (``written``, by page) is reported on the article's
     file and line; any other on the page, as the templates made it."""
@@ -96,10 +104,13 @@ def link_problems(pages: dict[str, str], files: set[str], base_path: str, source
             article = sources.get(rel)
             what = "image" if tag in ("img", "source") else "link"
             if article is not None and (written is None or url in written.get(rel, ())):
-                problems.append(Problem(article.relpath, source_line(article, url, base_path), None,
-                                        f"{what} {url}: {reason}"))
+                problems.append(
+                    Problem(article.relpath, source_line(article, url, base_path), None, f"{what} {url}: {reason}")
+                )
             else:
-                problems.append(Problem(f"page {rel}", line, None, f"{what} {url}: {reason} (in the page made from the templates)"))
+                problems.append(
+                    Problem(f"page {rel}", line, None, f"{what} {url}: {reason} (in the page made from the templates)")
+                )
     return problems, count
 
 
@@ -117,11 +128,16 @@ def reachability(pages: dict[str, str], base_path: str, sources: dict) -> list[P
             if target is not None and target in links and target not in reached:
                 reached.add(target)
                 queue.append(target)
-    return [Problem(article.relpath, None, None,
-                    "no link leads to this article from the front page, its section or its tags (readers cannot find it)")
-            for rel, article in sorted(sources.items()) if rel not in reached]
+    return [
+        Problem(
+            article.relpath,
+            None,
+            None,
+            "no link leads to this article from the front page, its section or its tags (readers cannot find it)",
+        )
+        for rel, article in sorted(sources.items())
+        if rel not in reached
+    ]
 
 
 # --- reporting ---------------------------------------------------------------------------------
-
-

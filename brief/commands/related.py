@@ -12,8 +12,15 @@ from brief.site.index import build_index
 from brief.site.related import RelatedIndex
 
 
-def explain_related(config: Config, slug: str, *, drafts: bool = False, future: bool = False,
-                    limit: int = 10, now: datetime | None = None) -> dict:
+def explain_related(
+    config: Config,
+    slug: str,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    limit: int = 10,
+    now: datetime | None = None,
+) -> dict:
     """Why the build shows the related articles it shows for ``slug`` (``brief related``)."""
     now = now or datetime.now(timezone.utc)
     loaded = load_articles(config)
@@ -23,20 +30,50 @@ def explain_related(config: Config, slug: str, *, drafts: bool = False, future: 
     site, _ = build_index(loaded.articles, config, drafts=drafts, future=future, now=now)
     if slug not in site.built:
         known = sorted(site.built)
-        reason = "is a draft or scheduled (try --drafts or --future)" if slug in site.all_articles else f"does not exist{did_you_mean(slug, known)}"
+        reason = (
+            "is a draft or scheduled (try --drafts or --future)"
+            if slug in site.all_articles
+            else f"does not exist{did_you_mean(slug, known)}"
+        )
         raise BriefError(f"article '{slug}' {reason}")
     index = RelatedIndex(site.articles, config.related, config.language, now)
     shown = {item.article.slug for item in site.related[slug] if item.article is not None and item.automatic}
     listed = {item.article.slug for item in site.related[slug] if item.article is not None and not item.automatic}
     article = site.all_articles[slug]
-    candidates = [{
-        "slug": s.article.slug, "title": s.article.title, "score": s.score, "tags": round(s.tags, 6),
-        "text": round(s.text, 6), "section": round(s.section, 6), "recency": round(s.recency, 6),
-        "shared_tags": list(s.shared_tags), "shared_terms": list(s.shared_terms),
-        "shown": s.article.slug in shown, "listed": s.article.slug in listed,
-        "why": ("listed" if s.article.slug in listed else "shown" if s.article.slug in shown
-                else "shares too little" if not s.passes else "below min_score" if not index.clears(s) else "list full"),
-    } for s in index.explain(slug, limit)]
-    return {"slug": slug, "title": article.title, "count": config.related.count, "min_score": config.related.min_score,
-            "explicit": [item.article.slug if item.article else item.url for item in site.related[slug] if not item.automatic],
-            "candidates": candidates}
+    candidates = [
+        {
+            "slug": s.article.slug,
+            "title": s.article.title,
+            "score": s.score,
+            "tags": round(s.tags, 6),
+            "text": round(s.text, 6),
+            "section": round(s.section, 6),
+            "recency": round(s.recency, 6),
+            "shared_tags": list(s.shared_tags),
+            "shared_terms": list(s.shared_terms),
+            "shown": s.article.slug in shown,
+            "listed": s.article.slug in listed,
+            "why": (
+                "listed"
+                if s.article.slug in listed
+                else "shown"
+                if s.article.slug in shown
+                else "shares too little"
+                if not s.passes
+                else "below min_score"
+                if not index.clears(s)
+                else "list full"
+            ),
+        }
+        for s in index.explain(slug, limit)
+    ]
+    return {
+        "slug": slug,
+        "title": article.title,
+        "count": config.related.count,
+        "min_score": config.related.min_score,
+        "explicit": [
+            item.article.slug if item.article else item.url for item in site.related[slug] if not item.automatic
+        ],
+        "candidates": candidates,
+    }

@@ -21,8 +21,16 @@ def report(result: CheckResult, fmt: str, strict: bool) -> tuple[str, int]:
             "links": result.links,
             "errors": sum(1 for p in problems if p.severity != WARNING),
             "warnings": sum(1 for p in problems if p.severity == WARNING),
-            "problems": [{"path": p.path, "line": p.line, "field": p.field, "message": p.message,
-                          "severity": ERROR if (p.severity != WARNING or strict) else WARNING} for p in problems],
+            "problems": [
+                {
+                    "path": p.path,
+                    "line": p.line,
+                    "field": p.field,
+                    "message": p.message,
+                    "severity": ERROR if (p.severity != WARNING or strict) else WARNING,
+                }
+                for p in problems
+            ],
         }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n", code
     if fmt == "github":
@@ -52,9 +60,11 @@ def _summary(result: CheckResult, problems: list[Problem], strict: bool) -> str:
     errors = sum(1 for p in problems if p.severity != WARNING)
     warnings = len(problems) - errors
     verdict = "failed" if errors or (strict and warnings) else "passed"
-    return (f"Check {verdict}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-            f"{' (--strict: warnings count as errors)' if strict and warnings else ''}; "
-            f"{result.pages} pages, {result.links} links checked")
+    return (
+        f"Check {verdict}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+        f"{' (--strict: warnings count as errors)' if strict and warnings else ''}; "
+        f"{result.pages} pages, {result.links} links checked"
+    )
 
 
 def _escape_data(text: str) -> str:

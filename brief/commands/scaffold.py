@@ -30,14 +30,17 @@ Close with what to watch for, and when.
 """
 
 
-def new_article(config: Config, title: str, *, section: str | None = None, slug: str | None = None,
-                now: datetime | None = None) -> Path:
+def new_article(
+    config: Config, title: str, *, section: str | None = None, slug: str | None = None, now: datetime | None = None
+) -> Path:
     """Write ``content/<slug>.md`` with every field filled; refuse to overwrite anything."""
     if not title.strip():
         raise BriefError("the title must not be empty")
     slug = slug if slug is not None else slugify(title)
     if not is_valid_slug(slug):
-        raise BriefError(f"cannot make a valid slug from '{slug or title}'; pass --slug with lowercase letters, digits and hyphens")
+        raise BriefError(
+            f"cannot make a valid slug from '{slug or title}'; pass --slug with lowercase letters, digits and hyphens"
+        )
     path = config.content_dir / f"{slug}.md"
     when = (now or datetime.now(config.tz)).astimezone(config.tz).replace(microsecond=0)
     related: list[object] = [{"title": "Background reading", "url": "https://example.org/"}]
@@ -80,7 +83,9 @@ def new_article(config: Config, title: str, *, section: str | None = None, slug:
         with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite
             handle.write(text)
     except FileExistsError:
-        raise BriefError(f"{path} already exists; not overwriting it (pass --slug to choose another file name)") from None
+        raise BriefError(
+            f"{path} already exists; not overwriting it (pass --slug to choose another file name)"
+        ) from None
     return path
 
 
@@ -120,7 +125,7 @@ def config_template(title: str) -> str:
 
 def _option_lines(key: str, option: Option, value: object, commented: bool) -> list[str]:
     if value is None:
-        return [f"# {option.doc}", f"# {key} = \"\"", ""]
+        return [f"# {option.doc}", f'# {key} = ""', ""]
     shown = _toml_value(value)
     return [f"# {option.doc}", f"{'# ' if commented else ''}{key} = {shown}", ""]
 

@@ -24,16 +24,23 @@ def load_profiles(config: Config) -> tuple[dict[str, Profile], list[Problem]]:
     problems: list[Problem] = []
     profiles: dict[str, Profile] = {}
     for slug, fields in config.authors.items():
-        profiles[slug] = Profile(slug, fields.get("name"), fields.get("role"), fields.get("bio"),
-                                 fields.get("avatar"), "brief.toml")
+        profiles[slug] = Profile(
+            slug, fields.get("name"), fields.get("role"), fields.get("bio"), fields.get("avatar"), "brief.toml"
+        )
     folder = config.content_dir / AUTHORS_FOLDER
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
         profile = _load_file(path, config, problems)
         if profile is None:
             continue
         if profile.slug in profiles:
-            problems.append(Problem(profile.source, None, None,
-                                    f"the profile of '{profile.slug}' is also given in brief.toml [authors.{profile.slug}] (expected one place)"))
+            problems.append(
+                Problem(
+                    profile.source,
+                    None,
+                    None,
+                    f"the profile of '{profile.slug}' is also given in brief.toml [authors.{profile.slug}] (expected one place)",
+                )
+            )
             continue
         profiles[profile.slug] = profile
     return profiles, problems
@@ -53,7 +60,10 @@ def _load_file(path: Path, config: Config, problems: list[Problem]) -> Profile |
     for key, value in doc.meta.items():
         line = doc.lines.get((key,))
         if key not in FILE_FIELDS:
-            hint = did_you_mean(str(key), FILE_FIELDS) or " (known keys: " + ", ".join(FILE_FIELDS) + "; the bio is the text below the front matter)"
+            hint = (
+                did_you_mean(str(key), FILE_FIELDS)
+                or " (known keys: " + ", ".join(FILE_FIELDS) + "; the bio is the text below the front matter)"
+            )
             problems.append(Problem(doc.relpath, line, str(key), f"unknown profile key, ignored{hint}", WARNING))
         elif not isinstance(value, str) or not value.strip():
             problems.append(Problem(doc.relpath, line, key, "expected a non-empty string"))

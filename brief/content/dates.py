@@ -32,7 +32,9 @@ def parse_datetime(value: object, tz: tzinfo) -> datetime:
     elif isinstance(value, str):
         parsed = _parse_text(value.strip())
     else:
-        raise ValueError(f"expected an ISO 8601 date such as 2026-10-03 or 2026-10-03T08:30:00, got {type(value).__name__} {value!r}")
+        raise ValueError(
+            f"expected an ISO 8601 date such as 2026-10-03 or 2026-10-03T08:30:00, got {type(value).__name__} {value!r}"
+        )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     try:

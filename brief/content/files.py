@@ -89,16 +89,32 @@ def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[
     return the problems found."""
     rel = relpath(path, root)
     if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        return [Problem(rel, None, None, f"symlink leads outside the site (to {path.resolve()}); refusing to read it (copy the file in instead)")]
+        return [
+            Problem(
+                rel,
+                None,
+                None,
+                f"symlink leads outside the site (to {path.resolve()}); refusing to read it (copy the file in instead)",
+            )
+        ]
     if data is None:
         try:
             data = path.read_bytes()
         except OSError as exc:
             return [Problem(rel, None, None, f"cannot read file: {exc.strerror or exc}")]
     if not data.strip():
-        return [Problem(rel, None, None, "file is empty (expected front matter between '---' lines, then the article text)")]
+        return [
+            Problem(rel, None, None, "file is empty (expected front matter between '---' lines, then the article text)")
+        ]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # what Windows editors write as "Unicode"
-        return [Problem(rel, 1, None, "file is saved as UTF-16 (it starts with a UTF-16 byte-order mark); save the file as UTF-8")]
+        return [
+            Problem(
+                rel,
+                1,
+                None,
+                "file is saved as UTF-16 (it starts with a UTF-16 byte-order mark); save the file as UTF-8",
+            )
+        ]
     if b"\x00" in data:
         line = _line_at(data, data.index(b"\x00"))
         return [Problem(rel, line, None, "file contains a NUL byte; it looks binary, not like Markdown text")]
@@ -110,7 +126,14 @@ def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if lines[0].rstrip() != FENCE:
-        return [Problem(rel, 1, None, "no front matter: the file must start with a line '---', then the fields (title, date, ...), then another '---'")]
+        return [
+            Problem(
+                rel,
+                1,
+                None,
+                "no front matter: the file must start with a line '---', then the fields (title, date, ...), then another '---'",
+            )
+        ]
     for end in range(1, len(lines)):
         if lines[end].rstrip() in (FENCE, "..."):
             break
@@ -118,11 +141,17 @@ def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[
         return [Problem(rel, 1, None, "front matter is not closed (expected a line '---' after the fields)")]
     parsed = parse_yaml("\n".join(lines[1:end]), rel, first_line=2)
     body = "\n".join(lines[end + 1 :])
-    bad = FORBIDDEN_IN_PAGES.search(body)  # YAML refuses these in the front matter; Markdown would pass them into the page
+    bad = FORBIDDEN_IN_PAGES.search(
+        body
+    )  # YAML refuses these in the front matter; Markdown would pass them into the page
     if bad:
         shown = f"U+{ord(bad.group()):04X}"
-        problem = Problem(rel, end + 2 + body.count("\n", 0, bad.start()), "body",
-                          f"contains the character {shown}, which web pages may not hold (expected plain text; remove it)")
+        problem = Problem(
+            rel,
+            end + 2 + body.count("\n", 0, bad.start()),
+            "body",
+            f"contains the character {shown}, which web pages may not hold (expected plain text; remove it)",
+        )
         return (parsed if isinstance(parsed, list) else []) + [problem]
     if isinstance(parsed, list):
         return parsed

@@ -58,8 +58,13 @@ class ContentMemo:
         key = str(path)
         stamp = file_stamp(path)
         known = self.stamps.get(key)
-        if data is None and stamp is not None and known is not None and known[0] == stamp \
-                and known[2] - stamp[0] / 1e9 > RACY_SECONDS:
+        if (
+            data is None
+            and stamp is not None
+            and known is not None
+            and known[0] == stamp
+            and known[2] - stamp[0] / 1e9 > RACY_SECONDS
+        ):
             return known[1], None
         if data is None:
             try:
@@ -100,8 +105,9 @@ class Loaded:
     reported again as "missing" (their own errors already are)."""
 
 
-def load_articles(config: Config, memo: ContentMemo | None = None,
-                  progress: Callable[[str, int, int], None] | None = None) -> Loaded:
+def load_articles(
+    config: Config, memo: ContentMemo | None = None, progress: Callable[[str, int, int], None] | None = None
+) -> Loaded:
     """Stages 1–2 for every article file. With a cache, a file whose bytes are unchanged
     (and whose hero image is still there) keeps its validated article."""
     loaded = Loaded([], [], {})
@@ -130,7 +136,9 @@ def _load_cached(path: Path, config: Config, memo: ContentMemo) -> FileResult:
     if article is not None:
         article = replace(article, digest=key)
         if not errors_in(found):  # a file with errors is checked again next time
-            deps = (str(article.image.source),) if article.image is not None and article.image.source is not None else ()
+            deps = (
+                (str(article.image.source),) if article.image is not None and article.image.source is not None else ()
+            )
             memo.articles[key] = ((article, found, None), deps)
     return article, found, invalid_slug
 

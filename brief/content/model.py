@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 
 
-
 @dataclass(frozen=True, slots=True)
 class Image:
     """The hero image of an article."""

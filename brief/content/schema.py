@@ -24,8 +24,21 @@ from brief.content.slugs import MAX_LENGTH as MAX_SLUG
 from brief.content.slugs import is_valid_slug, slugify
 from brief.theme import static_file
 
-FIELDS = ("title", "dek", "date", "updated", "authors", "section", "tags", "image",
-          "takeaways", "analysis", "related", "draft", "slug")
+FIELDS = (
+    "title",
+    "dek",
+    "date",
+    "updated",
+    "authors",
+    "section",
+    "tags",
+    "image",
+    "takeaways",
+    "analysis",
+    "related",
+    "draft",
+    "slug",
+)
 IMAGE_FIELDS = ("src", "alt", "caption", "credit", "decorative")
 ANALYSIS_FIELDS = ("label", "byline", "body")
 RELATED_FIELDS = ("title", "url")
@@ -68,7 +81,10 @@ class _Checker:
             return None
         bad = FORBIDDEN_IN_PAGES.search(value)  # only YAML escapes in double quotes ("\0", "\e") can write these
         if bad:
-            self.error(key, f"contains the character U+{ord(bad.group()):04X}, which web pages may not hold (expected plain text; remove it)")
+            self.error(
+                key,
+                f"contains the character U+{ord(bad.group()):04X}, which web pages may not hold (expected plain text; remove it)",
+            )
             return None
         value = value.strip()
         if not value:
@@ -91,7 +107,10 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
     date = _date(c, "date", config, required=True)
     updated = _date(c, "updated", config)
     if date and updated and updated < date:
-        c.error(("updated",), f"{updated.isoformat()} is before date {date.isoformat()} (expected a time on or after the publication date)")
+        c.error(
+            ("updated",),
+            f"{updated.isoformat()} is before date {date.isoformat()} (expected a time on or after the publication date)",
+        )
     authors = _authors(c, config)
     section = c.text(("section",), meta.get("section")) or DEFAULT_SECTION
     tags = _tags(c)
@@ -106,11 +125,28 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
         return None, c.problems
     url_path = permalink(config.permalink, date=date.astimezone(config.tz), slug=slug, section=section)
     return Article(
-        path=doc.path, relpath=doc.relpath, slug=slug, title=title, dek=dek, date=date,
-        updated=updated, authors=authors, section=section, tags=tags, image=image,
-        takeaways=takeaways, takeaway_lines=takeaway_lines, analysis=analysis, related=related,
-        draft=draft, body=doc.body, body_line=doc.body_line, url_path=url_path,
-        slug_line=doc.lines.get(("slug",)), lines=doc.lines, real_path=doc.path.resolve(),
+        path=doc.path,
+        relpath=doc.relpath,
+        slug=slug,
+        title=title,
+        dek=dek,
+        date=date,
+        updated=updated,
+        authors=authors,
+        section=section,
+        tags=tags,
+        image=image,
+        takeaways=takeaways,
+        takeaway_lines=takeaway_lines,
+        analysis=analysis,
+        related=related,
+        draft=draft,
+        body=doc.body,
+        body_line=doc.body_line,
+        url_path=url_path,
+        slug_line=doc.lines.get(("slug",)),
+        lines=doc.lines,
+        real_path=doc.path.resolve(),
     ), c.problems
 
 
@@ -121,27 +157,42 @@ MIN_IMAGE_WIDTH = 1200
 """Google Discover and large social cards want hero images at least this wide."""
 
 
-def _editorial(c: _Checker, title: str | None, dek: str | None, image: Image | None, takeaways: tuple[str, ...]) -> None:
+def _editorial(
+    c: _Checker, title: str | None, dek: str | None, image: Image | None, takeaways: tuple[str, ...]
+) -> None:
     """Warnings an editor should see, which do not stop the build."""
     if title and len(title) > MAX_HEADLINE:
         c.warn(("title",), f"headline is {len(title)} characters; search engines cut it after {MAX_HEADLINE}")
     if dek and len(dek) > MAX_DEK:
-        c.warn(("dek",), f"dek is {len(dek)} characters (expected at most {MAX_DEK}, as meta descriptions are cut there)")
+        c.warn(
+            ("dek",), f"dek is {len(dek)} characters (expected at most {MAX_DEK}, as meta descriptions are cut there)"
+        )
     if image is not None and image.source is not None:
         size = image_size(image.source)
         if size and size[0] < MIN_IMAGE_WIDTH:
-            c.warn(("image", "src"), f"image is {size[0]}×{size[1]} px; at least {MIN_IMAGE_WIDTH} px wide is recommended for large previews")
+            c.warn(
+                ("image", "src"),
+                f"image is {size[0]}×{size[1]} px; at least {MIN_IMAGE_WIDTH} px wide is recommended for large previews",
+            )
     if not takeaways and "takeaways" not in c.doc.meta:
         c.warn(("takeaways",), "missing; readers and the front page rely on at least one key takeaway")
     analysis = c.doc.meta.get("analysis")
     if isinstance(analysis, dict) and analysis.get("body") and not analysis.get("byline"):
-        c.warn(("analysis",), "analysis has no byline (expected byline: with who wrote it; readers weigh analysis by its author)")
+        c.warn(
+            ("analysis",),
+            "analysis has no byline (expected byline: with who wrote it; readers weigh analysis by its author)",
+        )
 
 
 def permalink(pattern: str, *, date, slug: str, section: str) -> str:
     """Site path of an article from the configured pattern."""
-    return pattern.format(year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
-                          slug=slug, section=slugify(section) or "section")
+    return pattern.format(
+        year=f"{date.year:04d}",
+        month=f"{date.month:02d}",
+        day=f"{date.day:02d}",
+        slug=slug,
+        section=slugify(section) or "section",
+    )
 
 
 def _date(c: _Checker, name: str, config: Config, required: bool = False):
@@ -165,7 +216,10 @@ def _authors(c: _Checker, config: Config) -> tuple[str, ...]:
     if isinstance(value, list):
         names = [c.text(("authors", i), v, required=True) for i, v in enumerate(value)]
         if not value:
-            c.error(("authors",), "is an empty list (expected a name or a list of names; leave it out for the default author)")
+            c.error(
+                ("authors",),
+                "is an empty list (expected a name or a list of names; leave it out for the default author)",
+            )
         return tuple(_unique(n for n in names if n))
     if isinstance(value, dict):
         c.error(("authors",), f"expected a name or a list of names such as [Ann Lee, Bo Chen], got {_describe(value)}")
@@ -212,9 +266,15 @@ def _image(c: _Checker, config: Config) -> Image | None:
     alt = c.text(("image", "alt"), alt_raw) if alt_raw is not None else None
     if not alt and not decorative:
         if alt_raw is None:
-            c.error(("image", "alt"), "is required: describe the image for readers who cannot see it (or set decorative: true)")
+            c.error(
+                ("image", "alt"),
+                "is required: describe the image for readers who cannot see it (or set decorative: true)",
+            )
         elif isinstance(alt_raw, str):
-            c.error(("image", "alt"), "is empty: describe the image for readers who cannot see it (an empty alt needs decorative: true)")
+            c.error(
+                ("image", "alt"),
+                "is empty: describe the image for readers who cannot see it (an empty alt needs decorative: true)",
+            )
     caption = c.text(("image", "caption"), value.get("caption"))
     credit = c.text(("image", "credit"), value.get("credit"))
     if src is None:
@@ -223,8 +283,16 @@ def _image(c: _Checker, config: Config) -> Image | None:
     if resolved is None:
         return None
     url, source = resolved
-    return Image(src=src, url=url, alt=alt or "", caption=caption, credit=credit, decorative=decorative, source=source,
-                 caption_line=c.doc.line(("image", "caption")))
+    return Image(
+        src=src,
+        url=url,
+        alt=alt or "",
+        caption=caption,
+        credit=credit,
+        decorative=decorative,
+        source=source,
+        caption_line=c.doc.line(("image", "caption")),
+    )
 
 
 def _resolve_image(c: _Checker, src: str, config: Config) -> tuple[str, Path | None] | None:
@@ -235,12 +303,18 @@ def _resolve_image(c: _Checker, src: str, config: Config) -> tuple[str, Path | N
     try:
         parts = urlsplit(src)
     except ValueError:  # e.g. an unclosed '[' in the host
-        c.error(key, f"'{src}' is not a valid URL (expected an https URL, a path under static/ such as /images/x.jpg, or a path relative to the article)")
+        c.error(
+            key,
+            f"'{src}' is not a valid URL (expected an https URL, a path under static/ such as /images/x.jpg, or a path relative to the article)",
+        )
         return None
     if parts.scheme:
         if parts.scheme.lower() == "https" and parts.netloc and not any(ch.isspace() for ch in src):
             return clean_url(src), None
-        c.error(key, f"'{src}' is not allowed (expected an https URL, a path under static/ such as /images/x.jpg, or a path relative to the article)")
+        c.error(
+            key,
+            f"'{src}' is not allowed (expected an https URL, a path under static/ such as /images/x.jpg, or a path relative to the article)",
+        )
         return None
     if "\\" in src or src.startswith("//"):
         c.error(key, f"'{src}' is not a valid path (use forward slashes, e.g. /images/x.jpg)")
@@ -261,11 +335,17 @@ def _resolve_image(c: _Checker, src: str, config: Config) -> tuple[str, Path | N
         return None
     if not candidate.is_file():
         shown = Path(c.doc.relpath).parent / src
-        c.error(key, f"file not found: {PurePosixPath(posixpath.normpath(shown.as_posix()))} (expected a path relative to the article file)")
+        c.error(
+            key,
+            f"file not found: {PurePosixPath(posixpath.normpath(shown.as_posix()))} (expected a path relative to the article file)",
+        )
         return None
     if any(part.startswith(".") for part in candidate.resolve().relative_to(config.root.resolve()).parts):  # ../.env
-        c.error(key, f"'{src}' is a hidden file or in a hidden folder (a name starting with '.'); refusing to publish it "
-                     "(expected an image such as images/x.jpg)")
+        c.error(
+            key,
+            f"'{src}' is a hidden file or in a hidden folder (a name starting with '.'); refusing to publish it "
+            "(expected an image such as images/x.jpg)",
+        )
         return None
     return "", candidate
 
@@ -275,7 +355,10 @@ def _takeaways(c: _Checker) -> tuple[tuple[str, ...], tuple[int | None, ...]]:
     if value is None:
         return (), ()
     if not isinstance(value, list):
-        c.error(("takeaways",), f"expected a list of 1–{MAX_TAKEAWAYS} strings (one '- item' per line), got {_describe(value)}")
+        c.error(
+            ("takeaways",),
+            f"expected a list of 1–{MAX_TAKEAWAYS} strings (one '- item' per line), got {_describe(value)}",
+        )
         return (), ()
     if not 1 <= len(value) <= MAX_TAKEAWAYS:
         c.error(("takeaways",), f"has {len(value)} items (expected 1–{MAX_TAKEAWAYS})")
@@ -330,7 +413,10 @@ def _related(c: _Checker) -> tuple[RelatedRef, ...]:
             continue
         if not is_valid_slug(slug):
             hint = f"; did you mean '{slugify(slug)}'?" if slugify(slug) else ""
-            c.error(key, f"'{slug}' is not an article slug (expected lowercase letters, digits and hyphens, or a mapping {{title, url}}){hint}")
+            c.error(
+                key,
+                f"'{slug}' is not an article slug (expected lowercase letters, digits and hyphens, or a mapping {{title, url}}){hint}",
+            )
             continue
         refs.append(RelatedRef(slug, None, None, line))
     return tuple(refs)
@@ -349,18 +435,26 @@ def _slug(c: _Checker) -> str | None:
     if value is None:
         slug = slugify(c.doc.path.stem)
         if not slug:
-            c.error(("slug",), f"cannot make a slug from the file name '{c.doc.path.name}' (set slug: with lowercase letters, digits and hyphens)")
+            c.error(
+                ("slug",),
+                f"cannot make a slug from the file name '{c.doc.path.name}' (set slug: with lowercase letters, digits and hyphens)",
+            )
             return None
         return slug
     text = c.text(("slug",), value, required=True)
     if text is None:
         return None
     if len(text) > MAX_SLUG:
-        c.error(("slug",), f"is {len(text)} characters long (expected at most {MAX_SLUG}: the slug names a folder of the site)")
+        c.error(
+            ("slug",),
+            f"is {len(text)} characters long (expected at most {MAX_SLUG}: the slug names a folder of the site)",
+        )
         return None
     if not is_valid_slug(text):
         hint = f"; did you mean '{slugify(text)}'?" if slugify(text) else ""
-        c.error(("slug",), f"'{text}' is not a valid slug (expected lowercase letters, digits and single hyphens){hint}")
+        c.error(
+            ("slug",), f"'{text}' is not a valid slug (expected lowercase letters, digits and single hyphens){hint}"
+        )
         return None
     return text
 
@@ -370,7 +464,11 @@ def _is_web_url(url: str) -> bool:
         parts = urlsplit(url)
     except ValueError:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and not any(ch.isspace() or ord(ch) < 32 for ch in url)
+    return (
+        parts.scheme.lower() in ("http", "https")
+        and bool(parts.netloc)
+        and not any(ch.isspace() or ord(ch) < 32 for ch in url)
+    )
 
 
 def _inside(path: Path, folder: Path) -> bool:

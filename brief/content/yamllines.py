@@ -29,7 +29,9 @@ class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_str)
 
 Key = tuple[str | int, ...]
-_PLAIN_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+_PLAIN_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
 _KEY_TAGS = _PLAIN_TAGS | {"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}  # what plain `<<:` and `=:` resolve to
 _YAML_HINTS = {  # PyYAML's words → what the editor should do
     "mapping values are not allowed": "put a value that contains ': ' in quotes",
@@ -40,7 +42,9 @@ _YAML_HINTS = {  # PyYAML's words → what the editor should do
 _ALIAS_MESSAGE = "YAML anchors and aliases (& and *) are not supported in front matter; write the value out"
 
 
-def parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, int], dict[Key, str], dict[Key, int]] | list[Problem]:
+def parse_yaml(
+    text: str, rel: str, first_line: int
+) -> tuple[dict, dict[Key, int], dict[Key, str], dict[Key, int]] | list[Problem]:
     loader = _Loader(text)
     at = _mark_lines(text, first_line)
     try:
@@ -48,7 +52,14 @@ def parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, in
         if node is None:
             return [Problem(rel, first_line - 1, None, "front matter is empty (expected at least 'title' and 'date')")]
         if not isinstance(node, yaml.MappingNode):
-            return [Problem(rel, at(node.start_mark), None, "front matter must be fields written 'key: value', not a list or a single value")]
+            return [
+                Problem(
+                    rel,
+                    at(node.start_mark),
+                    None,
+                    "front matter must be fields written 'key: value', not a list or a single value",
+                )
+            ]
         line_map: dict[Key, int] = {}
         raw: dict[Key, str] = {}
         value_lines: dict[Key, int] = {}
@@ -62,14 +73,23 @@ def parse_yaml(text: str, rel: str, first_line: int) -> tuple[dict, dict[Key, in
         line = at(mark) if mark else None
         what = " ".join(p for p in (exc.context, exc.problem) if p)
         hint = next((f" ({h})" for words, h in _YAML_HINTS.items() if words in what), "")
-        if not hint and mark and text[mark.index : mark.index + 1] == "\t":  # libyaml: "found character that cannot start any token"
+        if (
+            not hint and mark and text[mark.index : mark.index + 1] == "\t"
+        ):  # libyaml: "found character that cannot start any token"
             hint = " (indent with spaces, not tabs)"
         return [Problem(rel, line, None, f"invalid YAML in front matter: {what}{hint}")]
     except yaml.reader.ReaderError as exc:  # a control character; the first one in the text is where the reader stopped
         pos = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
         line = text.count("\n", 0, pos) + first_line if pos >= 0 else None
         shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        return [Problem(rel, line, None, f"invalid YAML in front matter: the control character {shown} is not allowed (remove it)")]
+        return [
+            Problem(
+                rel,
+                line,
+                None,
+                f"invalid YAML in front matter: the control character {shown} is not allowed (remove it)",
+            )
+        ]
     except yaml.YAMLError as exc:
         return [Problem(rel, None, None, f"invalid YAML in front matter: {exc}")]
     except RecursionError:
@@ -89,7 +109,9 @@ def _mark_lines(text: str, first_line: int) -> Callable[[Any], int]:
     return lambda mark: text.count("\n", 0, mark.index) + first_line
 
 
-def _construct(loader: Any, node: yaml.MappingNode, rel: str, at: Callable[[Any], int]) -> dict[str, Any] | list[Problem]:
+def _construct(
+    loader: Any, node: yaml.MappingNode, rel: str, at: Callable[[Any], int]
+) -> dict[str, Any] | list[Problem]:
     """Build the front matter key by key; keys stay the names written (``1:`` is the key ``"1"``)."""
     meta: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -101,19 +123,38 @@ def _construct(loader: Any, node: yaml.MappingNode, rel: str, at: Callable[[Any]
     return problems or meta
 
 
-def _index(node: yaml.Node, key: Key, at: Callable[[Any], int], lines: dict, raw: dict, problems: list[Problem], rel: str, seen: set[int],
-           value_lines: dict) -> None:
+def _index(
+    node: yaml.Node,
+    key: Key,
+    at: Callable[[Any], int],
+    lines: dict,
+    raw: dict,
+    problems: list[Problem],
+    rel: str,
+    seen: set[int],
+    value_lines: dict,
+) -> None:
     """Record lines and raw scalars; refuse aliases (and with them "billion laughs") and duplicate keys."""
     if id(node) in seen:
         if not any(p.message == _ALIAS_MESSAGE for p in problems):  # once per file, not once per alias of a bomb
             # An alias is the anchored node itself, whose mark is the anchor's; the nearest key is where it is used.
-            line = next((lines[key[:n]] for n in range(len(key), 0, -1) if isinstance(key[n - 1], str) and key[:n] in lines), None)
+            line = next(
+                (lines[key[:n]] for n in range(len(key), 0, -1) if isinstance(key[n - 1], str) and key[:n] in lines),
+                None,
+            )
             problems.append(Problem(rel, line, dotted(key), _ALIAS_MESSAGE))
         return
     seen.add(id(node))
     if node.tag not in _PLAIN_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        problems.append(Problem(rel, at(node.start_mark), dotted(key), f"the YAML tag '{tag}' is not supported (expected plain text, numbers, true/false, lists and mappings)"))
+        problems.append(
+            Problem(
+                rel,
+                at(node.start_mark),
+                dotted(key),
+                f"the YAML tag '{tag}' is not supported (expected plain text, numbers, true/false, lists and mappings)",
+            )
+        )
         return
     if isinstance(node, yaml.ScalarNode):
         raw[key] = node.value
@@ -130,12 +171,21 @@ def _index(node: yaml.Node, key: Key, at: Callable[[Any], int], lines: dict, raw
                 continue
             if knode.tag not in _KEY_TAGS:  # `!!python/name:os.system : v` would be read as the key ''
                 tag = knode.tag.replace("tag:yaml.org,2002:", "!!")
-                problems.append(Problem(rel, at(knode.start_mark), dotted(key), f"the YAML tag '{tag}' on a key is not supported (expected a plain name)"))
+                problems.append(
+                    Problem(
+                        rel,
+                        at(knode.start_mark),
+                        dotted(key),
+                        f"the YAML tag '{tag}' on a key is not supported (expected a plain name)",
+                    )
+                )
                 continue
             name = knode.value
             line = at(knode.start_mark)
             if name in where:
-                problems.append(Problem(rel, line, dotted(key + (name,)), f"duplicate key (first given on line {where[name]})"))
+                problems.append(
+                    Problem(rel, line, dotted(key + (name,)), f"duplicate key (first given on line {where[name]})")
+                )
                 continue
             where[name] = line
             lines[key + (name,)] = line

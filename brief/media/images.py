@@ -290,8 +290,11 @@ class ImageStore:
                     Path(tmp).unlink(missing_ok=True)
                 if not self._writable:
                     raise ImageError(f"cannot keep its resized copies ({exc.strerror or exc})") from None
-                log.info("Cannot write the image cache in %s (%s); using a temporary folder", self.folder,
-                         exc.strerror or exc)
+                log.info(
+                    "Cannot write the image cache in %s (%s); using a temporary folder",
+                    self.folder,
+                    exc.strerror or exc,
+                )
                 self.folder = _temporary_folder()
                 self._writable = False
         raise AssertionError("unreachable")
@@ -333,7 +336,9 @@ def prune_cache(site_root: Path, used: list[Path], now: float) -> int:
             continue
         try:
             seen = last.get(path.name) or path.stat().st_mtime
-            if now - seen > (86400 if path.name.startswith(".tmp-") else KEEP_DAYS * 86400):  # a killed build's leftover
+            if now - seen > (
+                86400 if path.name.startswith(".tmp-") else KEEP_DAYS * 86400
+            ):  # a killed build's leftover
                 path.unlink()
                 removed += 1
         except OSError:

@@ -17,8 +17,10 @@ class ImageError(Exception):
 
     def message(self, shown: str) -> str:
         """The problem's text, naming the file as ``shown`` (a path from the site folder)."""
-        return (f"cannot read image {shown}: {self.reason} "
-                "(expected a PNG, JPEG or WebP file that opens in an image viewer; GIF and SVG are published as they are)")
+        return (
+            f"cannot read image {shown}: {self.reason} "
+            "(expected a PNG, JPEG or WebP file that opens in an image viewer; GIF and SVG are published as they are)"
+        )
 
 
 def sniff(data: bytes) -> str | None:
@@ -45,10 +47,15 @@ def open_image(data: bytes, kind: str | None):
             image = Image.open(io.BytesIO(data), formats=[kind] if kind else None)
             image.load()
     except UnidentifiedImageError:
-        raise ImageError(f"the file is damaged (it starts as a {kind} image but cannot be decoded)"
-                         if kind else "the file is not a PNG, JPEG or WebP image") from None
+        raise ImageError(
+            f"the file is damaged (it starts as a {kind} image but cannot be decoded)"
+            if kind
+            else "the file is not a PNG, JPEG or WebP image"
+        ) from None
     except Image.DecompressionBombError:
-        raise ImageError(f"it is too large to process (more than {2 * (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} megapixels)") from None
+        raise ImageError(
+            f"it is too large to process (more than {2 * (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} megapixels)"
+        ) from None
     except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError) as exc:
         detail = str(exc).strip().rstrip(".") or type(exc).__name__
         if isinstance(exc, EOFError) or "truncated" in detail.lower():
@@ -73,8 +80,11 @@ def resized(image, width: int, height: int, fmt: str):
     resized premultiplied, so edges do not darken."""
     from PIL import Image
 
-    alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info) \
+    alpha = (
+        image.mode in ("RGBA", "LA", "PA")
+        or (image.mode == "P" and "transparency" in image.info)
         or image.info.get("transparency") is not None
+    )
     if fmt == "JPEG":
         alpha = False
     if alpha:

@@ -24,15 +24,21 @@ def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> None:
     out = out_dir.resolve()
     root = root.resolve()
     if out == root or root.is_relative_to(out):
-        raise BriefError(f"output folder {out_dir} is the site folder or contains it; choose a folder such as {root / 'public'}")
+        raise BriefError(
+            f"output folder {out_dir} is the site folder or contains it; choose a folder such as {root / 'public'}"
+        )
     for source in sources:
         src = source.resolve()
         if out == src or out.is_relative_to(src) or src.is_relative_to(out):
-            raise BriefError(f"output folder {out_dir} overlaps the source folder {source}; choose a separate folder such as {root / 'public'}")
+            raise BriefError(
+                f"output folder {out_dir} overlaps the source folder {source}; choose a separate folder such as {root / 'public'}"
+            )
     if out.exists() and not out.is_dir():
         raise BriefError(f"output path {out_dir} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists():
-        raise BriefError(f"output folder {out_dir} is not empty and does not look like a built site (no index.html); refusing to replace it. Remove it or choose another folder")
+        raise BriefError(
+            f"output folder {out_dir} is not empty and does not look like a built site (no index.html); refusing to replace it. Remove it or choose another folder"
+        )
 
 
 _cleanups: list[threading.Thread] = []
@@ -77,8 +83,9 @@ def remove_previous(folder: Path, background: bool) -> None:
     if not background:
         shutil.rmtree(folder, ignore_errors=True)
         return
-    cleanup = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
-                               name="remove previous output")
+    cleanup = threading.Thread(
+        target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, name="remove previous output"
+    )
     cleanup.start()
     _cleanups.append(cleanup)
 

@@ -49,10 +49,15 @@ def worker_count(items: int, jobs: int | None, minimum: int = PARALLEL_MIN_PAGES
     return max(1, min(cores, MAX_WORKERS))
 
 
-def render_parallel(jobs: list[tuple[PageSpec, Path]], env: jinja2.Environment, templates: dict[str, bytes] | None,
-                    writer: OutputWriter, workers: int,
-                    progress: Callable[[str, int, int], None] | None = None,
-                    view_keys: dict[int, bytes] | None = None) -> tuple[int, list[Problem]]:
+def render_parallel(
+    jobs: list[tuple[PageSpec, Path]],
+    env: jinja2.Environment,
+    templates: dict[str, bytes] | None,
+    writer: OutputWriter,
+    workers: int,
+    progress: Callable[[str, int, int], None] | None = None,
+    view_keys: dict[int, bytes] | None = None,
+) -> tuple[int, list[Problem]]:
     """Process every ``(spec, reserved staging path)`` with ``workers`` processes: build the
     context, and (with ``templates``, the template digests of a cached build) reuse the
     previous build's file when the page's key is unchanged, else render and write it.

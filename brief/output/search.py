@@ -53,8 +53,13 @@ def pagefind_version() -> str:
         return "missing"
 
 
-def index(pages: dict[str, bytes | Path], language: str, workdir: Path,
-          started: Callable[[subprocess.Popen], None] | None = None, background: bool = False) -> Path:
+def index(
+    pages: dict[str, bytes | Path],
+    language: str,
+    workdir: Path,
+    started: Callable[[subprocess.Popen], None] | None = None,
+    background: bool = False,
+) -> Path:
     """Index ``pages`` (output path → HTML bytes, or the file holding them) with Pagefind;
     returns the folder holding the bundle (under ``workdir``), laid out as ``pagefind/``.
 
@@ -75,19 +80,26 @@ def index(pages: dict[str, bytes | Path], language: str, workdir: Path,
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle), "--silent"]
     try:
         nice = shutil.which("nice") if background else None  # (preexec_fn is unsafe in a threaded server)
-        proc = subprocess.Popen([nice, "-n", "10", *command] if nice else command,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [nice, "-n", "10", *command] if nice else command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         if started is not None:
             started(proc)
         out, err = proc.communicate(timeout=TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BriefError(f"search index: cannot run Pagefind ({exc}); set search = false in brief.toml to build without search") from None
+        raise BriefError(
+            f"search index: cannot run Pagefind ({exc}); set search = false in brief.toml to build without search"
+        ) from None
     if proc.returncode != 0 or not (bundle / "pagefind.js").is_file():
         why = (err or out).strip().splitlines()
         if any("No module named pagefind" in line for line in why):
-            raise BriefError("search index: Pagefind is not installed (pip install 'pagefind[extended]'), "
-                             "or set search = false in brief.toml to build without search")
-        raise BriefError(f"search index: Pagefind failed (exit code {proc.returncode}): {' / '.join(why[-5:]) or 'no output'}")
+            raise BriefError(
+                "search index: Pagefind is not installed (pip install 'pagefind[extended]'), "
+                "or set search = false in brief.toml to build without search"
+            )
+        raise BriefError(
+            f"search index: Pagefind failed (exit code {proc.returncode}): {' / '.join(why[-5:]) or 'no output'}"
+        )
     return bundle
 
 
@@ -100,7 +112,9 @@ def bundle_files(bundle: Path) -> Iterable[tuple[str, Path]]:
             yield f"{SEARCH_FOLDER}/{path.relative_to(bundle).as_posix()}", path
 
 
-def publish(outputs: Iterable[str], language: str, writer, progress: Callable[[str, int, int], None] | None = None) -> int:
+def publish(
+    outputs: Iterable[str], language: str, writer, progress: Callable[[str, int, int], None] | None = None
+) -> int:
     """Write the search index of the pages at ``outputs`` (as ``writer`` holds them) through
     ``writer``, reusing the previous build's when the same pages (by key) were indexed.
     Returns the files written or reused."""
@@ -108,9 +122,16 @@ def publish(outputs: Iterable[str], language: str, writer, progress: Callable[[s
     key = search_key((relpath, writer.keys.get(relpath)) for relpath in pages)
     previous = getattr(writer, "previous", None) or {}
     if key is not None:
-        kept = [rel for rel, (old, _) in previous.items() if rel.startswith(SEARCH_FOLDER + "/") and old == _file_key(key, rel)]
-        if kept and any(rel.endswith("/pagefind.js") for rel in kept) and writer.reuse_all(
-                {rel: _file_key(key, rel) for rel in kept}, ORIGIN):
+        kept = [
+            rel
+            for rel, (old, _) in previous.items()
+            if rel.startswith(SEARCH_FOLDER + "/") and old == _file_key(key, rel)
+        ]
+        if (
+            kept
+            and any(rel.endswith("/pagefind.js") for rel in kept)
+            and writer.reuse_all({rel: _file_key(key, rel) for rel in kept}, ORIGIN)
+        ):
             return len(kept)
     if progress is not None:
         progress("Search index", 0, 1)

@@ -21,6 +21,7 @@ from brief.digests import digest, file_stamp
 from brief.errors import BriefError, Problem
 from brief.output.outdir import exchange, recover_interrupted_swap, remove_dead_staging, remove_previous
 
+
 class _Claims:
     """Path checks shared by every writer: inside the output, and each path written once.
 
@@ -47,8 +48,10 @@ class _Claims:
             if second.startswith("page ") and not first.startswith("page "):  # report it on the file to change
                 first, second = second, first
             if first.startswith("page ") and second.startswith("content/"):
-                message = (f"this article's page '{relpath}' is also one of brief's own pages (expected another slug, "
-                           "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/, archive/ and search/)")
+                message = (
+                    f"this article's page '{relpath}' is also one of brief's own pages (expected another slug, "
+                    "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/, archive/ and search/)"
+                )
             else:
                 message = f"output path '{relpath}' is also written by {first} (expected each page or file to have its own path)"
             self.problems.append(Problem(second, None, None, message))
@@ -165,8 +168,10 @@ class OutputWriter(_Claims):
             out_dir.parent.mkdir(parents=True, exist_ok=True)
             self.staging.mkdir()
         except OSError as exc:
-            raise BriefError(f"cannot create the staging folder beside {out_dir}: {exc.strerror or exc}; "
-                             f"is {out_dir.parent} writable?") from None
+            raise BriefError(
+                f"cannot create the staging folder beside {out_dir}: {exc.strerror or exc}; "
+                f"is {out_dir.parent} writable?"
+            ) from None
 
     def reserve(self, relpath: str, origin: str, key: bytes | None = None) -> Path | None:
         """Staging path for ``relpath``, its folder made, or None (with a problem) when the path

@@ -75,17 +75,32 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
             env.deps[("file", str(img.source))] = file_stamp(img.source)
             image_set = _hero_copies(article, renderer, env, image_path or img.url)
             size = (image_set.width, image_set.height) if image_set is not None else image_size(img.source)
-    takeaways = tuple(renderer.inline(t, env, line, f"takeaways[{i}]")
-                      for i, (t, line) in enumerate(zip(article.takeaways, article.takeaway_lines)))
+    takeaways = tuple(
+        renderer.inline(t, env, line, f"takeaways[{i}]")
+        for i, (t, line) in enumerate(zip(article.takeaways, article.takeaway_lines))
+    )
     analysis = None
     if article.analysis:
         a = article.analysis
         analysis = renderer.block(a.body, env, a.line or 1, doc_id="analysis", field="analysis.body", outer_level=2)
     body = renderer.block(article.body, env, article.body_line)
-    words = sum(len(_WORD.findall(text)) for text in (article.body, *article.takeaways, article.analysis.body if article.analysis else ""))
-    return ArticleParts(caption, takeaways, analysis, body, image_path, size, max(1, math.ceil(words / WORDS_PER_MINUTE)),
-                        tuple(env.problems), tuple(env.assets.items()),
-                        tuple((kind, path, value) for (kind, path), value in env.deps.items()), image_set)
+    words = sum(
+        len(_WORD.findall(text))
+        for text in (article.body, *article.takeaways, article.analysis.body if article.analysis else "")
+    )
+    return ArticleParts(
+        caption,
+        takeaways,
+        analysis,
+        body,
+        image_path,
+        size,
+        max(1, math.ceil(words / WORDS_PER_MINUTE)),
+        tuple(env.problems),
+        tuple(env.assets.items()),
+        tuple((kind, path, value) for (kind, path), value in env.deps.items()),
+        image_set,
+    )
 
 
 def _hero_copies(article: Article, renderer: Renderer, env: PageEnv, published: str) -> Responsive | None:
@@ -98,7 +113,11 @@ def _hero_copies(article: Article, renderer: Renderer, env: PageEnv, published: 
     except ImageError as exc:
         img = article.image
         assert img is not None
-        shown = "static" + img.url if img.url else posixpath.normpath(posixpath.join(posixpath.dirname(article.relpath), img.src))
+        shown = (
+            "static" + img.url
+            if img.url
+            else posixpath.normpath(posixpath.join(posixpath.dirname(article.relpath), img.src))
+        )
         line = article.lines.get(("image", "src")) or article.lines.get(("image",))
         env.problems.append(Problem(article.relpath, line, "image.src", exc.message(shown)))
         return None

@@ -17,8 +17,20 @@ from datetime import datetime
 
 from markupsafe import Markup
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-          "August", "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 """Month names, as dates are shown on pages (``humandate``) and in the archive."""
 
 
@@ -218,6 +230,22 @@ class YearView:
     months: tuple[MonthView, ...]
 
 
-CONTRACT = (SiteView, Link, FeedLink, Meta, PageView, ImageSource, ImageView, AnalysisView, ArticleView, RelatedView,
-            ShareLink, Pagination, ListingView, TermView, MonthView, YearView)
+CONTRACT = (
+    SiteView,
+    Link,
+    FeedLink,
+    Meta,
+    PageView,
+    ImageSource,
+    ImageView,
+    AnalysisView,
+    ArticleView,
+    RelatedView,
+    ShareLink,
+    Pagination,
+    ListingView,
+    TermView,
+    MonthView,
+    YearView,
+)
 """Every class of the contract (page keys digest them on a fast path: brief.render.keys)."""

@@ -47,8 +47,9 @@ _URL_ATTR = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["']?)/(?!/)""", re.IG
 _SRCSET_ATTR = re.compile(r"""(\ssrcset\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
-def feed_files(site: Site, views: dict[str, ArticleView], now: datetime,
-               memo: FeedMemo | None = None) -> Iterator[tuple[str, bytes]]:
+def feed_files(
+    site: Site, views: dict[str, ArticleView], now: datetime, memo: FeedMemo | None = None
+) -> Iterator[tuple[str, bytes]]:
     """Every feed of ``site`` as ``(path, bytes)`` (see :func:`feed_plan`)."""
     for path, _, make in feed_plan(site, views, now, memo):
         yield path, make()
@@ -62,8 +63,13 @@ class FeedMemo:
     feeds: dict[str, tuple[tuple, tuple[ArticleView, ...], bytes]] = field(default_factory=dict)
 
 
-def feed_plan(site: Site, views: dict[str, ArticleView], now: datetime, memo: FeedMemo | None = None,
-              view_keys: dict[int, bytes] | None = None) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
+def feed_plan(
+    site: Site,
+    views: dict[str, ArticleView],
+    now: datetime,
+    memo: FeedMemo | None = None,
+    view_keys: dict[int, bytes] | None = None,
+) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
     """Every feed of ``site``: ``feed.xml``, ``feed.json``, then one Atom feed per section and tag,
     as ``(path, key, make)``: ``make()`` gives the bytes.
 
@@ -76,11 +82,18 @@ def feed_plan(site: Site, views: dict[str, ArticleView], now: datetime, memo: Fe
     cache's own key)."""
     size = site.config.feed_size
     title = site.config.title
-    feeds = [("feed.xml", title, "/", site.articles[:size], "atom"), ("feed.json", title, "/", site.articles[:size], "json")]
-    feeds += [(t.url_path.lstrip("/") + "feed.xml", f"{t.name} — {title}", t.url_path, t.articles[:size], "atom")
-              for t in site.sections.values()]
-    feeds += [(t.url_path.lstrip("/") + "feed.xml", f"Tag: {t.name} — {title}", t.url_path, t.articles[:size], "atom")
-              for t in site.tags.values()]
+    feeds = [
+        ("feed.xml", title, "/", site.articles[:size], "atom"),
+        ("feed.json", title, "/", site.articles[:size], "json"),
+    ]
+    feeds += [
+        (t.url_path.lstrip("/") + "feed.xml", f"{t.name} — {title}", t.url_path, t.articles[:size], "atom")
+        for t in site.sections.values()
+    ]
+    feeds += [
+        (t.url_path.lstrip("/") + "feed.xml", f"Tag: {t.name} — {title}", t.url_path, t.articles[:size], "atom")
+        for t in site.tags.values()
+    ]
     for path, feed_title, page_path, articles, kind in feeds:
         entries = tuple(views[a.slug] for a in articles)
         key = (feed_title, page_path, kind, None if entries else now)
@@ -88,11 +101,22 @@ def feed_plan(site: Site, views: dict[str, ArticleView], now: datetime, memo: Fe
         if view_keys is not None:
             digest_key = digest(repr(key), *(view_keys[id(v)] for v in entries))
 
-        def make(path=path, key=key, entries=entries, articles=articles, feed_title=feed_title,
-                 page_path=page_path, kind=kind) -> bytes:
+        def make(
+            path=path,
+            key=key,
+            entries=entries,
+            articles=articles,
+            feed_title=feed_title,
+            page_path=page_path,
+            kind=kind,
+        ) -> bytes:
             last = memo.feeds.get(path) if memo is not None else None
-            if last is not None and last[0] == key and len(last[1]) == len(entries) and all(
-                    a is b for a, b in zip(last[1], entries)):
+            if (
+                last is not None
+                and last[0] == key
+                and len(last[1]) == len(entries)
+                and all(a is b for a, b in zip(last[1], entries))
+            ):
                 return last[2]
             if kind == "json":
                 data = json_feed(site, views, articles)
@@ -105,8 +129,15 @@ def feed_plan(site: Site, views: dict[str, ArticleView], now: datetime, memo: Fe
         yield path, digest_key, make
 
 
-def atom_feed(site: Site, views: dict[str, ArticleView], articles: tuple[Article, ...] | list[Article], *,
-              title: str, page_path: str, now: datetime) -> bytes:
+def atom_feed(
+    site: Site,
+    views: dict[str, ArticleView],
+    articles: tuple[Article, ...] | list[Article],
+    *,
+    title: str,
+    page_path: str,
+    now: datetime,
+) -> bytes:
     """One Atom document of ``articles`` (newest first) for the page at site path ``page_path``;
     the feed itself lives at ``page_path + "feed.xml"``."""
     config = site.config
@@ -179,16 +210,21 @@ def json_feed(site: Site, views: dict[str, ArticleView], articles: tuple[Article
     items = []
     for article in articles:
         view = views[article.slug]
-        item: dict = {"id": view.canonical, "url": view.canonical, "title": clean_xml_text(view.title),
-                      "content_html": content_html(view, origin)}
+        item: dict = {
+            "id": view.canonical,
+            "url": view.canonical,
+            "title": clean_xml_text(view.title),
+            "content_html": content_html(view, origin),
+        }
         if view.dek:
             item["summary"] = clean_xml_text(view.dek)
         if view.image:
             item["image"] = _absolute(view.image.share_url or view.image.url, origin)
         item["date_published"] = _time(view.date)
         item["date_modified"] = _time(_modified(view))
-        item["authors"] = [{"name": clean_xml_text(name), **({"url": url} if url else {})}
-                           for name, url in _authors(site, view)]
+        item["authors"] = [
+            {"name": clean_xml_text(name), **({"url": url} if url else {})} for name, url in _authors(site, view)
+        ]
         item["tags"] = [clean_xml_text(name) for _, name in _categories(view, site)]
         items.append(item)
     feed["items"] = items
@@ -228,9 +264,13 @@ def absolute_links(html: str, origin: str) -> str:
 
     Only attributes inside tags are touched: text that merely reads ``href="/x"``
     is escaped in the HTML (``&quot;``) and stays as it is."""
-    return _TAG.sub(lambda tag: _SRCSET_ATTR.sub(lambda m: _absolute_srcset(m, origin),
-                                                 _URL_ATTR.sub(lambda m: f"{m.group(1)}{m.group(2)}{origin}/", tag.group(0))),
-                    html)
+    return _TAG.sub(
+        lambda tag: _SRCSET_ATTR.sub(
+            lambda m: _absolute_srcset(m, origin),
+            _URL_ATTR.sub(lambda m: f"{m.group(1)}{m.group(2)}{origin}/", tag.group(0)),
+        ),
+        html,
+    )
 
 
 def _absolute_srcset(match: re.Match, origin: str) -> str:

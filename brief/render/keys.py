@@ -73,7 +73,9 @@ def _closure_digests(env: jinja2.Environment, sources: dict[str, bytes]) -> dict
                 anything = True
                 break
             todo.extend(refs)
-        digests[name] = every if anything else digest(*(part for n in sorted(seen) for part in (n, sources.get(n, b""))))
+        digests[name] = (
+            every if anything else digest(*(part for n in sorted(seen) for part in (n, sources.get(n, b""))))
+        )
     digests["*"] = every  # for a template that is not there (its page fails to render)
     return digests
 
@@ -104,15 +106,18 @@ class TemplateMemo:
     digests: dict[str, bytes] = field(default_factory=dict)
 
 
-def environment(config: Config, memo: TemplateMemo | None, assets: dict[str, str] | None = None
-                ) -> tuple[jinja2.Environment, dict[str, bytes]]:
+def environment(
+    config: Config, memo: TemplateMemo | None, assets: dict[str, str] | None = None
+) -> tuple[jinja2.Environment, dict[str, bytes]]:
     """The Jinja environment of ``config`` and, for each template, a digest of its source, of
     every template it extends, includes or imports, and of the hashed asset names (which
     every page links to). The memo keeps the environment (and its compiled templates)
     while none of that changed."""
     sources = _template_sources(config)
     names = repr(sorted((assets or {}).items()))
-    key = digest(repr((str(config.root), config.base_url, names)), *(part for item in sorted(sources.items()) for part in item))
+    key = digest(
+        repr((str(config.root), config.base_url, names)), *(part for item in sorted(sources.items()) for part in item)
+    )
     if memo is not None and memo.env is not None and memo.key == key:
         return memo.env, memo.digests
     env = make_environment(config, assets=assets)

@@ -21,8 +21,16 @@ from urllib.parse import urlsplit
 _URL_IN_HTML = re.compile(r'\s(href|src)="([^"]*)"')
 
 
-_LINK_ATTRS = {("a", "href"), ("img", "src"), ("link", "href"), ("script", "src"), ("source", "src"),
-               ("video", "src"), ("audio", "src"), ("iframe", "src")}
+_LINK_ATTRS = {
+    ("a", "href"),
+    ("img", "src"),
+    ("link", "href"),
+    ("script", "src"),
+    ("source", "src"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("iframe", "src"),
+}
 
 
 @dataclass
@@ -66,8 +74,14 @@ def extract(html: str) -> PageLinks:
 def markdown_urls(view) -> list[tuple[str, str]]:
     """(attribute, URL) of each link and image written in an article's Markdown (body,
     takeaways, analysis, caption), once each, in order."""
-    html = "".join([view.body, *view.takeaways, view.analysis.body if view.analysis else "",
-                    view.image.caption if view.image and view.image.caption else ""])
+    html = "".join(
+        [
+            view.body,
+            *view.takeaways,
+            view.analysis.body if view.analysis else "",
+            view.image.caption if view.image and view.image.caption else "",
+        ]
+    )
     return [(attr, unescape(url)) for attr, url in dict.fromkeys(_URL_IN_HTML.findall(html))]
 
 
@@ -88,7 +102,7 @@ def why_broken(rel: str, url: str, pages: dict[str, PageLinks], files: set[str],
     elif parts.path.startswith("/"):
         if not parts.path.startswith(base_path):
             return f"outside the site's base path {base_path}"
-        target = unquote(parts.path[len(base_path):])
+        target = unquote(parts.path[len(base_path) :])
     else:
         target = posixpath.normpath(posixpath.join(here_dir, unquote(parts.path)))
         if target.startswith("../") or target == "..":
@@ -115,7 +129,7 @@ def source_line(article, url: str, base_path: str) -> int | None:
         lines = article.path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    needles = [url, url[len(base_path) - 1:] if url.startswith(base_path) else url]
+    needles = [url, url[len(base_path) - 1 :] if url.startswith(base_path) else url]
     fragment = urlsplit(url).fragment
     if fragment:
         needles.append("#" + fragment)
@@ -139,7 +153,7 @@ def internal_page(rel: str, url: str, base_path: str) -> str | None:
     if path.startswith("/"):
         if not path.startswith(base_path):
             return None
-        target = path[len(base_path):]
+        target = path[len(base_path) :]
     else:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
         if path.endswith("/") and target not in (".", ""):
@@ -164,7 +178,13 @@ def article_link_problems(site, views: dict, files: set[str]) -> list[Problem]:
             reason = why_broken(rel, url, {}, files, base)
             if reason is not None:
                 what = "image" if attr == "src" else "link"
-                problems.append(Problem(article.relpath, source_line(article, url, base), None,
-                                        f"{what} {url}: {reason} (expected a page or file of this site; "
-                                        "build with --no-link-check to publish anyway)"))
+                problems.append(
+                    Problem(
+                        article.relpath,
+                        source_line(article, url, base),
+                        None,
+                        f"{what} {url}: {reason} (expected a page or file of this site; "
+                        "build with --no-link-check to publish anyway)",
+                    )
+                )
     return problems

@@ -74,16 +74,22 @@ class PageEnv:
 class Renderer:
     """A configured Markdown renderer for one site."""
 
-    def __init__(self, config: Config, article_urls: dict[Path, str], drafts: frozenset[Path] = frozenset(),
-                 invalid: frozenset[Path] = frozenset()) -> None:
+    def __init__(
+        self,
+        config: Config,
+        article_urls: dict[Path, str],
+        drafts: frozenset[Path] = frozenset(),
+        invalid: frozenset[Path] = frozenset(),
+    ) -> None:
         """``article_urls`` maps resolved source paths to root-relative URLs of built articles;
         ``drafts`` holds sources of valid articles left out of this build; ``invalid`` those
         of files with errors of their own (links to them are not reported again)."""
         self._urls = article_urls
         self._unbuilt = drafts
         self._invalid = invalid
-        self.key = digest(repr((config.allow_html, config.typographer, config.base_path, str(config.root), _RULES,
-                                SETTINGS_KEY)))
+        self.key = digest(
+            repr((config.allow_html, config.typographer, config.base_path, str(config.root), _RULES, SETTINGS_KEY))
+        )
         """What, beyond the text and the link targets, the HTML of a fragment depends on."""
         self._base_path = config.base_path
         self._root = config.root.resolve()
@@ -111,8 +117,9 @@ class Renderer:
         md.add_render_rule("image", _image_html)
         return md
 
-    def block(self, text: str, env: PageEnv, first_line: int, doc_id: str = "", field: str = "body",
-              outer_level: int = 1) -> Markup:
+    def block(
+        self, text: str, env: PageEnv, first_line: int, doc_id: str = "", field: str = "body", outer_level: int = 1
+    ) -> Markup:
         """Render a Markdown document (article body, analysis body). ``outer_level`` is the
         level of the page heading the fragment sits under (1: the headline)."""
         state = {"brief": env, "line": first_line, "field": field, "outer_level": outer_level}
@@ -123,8 +130,16 @@ class Renderer:
     def inline(self, text: str, env: PageEnv, line: int | None, field: str = "body") -> Markup:
         """Render one line of inline Markdown (a takeaway, a caption)."""
         if _FOOTNOTE_SYNTAX.search(text):
-            env.problems.append(Problem(env.relpath, line, field, "footnotes work in the body and the analysis only; "
-                                        "here the text is shown as written (expected the note in the body)", WARNING))
+            env.problems.append(
+                Problem(
+                    env.relpath,
+                    line,
+                    field,
+                    "footnotes work in the body and the analysis only; "
+                    "here the text is shown as written (expected the note in the body)",
+                    WARNING,
+                )
+            )
         return Markup(self._inline_md.renderInline(text, {"brief": env, "line": line, "field": field}))
 
     def _article_links(self, state: StateCore) -> None:
@@ -153,12 +168,22 @@ class Renderer:
     def _image(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
         src = str(token.attrGet("src") or "")
         if not src.strip():
-            env.problems.append(Problem(env.relpath, line, field, "image without a path (expected ![what it shows](path/to/image.png))"))
+            env.problems.append(
+                Problem(env.relpath, line, field, "image without a path (expected ![what it shows](path/to/image.png))")
+            )
             return
         if not "".join(child.content for child in token.children or ()).strip():
-            env.problems.append(Problem(env.relpath, line, field, f"image {src or '(no path)'} has no alt text "
-                                        "(write ![what it shows](path) so readers who cannot see it know; "
-                                        "a purely decorative image belongs in the theme)", WARNING))
+            env.problems.append(
+                Problem(
+                    env.relpath,
+                    line,
+                    field,
+                    f"image {src or '(no path)'} has no alt text "
+                    "(write ![what it shows](path) so readers who cannot see it know; "
+                    "a purely decorative image belongs in the theme)",
+                    WARNING,
+                )
+            )
         parts = urlsplit(src)
         if parts.scheme or parts.netloc or not parts.path:
             return
@@ -182,19 +207,34 @@ class Renderer:
         stamp = file_stamp(target)
         env.deps[("file", str(target))] = stamp
         if stamp is None or not target.is_file():
-            env.problems.append(Problem(env.relpath, line, field, f"image not found: {shown} (expected a path relative to this file, or /images/... under static/)"))
+            env.problems.append(
+                Problem(
+                    env.relpath,
+                    line,
+                    field,
+                    f"image not found: {shown} (expected a path relative to this file, or /images/... under static/)",
+                )
+            )
             return
         if _hidden(target, self._root):  # ../.env, ../.git/config: never copied into the output
-            env.problems.append(Problem(env.relpath, line, field, f"image {src} is a hidden file or in a hidden folder (a name "
-                                        "starting with '.'); refusing to publish it (expected an image such as charts/a.svg)"))
+            env.problems.append(
+                Problem(
+                    env.relpath,
+                    line,
+                    field,
+                    f"image {src} is a hidden file or in a hidden folder (a name "
+                    "starting with '.'); refusing to publish it (expected an image such as charts/a.svg)",
+                )
+            )
             return
         published = env.add_asset(target)
         token.attrSet("src", self._base_path + published.lstrip("/"))
         if field != "bio":  # an author's page does not publish the files its bio shows
             self._sized(token, env, target, published, shown, line, field)
 
-    def _sized(self, token: Token, env: PageEnv, source: Path, published: str, shown: str, line: int | None,
-               field: str) -> None:
+    def _sized(
+        self, token: Token, env: PageEnv, source: Path, published: str, shown: str, line: int | None, field: str
+    ) -> None:
         """Give a local image in the text its size, lazy loading, and for a raster image the
         resized copies (``srcset``, ``sizes`` and a WebP ``<source>``, see brief.images)."""
         try:
@@ -249,9 +289,24 @@ class Renderer:
         if state in ("invalid", "unbuilt", "missing"):
             shown = posixpath.normpath(posixpath.join(posixpath.dirname(env.relpath), unquote(parts.path)))
             if state == "unbuilt":
-                env.problems.append(Problem(env.relpath, line, field, f"link to {shown}, which is a draft or scheduled and not part of this build", WARNING))
+                env.problems.append(
+                    Problem(
+                        env.relpath,
+                        line,
+                        field,
+                        f"link to {shown}, which is a draft or scheduled and not part of this build",
+                        WARNING,
+                    )
+                )
             elif state == "missing":
-                env.problems.append(Problem(env.relpath, line, field, f"link to a missing article: {shown} (expected the path of an article's .md file, relative to this file)"))
+                env.problems.append(
+                    Problem(
+                        env.relpath,
+                        line,
+                        field,
+                        f"link to a missing article: {shown} (expected the path of an article's .md file, relative to this file)",
+                    )
+                )
             return
         query = f"?{parts.query}" if parts.query else ""
         token.attrSet("href", state + query + (f"#{parts.fragment}" if parts.fragment else ""))
@@ -310,15 +365,23 @@ def _too_deep(state: StateCore) -> None:
             if env is not None:
                 first = state.env.get("line")
                 line = first + token.map[0] if first is not None and token.map else first
-                env.problems.append(Problem(env.relpath, line, state.env.get("field", "body"),
-                                            "quotes and lists are nested too deeply here; the text inside "
-                                            f"would be lost (expected at most {limit - 1} nested quotes or {limit // 2 - 1} nested lists)"))
+                env.problems.append(
+                    Problem(
+                        env.relpath,
+                        line,
+                        state.env.get("field", "body"),
+                        "quotes and lists are nested too deeply here; the text inside "
+                        f"would be lost (expected at most {limit - 1} nested quotes or {limit // 2 - 1} nested lists)",
+                    )
+                )
             return
 
 
 def _table_open(self, tokens, idx, options, env) -> str:
     # A wide table scrolls inside its own focusable region, never the whole page on a phone.
-    return '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n' + self.renderToken(tokens, idx, options, env)
+    return '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n' + self.renderToken(
+        tokens, idx, options, env
+    )
 
 
 def _table_close(self, tokens, idx, options, env) -> str:
@@ -332,8 +395,9 @@ def _image_html(self, tokens, idx, options, env) -> str:
     if not sources:
         return html
     sizes = escapeHtml(tokens[idx].attrGet("sizes") or "")
-    found = "".join(f'<source type="{escapeHtml(kind)}" srcset="{escapeHtml(srcset)}" sizes="{sizes}">'
-                    for kind, srcset in sources)
+    found = "".join(
+        f'<source type="{escapeHtml(kind)}" srcset="{escapeHtml(srcset)}" sizes="{sizes}">' for kind, srcset in sources
+    )
     return f"<picture>{found}{html}</picture>"
 
 

@@ -31,13 +31,15 @@ SCHEMA_ORG = "https://schema.org"
 # Characters that may not appear raw inside <script>: "<" and ">" could form
 # "</script>" or "<!--", "&" keeps the text unambiguous to any reader that
 # decodes entities, and U+2028/U+2029 end lines in older JavaScript parsers.
-_SCRIPT_ESCAPES = str.maketrans({
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-})
+_SCRIPT_ESCAPES = str.maketrans(
+    {
+        "<": "\\u003c",
+        ">": "\\u003e",
+        "&": "\\u0026",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
 
 
 def article_meta(site: Site, page: PageView, article: ArticleView) -> Meta:
@@ -74,8 +76,9 @@ def article_meta(site: Site, page: PageView, article: ArticleView) -> Meta:
     news |= {
         "datePublished": published,
         "dateModified": modified,
-        "author": [{"@type": "Person", "name": link.name, "url": url}
-                   for link, url in zip(article.author_links, author_urls)],
+        "author": [
+            {"@type": "Person", "name": link.name, "url": url} for link, url in zip(article.author_links, author_urls)
+        ],
         "publisher": _organization(site, with_url=False),
         "articleSection": article.section,
     }
@@ -190,7 +193,9 @@ def _og_image(image: ImageView | None, url: str | None) -> list[tuple[str, str]]
     return out
 
 
-def _twitter(title: str, description: str, image: ImageView | None, image_url: str | None) -> tuple[tuple[str, str], ...]:
+def _twitter(
+    title: str, description: str, image: ImageView | None, image_url: str | None
+) -> tuple[tuple[str, str], ...]:
     out = [("twitter:card", "summary_large_image" if image_url else "summary"), ("twitter:title", title)]
     if description:
         out.append(("twitter:description", description))

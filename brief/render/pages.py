@@ -76,8 +76,9 @@ class PageMemo:
     meta: dict[str, tuple[ArticleView, PageView, Meta]] = field(default_factory=dict)
 
 
-def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup] | None = None,
-               memo: PageMemo | None = None) -> Iterator[PageSpec]:
+def site_pages(
+    site: Site, views: dict[str, ArticleView], bios: dict[str, Markup] | None = None, memo: PageMemo | None = None
+) -> Iterator[PageSpec]:
     """Every page of the site, in a stable order. ``bios`` are rendered author bios by slug;
     ``memo`` (the preview's) keeps an article's metadata while its view and page are the same."""
     sv = site_view(site)
@@ -85,33 +86,79 @@ def site_pages(site: Site, views: dict[str, ArticleView], bios: dict[str, Markup
     for article in site.articles:
         yield article_page(site, sv, article, views[article.slug], views, main_feeds, memo)
     entries = [views[a.slug] for a in site.articles]
-    yield from _paginated(site, sv, "/", entries, site.articles, site.config.per_page, "index.html",
-                          lambda n, total: PageView(sv.title if n == 1 else f"{sv.title} — Page {n} of {total}",
-                                                    sv.description or sv.title, "", "index", main_feeds), {})
+    yield from _paginated(
+        site,
+        sv,
+        "/",
+        entries,
+        site.articles,
+        site.config.per_page,
+        "index.html",
+        lambda n, total: PageView(
+            sv.title if n == 1 else f"{sv.title} — Page {n} of {total}",
+            sv.description or sv.title,
+            "",
+            "index",
+            main_feeds,
+        ),
+        {},
+    )
     for kind, terms in (("section", site.sections), ("tag", site.tags), ("author", site.authors)):
         yield _overview(site, sv, kind, terms, views, main_feeds)
         for term in terms.values():
-            yield from _term_pages(site, sv, term, views, main_feeds, (bios or {}).get(term.slug) if kind == "author" else None)
+            yield from _term_pages(
+                site, sv, term, views, main_feeds, (bios or {}).get(term.slug) if kind == "author" else None
+            )
     yield from _archive(site, sv, views, main_feeds)
-    page = PageView(f"Page not found — {sv.title}", sv.description or sv.title, site.absolute_url("/404.html"), "404", main_feeds)
+    page = PageView(
+        f"Page not found — {sv.title}", sv.description or sv.title, site.absolute_url("/404.html"), "404", main_feeds
+    )
     page = replace(page, meta=page_meta(site, page))
-    yield PageSpec("404.html", "/404.html", None, "404.html",
-                   {"site": sv, "page": page, "latest": entries[:LATEST_ON_404]}, public=False)
+    yield PageSpec(
+        "404.html",
+        "/404.html",
+        None,
+        "404.html",
+        {"site": sv, "page": page, "latest": entries[:LATEST_ON_404]},
+        public=False,
+    )
     if sv.search_url:  # not in the sitemap: it has nothing of its own to find
-        page = PageView(f"Search — {sv.title}", f"Search the briefs of {sv.title}.", site.absolute_url("/search/"), "search", main_feeds)
-        yield PageSpec("search/index.html", "/search/", None, "search.html",
-                       {"site": sv, "page": replace(page, meta=page_meta(site, page)), "bundle": site.url("/pagefind/")}, public=False)
+        page = PageView(
+            f"Search — {sv.title}",
+            f"Search the briefs of {sv.title}.",
+            site.absolute_url("/search/"),
+            "search",
+            main_feeds,
+        )
+        yield PageSpec(
+            "search/index.html",
+            "/search/",
+            None,
+            "search.html",
+            {"site": sv, "page": replace(page, meta=page_meta(site, page)), "bundle": site.url("/pagefind/")},
+            public=False,
+        )
 
 
-def article_page(site: Site, sv: SiteView, article: Article, view: ArticleView, views: dict[str, ArticleView],
-                 main_feeds: tuple[FeedLink, ...], memo: PageMemo | None = None) -> PageSpec:
+def article_page(
+    site: Site,
+    sv: SiteView,
+    article: Article,
+    view: ArticleView,
+    views: dict[str, ArticleView],
+    main_feeds: tuple[FeedLink, ...],
+    memo: PageMemo | None = None,
+) -> PageSpec:
     """The page of one article (also used by the preview to show an edit before the full rebuild)."""
 
     def make() -> dict[str, Any]:
         term = site.term("section", article.section)
-        feeds = main_feeds + (FeedLink(f"{term.name} — {sv.title}", site.absolute_url(term.url_path + "feed.xml"), ATOM),)
-        page = PageView(f"{view.title} — {sv.title}", view.dek or sv.description or view.title,
-                        view.canonical, "article", feeds)
+        feeds = main_feeds + (
+            FeedLink(f"{term.name} — {sv.title}", site.absolute_url(term.url_path + "feed.xml"), ATOM),
+        )
+        page = PageView(
+            f"{view.title} — {sv.title}", view.dek or sv.description or view.title, view.canonical, "article", feeds
+        )
         last = memo.meta.get(article.slug) if memo is not None else None
         if last is not None and last[0] is view and last[1] == page:
             meta = last[2]
@@ -119,26 +166,49 @@ def article_page(site: Site, sv: SiteView, article: Article, view: ArticleView, 
             meta = article_meta(site, page, view)
             if memo is not None:
                 memo.meta[article.slug] = (view, page, meta)
-        return {"site": sv, "page": replace(page, meta=meta), "article": view,
-                "related": related_views(site, article.slug, views), "share": share_links(view)}
+        return {
+            "site": sv,
+            "page": replace(page, meta=meta),
+            "article": view,
+            "related": related_views(site, article.slug, views),
+            "share": share_links(view),
+        }
 
-    return PageSpec(f"{article.output_dir}/index.html", article.url_path, _changed(article), "article.html", source=article.relpath, make=make)
+    return PageSpec(
+        f"{article.output_dir}/index.html",
+        article.url_path,
+        _changed(article),
+        "article.html",
+        source=article.relpath,
+        make=make,
+    )
 
 
 def site_feeds(site: Site) -> tuple[FeedLink, ...]:
     """The site's own feeds, announced on every page."""
     title = site.config.title
-    return (FeedLink(title, site.absolute_url("/feed.xml"), ATOM),
-            FeedLink(f"{title} (JSON Feed)", site.absolute_url("/feed.json"), JSON_FEED))
+    return (
+        FeedLink(title, site.absolute_url("/feed.xml"), ATOM),
+        FeedLink(f"{title} (JSON Feed)", site.absolute_url("/feed.json"), JSON_FEED),
+    )
 
 
 def _changed(article: Article) -> datetime:
     return article.updated or article.date
 
 
-def _paginated(site: Site, sv: SiteView, base: str, entries: list[ArticleView], articles: tuple[Article, ...] | list[Article],
-               per_page: int, template: str, make_page, extra: dict[str, Any],
-               breadcrumb: list[tuple[str, str]] | None = None) -> Iterator[PageSpec]:
+def _paginated(
+    site: Site,
+    sv: SiteView,
+    base: str,
+    entries: list[ArticleView],
+    articles: tuple[Article, ...] | list[Article],
+    per_page: int,
+    template: str,
+    make_page,
+    extra: dict[str, Any],
+    breadcrumb: list[tuple[str, str]] | None = None,
+) -> Iterator[PageSpec]:
     """Pages of a listing at ``base``, ``base/page/2/``…; ``make_page(n, total)`` gives each
     PageView; ``breadcrumb`` is the trail after Home for the listing's metadata."""
     total = max(1, -(-len(entries) // per_page))
@@ -150,7 +220,8 @@ def _paginated(site: Site, sv: SiteView, base: str, entries: list[ArticleView], 
         window = slice((n - 1) * per_page, n * per_page)
         chunk = entries[window]
         pagination = Pagination(
-            number=n, total=total,
+            number=n,
+            total=total,
             prev_url=site.url(path_of(n - 1)) if n > 1 else None,
             next_url=site.url(path_of(n + 1)) if n < total else None,
         )
@@ -159,8 +230,10 @@ def _paginated(site: Site, sv: SiteView, base: str, entries: list[ArticleView], 
 
         def make(n: int = n, chunk: list[ArticleView] = chunk, pagination: Pagination = pagination) -> dict[str, Any]:
             page = replace(make_page(n, total), canonical=site.absolute_url(path_of(n)))
-            page = replace(page, meta=front_meta(site, page) if page.kind == "index" and n == 1
-                           else page_meta(site, page, breadcrumb))
+            page = replace(
+                page,
+                meta=front_meta(site, page) if page.kind == "index" and n == 1 else page_meta(site, page, breadcrumb),
+            )
             context = {"site": sv, "page": page, "entries": chunk, "pagination": pagination, **extra}
             if "months" in extra:
                 context["months"] = _months_on_page(chunk, site)
@@ -169,8 +242,14 @@ def _paginated(site: Site, sv: SiteView, base: str, entries: list[ArticleView], 
         yield PageSpec(path.lstrip("/") + "index.html", path, max(changed, default=None), template, make=make)
 
 
-def _term_pages(site: Site, sv: SiteView, term: Term, views: dict[str, ArticleView],
-                main_feeds: tuple[FeedLink, ...], bio: Markup | None) -> Iterator[PageSpec]:
+def _term_pages(
+    site: Site,
+    sv: SiteView,
+    term: Term,
+    views: dict[str, ArticleView],
+    main_feeds: tuple[FeedLink, ...],
+    bio: Markup | None,
+) -> Iterator[PageSpec]:
     heading = {"section": term.name, "tag": f"Tag: {term.name}", "author": term.name}[term.kind]
     description = {
         "section": f"The latest {term.name} briefs from {sv.title}.",
@@ -185,8 +264,17 @@ def _term_pages(site: Site, sv: SiteView, term: Term, views: dict[str, ArticleVi
     avatar = None
     if profile and profile.avatar:
         avatar = site.url(profile.avatar) if profile.avatar.startswith("/") else profile.avatar
-    listing = ListingView(term.kind, heading, description, term.name, site.url(term.url_path), feed,
-                          profile.role if profile else None, bio, avatar)
+    listing = ListingView(
+        term.kind,
+        heading,
+        description,
+        term.name,
+        site.url(term.url_path),
+        feed,
+        profile.role if profile else None,
+        bio,
+        avatar,
+    )
     entries = [views[a.slug] for a in term.articles]
 
     def make_page(n: int, total: int) -> PageView:
@@ -196,12 +284,28 @@ def _term_pages(site: Site, sv: SiteView, term: Term, views: dict[str, ArticleVi
     folder = TERM_FOLDERS[term.kind]
     overview = {"section": "Sections", "tag": "Tags", "author": "Authors"}[term.kind]
     trail = [(overview, site.absolute_url(f"/{folder}/")), (term.name, site.absolute_url(term.url_path))]
-    yield from _paginated(site, sv, term.url_path, entries, term.articles, site.config.per_page, "list.html",
-                          make_page, {"listing": listing}, trail)
+    yield from _paginated(
+        site,
+        sv,
+        term.url_path,
+        entries,
+        term.articles,
+        site.config.per_page,
+        "list.html",
+        make_page,
+        {"listing": listing},
+        trail,
+    )
 
 
-def _overview(site: Site, sv: SiteView, kind: str, terms: dict[str, Term], views: dict[str, ArticleView],
-              main_feeds: tuple[FeedLink, ...]) -> PageSpec:
+def _overview(
+    site: Site,
+    sv: SiteView,
+    kind: str,
+    terms: dict[str, Term],
+    views: dict[str, ArticleView],
+    main_feeds: tuple[FeedLink, ...],
+) -> PageSpec:
     folder = TERM_FOLDERS[kind]
     heading = {"section": "Sections", "tag": "Tags", "author": "Authors"}[kind]
     description = {
@@ -209,17 +313,26 @@ def _overview(site: Site, sv: SiteView, kind: str, terms: dict[str, Term], views
         "tag": f"Every topic covered by {sv.title}, with the number of briefs.",
         "author": f"The writers of {sv.title}.",
     }[kind]
-    items = [TermView(t.name, site.url(t.url_path), len(t.articles), views[t.articles[0].slug] if t.articles else None)
-             for t in terms.values()]
+    items = [
+        TermView(t.name, site.url(t.url_path), len(t.articles), views[t.articles[0].slug] if t.articles else None)
+        for t in terms.values()
+    ]
     path = f"/{folder}/"
     page = PageView(f"{heading} — {sv.title}", description, site.absolute_url(path), folder, main_feeds)
     page = replace(page, meta=page_meta(site, page, [(heading, page.canonical)]))
     changed = [_changed(t.articles[0]) for t in terms.values() if t.articles]
-    return PageSpec(f"{folder}/index.html", path, max(changed, default=None), "terms.html",
-                    {"site": sv, "page": page, "heading": heading, "kind": kind, "terms": items})
+    return PageSpec(
+        f"{folder}/index.html",
+        path,
+        max(changed, default=None),
+        "terms.html",
+        {"site": sv, "page": page, "heading": heading, "kind": kind, "terms": items},
+    )
 
 
-def _archive(site: Site, sv: SiteView, views: dict[str, ArticleView], main_feeds: tuple[FeedLink, ...]) -> Iterator[PageSpec]:
+def _archive(
+    site: Site, sv: SiteView, views: dict[str, ArticleView], main_feeds: tuple[FeedLink, ...]
+) -> Iterator[PageSpec]:
     tz = site.config.tz
     by_year: dict[int, list[Article]] = defaultdict(list)
     for article in site.articles:
@@ -236,17 +349,27 @@ def _archive(site: Site, sv: SiteView, views: dict[str, ArticleView], main_feeds
             first_page.setdefault(month, i // per_page + 1)
         base = f"/archive/{year}/"
         months = tuple(
-            MonthView(f"{MONTHS[m - 1]} {year}", f"m-{year}-{m:02d}",
-                      site.url(base if first_page[m] == 1 else f"{base}page/{first_page[m]}/") + f"#m-{year}-{m:02d}",
-                      counts[m])
+            MonthView(
+                f"{MONTHS[m - 1]} {year}",
+                f"m-{year}-{m:02d}",
+                site.url(base if first_page[m] == 1 else f"{base}page/{first_page[m]}/") + f"#m-{year}-{m:02d}",
+                counts[m],
+            )
             for m in sorted(counts, reverse=True)
         )
         years.append(YearView(year, site.url(base), len(articles), months))
-    page = PageView(f"Archive — {sv.title}", f"Every brief published by {sv.title}, by year and month.",
-                    site.absolute_url("/archive/"), "archive", main_feeds)
+    page = PageView(
+        f"Archive — {sv.title}",
+        f"Every brief published by {sv.title}, by year and month.",
+        site.absolute_url("/archive/"),
+        "archive",
+        main_feeds,
+    )
     page = replace(page, meta=page_meta(site, page, [("Archive", page.canonical)]))
     newest = _changed(site.articles[0]) if site.articles else None
-    yield PageSpec("archive/index.html", "/archive/", newest, "archive.html", {"site": sv, "page": page, "years": years})
+    yield PageSpec(
+        "archive/index.html", "/archive/", newest, "archive.html", {"site": sv, "page": page, "years": years}
+    )
     for year in years:
         articles = by_year[year.year]
         entries = [views[a.slug] for a in articles]
@@ -254,14 +377,33 @@ def _archive(site: Site, sv: SiteView, views: dict[str, ArticleView], main_feeds
 
         def make_page(n: int, total: int, heading: str = heading) -> PageView:
             suffix = f" — Page {n} of {total}" if n > 1 else ""
-            return PageView(f"Archive {heading}{suffix} — {sv.title}",
-                            f"Briefs published by {sv.title} in {heading}.", "", "archive-year", main_feeds)
+            return PageView(
+                f"Archive {heading}{suffix} — {sv.title}",
+                f"Briefs published by {sv.title} in {heading}.",
+                "",
+                "archive-year",
+                main_feeds,
+            )
 
-        listing = ListingView("archive-year", f"Archive: {year.year}", f"Briefs published in {year.year}.",
-                              str(year.year), year.url)
-        trail = [("Archive", site.absolute_url("/archive/")), (str(year.year), site.absolute_url(f"/archive/{year.year}/"))]
-        yield from _paginated(site, sv, f"/archive/{year.year}/", entries, articles, per_page, "archive_year.html",
-                              make_page, {"listing": listing, "months": ()}, trail)
+        listing = ListingView(
+            "archive-year", f"Archive: {year.year}", f"Briefs published in {year.year}.", str(year.year), year.url
+        )
+        trail = [
+            ("Archive", site.absolute_url("/archive/")),
+            (str(year.year), site.absolute_url(f"/archive/{year.year}/")),
+        ]
+        yield from _paginated(
+            site,
+            sv,
+            f"/archive/{year.year}/",
+            entries,
+            articles,
+            per_page,
+            "archive_year.html",
+            make_page,
+            {"listing": listing, "months": ()},
+            trail,
+        )
 
 
 def _months_on_page(entries: list[ArticleView], site: Site) -> tuple[MonthView, ...]:
@@ -269,5 +411,7 @@ def _months_on_page(entries: list[ArticleView], site: Site) -> tuple[MonthView, 
     groups: dict[tuple[int, int], list[ArticleView]] = defaultdict(list)
     for entry in entries:
         groups[(entry.date.year, entry.date.month)].append(entry)
-    return tuple(MonthView(f"{MONTHS[m - 1]} {y}", f"m-{y}-{m:02d}", "", len(items), tuple(items))
-                 for (y, m), items in sorted(groups.items(), reverse=True))
+    return tuple(
+        MonthView(f"{MONTHS[m - 1]} {y}", f"m-{y}-{m:02d}", "", len(items), tuple(items))
+        for (y, m), items in sorted(groups.items(), reverse=True)
+    )

@@ -21,7 +21,9 @@ def _share_links(canonical: str, headline: str, dek: str | None) -> tuple[ShareL
     body = quote(f"{dek}\n\n{canonical}" if dek else canonical, safe="")
     return (
         ShareLink("x", "Share on X", "X", f"https://x.com/intent/post?url={url}&text={title}"),
-        ShareLink("linkedin", "Share on LinkedIn", "LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+        ShareLink(
+            "linkedin", "Share on LinkedIn", "LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={url}"
+        ),
         ShareLink("facebook", "Share on Facebook", "Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url}"),
         ShareLink("email", "Share by email", "Email", f"mailto:?subject={title}&body={body}"),
     )

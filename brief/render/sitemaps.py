@@ -28,8 +28,9 @@ NEWS_WINDOW = timedelta(days=2)
 """Google News reads only articles published in the last two days."""
 
 
-def sitemap_files(site: Site, pages: list[tuple[str, datetime | None]], now: datetime, *,
-                  max_urls: int = MAX_URLS) -> Iterator[tuple[str, bytes]]:
+def sitemap_files(
+    site: Site, pages: list[tuple[str, datetime | None]], now: datetime, *, max_urls: int = MAX_URLS
+) -> Iterator[tuple[str, bytes]]:
     """``sitemap.xml`` (plus ``sitemap-N.xml`` when there are more than ``max_urls`` pages),
     ``news-sitemap.xml`` and ``robots.txt``.
 

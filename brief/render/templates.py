@@ -31,7 +31,9 @@ class TemplateProblem(Exception):
         self.problem = problem
 
 
-def make_environment(config: Config, site: Site | None = None, assets: dict[str, str] | None = None) -> jinja2.Environment:
+def make_environment(
+    config: Config, site: Site | None = None, assets: dict[str, str] | None = None
+) -> jinja2.Environment:
     """The Jinja environment of a site: its own templates first, then the default theme.
 
     It depends on the configuration and the hashed names of stylesheets and scripts
@@ -95,18 +97,31 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
     try:
         return env.get_template(name)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(Problem(_template_path(exc.filename, exc.name), exc.lineno, None, f"template syntax error: {exc.message}")) from None
+        raise TemplateProblem(
+            Problem(_template_path(exc.filename, exc.name), exc.lineno, None, f"template syntax error: {exc.message}")
+        ) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateProblem(Problem(f"templates/{name}", None, None, f"template not found: {exc.name} (neither in the site's templates/ nor in the default theme)")) from None
+        raise TemplateProblem(
+            Problem(
+                f"templates/{name}",
+                None,
+                None,
+                f"template not found: {exc.name} (neither in the site's templates/ nor in the default theme)",
+            )
+        ) from None
 
 
 def _render(template: jinja2.Template, **context) -> bytes:
     try:
         return template.render(**context).encode("utf-8")
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(Problem(_template_path(exc.filename, exc.name), exc.lineno, None, f"template syntax error: {exc.message}")) from None
+        raise TemplateProblem(
+            Problem(_template_path(exc.filename, exc.name), exc.lineno, None, f"template syntax error: {exc.message}")
+        ) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateProblem(Problem(_template_path(template.filename, template.name), None, None, f"template not found: {exc.name}")) from None
+        raise TemplateProblem(
+            Problem(_template_path(template.filename, template.name), None, None, f"template not found: {exc.name}")
+        ) from None
     except Exception as exc:  # noqa: BLE001 - any error inside a template is the template's
         filename, line = _template_frame(exc, template)
         raise TemplateProblem(Problem(filename, line, None, f"template error: {type(exc).__name__}: {exc}")) from None

@@ -27,7 +27,6 @@ from brief.render.contract import SiteView
 from brief.render.articles import render_parts
 
 
-
 from brief.media.images import HERO_SIZES, variant_url
 from brief.render.markdown import PageEnv, Renderer
 from brief.content.model import Article
@@ -39,8 +38,15 @@ def site_view(site: Site) -> SiteView:
     logo = config.publisher_logo
     if logo and logo.startswith("/"):
         logo = site.url(logo)
-    return SiteView(config.title, config.description, config.language, config.publisher_name, logo, site.url("/"),
-                    site.url("/search/") if config.search and site.articles else None)  # nothing to search yet: no page
+    return SiteView(
+        config.title,
+        config.description,
+        config.language,
+        config.publisher_name,
+        logo,
+        site.url("/"),
+        site.url("/search/") if config.search and site.articles else None,
+    )  # nothing to search yet: no page
 
 
 def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv) -> ArticleView:
@@ -65,20 +71,39 @@ def assemble_view(article: Article, site: Site, parts: ArticleParts) -> ArticleV
         else:
             base = site.config.base_path
             share = found.share or found.src
-            image = ImageView(variant_url(found.src, base), img.alt, parts.caption, img.credit, width, height,
-                              srcset=found.srcset(found.own, base), sizes=HERO_SIZES,
-                              sources=(ImageSource("image/webp", found.srcset(found.webp, base)),) if found.webp else (),
-                              share_url=variant_url(share, base), share_width=share.width, share_height=share.height)
+            image = ImageView(
+                variant_url(found.src, base),
+                img.alt,
+                parts.caption,
+                img.credit,
+                width,
+                height,
+                srcset=found.srcset(found.own, base),
+                sizes=HERO_SIZES,
+                sources=(ImageSource("image/webp", found.srcset(found.webp, base)),) if found.webp else (),
+                share_url=variant_url(share, base),
+                share_width=share.width,
+                share_height=share.height,
+            )
     analysis = None
     if article.analysis:
         analysis = AnalysisView(article.analysis.label, article.analysis.byline, parts.analysis)  # type: ignore[arg-type]
     return ArticleView(
-        slug=article.slug, title=article.title, dek=article.dek,
-        url=site.url(article.url_path), canonical=site.absolute_url(article.url_path),
-        section=article.section, authors=article.authors,
-        date=article.date.astimezone(tz), updated=article.updated.astimezone(tz) if article.updated else None,
-        reading_minutes=parts.reading_minutes, draft=article.draft,
-        image=image, takeaways=parts.takeaways, analysis=analysis, body=parts.body,
+        slug=article.slug,
+        title=article.title,
+        dek=article.dek,
+        url=site.url(article.url_path),
+        canonical=site.absolute_url(article.url_path),
+        section=article.section,
+        authors=article.authors,
+        date=article.date.astimezone(tz),
+        updated=article.updated.astimezone(tz) if article.updated else None,
+        reading_minutes=parts.reading_minutes,
+        draft=article.draft,
+        image=image,
+        takeaways=parts.takeaways,
+        analysis=analysis,
+        body=parts.body,
         section_link=_term_link(site, "section", article.section),
         author_links=tuple(_term_link(site, "author", name) for name in article.authors),
         tag_links=tuple(_term_link(site, "tag", tag) for tag in article.tags),
@@ -102,9 +127,12 @@ def related_views(site: Site, slug: str, views: dict[str, ArticleView]) -> list[
     return out
 
 
-def render_articles(site: Site, renderer: Renderer, memo: MarkdownMemo | None = None,
-                    progress: Callable[[str, int, int], None] | None = None,
-                    ) -> tuple[dict[str, ArticleView], dict[str, tuple[Path, str]], list[Problem]]:
+def render_articles(
+    site: Site,
+    renderer: Renderer,
+    memo: MarkdownMemo | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[dict[str, ArticleView], dict[str, tuple[Path, str]], list[Problem]]:
     """Render the Markdown of every built article once.
 
     Returns the views by slug, the files next to articles that their pages show

@@ -99,9 +99,13 @@ class Preview:
             warnings: list[Problem] = []
             # Search is indexed after a pause (index_search), and stylesheets keep plain names
             # so that a CSS save is swapped in place.
-            result = build(config, None, BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache,
-                                                      search=False, fingerprint=False),
-                           on_warning=warnings.append, writer=writer)
+            result = build(
+                config,
+                None,
+                BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache, search=False, fingerprint=False),
+                on_warning=warnings.append,
+                writer=writer,
+            )
             self._state = result.state
             # Each rebuild reports only warnings that are new, not the whole list again.
             for warning in warnings:
@@ -162,8 +166,9 @@ class Preview:
             started = time.perf_counter()
             try:
                 with tempfile.TemporaryDirectory(prefix="brief-search-") as scratch:
-                    bundle = index(pages, state.config.language, Path(scratch), started=self._started_indexing,
-                                   background=True)
+                    bundle = index(
+                        pages, state.config.language, Path(scratch), started=self._started_indexing, background=True
+                    )
                     found = {rel: path.read_bytes() for rel, path in bundle_files(bundle)}
             except BriefError as exc:
                 if not self._stop.is_set():
@@ -176,7 +181,9 @@ class Preview:
             self._search_files, self._search_key = found, key
             with self.changed:
                 current = self.snapshot
-                self.snapshot = Snapshot({**current.files, **found}, current.problems, current.version + 1, "silent", ())
+                self.snapshot = Snapshot(
+                    {**current.files, **found}, current.problems, current.version + 1, "silent", ()
+                )
                 self.changed.notify_all()
             log.info("Indexed %d articles for search in %.0f ms", len(pages), (time.perf_counter() - started) * 1000)
 
@@ -205,17 +212,29 @@ class Preview:
     def _changed_pages(self, old: dict[str, bytes | Path], new: dict[str, bytes | Path]) -> tuple[str, ...] | None:
         """URL paths of the HTML pages that differ between two builds (None when too many to list)."""
         base = self._state.config.base_path if self._state is not None else "/"
-        changed = [rel for rel in new.keys() | old.keys()
-                   if rel.endswith(".html") and (old.get(rel) is not new.get(rel)) and old.get(rel) != new.get(rel)]
+        changed = [
+            rel
+            for rel in new.keys() | old.keys()
+            if rel.endswith(".html") and (old.get(rel) is not new.get(rel)) and old.get(rel) != new.get(rel)
+        ]
         # Feeds and sitemaps change with every edit but no page shows them; anything else
         # that changed (an image, a script) may be on any page: then every page reloads.
-        if len(changed) > 500 or any(not rel.endswith((".html", ".xml", ".json", ".txt"))
-                                     and old.get(rel) != new.get(rel) for rel in new.keys() | old.keys()):
+        if len(changed) > 500 or any(
+            not rel.endswith((".html", ".xml", ".json", ".txt")) and old.get(rel) != new.get(rel)
+            for rel in new.keys() | old.keys()
+        ):
             return None
-        return tuple(sorted(base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel) for rel in changed))
+        return tuple(
+            sorted(base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel) for rel in changed)
+        )
 
-    def _publish(self, files: dict[str, bytes | Path] | None, problems: list[Problem], kind: str = "problems",
-                 paths: tuple[str, ...] | None = None) -> None:
+    def _publish(
+        self,
+        files: dict[str, bytes | Path] | None,
+        problems: list[Problem],
+        kind: str = "problems",
+        paths: tuple[str, ...] | None = None,
+    ) -> None:
         with self.changed:
             snapshot = self.snapshot
             files = {**files, **self._search_files} if files is not None else snapshot.files
@@ -285,7 +304,7 @@ class Watcher(FileSystemEventHandler):
         name = path.name
         if name.startswith((".#", "#")) or name.endswith(_IGNORED_SUFFIXES) or name in _IGNORED_NAMES:
             return False
-        if any(part.startswith(".") for part in path.parts[len(self.preview.site_dir.parts):]):
+        if any(part.startswith(".") for part in path.parts[len(self.preview.site_dir.parts) :]):
             return False
         return path == self.config or any(path.is_relative_to(source) for source in self.sources)
 

@@ -88,7 +88,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(404, "text/html; charset=utf-8", _inject(data), head)
             return
         ctype = mimetypes.guess_type(relpath)[0] or "application/octet-stream"
-        if ctype.startswith("text/") or ctype in ("application/json", "application/xml", "image/svg+xml", "application/javascript"):
+        if ctype.startswith("text/") or ctype in (
+            "application/json",
+            "application/xml",
+            "image/svg+xml",
+            "application/javascript",
+        ):
             ctype += "; charset=utf-8"
         if relpath.endswith(".html"):
             data = _inject(data)
@@ -163,8 +168,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             message = f"event: hello\ndata: {snapshot.version}\n\n"
         else:
             # A reload names the pages that changed, so other open pages stay as they are.
-            payload = json.dumps({"version": snapshot.version,
-                                  "paths": list(snapshot.paths) if snapshot.paths is not None else None})
+            payload = json.dumps(
+                {"version": snapshot.version, "paths": list(snapshot.paths) if snapshot.paths is not None else None}
+            )
             message = f"event: {snapshot.kind}\ndata: {payload}\n\n"
         self.wfile.write(message.encode())
         self.wfile.flush()
@@ -249,9 +255,16 @@ def next_free_port(host: str, start: int) -> int | None:
     return None
 
 
-def serve(site_dir: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
-          ready: threading.Event | None = None, stop: threading.Event | None = None,
-          on_ready: Callable[[str], None] | None = None) -> None:
+def serve(
+    site_dir: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    drafts: bool = True,
+    ready: threading.Event | None = None,
+    stop: threading.Event | None = None,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
     """Build, serve and watch until Ctrl-C (or ``stop`` is set)."""
     load_config(site_dir)  # a broken brief.toml or a folder that is no site stops here, clearly
     shown_host = f"[{host}]" if ":" in host else host

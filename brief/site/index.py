@@ -21,9 +21,18 @@ from brief.site.related import RelatedIndex, RelatedMemo
 from brief.content.slugs import slugify
 
 
-def build_index(articles: list[Article], config: Config, *, drafts: bool, future: bool, now: datetime,
-                invalid_slugs: frozenset[str] = frozenset(), profiles: dict[str, Profile] | None = None,
-                memo: RelatedMemo | None = None, workers: int = 1) -> tuple[Site, list[Problem]]:
+def build_index(
+    articles: list[Article],
+    config: Config,
+    *,
+    drafts: bool,
+    future: bool,
+    now: datetime,
+    invalid_slugs: frozenset[str] = frozenset(),
+    profiles: dict[str, Profile] | None = None,
+    memo: RelatedMemo | None = None,
+    workers: int = 1,
+) -> tuple[Site, list[Problem]]:
     """Index ``articles`` (every valid one, drafts included) for a build at time ``now``.
 
     ``invalid_slugs`` belong to files that failed validation: a reference to one
@@ -48,8 +57,13 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
     everything = sorted(by_slug.values(), key=lambda a: a.relpath)
     sections = _terms("section", [(a, a.section, ("section",)) for a in everything], built_slugs, problems)
     tags = _terms("tag", [(a, t, ("tags", i)) for a in everything for i, t in enumerate(a.tags)], built_slugs, problems)
-    authors = _terms("author", [(a, n, ("authors", i)) for a in everything for i, n in enumerate(a.authors)],
-                     built_slugs, problems, profiles or {})
+    authors = _terms(
+        "author",
+        [(a, n, ("authors", i)) for a in everything for i, n in enumerate(a.authors)],
+        built_slugs,
+        problems,
+        profiles or {},
+    )
     site = Site(
         config=config,
         articles=tuple(built),
@@ -65,8 +79,14 @@ def build_index(articles: list[Article], config: Config, *, drafts: bool, future
     return site, problems
 
 
-def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], config: Config, now: datetime,
-             memo: RelatedMemo | None = None, workers: int = 1) -> None:
+def _suggest(
+    built: list[Article],
+    related: dict[str, tuple[RelatedItem, ...]],
+    config: Config,
+    now: datetime,
+    memo: RelatedMemo | None = None,
+    workers: int = 1,
+) -> None:
     """Fill each article's related list up to ``related.count`` with automatic suggestions.
 
     With a memo, the suggestions of the previous build are kept when every input is the
@@ -83,11 +103,13 @@ def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], 
     if key is not None and memo is not None and memo.chosen is not None and memo.chosen[0] == key:
         chosen = memo.chosen[1]
     else:
-        index = RelatedIndex(built, config.related, config.language, now,
-                             memo)
+        index = RelatedIndex(built, config.related, config.language, now, memo)
         exclude = [{index.position[slug] for slug in slugs} for slugs in listed]
-        chosen = {article.slug: tuple(built[i].slug for i in picks)
-                  for article, picks in zip(built, index.suggest_all(wanted, exclude, workers)) if picks}
+        chosen = {
+            article.slug: tuple(built[i].slug for i in picks)
+            for article, picks in zip(built, index.suggest_all(wanted, exclude, workers))
+            if picks
+        }
         if key is not None and memo is not None:
             memo.chosen = (key, chosen)
     by_slug = {a.slug: a for a in built}
@@ -95,9 +117,15 @@ def _suggest(built: list[Article], related: dict[str, tuple[RelatedItem, ...]], 
         picks = chosen.get(article.slug)
         if picks:
             related[article.slug] += tuple(
-                RelatedItem(title=by_slug[s].title, url=config.base_path + by_slug[s].url_path.lstrip("/"), external=False,
-                            article=by_slug[s], automatic=True)
-                for s in picks)
+                RelatedItem(
+                    title=by_slug[s].title,
+                    url=config.base_path + by_slug[s].url_path.lstrip("/"),
+                    external=False,
+                    article=by_slug[s],
+                    automatic=True,
+                )
+                for s in picks
+            )
 
 
 _EXAMPLE_NAMES = {"section": "'Economy'", "tag": "'Energy Storage'", "author": "'Ana Ruiz'"}
@@ -112,12 +140,24 @@ def _duplicate_titles(by_slug: dict[str, Article], problems: list[Problem]) -> N
         if len(group) > 1:
             for article in sorted(group, key=lambda a: a.relpath):
                 others = ", ".join(o.relpath for o in sorted(group, key=lambda a: a.relpath) if o is not article)
-                problems.append(Problem(article.relpath, article.lines.get(("title",)), "title",
-                                        f"same headline as {others} (expected each article to have its own)", WARNING))
+                problems.append(
+                    Problem(
+                        article.relpath,
+                        article.lines.get(("title",)),
+                        "title",
+                        f"same headline as {others} (expected each article to have its own)",
+                        WARNING,
+                    )
+                )
 
 
-def _terms(kind: str, uses: list[tuple[Article, str, tuple]], built: frozenset[str], problems: list[Problem],
-           profiles: dict[str, Profile] | None = None) -> dict[str, Term]:
+def _terms(
+    kind: str,
+    uses: list[tuple[Article, str, tuple]],
+    built: frozenset[str],
+    problems: list[Problem],
+    profiles: dict[str, Profile] | None = None,
+) -> dict[str, Term]:
     """Group the articles by the slug of a name; two spellings of one slug are an error."""
     names: dict[str, tuple[str, Article]] = {}
     members: dict[str, list[Article]] = defaultdict(list)
@@ -125,15 +165,27 @@ def _terms(kind: str, uses: list[tuple[Article, str, tuple]], built: frozenset[s
         slug = slugify(name)
         field = dotted(key)
         if not slug:
-            problems.append(Problem(article.relpath, article.lines.get(key), field,
-                                    f"'{name}' has no letter or digit to make a URL from (expected {'an' if kind[0] in 'aeiou' else 'a'} {kind} name such as {_EXAMPLE_NAMES[kind]})"))
+            problems.append(
+                Problem(
+                    article.relpath,
+                    article.lines.get(key),
+                    field,
+                    f"'{name}' has no letter or digit to make a URL from (expected {'an' if kind[0] in 'aeiou' else 'a'} {kind} name such as {_EXAMPLE_NAMES[kind]})",
+                )
+            )
             continue
         first = names.setdefault(slug, (name, article))
         if first[0] != name:
             folder = TERM_FOLDERS[kind]
-            problems.append(Problem(article.relpath, article.lines.get(key), field,
-                                    f"'{name}' and '{first[0]}' ({first[1].relpath}) would share the page /{folder}/{slug}/ "
-                                    f"(expected one spelling of each {kind}; write '{first[0]}')"))
+            problems.append(
+                Problem(
+                    article.relpath,
+                    article.lines.get(key),
+                    field,
+                    f"'{name}' and '{first[0]}' ({first[1].relpath}) would share the page /{folder}/{slug}/ "
+                    f"(expected one spelling of each {kind}; write '{first[0]}')",
+                )
+            )
             continue
         if article.slug in built:
             members[slug].append(article)
@@ -145,8 +197,15 @@ def _terms(kind: str, uses: list[tuple[Article, str, tuple]], built: frozenset[s
     for slug, profile in (profiles or {}).items():
         if slug not in names:
             known = sorted(names)
-            problems.append(Problem(profile.source, None, None,
-                                    f"profile of '{slug}', but no article names this author{did_you_mean(slug, known)}", WARNING))
+            problems.append(
+                Problem(
+                    profile.source,
+                    None,
+                    None,
+                    f"profile of '{slug}', but no article names this author{did_you_mean(slug, known)}",
+                    WARNING,
+                )
+            )
     return terms
 
 
@@ -158,36 +217,78 @@ def _unique_slugs(articles: list[Article], problems: list[Problem]) -> dict[str,
         if len(group) > 1:
             for article in group:
                 others = [o.relpath for o in group if o is not article]
-                twins = [o for o in others if unicodedata.normalize("NFC", o) == unicodedata.normalize("NFC", article.relpath)]
-                note = (f"; {_spelled(article.relpath)} and {_spelled(twins[0])} look the same but spell accented letters "
-                        "differently (composed and decomposed Unicode, as different systems save them): delete or rename one") if twins else ""
-                problems.append(Problem(article.relpath, article.slug_line, "slug", f"'{slug}' is also the slug of {', '.join(others)}, so both would "
-                                        f"have the same URL (expected every article to have its own slug; set slug: in one of them){note}"))
+                twins = [
+                    o
+                    for o in others
+                    if unicodedata.normalize("NFC", o) == unicodedata.normalize("NFC", article.relpath)
+                ]
+                note = (
+                    (
+                        f"; {_spelled(article.relpath)} and {_spelled(twins[0])} look the same but spell accented letters "
+                        "differently (composed and decomposed Unicode, as different systems save them): delete or rename one"
+                    )
+                    if twins
+                    else ""
+                )
+                problems.append(
+                    Problem(
+                        article.relpath,
+                        article.slug_line,
+                        "slug",
+                        f"'{slug}' is also the slug of {', '.join(others)}, so both would "
+                        f"have the same URL (expected every article to have its own slug; set slug: in one of them){note}",
+                    )
+                )
     return {slug: group[0] for slug, group in groups.items() if len(group) == 1}
 
 
-def _resolve_related(article: Article, by_slug: dict[str, Article], built: frozenset[str], invalid: frozenset[str],
-                     config: Config, problems: list[Problem]) -> tuple[RelatedItem, ...]:
+def _resolve_related(
+    article: Article,
+    by_slug: dict[str, Article],
+    built: frozenset[str],
+    invalid: frozenset[str],
+    config: Config,
+    problems: list[Problem],
+) -> tuple[RelatedItem, ...]:
     items: list[RelatedItem] = []
     for i, ref in enumerate(article.related):
         field = f"related[{i}]"
         if ref.slug is None:
             domain = urlsplit(ref.url or "").hostname or ""
-            items.append(RelatedItem(title=ref.title or "", url=ref.url or "", external=True, domain=domain.removeprefix("www.")))
+            items.append(
+                RelatedItem(title=ref.title or "", url=ref.url or "", external=True, domain=domain.removeprefix("www."))
+            )
             continue
         target = by_slug.get(ref.slug)
         if target is None and ref.slug in invalid:
             continue
         if target is None:
             hint = did_you_mean(ref.slug, [*by_slug, *invalid])
-            problems.append(Problem(article.relpath, ref.line, field, f"no article with slug '{ref.slug}' (expected the slug of another article: its file name without .md, or its slug: field){hint}"))
+            problems.append(
+                Problem(
+                    article.relpath,
+                    ref.line,
+                    field,
+                    f"no article with slug '{ref.slug}' (expected the slug of another article: its file name without .md, or its slug: field){hint}",
+                )
+            )
             continue
         if target is article:
-            problems.append(Problem(article.relpath, ref.line, field, "an article cannot be related to itself", WARNING))
+            problems.append(
+                Problem(article.relpath, ref.line, field, "an article cannot be related to itself", WARNING)
+            )
             continue
         if ref.slug not in built:
             if article.slug in built:
-                problems.append(Problem(article.relpath, ref.line, field, f"'{ref.slug}' is a draft or scheduled, so it is left out of this build", WARNING))
+                problems.append(
+                    Problem(
+                        article.relpath,
+                        ref.line,
+                        field,
+                        f"'{ref.slug}' is a draft or scheduled, so it is left out of this build",
+                        WARNING,
+                    )
+                )
             continue
         url = config.base_path + target.url_path.lstrip("/")
         items.append(RelatedItem(title=target.title, url=url, external=False, article=target))

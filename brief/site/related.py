@@ -75,8 +75,14 @@ class Suggestion:
 class RelatedIndex:
     """Inverted indexes over a list of articles (newest first), built once per build."""
 
-    def __init__(self, articles: Sequence[Article], options: RelatedOptions, language: str, now: datetime,
-                 token_cache: RelatedMemo | None = None) -> None:
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        options: RelatedOptions,
+        language: str,
+        now: datetime,
+        token_cache: RelatedMemo | None = None,
+    ) -> None:
         self.articles = list(articles)
         self.options = options
         self.position = {a.slug: i for i, a in enumerate(self.articles)}
@@ -84,7 +90,9 @@ class RelatedIndex:
         self._build_terms(stop_words(options.language or language), n, token_cache)
         self._build_tags(n)
         sections: dict[str, int] = {}
-        self.section_id = np.array([sections.setdefault(slugify(a.section), len(sections)) for a in self.articles], dtype=np.int64)
+        self.section_id = np.array(
+            [sections.setdefault(slugify(a.section), len(sections)) for a in self.articles], dtype=np.int64
+        )
         # Ages count from the start of the build's day (UTC), so that every build of one day
         # agrees (and a cached build can keep the suggestions of an earlier one that day).
         today = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -121,9 +129,9 @@ class RelatedIndex:
         kept_doc, kept_term, kept_w = [], [], []
         for lo in range(0, n, CHUNK * 8):  # in slices, so memory stays flat however many articles
             hi = min(n, lo + CHUNK * 8)
-            term = term_all[bounds[lo]:bounds[hi]].astype(np.int64)
-            doc = np.repeat(np.arange(lo, hi, dtype=np.int64), np.diff(bounds[lo:hi + 1]))
-            weight = (1 + np.log(tf_all[bounds[lo]:bounds[hi]].astype(np.float64))) * idf[term]
+            term = term_all[bounds[lo] : bounds[hi]].astype(np.int64)
+            doc = np.repeat(np.arange(lo, hi, dtype=np.int64), np.diff(bounds[lo : hi + 1]))
+            weight = (1 + np.log(tf_all[bounds[lo] : bounds[hi]].astype(np.float64))) * idf[term]
             norm = np.sqrt(np.bincount(doc - lo, weights=weight * weight, minlength=hi - lo))
             weight /= np.where(norm > 0, norm, 1.0)[doc - lo]
             keep = shared_term[term]
@@ -140,8 +148,9 @@ class RelatedIndex:
         self.e_term = np.concatenate(kept_term) if kept_term else np.zeros(0, dtype=np.int64)
         self.e_w = np.concatenate(kept_w) if kept_w else np.zeros(0)
         self.e_start = np.searchsorted(self.e_doc, np.arange(n + 1))
-        self.p_start, self.p_len, self.p_doc, self.p_w = _postings(self.e_doc, self.e_term, self.e_w, len(self.vocab),
-                                                                   TERM_POSTINGS, by_weight=True)
+        self.p_start, self.p_len, self.p_doc, self.p_w = _postings(
+            self.e_doc, self.e_term, self.e_w, len(self.vocab), TERM_POSTINGS, by_weight=True
+        )
 
     def _build_tags(self, n: int) -> None:
         tag_ids: dict[str, int] = {}
@@ -161,8 +170,9 @@ class RelatedIndex:
         self.t_tag = np.array(tags, dtype=np.int64)
         self.t_w = np.array(weights, dtype=np.float64)
         self.t_start = np.searchsorted(self.t_doc, np.arange(n + 1))
-        self.tp_start, self.tp_len, self.tp_doc, self.tp_w = _postings(self.t_doc, self.t_tag, self.t_w, len(tag_ids),
-                                                                       TAG_POSTINGS, by_weight=False)
+        self.tp_start, self.tp_len, self.tp_doc, self.tp_w = _postings(
+            self.t_doc, self.t_tag, self.t_w, len(tag_ids), TAG_POSTINGS, by_weight=False
+        )
 
     # --- scoring --------------------------------------------------------------------------
 
@@ -176,7 +186,7 @@ class RelatedIndex:
         result: list[list[int]] = [[] for _ in range(n)]
         want = np.asarray(wanted, dtype=np.int64)
         excluded = np.array(sorted(i * n + j for i, others in enumerate(exclude) for j in others), dtype=np.int64)
-        starts = [start for start in range(0, n, CHUNK) if want[start:start + CHUNK].any()]
+        starts = [start for start in range(0, n, CHUNK) if want[start : start + CHUNK].any()]
         if workers > 1 and len(starts) > 1:
             import multiprocessing
 
@@ -217,17 +227,37 @@ class RelatedIndex:
         then best first (ties: newer, then slug — the order of ``self.articles``)."""
         n = len(self.articles)
         o = self.options
-        text_keys, text_vals = _expand(self.e_doc, self.e_term, self.e_w, self.e_start[start], self.e_start[end],
-                                       self.p_start, self.p_len, self.p_doc, self.p_w, n)
-        tag_keys, tag_vals = _expand(self.t_doc, self.t_tag, self.t_w, self.t_start[start], self.t_start[end],
-                                     self.tp_start, self.tp_len, self.tp_doc, self.tp_w, n)
+        text_keys, text_vals = _expand(
+            self.e_doc,
+            self.e_term,
+            self.e_w,
+            self.e_start[start],
+            self.e_start[end],
+            self.p_start,
+            self.p_len,
+            self.p_doc,
+            self.p_w,
+            n,
+        )
+        tag_keys, tag_vals = _expand(
+            self.t_doc,
+            self.t_tag,
+            self.t_w,
+            self.t_start[start],
+            self.t_start[end],
+            self.tp_start,
+            self.tp_len,
+            self.tp_doc,
+            self.tp_w,
+            n,
+        )
         keys = np.concatenate([text_keys, tag_keys])
         if not len(keys):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
         unique, inverse = np.unique(keys, return_inverse=True)
         text = np.bincount(inverse[: len(text_keys)], weights=text_vals, minlength=len(unique)) * o.text
-        tags = np.bincount(inverse[len(text_keys):], weights=tag_vals, minlength=len(unique)) * o.tags
+        tags = np.bincount(inverse[len(text_keys) :], weights=tag_vals, minlength=len(unique)) * o.tags
         d, c = unique // n, unique % n
         relevance = text + tags
         total = relevance + o.section * (self.section_id[d] == self.section_id[c]) + o.recency * self.freshness[c]
@@ -267,8 +297,18 @@ class RelatedIndex:
             s_recency = o.recency * float(self.freshness[c])
             shared = tuple(t for _, t in sorted(terms.get(c, []), key=lambda x: (-x[0], x[1])))
             tag_names = tuple(self._tag_display(c, shared_tags.get(c, [])))
-            out.append(Suggestion(self.articles[c], round(s_text + s_tags + s_section + s_recency, 9),
-                                  s_tags, s_text, s_section, s_recency, tag_names, shared))
+            out.append(
+                Suggestion(
+                    self.articles[c],
+                    round(s_text + s_tags + s_section + s_recency, 9),
+                    s_tags,
+                    s_text,
+                    s_section,
+                    s_recency,
+                    tag_names,
+                    shared,
+                )
+            )
         out.sort(key=lambda s: (-s.score, self.position[s.article.slug]))
         return out[:limit]
 
