@@ -610,7 +610,7 @@ def brief_env() -> dict[str, str]:
 
 def warm_brief() -> None:
     """Fill brief's bytecode cache with one build of a tiny corpus, outside the measurements."""
-    from corpus import write_config, write_corpus
+    from corpus import write_corpus
 
     with tempfile.TemporaryDirectory(prefix="brief-bench-warm-") as tmp:
         site = write_corpus(Path(tmp) / "site", 5)

@@ -85,7 +85,7 @@ def articles(n: int, seed: int = 7):
     for i in range(n):
         topic = rng.randrange(TOPICS)
 
-        def text(count: int, share: float) -> str:
+        def text(count: int, share: float, topic: int = topic) -> str:
             return " ".join(
                 rng.choice(words[topic]) if rng.random() < share else rng.choice(general) for _ in range(count)
             )

@@ -18,7 +18,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,8 +27,8 @@ SIZES = (1_000, 10_000, 100_000)
 
 
 def measure(site: Path) -> dict:
-    from brief.content.load import load_articles
     from brief.config import load_config
+    from brief.content.load import load_articles
     from brief.site.related import RelatedIndex
 
     config = load_config(site)
@@ -37,7 +37,7 @@ def measure(site: Path) -> dict:
     loaded = time.perf_counter()
     rss_loaded = _status_mb("VmRSS")
     _reset_peak()
-    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
     index = RelatedIndex(articles, config.related, config.language, now)
     picks = index.suggest_all([config.related.count] * len(articles), [set() for _ in articles])
     done = time.perf_counter()

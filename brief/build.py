@@ -22,15 +22,13 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from brief.cache import BuildCache
-
-from brief.manifest import input_folders, site_key
 from brief.config import Config
 from brief.content.authors import load_profiles
 from brief.content.files import load
@@ -38,6 +36,7 @@ from brief.content.load import load_articles
 from brief.content.schema import validate
 from brief.digests import pickled_digest
 from brief.errors import WARNING, BuildFailed, Problem, errors_in
+from brief.manifest import input_folders, site_key
 from brief.media.assets import fingerprinted
 from brief.media.images import prune_cache as prune_images
 from brief.output.outdir import check_output_dir, output_lock
@@ -160,7 +159,7 @@ def _build(
 ) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    now = options.now or datetime.now(timezone.utc)
+    now = options.now or datetime.now(UTC)
     if writer is None:
         assert output is not None
         output = output if output.is_absolute() else config.root / output
@@ -402,7 +401,7 @@ def _next_change(site: Site, now: datetime) -> float:
     scoring counts ages in days). A site without articles shows the build time in its feeds."""
     if not site.articles:
         return now.timestamp()
-    day = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     moments = [day]
     moments += [a.date for a in site.all_articles.values() if a.date > now]
     moments += [a.date + NEWS_WINDOW for a in site.articles if a.date + NEWS_WINDOW >= now]

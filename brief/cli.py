@@ -287,8 +287,8 @@ def report_text(report: dict) -> str:
 @site_option
 def new(title: str, section: str | None, slug: str | None, site_dir: Path) -> None:
     """Write a new article with every field filled with an example value."""
-    from brief.config import load_config
     from brief.commands.scaffold import new_article
+    from brief.config import load_config
 
     config = load_config(site_dir)
     path = new_article(config, title, section=section, slug=slug)

@@ -340,7 +340,7 @@ def _check_authors(data: Any, text: str, root: Path, problems: list[Problem]) ->
 
 def _check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[Problem]) -> dict:
     values: dict[str, Any] = {}
-    for key, value in data.items():
+    for key in data:
         name = prefix + key
         if key not in spec:
             hint = did_you_mean(key, spec) or _did_you_mean_nested(key, spec)

@@ -16,7 +16,6 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any
 
-
 RACY_SECONDS = 2.0
 """A file changed this close to when its stamp was taken may change again with the same
 stamp (coarse file-system clocks): its stamp is not trusted to stand for its bytes."""

@@ -13,8 +13,7 @@ import posixpath
 from functools import cache
 from pathlib import Path
 
-from brief.errors import Problem
-from brief.errors import relpath
+from brief.errors import Problem, relpath
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import http.server
+import os
 import shutil
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 # A deploy setting in the developer's shell must not change what the tests build.
 os.environ.pop("BRIEF_BASE_URL", None)
 # Pinned build time: the sample's newest article is dated 2026-11-18.
-BUILD_TIME = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+BUILD_TIME = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -6,8 +6,8 @@ Not a conftest: import what you need, ``from helpers import make_site, run_build
 from __future__ import annotations
 
 import hashlib
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path

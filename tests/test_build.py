@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers import tree
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
-from helpers import tree
 
 HERE = Path(__file__).resolve().parent
 GOLDEN_SITE = HERE / "sites" / "golden"
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -11,20 +11,18 @@ import re
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from helpers import article, make_site, tree
 
 from brief.build import BuildOptions, build
-from brief.config import CACHE_DIR
-from brief.manifest import CACHE_FILE, MANIFEST_FILE
 from brief.cache import BuildCache
-from brief.config import load_config
+from brief.config import CACHE_DIR, load_config
+from brief.manifest import CACHE_FILE, MANIFEST_FILE
 
-NOW = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 TOPICS = ("grid storage batteries", "port congestion shipping", "central bank rates", "wheat harvest prices")
 
 
@@ -138,7 +136,7 @@ def test_cache_reuses_pages_whose_data_did_not_change(tmp_path):
     assert "One more sentence." in edited.read_text()
     assert edited.stat().st_ino != pages[edited]
     kept = [p for p, inode in pages.items() if p.stat().st_ino == inode]
-    assert 0 < reused and kept, "nothing was reused after a one-article edit"
+    assert reused > 0 and kept, "nothing was reused after a one-article edit"
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "foreign-key"])
@@ -215,7 +213,7 @@ def test_unchanged_site_is_up_to_date_and_any_change_builds(tmp_path):
 
 def test_a_scheduled_article_coming_due_is_built(tmp_path):
     rng = random.Random(6)
-    due = datetime.now(timezone.utc) + timedelta(seconds=4)
+    due = datetime.now(UTC) + timedelta(seconds=4)
     files = {f"content/a{i}.md": story(i, rng) for i in range(7)}
     files["content/soon.md"] = article("Soon.\n", title="Coming soon", date=due.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
     site = make_site(tmp_path, files)

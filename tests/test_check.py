@@ -81,8 +81,8 @@ def test_github_annotations(tmp_path):
     lines = result.stdout.splitlines()
     assert "::error file=content/a.md,line=10::link /nope/: no such page or file in the site" in lines
     assert (
-        "::warning file=content/a.md,line=6,title=analysis::analysis has no byline (expected byline: with who wrote it; readers weigh analysis by its author)"
-        in lines
+        "::warning file=content/a.md,line=6,title=analysis::analysis has no byline "
+        "(expected byline: with who wrote it; readers weigh analysis by its author)" in lines
     )
     assert lines[-1].startswith("Check failed")
 

@@ -6,10 +6,10 @@ Most cases call :func:`brief.config.load_config` directly; one runs the CLI end 
 from __future__ import annotations
 
 import pytest
+from helpers import article, make_site, run_build, tree
 
 from brief.config import OPTIONS, Config, Option, load_config
 from brief.errors import BuildFailed
-from helpers import article, make_site, run_build, tree
 
 
 def problems(tmp_path, toml: str) -> list[str]:

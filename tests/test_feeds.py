@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
@@ -21,24 +21,24 @@ import pytest
 from conftest import BUILD_TIME, REPO
 from helpers import article, make_site
 
-from brief.content.authors import load_profiles
 from brief.build import BuildOptions, build
-from brief.content.load import load_articles
 from brief.config import load_config
+from brief.content.authors import load_profiles
+from brief.content.load import load_articles
 from brief.errors import errors_in
+from brief.render.contract import ArticleView
 from brief.render.feeds import absolute_links, feed_files
+from brief.render.markdown import Renderer
+from brief.render.views import render_articles
 from brief.render.xmldoc import clean_xml_text
 from brief.site.index import build_index
-from brief.render.markdown import Renderer
 from brief.site.model import Site
-from brief.render.views import render_articles
-from brief.render.contract import ArticleView
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE = 'A </script> "quoted" & <b>bold</b> Ünïcode'
 SCRATCH_BASE = "https://news.example.com/desk/"
 SECTIONS = ("Economy", "Climate", "Technology")
-START = datetime(2026, 5, 1, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 ROOT_RELATIVE = re.compile(r"""\s(?:href|src)\s*=\s*["']?/(?!/)""")
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 9" width="160" height="90"></svg>'
 
@@ -294,7 +294,7 @@ def test_sample_site_feeds():
 
 def test_site_without_articles(tmp_path):
     site, views = index_site(make_site(tmp_path, {}, 'base_url = "https://example.net/"\n'))
-    now = datetime(2026, 7, 1, 12, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 7, 1, 12, 30, tzinfo=UTC)
     files = dict(feed_files(site, views, now))
     assert set(files) == {"feed.xml", "feed.json"}
     feed = parse(files["feed.xml"])

@@ -47,7 +47,7 @@ import subprocess
 import sys
 import warnings
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -61,12 +61,12 @@ from hypothesis import strategies as st
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
-from brief.errors import ERROR, WARNING, BriefError, BuildFailed, Problem, _one_line
 from brief.content.slugs import slugify
+from brief.errors import ERROR, WARNING, BriefError, BuildFailed, Problem, _one_line
 
 EXAMPLES = int(os.environ.get("BRIEF_FUZZ_EXAMPLES", "200"))
 CLI_EXAMPLES = max(5, EXAMPLES // 20)
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -678,7 +678,7 @@ _DATE_FORMATS = [
     "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%dT%H:%M:%S.%f%z",
 ]
-_ZONES = [timezone.utc, ZoneInfo("Asia/Kolkata"), ZoneInfo("Pacific/Chatham"), ZoneInfo("America/St_Johns")]
+_ZONES = [UTC, ZoneInfo("Asia/Kolkata"), ZoneInfo("Pacific/Chatham"), ZoneInfo("America/St_Johns")]
 # Publication dates up to a few days after the pinned build time (those are scheduled).
 good_dates = st.tuples(
     st.datetimes(datetime(2020, 1, 1), datetime(2026, 11, 30), timezones=st.sampled_from(_ZONES)),

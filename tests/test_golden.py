@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from brief.config import load_config
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "sites" / "golden"
 GOLDEN = HERE / "golden"
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
 HASHED = re.compile(r"\.[0-9a-f]{8}\.(css|js)\b")
 PAGES = {
     "article.html": "2026/03/harbour-reopens/index.html",

@@ -9,10 +9,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from conftest import BUILD_TIME
+
 from brief.build import BuildOptions, build
 from brief.config import load_config
-
-from conftest import BUILD_TIME
 
 SITES = Path(__file__).resolve().parent / "sites"
 

@@ -13,22 +13,21 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from helpers import Raw, article, make_site, run_build, tree
 from PIL import Image
 
-from brief.media import images
 from brief.build import BuildOptions, build
-from brief.config import CACHE_DIR
-from brief.config import load_config
+from brief.config import CACHE_DIR, load_config
+from brief.media import images
 from brief.media.images import ImageStore
 from brief.output.writers import MemoryWriter
-from helpers import Raw, article, make_site, run_build, tree
 
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
 BASE = "/news/"
 CONFIG = 'title = "Images"\nbase_url = "https://example.org/news/"\n'
 NAME = re.compile(r"^(?P<stem>.+)-(?P<width>\d+)w\.(?P<hash>[0-9a-f]{8})\.(?P<ext>webp|jpg|png)$")

@@ -9,12 +9,12 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-
-from brief.build import BuildOptions, build
-from brief.config import load_config
 from conftest import BUILD_TIME, serve
 from helpers import article, make_site
 from test_images import picture
+
+from brief.build import BuildOptions, build
+from brief.config import load_config
 
 COPY = re.compile(r"-(\d+)w\.[0-9a-f]{8}\.(webp|jpg|png)$")
 SAMPLE_ARTICLE = "/2026/09/river-basin-water-pricing/"

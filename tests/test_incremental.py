@@ -5,7 +5,7 @@ template and config changes."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from helpers import article, make_site
@@ -45,7 +45,7 @@ def served(preview: Preview) -> dict[str, bytes] | list[str]:
 
 
 def test_preview_rebuilds_equal_fresh_builds_after_random_changes(tmp_path, monkeypatch):
-    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
     monkeypatch.setattr("brief.serve.rebuild.BuildOptions", lambda **kw: BuildOptions(now=now, **kw))
     rng = random.Random(5)
     files = {

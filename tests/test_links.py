@@ -10,11 +10,10 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from conftest import BUILD_TIME, REPO
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
-
-from conftest import BUILD_TIME, REPO
 
 
 class _Links(HTMLParser):

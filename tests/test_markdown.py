@@ -9,10 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import article, make_site, read_output, run_build
 
 from brief.config import Config
 from brief.render.markdown import PageEnv, Renderer
-from helpers import article, make_site, read_output, run_build
 
 
 @pytest.fixture

@@ -16,20 +16,19 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import BUILD_TIME
+from helpers import article, make_site
 
+from brief.config import load_config
 from brief.content.authors import load_profiles
 from brief.content.load import load_articles
-from brief.config import load_config
 from brief.errors import errors_in
-from brief.site.index import build_index
+from brief.render.contract import FeedLink, Meta, PageView
 from brief.render.markdown import Renderer
 from brief.render.metadata import absolute, article_meta, front_meta, jsonld, og_locale, page_meta
 from brief.render.templates import make_environment
 from brief.render.views import render_articles
-from brief.render.contract import FeedLink, Meta, PageView
-
-from conftest import BUILD_TIME
-from helpers import article, make_site
+from brief.site.index import build_index
 
 SITES = Path(__file__).resolve().parent / "sites"
 BASE = "https://example.org/briefs/"

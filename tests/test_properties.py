@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import string
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,16 +14,16 @@ from hypothesis import strategies as st
 
 from brief.config import Config
 from brief.content.dates import parse_datetime
-from brief.errors import Problem
 from brief.content.files import SourceDoc, load
-from brief.render.markdown import PageEnv, Renderer
 from brief.content.schema import validate
 from brief.content.slugs import is_valid_slug, slugify
+from brief.errors import Problem
+from brief.render.markdown import PageEnv, Renderer
 
 FAST = settings(max_examples=200, deadline=None)
 ZONES = st.sampled_from(
     [
-        timezone.utc,
+        UTC,
         ZoneInfo("Europe/London"),
         ZoneInfo("America/New_York"),
         ZoneInfo("Asia/Kolkata"),
@@ -150,7 +150,7 @@ def test_date_only_is_midnight_local(value, tz):
 @example("2024-01-01T10:00:00.1234567")
 def test_garbage_raises_value_error_with_a_message(text):
     try:
-        parsed = parse_datetime(text, timezone.utc)
+        parsed = parse_datetime(text, UTC)
     except ValueError as exc:
         assert str(exc)
         shown = Problem("content/a.md", 3, "date", str(exc)).format()
@@ -172,7 +172,7 @@ def test_garbage_raises_value_error_with_a_message(text):
 )
 def test_non_text_values_raise_value_error(value):
     try:
-        parse_datetime(value, timezone.utc)
+        parse_datetime(value, UTC)
     except ValueError as exc:
         assert "expected an ISO 8601 date" in str(exc)
     else:

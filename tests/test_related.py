@@ -7,19 +7,18 @@ import json
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from helpers import article, make_site, read_output, run_build
 
 from brief.build import BuildOptions, build
-
-from brief.content.load import load_articles
 from brief.config import load_config
+from brief.content.load import load_articles
 from brief.site.related import RelatedIndex
 
 REPO = Path(__file__).resolve().parent.parent
-NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 GRID = "Batteries, storage and the grid: wind output, solar output, evening peak demand and capacity auctions."

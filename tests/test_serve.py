@@ -9,6 +9,7 @@ file events and hundreds of event-stream clients are handled.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import http.client
 import json
 import os
@@ -25,7 +26,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers import article, make_site, run_build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -274,10 +274,8 @@ def other_local_addresses() -> set[str]:
             found.add(probe.getsockname()[0])
     except OSError:
         pass
-    try:
+    with contextlib.suppress(OSError):
         found.update(socket.gethostbyname_ex(socket.gethostname())[2])
-    except OSError:
-        pass
     return {a for a in found if a != "127.0.0.1" and a != "0.0.0.0"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,16 +12,16 @@ from conftest import BUILD_TIME, REPO
 from helpers import article, make_site
 from test_feeds import HOSTILE, index_site
 
-from brief.content.load import load_articles
 from brief.config import load_config
+from brief.content.load import load_articles
+from brief.render.sitemaps import MAX_URLS, NEWS_MAX_URLS, news_language, sitemap_files
 from brief.site.index import build_index
 from brief.site.model import Site
-from brief.render.sitemaps import MAX_URLS, NEWS_MAX_URLS, news_language, sitemap_files
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 GOLDEN = REPO / "tests" / "sites" / "golden"
-NOW = datetime(2026, 6, 10, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
 
 
 def pages_of(site: Site) -> list[tuple[str, datetime | None]]:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from helpers import article, make_site, read_output, run_build
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
 
-NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def many(n: int, **fields) -> dict[str, str]:

@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import Raw, article, make_site, read_output, run_build, tree
 
 from brief.config import load_config
 from brief.content.files import load
 from brief.content.schema import validate
-from helpers import Raw, article, make_site, read_output, run_build, tree
 
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='3'/>\n"
 SUMMARY_ONE = "Error: build failed: 1 problem; nothing was written"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from brief.commands.check import CheckResult
-from brief.errors import ERROR
-from brief.errors import Problem
-from brief.errors import WARNING
 import json
+
+from brief.commands.check import CheckResult
+from brief.errors import ERROR, WARNING, Problem
 
 
 def report(result: CheckResult, fmt: str, strict: bool) -> tuple[str, int]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import frontmatter
 
 from brief.config import CONFIG_NAME, OPTIONS, Config, Option
-from brief.errors import BriefError
 from brief.content.slugs import is_valid_slug, slugify
+from brief.errors import BriefError
 from brief.theme import theme_dir, theme_static_files
 
 PLACEHOLDER_IMAGE = "/images/placeholder.svg"

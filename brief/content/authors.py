@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from brief.config import Config, image_url
-from brief.errors import WARNING, Problem, did_you_mean, forbidden_in_pages
 from brief.content.files import load
 from brief.content.model import Profile
 from brief.content.slugs import is_valid_slug, slugify
+from brief.errors import WARNING, Problem, did_you_mean, forbidden_in_pages
 
 AUTHORS_FOLDER = "authors"
 FILE_FIELDS = ("name", "role", "avatar")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 _ISO = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})"
@@ -14,8 +14,8 @@ _ISO = re.compile(
 
 # A week inside what datetime can hold, so that the site's time zone, the news sitemap's window
 # and other date arithmetic never leave year 1 or 9999.
-_EARLIEST = datetime(1, 1, 8, tzinfo=timezone.utc)
-_LATEST = datetime(9999, 12, 24, tzinfo=timezone.utc)
+_EARLIEST = datetime(1, 1, 8, tzinfo=UTC)
+_LATEST = datetime(9999, 12, 24, tzinfo=UTC)
 
 
 def parse_datetime(value: object, tz: tzinfo) -> datetime:

@@ -15,13 +15,13 @@ from urllib.parse import urlsplit
 
 from brief.config import Config, clean_url
 from brief.content.dates import parse_datetime
-from brief.errors import FORBIDDEN_IN_PAGES, WARNING, Problem, did_you_mean
-from brief.media.imagesize import image_size
 from brief.content.files import SourceDoc
-from brief.content.yamllines import Key, dotted
 from brief.content.model import Analysis, Article, Image, RelatedRef
 from brief.content.slugs import MAX_LENGTH as MAX_SLUG
 from brief.content.slugs import is_valid_slug, slugify
+from brief.content.yamllines import Key, dotted
+from brief.errors import FORBIDDEN_IN_PAGES, WARNING, Problem, did_you_mean
+from brief.media.imagesize import image_size
 from brief.theme import static_file
 
 FIELDS = (

@@ -48,7 +48,7 @@ from urllib.parse import quote
 from brief.config import CACHE_DIR
 from brief.digests import digest, file_stamp
 from brief.media.imagesize import image_size
-from brief.media.pixels import ImageError, oriented, open_image, pillow_version, profile, resized, save, sniff
+from brief.media.pixels import ImageError, open_image, oriented, pillow_version, profile, resized, save, sniff
 
 log = logging.getLogger(__name__)
 

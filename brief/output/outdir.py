@@ -37,7 +37,8 @@ def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> None:
         raise BriefError(f"output path {out_dir} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists():
         raise BriefError(
-            f"output folder {out_dir} is not empty and does not look like a built site (no index.html); refusing to replace it. Remove it or choose another folder"
+            f"output folder {out_dir} is not empty and does not look like a built site (no index.html); "
+            "refusing to replace it. Remove it or choose another folder"
         )
 
 

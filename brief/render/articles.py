@@ -13,27 +13,24 @@ image files) are unchanged.
 
 from __future__ import annotations
 
-from brief.render.contract import ArticleView
-from collections.abc import Iterator
-from dataclasses import field
-
-from brief.content.model import Article
-from brief.media.pixels import ImageError
-from markupsafe import Markup
-from brief.render.markdown import PageEnv
-from pathlib import Path
-from brief.errors import Problem
-from brief.render.markdown import Renderer
-from brief.media.images import Responsive
-from brief.site.model import Site
-from dataclasses import dataclass
-from brief.digests import digest
-from brief.digests import file_stamp
-from brief.media.imagesize import image_size
 import math
 import posixpath
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from markupsafe import Markup
+
+from brief.content.model import Article
+from brief.digests import digest, file_stamp
+from brief.errors import Problem
+from brief.media.images import Responsive
+from brief.media.imagesize import image_size
+from brief.media.pixels import ImageError
+from brief.render.contract import ArticleView
+from brief.render.markdown import PageEnv, Renderer
+from brief.site.model import Site
 
 WORDS_PER_MINUTE = 230
 

@@ -9,28 +9,24 @@ escaped by the serializer, never by hand; characters XML 1.0 forbids are dropped
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field
-
-from brief.render.xmldoc import clean_xml_text
-from brief.render.xmldoc import xml_document
-
 import json
 import logging
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from markupsafe import escape
 
 from brief import __version__
-from brief.digests import digest
-from brief.site.model import TERM_FOLDERS, Site
 from brief.content.model import Article
 from brief.content.slugs import slugify
+from brief.digests import digest
 from brief.render.contract import ArticleView
+from brief.render.xmldoc import clean_xml_text, xml_document
+from brief.site.model import TERM_FOLDERS, Site
 
 log = logging.getLogger(__name__)
 
@@ -327,7 +323,7 @@ def _time(value: datetime) -> str:
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _origin(base_url: str) -> str:

@@ -8,21 +8,17 @@ on a fast path, field by field, instead of pickle's generic one.
 
 from __future__ import annotations
 
-from brief.render.articles import ArticleParts
-from brief.render.contract import CONTRACT
-from dataclasses import dataclass
-from dataclasses import field
-from brief.render.templates import make_environment
-from brief.digests import register_reducer
+from dataclasses import dataclass, field
 
-from brief.render.contract import ArticleView
-from brief.config import Config
-from markupsafe import Markup
-from brief.render.pages import PageSpec
-from brief.digests import digest
-from brief.digests import fast_digest_of
 import jinja2
-from brief.digests import pickled_digest
+from markupsafe import Markup
+
+from brief.config import Config
+from brief.digests import digest, fast_digest_of, pickled_digest, register_reducer
+from brief.render.articles import ArticleParts
+from brief.render.contract import CONTRACT, ArticleView
+from brief.render.pages import PageSpec
+from brief.render.templates import make_environment
 from brief.theme import theme_templates_dir
 
 

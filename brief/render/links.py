@@ -7,16 +7,14 @@ included): one definition of "this link is broken" for both.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-from brief.errors import Problem
-from dataclasses import dataclass
-from dataclasses import field
 import posixpath
 import re
+from dataclasses import dataclass, field
 from html import unescape
-from urllib.parse import unquote
-from urllib.parse import urlsplit
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 
+from brief.errors import Problem
 
 _URL_IN_HTML = re.compile(r'\s(href|src)="([^"]*)"')
 

@@ -23,12 +23,12 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from brief.digests import digest, file_stamp
 from brief.config import Config
+from brief.content.slugs import slugify
+from brief.digests import digest, file_stamp
 from brief.errors import WARNING, Problem
 from brief.media.images import BODY_SIZES, SETTINGS_KEY, ImageStore, shown_size, variant_url
 from brief.media.pixels import ImageError
-from brief.content.slugs import slugify
 from brief.theme import static_file
 
 # Ids the theme uses start with "brief-"; ids made from headings never do.

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from brief.site.model import Site
 from brief.render.contract import ArticleView, ImageView, Meta, PageView
+from brief.site.model import Site
 
 log = logging.getLogger(__name__)
 

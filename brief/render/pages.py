@@ -8,13 +8,6 @@ a page listed.
 
 from __future__ import annotations
 
-from brief.render.contract import Meta
-
-from brief.render.contract import ListingView
-from brief.render.contract import MonthView
-from brief.render.contract import TermView
-from brief.render.contract import YearView
-
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -23,12 +16,24 @@ from typing import Any
 
 from markupsafe import Markup
 
-from brief.render.metadata import article_meta, front_meta, page_meta
-from brief.site.model import TERM_FOLDERS, Site, Term
 from brief.content.model import Article
-from brief.render.contract import MONTHS, ArticleView, FeedLink, PageView, Pagination, SiteView
-from brief.render.views import related_views, site_view
+from brief.render.contract import (
+    MONTHS,
+    ArticleView,
+    FeedLink,
+    ListingView,
+    Meta,
+    MonthView,
+    PageView,
+    Pagination,
+    SiteView,
+    TermView,
+    YearView,
+)
+from brief.render.metadata import article_meta, front_meta, page_meta
 from brief.render.share import share_links
+from brief.render.views import related_views, site_view
+from brief.site.model import TERM_FOLDERS, Site, Term
 
 ATOM = "application/atom+xml"
 JSON_FEED = "application/feed+json"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from brief.render.contract import ArticleView
-from brief.render.contract import ShareLink
 from functools import lru_cache
 from urllib.parse import quote
+
+from brief.render.contract import ArticleView, ShareLink
 
 
 def share_links(view: ArticleView) -> list[ShareLink]:

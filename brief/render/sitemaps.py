@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from brief.render.xmldoc import clean_xml_text, xml_document
 from brief.content.model import Article
+from brief.render.xmldoc import clean_xml_text, xml_document
 from brief.site.model import Site
 
 log = logging.getLogger(__name__)
@@ -131,4 +131,4 @@ def _w3c(value: datetime) -> str:
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

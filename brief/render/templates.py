@@ -7,20 +7,19 @@ A site's own ``templates/`` folder overrides the default theme file by file.
 
 from __future__ import annotations
 
-
 import traceback
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
 
-from brief.media.assets import asset_url
 from brief.config import Config
 from brief.errors import Problem
+from brief.media.assets import asset_url
+from brief.render.contract import MONTHS
+from brief.render.pages import PageSpec
 from brief.site.model import Site
 from brief.theme import theme_templates_dir
-from brief.render.pages import PageSpec
-from brief.render.contract import MONTHS
 
 
 class TemplateProblem(Exception):

@@ -9,27 +9,15 @@ article whose place changed keeps its rendered Markdown.
 
 from __future__ import annotations
 
-from brief.render.articles import MarkdownMemo
-
 from collections.abc import Callable
 from pathlib import Path
-from brief.errors import Problem
-from brief.render.articles import article_parts
 
-from brief.render.contract import AnalysisView
-from brief.render.articles import ArticleParts
-from brief.render.contract import ArticleView
-from brief.render.contract import ImageSource
-from brief.render.contract import ImageView
-from brief.render.contract import Link
-from brief.render.contract import RelatedView
-from brief.render.contract import SiteView
-from brief.render.articles import render_parts
-
-
-from brief.media.images import HERO_SIZES, variant_url
-from brief.render.markdown import PageEnv, Renderer
 from brief.content.model import Article
+from brief.errors import Problem
+from brief.media.images import HERO_SIZES, variant_url
+from brief.render.articles import ArticleParts, MarkdownMemo, article_parts, render_parts
+from brief.render.contract import AnalysisView, ArticleView, ImageSource, ImageView, Link, RelatedView, SiteView
+from brief.render.markdown import PageEnv, Renderer
 from brief.site.model import Site
 
 

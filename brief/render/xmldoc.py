@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
 

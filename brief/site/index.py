@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from brief.config import Config
-from brief.errors import WARNING, Problem, did_you_mean
-from brief.content.yamllines import dotted
-from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
 from brief.content.model import Article, Profile
-from brief.digests import digest
-from brief.site.related import RelatedIndex, RelatedMemo
 from brief.content.slugs import slugify
+from brief.content.yamllines import dotted
+from brief.digests import digest
+from brief.errors import WARNING, Problem, did_you_mean
+from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
+from brief.site.related import RelatedIndex, RelatedMemo
 
 
 def build_index(
@@ -98,7 +98,7 @@ def _suggest(
     listed = [tuple(item.article.slug for item in related[a.slug] if item.article is not None) for a in built]
     key = None
     if memo is not None and all(a.digest for a in built):
-        day = now.astimezone(timezone.utc).date().isoformat()
+        day = now.astimezone(UTC).date().isoformat()
         key = digest(repr((config.related, config.language, day, wanted, listed)), *(a.digest for a in built))
     if key is not None and memo is not None and memo.chosen is not None and memo.chosen[0] == key:
         chosen = memo.chosen[1]
@@ -170,7 +170,8 @@ def _terms(
                     article.relpath,
                     article.lines.get(key),
                     field,
-                    f"'{name}' has no letter or digit to make a URL from (expected {'an' if kind[0] in 'aeiou' else 'a'} {kind} name such as {_EXAMPLE_NAMES[kind]})",
+                    f"'{name}' has no letter or digit to make a URL from "
+                    f"(expected {'an' if kind[0] in 'aeiou' else 'a'} {kind} name such as {_EXAMPLE_NAMES[kind]})",
                 )
             )
             continue

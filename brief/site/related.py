@@ -24,12 +24,12 @@ chunks of articles.
 from __future__ import annotations
 
 import math
-from array import array
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -95,7 +95,7 @@ class RelatedIndex:
         )
         # Ages count from the start of the build's day (UTC), so that every build of one day
         # agrees (and a cached build can keep the suggestions of an earlier one that day).
-        today = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         ages = np.array([max(0.0, (today - a.date).total_seconds() / 86400) for a in self.articles], dtype=np.float64)
         self.freshness = np.power(0.5, ages / options.half_life_days) if n else np.zeros(0)
 
