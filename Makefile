@@ -1,7 +1,7 @@
 # brief — developer commands. See README.md.
 #   make serve   create .venv, install brief, build the sample site, serve it with live reload on http://127.0.0.1:8000/
 #   make build   build the sample site into public/
-#   make test    install what the tests need (Chromium, Java, nginx, npm tools) and run the whole suite
+#   make test    install what the tests need (Chromium, Java, nginx, npm tools), lint, type check, run the whole suite
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 APT    := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: build serve test venv test-deps clean
+.PHONY: build serve test venv test-deps clean lint
 
 venv: $(VENV)/.installed
 
@@ -40,7 +40,13 @@ test-deps: venv
 	fi
 	@test -d node_modules/vnu-jar -a -d node_modules/axe-core || npm ci --no-audit --no-fund --loglevel=error
 
-test: test-deps
+# Lint, format and type check: CI fails on any of them (settings in pyproject.toml).
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: test-deps lint
 	$(BIN)/python -m pytest
 
 clean:

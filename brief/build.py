@@ -323,7 +323,7 @@ def _render_and_write(
     build's page when its key is unchanged, else render and write it. Many pages are
     processed by several processes. Returns the pages done."""
     workers = worker_count(len(specs), options.jobs) if isinstance(writer, OutputWriter) else 1
-    if workers > 1 and len(specs) > 1:
+    if isinstance(writer, OutputWriter) and workers > 1 and len(specs) > 1:
         jobs = [(spec, target) for spec in specs if (target := writer.reserve(spec.output, spec.origin)) is not None]
         done, found = render_parallel(
             jobs,
@@ -331,7 +331,7 @@ def _render_and_write(
             templates,
             writer,
             workers,
-            options.progress,  # type: ignore[arg-type]
+            options.progress,
             view_keys,
         )
         problems += [p for p in found if p not in problems]
@@ -415,7 +415,10 @@ def _renderer(site: Site, invalid: frozenset[Path]) -> Renderer:
 
 
 def _copy_assets(
-    own_static: dict[str, Path], assets: dict[str, tuple[Path, str]], writer: OutputWriter, fingerprints: dict[str, str]
+    own_static: dict[str, Path],
+    assets: dict[str, tuple[Path, str]],
+    writer: OutputWriter | MemoryWriter,
+    fingerprints: dict[str, str],
 ) -> None:
     # Order matters: the site's static/ overrides the theme's file by file, and
     # article images are copied last so a clash with a static file is reported.

@@ -152,7 +152,7 @@ def build(
     unchanged = f" ({result.reused} unchanged)" if result.reused else ""
     click.echo(
         f"Built {result.articles} article{s}, {result.pages} pages, {result.files} files{unchanged} "
-        f"in {result.elapsed:.2f} s → {_shown(result.output)}"
+        f"in {result.elapsed:.2f} s → {_shown(out)}"
     )
 
 

@@ -256,7 +256,7 @@ def load_config(root: Path) -> Config:
         typographer=markdown["typographer"],
         authors=authors,
         related=RelatedOptions(
-            **{
+            **{  # type: ignore[arg-type]  # each value was checked against its option's type above
                 k: float(v) if isinstance(RelatedOptions.__dataclass_fields__[k].default, float) else v
                 for k, v in related.items()
             }
@@ -324,10 +324,8 @@ def _check_authors(data: Any, text: str, root: Path, problems: list[Problem]) ->
                         f"expected a non-empty string, got {_describe(value)}",
                     )
                 )
-            elif forbidden_in_pages(value):
-                problems.append(
-                    Problem(CONFIG_NAME, line_of(text, f"{key}.{name}"), f"{key}.{name}", forbidden_in_pages(value))
-                )
+            elif (bad := forbidden_in_pages(value)) is not None:
+                problems.append(Problem(CONFIG_NAME, line_of(text, f"{key}.{name}"), f"{key}.{name}", bad))
             else:
                 profile[name] = value.strip()
         if profile.get("avatar"):
@@ -377,8 +375,8 @@ def _check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[
                 )
             )
             value = option.default
-        elif isinstance(value, str) and forbidden_in_pages(value):
-            problems.append(Problem(CONFIG_NAME, line_of(text, name), name, forbidden_in_pages(value)))
+        elif isinstance(value, str) and (bad := forbidden_in_pages(value)) is not None:
+            problems.append(Problem(CONFIG_NAME, line_of(text, name), name, bad))
         values[key] = value
     return values
 

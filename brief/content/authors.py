@@ -67,8 +67,8 @@ def _load_file(path: Path, config: Config, problems: list[Problem]) -> Profile |
             problems.append(Problem(doc.relpath, line, str(key), f"unknown profile key, ignored{hint}", WARNING))
         elif not isinstance(value, str) or not value.strip():
             problems.append(Problem(doc.relpath, line, key, "expected a non-empty string"))
-        elif forbidden_in_pages(value):
-            problems.append(Problem(doc.relpath, line, key, forbidden_in_pages(value)))
+        elif (bad := forbidden_in_pages(value)) is not None:
+            problems.append(Problem(doc.relpath, line, key, bad))
         elif key == "avatar":
             values[key], message = image_url(value.strip(), config.static_dir)
             if message:

@@ -21,12 +21,12 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 
-class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
+class _Loader(_SafeLoader):
     """The safe loader, but dates stay text: the schema parses them with better messages
     (YAML's own constructor raises a bare ValueError on ``date: 2026-13-45``)."""
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_str)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_str)  # type: ignore[type-var]
 
 Key = tuple[str | int, ...]
 _PLAIN_TAGS = frozenset(

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from brief import __version__
@@ -54,7 +54,7 @@ def pagefind_version() -> str:
 
 
 def index(
-    pages: dict[str, bytes | Path],
+    pages: Mapping[str, bytes | Path],
     language: str,
     workdir: Path,
     started: Callable[[subprocess.Popen], None] | None = None,

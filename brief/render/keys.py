@@ -46,13 +46,8 @@ def _closure_digests(env: jinja2.Environment, sources: dict[str, bytes]) -> dict
     for name in sources:
         try:
             source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
-            found = set()
-            for ref in meta.find_referenced_templates(env.parse(source)):
-                if ref is None:
-                    found = None
-                    break
-                found.add(ref)
-            uses[name] = found
+            found = list(meta.find_referenced_templates(env.parse(source)))
+            uses[name] = None if None in found else {ref for ref in found if ref is not None}
         except Exception:  # noqa: BLE001 - a broken template is reported when it is compiled
             uses[name] = None
     every = digest(*(part for item in sorted(sources.items()) for part in item))
@@ -64,11 +59,11 @@ def _closure_digests(env: jinja2.Environment, sources: dict[str, bytes]) -> dict
             if current in seen:
                 continue
             seen.add(current)
-            refs = uses.get(current, set())
-            if refs is None:
+            used = uses.get(current, set())
+            if used is None:
                 anything = True
                 break
-            todo.extend(refs)
+            todo.extend(used)
         digests[name] = (
             every if anything else digest(*(part for n in sorted(seen) for part in (n, sources.get(n, b""))))
         )

@@ -375,10 +375,10 @@ def _archive(
     yield PageSpec(
         "archive/index.html", "/archive/", newest, "archive.html", {"site": sv, "page": page, "years": years}
     )
-    for year in years:
-        articles = by_year[year.year]
+    for year_view in years:
+        articles = by_year[year_view.year]
         entries = [views[a.slug] for a in articles]
-        heading = f"{year.year}"
+        heading = f"{year_view.year}"
 
         def make_page(n: int, total: int, heading: str = heading) -> PageView:
             suffix = f" — Page {n} of {total}" if n > 1 else ""
@@ -391,16 +391,20 @@ def _archive(
             )
 
         listing = ListingView(
-            "archive-year", f"Archive: {year.year}", f"Briefs published in {year.year}.", str(year.year), year.url
+            "archive-year",
+            f"Archive: {year_view.year}",
+            f"Briefs published in {year_view.year}.",
+            str(year_view.year),
+            year_view.url,
         )
         trail = [
             ("Archive", site.absolute_url("/archive/")),
-            (str(year.year), site.absolute_url(f"/archive/{year.year}/")),
+            (str(year_view.year), site.absolute_url(f"/archive/{year_view.year}/")),
         ]
         yield from _paginated(
             site,
             sv,
-            f"/archive/{year.year}/",
+            f"/archive/{year_view.year}/",
             entries,
             articles,
             per_page,

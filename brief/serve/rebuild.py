@@ -85,7 +85,8 @@ class Preview:
         """Build now; on success serve the new site, on failure keep the old one and show why."""
         started = time.perf_counter()
         writer = MemoryWriter()
-        for path in changed or ():
+        changed = changed or set()
+        for path in changed:
             self.cache.forget(Path(path))  # whatever its stamp says, read it again
         shown_at_once = bool(changed) and len(changed) == 1 and self._show_edit_at_once(Path(next(iter(changed))))
         if shown_at_once:
@@ -159,7 +160,9 @@ class Preview:
             if state is None or self._stop.is_set():
                 return
             outputs = [a.output_dir + "/index.html" for a in state.site.articles if a.slug in state.site.built]
-            pages = {rel: snapshot.files[rel] for rel in outputs if isinstance(snapshot.files.get(rel), bytes)}
+            pages: dict[str, bytes] = {
+                rel: data for rel in outputs if isinstance(data := snapshot.files.get(rel), bytes)
+            }
             key = search_key((rel, digest(page)) for rel, page in pages.items())
             if key == self._search_key:
                 return
@@ -169,7 +172,7 @@ class Preview:
                     bundle = index(
                         pages, state.config.language, Path(scratch), started=self._started_indexing, background=True
                     )
-                    found = {rel: path.read_bytes() for rel, path in bundle_files(bundle)}
+                    found: dict[str, bytes | Path] = {rel: path.read_bytes() for rel, path in bundle_files(bundle)}
             except BriefError as exc:
                 if not self._stop.is_set():
                     log.error("Error: %s", exc.message)

@@ -116,7 +116,7 @@ class RelatedIndex:
                 terms, tf = token_cache.terms(article, stops)
             else:
                 counts = _term_counts(article, stops)
-                terms, tf = counts.keys(), array("i", counts.values())
+                terms, tf = list(counts), array("i", counts.values())
             term_ids.extend(map(vocab.__getitem__, terms))
             tfs.extend(tf)
             ends.append(len(term_ids))
