@@ -7,11 +7,11 @@
 4. ``brief.output``: written into a staging folder (or kept in memory) and swapped
    into place; the search index made from the written pages.
 
-Everything is gathered and checked before anything is written: when any file
-has an error, every problem is reported together and the output folder is not
-touched. The clock is read once, here, and passed down. A finished build hands
-its consumers (the preview, ``brief check``) a typed :class:`BuildState`; the
-preview shows a one-article edit at once through :func:`render_article_page`.
+Everything is gathered and checked before anything is written: when any file has an
+error, every problem is reported together and the output folder is not touched. The
+clock is read once, here, and passed down. A finished build hands its consumers (the
+preview, ``brief check``) a typed :class:`BuildState`; the preview shows a one-article
+edit at once through :func:`render_article_page`.
 """
 
 from __future__ import annotations
@@ -40,16 +40,18 @@ from brief.manifest import input_folders, site_key
 from brief.media.assets import fingerprinted
 from brief.media.images import prune_cache as prune_images
 from brief.output.outdir import check_output_dir, output_lock
-from brief.output.parallel import render_parallel, worker_count
+from brief.output.pages import copy_files, render_and_write
+from brief.output.parallel import worker_count
 from brief.output.search import publish as publish_search
 from brief.output.writers import MemoryWriter, OutputWriter
 from brief.render.articles import render_bios
 from brief.render.contract import ArticleView
 from brief.render.feeds import feed_plan
-from brief.render.keys import environment, page_key
+from brief.render.fragment import PageEnv
+from brief.render.keys import environment
 from brief.render.links import article_link_problems
-from brief.render.markdown import PageEnv, Renderer
-from brief.render.pages import PageSpec, article_page, site_feeds, site_pages
+from brief.render.markdown import Renderer
+from brief.render.pages import article_page, site_feeds, site_pages
 from brief.render.sitemaps import NEWS_WINDOW, sitemap_files
 from brief.render.templates import TemplateProblem, check_templates, render_page
 from brief.render.views import article_view, render_articles, site_view
@@ -114,7 +116,7 @@ class BuildOptions:
     on its own, after a pause, so that showing an edit never waits for it."""
     fingerprint: bool = True
     """Publish stylesheets and scripts under content-hashed names too, and link to those
-    (brief.assets); off in the preview, which swaps stylesheets in place."""
+    (brief.media.assets); off in the preview, which swaps stylesheets in place."""
 
 
 def build(
@@ -128,9 +130,7 @@ def build(
 
     Raises :class:`BuildFailed`."""
     with _cyclic_gc_paused():
-        if writer is None and output is not None:
-            # Two builds into one place take turns (a second one waits, saying so): each
-            # swaps in a complete site of its own, and leftovers are never shared.
+        if writer is None and output is not None:  # two builds into one place take turns
             with output_lock(output if output.is_absolute() else config.root / output, log.warning):
                 return _build(config, output, options or BuildOptions(), on_warning, writer)
         return _build(config, output, options or BuildOptions(), on_warning, writer)
@@ -284,8 +284,9 @@ def _publish(
                 raise BuildFailed(broken)
         # Digests of the views, once, before workers fork: page and feed keys are made of them.
         view_keys = {id(v): pickled_digest(v) for v in views.values()} if cache is not None else None
-        pages = _render_and_write(
-            specs, env, template_digests if cache is not None else None, writer, options, template_problems, view_keys
+        templates = template_digests if cache is not None else None
+        pages = render_and_write(
+            specs, env, templates, writer, options.jobs, options.progress, template_problems, view_keys
         )
         if template_problems:
             raise BuildFailed(template_problems)
@@ -304,52 +305,10 @@ def _publish(
                 continue
             writer.write(relpath, data, origin="sitemaps")
     with _timed("copy", timings):
-        _copy_assets(checked.own_static, checked.assets, writer, fingerprints)
+        copy_files(checked.own_static, checked.assets, writer, fingerprints)
     if writer.problems:
         raise BuildFailed(writer.problems)
     return env, pages
-
-
-def _render_and_write(
-    specs: list[PageSpec],
-    env,
-    templates: dict[str, bytes] | None,
-    writer: OutputWriter | MemoryWriter,
-    options: BuildOptions,
-    problems: list[Problem],
-    view_keys: dict[int, bytes] | None = None,
-) -> int:
-    """Build each page's context; with ``templates`` (a cached build) reuse the previous
-    build's page when its key is unchanged, else render and write it. Many pages are
-    processed by several processes. Returns the pages done."""
-    workers = worker_count(len(specs), options.jobs) if isinstance(writer, OutputWriter) else 1
-    if isinstance(writer, OutputWriter) and workers > 1 and len(specs) > 1:
-        jobs = [(spec, target) for spec in specs if (target := writer.reserve(spec.output, spec.origin)) is not None]
-        done, found = render_parallel(
-            jobs,
-            env,
-            templates,
-            writer,
-            workers,
-            options.progress,
-            view_keys,
-        )
-        problems += [p for p in found if p not in problems]
-        return done
-    known: dict[int, bytes] = dict(view_keys or {})
-    done = 0
-    for n, spec in enumerate(specs, 1):
-        context = spec.get_context()
-        key = page_key(spec, context, templates, known) if templates is not None else None
-        if key is None or not writer.reuse(spec.output, key, spec.origin):
-            data = render_page(env, spec, context, problems)
-            if data is None:
-                continue
-            writer.write(spec.output, data, origin=spec.origin, key=key)
-        done += 1
-        if options.progress and (n % 100 == 0 or n == len(specs)):
-            options.progress("Writing pages", n, len(specs))
-    return done
 
 
 @dataclass(frozen=True)
@@ -412,23 +371,6 @@ def _renderer(site: Site, invalid: frozenset[Path]) -> Renderer:
     urls = {a.key: site.url(a.url_path) for a in site.articles}
     unbuilt = frozenset(p for p, a in site.by_path.items() if a.slug not in site.built)
     return Renderer(site.config, urls, unbuilt, invalid)
-
-
-def _copy_assets(
-    own_static: dict[str, Path],
-    assets: dict[str, tuple[Path, str]],
-    writer: OutputWriter | MemoryWriter,
-    fingerprints: dict[str, str],
-) -> None:
-    # Order matters: the site's static/ overrides the theme's file by file, and
-    # article images are copied last so a clash with a static file is reported.
-    files = {**theme_static_files(), **own_static}
-    for relpath, source in files.items():
-        writer.copy(relpath, source, origin=f"static/{relpath}")
-        if relpath in fingerprints:  # also under its content-hashed name (brief.assets)
-            writer.copy(fingerprints[relpath], source, origin=f"static/{relpath}")
-    for relpath, (source, origin) in assets.items():
-        writer.copy(relpath, source, origin=origin)
 
 
 @contextmanager

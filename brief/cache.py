@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from brief.config import CACHE_DIR
 from brief.content.load import ContentMemo
 from brief.digests import file_stamp
 from brief.manifest import CACHE_FILE, MAGIC, MANIFEST_FILE, format_header, signing_key, snapshot
@@ -51,6 +50,7 @@ from brief.render.articles import MarkdownMemo
 from brief.render.feeds import FeedMemo
 from brief.render.keys import TemplateMemo
 from brief.render.pages import PageMemo
+from brief.settings import CACHE_DIR
 from brief.site.related import RelatedMemo
 
 log = logging.getLogger(__name__)

@@ -256,7 +256,7 @@ def related(slug: str, site_dir: Path, limit: int, as_json: bool, drafts: bool, 
 
 
 def report_text(report: dict) -> str:
-    """The human-readable form of :func:`brief.explain.explain_related`'s report."""
+    """The human-readable form of :func:`brief.commands.related.explain_related`'s report."""
     lines = [f"Related articles for {report['slug']} ({report['title']})"]
     if report["explicit"]:
         lines.append("Listed in front matter: " + ", ".join(report["explicit"]))

@@ -22,8 +22,9 @@ import sys
 from pathlib import Path
 
 from brief import __version__
-from brief.config import CACHE_DIR, CONFIG_NAME, Config
+from brief.config import Config
 from brief.digests import RACY_SECONDS, digest, file_stamp
+from brief.settings import CACHE_DIR, CONFIG_NAME
 from brief.theme import theme_dir, theme_templates_dir
 
 log = logging.getLogger(__name__)

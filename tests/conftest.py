@@ -13,15 +13,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers import REPO, TESTS, ServeProcess
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
 
-REPO = Path(__file__).resolve().parent.parent
+SYSTEM = TESTS / "system"
 # A deploy setting in the developer's shell must not change what the tests build.
 os.environ.pop("BRIEF_BASE_URL", None)
 # Pinned build time: the sample's newest article is dated 2026-11-18.
 BUILD_TIME = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+# An article of the sample site (content/ARTICLE_FILE, published at ARTICLE_URL), edited by the serve tests.
+ARTICLE_FILE = "small-business-credit-squeeze.md"
+ARTICLE_URL = "/2026/11/small-business-credit-squeeze/"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,12 +38,49 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects anything
+def pytest_collection_modifyitems(items):
+    """Every test under tests/system/ carries the ``system`` marker: ``pytest -m "not system"``
+    is the fast subset, with no browser, HTML validator, nginx or node_modules."""
+    for item in items:
+        if item.path.resolve().is_relative_to(SYSTEM):
+            item.add_marker(pytest.mark.system)
+
+
 @pytest.fixture(scope="session")
 def sample_output(tmp_path_factory) -> Path:
     """The repository's sample publication, built once into a temporary folder."""
     out = tmp_path_factory.mktemp("sample") / "public"
     build(load_config(REPO), out, BuildOptions(now=BUILD_TIME))
     return out
+
+
+@pytest.fixture
+def start_server():
+    """Start ``brief serve`` processes; every one is stopped when the test ends."""
+    started: list[ServeProcess] = []
+
+    def start(site: Path, *args: str, port: int = 0, ready: bool = True) -> ServeProcess:
+        server = ServeProcess(site, *args, port=port)
+        started.append(server)
+        return server.wait_ready() if ready else server
+
+    yield start
+    for server in started:
+        server.stop()
+    for server in started:  # a dropped connection or a bad request is no reason for a traceback
+        assert "Traceback" not in server.stderr, server.stderr
+
+
+@pytest.fixture
+def sample_site(tmp_path) -> Path:
+    """A copy of the repository's sample publication, free to edit."""
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("content", "static", "templates"):
+        shutil.copytree(REPO / name, site / name)
+    shutil.copy2(REPO / "brief.toml", site / "brief.toml")
+    return site
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -73,7 +114,7 @@ def sample_url(sample_output) -> Iterator[str]:
 def edge_url(tmp_path_factory) -> Iterator[str]:
     """tests/sites/edge (awkward input: non-Latin names, decorative image, raw HTML), built and served."""
     out = tmp_path_factory.mktemp("edge") / "public"
-    build(load_config(REPO / "tests" / "sites" / "edge"), out, BuildOptions(now=BUILD_TIME))
+    build(load_config(TESTS / "sites" / "edge"), out, BuildOptions(now=BUILD_TIME))
     with serve(out) as url:
         yield url
 

@@ -1,6 +1,8 @@
 """Scratch sites for tests: write files into ``tmp_path``, run the real CLI, read the result.
 
 Not a conftest: import what you need, ``from helpers import make_site, run_build, article``.
+:class:`ServeProcess` runs ``brief serve`` the same way (conftest's ``start_server`` fixture
+starts and stops them).
 """
 
 from __future__ import annotations
@@ -8,13 +10,18 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+TESTS = Path(__file__).resolve().parent  # tests/: conftest, helpers, the data folders sites/ and golden/
+REPO = TESTS.parent
 DEFAULT_TITLE = "A Quiet Week"
 DEFAULT_DATE = "2024-01-02"
 
@@ -83,7 +90,7 @@ def run_build(site: Path, *args: str) -> tuple[int, str, str]:
 
 # Pagefind writes its filter and metadata indexes in an order that changes from run to run
 # (upstream issue Pagefind/pagefind#638: fragments are stable since 1.3, these are not). Two
-# builds are compared without them; tests/test_search.py checks the index by searching it.
+# builds are compared without them; tests/system/test_search_browser.py checks the index by searching it.
 UNSTABLE = re.compile(r"(^|/)pagefind/(filter(/|$)|pagefind\.[^/]+\.pf_meta$|pagefind-entry\.json$)")
 
 
@@ -103,3 +110,92 @@ def tree(folder: Path) -> dict[str, str]:
 
 def read_output(site: Path, rel: str) -> str:
     return (site / "public" / rel).read_text(encoding="utf-8")
+
+
+# --- a server in a subprocess ---------------------------------------------------------------
+
+SERVING = re.compile(r"Serving .* at (http://(\S+?):(\d+)/) \(Ctrl-C to stop\)")
+
+
+class ServeProcess:
+    """``python -m brief serve`` with its stderr collected line by line."""
+
+    def __init__(self, site: Path, *args: str, port: int = 0) -> None:
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "brief", "serve", "--site", str(site), "--port", str(port), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=env,
+        )
+        self.lines: list[str] = []
+        self._cond = threading.Condition()
+        self._eof = False
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.url = self.host = ""
+        self.port = 0
+
+    def _read(self) -> None:
+        for line in self.proc.stderr:
+            with self._cond:
+                self.lines.append(line.rstrip("\n"))
+                self._cond.notify_all()
+        with self._cond:
+            self._eof = True
+            self._cond.notify_all()
+
+    @property
+    def stderr(self) -> str:
+        with self._cond:
+            return "\n".join(self.lines)
+
+    def wait_for(self, pattern: str | re.Pattern, timeout: float = 15.0) -> re.Match:
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for line in self.lines:
+                    match = regex.search(line)
+                    if match:
+                        return match
+                left = deadline - time.monotonic()
+                if left <= 0 or self._eof:
+                    raise AssertionError(f"no line matching {regex.pattern!r} in stderr:\n" + "\n".join(self.lines))
+                self._cond.wait(left)
+
+    def wait_ready(self, timeout: float = 30) -> ServeProcess:
+        match = self.wait_for(SERVING, timeout=timeout)
+        self.url, self.host, self.port = match.group(1), match.group(2), int(match.group(3))
+        return self
+
+    def rebuilds(self) -> int:
+        with self._cond:
+            return sum("Rebuilt in" in line for line in self.lines)
+
+    def wait_rebuilds(self, more_than: int, timeout: float = 15.0) -> int:
+        deadline = time.monotonic() + timeout
+        while self.rebuilds() <= more_than:
+            assert time.monotonic() < deadline, f"no rebuild after {more_than}:\n{self.stderr}"
+            time.sleep(0.02)
+        return self.rebuilds()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self._reader.join(5)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Save as editors do: a temporary file in the same folder, renamed over the original."""
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import frontmatter
 
-from brief.config import CONFIG_NAME, OPTIONS, Config, Option
-from brief.content.slugs import is_valid_slug, slugify
+from brief.config import Config
 from brief.errors import BriefError
+from brief.settings import CONFIG_NAME, OPTIONS, Option
+from brief.slugs import is_valid_slug, slugify
 from brief.theme import theme_dir, theme_static_files
 
 PLACEHOLDER_IMAGE = "/images/placeholder.svg"

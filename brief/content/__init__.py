@@ -6,7 +6,8 @@ In: the site's folder and its :class:`~brief.config.Config`. Out: typed, frozen
 
 ``files`` finds and reads the article files and splits off their front matter,
 ``yamllines`` parses it with the line of every key, ``schema`` checks each field
-into an ``Article`` (``model``), ``authors`` reads the profiles, and ``load`` runs
-all of that for every file (with the build cache's part for this stage).
+(through ``checker``; the hero image and related entries in ``references``, dates
+in ``dates``) into an ``Article`` (``model``), ``authors`` reads the profiles, and
+``load`` runs all of that for every file (with the build cache's part for this stage).
 Nothing here knows about other articles: cross-article checks are the site index's.
 """

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from brief.config import Config, image_url
+from brief.config import Config
 from brief.content.files import load
 from brief.content.model import Profile
-from brief.content.slugs import is_valid_slug, slugify
 from brief.errors import WARNING, Problem, did_you_mean, forbidden_in_pages
+from brief.settings import image_url
+from brief.slugs import is_valid_slug, slugify
 
 AUTHORS_FOLDER = "authors"
 FILE_FIELDS = ("name", "role", "avatar")

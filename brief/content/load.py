@@ -18,16 +18,17 @@ from brief.content.authors import AUTHORS_FOLDER
 from brief.content.files import discover, load
 from brief.content.model import Article
 from brief.content.schema import validate
-from brief.content.slugs import slugify
 from brief.digests import RACY_SECONDS, digest, file_stamp
 from brief.errors import Problem, errors_in
+from brief.memo import Memo
+from brief.slugs import slugify
 
 FileResult = tuple[Article | None, list[Problem], str | None]
 """One file's outcome: its article (or None), its problems, a failed file's likely slug."""
 
 
 @dataclass
-class ContentMemo:
+class ContentMemo(Memo):
     """This stage's part of the build cache (saved with it): the digest of each article
     file's bytes by its stamp, and each file's validated article by its path and bytes."""
 
@@ -38,17 +39,8 @@ class ContentMemo:
     used: set[bytes] = field(default_factory=set)
     """Keys of ``articles`` this build used; the rest is dropped at the end of the build."""
 
-    def __getstate__(self) -> dict:
-        return {"stamps": self.stamps, "articles": self.articles}
-
-    def __setstate__(self, state: dict) -> None:
-        self.stamps, self.articles, self.used = state["stamps"], state["articles"], set()
-
-    def start(self, same_settings: bool) -> None:
-        """A build begins; with other settings, no validated article applies any more."""
-        if not same_settings:
-            self.articles.clear()
-        self.used = set()
+    def clear(self) -> None:
+        self.articles.clear()  # a file's stamp and digest hold whatever the settings
 
     def file_digest(self, path: Path, data: bytes | None = None) -> tuple[bytes, bytes | None]:
         """Digest of a source file's bytes, and the bytes when they had to be read.
@@ -82,7 +74,6 @@ class ContentMemo:
         self.stamps.pop(str(path), None)
 
     def prune(self) -> None:
-        """Forget the articles this build did not use (deleted or changed files)."""
         for key in self.articles.keys() - self.used:
             del self.articles[key]
 

@@ -46,10 +46,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from brief.config import CACHE_DIR
 from brief.digests import digest, file_stamp
 from brief.media.imagesize import image_size
 from brief.media.pixels import ImageError, open_image, oriented, pillow_version, profile, resized, save, sniff
+from brief.settings import CACHE_DIR
 
 log = logging.getLogger(__name__)
 

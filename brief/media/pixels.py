@@ -1,4 +1,4 @@
-"""Pillow at work for brief.images: telling formats by their first bytes, decoding with
+"""Pillow at work for brief.media.images: telling formats by their first bytes, decoding with
 clear reasons when a file cannot be read, turning by EXIF, resizing and encoding."""
 
 from __future__ import annotations

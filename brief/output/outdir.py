@@ -1,6 +1,6 @@
 """The output folder's life around a build: which folder may be replaced, one build at a
 time, the atomic exchange of the new site for the old, and the removal of what the old
-one (or a killed build) left beside it. brief.output writes into the staging folder."""
+one (or a killed build) left beside it. brief.output.writers writes into the staging folder."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ import jinja2
 
 from brief.errors import BriefError, Problem
 from brief.output.writers import OutputWriter, write_file
-from brief.render.pages import PageSpec
+from brief.render.plans import PageSpec
 
 PARALLEL_MIN_PAGES = 2000
 """Below this many pages a single process is faster than starting workers."""

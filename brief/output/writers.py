@@ -6,7 +6,7 @@ exchange where the OS offers it (Linux ``renameat2``). A failed or interrupted
 build therefore leaves the previous output exactly as it was. Every path is
 checked to stay inside the output folder, and two things that want the same
 path are an error, not a silent overwrite. The folder's life around the writers
-(the lock, the exchange, removing leftovers) is brief.outdir's.
+(the lock, the exchange, removing leftovers) is brief.output.outdir's.
 """
 
 from __future__ import annotations

@@ -28,8 +28,10 @@ from brief.errors import Problem
 from brief.media.images import Responsive
 from brief.media.imagesize import image_size
 from brief.media.pixels import ImageError
+from brief.memo import Memo
 from brief.render.contract import ArticleView
-from brief.render.markdown import PageEnv, Renderer
+from brief.render.fragment import PageEnv
+from brief.render.markdown import Renderer
 from brief.site.model import Site
 
 WORDS_PER_MINUTE = 230
@@ -126,7 +128,7 @@ def _hero_copies(article: Article, renderer: Renderer, env: PageEnv, published: 
 
 
 @dataclass
-class MarkdownMemo:
+class MarkdownMemo(Memo):
     """The Markdown pass's part of the build cache: rendered parts by a digest of the
     article and the renderer's settings (saved with the cache), and each article's last
     view (in memory only: the preview's)."""
@@ -137,18 +139,11 @@ class MarkdownMemo:
     used: set[bytes] = field(default_factory=set)
     """Keys of ``parts`` this build used; the rest is dropped at its end."""
 
-    def __getstate__(self) -> dict:
-        return {"parts": self.parts}
+    IN_MEMORY = ("used", "views")
 
-    def __setstate__(self, state: dict) -> None:
-        self.parts, self.views, self.used = state["parts"], {}, set()
-
-    def start(self, same_settings: bool) -> None:
-        """A build begins; with other settings, nothing kept applies any more."""
-        if not same_settings:
-            self.parts.clear()
-            self.views.clear()
-        self.used = set()
+    def clear(self) -> None:
+        self.parts.clear()
+        self.views.clear()
 
     def prune(self) -> None:
         for key in self.parts.keys() - self.used:

@@ -66,7 +66,7 @@ class FeedLink:
 
 @dataclass(frozen=True, slots=True)
 class Meta:
-    """Search-engine and social metadata of a page (built by brief.metadata)."""
+    """Search-engine and social metadata of a page (built by brief.render.metadata)."""
 
     og: tuple[tuple[str, str], ...] = ()
     """OpenGraph ``(property, content)`` pairs, e.g. ``("og:title", "…")``, in order."""

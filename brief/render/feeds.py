@@ -22,11 +22,11 @@ from markupsafe import escape
 
 from brief import __version__
 from brief.content.model import Article
-from brief.content.slugs import slugify
 from brief.digests import digest
 from brief.render.contract import ArticleView
 from brief.render.xmldoc import clean_xml_text, xml_document
 from brief.site.model import TERM_FOLDERS, Site
+from brief.slugs import slugify
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from brief.config import Config
 from brief.digests import digest, fast_digest_of, pickled_digest, register_reducer
 from brief.render.articles import ArticleParts
 from brief.render.contract import CONTRACT, ArticleView
-from brief.render.pages import PageSpec
+from brief.render.plans import PageSpec
 from brief.render.templates import make_environment
 from brief.theme import theme_templates_dir
 

@@ -9,66 +9,37 @@ of another article's ``.md`` file are rewritten to that article's URL.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
 from brief.config import Config
-from brief.content.slugs import slugify
 from brief.digests import digest, file_stamp
 from brief.errors import WARNING, Problem
 from brief.media.images import BODY_SIZES, SETTINGS_KEY, ImageStore, shown_size, variant_url
 from brief.media.pixels import ImageError
+from brief.render.fragment import PageEnv
+from brief.render.mdrules import (
+    allowed_link,
+    heading_ids,
+    hidden,
+    image_html,
+    no_nested_links,
+    table_close,
+    table_open,
+    too_deep,
+)
 from brief.theme import static_file
 
-# Ids the theme uses start with "brief-"; ids made from headings never do.
-RESERVED_ID_PREFIX = "brief-"
-# Ids of footnotes and their back-references: fn1, fnref1, fn-analysis-1, fnref-analysis-1:2.
-_FOOTNOTE_ID = re.compile(r"fn(ref)?[-\d]")
 # Footnote references and inline notes: text[^1], text^[note].
 _FOOTNOTE_SYNTAX = re.compile(r"\[\^[^\]\s]+\]|\^\[")
-
-
-@dataclass
-class PageEnv:
-    """State shared by every Markdown fragment of one page (body, takeaways, analysis)."""
-
-    source: Path
-    """Article file; relative ``.md`` links and image paths are resolved from its folder."""
-    relpath: str
-    url_path: str = "/"
-    """Site path of the article's page (without base path); its images are copied there."""
-    ids: set[str] = field(default_factory=set)
-    """Heading ids used so far on the page, so two fragments never repeat one."""
-    problems: list[Problem] = field(default_factory=list)
-    assets: dict[str, Path] = field(default_factory=dict)
-    """Files next to the article that the page shows, by output path, to be copied."""
-    deps: dict[tuple[str, str], object] = field(default_factory=dict)
-    """What the HTML depended on outside the text: ("link", target) → what the target was
-    (see :meth:`Renderer.link_state`), ("file", path) → the file's stamp or None."""
-
-    def add_asset(self, source: Path) -> str:
-        """Register a file to copy into the article's folder; returns its site path."""
-        folder = self.url_path.strip("/")
-        name = source.name
-        output = f"{folder}/{name}" if folder else name
-        if self.assets.get(output, source) != source:  # two different files with one name
-            stem, dot, ext = name.rpartition(".")
-            digest = hashlib.sha1(str(source).encode()).hexdigest()[:8]
-            name = f"{stem}-{digest}{dot}{ext}" if dot else f"{name}-{digest}"
-            output = f"{folder}/{name}" if folder else name
-        self.assets[output] = source
-        return "/" + output
 
 
 class Renderer:
@@ -107,14 +78,14 @@ class Renderer:
             md.enable(["replacements", "smartquotes"])
         if footnotes:
             md.use(footnote_plugin)
-        md.validateLink = _allowed_link  # type: ignore[method-assign]
-        md.core.ruler.push("brief_nesting", _too_deep)
-        md.core.ruler.push("brief_heading_ids", _heading_ids)
-        md.core.ruler.push("brief_no_nested_links", _no_nested_links)
+        md.validateLink = allowed_link  # type: ignore[method-assign]
+        md.core.ruler.push("brief_nesting", too_deep)
+        md.core.ruler.push("brief_heading_ids", heading_ids)
+        md.core.ruler.push("brief_no_nested_links", no_nested_links)
         md.core.ruler.push("brief_article_links", self._article_links)
-        md.add_render_rule("table_open", _table_open)
-        md.add_render_rule("table_close", _table_close)
-        md.add_render_rule("image", _image_html)
+        md.add_render_rule("table_open", table_open)
+        md.add_render_rule("table_close", table_close)
+        md.add_render_rule("image", image_html)
         return md
 
     def block(
@@ -216,7 +187,7 @@ class Renderer:
                 )
             )
             return
-        if _hidden(target, self._root):  # ../.env, ../.git/config: never copied into the output
+        if hidden(target, self._root):  # ../.env, ../.git/config: never copied into the output
             env.problems.append(
                 Problem(
                     env.relpath,
@@ -236,7 +207,7 @@ class Renderer:
         self, token: Token, env: PageEnv, source: Path, published: str, shown: str, line: int | None, field: str
     ) -> None:
         """Give a local image in the text its size, lazy loading, and for a raster image the
-        resized copies (``srcset``, ``sizes`` and a WebP ``<source>``, see brief.images)."""
+        resized copies (``srcset``, ``sizes`` and a WebP ``<source>``, see brief.media.images)."""
         try:
             found = self.images.prepare(source, published)
         except ImageError as exc:
@@ -314,122 +285,3 @@ class Renderer:
 
 _RULES = "links-no-data nesting-checked hidden-images no-nested-links inline-without-footnotes heading-levels responsive-images picture-hero"
 """Changes to what a fragment renders to, so build caches of older renders are not reused."""
-_BAD_SCHEME = re.compile(r"(javascript|vbscript|file|data):")
-
-
-def _allowed_link(url: str) -> bool:
-    """markdown-it's check, minus its exception for data:image/...: no data: URL is emitted."""
-    return not _BAD_SCHEME.match(url.strip().lower())
-
-
-def _no_nested_links(state: StateCore) -> None:
-    """A link inside a link's text is invalid HTML (and unusable): the inner one loses its
-    ``<a>`` (an autolink keeps its text) and a footnote mark moves after the outer link."""
-    for block in state.tokens:
-        if block.type != "inline" or not block.children:
-            continue
-        kept: list[Token] = []
-        moved: list[Token] = []
-        depth = 0
-        for token in block.children:
-            if token.type == "link_open":
-                depth += 1
-                if depth > 1:
-                    continue
-            elif token.type == "link_close":
-                depth -= 1
-                if depth > 0:
-                    continue
-                kept.append(token)
-                kept += moved
-                moved = []
-                continue
-            elif token.type == "footnote_ref" and depth > 0:
-                moved.append(token)
-                continue
-            kept.append(token)
-        block.children = kept + moved
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    """True when a part of ``path`` below ``root`` starts with '.' (both resolved)."""
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def _too_deep(state: StateCore) -> None:
-    """markdown-it silently drops what is nested past ``maxNesting`` (quotes, lists); say so."""
-    env: PageEnv | None = state.env.get("brief")
-    limit = state.md.options.maxNesting
-    for token in state.tokens:
-        if token.type in ("blockquote_open", "list_item_open", "footnote_open") and token.level >= limit - 1:
-            if env is not None:
-                first = state.env.get("line")
-                line = first + token.map[0] if first is not None and token.map else first
-                env.problems.append(
-                    Problem(
-                        env.relpath,
-                        line,
-                        state.env.get("field", "body"),
-                        "quotes and lists are nested too deeply here; the text inside "
-                        f"would be lost (expected at most {limit - 1} nested quotes or {limit // 2 - 1} nested lists)",
-                    )
-                )
-            return
-
-
-def _table_open(self, tokens, idx, options, env) -> str:
-    # A wide table scrolls inside its own focusable region, never the whole page on a phone.
-    return '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n' + self.renderToken(
-        tokens, idx, options, env
-    )
-
-
-def _table_close(self, tokens, idx, options, env) -> str:
-    return self.renderToken(tokens, idx, options, env) + "</div>\n"
-
-
-def _image_html(self, tokens, idx, options, env) -> str:
-    # A raster image with resized copies: its WebP candidates in a <source>, the <img> last.
-    html = self.image(tokens, idx, options, env)
-    sources = tokens[idx].meta.get("brief_sources") if tokens[idx].meta else None
-    if not sources:
-        return html
-    sizes = escapeHtml(tokens[idx].attrGet("sizes") or "")
-    found = "".join(
-        f'<source type="{escapeHtml(kind)}" srcset="{escapeHtml(srcset)}" sizes="{sizes}">' for kind, srcset in sources
-    )
-    return f"<picture>{found}{html}</picture>"
-
-
-def _heading_ids(state: StateCore) -> None:
-    env: PageEnv | None = state.env.get("brief")
-    ids = env.ids if env is not None else set()
-    tokens = state.tokens
-    # The headline is the page's only h1, so '#' becomes h2; and a heading never skips a
-    # level below the one before it (an outline with gaps confuses screen readers):
-    # '### A' first in the body becomes h2, '###### B' right after it h3.
-    previous = state.env.get("outer_level", 1)
-    opened: list[str] = []
-    for i, token in enumerate(tokens):
-        if token.type == "heading_close":
-            token.tag = opened.pop() if opened else token.tag
-            continue
-        if token.type != "heading_open":
-            continue
-        level = min(max(2, int(token.tag[1])), previous + 1, 6)
-        token.tag = f"h{level}"
-        opened.append(token.tag)
-        previous = level
-        if token.attrGet("id"):
-            continue
-        inline = tokens[i + 1]
-        text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
-        base = slugify(text) or "section"
-        if base.startswith(RESERVED_ID_PREFIX) or _FOOTNOTE_ID.match(base):
-            base = "h-" + base
-        candidate, n = base, 1
-        while candidate in ids:
-            n += 1
-            candidate = f"{base}-{n}"
-        ids.add(candidate)
-        token.attrSet("id", candidate)

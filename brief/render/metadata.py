@@ -1,6 +1,6 @@
 """Search-engine and social metadata of a page: OpenGraph, Twitter cards, JSON-LD.
 
-Pure functions from the site and a page's views to a :class:`~brief.views.Meta`;
+Pure functions from the site and a page's views to a :class:`~brief.render.contract.Meta`;
 the render stage puts the result into ``PageView.meta`` and
 ``templates/partials/meta.html`` writes it into ``<head>``.
 
@@ -47,7 +47,7 @@ def article_meta(site: Site, page: PageView, article: ArticleView) -> Meta:
     ``NewsArticle`` plus a ``BreadcrumbList`` (home → section → article)."""
     config = site.config
     image = article.image
-    # A local raster hero has a copy 1200 px wide for previews (see brief.images).
+    # A local raster hero has a copy 1200 px wide for previews (see brief.media.images).
     image_url = absolute(site, image.share_url or image.url) if image else None
     published = _iso(article.date)
     modified = _iso(article.updated or article.date)

@@ -8,29 +8,17 @@ a page listed.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
 
 from brief.content.model import Article
-from brief.render.contract import (
-    MONTHS,
-    ArticleView,
-    FeedLink,
-    ListingView,
-    Meta,
-    MonthView,
-    PageView,
-    Pagination,
-    SiteView,
-    TermView,
-    YearView,
-)
-from brief.render.metadata import article_meta, front_meta, page_meta
+from brief.render.archive import archive_pages
+from brief.render.contract import ArticleView, FeedLink, ListingView, Meta, PageView, SiteView, TermView
+from brief.render.metadata import article_meta, page_meta
+from brief.render.plans import PageSpec, last_change, paginated
 from brief.render.share import share_links
 from brief.render.views import related_views, site_view
 from brief.site.model import TERM_FOLDERS, Site, Term
@@ -38,39 +26,6 @@ from brief.site.model import TERM_FOLDERS, Site, Term
 ATOM = "application/atom+xml"
 JSON_FEED = "application/feed+json"
 LATEST_ON_404 = 5
-
-
-@dataclass(frozen=True, slots=True)
-class PageSpec:
-    """One HTML page to render."""
-
-    output: str
-    """Path in the output folder, e.g. ``tags/energy/page/2/index.html``."""
-    path: str
-    """Site path without base path, e.g. ``/tags/energy/page/2/``."""
-    lastmod: datetime | None
-    """Newest change among what the page shows (for the sitemap)."""
-    template: str
-    context: dict[str, Any] | None = None
-    """What the template sees; None when ``make`` builds it on demand."""
-    public: bool = True
-    """False for pages that are not listed in the sitemap (404)."""
-    source: str | None = None
-    """The file the page is made from (an article's), for messages; None for built-in pages."""
-    make: Callable[[], dict[str, Any]] | None = field(default=None, compare=False, repr=False)
-    """Builds the context. Most pages' contexts are built only when the page is processed,
-    so a large site never holds every page's context (metadata, related lists) at once."""
-
-    @property
-    def origin(self) -> str:
-        """Who writes the page, as messages name it: the article's file, or ``page <output>``."""
-        return self.source or f"page {self.output}"
-
-    def get_context(self) -> dict[str, Any]:
-        if self.context is not None:
-            return self.context
-        assert self.make is not None
-        return self.make()
 
 
 @dataclass
@@ -91,7 +46,7 @@ def site_pages(
     for article in site.articles:
         yield article_page(site, sv, article, views[article.slug], views, main_feeds, memo)
     entries = [views[a.slug] for a in site.articles]
-    yield from _paginated(
+    yield from paginated(
         site,
         sv,
         "/",
@@ -114,7 +69,7 @@ def site_pages(
             yield from _term_pages(
                 site, sv, term, views, main_feeds, (bios or {}).get(term.slug) if kind == "author" else None
             )
-    yield from _archive(site, sv, views, main_feeds)
+    yield from archive_pages(site, sv, views, main_feeds)
     page = PageView(
         f"Page not found — {sv.title}", sv.description or sv.title, site.absolute_url("/404.html"), "404", main_feeds
     )
@@ -182,7 +137,7 @@ def article_page(
     return PageSpec(
         f"{article.output_dir}/index.html",
         article.url_path,
-        _changed(article),
+        last_change(article),
         "article.html",
         source=article.relpath,
         make=make,
@@ -196,55 +151,6 @@ def site_feeds(site: Site) -> tuple[FeedLink, ...]:
         FeedLink(title, site.absolute_url("/feed.xml"), ATOM),
         FeedLink(f"{title} (JSON Feed)", site.absolute_url("/feed.json"), JSON_FEED),
     )
-
-
-def _changed(article: Article) -> datetime:
-    return article.updated or article.date
-
-
-def _paginated(
-    site: Site,
-    sv: SiteView,
-    base: str,
-    entries: list[ArticleView],
-    articles: tuple[Article, ...] | list[Article],
-    per_page: int,
-    template: str,
-    make_page,
-    extra: dict[str, Any],
-    breadcrumb: list[tuple[str, str]] | None = None,
-) -> Iterator[PageSpec]:
-    """Pages of a listing at ``base``, ``base/page/2/``…; ``make_page(n, total)`` gives each
-    PageView; ``breadcrumb`` is the trail after Home for the listing's metadata."""
-    total = max(1, -(-len(entries) // per_page))
-
-    def path_of(n: int) -> str:
-        return base if n == 1 else f"{base}page/{n}/"
-
-    for n in range(1, total + 1):
-        window = slice((n - 1) * per_page, n * per_page)
-        chunk = entries[window]
-        pagination = Pagination(
-            number=n,
-            total=total,
-            prev_url=site.url(path_of(n - 1)) if n > 1 else None,
-            next_url=site.url(path_of(n + 1)) if n < total else None,
-        )
-        changed = [_changed(a) for a in articles[window]]
-        path = path_of(n)
-
-        def make(n: int = n, chunk: list[ArticleView] = chunk, pagination: Pagination = pagination) -> dict[str, Any]:
-            page = replace(make_page(n, total), canonical=site.absolute_url(path_of(n)))
-            page = replace(
-                page,
-                meta=front_meta(site, page) if page.kind == "index" and n == 1 else page_meta(site, page, breadcrumb),
-            )
-            context = {"site": sv, "page": page, "entries": chunk, "pagination": pagination, **extra}
-            if "months" in extra:
-                context["months"] = _months_on_page(chunk, site)
-            return context
-
-        yield PageSpec(path.lstrip("/") + "index.html", path, max(changed, default=None), template, make=make)
 
 
 def _term_pages(
@@ -289,7 +195,7 @@ def _term_pages(
     folder = TERM_FOLDERS[term.kind]
     overview = {"section": "Sections", "tag": "Tags", "author": "Authors"}[term.kind]
     trail = [(overview, site.absolute_url(f"/{folder}/")), (term.name, site.absolute_url(term.url_path))]
-    yield from _paginated(
+    yield from paginated(
         site,
         sv,
         term.url_path,
@@ -325,102 +231,11 @@ def _overview(
     path = f"/{folder}/"
     page = PageView(f"{heading} — {sv.title}", description, site.absolute_url(path), folder, main_feeds)
     page = replace(page, meta=page_meta(site, page, [(heading, page.canonical)]))
-    changed = [_changed(t.articles[0]) for t in terms.values() if t.articles]
+    changed = [last_change(t.articles[0]) for t in terms.values() if t.articles]
     return PageSpec(
         f"{folder}/index.html",
         path,
         max(changed, default=None),
         "terms.html",
         {"site": sv, "page": page, "heading": heading, "kind": kind, "terms": items},
-    )
-
-
-def _archive(
-    site: Site, sv: SiteView, views: dict[str, ArticleView], main_feeds: tuple[FeedLink, ...]
-) -> Iterator[PageSpec]:
-    tz = site.config.tz
-    by_year: dict[int, list[Article]] = defaultdict(list)
-    for article in site.articles:
-        by_year[article.date.astimezone(tz).year].append(article)
-    per_page = site.config.archive_per_page
-    years = []
-    for year in sorted(by_year, reverse=True):
-        articles = by_year[year]
-        counts: dict[int, int] = defaultdict(int)
-        first_page: dict[int, int] = {}
-        for i, article in enumerate(articles):
-            month = article.date.astimezone(tz).month
-            counts[month] += 1
-            first_page.setdefault(month, i // per_page + 1)
-        base = f"/archive/{year}/"
-        months = tuple(
-            MonthView(
-                f"{MONTHS[m - 1]} {year}",
-                f"m-{year}-{m:02d}",
-                site.url(base if first_page[m] == 1 else f"{base}page/{first_page[m]}/") + f"#m-{year}-{m:02d}",
-                counts[m],
-            )
-            for m in sorted(counts, reverse=True)
-        )
-        years.append(YearView(year, site.url(base), len(articles), months))
-    page = PageView(
-        f"Archive — {sv.title}",
-        f"Every brief published by {sv.title}, by year and month.",
-        site.absolute_url("/archive/"),
-        "archive",
-        main_feeds,
-    )
-    page = replace(page, meta=page_meta(site, page, [("Archive", page.canonical)]))
-    newest = _changed(site.articles[0]) if site.articles else None
-    yield PageSpec(
-        "archive/index.html", "/archive/", newest, "archive.html", {"site": sv, "page": page, "years": years}
-    )
-    for year_view in years:
-        articles = by_year[year_view.year]
-        entries = [views[a.slug] for a in articles]
-        heading = f"{year_view.year}"
-
-        def make_page(n: int, total: int, heading: str = heading) -> PageView:
-            suffix = f" — Page {n} of {total}" if n > 1 else ""
-            return PageView(
-                f"Archive {heading}{suffix} — {sv.title}",
-                f"Briefs published by {sv.title} in {heading}.",
-                "",
-                "archive-year",
-                main_feeds,
-            )
-
-        listing = ListingView(
-            "archive-year",
-            f"Archive: {year_view.year}",
-            f"Briefs published in {year_view.year}.",
-            str(year_view.year),
-            year_view.url,
-        )
-        trail = [
-            ("Archive", site.absolute_url("/archive/")),
-            (str(year_view.year), site.absolute_url(f"/archive/{year_view.year}/")),
-        ]
-        yield from _paginated(
-            site,
-            sv,
-            f"/archive/{year_view.year}/",
-            entries,
-            articles,
-            per_page,
-            "archive_year.html",
-            make_page,
-            {"listing": listing, "months": ()},
-            trail,
-        )
-
-
-def _months_on_page(entries: list[ArticleView], site: Site) -> tuple[MonthView, ...]:
-    """Entries of one archive page grouped by month, newest first."""
-    groups: dict[tuple[int, int], list[ArticleView]] = defaultdict(list)
-    for entry in entries:
-        groups[(entry.date.year, entry.date.month)].append(entry)
-    return tuple(
-        MonthView(f"{MONTHS[m - 1]} {y}", f"m-{y}-{m:02d}", "", len(items), tuple(items))
-        for (y, m), items in sorted(groups.items(), reverse=True)
     )

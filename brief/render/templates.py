@@ -1,4 +1,4 @@
-"""Stage 4: render pages through Jinja2. Pure: returns ``(output path, bytes)`` pairs.
+"""The Jinja environment of a site, and one page rendered through it (pure: bytes, no files).
 
 The environment autoescapes everything and uses ``StrictUndefined``, so a
 template that names something missing fails loudly instead of rendering blank.
@@ -17,7 +17,7 @@ from brief.config import Config
 from brief.errors import Problem
 from brief.media.assets import asset_url
 from brief.render.contract import MONTHS
-from brief.render.pages import PageSpec
+from brief.render.plans import PageSpec
 from brief.site.model import Site
 from brief.theme import theme_templates_dir
 
@@ -36,7 +36,7 @@ def make_environment(
     """The Jinja environment of a site: its own templates first, then the default theme.
 
     It depends on the configuration and the hashed names of stylesheets and scripts
-    (``assets``, see brief.assets) only (``site`` is accepted for older callers), so the
+    (``assets``, see brief.media.assets) only (``site`` is accepted for older callers), so the
     preview can keep it, with its compiled templates, from one build to the next."""
     loaders = []
     if config.templates_dir.is_dir():
@@ -96,9 +96,7 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
     try:
         return env.get_template(name)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(
-            Problem(_template_path(exc.filename, exc.name), exc.lineno, None, f"template syntax error: {exc.message}")
-        ) from None
+        raise _syntax_problem(exc) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateProblem(
             Problem(
@@ -110,13 +108,17 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
         ) from None
 
 
+def _syntax_problem(exc: jinja2.TemplateSyntaxError) -> TemplateProblem:
+    return TemplateProblem(
+        Problem(_template_path(exc.filename, exc.name), exc.lineno, None, f"template syntax error: {exc.message}")
+    )
+
+
 def _render(template: jinja2.Template, **context) -> bytes:
     try:
         return template.render(**context).encode("utf-8")
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(
-            Problem(_template_path(exc.filename, exc.name), exc.lineno, None, f"template syntax error: {exc.message}")
-        ) from None
+        raise _syntax_problem(exc) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateProblem(
             Problem(_template_path(template.filename, template.name), None, None, f"template not found: {exc.name}")

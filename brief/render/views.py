@@ -17,7 +17,8 @@ from brief.errors import Problem
 from brief.media.images import HERO_SIZES, variant_url
 from brief.render.articles import ArticleParts, MarkdownMemo, article_parts, render_parts
 from brief.render.contract import AnalysisView, ArticleView, ImageSource, ImageView, Link, RelatedView, SiteView
-from brief.render.markdown import PageEnv, Renderer
+from brief.render.fragment import PageEnv
+from brief.render.markdown import Renderer
 from brief.site.model import Site
 
 

@@ -20,9 +20,10 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from brief.build import BuildOptions, BuildState, build, render_article_page
 from brief.cache import BuildCache
-from brief.config import CONFIG_NAME, load_config
+from brief.config import load_config
 from brief.errors import BriefError, BuildFailed, Problem
 from brief.output.writers import MemoryWriter
+from brief.settings import CONFIG_NAME
 
 log = logging.getLogger("brief.serve")
 

@@ -1,6 +1,6 @@
 """``brief serve``: a live preview that rebuilds on save, shows errors in the page, and stays safe.
 
-The build loop (brief/preview.py) rebuilds the site into memory with the same
+The build loop (brief/serve/rebuild.py) rebuilds the site into memory with the same
 pipeline as ``brief build`` (never into ``public/``) once saves have settled.
 This module serves it: a threading HTTP server bound to 127.0.0.1 that answers
 GET and HEAD for the pages it built and nothing else.

@@ -13,12 +13,12 @@ from urllib.parse import urlsplit
 
 from brief.config import Config
 from brief.content.model import Article, Profile
-from brief.content.slugs import slugify
 from brief.content.yamllines import dotted
 from brief.digests import digest
 from brief.errors import WARNING, Problem, did_you_mean
 from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
 from brief.site.related import RelatedIndex, RelatedMemo
+from brief.slugs import slugify
 
 
 def build_index(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from brief.config import Config
 from brief.content.model import Article, Profile
-from brief.content.slugs import slugify
+from brief.slugs import slugify
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,8 +35,10 @@ import numpy as np
 
 from brief.config import RelatedOptions
 from brief.content.model import Article
-from brief.content.slugs import slugify
+from brief.memo import Memo
+from brief.site.postings import expand, postings
 from brief.site.stopwords import stop_words
+from brief.slugs import slugify
 
 TOP_TERMS = 16
 """Key terms kept per article."""
@@ -148,7 +150,7 @@ class RelatedIndex:
         self.e_term = np.concatenate(kept_term) if kept_term else np.zeros(0, dtype=np.int64)
         self.e_w = np.concatenate(kept_w) if kept_w else np.zeros(0)
         self.e_start = np.searchsorted(self.e_doc, np.arange(n + 1))
-        self.p_start, self.p_len, self.p_doc, self.p_w = _postings(
+        self.p_start, self.p_len, self.p_doc, self.p_w = postings(
             self.e_doc, self.e_term, self.e_w, len(self.vocab), TERM_POSTINGS, by_weight=True
         )
 
@@ -170,7 +172,7 @@ class RelatedIndex:
         self.t_tag = np.array(tags, dtype=np.int64)
         self.t_w = np.array(weights, dtype=np.float64)
         self.t_start = np.searchsorted(self.t_doc, np.arange(n + 1))
-        self.tp_start, self.tp_len, self.tp_doc, self.tp_w = _postings(
+        self.tp_start, self.tp_len, self.tp_doc, self.tp_w = postings(
             self.t_doc, self.t_tag, self.t_w, len(tag_ids), TAG_POSTINGS, by_weight=False
         )
 
@@ -227,7 +229,7 @@ class RelatedIndex:
         then best first (ties: newer, then slug — the order of ``self.articles``)."""
         n = len(self.articles)
         o = self.options
-        text_keys, text_vals = _expand(
+        text_keys, text_vals = expand(
             self.e_doc,
             self.e_term,
             self.e_w,
@@ -239,7 +241,7 @@ class RelatedIndex:
             self.p_w,
             n,
         )
-        tag_keys, tag_vals = _expand(
+        tag_keys, tag_vals = expand(
             self.t_doc,
             self.t_tag,
             self.t_w,
@@ -340,7 +342,7 @@ def _ignore_sigint() -> None:
 
 
 @dataclass
-class RelatedMemo:
+class RelatedMemo(Memo):
     """The site index's part of the build cache (saved with it): each article's term counts,
     by its digest, in a compact form (the terms joined by spaces, which terms never hold,
     and their counts as C ints), and the last automatic suggestions with a digest of all
@@ -352,18 +354,9 @@ class RelatedMemo:
     used: set[bytes] = field(default_factory=set)
     """Digests of the articles of this build: the term counts of any other are dropped at its end."""
 
-    def __getstate__(self) -> dict:
-        return {"tokens": self.tokens, "chosen": self.chosen}
-
-    def __setstate__(self, state: dict) -> None:
-        self.tokens, self.chosen, self.used = state["tokens"], state["chosen"], set()
-
-    def start(self, same_settings: bool) -> None:
-        """A build begins; with other settings, nothing kept applies any more."""
-        if not same_settings:
-            self.tokens.clear()
-            self.chosen = None
-        self.used = set()
+    def clear(self) -> None:
+        self.tokens.clear()
+        self.chosen = None
 
     def terms(self, article: Article, stops: frozenset[str]) -> tuple[list[str], array]:
         entry = self.tokens.get(article.digest) if article.digest else None
@@ -390,32 +383,3 @@ def _term_counts(article: Article, stops: frozenset[str]) -> Counter:
     for word in stops & counts.keys():
         del counts[word]
     return counts
-
-
-def _postings(docs: np.ndarray, keys: np.ndarray, weights: np.ndarray, size: int, limit: int, *, by_weight: bool):
-    """Inverted index: for each key, at most ``limit`` (doc, weight) entries — the heaviest
-    (``by_weight``) or the newest (lowest position) — as start/length arrays into flat arrays."""
-    if not len(docs):
-        zeros = np.zeros(size, dtype=np.int64)
-        return zeros, zeros, np.zeros(0, dtype=np.int64), np.zeros(0)
-    order = np.lexsort((docs, -weights, keys)) if by_weight else np.lexsort((docs, keys))
-    k, d, w = keys[order], docs[order], weights[order]
-    first = np.searchsorted(k, np.arange(size))
-    rank = np.arange(len(k)) - first[k]
-    keep = rank < limit
-    k, d, w = k[keep], d[keep], w[keep]
-    start = np.searchsorted(k, np.arange(size))
-    length = np.bincount(k, minlength=size)
-    return start, length, d, w
-
-
-def _expand(e_doc, e_key, e_w, lo, hi, p_start, p_len, p_doc, p_w, n):
-    """Candidate pairs ``doc * n + candidate`` and partial products for entries ``lo..hi``."""
-    doc, key, w = e_doc[lo:hi], e_key[lo:hi], e_w[lo:hi]
-    lengths = p_len[key]
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    offsets = np.repeat(p_start[key] - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
-    candidates = p_doc[offsets]
-    return np.repeat(doc, lengths) * n + candidates, np.repeat(w, lengths) * p_w[offsets]

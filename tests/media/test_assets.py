@@ -6,8 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from conftest import REPO
-from helpers import article, make_site, run_build
+from helpers import REPO, article, make_site, run_build
 
 from brief.build import BuildOptions, build
 from brief.config import load_config

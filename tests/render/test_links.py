@@ -10,7 +10,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from conftest import BUILD_TIME, REPO
+from conftest import BUILD_TIME
+from helpers import REPO
 
 from brief.build import BuildOptions, build
 from brief.config import load_config

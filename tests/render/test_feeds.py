@@ -10,16 +10,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import BUILD_TIME, REPO
-from helpers import article, make_site
+from conftest import BUILD_TIME
+from helpers import REPO, article, make_site
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
@@ -336,45 +334,12 @@ def test_feeds_are_deterministic(scratch):
     assert dict(feed_files(site, views, BUILD_TIME)) == files
 
 
-def test_atom_feeds_match_the_rfc_4287_schema(scratch, tmp_path, node_tool):
-    """Jing (bundled in the Nu checker's jar) against tests/atom.rnc: structure, dates with offsets, absolute IRIs."""
-    java = shutil.which("java")
-    assert java, "java is missing: run 'make test', which installs default-jre-headless"
-    jing = "nu.validator.vendor.thaiopensource.relaxng.util.Driver"
-    _, _, files = scratch
-    golden = dict(feed_files(*index_site(REPO / "tests" / "sites" / "golden"), BUILD_TIME))
-    paths = []
-    for prefix, group in (("scratch", files), ("golden", golden)):
-        for rel, data in group.items():
-            if rel.endswith(".xml"):
-                path = tmp_path / prefix / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
-                paths.append(str(path))
-    proc = subprocess.run(
-        [
-            java,
-            "-cp",
-            str(node_tool("vnu-jar/build/dist/vnu.jar")),
-            jing,
-            "-c",
-            str(REPO / "tests" / "atom.rnc"),
-            *paths,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
 def test_build_writes_the_feeds(tmp_path):
-    """Once build.py writes the feeds, they are exactly what feed_files makes."""
+    """The build writes the feeds, exactly what feed_files makes."""
     root = REPO / "tests" / "sites" / "golden"
     out = tmp_path / "public"
     build(load_config(root), out, BuildOptions(now=BUILD_TIME))
-    if not (out / "feed.xml").exists():
-        pytest.skip("build.py does not write feeds yet")
+    assert (out / "feed.xml").exists(), "the build wrote no feed.xml"
     site, views = index_site(root)
     for rel, data in feed_files(site, views, BUILD_TIME):
         assert (out / rel).read_bytes() == data, rel

@@ -4,10 +4,10 @@ The fixture site tests/sites/golden has a base_url with a path prefix, a
 draft and a scheduled article. After an intended change to templates or
 rendering, regenerate the golden files and review the diff:
 
-    BRIEF_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+    BRIEF_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/render/test_golden.py
 
 Content hashes in stylesheet and script names (``brief.3f2a1c9e.css``) are written as
-``brief.HASH.css``, so a CSS edit does not change every golden page; tests/test_assets.py
+``brief.HASH.css``, so a CSS edit does not change every golden page; tests/media/test_assets.py
 checks the hashes themselves.
 """
 
@@ -16,16 +16,15 @@ from __future__ import annotations
 import os
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from helpers import TESTS
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
 
-HERE = Path(__file__).resolve().parent
-SITE = HERE / "sites" / "golden"
-GOLDEN = HERE / "golden"
+SITE = TESTS / "sites" / "golden"
+GOLDEN = TESTS / "golden"
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 HASHED = re.compile(r"\.[0-9a-f]{8}\.(css|js)\b")
 PAGES = {

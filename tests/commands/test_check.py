@@ -9,11 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import article, make_site, run_build
+from helpers import REPO, article, make_site, run_build
 
 from brief.commands.check import reachability
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def check(site: Path, *args: str) -> subprocess.CompletedProcess:

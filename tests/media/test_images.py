@@ -3,7 +3,8 @@ and images in the text, OpenGraph's copy, and clear errors for images brief cann
 
 The HTML is read with html.parser, never matched as text; the copies are opened with
 Pillow to check what they really are. The browser's choice among the widths is tested in
-test_images_browser.py.
+tests/system/test_images_browser.py, the pages' HTML by the Nu checker in
+tests/system/test_images_html_valid.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import subprocess
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -22,10 +22,11 @@ from helpers import Raw, article, make_site, run_build, tree
 from PIL import Image
 
 from brief.build import BuildOptions, build
-from brief.config import CACHE_DIR, load_config
+from brief.config import load_config
 from brief.media import images
 from brief.media.images import ImageStore
 from brief.output.writers import MemoryWriter
+from brief.settings import CACHE_DIR
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 BASE = "/news/"
@@ -570,23 +571,6 @@ def test_brief_serve_sends_a_copy_with_its_type(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
-
-
-def test_pages_with_pictures_are_valid_html(built, node_tool):
-    _, out, _, _ = built
-    vnu = node_tool("vnu-jar/build/dist/vnu.jar")
-    java = shutil.which("java")
-    assert java, "java is missing: run 'make test'"
-    pages = [out / "2026/03/story/index.html", out / "2026/03/other/index.html", out / "2026/02/narrow/index.html"]
-    result = subprocess.run(
-        [java, "-jar", str(vnu), "--errors-only", "--stdout", "--format", "json", *map(str, pages)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    messages = [m for m in json.loads(result.stdout)["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
-    assert messages == [] and result.returncode == 0
 
 
 # --- errors -----------------------------------------------------------------------------------

@@ -19,8 +19,9 @@ from helpers import article, make_site, tree
 
 from brief.build import BuildOptions, build
 from brief.cache import BuildCache
-from brief.config import CACHE_DIR, load_config
+from brief.config import load_config
 from brief.manifest import CACHE_FILE, MANIFEST_FILE
+from brief.settings import CACHE_DIR
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 TOPICS = ("grid storage batteries", "port congestion shipping", "central bank rates", "wheat harvest prices")

@@ -12,7 +12,8 @@ import pytest
 from helpers import article, make_site, read_output, run_build
 
 from brief.config import Config
-from brief.render.markdown import PageEnv, Renderer
+from brief.render.fragment import PageEnv
+from brief.render.markdown import Renderer
 
 
 @pytest.fixture

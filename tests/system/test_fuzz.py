@@ -29,7 +29,7 @@ test runs one twentieth of it, at least 5). The default takes about 50 s on 2 co
 longer run, e.g. before a release (3,000 in-process and 150 CLI examples, about 10 minutes
 on 2 cores, plus the time Hypothesis spends shrinking a failure)::
 
-    BRIEF_FUZZ_EXAMPLES=3000 .venv/bin/python -m pytest tests/test_fuzz.py -q
+    BRIEF_FUZZ_EXAMPLES=3000 .venv/bin/python -m pytest tests/system/test_fuzz.py -q
 
 A failing example is saved in ``.hypothesis/`` and replayed first by the next run. In CI
 (``CI`` set) the examples are derandomized, so a commit's CI result does not depend on luck;
@@ -61,8 +61,8 @@ from hypothesis import strategies as st
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
-from brief.content.slugs import slugify
 from brief.errors import ERROR, WARNING, BriefError, BuildFailed, Problem, _one_line
+from brief.slugs import slugify
 
 EXAMPLES = int(os.environ.get("BRIEF_FUZZ_EXAMPLES", "200"))
 CLI_EXAMPLES = max(5, EXAMPLES // 20)

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import frontmatter
 import pytest
+from helpers import REPO
 
 from brief.content.schema import FIELDS
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -83,7 +82,8 @@ def test_wheel_ships_the_default_theme_but_not_the_sample(wheel):
     assert "brief/_theme/static/images/placeholder.svg" in names
     assert "brief/serve/live.js" in names  # the preview server's script
     assert not any(n.startswith("brief/_theme/static/images/logo") for n in names)
-    assert not any("content/" in n for n in names)
+    # No sample articles (brief/content/ is the package's content stage, not the sample).
+    assert not any(n.endswith(".md") or n.startswith("content/") or "_theme/content" in n for n in names)
 
 
 def test_init_and_build_from_an_installed_wheel(wheel, tmp_path):

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 from helpers import article, make_site, run_build, tree
 
-from brief.config import OPTIONS, Config, Option, load_config
+from brief.config import Config, load_config
 from brief.errors import BuildFailed
+from brief.settings import OPTIONS, Option
 
 
 def problems(tmp_path, toml: str) -> list[str]:

@@ -16,9 +16,10 @@ from brief.config import Config
 from brief.content.dates import parse_datetime
 from brief.content.files import SourceDoc, load
 from brief.content.schema import validate
-from brief.content.slugs import is_valid_slug, slugify
 from brief.errors import Problem
-from brief.render.markdown import PageEnv, Renderer
+from brief.render.fragment import PageEnv
+from brief.render.markdown import Renderer
+from brief.slugs import is_valid_slug, slugify
 
 FAST = settings(max_examples=200, deadline=None)
 ZONES = st.sampled_from(

@@ -1,9 +1,11 @@
-"""``brief serve`` for real: a server in a subprocess, headless Chromium, raw sockets.
+"""``brief serve`` for real: a server in a subprocess, raw sockets.
 
-Live reload keeps the scroll position, problems show over the page and go away
-when fixed, CSS is swapped without a navigation; the server is loopback-only,
-read-only and serves nothing outside the build; Ctrl-C, a busy port, bursts of
-file events and hundreds of event-stream clients are handled.
+The server is loopback-only, read-only and serves nothing outside the build; Ctrl-C,
+a busy port, bursts of file events and hundreds of event-stream clients are handled.
+What needs headless Chromium (live reload keeps the scroll position, problems show over
+the page and go away when fixed, CSS is swapped without a navigation, save-to-screen
+speed) is in tests/system/test_serve_browser.py. The server in a subprocess is
+helpers.ServeProcess; the fixtures start_server and sample_site are in conftest.py.
 """
 
 from __future__ import annotations
@@ -15,140 +17,18 @@ import json
 import os
 import re
 import selectors
-import shutil
 import signal
 import socket
 import struct
-import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from helpers import article, make_site, run_build
+from conftest import ARTICLE_URL
+from helpers import article, atomic_write, make_site, run_build
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "benchmarks"))
-SERVING = re.compile(r"Serving .* at (http://(\S+?):(\d+)/) \(Ctrl-C to stop\)")
-ARTICLE_FILE = "small-business-credit-squeeze.md"
-ARTICLE_URL = "/2026/11/small-business-credit-squeeze/"
 SECRETS = (b"[publisher]", b"per_page", b"root:x:0:0", b"TOP-SECRET-TOKEN")
-
-
-# --- a server in a subprocess ---------------------------------------------------------------
-
-
-class ServeProcess:
-    """``python -m brief serve`` with its stderr collected line by line."""
-
-    def __init__(self, site: Path, *args: str, port: int = 0) -> None:
-        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "brief", "serve", "--site", str(site), "--port", str(port), *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            env=env,
-        )
-        self.lines: list[str] = []
-        self._cond = threading.Condition()
-        self._eof = False
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        self.url = self.host = ""
-        self.port = 0
-
-    def _read(self) -> None:
-        for line in self.proc.stderr:
-            with self._cond:
-                self.lines.append(line.rstrip("\n"))
-                self._cond.notify_all()
-        with self._cond:
-            self._eof = True
-            self._cond.notify_all()
-
-    @property
-    def stderr(self) -> str:
-        with self._cond:
-            return "\n".join(self.lines)
-
-    def wait_for(self, pattern: str | re.Pattern, timeout: float = 15.0) -> re.Match:
-        regex = re.compile(pattern)
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                for line in self.lines:
-                    match = regex.search(line)
-                    if match:
-                        return match
-                left = deadline - time.monotonic()
-                if left <= 0 or self._eof:
-                    raise AssertionError(f"no line matching {regex.pattern!r} in stderr:\n" + "\n".join(self.lines))
-                self._cond.wait(left)
-
-    def wait_ready(self, timeout: float = 30) -> ServeProcess:
-        match = self.wait_for(SERVING, timeout=timeout)
-        self.url, self.host, self.port = match.group(1), match.group(2), int(match.group(3))
-        return self
-
-    def rebuilds(self) -> int:
-        with self._cond:
-            return sum("Rebuilt in" in line for line in self.lines)
-
-    def wait_rebuilds(self, more_than: int, timeout: float = 15.0) -> int:
-        deadline = time.monotonic() + timeout
-        while self.rebuilds() <= more_than:
-            assert time.monotonic() < deadline, f"no rebuild after {more_than}:\n{self.stderr}"
-            time.sleep(0.02)
-        return self.rebuilds()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self._reader.join(5)
-
-
-@pytest.fixture
-def start_server():
-    """Start ``brief serve`` processes; every one is stopped when the test ends."""
-    started: list[ServeProcess] = []
-
-    def start(site: Path, *args: str, port: int = 0, ready: bool = True) -> ServeProcess:
-        server = ServeProcess(site, *args, port=port)
-        started.append(server)
-        return server.wait_ready() if ready else server
-
-    yield start
-    for server in started:
-        server.stop()
-    for server in started:  # a dropped connection or a bad request is no reason for a traceback
-        assert "Traceback" not in server.stderr, server.stderr
-
-
-@pytest.fixture
-def sample_site(tmp_path) -> Path:
-    """A copy of the repository's sample publication, free to edit."""
-    site = tmp_path / "site"
-    site.mkdir()
-    for name in ("content", "static", "templates"):
-        shutil.copytree(REPO / name, site / name)
-    shutil.copy2(REPO / "brief.toml", site / "brief.toml")
-    return site
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Save as editors do: a temporary file in the same folder, renamed over the original."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 # --- HTTP without a client library's help ---------------------------------------------------
@@ -277,74 +157,6 @@ def other_local_addresses() -> set[str]:
     with contextlib.suppress(OSError):
         found.update(socket.gethostbyname_ex(socket.gethostname())[2])
     return {a for a in found if a != "127.0.0.1" and a != "0.0.0.0"}
-
-
-# --- 1. the browser ------------------------------------------------------------------------
-
-
-def test_live_reload_keeps_scroll_shows_problems_and_swaps_css(browser, sample_site, start_server):
-    path = sample_site / "content" / ARTICLE_FILE
-    original = path.read_text(encoding="utf-8")
-    filler = "".join(f"Filler paragraph {i} so the page is long enough to scroll.\n\n" for i in range(80))
-    path.write_text(original + "\nMARKER-ALPHA stays put.\n\n" + filler, encoding="utf-8")
-    server = start_server(sample_site)
-
-    context = browser.new_context(viewport={"width": 1000, "height": 700})
-    try:
-        page = context.new_page()
-        navigations = []
-        page.on("framenavigated", lambda frame: frame == page.main_frame and navigations.append(frame.url))
-        page.goto(server.url.rstrip("/") + ARTICLE_URL)
-        page.wait_for_function("window.__briefLive === true", timeout=10_000)
-        assert "MARKER-ALPHA" in page.inner_text("body")
-        page.evaluate("window.scrollTo(0, 1500)")
-        page.wait_for_function("Math.abs(window.scrollY - 1500) < 2", timeout=5_000)
-
-        # An atomic save of the body: the new text appears without a manual reload, at the same place.
-        atomic_write(path, original + "\nMARKER-BRAVO replaces it.\n\n" + filler)
-        page.wait_for_function(
-            "document.readyState === 'complete' && document.body.innerText.includes('MARKER-BRAVO')", timeout=10_000
-        )
-        page.wait_for_function("window.__briefLive === true", timeout=10_000)
-        assert "MARKER-ALPHA" not in page.inner_text("body")
-        try:
-            page.wait_for_function("Math.abs(window.scrollY - 1500) <= 3", timeout=3_000)
-        except Exception:
-            pytest.fail(f"scroll position lost on reload: scrollY={page.evaluate('window.scrollY')}, expected 1500")
-
-        # Broken front matter: the overlay names file, line, field and what is wrong.
-        broken = original.replace("date: 2026-11-09T09:45:00", "date: not-a-date", 1)
-        assert broken != original
-        date_line = broken.splitlines().index("date: not-a-date") + 1
-        atomic_write(path, broken + "\nMARKER-BRAVO replaces it.\n\n" + filler)
-        problem = re.compile(rf"content/{re.escape(ARTICLE_FILE)}:{date_line}: date: \S.*")
-        page.wait_for_selector("#brief-problems", timeout=10_000)
-        overlay = page.inner_text("#brief-problems")
-        assert problem.search(overlay), overlay
-        assert problem.search(server.wait_for(problem).group(0))  # the terminal says the same
-
-        # Fixed: the overlay goes away and the new content shows.
-        atomic_write(path, original + "\nMARKER-CHARLIE after the fix.\n\n" + filler)
-        page.wait_for_function(
-            "!document.getElementById('brief-problems') && document.readyState === 'complete'"
-            " && document.body.innerText.includes('MARKER-CHARLIE')",
-            timeout=10_000,
-        )
-        page.wait_for_function("window.__briefLive === true", timeout=10_000)
-
-        # A stylesheet edit is applied in place: no navigation, page state survives.
-        page.evaluate("window.__marker = 'still here'")
-        before = len(navigations)
-        css = sample_site / "static" / "css" / "brief.css"
-        with css.open("a", encoding="utf-8") as f:
-            f.write("\nbody { outline: 7px solid rgb(1, 2, 3) }\n")
-        page.wait_for_function("getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=10_000)
-        assert page.evaluate("getComputedStyle(document.body).outlineWidth") == "7px"
-        assert page.evaluate("window.__marker") == "still here"
-        assert len(navigations) == before, navigations
-        assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
-    finally:
-        context.close()
 
 
 # --- 2. safety -----------------------------------------------------------------------------
@@ -667,97 +479,3 @@ def test_build_output_never_has_the_live_script(sample_site, tmp_path):
     files = [p for p in out.rglob("*") if p.is_file()]
     assert any(p.suffix == ".html" for p in files)
     assert [p for p in files if b"__brief" in p.read_bytes()] == []
-
-
-def test_browser_reconnects_after_a_server_restart(browser, sample_site, start_server):
-    """Stop the server, change the article while it is down, start it again on the same
-    port: the open page reconnects by itself and shows the change."""
-    first = start_server(sample_site)
-    port = first.port
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(first.url.rstrip("/") + ARTICLE_URL)
-        page.wait_for_function("window.__briefLive === true", timeout=10_000)
-        first.stop()
-        path = sample_site / "content" / ARTICLE_FILE
-        atomic_write(path, path.read_text(encoding="utf-8") + "\nMARKER-AFTER-RESTART\n")
-        start_server(sample_site, port=port)
-        page.wait_for_function("document.body.innerText.includes('MARKER-AFTER-RESTART')", timeout=15_000)
-    finally:
-        context.close()
-
-
-# --- 8. speed ------------------------------------------------------------------------------
-
-
-def _save_to_dom(browser, server: ServeProcess, path: Path, url_path: str, rounds: int) -> list[float]:
-    """Milliseconds from an atomic save of ``path`` to its new text in the open page, per save;
-    each save waits for the previous rebuild to finish, as an editor's saves are seconds apart."""
-    page = browser.new_page()
-    try:
-        page.goto(server.url.rstrip("/") + url_path)
-        page.wait_for_function("window.__briefLive === true", timeout=10_000)
-        original = path.read_text(encoding="utf-8")
-        times = []
-        for i in range(rounds):
-            done = server.rebuilds()
-            marker = f"Speed marker {i} {time.time_ns()}"
-            page.wait_for_timeout(200)
-            start = time.perf_counter()
-            atomic_write(path, original + f"\n{marker}\n")
-            page.wait_for_function(f"document.body && document.body.innerText.includes({marker!r})", timeout=30_000)
-            times.append((time.perf_counter() - start) * 1000)
-            server.wait_rebuilds(done, timeout=60)
-        return times
-    finally:
-        page.close()
-
-
-def test_save_to_dom_is_fast_on_the_sample_site(browser, sample_site, start_server):
-    server = start_server(sample_site)
-    times = _save_to_dom(browser, server, sample_site / "content" / ARTICLE_FILE, ARTICLE_URL, rounds=5)
-    assert sorted(times)[len(times) // 2] <= 300, f"save → DOM took {times} ms (expected a median of at most 300 ms)"
-
-
-def test_save_to_dom_is_fast_on_5000_articles(browser, tmp_path, start_server):
-    from corpus import write_corpus
-
-    site = write_corpus(tmp_path / "corpus", 5000, seed=5)
-    path = sorted((site / "content").glob("*.md"))[-1]
-    year, month = re.search(r"date: '?(\d{4})-(\d{2})", path.read_text(encoding="utf-8")).groups()
-    server = start_server(site, ready=False).wait_ready(timeout=120)
-    times = _save_to_dom(browser, server, path, f"/{year}/{month}/{path.stem}/", rounds=3)
-    assert max(times) <= 1000, f"save → DOM took {times} ms on 5,000 articles (expected at most 1 s)"
-    shown = [float(m) for m in re.findall(r"Showed the edited page in (\d+) ms", server.stderr)]
-    assert len(shown) == 3 and max(shown) < 100, f"edited page rendered in {shown} ms (expected under 100 ms)"
-
-
-def test_quick_css_saves_leave_one_stylesheet(browser, sample_site, start_server):
-    """Saves that come faster than the stylesheet loads (slowed down here) end with one
-    link per stylesheet, carrying the last change."""
-    server = start_server(sample_site)
-    page = browser.new_page()
-    try:
-        page.goto(server.url.rstrip("/") + ARTICLE_URL)
-        page.wait_for_function("window.__briefLive === true", timeout=10_000)
-        count = page.evaluate("document.querySelectorAll('link[rel=stylesheet]').length")
-
-        def slow(route):
-            time.sleep(0.4)
-            route.continue_()
-
-        page.route(re.compile(r".*\.css\?brief-reload=.*"), slow)
-        css = sample_site / "static" / "css" / "brief.css"
-        for i in range(1, 5):  # Playwright holds the requests until the page is waited on below
-            done = server.rebuilds()
-            with css.open("a", encoding="utf-8") as f:
-                f.write(f"\nbody {{ outline: {i}px solid rgb(1, 2, 3) }}\n")
-            server.wait_rebuilds(done)
-            time.sleep(0.1)
-        page.wait_for_function("getComputedStyle(document.body).outlineWidth === '4px'", timeout=10_000)
-        page.wait_for_timeout(1000)
-        assert page.evaluate("document.querySelectorAll('link[rel=stylesheet]').length") == count
-        assert page.evaluate("getComputedStyle(document.body).outlineWidth") == "4px"
-    finally:
-        page.close()

@@ -7,14 +7,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 from conftest import BUILD_TIME
+from helpers import TESTS
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
 
-SITES = Path(__file__).resolve().parent / "sites"
+SITES = TESTS / "sites"
 
 
 def test_every_page_is_valid_html(sample_output, node_tool, tmp_path):

@@ -524,7 +524,7 @@ def test_html_in_front_matter_text_is_escaped_on_every_page(tmp_path):
                 assert data["headline"] == f"Title {breakout}"
 
 
-# --- constructs that made invalid HTML (found by tests/test_fuzz.py) ---------------------------
+# --- constructs that made invalid HTML (found by tests/system/test_fuzz.py) --------------------
 
 
 def _nested_anchors(html: str) -> list[str]:

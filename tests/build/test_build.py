@@ -11,13 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import tree
+from helpers import TESTS, tree
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
 
-HERE = Path(__file__).resolve().parent
-GOLDEN_SITE = HERE / "sites" / "golden"
+GOLDEN_SITE = TESTS / "sites" / "golden"
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 

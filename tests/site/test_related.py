@@ -10,14 +10,13 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from helpers import article, make_site, read_output, run_build
+from helpers import REPO, article, make_site, read_output, run_build
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
 from brief.content.load import load_articles
 from brief.site.related import RelatedIndex
 
-REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 sys.path.insert(0, str(REPO / "benchmarks"))
 

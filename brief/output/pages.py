@@ -1,0 +1,79 @@
+"""Writing what stage 4 planned: every page (in worker processes for a large site), then
+the static files and the files next to articles.
+
+With a cached build's template digests, a page whose key (brief.render.keys) is unchanged
+is taken from the previous build instead of being rendered again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from brief.errors import Problem
+from brief.output.parallel import render_parallel, worker_count
+from brief.output.writers import MemoryWriter, OutputWriter
+from brief.render.keys import page_key
+from brief.render.plans import PageSpec
+from brief.render.templates import render_page
+from brief.theme import theme_static_files
+
+
+def render_and_write(
+    specs: list[PageSpec],
+    env,
+    templates: dict[str, bytes] | None,
+    writer: OutputWriter | MemoryWriter,
+    jobs: int | None,
+    progress: Callable[[str, int, int], None] | None,
+    problems: list[Problem],
+    view_keys: dict[int, bytes] | None = None,
+) -> int:
+    """Build each page's context; with ``templates`` (a cached build) reuse the previous
+    build's page when its key is unchanged, else render and write it. Many pages are
+    processed by several processes. Returns the pages done."""
+    workers = worker_count(len(specs), jobs) if isinstance(writer, OutputWriter) else 1
+    if isinstance(writer, OutputWriter) and workers > 1 and len(specs) > 1:
+        tasks = [(spec, target) for spec in specs if (target := writer.reserve(spec.output, spec.origin)) is not None]
+        done, found = render_parallel(
+            tasks,
+            env,
+            templates,
+            writer,
+            workers,
+            progress,
+            view_keys,
+        )
+        problems += [p for p in found if p not in problems]
+        return done
+    known: dict[int, bytes] = dict(view_keys or {})
+    done = 0
+    for n, spec in enumerate(specs, 1):
+        context = spec.get_context()
+        key = page_key(spec, context, templates, known) if templates is not None else None
+        if key is None or not writer.reuse(spec.output, key, spec.origin):
+            data = render_page(env, spec, context, problems)
+            if data is None:
+                continue
+            writer.write(spec.output, data, origin=spec.origin, key=key)
+        done += 1
+        if progress and (n % 100 == 0 or n == len(specs)):
+            progress("Writing pages", n, len(specs))
+    return done
+
+
+def copy_files(
+    own_static: dict[str, Path],
+    assets: dict[str, tuple[Path, str]],
+    writer: OutputWriter | MemoryWriter,
+    fingerprints: dict[str, str],
+) -> None:
+    # Order matters: the site's static/ overrides the theme's file by file, and
+    # article images are copied last so a clash with a static file is reported.
+    files = {**theme_static_files(), **own_static}
+    for relpath, source in files.items():
+        writer.copy(relpath, source, origin=f"static/{relpath}")
+        if relpath in fingerprints:  # also under its content-hashed name (brief.media.assets)
+            writer.copy(fingerprints[relpath], source, origin=f"static/{relpath}")
+    for relpath, (source, origin) in assets.items():
+        writer.copy(relpath, source, origin=origin)

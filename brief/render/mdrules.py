@@ -1,0 +1,139 @@
+"""markdown-it rules and renderer overrides that make Markdown safe and valid in brief's pages.
+
+Each is one function, plugged into the parser by :class:`brief.render.markdown.Renderer`:
+links checked for schemes and nesting, depth limits, heading ids and levels, tables
+wrapped for narrow screens, images made responsive.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from brief.errors import Problem
+from brief.render.fragment import FOOTNOTE_ID, RESERVED_ID_PREFIX, PageEnv
+from brief.slugs import slugify
+
+_BAD_SCHEME = re.compile(r"(javascript|vbscript|file|data):")
+
+
+def allowed_link(url: str) -> bool:
+    """markdown-it's check, minus its exception for data:image/...: no data: URL is emitted."""
+    return not _BAD_SCHEME.match(url.strip().lower())
+
+
+def no_nested_links(state: StateCore) -> None:
+    """A link inside a link's text is invalid HTML (and unusable): the inner one loses its
+    ``<a>`` (an autolink keeps its text) and a footnote mark moves after the outer link."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        kept: list[Token] = []
+        moved: list[Token] = []
+        depth = 0
+        for token in block.children:
+            if token.type == "link_open":
+                depth += 1
+                if depth > 1:
+                    continue
+            elif token.type == "link_close":
+                depth -= 1
+                if depth > 0:
+                    continue
+                kept.append(token)
+                kept += moved
+                moved = []
+                continue
+            elif token.type == "footnote_ref" and depth > 0:
+                moved.append(token)
+                continue
+            kept.append(token)
+        block.children = kept + moved
+
+
+def hidden(path: Path, root: Path) -> bool:
+    """True when a part of ``path`` below ``root`` starts with '.' (both resolved)."""
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def too_deep(state: StateCore) -> None:
+    """markdown-it silently drops what is nested past ``maxNesting`` (quotes, lists); say so."""
+    env: PageEnv | None = state.env.get("brief")
+    limit = state.md.options.maxNesting
+    for token in state.tokens:
+        if token.type in ("blockquote_open", "list_item_open", "footnote_open") and token.level >= limit - 1:
+            if env is not None:
+                first = state.env.get("line")
+                line = first + token.map[0] if first is not None and token.map else first
+                env.problems.append(
+                    Problem(
+                        env.relpath,
+                        line,
+                        state.env.get("field", "body"),
+                        "quotes and lists are nested too deeply here; the text inside "
+                        f"would be lost (expected at most {limit - 1} nested quotes or {limit // 2 - 1} nested lists)",
+                    )
+                )
+            return
+
+
+def table_open(self, tokens, idx, options, env) -> str:
+    # A wide table scrolls inside its own focusable region, never the whole page on a phone.
+    return '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n' + self.renderToken(
+        tokens, idx, options, env
+    )
+
+
+def table_close(self, tokens, idx, options, env) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def image_html(self, tokens, idx, options, env) -> str:
+    # A raster image with resized copies: its WebP candidates in a <source>, the <img> last.
+    html = self.image(tokens, idx, options, env)
+    sources = tokens[idx].meta.get("brief_sources") if tokens[idx].meta else None
+    if not sources:
+        return html
+    sizes = escapeHtml(tokens[idx].attrGet("sizes") or "")
+    found = "".join(
+        f'<source type="{escapeHtml(kind)}" srcset="{escapeHtml(srcset)}" sizes="{sizes}">' for kind, srcset in sources
+    )
+    return f"<picture>{found}{html}</picture>"
+
+
+def heading_ids(state: StateCore) -> None:
+    env: PageEnv | None = state.env.get("brief")
+    ids = env.ids if env is not None else set()
+    tokens = state.tokens
+    # The headline is the page's only h1, so '#' becomes h2; and a heading never skips a
+    # level below the one before it (an outline with gaps confuses screen readers):
+    # '### A' first in the body becomes h2, '###### B' right after it h3.
+    previous = state.env.get("outer_level", 1)
+    opened: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_close":
+            token.tag = opened.pop() if opened else token.tag
+            continue
+        if token.type != "heading_open":
+            continue
+        level = min(max(2, int(token.tag[1])), previous + 1, 6)
+        token.tag = f"h{level}"
+        opened.append(token.tag)
+        previous = level
+        if token.attrGet("id"):
+            continue
+        inline = tokens[i + 1]
+        text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
+        base = slugify(text) or "section"
+        if base.startswith(RESERVED_ID_PREFIX) or FOOTNOTE_ID.match(base):
+            base = "h-" + base
+        candidate, n = base, 1
+        while candidate in ids:
+            n += 1
+            candidate = f"{base}-{n}"
+        ids.add(candidate)
+        token.attrSet("id", candidate)

@@ -1,0 +1,107 @@
+"""Page plans: what one page to render is (:class:`PageSpec`), and how a long list is cut into pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from brief.content.model import Article
+from brief.render.contract import MONTHS, ArticleView, MonthView, Pagination, SiteView
+from brief.render.metadata import front_meta, page_meta
+from brief.site.model import Site
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One HTML page to render."""
+
+    output: str
+    """Path in the output folder, e.g. ``tags/energy/page/2/index.html``."""
+    path: str
+    """Site path without base path, e.g. ``/tags/energy/page/2/``."""
+    lastmod: datetime | None
+    """Newest change among what the page shows (for the sitemap)."""
+    template: str
+    context: dict[str, Any] | None = None
+    """What the template sees; None when ``make`` builds it on demand."""
+    public: bool = True
+    """False for pages that are not listed in the sitemap (404)."""
+    source: str | None = None
+    """The file the page is made from (an article's), for messages; None for built-in pages."""
+    make: Callable[[], dict[str, Any]] | None = field(default=None, compare=False, repr=False)
+    """Builds the context. Most pages' contexts are built only when the page is processed,
+    so a large site never holds every page's context (metadata, related lists) at once."""
+
+    @property
+    def origin(self) -> str:
+        """Who writes the page, as messages name it: the article's file, or ``page <output>``."""
+        return self.source or f"page {self.output}"
+
+    def get_context(self) -> dict[str, Any]:
+        if self.context is not None:
+            return self.context
+        assert self.make is not None
+        return self.make()
+
+
+def last_change(article: Article) -> datetime:
+    return article.updated or article.date
+
+
+def paginated(
+    site: Site,
+    sv: SiteView,
+    base: str,
+    entries: list[ArticleView],
+    articles: tuple[Article, ...] | list[Article],
+    per_page: int,
+    template: str,
+    make_page,
+    extra: dict[str, Any],
+    breadcrumb: list[tuple[str, str]] | None = None,
+) -> Iterator[PageSpec]:
+    """Pages of a listing at ``base``, ``base/page/2/``…; ``make_page(n, total)`` gives each
+    PageView; ``breadcrumb`` is the trail after Home for the listing's metadata."""
+    total = max(1, -(-len(entries) // per_page))
+
+    def path_of(n: int) -> str:
+        return base if n == 1 else f"{base}page/{n}/"
+
+    for n in range(1, total + 1):
+        window = slice((n - 1) * per_page, n * per_page)
+        chunk = entries[window]
+        pagination = Pagination(
+            number=n,
+            total=total,
+            prev_url=site.url(path_of(n - 1)) if n > 1 else None,
+            next_url=site.url(path_of(n + 1)) if n < total else None,
+        )
+        changed = [last_change(a) for a in articles[window]]
+        path = path_of(n)
+
+        def make(n: int = n, chunk: list[ArticleView] = chunk, pagination: Pagination = pagination) -> dict[str, Any]:
+            page = replace(make_page(n, total), canonical=site.absolute_url(path_of(n)))
+            page = replace(
+                page,
+                meta=front_meta(site, page) if page.kind == "index" and n == 1 else page_meta(site, page, breadcrumb),
+            )
+            context = {"site": sv, "page": page, "entries": chunk, "pagination": pagination, **extra}
+            if "months" in extra:
+                context["months"] = months_on_page(chunk, site)
+            return context
+
+        yield PageSpec(path.lstrip("/") + "index.html", path, max(changed, default=None), template, make=make)
+
+
+def months_on_page(entries: list[ArticleView], site: Site) -> tuple[MonthView, ...]:
+    """Entries of one archive page grouped by month, newest first."""
+    groups: dict[tuple[int, int], list[ArticleView]] = defaultdict(list)
+    for entry in entries:
+        groups[(entry.date.year, entry.date.month)].append(entry)
+    return tuple(
+        MonthView(f"{MONTHS[m - 1]} {y}", f"m-{y}-{m:02d}", "", len(items), tuple(items))
+        for (y, m), items in sorted(groups.items(), reverse=True)
+    )
