@@ -322,7 +322,15 @@ def main() -> None:
         cli.main(standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
         # click turns Ctrl-C into Abort; builds clean up their staging folder on the way out.
-        click.echo("Interrupted; the previous output is unchanged.", err=True)
+        # Whether the new site is in place is what the swap recorded, not a guess.
+        from brief.output.outdir import swapped_outputs
+
+        placed = swapped_outputs()
+        if placed:
+            where = ", ".join(_shown(path) for path in placed)
+            click.echo(f"Interrupted after the new site was put in place: {where} holds the new build.", err=True)
+        else:
+            click.echo("Interrupted; the previous output is unchanged.", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()

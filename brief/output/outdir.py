@@ -9,6 +9,7 @@ import ctypes.util
 import fcntl
 import os
 import shutil
+import signal
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -122,6 +123,47 @@ def exchange(a: Path, b: Path) -> bool:
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+_swapped: list[Path] = []
+"""Output folders into which this process has swapped a new site."""
+
+
+def swapped_outputs() -> tuple[Path, ...]:
+    """The output folders this process has put a new site into: what a message about an
+    interrupted build must say is in place."""
+    return tuple(_swapped)
+
+
+def swap_in(staging: Path, out_dir: Path) -> Path | None:
+    """Put the site in ``staging`` in place of ``out_dir``; returns where the previous site
+    now is (to be removed), or None when there was none. Ctrl-C is held back until the swap
+    and its record are both done, so an interrupt never leaves them disagreeing."""
+    with _interrupts_held():
+        if not out_dir.exists():
+            os.rename(staging, out_dir)
+            _swapped.append(out_dir)
+            return None
+        if exchange(staging, out_dir):
+            _swapped.append(out_dir)
+            return staging
+        old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+        os.rename(out_dir, old)
+        os.rename(staging, out_dir)
+        _swapped.append(out_dir)
+        return old
+
+
+@contextmanager
+def _interrupts_held():
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are delivered to the main thread only
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def recover_interrupted_swap(out_dir: Path) -> None:

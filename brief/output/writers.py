@@ -19,7 +19,7 @@ from typing import Any
 
 from brief.digests import digest, file_stamp
 from brief.errors import BriefError, Problem
-from brief.output.outdir import exchange, recover_interrupted_swap, remove_dead_staging, remove_previous
+from brief.output.outdir import recover_interrupted_swap, remove_dead_staging, remove_previous, swap_in
 
 
 class _Claims:
@@ -275,15 +275,10 @@ class OutputWriter(_Claims):
             self._swap()
 
     def _swap(self) -> None:
-        if self.out_dir.exists():
-            if not exchange(self.staging, self.out_dir):
-                old = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
-                os.rename(self.out_dir, old)
-                os.rename(self.staging, self.out_dir)
-                self.staging = old
-            remove_previous(self.staging, self.background)
-        else:
-            os.rename(self.staging, self.out_dir)
+        previous = swap_in(self.staging, self.out_dir)
+        if previous is not None:
+            self.staging = previous  # what abort() removes from now on
+            remove_previous(previous, self.background)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)

@@ -38,7 +38,7 @@ LAYERS = [
     ("pipeline", ["brief.manifest", "brief.cache", "brief.build"]),
     ("commands", ["brief.commands"]),
     ("serve", ["brief.serve"]),
-    ("cli", ["brief.cli", "brief.__main__"]),
+    ("cli", ["brief.cli", "brief.launch", "brief.__main__"]),
 ]
 CONSUMERS = ("commands", "serve", "cli")
 """Consumers of the pipeline: no pipeline stage imports them, and they do not import each other."""

@@ -1,0 +1,149 @@
+"""Ctrl-C at any moment of ``brief build``: never a traceback, and the message tells the truth
+about which site is in place (decided by whether the swap happened, not guessed).
+
+The build runs in its own session and gets SIGINT the way a terminal sends it (to the whole
+process group, workers included), at fixed moments from start-up to just after the swap."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from helpers import article, make_site
+
+PREVIOUS = "Interrupted; the previous output is unchanged."
+PLACED = "Interrupted after the new site was put in place: "
+
+
+def _site(tmp_path: Path, n: int = 700) -> Path:
+    words = "Words about ports, grids and harvests. " * 40
+    files = {
+        f"content/a{i}.md": article(words, title=f"Story {i}", takeaways=["One"], tags=[f"T{i % 20}"]) for i in range(n)
+    }
+    return make_site(tmp_path, files, 'title = "Interrupts"\nbase_url = "https://example.org/"\nsearch = false\n')
+
+
+BRIEF = str(Path(sys.executable).with_name("brief"))
+"""The installed command, as users run it (no runpy in between)."""
+
+
+def _build(site: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [BRIEF, "build", "--site", str(site), "--no-cache"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _interrupt(proc: subprocess.Popen) -> tuple[int, str]:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    return proc.returncode, err
+
+
+def _yesterday() -> str:
+    return (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0).isoformat()
+
+
+def _marked(site: Path, text: str) -> None:
+    """Change the newest article so the next build's front page says ``text``."""
+    path = site / "content" / "a0.md"
+    path.write_text(article("Body.\n", title=text, date=_yesterday()), encoding="utf-8")
+
+
+def _shows(site: Path, text: str) -> bool:
+    return text in (site / "public" / "index.html").read_text(encoding="utf-8")
+
+
+def _starting_python(code: int, err: str) -> bool:
+    """SIGINT while the interpreter itself starts (its first few milliseconds, before any of
+    brief's code runs): Python dies of the signal or reports its own start-up failure. Nothing
+    can have been read or written yet; README › Command line says so."""
+    return (code == -signal.SIGINT and not err) or (code == 1 and err.startswith("Fatal Python error: init_"))
+
+
+def _check(code: int, err: str, site: Path, new: str) -> str:
+    """The outcome's kind; fails on a traceback or a message that disagrees with public/."""
+    if _starting_python(code, err):
+        assert not _shows(site, new)
+        return "python"
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    if code == 0:
+        assert _shows(site, new), err  # the build finished before the signal
+        return "finished"
+    assert code == 130, err
+    if PLACED in err:
+        assert _shows(site, new), f"says the new site is in place, but public/ holds the old one:\n{err}"
+        return "placed"
+    assert PREVIOUS in err, err
+    assert not _shows(site, new), f"says the previous output is unchanged, but public/ holds the new site:\n{err}"
+    return "previous"
+
+
+def test_ctrl_c_at_any_moment_before_the_swap_never_prints_a_traceback(tmp_path):
+    """From start-up (brief's imports: a traceback before) to the middle of the build."""
+    site = _site(tmp_path, n=300)
+    assert subprocess.run([sys.executable, "-m", "brief", "build", "--site", str(site), "-q"]).returncode == 0
+    _marked(site, "Second edition")
+    outcomes = []
+    for delay in (0.0, 0.005, 0.01, 0.02, 0.03, 0.045, 0.06, 0.09, 0.12, 0.25, 0.5):
+        proc = _build(site)
+        time.sleep(delay)
+        code, err = _interrupt(proc)
+        outcomes.append(_check(code, err, site, "Second edition"))
+    assert set(outcomes) <= {"python", "previous", "finished"}, outcomes
+    assert outcomes.count("previous") >= 5, outcomes  # most moments land in brief's own code
+
+
+def test_ctrl_c_right_after_the_swap_says_the_new_site_is_in_place(tmp_path):
+    """Three tries: SIGINT as soon as public/ is another folder (the swap), while the build is
+    still saving its cache and removing the old site."""
+    site = _site(tmp_path)
+    assert subprocess.run([sys.executable, "-m", "brief", "build", "--site", str(site), "-q"]).returncode == 0
+    outcomes = []
+    for attempt in range(3):
+        _marked(site, f"Edition {attempt}")
+        before = (site / "public").stat().st_ino
+        proc = subprocess.Popen(
+            [BRIEF, "build", "--site", str(site)],  # with its cache: saved after the swap
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if (site / "public").stat().st_ino != before:
+                    break
+            except FileNotFoundError:
+                pass
+            time.sleep(0.0005)
+        code, err = _interrupt(proc)
+        outcomes.append(_check(code, err, site, f"Edition {attempt}"))
+    assert "placed" in outcomes, outcomes
+
+
+def test_ctrl_c_during_the_write_phase_keeps_the_previous_site(tmp_path):
+    site = _site(tmp_path)
+    assert subprocess.run([sys.executable, "-m", "brief", "build", "--site", str(site), "-q"]).returncode == 0
+    _marked(site, "Third edition")
+    proc = _build(site)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if any(site.glob(".public.tmp-*")):
+            break
+        time.sleep(0.002)
+    time.sleep(0.05)
+    code, err = _interrupt(proc)
+    assert _check(code, err, site, "Third edition") in ("previous", "finished")
+    assert not list(site.glob(".public.tmp-*")), "the staging folder is removed"
