@@ -16,12 +16,14 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
 from brief.errors import WARNING, BriefError, BuildFailed, Problem
 from brief.output.search import BUNDLE_FILES, SEARCH_FOLDER
 from brief.output.writers import MemoryWriter
+from brief.render.fragment import HEADING_ID_PREFIX
 from brief.render.links import PageLinks, extract, internal_page, markdown_urls, source_line, why_broken
 
 
@@ -104,14 +106,36 @@ def link_problems(
             article = sources.get(rel)
             what = "image" if tag in ("img", "source") else "link"
             if article is not None and (written is None or url in written.get(rel, ())):
+                shown = _as_written(article, url)
+                if shown != url:  # the heading's id, as the author named it
+                    reason = reason.replace(f"'{_fragment(url)}'", f"'{_fragment(shown)}'")
                 problems.append(
-                    Problem(article.relpath, source_line(article, url, base_path), None, f"{what} {url}: {reason}")
+                    Problem(article.relpath, source_line(article, shown, base_path), None, f"{what} {shown}: {reason}")
                 )
             else:
                 problems.append(
                     Problem(f"page {rel}", line, None, f"{what} {url}: {reason} (in the page made from the templates)")
                 )
     return problems, count
+
+
+def _fragment(url: str) -> str:
+    return unquote(url.partition("#")[2])
+
+
+def _as_written(article, url: str) -> str:
+    """``url`` with the ``#fragment`` the author wrote: brief writes a link to ``#outlook`` as
+    ``#h-outlook``, the id of the heading "Outlook" (brief.render.mdrules.heading_anchor)."""
+    base, _, fragment = url.partition("#")
+    if not fragment.startswith(HEADING_ID_PREFIX):
+        return url
+    try:
+        text = article.path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return url
+    if "#" + fragment in text:
+        return url  # written with its prefix
+    return f"{base}#{fragment[len(HEADING_ID_PREFIX) :]}"
 
 
 def reachability(pages: dict[str, str], base_path: str, sources: dict) -> list[Problem]:

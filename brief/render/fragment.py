@@ -11,6 +11,9 @@ from brief.errors import Problem
 
 # Ids the theme uses start with "brief-"; ids made from headings never do.
 RESERVED_ID_PREFIX = "brief-"
+HEADING_ID_PREFIX = "h-"
+"""Every heading's id starts with it: an id made from any heading text ("location", "config",
+"pagefind") can then never stand for a global name that a script on the page looks up."""
 
 
 # Ids of footnotes and their back-references: fn1, fnref1, fn-analysis-1, fnref-analysis-1:2.

@@ -28,6 +28,7 @@ from brief.media.pixels import ImageError
 from brief.render.fragment import PageEnv
 from brief.render.mdrules import (
     allowed_link,
+    heading_anchor,
     heading_ids,
     hidden,
     image_html,
@@ -244,6 +245,9 @@ class Renderer:
 
     def _link(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
         href = str(token.attrGet("href") or "")
+        if href.startswith("#"):  # a heading of this page, written as its text's slug
+            token.attrSet("href", "#" + heading_anchor(unquote(href[1:])))
+            return
         site_path = self._site_path(href)
         if site_path is not None:
             token.attrSet("href", site_path)
@@ -280,8 +284,12 @@ class Renderer:
                 )
             return
         query = f"?{parts.query}" if parts.query else ""
-        token.attrSet("href", state + query + (f"#{parts.fragment}" if parts.fragment else ""))
+        fragment = heading_anchor(unquote(parts.fragment)) if parts.fragment else ""
+        token.attrSet("href", state + query + (f"#{fragment}" if fragment else ""))
 
 
-_RULES = "links-no-data nesting-checked hidden-images no-nested-links inline-without-footnotes heading-levels responsive-images picture-hero"
+_RULES = (
+    "links-no-data nesting-checked hidden-images no-nested-links inline-without-footnotes heading-levels "
+    "responsive-images picture-hero heading-ids-h"
+)
 """Changes to what a fragment renders to, so build caches of older renders are not reused."""

@@ -15,7 +15,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from brief.errors import Problem
-from brief.render.fragment import FOOTNOTE_ID, RESERVED_ID_PREFIX, PageEnv
+from brief.render.fragment import FOOTNOTE_ID, HEADING_ID_PREFIX, RESERVED_ID_PREFIX, PageEnv
 from brief.slugs import slugify
 
 _BAD_SCHEME = re.compile(r"(javascript|vbscript|file|data):")
@@ -105,6 +105,14 @@ def image_html(self, tokens, idx, options, env) -> str:
     return f"<picture>{found}{html}</picture>"
 
 
+def heading_anchor(fragment: str) -> str:
+    """The id a link's ``#fragment`` means: ``#outlook`` is the heading "Outlook", whose id is
+    ``h-outlook``; the theme's ids (``brief-…``), footnotes and ids already prefixed stay."""
+    if not fragment or fragment.startswith((HEADING_ID_PREFIX, RESERVED_ID_PREFIX)) or FOOTNOTE_ID.match(fragment):
+        return fragment
+    return HEADING_ID_PREFIX + fragment
+
+
 def heading_ids(state: StateCore) -> None:
     env: PageEnv | None = state.env.get("brief")
     ids = env.ids if env is not None else set()
@@ -128,9 +136,7 @@ def heading_ids(state: StateCore) -> None:
             continue
         inline = tokens[i + 1]
         text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
-        base = slugify(text) or "section"
-        if base.startswith(RESERVED_ID_PREFIX) or FOOTNOTE_ID.match(base):
-            base = "h-" + base
+        base = HEADING_ID_PREFIX + (slugify(text) or "section")
         candidate, n = base, 1
         while candidate in ids:
             n += 1

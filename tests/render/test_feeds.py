@@ -268,7 +268,7 @@ def test_golden_site_with_base_path(tmp_path):
     assert feed.feed.updated == harbour.updated
     html = raw_contents(files["feed.xml"])[0]
     assert f'<img src="{base}2026/03/harbour-reopens/port.svg"' in html
-    assert f'<a href="{base}2026/02/rail-link-delay/#timeline">' in html
+    assert f'<a href="{base}2026/02/rail-link-delay/#h-timeline">' in html
     assert "<h2>Market View</h2>" in html and "Mara Lind, Economics Editor" in html
     assert "&lt;script&gt;" in html  # raw HTML in the body stays escaped
     assert "/briefs/briefs/" not in files["feed.xml"].decode() + files["feed.json"].decode()

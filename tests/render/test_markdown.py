@@ -68,7 +68,7 @@ def test_heading_ids(site):
     html = render(
         site, "# Two kinds of inflation\n\n## Why officials wait\n\n## Why officials wait\n\n## `code` & Café\n"
     )
-    assert _ids(html) == ["two-kinds-of-inflation", "why-officials-wait", "why-officials-wait-2", "code-cafe"]
+    assert _ids(html) == ["h-two-kinds-of-inflation", "h-why-officials-wait", "h-why-officials-wait-2", "h-code-cafe"]
 
 
 def test_heading_ids_unique_across_body_and_analysis(site):
@@ -76,12 +76,12 @@ def test_heading_ids_unique_across_body_and_analysis(site):
     analysis = str(r.block("## Outlook\n\nCalm.\n", env, 20, doc_id="analysis"))
     body = str(r.block("## Outlook\n\nText.\n\n## Outlook\n", env, 5))
     ids = _ids(analysis) + _ids(body)
-    assert ids == ["outlook", "outlook-2", "outlook-3"]
+    assert ids == ["h-outlook", "h-outlook-2", "h-outlook-3"]
 
 
 def test_heading_ids_avoid_theme_and_footnote_ids(site):
     html = render(site, "# Brief header\n\n# fn1\n\n# fnref1\n\n# !!!\n\nx[^1]\n\n[^1]: n\n")
-    assert _ids(html)[:4] == ["h-brief-header", "h-fn1", "h-fnref1", "section"]
+    assert _ids(html)[:4] == ["h-brief-header", "h-fn1", "h-fnref1", "h-section"]
     assert len(_ids(html)) == len(set(_ids(html)))
 
 
@@ -149,7 +149,7 @@ def test_dangerous_links_never_become_href(site, text, allow_html):
 def test_safe_links_kept(site):
     html = render(site, "[a](https://example.org/x?q=1) [b](#part) [c](mailto:desk@example.org)")
     assert '<a href="https://example.org/x?q=1">a</a>' in html
-    assert '<a href="#part">b</a>' in html
+    assert '<a href="#h-part">b</a>' in html
     assert '<a href="mailto:desk@example.org">c</a>' in html
 
 
@@ -167,7 +167,7 @@ def test_relative_md_link_resolved(site):
 def test_relative_md_link_keeps_fragment(site):
     r = renderer(site, {"world/other.md": "/2026/10/other/"})
     html = str(r.block("[a](world/other.md#two-kinds) [b](./world/other.md)", page(site), 5))
-    assert '<a href="/2026/10/other/#two-kinds">a</a>' in html
+    assert '<a href="/2026/10/other/#h-two-kinds">a</a>' in html
     assert '<a href="/2026/10/other/">b</a>' in html
 
 
@@ -179,7 +179,7 @@ def test_relative_md_link_from_a_subfolder(site):
 
 def test_md_link_in_takeaway(site):
     r, env = renderer(site, {"other.md": "/2026/10/other/"}), page(site)
-    assert str(r.inline("As [before](other.md#x)", env, 7)) == 'As <a href="/2026/10/other/#x">before</a>'
+    assert str(r.inline("As [before](other.md#x)", env, 7)) == 'As <a href="/2026/10/other/#h-x">before</a>'
     assert env.problems == []
 
 
@@ -238,11 +238,11 @@ def test_build_resolves_links_under_a_base_path(tmp_path):
     code, _, err = run_build(site)
     assert code == 0, err
     html = read_output(site, "2026/10/b/index.html")
-    assert '<a href="/briefs/2024/01/rates/#outlook">rates</a>' in html
+    assert '<a href="/briefs/2024/01/rates/#h-outlook">rates</a>' in html
     assert html.count('<a href="/briefs/2024/01/rates/">rates</a>') == 2
     ids = _ids(html)
     assert len(ids) == len(set(ids)), ids
-    assert "outlook" in ids and "outlook-2" in ids
+    assert "h-outlook" in ids and "h-outlook-2" in ids
 
 
 def test_build_fails_on_link_to_missing_article_under_a_subfolder(tmp_path):
@@ -296,7 +296,7 @@ def test_body_images_next_to_the_article_are_copied_and_root_paths_get_the_base_
     assert read_output(site, f"2026/10/b/{other.group(1)}") == OTHER_SVG
     assert '<img src="/briefs/images/hero.svg" alt="Static" loading="lazy" decoding="async" />' in html
     assert '<a href="/briefs/about/">home</a>' in html
-    assert '<a href="/briefs/2024/01/other/?view=print#top">q</a>' in html
+    assert '<a href="/briefs/2024/01/other/?view=print#h-top">q</a>' in html
 
 
 def test_missing_body_image_is_an_error_with_its_line(tmp_path):
@@ -322,4 +322,20 @@ def _ids(html: str) -> list[str]:
 
 
 def test_h1_in_markdown_becomes_h2(site):
-    assert render(site, "# Top\n\n## Next\n") == '<h2 id="top">Top</h2>\n<h2 id="next">Next</h2>\n'
+    assert render(site, "# Top\n\n## Next\n") == '<h2 id="h-top">Top</h2>\n<h2 id="h-next">Next</h2>\n'
+
+
+def test_heading_ids_never_name_a_global_a_script_may_look_up(site):
+    """An id is a global name in browsers (window.pagefind would be the heading): every
+    heading's id starts with h-, whatever its text."""
+    html = render(site, "## location\n\n## cookie\n\n## Pagefind\n\n## config\n\n## h-already\n")
+    assert _ids(html) == ["h-location", "h-cookie", "h-pagefind", "h-config", "h-h-already"]
+
+
+def test_links_to_a_heading_by_its_text_keep_working(site):
+    """README: links to #anchor (on the page or in another article's .md) lead to the heading."""
+    r, env = renderer(site, {"other.md": "/2026/10/other/"}), page(site)
+    html = str(r.block("## Outlook\n\nSee [below](#outlook), [there](other.md#outlook) and [note](#fn1).\n", env, 3))
+    assert 'id="h-outlook"' in html
+    assert 'href="#h-outlook"' in html and 'href="/2026/10/other/#h-outlook"' in html
+    assert 'href="#fn1"' in html  # footnotes and the theme's brief- ids keep their names
