@@ -19,6 +19,7 @@ from brief.errors import Problem, did_you_mean, forbidden_in_pages
 from brief.slugs import is_valid_slug, slugify
 from brief.theme import static_file
 from brief.tomllines import line_of
+from brief.urls import path_url
 
 CONFIG_NAME = "brief.toml"
 
@@ -293,6 +294,7 @@ def check_base_url(url: str, problems: list[Problem], path: str, line: int | Non
             )
         )
         return url
+    url = parts._replace(path=path_url(parts.path)).geturl()  # /brèves/ → /br%C3%A8ves/, once
     return url if url.endswith("/") else url + "/"
 
 

@@ -15,6 +15,9 @@ import hashlib
 import posixpath
 from pathlib import Path
 
+from brief.theme import FILE_LIMIT, read_input
+from brief.urls import path_url
+
 FINGERPRINTED = (".css", ".js")
 """Suffixes of the static files published under content-hashed names."""
 HASH_LENGTH = 8
@@ -29,8 +32,8 @@ def fingerprinted(files: dict[str, Path]) -> dict[str, str]:
         if suffix.lower() not in FINGERPRINTED:
             continue
         try:
-            data = source.read_bytes()
-        except OSError:  # the copy reports it
+            data = read_input(source, FILE_LIMIT)
+        except OSError:  # InputError too; the static files' listing or the copy reports it
             continue
         names[relpath] = f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{suffix}"
     return names
@@ -41,6 +44,6 @@ def asset_url(base_path: str, names: dict[str, str]):
 
     def asset(path: object) -> str:
         relpath = str(path).lstrip("/")
-        return base_path + names.get(relpath, relpath)
+        return base_path + path_url(names.get(relpath, relpath))
 
     return asset

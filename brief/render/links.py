@@ -145,14 +145,15 @@ def internal_page(rel: str, url: str, base_path: str) -> str | None:
         return None
     if parts.scheme or parts.netloc:
         return None
-    path = unquote(parts.path)
+    path = parts.path
     if not path:
         return None
     if path.startswith("/"):
-        if not path.startswith(base_path):
+        if not path.startswith(base_path):  # both percent-encoded (brief.urls)
             return None
-        target = path[len(base_path) :]
+        target = unquote(path[len(base_path) :])
     else:
+        path = unquote(path)
         target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
         if path.endswith("/") and target not in (".", ""):
             target += "/"

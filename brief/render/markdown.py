@@ -38,6 +38,7 @@ from brief.render.mdrules import (
     too_deep,
 )
 from brief.theme import static_file
+from brief.urls import path_url
 
 # Footnote references and inline notes: text[^1], text^[note].
 _FOOTNOTE_SYNTAX = re.compile(r"\[\^[^\]\s]+\]|\^\[")
@@ -134,7 +135,7 @@ class Renderer:
     def _site_path(self, url: str) -> str | None:
         """A root-relative URL ("/images/x.png") with the base path put in front; None otherwise."""
         if url.startswith("/") and not url.startswith("//"):
-            return self._base_path + url[1:]
+            return self._base_path + path_url(url[1:])
         return None
 
     def _image(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
@@ -200,7 +201,7 @@ class Renderer:
             )
             return
         published = env.add_asset(target)
-        token.attrSet("src", self._base_path + published.lstrip("/"))
+        token.attrSet("src", self._base_path + path_url(published.lstrip("/")))
         if field != "bio":  # an author's page does not publish the files its bio shows
             self._sized(token, env, target, published, shown, line, field)
 

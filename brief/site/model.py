@@ -13,6 +13,7 @@ from pathlib import Path
 from brief.config import Config
 from brief.content.model import Article, Profile
 from brief.slugs import slugify
+from brief.urls import path_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +78,10 @@ class Site:
         return found or Term(kind, name, slug or "-", ())
 
     def url(self, path: str) -> str:
-        """Root-relative URL of a site path: ``/a/`` → ``/briefs/a/`` when base_url has a path."""
-        return self.config.base_path + path.lstrip("/")
+        """Root-relative URL of a site path: ``/a/`` → ``/briefs/a/`` when base_url has a path;
+        ``/images/é 1.svg`` → ``/images/%C3%A9%201.svg`` (brief.urls)."""
+        return self.config.base_path + path_url(path.lstrip("/"))
 
     def absolute_url(self, path: str) -> str:
-        return self.config.base_url + path.lstrip("/")
+        """Absolute URL of a site path, percent-encoded like :meth:`url`."""
+        return self.config.base_url + path_url(path.lstrip("/"))

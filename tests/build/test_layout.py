@@ -24,6 +24,7 @@ LAYERS = [
             "brief.digests",
             "brief.memo",
             "brief.slugs",
+            "brief.urls",
             "brief.tomllines",
             "brief.theme",
             "brief.settings",
