@@ -8,6 +8,8 @@ import html
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -97,17 +99,14 @@ def test_encoded_urls_lead_to_the_published_files(tmp_path):
     assert 'content="https://example.org/br%C3%A8ves/2026/03/a/%C3%A9t%C3%A9%201.svg"' in page
     static = (out / "2026/03/b/index.html").read_text(encoding="utf-8")
     assert "/br%C3%A8ves/images/vue%20sur%20l'eau.svg" in static
-    for html in out.rglob("*.html"):
-        for url in _urls(html.read_text(encoding="utf-8")):
+    for built in out.rglob("*.html"):
+        for url in _urls(built.read_text(encoding="utf-8")):
             path = urlsplit(url).path
             if url.startswith("/br%C3%A8ves/") and not path.endswith("/"):
-                assert (out / unquote(path)[len("/brèves/") :]).is_file(), f"{html.relative_to(out)}: {url}"
+                assert (out / unquote(path)[len("/brèves/") :]).is_file(), f"{built.relative_to(out)}: {url}"
 
 
 def test_the_check_finds_every_encoded_link(tmp_path):
     site = _site(tmp_path)
-    import subprocess
-    import sys
-
     done = subprocess.run([sys.executable, "-m", "brief", "check", "--site", str(site)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
