@@ -1,4 +1,11 @@
-"""Where the default theme lives, and how a site's own files override it.
+"""Where the default theme lives, how a site's own files override it, and how any of a
+site's files is read.
+
+Articles, author profiles and images are read through :func:`read_input`, and static
+files and heroes are checked with :func:`input_problem` before anything copies them: only
+regular files are read (reading a FIFO, a socket or a device would block a build or never
+end; each is refused with a problem naming what it is), and each kind of file has a size
+limit (:data:`TEXT_LIMIT`, :data:`FILE_LIMIT`).
 
 In a checkout the default theme is the repository's top-level ``templates/`` and
 the theme's entries of ``static/`` (:data:`THEME_STATIC`); in an installed wheel
@@ -10,8 +17,11 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from brief.errors import Problem, relpath
 
@@ -73,41 +83,143 @@ def static_file(static_dir: Path, site_path: str) -> Path | None:
 
 
 def static_files(folder: Path, root: Path) -> tuple[dict[str, Path], list[Problem]]:
-    """Files to copy from a site's static folder, refusing symlinks that lead out of it."""
+    """Files to copy from a site's static folder, refusing symlinks that lead out of it, files
+    that are not regular files (a FIFO, a socket, a device) and files over :data:`FILE_LIMIT`."""
     files: dict[str, Path] = {}
     problems: list[Problem] = []
-    if folder.is_dir():
-        base = folder.resolve()
-        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-            dirnames.sort()
-            current = Path(dirpath)
-            for name in list(dirnames):
-                link = current / name
-                if link.is_symlink() and not link.resolve().is_relative_to(base):
-                    problems.append(
-                        Problem(
-                            relpath(link, root),
-                            None,
-                            None,
-                            f"symlink leads outside the static folder (to {link.resolve()}); copy the files in instead",
-                        )
+    if not folder.is_dir():
+        return files, problems
+    base = folder.resolve()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames.sort()
+        current = Path(dirpath)
+        for name in list(dirnames):
+            link = current / name
+            if link.is_symlink() and not link.resolve().is_relative_to(base):
+                problems.append(
+                    Problem(
+                        relpath(link, root),
+                        None,
+                        None,
+                        f"symlink leads outside the static folder (to {link.resolve()}); copy the files in instead",
                     )
-                    dirnames.remove(name)
-            for name in sorted(filenames):
-                if name in _SKIP_STATIC or name.endswith(("~", ".swp")):
-                    continue
-                path = current / name
-                if path.is_symlink() and not path.resolve().is_relative_to(base):
-                    problems.append(
-                        Problem(
-                            relpath(path, root),
-                            None,
-                            None,
-                            f"symlink leads outside the static folder (to {path.resolve()}); copy the file in instead",
-                        )
+                )
+                dirnames.remove(name)
+        for name in sorted(filenames):
+            if name in _SKIP_STATIC or name.endswith(("~", ".swp")):
+                continue
+            path = current / name
+            if path.is_symlink() and not path.resolve().is_relative_to(base):
+                problems.append(
+                    Problem(
+                        relpath(path, root),
+                        None,
+                        None,
+                        f"symlink leads outside the static folder (to {path.resolve()}); copy the file in instead",
                     )
-                    continue
-                if not path.is_file():
-                    continue
+                )
+                continue
+            why = input_problem(path, FILE_LIMIT)
+            if why is not None:
+                problems.append(Problem(relpath(path, root), None, None, why))
+            elif path.is_file():  # not a broken symlink
                 files[path.relative_to(folder).as_posix()] = path
     return files, problems
+
+
+# --- reading a site's files -----------------------------------------------------------------
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """The largest file of one kind that brief reads."""
+
+    size: int
+    """In bytes."""
+    what: str
+    """The kind of file, as a message names it ("an article or author profile")."""
+    hint: str
+    """What to do with a larger file."""
+
+
+TEXT_LIMIT = Limit(64 * MiB, "an article or author profile", "split it into several articles")
+"""Articles and profiles are parsed and rendered, and a build holds many times their size
+while it runs. 64 MiB of Markdown is about ten million words; hostile Markdown (ten
+thousand nested quotes, 48 MiB) stays under it, so that it is reported where it goes wrong."""
+FILE_LIMIT = Limit(256 * MiB, "an image or static file", "publish it from a media host and link to it")
+"""Images and static files are published as they are (a PNG, JPEG or WebP image is also
+decoded and resized), each read whole. 256 MiB is more than most static hosts take as one
+file (GitHub Pages 100 MB, Cloudflare Pages 25 MiB)."""
+
+
+class InputError(OSError):
+    """A site's file that brief refuses to read; ``str(exc)`` says why, in one line."""
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO, or named pipe"),
+    (stat.S_ISSOCK, "a Unix socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+"""Opening never waits (a FIFO has no writer) nor makes a terminal the controlling one."""
+
+
+def input_problem(path: Path, limit: Limit) -> str | None:
+    """Why ``path`` is not read as a site's file (it is not a regular file, or it is larger
+    than ``limit``), or None: it can be read, or it does not exist (the caller says what it
+    expected)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return _why_not(path, info, limit)
+
+
+def read_input(path: Path, limit: Limit, head: int | None = None) -> bytes:
+    """The bytes of a site's file, or only its first ``head`` bytes (then any size will do).
+
+    Raises :class:`InputError` for a file that is not a regular file or is larger than
+    ``limit``, OSError for one that cannot be read. The file is checked before it is opened
+    (opening a device can do things of its own), opened without blocking and checked again:
+    a file swapped for a FIFO in between is refused, never waited on."""
+    sized = head is None
+    why = _why_not(path, os.stat(path), limit, sized)
+    if why is None:
+        with open(os.open(path, _OPEN_FLAGS), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            why = _why_not(path, info, limit, sized)
+            if why is None:
+                return _read_all(handle, info.st_size, limit) if head is None else handle.read(head)
+    raise InputError(why)
+
+
+def _read_all(handle: BinaryIO, expected: int, limit: Limit) -> bytes:
+    data = handle.read(expected + 1)  # one byte more than measured: did the file grow since?
+    if len(data) > expected:
+        data += handle.read(limit.size + 1 - len(data))
+        if len(data) > limit.size:
+            raise InputError(_too_large(len(data), limit))
+    return data
+
+
+def _why_not(path: Path, info: os.stat_result, limit: Limit, sized: bool = True) -> str | None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "a special file")
+        if path.is_symlink():
+            kind = f"a symlink to {kind}"
+        return f"not a regular file ({kind}); brief reads only regular files"
+    if sized and info.st_size > limit.size:
+        return _too_large(info.st_size, limit)
+    return None
+
+
+def _too_large(size: int, limit: Limit) -> str:
+    return (
+        f"file is too large: {size / MiB:,.1f} MiB ({size:,} bytes), over the {limit.size // MiB:,} MiB "
+        f"limit for {limit.what}; {limit.hint}"
+    )

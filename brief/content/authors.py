@@ -12,12 +12,16 @@ from pathlib import Path
 from brief.config import Config
 from brief.content.files import load
 from brief.content.model import Profile
-from brief.errors import WARNING, Problem, did_you_mean, forbidden_in_pages
+from brief.errors import WARNING, Problem, did_you_mean, forbidden_in_pages, relpath
 from brief.settings import image_url
 from brief.slugs import is_valid_slug, slugify
 
 AUTHORS_FOLDER = "authors"
 FILE_FIELDS = ("name", "role", "avatar")
+FOLDER_LIKE_PROFILE = (
+    "a folder named like an author profile, skipped: profiles are the .md files right in content/authors/; "
+    "rename it without .md"
+)
 
 
 def load_profiles(config: Config) -> tuple[dict[str, Profile], list[Problem]]:
@@ -30,6 +34,9 @@ def load_profiles(config: Config) -> tuple[dict[str, Profile], list[Problem]]:
         )
     folder = config.content_dir / AUTHORS_FOLDER
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        if path.is_dir():
+            problems.append(Problem(relpath(path, config.root), None, None, FOLDER_LIKE_PROFILE, WARNING))
+            continue
         profile = _load_file(path, config, problems)
         if profile is None:
             continue

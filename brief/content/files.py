@@ -8,14 +8,17 @@ point at the exact line.
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from brief.content.yamllines import Key, parse_yaml
-from brief.errors import FORBIDDEN_IN_PAGES, Problem, relpath
+from brief.errors import FORBIDDEN_IN_PAGES, WARNING, Problem, relpath
+from brief.theme import TEXT_LIMIT, InputError, read_input
 
 FENCE = "---"
 _EDITOR_LEFTOVERS = ("~", ".swp", ".swx", ".tmp", ".bak")
@@ -51,16 +54,22 @@ class SourceDoc:
         return None
 
 
-def discover(content_dir: Path, site_root: Path | None = None, skip: tuple[str, ...] = ()) -> Iterator[Path]:
+def discover(
+    content_dir: Path, site_root: Path | None = None, skip: tuple[str, ...] = (), notes: list[Problem] | None = None
+) -> Iterator[Path]:
     """Every ``*.md`` file under ``content_dir``, sorted, skipping hidden files, editor
     leftovers and the top-level folders named in ``skip`` (``authors/`` holds profiles).
 
     Symlinked folders are followed while they stay inside the site (each real folder
     once); one that leads outside is yielded itself, so that :func:`load` reports it.
+    A folder named like an article (``z.md/``) is read as any folder, with a warning
+    added to ``notes``. Whatever else is named ``*.md`` (a FIFO, a socket, a device) is
+    yielded, and :func:`load` refuses it.
     """
     if not content_dir.is_dir():
         return
-    root = (site_root or content_dir.parent).resolve()
+    given_root = site_root or content_dir.parent
+    root = given_root.resolve()
     seen: set[Path] = set()
     for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=True):
         here = Path(dirpath)
@@ -76,12 +85,20 @@ def discover(content_dir: Path, site_root: Path | None = None, skip: tuple[str, 
             if (here / name).is_symlink() and not (here / name).resolve().is_relative_to(root):
                 yield here / name
                 continue
+            if name.endswith(".md") and notes is not None:
+                notes.append(Problem(relpath(here / name, given_root), None, None, FOLDER_LIKE_ARTICLE, WARNING))
             keep.append(name)
         dirnames[:] = keep
         for name in sorted(filenames):
             if name.startswith((".", "#")) or name.endswith(_EDITOR_LEFTOVERS) or not name.endswith(".md"):
                 continue
             yield here / name
+
+
+FOLDER_LIKE_ARTICLE = (
+    "a folder named like an article: its files are read as a folder's (the .md files in it are articles), "
+    "not as one article; rename it without .md"
+)
 
 
 def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[Problem]:
@@ -99,48 +116,19 @@ def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[
         ]
     if data is None:
         try:
-            data = path.read_bytes()
+            data = read_input(path, TEXT_LIMIT)
+        except InputError as exc:
+            return [Problem(rel, None, None, str(exc))]
         except OSError as exc:
             return [Problem(rel, None, None, f"cannot read file: {exc.strerror or exc}")]
-    if not data.strip():
-        return [
-            Problem(rel, None, None, "file is empty (expected front matter between '---' lines, then the article text)")
-        ]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # what Windows editors write as "Unicode"
-        return [
-            Problem(
-                rel,
-                1,
-                None,
-                "file is saved as UTF-16 (it starts with a UTF-16 byte-order mark); save the file as UTF-8",
-            )
-        ]
-    if b"\x00" in data:
-        line = _line_at(data, data.index(b"\x00"))
-        return [Problem(rel, line, None, "file contains a NUL byte; it looks binary, not like Markdown text")]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = _line_at(data, exc.start)
-        return [Problem(rel, line, None, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if lines[0].rstrip() != FENCE:
-        return [
-            Problem(
-                rel,
-                1,
-                None,
-                "no front matter: the file must start with a line '---', then the fields (title, date, ...), then another '---'",
-            )
-        ]
-    for end in range(1, len(lines)):
-        if lines[end].rstrip() in (FENCE, "..."):
-            break
-    else:
-        return [Problem(rel, 1, None, "front matter is not closed (expected a line '---' after the fields)")]
-    parsed = parse_yaml("\n".join(lines[1:end]), rel, first_line=2)
-    body = "\n".join(lines[end + 1 :])
+    refused = _refused(data, rel)
+    if refused is not None:
+        return [refused]
+    split = _split(data)
+    if split is None:
+        return [_not_split(data, rel)]
+    head, body, end = split
+    parsed = parse_yaml(head, rel, first_line=2)
     bad = FORBIDDEN_IN_PAGES.search(
         body
     )  # YAML refuses these in the front matter; Markdown would pass them into the page
@@ -157,6 +145,76 @@ def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[
         return parsed
     meta, line_map, raw, value_lines = parsed
     return SourceDoc(path, rel, meta, line_map, raw, body, end + 2, value_lines)
+
+
+def _refused(data: bytes, rel: str) -> Problem | None:
+    """Bytes that are no Markdown text at all: nothing, UTF-16, binary."""
+    if not data or data.isspace():
+        return Problem(
+            rel, None, None, "file is empty (expected front matter between '---' lines, then the article text)"
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # what Windows editors write as "Unicode"
+        return Problem(
+            rel, 1, None, "file is saved as UTF-16 (it starts with a UTF-16 byte-order mark); save the file as UTF-8"
+        )
+    if b"\x00" in data:
+        line = _line_at(data, data.index(b"\x00"))
+        return Problem(rel, line, None, "file contains a NUL byte; it looks binary, not like Markdown text")
+    return None
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_FENCE_AHEAD = re.compile(rb"(?:\r\n|\r|\n)(?=---|\.\.\.)")
+"""A line break before a line that may close the front matter."""
+
+
+def _split(data: bytes) -> tuple[str, str, int] | None:
+    """The front matter's text, the body's text (both with ``\\n`` line ends) and the index of
+    the closing fence's line; None when the file is not valid UTF-8 or has no closed front
+    matter (:func:`_not_split` says which).
+
+    Only the opening line, the lines that may close the front matter and the front matter
+    are decoded on their own; the body is decoded once, straight from ``data``, so a long
+    article is held as its bytes and one string, never as a list of its lines or a second
+    copy of its text."""
+    at = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    opening = _LINE_END.search(data, at)
+    try:
+        if opening is None or data[at : opening.start()].decode("utf-8").rstrip() != FENCE:
+            return None
+        for ahead in _FENCE_AHEAD.finditer(data, opening.start()):
+            after = _LINE_END.search(data, ahead.end())
+            line = data[ahead.end() : after.start() if after else len(data)].decode("utf-8")
+            if line.rstrip() in (FENCE, "..."):
+                head = _lf(data[opening.end() : ahead.end()].decode("utf-8"))
+                body = _lf(str(memoryview(data)[after.end() :], "utf-8")) if after else ""
+                return head[:-1], body, 1 + head.count("\n")
+    except UnicodeDecodeError:
+        return None
+    return None
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _not_split(data: bytes, rel: str) -> Problem:
+    """Why :func:`_split` found no front matter and body: the first byte that is not UTF-8, a
+    first line that is not a fence, or no closing fence."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = _line_at(data, exc.start)
+        return Problem(rel, line, None, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
+    first = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"), maxsplit=1)[0]
+    if first.rstrip() != FENCE:
+        return Problem(
+            rel,
+            1,
+            None,
+            "no front matter: the file must start with a line '---', then the fields (title, date, ...), then another '---'",
+        )
+    return Problem(rel, 1, None, "front matter is not closed (expected a line '---' after the fields)")
 
 
 def _line_at(data: bytes, offset: int) -> int:

@@ -22,6 +22,7 @@ from brief.digests import RACY_SECONDS, digest, file_stamp
 from brief.errors import Problem, errors_in
 from brief.memo import Memo
 from brief.slugs import slugify
+from brief.theme import TEXT_LIMIT, read_input
 
 FileResult = tuple[Article | None, list[Problem], str | None]
 """One file's outcome: its article (or None), its problems, a failed file's likely slug."""
@@ -60,8 +61,8 @@ class ContentMemo(Memo):
             return known[1], None
         if data is None:
             try:
-                data = path.read_bytes()
-            except OSError:
+                data = read_input(path, TEXT_LIMIT)
+            except OSError:  # InputError too: loading the file reports why
                 self.stamps.pop(key, None)
                 return b"", None
         value = digest(data)
@@ -102,7 +103,7 @@ def load_articles(
     """Stages 1–2 for every article file. With a cache, a file whose bytes are unchanged
     (and whose hero image is still there) keeps its validated article."""
     loaded = Loaded([], [], {})
-    paths = list(discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,)))
+    paths = list(discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,), notes=loaded.problems))
     for n, path in enumerate(paths, 1):
         if progress is not None and (n % 200 == 0 or n == len(paths)):
             progress("Reading articles", n, len(paths))

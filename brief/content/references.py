@@ -13,7 +13,7 @@ from brief.content.model import Image, RelatedRef
 from brief.errors import did_you_mean
 from brief.settings import clean_url
 from brief.slugs import is_valid_slug, slugify
-from brief.theme import static_file
+from brief.theme import FILE_LIMIT, input_problem, static_file
 
 
 def image_field(c: Checker, config: Config) -> Image | None:
@@ -96,17 +96,27 @@ def _resolve_image(c: Checker, src: str, config: Config) -> tuple[str, Path | No
         found = static_file(config.static_dir, clean)
         if found is not None:
             return clean, found
-        c.error(key, f"file not found: static{clean} (expected an existing file under static/)")
+        why = input_problem(config.static_dir / clean.lstrip("/"), FILE_LIMIT)
+        c.error(
+            key,
+            f"static{clean}: {why}"
+            if why
+            else f"file not found: static{clean} (expected an existing file under static/)",
+        )
         return None
     candidate = c.doc.path.parent / src
     if not _inside(candidate, config.root):
         c.error(key, f"'{src}' points outside the site folder")
         return None
+    shown = PurePosixPath(posixpath.normpath((Path(c.doc.relpath).parent / src).as_posix()))
+    why = input_problem(candidate, FILE_LIMIT)
+    if why is not None:
+        c.error(key, f"{shown}: {why}")
+        return None
     if not candidate.is_file():
-        shown = Path(c.doc.relpath).parent / src
         c.error(
             key,
-            f"file not found: {PurePosixPath(posixpath.normpath(shown.as_posix()))} (expected a path relative to the article file)",
+            f"file not found: {shown} (expected a path relative to the article file)",
         )
         return None
     if any(part.startswith(".") for part in candidate.resolve().relative_to(config.root.resolve()).parts):  # ../.env

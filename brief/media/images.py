@@ -50,6 +50,7 @@ from brief.digests import digest, file_stamp
 from brief.media.imagesize import image_size
 from brief.media.pixels import ImageError, open_image, oriented, pillow_version, profile, resized, save, sniff
 from brief.settings import CACHE_DIR
+from brief.theme import FILE_LIMIT, InputError, read_input
 
 log = logging.getLogger(__name__)
 
@@ -179,10 +180,7 @@ class ImageStore:
         known = self._infos.get(key)
         if known is not None:
             return known
-        try:
-            data = source.read_bytes()
-        except OSError as exc:
-            raise ImageError(f"cannot open the file ({exc.strerror or exc})") from None
+        data = _read(source)
         kind = sniff(data)
         content = digest(data, SETTINGS_KEY).hex()
         if kind == "GIF":
@@ -249,10 +247,7 @@ class ImageStore:
     def _encode(self, source: Path, info: _Info, width: int, height: int, fmt: str, name: str) -> Path:
         """Make one copy and keep it in the cache as ``name``; returns where it is."""
         if self._decoded is None or self._decoded[0] != info.content:
-            try:
-                data = source.read_bytes()
-            except OSError as exc:
-                raise ImageError(f"cannot open the file ({exc.strerror or exc})") from None
+            data = _read(source)
             if digest(data, SETTINGS_KEY).hex() != info.content:
                 raise ImageError("the file changed while brief was reading it; build again")
             image = open_image(data, info.format)
@@ -366,8 +361,7 @@ def shown_size(source: Path) -> tuple[int, int] | None:
     if source.suffix.lower() != ".svg":
         return image_size(source)
     try:
-        with source.open("rb") as handle:
-            head = handle.read(64 * 1024)
+        head = read_input(source, FILE_LIMIT, head=64 * 1024)
     except OSError:
         return None
     tag = _SVG_TAG.search(head)
@@ -375,6 +369,16 @@ def shown_size(source: Path) -> tuple[int, int] | None:
     if found.get(b"width", 0) >= 1 and found.get(b"height", 0) >= 1:
         return round(found[b"width"]), round(found[b"height"])
     return None
+
+
+def _read(source: Path) -> bytes:
+    """An image's bytes: only a regular file, and one within :data:`~brief.theme.FILE_LIMIT`."""
+    try:
+        return read_input(source, FILE_LIMIT)
+    except InputError as exc:
+        raise ImageError(str(exc)) from None
+    except OSError as exc:
+        raise ImageError(f"cannot open the file ({exc.strerror or exc})") from None
 
 
 _temporary: Path | None = None

@@ -11,6 +11,8 @@ import re
 import struct
 from pathlib import Path
 
+from brief.theme import FILE_LIMIT, read_input
+
 _HEAD = 64 * 1024
 _SVG_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$")
 
@@ -18,9 +20,8 @@ _SVG_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$")
 def image_size(path: Path) -> tuple[int, int] | None:
     """(width, height) in CSS pixels, or None when the format or file is not understood."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(_HEAD)
-    except OSError:
+        head = read_input(path, FILE_LIMIT, head=_HEAD)
+    except OSError:  # InputError too: a FIFO or a device has no size
         return None
     for reader in (_png, _gif, _webp, _jpeg, _svg):
         try:
