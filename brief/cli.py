@@ -199,10 +199,26 @@ def check(
     show_default=True,
     help="Address to listen on; 0.0.0.0 exposes the preview to your network.",
 )
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests for this Host (NAME, NAME:PORT or *.DOMAIN), e.g. a tunnel's; repeatable.",
+)
 @click.option("--no-drafts", is_flag=True, help="Leave out drafts and scheduled articles, as 'brief build' does.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
 @_verbosity
-def serve(site_dir: Path, port: int, host: str, no_drafts: bool, open_browser: bool, quiet: bool, verbose: int) -> None:
+def serve(
+    site_dir: Path,
+    port: int,
+    host: str,
+    allow_hosts: tuple[str, ...],
+    no_drafts: bool,
+    open_browser: bool,
+    quiet: bool,
+    verbose: int,
+) -> None:
     """Preview the site with live reload while you write.
 
     Builds in memory (never into public/), rebuilds when content/, templates/,
@@ -223,7 +239,7 @@ def serve(site_dir: Path, port: int, host: str, no_drafts: bool, open_browser: b
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
     try:
-        run_server(site_dir, host=host, port=port, drafts=not no_drafts, on_ready=opened)
+        run_server(site_dir, host=host, port=port, drafts=not no_drafts, allow_hosts=allow_hosts, on_ready=opened)
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
 

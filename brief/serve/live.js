@@ -1,6 +1,11 @@
 // brief serve: live reload. Added only to pages the preview server sends.
+// Events come from /__brief/live-worker.js, a SharedWorker holding the browser's one
+// connection to /__brief/events for all its tabs; where SharedWorker is missing (or fails
+// to start) the tab opens its own connection.
 (() => {
   "use strict";
+  const EVENTS = "/__brief/events";
+  const WORKER = "/__brief/live-worker.js";
   const KEY = "brief-scroll:" + location.pathname;
   const saved = sessionStorage.getItem(KEY);
   if (saved !== null) {
@@ -64,26 +69,70 @@
     overlay.append(title, list);
   }
 
-  const events = new EventSource("/__brief/events");
-  events.addEventListener("hello", () => {
-    // A second hello means the server restarted: the site may have changed meanwhile.
-    if (connectedBefore || overlay) reload();
-    connectedBefore = true;
-    window.__briefLive = true;
-  });
-  function reloadIfShown(event) {
+  function reloadIfShown(data) {
     // The server lists the pages that changed; null means every page.
     let paths = null;
-    try { paths = JSON.parse(event.data).paths; } catch (error) { paths = null; }
+    try { paths = JSON.parse(data).paths; } catch (error) { paths = null; }
     const here = decodeURI(location.pathname).replace(/index\.html$/, "");
     if (overlay || paths === null || paths.some((path) => decodeURI(path) === here)) reload();
   }
-  events.addEventListener("reload", reloadIfShown);
-  events.addEventListener("update", reloadIfShown);
-  events.addEventListener("css", () => (overlay ? reload() : swapStylesheets()));
-  events.addEventListener("problems", (event) => {
-    connectedBefore = true;
-    window.__briefLive = true;
-    showProblems(JSON.parse(event.data));
-  });
+
+  const handlers = {
+    hello() {
+      // A second hello means the server restarted: the site may have changed meanwhile.
+      if (connectedBefore || overlay) reload();
+      connectedBefore = true;
+      window.__briefLive = true;
+    },
+    reload: reloadIfShown,
+    update: reloadIfShown,
+    css: () => (overlay ? reload() : swapStylesheets()),
+    problems(data) {
+      connectedBefore = true;
+      window.__briefLive = true;
+      showProblems(JSON.parse(data));
+    },
+  };
+
+  function handle(name, data) {
+    if (Object.hasOwn(handlers, name)) handlers[name](data);
+  }
+
+  function ownConnection() {
+    window.__briefLiveMode = "tab";
+    const events = new EventSource(EVENTS);
+    for (const name of Object.keys(handlers)) events.addEventListener(name, (event) => handle(name, event.data));
+    events.addEventListener("error", () => {
+      // A refused stream (503: the server serves as many browsers as it allows) is closed
+      // for good: try again later. A dropped one reconnects by itself.
+      if (events.readyState === EventSource.CLOSED) setTimeout(ownConnection, 5000 + Math.random() * 5000);
+    });
+  }
+
+  function sharedConnection() {
+    const worker = new SharedWorker(WORKER, { name: "brief-live" });
+    let heard = false;
+    worker.addEventListener("error", () => {
+      if (!heard) ownConnection(); // the worker could not start: connect from this tab
+    });
+    worker.port.addEventListener("message", (event) => {
+      heard = true;
+      handle(event.data.name, event.data.data);
+    });
+    worker.port.start();
+    window.__briefLiveMode = "shared";
+    window.addEventListener("pagehide", () => worker.port.postMessage("bye"));
+    // Back from the back/forward cache: the worker forgot this tab, and the page may be old.
+    window.addEventListener("pageshow", (event) => event.persisted && location.reload());
+  }
+
+  if (typeof SharedWorker === "function") {
+    try {
+      sharedConnection();
+    } catch (error) {
+      ownConnection();
+    }
+  } else {
+    ownConnection();
+  }
 })();

@@ -13,6 +13,7 @@ import logging
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,10 @@ log = logging.getLogger("brief.serve")
 
 DEBOUNCE = 0.05
 """Seconds without a new file event before a rebuild starts."""
+SETTLE = 0.3
+"""Longest wait, once events have settled, for a changed source file that is missing or
+empty to come back: editors that rename the old file away before writing the new one
+(vim's default) or truncate before writing must not make a rebuild report it missing."""
 SEARCH_DELAY = 1.0
 """Seconds after the last successful rebuild before the search index is rebuilt."""
 FETCH_GRACE = 0.5
@@ -60,6 +65,8 @@ class Preview:
         self.drafts = drafts
         self.snapshot = Snapshot()
         self.changed = threading.Condition()
+        self.listeners: list[Callable[[Snapshot], None]] = []
+        """Called with each new snapshot, on the thread that made it (the live-reload stream)."""
         self._dirty: set[str] = set()
         self._last_event = 0.0
         self._stop = threading.Event()
@@ -185,10 +192,7 @@ class Preview:
             self._search_files, self._search_key = found, key
             with self.changed:
                 current = self.snapshot
-                self.snapshot = Snapshot(
-                    {**current.files, **found}, current.problems, current.version + 1, "silent", ()
-                )
-                self.changed.notify_all()
+                self._set(Snapshot({**current.files, **found}, current.problems, current.version + 1, "silent", ()))
             log.info("Indexed %d articles for search in %.0f ms", len(pages), (time.perf_counter() - started) * 1000)
 
     def _show_edit_at_once(self, path: Path) -> bool:
@@ -242,8 +246,14 @@ class Preview:
         with self.changed:
             snapshot = self.snapshot
             files = {**files, **self._search_files} if files is not None else snapshot.files
-            self.snapshot = Snapshot(files, problems, snapshot.version + 1, kind, paths)
-            self.changed.notify_all()
+            self._set(Snapshot(files, problems, snapshot.version + 1, kind, paths))
+
+    def _set(self, snapshot: Snapshot) -> None:
+        """Serve ``snapshot`` from now on and tell whoever listens (called holding ``changed``)."""
+        self.snapshot = snapshot
+        self.changed.notify_all()
+        for listener in self.listeners:
+            listener(snapshot)
 
     def notice(self, path: str) -> None:
         """A file changed: remember it; the build loop rebuilds once saves settle."""
@@ -255,17 +265,33 @@ class Preview:
     def run_builds(self) -> None:
         """The rebuild loop: one build at a time, after DEBOUNCE seconds without events."""
         while not self._stop.is_set():
-            with self.changed:
-                while not self._dirty and not self._stop.is_set():
-                    self.changed.wait(0.5)
-                while not self._stop.is_set():
-                    quiet = DEBOUNCE - (time.monotonic() - self._last_event)
-                    if quiet <= 0:
-                        break
-                    self.changed.wait(quiet)
-                changed, self._dirty = self._dirty, set()
+            changed = self._next_batch()
             if changed and not self._stop.is_set():
                 self.rebuild(changed)
+
+    def _next_batch(self) -> set[str]:
+        """The files changed once saves have settled: DEBOUNCE seconds without an event, and
+        no changed file missing or empty, unless it stays so for SETTLE seconds."""
+        batch: set[str] = set()
+        settle_until: float | None = None
+        with self.changed:
+            while not self._dirty and not self._stop.is_set():
+                self.changed.wait(0.5)
+            while not self._stop.is_set():
+                quiet = DEBOUNCE - (time.monotonic() - self._last_event)
+                if quiet > 0:
+                    self.changed.wait(quiet)
+                    continue
+                batch |= self._dirty
+                self._dirty = set()
+                now = time.monotonic()
+                if not any(_unsettled(path) for path in batch):
+                    break
+                settle_until = settle_until if settle_until is not None else now + SETTLE
+                if now >= settle_until:
+                    break
+                self.changed.wait(min(0.02, settle_until - now))  # a new event restarts the debounce
+        return batch
 
     def _started_indexing(self, proc) -> None:
         self._indexing.append(proc)
@@ -311,6 +337,14 @@ class Watcher(FileSystemEventHandler):
         if any(part.startswith(".") for part in path.parts[len(self.preview.site_dir.parts) :]):
             return False
         return path == self.config or any(path.is_relative_to(source) for source in self.sources)
+
+
+def _unsettled(path: str) -> bool:
+    """True for a path that is gone, or an empty file: maybe an editor's save halfway done."""
+    try:
+        return Path(path).stat().st_size == 0 and Path(path).is_file()
+    except OSError:
+        return True
 
 
 def _pinned(files: dict[str, bytes | Path]) -> dict[str, bytes | Path]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTICLE_FILE, ARTICLE_URL
-from helpers import REPO, ServeProcess, atomic_write
+from helpers import REPO, ServeProcess, article, atomic_write
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -179,3 +179,37 @@ def test_quick_css_saves_leave_one_stylesheet(browser, sample_site, start_server
         assert page.evaluate("getComputedStyle(document.body).outlineWidth") == "4px"
     finally:
         page.close()
+
+
+# --- 9. a save in two steps ---------------------------------------------------------------
+
+
+def test_a_two_step_save_never_flashes_the_overlay(browser, tmp_path, start_server):
+    """vim renames the article away and writes the new one 150 ms later: for a moment the
+    article is missing (and b.md, which links to it, broken), yet no tab ever shows the
+    problems overlay, and the new text appears."""
+    from test_serve_saves import linked_site, two_step_save
+
+    site = linked_site(tmp_path)
+    server = start_server(site)
+    context = browser.new_context()
+    # Record in sessionStorage (it survives the reload) any moment the overlay is in the page.
+    context.add_init_script(
+        "new MutationObserver(() => { if (document.getElementById('brief-problems'))"
+        " sessionStorage.setItem('brief-flashed', '1'); }).observe(document, {childList: true, subtree: true});"
+    )
+    try:
+        tabs = []
+        for url in ("/2024/01/a/", "/2024/01/b/", "/"):
+            page = context.new_page()
+            page.goto(server.url.rstrip("/") + url)
+            page.wait_for_function("window.__briefLive === true", timeout=10_000)
+            tabs.append(page)
+        before = len(server.lines)
+        two_step_save(site / "content" / "a.md", article("SECOND-VERSION.\n", title="Alpha", slug="a"), 0.15, "rename")
+        tabs[0].wait_for_function("document.body.innerText.includes('SECOND-VERSION')", timeout=10_000)
+        tabs[0].wait_for_timeout(1000)
+        assert [page.evaluate("sessionStorage.getItem('brief-flashed')") for page in tabs] == [None] * 3
+        assert not [line for line in server.lines[before:] if "Error" in line], server.stderr
+    finally:
+        context.close()
