@@ -11,7 +11,7 @@ Everything is gathered and checked before anything is written: when any file has
 error, every problem is reported together and the output folder is not touched. The
 clock is read once, here, and passed down. A finished build hands its consumers (the
 preview, ``brief check``) a typed :class:`BuildState`; the preview shows a one-article
-edit at once through :func:`render_article_page`.
+edit at once through :func:`brief.edit.render_article_page`.
 """
 
 from __future__ import annotations
@@ -31,9 +31,7 @@ from markupsafe import Markup
 from brief.cache import BuildCache
 from brief.config import Config
 from brief.content.authors import load_profiles
-from brief.content.files import load
 from brief.content.load import load_articles
-from brief.content.schema import validate
 from brief.digests import pickled_digest
 from brief.errors import WARNING, BuildFailed, Problem, errors_in
 from brief.manifest import input_folders, site_key
@@ -47,14 +45,13 @@ from brief.output.writers import MemoryWriter, OutputWriter
 from brief.render.articles import render_bios
 from brief.render.contract import ArticleView
 from brief.render.feeds import feed_plan
-from brief.render.fragment import PageEnv
 from brief.render.keys import environment
 from brief.render.links import article_link_problems
 from brief.render.markdown import Renderer
-from brief.render.pages import article_page, site_feeds, site_pages
+from brief.render.pages import site_pages
 from brief.render.sitemaps import NEWS_WINDOW, sitemap_files
-from brief.render.templates import TemplateProblem, check_templates, render_page
-from brief.render.views import article_view, render_articles, site_view
+from brief.render.templates import TemplateProblem, check_templates
+from brief.render.views import render_articles
 from brief.site.index import build_index
 from brief.site.model import Site
 from brief.site.related import PARALLEL_MIN_ARTICLES
@@ -66,7 +63,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class BuildState:
     """What a finished build hands to its consumers: the preview renders a one-article
-    edit against it (:func:`render_article_page`), ``brief check`` reads its site."""
+    edit against it (:func:`brief.edit.render_article_page`), ``brief check`` reads its site."""
 
     config: Config
     site: Site
@@ -296,7 +293,10 @@ def _publish(
     with _timed("feeds+sitemaps", timings):
         if options.progress is not None:
             options.progress("Feeds and sitemaps", 1, 1)
-        for relpath, key, make in feed_plan(site, views, now, cache.feeds if cache is not None else None, view_keys):
+        # Only the preview keeps the feeds' bytes for its next build: brief build's cache
+        # starts the next run without them, and they hold a copy of every entry's HTML.
+        kept = cache.feeds if cache is not None and isinstance(writer, MemoryWriter) else None
+        for relpath, key, make in feed_plan(site, views, now, kept, view_keys):
             if key is None or not writer.reuse(relpath, key, "feeds"):
                 writer.write(relpath, make(), origin="feeds", key=key)
         public = [(spec.path, spec.lastmod) for spec in specs if spec.public]
@@ -309,49 +309,6 @@ def _publish(
     if writer.problems:
         raise BuildFailed(writer.problems)
     return env, pages
-
-
-@dataclass(frozen=True)
-class ArticlePage:
-    """One article's page, rendered on its own (see :func:`render_article_page`)."""
-
-    output: str
-    """Path in the output folder, e.g. ``2026/10/a/index.html``."""
-    path: str
-    """Site path without the base path, e.g. ``/2026/10/a/``."""
-    data: bytes
-    files: tuple[str, ...]
-    """Output paths of the files next to the article that the page shows."""
-
-
-def render_article_page(state: BuildState, path: Path) -> ArticlePage | None:
-    """The page of the article in ``path`` as it is now, rendered against the index of the
-    build ``state`` came from: how the preview shows an edit at once, before the full
-    rebuild. None when that would not be the page a full build makes: the file has
-    errors, is not an article of that build, or moved to another address."""
-    config, site = state.config, state.site
-    doc = load(path, config.root)
-    if isinstance(doc, list):
-        return None
-    article, problems = validate(doc, config)
-    old = site.by_path.get(article.key) if article is not None else None
-    if (
-        article is None
-        or old is None
-        or old.slug not in site.built
-        or old.url_path != article.url_path
-        or any(p.severity != WARNING for p in problems)
-    ):
-        return None
-    env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
-    view = article_view(article, site, state.renderer, env)
-    if any(p.severity != WARNING for p in env.problems):
-        return None
-    spec = article_page(site, site_view(site), article, view, state.views, site_feeds(site))
-    data = render_page(state.env, spec, spec.get_context(), [])
-    if data is None:
-        return None
-    return ArticlePage(spec.output, spec.path, data, tuple(env.assets))
 
 
 def _next_change(site: Site, now: datetime) -> float:

@@ -9,6 +9,7 @@ escaped by the serializer, never by hand; characters XML 1.0 forbids are dropped
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -183,7 +184,8 @@ def _atom_entry(site: Site, view: ArticleView, origin: str) -> ET.Element:
     if view.dek:
         _sub(entry, "summary", view.dek)
     # xml:base lets readers resolve what is still relative (footnote links such as "#fn1").
-    _sub(entry, "content", content_html(view, origin), type="html", **{"xml:base": view.canonical})
+    content = _sub(entry, "content", type="html", **{"xml:base": view.canonical})
+    content.text = content_html(view, origin)  # cleaned of what XML cannot hold already
     return entry
 
 
@@ -224,7 +226,11 @@ def json_feed(site: Site, views: dict[str, ArticleView], articles: tuple[Article
         item["tags"] = [clean_xml_text(name) for _, name in _categories(view, site)]
         items.append(item)
     feed["items"] = items
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    buffer = io.BytesIO()  # encoded piece by piece: a feed of long articles is never also held as text
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(feed):
+        buffer.write(chunk.encode("utf-8"))
+    buffer.write(b"\n")
+    return buffer.getvalue()
 
 
 def content_html(view: ArticleView, origin: str) -> str:

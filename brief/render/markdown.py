@@ -37,6 +37,7 @@ from brief.render.mdrules import (
     table_open,
     too_deep,
 )
+from brief.render.mdstream import RENDERED, render_by_blocks, render_rendered
 from brief.theme import static_file
 from brief.urls import path_url
 
@@ -88,6 +89,7 @@ class Renderer:
         md.add_render_rule("table_open", table_open)
         md.add_render_rule("table_close", table_close)
         md.add_render_rule("image", image_html)
+        md.add_render_rule(RENDERED, render_rendered)
         return md
 
     def block(
@@ -98,7 +100,7 @@ class Renderer:
         state = {"brief": env, "line": first_line, "field": field, "outer_level": outer_level}
         if doc_id:  # footnote ids become fn-<doc_id>-1, distinct from the body's fn1
             state["docId"] = doc_id
-        return Markup(self._md.render(text, state))
+        return Markup(render_by_blocks(self._md, text, state))
 
     def inline(self, text: str, env: PageEnv, line: int | None, field: str = "body") -> Markup:
         """Render one line of inline Markdown (a takeaway, a caption)."""

@@ -113,33 +113,45 @@ def heading_anchor(fragment: str) -> str:
     return HEADING_ID_PREFIX + fragment
 
 
-def heading_ids(state: StateCore) -> None:
-    env: PageEnv | None = state.env.get("brief")
-    ids = env.ids if env is not None else set()
-    tokens = state.tokens
-    # The headline is the page's only h1, so '#' becomes h2; and a heading never skips a
-    # level below the one before it (an outline with gaps confuses screen readers):
-    # '### A' first in the body becomes h2, '###### B' right after it h3.
-    previous = state.env.get("outer_level", 1)
-    opened: list[str] = []
-    for i, token in enumerate(tokens):
+class HeadingOutline:
+    """Heading levels and ids, one heading token at a time (in document order).
+
+    The headline is the page's only h1, so '#' becomes h2; and a heading never skips a
+    level below the one before it (an outline with gaps confuses screen readers): '### A'
+    first in the body becomes h2, '###### B' right after it h3. Each heading gets a unique
+    id made from its text (after typographic replacements), prefixed ``h-``."""
+
+    def __init__(self, state: StateCore) -> None:
+        env: PageEnv | None = state.env.get("brief")
+        self.ids = env.ids if env is not None else set()
+        self.previous = state.env.get("outer_level", 1)
+        self.opened: list[str] = []
+
+    def visit(self, tokens: list[Token], i: int) -> None:
+        """``tokens[i]`` is a heading_open (whose inline token follows, parsed) or heading_close."""
+        token = tokens[i]
         if token.type == "heading_close":
-            token.tag = opened.pop() if opened else token.tag
-            continue
-        if token.type != "heading_open":
-            continue
-        level = min(max(2, int(token.tag[1])), previous + 1, 6)
+            token.tag = self.opened.pop() if self.opened else token.tag
+            return
+        level = min(max(2, int(token.tag[1])), self.previous + 1, 6)
         token.tag = f"h{level}"
-        opened.append(token.tag)
-        previous = level
+        self.opened.append(token.tag)
+        self.previous = level
         if token.attrGet("id"):
-            continue
+            return
         inline = tokens[i + 1]
         text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
         base = HEADING_ID_PREFIX + (slugify(text) or "section")
         candidate, n = base, 1
-        while candidate in ids:
+        while candidate in self.ids:
             n += 1
             candidate = f"{base}-{n}"
-        ids.add(candidate)
+        self.ids.add(candidate)
         token.attrSet("id", candidate)
+
+
+def heading_ids(state: StateCore) -> None:
+    outline = HeadingOutline(state)
+    for i, token in enumerate(state.tokens):
+        if token.type in ("heading_open", "heading_close"):
+            outline.visit(state.tokens, i)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
 
@@ -19,5 +20,10 @@ def clean_xml_text(text: str) -> str:
 
 
 def xml_document(root: ET.Element) -> bytes:
-    """``root`` serialized as a UTF-8 document with a double-quoted XML declaration."""
-    return (XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
+    """``root`` serialized as a UTF-8 document with a double-quoted XML declaration. Written
+    as bytes straight away: a feed of long articles is never also held as text."""
+    buffer = io.BytesIO()
+    buffer.write(XML_DECLARATION.encode("ascii"))
+    ET.ElementTree(root).write(buffer, encoding="utf-8", xml_declaration=False)
+    buffer.write(b"\n")
+    return buffer.getvalue()

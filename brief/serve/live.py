@@ -21,7 +21,8 @@ import logging
 import threading
 import time
 
-from brief.serve.connections import Connection, HttpServer, Response
+from brief.serve.connections import Connection, HttpServer
+from brief.serve.protocol import Response
 from brief.serve.rebuild import Preview, Snapshot
 
 log = logging.getLogger("brief.serve")

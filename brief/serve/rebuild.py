@@ -19,9 +19,10 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from brief.build import BuildOptions, BuildState, build, render_article_page
+from brief.build import BuildOptions, BuildState, build
 from brief.cache import BuildCache
 from brief.config import load_config
+from brief.edit import render_article_page
 from brief.errors import BriefError, BuildFailed, Problem
 from brief.output.writers import MemoryWriter
 from brief.settings import CONFIG_NAME

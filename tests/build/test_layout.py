@@ -36,7 +36,7 @@ LAYERS = [
     ("site", ["brief.site"]),
     ("render", ["brief.render"]),
     ("output", ["brief.output"]),
-    ("pipeline", ["brief.manifest", "brief.cache", "brief.build"]),
+    ("pipeline", ["brief.manifest", "brief.cache", "brief.build", "brief.edit"]),
     ("commands", ["brief.commands"]),
     ("serve", ["brief.serve"]),
     ("cli", ["brief.cli", "brief.launch", "brief.__main__"]),

@@ -1,0 +1,189 @@
+"""A Markdown document rendered block by block, so that memory follows the HTML, not the tokens.
+
+markdown-it parses every block, then every block's inline text, then runs its core rules
+over the whole token list, and only then renders. For a long body its inline tokens cost
+a dozen times the text (125 MB for a 10 MB body). Here each inline block is parsed, put
+through the same rules in the same order (typography, text joining, heading levels and
+ids, nested links, brief's link and image checks) and rendered at once; its tokens are then
+dropped and only its HTML is kept. The footnotes are moved to the end as markdown-it does,
+then finished the same way. The HTML is the same as ``MarkdownIt.render`` gives, byte for
+byte (tests/render/test_markdown_stream.py compares the two), and so are the problems,
+ids, files and dependencies a fragment records, in the same order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from brief.render.mdrules import HeadingOutline
+
+Rule = Callable[[StateCore], None]
+
+_BEFORE = ("normalize", "block")
+_PER_BLOCK = ("replacements", "smartquotes", "text_join")
+_AFTER_HEADINGS = ("brief_no_nested_links", "brief_article_links")
+KNOWN_RULES = frozenset(
+    (*_BEFORE, "inline", "footnote_tail", *_PER_BLOCK, "brief_nesting", "brief_heading_ids", *_AFTER_HEADINGS)
+)
+"""The core rules this renderer knows how to run block by block (brief's parsers use these)."""
+RENDERED = "brief_rendered"
+"""Token type of an inline block's finished HTML."""
+
+
+def render_rendered(self, tokens: list[Token], idx: int, options, env) -> str:
+    return tokens[idx].content
+
+
+def render_by_blocks(md: MarkdownIt, src: str, env: dict, part: int | None = None) -> str:
+    """``md.render(src, env)``, one inline block at a time, and a long document one part at a
+    time where it can be cut without changing a byte (see the module docstring)."""
+    rules = dict(zip(md.core.ruler.get_active_rules(), md.core.ruler.getRules(""), strict=True))
+    if not set(rules) <= KNOWN_RULES or not isinstance(md.renderer, RendererHTML) or RENDERED not in md.renderer.rules:
+        return md.render(src, env)
+    page = env.get("brief")
+    earlier = page.problems if page is not None else []
+    nesting: list = []
+    if page is not None:
+        page.problems = []  # the link checks' problems follow those of brief_nesting, as in md.render
+    outline = HeadingOutline(StateCore("", md, env))
+    finish = _finisher(md, env, rules, outline, StateCore("", md, env))
+    headings = "brief_heading_ids" in rules
+    first_line = env.get("line")
+    out: list[str] = []
+    state = StateCore("", md, env)
+    try:
+        for offset, piece in parts(src, cut=not md.options.get("html"), size=part or PART):
+            env["line"] = first_line + offset if first_line is not None else None
+            state = StateCore(piece, md, env)
+            for name in _BEFORE:
+                rules[name](state)
+            kept = _parse_and_finish(md, env, state, finish, outline if headings else None)
+            if "footnote_tail" in rules and offset == 0 and len(piece) == len(src):
+                rules["footnote_tail"](state)  # one part: the footnotes move to its end
+                _finish_from(state.tokens, kept, finish, outline if headings else None)
+            if "brief_nesting" in rules and not nesting and page is not None:
+                page.problems, found = nesting, page.problems
+                rules["brief_nesting"](state)
+                page.problems = found
+            out.append(md.renderer.render(state.tokens, md.options, env))
+            state.tokens = []
+        if "footnote_tail" in rules and len(out) > 1:  # several parts: the inline notes follow them all
+            state = StateCore("", md, env)
+            rules["footnote_tail"](state)
+            _finish_from(state.tokens, 0, finish, outline if headings else None)
+            out.append(md.renderer.render(state.tokens, md.options, env))
+    finally:
+        env["line"] = first_line
+    if page is not None:
+        page.problems = earlier + nesting + page.problems
+    return "".join(out)
+
+
+def _parse_and_finish(
+    md: MarkdownIt,
+    env: dict,
+    state: StateCore,
+    finish: Callable[[list[Token], int], None],
+    outline: HeadingOutline | None,
+) -> int:
+    """Parse every inline block in order (footnotes are numbered so) and finish those outside
+    footnote definitions, which are finished once they have moved to the end. Returns how
+    many tokens footnote_tail keeps in place."""
+    depth = kept = 0
+    for i, token in enumerate(state.tokens):
+        if token.type == "footnote_reference_open":
+            depth += 1
+            continue
+        if token.type == "footnote_reference_close":
+            depth -= 1
+            continue
+        if not depth:
+            kept += 1
+        if token.type == "inline":
+            token.children = []
+            md.inline.parse(token.content, md, env, token.children)
+            if not depth:
+                finish(state.tokens, i)
+        elif token.type == "heading_close" and outline is not None and not depth:
+            outline.visit(state.tokens, i)
+    return kept
+
+
+def _finish_from(
+    tokens: list[Token], start: int, finish: Callable[[list[Token], int], None], outline: HeadingOutline | None
+) -> None:
+    for i in range(start, len(tokens)):
+        if tokens[i].type == "inline":
+            finish(tokens, i)
+        elif tokens[i].type == "heading_close" and outline is not None:
+            outline.visit(tokens, i)
+
+
+PART = 64 * 1024
+"""About how long a part of a long document is (characters)."""
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_BLOCK_START = re.compile(r"[-+*]|\d{1,9}[.)]|\s")
+
+
+def parts(src: str, *, cut: bool, size: int = PART) -> list[tuple[int, str]]:
+    """``src`` cut into parts of about ``size`` characters, each with the number of lines before
+    it, only where markdown-it would start a new top-level block anyway: after a blank line,
+    before a line that starts at its first column and cannot continue a list, outside fenced
+    code. A document with link or footnote definitions (which any part may use) or with raw
+    HTML blocks (``cut`` False) stays whole."""
+    if len(src) <= size or not cut or "]:" in src:
+        return [(0, src)]
+    found: list[tuple[int, str]] = []
+    lines = src.split("\n")
+    fence: tuple[str, int] | None = None
+    start = 0
+    length = 0
+    for n, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if (
+                opened
+                and opened.group(1)[0] == fence[0]
+                and len(opened.group(1)) >= fence[1]
+                and not line[opened.end() :].strip()
+            ):
+                fence = None
+        elif opened and not (opened.group(1)[0] == "`" and "`" in line[opened.end() :]):
+            fence = (opened.group(1)[0], len(opened.group(1)))
+        elif length >= size and n > start and line and not lines[n - 1].strip() and not _BLOCK_START.match(line):
+            found.append((start, "\n".join(lines[start:n])))
+            start, length = n, 0
+        length += len(line) + 1
+    found.append((start, "\n".join(lines[start:])))
+    return found
+
+
+def _finisher(
+    md: MarkdownIt, env: dict, rules: dict[str, Rule], outline: HeadingOutline, one: StateCore
+) -> Callable[[list[Token], int], None]:
+    per_block = [rules[name] for name in _PER_BLOCK if name in rules]
+    after = [rules[name] for name in _AFTER_HEADINGS if name in rules]
+    headings = "brief_heading_ids" in rules
+
+    renderer = md.renderer
+    assert isinstance(renderer, RendererHTML)
+
+    def finish(tokens: list[Token], i: int) -> None:
+        token = tokens[i]
+        one.tokens = [token]
+        for rule in per_block:
+            rule(one)
+        if headings and i > 0 and tokens[i - 1].type == "heading_open":
+            outline.visit(tokens, i - 1)
+        for rule in after:
+            rule(one)
+        html = renderer.renderInline(token.children or [], md.options, env)
+        token.children = [Token(RENDERED, "", 0, content=html)]
+
+    return finish
