@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from brief.errors import BuildFailed, Problem
 from brief.settings import CONFIG_NAME, OPTIONS, check_authors, check_base_url, check_related, check_table, check_values
+from brief.theme import TEXT_LIMIT, InputError, read_input
 from brief.tomllines import error_line as toml_error_line
 from brief.tomllines import line_of
 
@@ -114,7 +115,11 @@ def load_config(root: Path) -> Config:
                 "configuration",
             )
         return Config(root=root, publisher_name="Brief")
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    try:
+        text = read_input(path, TEXT_LIMIT).decode("utf-8-sig", errors="replace")
+    except OSError as exc:  # a FIFO or a device is refused, never waited on (brief.theme.read_input)
+        message = str(exc) if isinstance(exc, InputError) else f"cannot read file: {exc.strerror or exc}"
+        raise BuildFailed([Problem(CONFIG_NAME, None, None, message)], "configuration") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

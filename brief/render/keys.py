@@ -15,25 +15,34 @@ from markupsafe import Markup
 
 from brief.config import Config
 from brief.digests import digest, fast_digest_of, pickled_digest, register_reducer
+from brief.errors import BuildFailed, Problem, relpath
 from brief.render.articles import ArticleParts
 from brief.render.contract import CONTRACT, ArticleView
 from brief.render.plans import PageSpec
 from brief.render.templates import make_environment
-from brief.theme import theme_templates_dir
+from brief.theme import TEXT_LIMIT, input_problem, read_input, theme_templates_dir
 
 
 def _template_sources(config: Config) -> dict[str, bytes]:
     """Name → digest of the bytes of every template the site can use (its own win)."""
     found: dict[str, bytes] = {}
+    refused: list[Problem] = []
     for folder in (theme_templates_dir(), config.templates_dir):
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                try:
-                    found[path.relative_to(folder).as_posix()] = digest(path.read_bytes())
-                except OSError:
-                    continue
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            why = input_problem(path, TEXT_LIMIT)
+            if why is not None:  # Jinja would wait on a FIFO for ever: refused before it opens one
+                refused.append(Problem(relpath(path, config.root), None, None, why))
+                continue
+            try:
+                found[path.relative_to(folder).as_posix()] = digest(read_input(path, TEXT_LIMIT))
+            except OSError:
+                continue
+    if refused:
+        raise BuildFailed(refused)
     return found
 
 
