@@ -94,30 +94,17 @@ def static_files(folder: Path, root: Path) -> tuple[dict[str, Path], list[Proble
         dirnames.sort()
         current = Path(dirpath)
         for name in list(dirnames):
-            link = current / name
-            if link.is_symlink() and not link.resolve().is_relative_to(base):
-                problems.append(
-                    Problem(
-                        relpath(link, root),
-                        None,
-                        None,
-                        f"symlink leads outside the static folder (to {link.resolve()}); copy the files in instead",
-                    )
-                )
+            outside = _outside(current / name, base, root, "the files")
+            if outside is not None:
+                problems.append(outside)
                 dirnames.remove(name)
         for name in sorted(filenames):
             if name in _SKIP_STATIC or name.endswith(("~", ".swp")):
                 continue
             path = current / name
-            if path.is_symlink() and not path.resolve().is_relative_to(base):
-                problems.append(
-                    Problem(
-                        relpath(path, root),
-                        None,
-                        None,
-                        f"symlink leads outside the static folder (to {path.resolve()}); copy the file in instead",
-                    )
-                )
+            outside = _outside(path, base, root, "the file")
+            if outside is not None:
+                problems.append(outside)
                 continue
             why = input_problem(path, FILE_LIMIT)
             if why is not None:
@@ -223,3 +210,15 @@ def _too_large(size: int, limit: Limit) -> str:
         f"file is too large: {size / MiB:,.1f} MiB ({size:,} bytes), over the {limit.size // MiB:,} MiB "
         f"limit for {limit.what}; {limit.hint}"
     )
+
+
+def _outside(path: Path, base: Path, root: Path, what: str) -> Problem | None:
+    """A symlink in static/ that leads out of it (its target is never published)."""
+    if path.is_symlink() and not path.resolve().is_relative_to(base):
+        return Problem(
+            relpath(path, root),
+            None,
+            None,
+            f"symlink leads outside the static folder (to {path.resolve()}); copy {what} in instead",
+        )
+    return None
