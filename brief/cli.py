@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -239,6 +240,9 @@ def serve(
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
     try:
+        # SIGTERM (a service manager, `kill`, a shell that ignores Ctrl-C in the background)
+        # stops the preview the way Ctrl-C does: its threads end and its sockets close.
+        signal.signal(signal.SIGTERM, _interrupt)
         run_server(site_dir, host=host, port=port, drafts=not no_drafts, allow_hosts=allow_hosts, on_ready=opened)
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
@@ -320,6 +324,10 @@ def init(directory: Path, title: str) -> None:
 
     init_site(directory, title)
     click.echo(f"Created a new publication in {_shown(directory)}\nNext: cd {directory} && brief build")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _warn(problem: Problem) -> None:

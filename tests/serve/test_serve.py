@@ -385,6 +385,25 @@ def test_ctrl_c_stops_quickly_and_cleanly(tmp_path, start_server):
     assert "Traceback" not in server.stderr
 
 
+def test_sigterm_stops_like_ctrl_c(tmp_path, start_server):
+    """A service manager or `kill` (SIGTERM) stops the preview cleanly too, streams open."""
+    site = make_site(tmp_path, {"content/a.md": article()})
+    server = start_server(site)
+    streams = EventStreams(server.port, 2)
+    try:
+        streams.wait_all(lambda names: "hello" in names, 10, "hello")
+        started = time.monotonic()
+        server.proc.send_signal(signal.SIGTERM)
+        code = server.proc.wait(5)
+        elapsed = time.monotonic() - started
+    finally:
+        streams.close()
+    server.stop()
+    assert code == 0, server.stderr
+    assert elapsed < 1.0, f"took {elapsed:.2f} s to stop"
+    assert "Stopped." in server.stderr and "Traceback" not in server.stderr
+
+
 # --- 6. debounce ---------------------------------------------------------------------------
 
 
