@@ -188,3 +188,22 @@ def test_editorial_warnings_do_not_fail_the_build(tmp_path):
     assert (
         "content/a.md:1: warning: takeaways: missing; readers and the front page rely on at least one key takeaway"
     ) in lines
+
+
+def test_bylines_show_a_profile_s_display_name(tmp_path):
+    """An author written as an ID (or any spelling of the name) whose profile sets ``name`` is
+    shown by that name in the article's byline, as on the author page, in feeds and JSON-LD."""
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(authors=["tomas-reyes", "Ana Ortiz"]),
+            "content/authors/tomas-reyes.md": "---\nname: Tomás Reyes Díaz\nrole: Reporter\n---\nCovers ports.\n",
+        },
+    )
+    code, _, err = run_build(site)
+    assert code == 0, err
+    page = next((site / "public").rglob("a/index.html")).read_text(encoding="utf-8")
+    byline = re.search(r'<span class="byline-authors">(.*?)</span>', page, re.S).group(1)
+    assert '<a class="author" href="/authors/tomas-reyes/">Tomás Reyes Díaz</a>' in byline
+    assert '<a class="author" href="/authors/ana-ortiz/">Ana Ortiz</a>' in byline
+    assert "tomas-reyes<" not in byline
