@@ -4,13 +4,16 @@ CommonMark plus tables, strikethrough and footnotes; heading ids for anchors;
 typographic quotes and dashes when ``typographer`` is on. Raw HTML is escaped
 unless ``allow_html`` is on (markdown-it's commonmark preset lets it through by
 default, so it is switched off explicitly). Links written as the relative path
-of another article's ``.md`` file are rewritten to that article's URL.
+of another article's ``.md`` file are rewritten to that article's URL. A fenced
+code block whose language Pygments knows is highlighted at build time (see
+``highlight_code``); any other keeps markdown-it's escaped ``<pre><code>``.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -19,12 +22,19 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
+from pygments import __version__ as pygments_version
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
 
 from brief.config import Config
 from brief.digests import digest, file_stamp
 from brief.errors import WARNING, Problem
 from brief.media.images import BODY_SIZES, SETTINGS_KEY, ImageStore, shown_size, variant_url
 from brief.media.pixels import ImageError
+from brief.render.foreign import foreign_syntax
 from brief.render.fragment import PageEnv
 from brief.render.mdrules import (
     allowed_link,
@@ -43,6 +53,28 @@ from brief.urls import path_url
 
 # Footnote references and inline notes: text[^1], text^[note].
 _FOOTNOTE_SYNTAX = re.compile(r"\[\^[^\]\s]+\]|\^\[")
+
+HIGHLIGHT_PREFIX = "hl-"
+"""Put before Pygments' short token class names: ``hl-k`` (keyword), ``hl-s2`` (string)."""
+
+
+@lru_cache(maxsize=64)
+def _lexer(language: str) -> Lexer | None:
+    try:  # stripnl/ensurenl off: the highlighted text is the fence's text, newlines and all
+        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except (ClassNotFound, ValueError):
+        return None
+
+
+def highlight_code(code: str, language: str, attrs: str) -> str:
+    """markdown-it's ``highlight`` option: the code as Pygments token spans (``<span
+    class="hl-k">def</span>``), escaped, with no wrapper, so that markdown-it puts it in its
+    ``<pre><code class="language-x">``; "" (markdown-it's escaped text) for a language
+    Pygments does not know, a fence without one, or an empty block."""
+    lexer = _lexer(language) if language and code else None
+    if lexer is None:
+        return ""
+    return highlight(code, lexer, HtmlFormatter(nowrap=True, classprefix=HIGHLIGHT_PREFIX))
 
 
 class Renderer:
@@ -75,7 +107,10 @@ class Renderer:
         self._inline_md = self._parser(config, footnotes=False)
 
     def _parser(self, config: Config, footnotes: bool) -> MarkdownIt:
-        md = MarkdownIt("commonmark", {"html": config.allow_html, "typographer": config.typographer})
+        md = MarkdownIt(
+            "commonmark",
+            {"html": config.allow_html, "typographer": config.typographer, "highlight": highlight_code},
+        )
         md.enable(["table", "strikethrough"])
         if config.typographer:
             md.enable(["replacements", "smartquotes"])
@@ -133,6 +168,9 @@ class Renderer:
                     self._link(token, env, line, state.env["field"])
                 elif token.type == "image":
                     self._image(token, env, line, state.env["field"])
+                elif token.type in ("text", "html_inline"):
+                    for message in foreign_syntax(token.content):
+                        env.problems.append(Problem(env.relpath, line, state.env["field"], message))
 
     def _site_path(self, url: str) -> str | None:
         """A root-relative URL ("/images/x.png") with the base path put in front; None otherwise."""
@@ -293,6 +331,7 @@ class Renderer:
 
 _RULES = (
     "links-no-data nesting-checked hidden-images no-nested-links inline-without-footnotes heading-levels "
-    "responsive-images picture-hero heading-ids-h"
+    "responsive-images picture-hero heading-ids-h foreign-syntax"
+    " code-highlight-pygments-" + pygments_version  # Pygments' version: its lexers change the spans
 )
 """Changes to what a fragment renders to, so build caches of older renders are not reused."""

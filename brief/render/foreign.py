@@ -1,0 +1,78 @@
+"""Template syntax of other generators left in Markdown text: found, named, never published.
+
+An archive brought from Hugo or Jekyll still holds shortcodes (``{{< youtube id >}}``),
+Liquid (``{% include x.html %}``, ``{{ site.baseurl }}``) and kramdown attribute lists
+(``{: .note }``). Rendered as text they would reach readers as noise, so each is an error
+on its file, line and field, naming the construct and what to write in brief instead.
+Code spans and code blocks are never looked at: there such text is meant to be shown.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SHORTCODE = re.compile(r"\{\{[<%]\s*/?\s*([\w./-]*)[^\n]*?[%>]\}\}")
+_LIQUID_TAG = re.compile(r"\{%-?\s*(\w*)[^\n]*?-?%\}")
+_OUTPUT = re.compile(r"\{\{-?([^\n]*?)-?\}\}")
+_ATTRIBUTES = re.compile(r"\{:[^\n}]*\}")
+
+_IMAGE = 'an image: ![what it shows](path "caption")'
+_LINK_OUT = "a link to it: [title](https://…) (brief does not embed it yet)"
+_MD_LINK = "a link to the article's .md file: [text](../2024/other.md)"
+_CODE = "a fenced code block: ```lang … ```"
+_SHORTCODE_HINTS = {
+    **dict.fromkeys(("figure", "img", "image", "legacy-img", "picture"), _IMAGE),
+    **dict.fromkeys(
+        ("youtube", "vimeo", "tweet", "twitter", "x", "instagram", "gist", "bluesky", "mastodon"), _LINK_OUT
+    ),
+    **dict.fromkeys(("ref", "relref"), _MD_LINK),
+    "highlight": _CODE,
+}
+_LIQUID_HINTS = {
+    "include": "the included text, written out in the article",
+    "highlight": _CODE,
+    "endhighlight": _CODE,
+    **dict.fromkeys(("link", "post_url"), _MD_LINK),
+    **dict.fromkeys(("raw", "endraw"), "nothing: brief shows the text between them as written"),
+}
+_GENERIC = "Markdown that says the same"
+
+
+def foreign_syntax(text: str) -> list[str]:
+    """One message per construct of another generator's template language in ``text`` (a line
+    of Markdown text, outside code), in order: what it is and what to write instead."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(match: re.Match[str]) -> bool:
+        return not any(a < match.end() and match.start() < b for a, b in taken)
+
+    for match in _SHORTCODE.finditer(text):
+        hint = _SHORTCODE_HINTS.get(match.group(1).lower(), _GENERIC)
+        found.append((match.start(), _message("Hugo shortcode", match.group(), hint)))
+        taken.append(match.span())
+    for match in _LIQUID_TAG.finditer(text):
+        if free(match):
+            hint = _LIQUID_HINTS.get(match.group(1).lower(), "the text it would produce, written out")
+            found.append((match.start(), _message("Liquid tag", match.group(), hint)))
+            taken.append(match.span())
+    for match in _OUTPUT.finditer(text):
+        if free(match):
+            value = match.group(1)
+            hint = (
+                "a root-relative path such as /images/x.png (brief adds the base path)"
+                if re.search(r"baseurl|site\.url|relURL|absURL|relref", value)
+                else "the value, written out"
+            )
+            found.append((match.start(), _message("template expression", match.group(), hint)))
+            taken.append(match.span())
+    for match in _ATTRIBUTES.finditer(text):
+        if free(match):
+            hint = "nothing: remove it (brief has no attribute lists; the theme styles the page)"
+            found.append((match.start(), _message("kramdown attribute list", match.group(), hint)))
+    return [message for _, message in sorted(found)]
+
+
+def _message(what: str, construct: str, hint: str) -> str:
+    shown = construct if len(construct) <= 60 else construct[:57] + "…"
+    return f"{what} {shown} would be published as text (expected {hint})"

@@ -1,0 +1,85 @@
+"""Hugo shortcodes, Liquid and kramdown attribute lists left in an article are errors on their
+file, line and field, saying what to write instead; in code they are text, as written."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from helpers import article, make_site, run_build
+
+CASES = [
+    (
+        '{{< legacy-img src="/img/a.jpg" >}}',
+        'Hugo shortcode {{< legacy-img src="/img/a.jpg" >}} would be published as text '
+        '(expected an image: ![what it shows](path "caption"))',
+    ),
+    (
+        '{{< tweet user="x" id="1" >}}',
+        'Hugo shortcode {{< tweet user="x" id="1" >}} would be published as text '
+        "(expected a link to it: [title](https://…) (brief does not embed it yet))",
+    ),
+    (
+        "{{% notice info %}}",
+        "Hugo shortcode {{% notice info %}} would be published as text (expected Markdown that says the same)",
+    ),
+    (
+        "{% include figure.html %}",
+        "Liquid tag {% include figure.html %} would be published as text "
+        "(expected the included text, written out in the article)",
+    ),
+    (
+        "{{ site.baseurl }}/images/x.png",
+        "template expression {{ site.baseurl }} would be published as text "
+        "(expected a root-relative path such as /images/x.png (brief adds the base path))",
+    ),
+    (
+        '{{ "noah" | team_link }}',
+        'template expression {{ "noah" | team_link }} would be published as text (expected the value, written out)',
+    ),
+    (
+        "{: .note }",
+        "kramdown attribute list {: .note } would be published as text "
+        "(expected nothing: remove it (brief has no attribute lists; the theme styles the page))",
+    ),
+]
+
+
+@pytest.mark.parametrize(("written", "message"), CASES)
+def test_each_construct_is_an_error_with_its_line(tmp_path, written, message):
+    body = f"First paragraph.\n\nSecond line\nhas {written} in it.\n"
+    site = make_site(tmp_path, {"content/a.md": article(body, takeaways=["One"])})
+    code, out, err = run_build(site)
+    assert code == 1, out
+    assert f"content/a.md:10: body: {message}" in err.splitlines(), err
+    assert not (site / "public").exists()
+
+
+def test_in_code_they_are_shown_as_written(tmp_path):
+    body = "Use `{{< youtube id >}}` or:\n\n```liquid\n{% include x.html %}\n{{ site.baseurl }}\n{: .x }\n```\n"
+    site = make_site(tmp_path, {"content/a.md": article(body, takeaways=["One"])})
+    code, _, err = run_build(site)
+    assert code == 0, err
+    page = next((site / "public").rglob("a/index.html")).read_text(encoding="utf-8")
+    assert "<code>{{&lt; youtube id &gt;}}</code>" in page
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))  # a highlighted block has spans in it
+    assert "{% include x.html %}\n{{ site.baseurl }}\n{: .x }" in text
+
+
+def test_takeaways_and_several_on_one_line(tmp_path):
+    site = make_site(
+        tmp_path,
+        {"content/a.md": article("Body {% raw %}x{% endraw %}.\n", takeaways=['See {{< ref "b.md" >}}'])},
+    )
+    code, _, err = run_build(site)
+    assert code == 1
+    lines = [line for line in err.splitlines() if "would be published as text" in line]
+    assert lines == [  # sorted, as every problem list is
+        'content/a.md:5: takeaways[0]: Hugo shortcode {{< ref "b.md" >}} would be published as text '
+        "(expected a link to the article's .md file: [text](../2024/other.md))",
+        "content/a.md:7: body: Liquid tag {% endraw %} would be published as text "
+        "(expected nothing: brief shows the text between them as written)",
+        "content/a.md:7: body: Liquid tag {% raw %} would be published as text "
+        "(expected nothing: brief shows the text between them as written)",
+    ]
