@@ -38,6 +38,7 @@ from brief.render.foreign import foreign_syntax
 from brief.render.fragment import PageEnv
 from brief.render.mdrules import (
     allowed_link,
+    focusable_pre,
     heading_anchor,
     heading_ids,
     hidden,
@@ -125,6 +126,8 @@ class Renderer:
         md.add_render_rule("table_close", table_close)
         md.add_render_rule("image", image_html)
         md.add_render_rule(RENDERED, render_rendered)
+        for name in ("fence", "code_block"):
+            md.add_render_rule(name, focusable_pre(getattr(md.renderer, name)))
         return md
 
     def block(
@@ -331,7 +334,7 @@ class Renderer:
 
 _RULES = (
     "links-no-data nesting-checked hidden-images no-nested-links inline-without-footnotes heading-levels "
-    "responsive-images picture-hero heading-ids-h foreign-syntax"
+    "responsive-images picture-hero heading-ids-h foreign-syntax focusable-pre"
     " code-highlight-pygments-" + pygments_version  # Pygments' version: its lexers change the spans
 )
 """Changes to what a fragment renders to, so build caches of older renders are not reused."""

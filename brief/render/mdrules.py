@@ -8,6 +8,7 @@ wrapped for narrow screens, images made responsive.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from markdown_it.common.utils import escapeHtml
@@ -79,6 +80,18 @@ def too_deep(state: StateCore) -> None:
                     )
                 )
             return
+
+
+def focusable_pre(default: Callable[..., str]) -> Callable[..., str]:
+    """A code block's renderer whose ``<pre>`` can take the keyboard's focus: a line wider
+    than the column scrolls inside it, and a region that scrolls must be reachable without
+    a mouse (axe: scrollable-region-focusable), as tables are."""
+
+    def render(self, tokens, idx, options, env) -> str:
+        html = default(tokens, idx, options, env)
+        return '<pre tabindex="0">' + html[5:] if html.startswith("<pre>") else html
+
+    return render
 
 
 def table_open(self, tokens, idx, options, env) -> str:

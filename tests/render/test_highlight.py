@@ -1,7 +1,7 @@
 """Fenced code highlighted at build time with Pygments (issue #15, item 9).
 
 A fence whose language Pygments knows gets token spans (``hl-`` + Pygments' short class
-names) inside markdown-it's usual ``<pre><code class="language-x">``; any other fence is
+names) inside markdown-it's usual ``<pre tabindex="0"><code class="language-x">`` (the pre takes focus: a wide block scrolls); any other fence is
 rendered as before. The theme's colours for those classes keep WCAG AA contrast in both
 colour schemes, checked here from static/css/brief.css itself.
 """
@@ -21,7 +21,7 @@ from brief.render.fragment import PageEnv
 from brief.render.markdown import Renderer, highlight_code
 
 CODE = 'def tiers(used: int) -> str:\n    """Price band."""\n    return "high" if used > 40 else f"low {used}"  # m³\n'
-PRE = re.compile(r'<pre><code class="language-python">(.*?)</code></pre>\n', re.S)
+PRE = re.compile(r'<pre tabindex="0"><code class="language-python">(.*?)</code></pre>\n', re.S)
 
 
 def render(site: Path, text: str) -> str:
@@ -52,18 +52,21 @@ def test_python_fence_gets_token_spans_and_keeps_its_text(tmp_path):
 
 def test_language_name_is_case_insensitive_and_takes_no_attributes(tmp_path):
     out = render(tmp_path, fence("Python {.wide}", "x = 1\n"))
-    assert out.startswith('<pre><code class="language-Python"><span class="hl-n">x</span>')
+    assert out.startswith('<pre tabindex="0"><code class="language-Python"><span class="hl-n">x</span>')
     assert text_of(out) == "x = 1\n\n"  # the code's newline, then the one after </pre>
 
 
 @pytest.mark.parametrize(
     ("info", "expected"),
     [
-        ("nosuchlanguage", '<pre><code class="language-nosuchlanguage">if a &lt; b: &quot;x&quot;\n</code></pre>\n'),
-        ("", "<pre><code>if a &lt; b: &quot;x&quot;\n</code></pre>\n"),
+        (
+            "nosuchlanguage",
+            '<pre tabindex="0"><code class="language-nosuchlanguage">if a &lt; b: &quot;x&quot;\n</code></pre>\n',
+        ),
+        ("", '<pre tabindex="0"><code>if a &lt; b: &quot;x&quot;\n</code></pre>\n'),
         (
             'py"><script>',
-            '<pre><code class="language-py&quot;&gt;&lt;script&gt;">if a &lt; b: &quot;x&quot;\n</code></pre>\n',
+            '<pre tabindex="0"><code class="language-py&quot;&gt;&lt;script&gt;">if a &lt; b: &quot;x&quot;\n</code></pre>\n',
         ),
     ],
     ids=["unknown-language", "no-language", "hostile-language"],
@@ -73,8 +76,8 @@ def test_other_fences_stay_escaped_as_before(tmp_path, info, expected):
 
 
 def test_empty_and_indented_code_are_unchanged(tmp_path):
-    assert render(tmp_path, "```python\n```\n") == '<pre><code class="language-python"></code></pre>\n'
-    assert render(tmp_path, "    x = 1 < 2\n") == "<pre><code>x = 1 &lt; 2\n</code></pre>\n"
+    assert render(tmp_path, "```python\n```\n") == '<pre tabindex="0"><code class="language-python"></code></pre>\n'
+    assert render(tmp_path, "    x = 1 < 2\n") == '<pre tabindex="0"><code>x = 1 &lt; 2\n</code></pre>\n'
 
 
 @pytest.mark.parametrize("language", ["python", "html", "javascript", "bash", "text"])
@@ -97,7 +100,7 @@ def test_highlight_hook_declines_what_it_cannot_colour():
 
 def test_sample_article_shows_highlighted_code(sample_output):
     page = (sample_output / "2026/10/grid-batteries-winter/index.html").read_text(encoding="utf-8")
-    assert '<pre><code class="language-python"><span class="hl-k">def</span>' in page
+    assert '<pre tabindex="0"><code class="language-python"><span class="hl-k">def</span>' in page
 
 
 # --- the theme's colours ----------------------------------------------------------------------
