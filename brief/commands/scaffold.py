@@ -77,6 +77,7 @@ def new_article(
         related=related,
         draft=False,
         slug=slug,
+        canonical=None,  # only for an article first published elsewhere: its original's URL
     )
     config.content_dir.mkdir(parents=True, exist_ok=True)
     text = frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n"

@@ -85,6 +85,9 @@ class Article:
     """Site path without the base path, e.g. ``/2026/10/grid-batteries/``."""
     slug_line: int | None = None
     """Line of ``slug:`` when the slug was set in front matter."""
+    canonical: str | None = None
+    """``canonical:``: the absolute URL where the article was first published (syndicated or
+    cross-posted), percent-encoded; None: this site's own page is the canonical one."""
     lines: dict = field(default_factory=dict, compare=False, repr=False)
     """Front-matter lines by key (``("tags", 1)`` → 7), for messages found after validation."""
     real_path: Path | None = field(default=None, compare=False, repr=False)

@@ -8,6 +8,8 @@ object) are normalised here, using the raw scalar text the loader kept.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from brief.config import Config
 from brief.content.checker import Checker, describe
 from brief.content.dates import parse_datetime
@@ -16,6 +18,7 @@ from brief.content.model import Analysis, Article, Image
 from brief.content.references import image_field, related_field
 from brief.errors import WARNING, Problem, did_you_mean
 from brief.media.imagesize import image_size
+from brief.settings import clean_url
 from brief.slugs import MAX_LENGTH as MAX_SLUG
 from brief.slugs import is_valid_slug, slugify
 
@@ -33,6 +36,7 @@ FIELDS = (
     "related",
     "draft",
     "slug",
+    "canonical",
 )
 ANALYSIS_FIELDS = ("label", "byline", "body")
 DEFAULT_SECTION = "News"
@@ -65,6 +69,7 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
     analysis = _analysis(c)
     related = related_field(c)
     draft = _draft(c)
+    canonical = _canonical(c)
     slug = _slug(c)
     _editorial(c, title, dek, image, takeaways)
     if any(p.severity != WARNING for p in c.problems) or title is None or date is None or slug is None:
@@ -91,6 +96,7 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
         body_line=doc.body_line,
         url_path=url_path,
         slug_line=doc.lines.get(("slug",)),
+        canonical=canonical,
         lines=doc.lines,
         real_path=doc.path.resolve(),
     ), c.problems
@@ -224,6 +230,29 @@ def _analysis(c: Checker) -> Analysis | None:
     if body is None:
         return None
     return Analysis(label=label, byline=byline, body=body, line=c.doc.value_lines.get(("analysis", "body")))
+
+
+def _canonical(c: Checker) -> str | None:
+    """``canonical:``: an absolute http(s) URL, the original of a syndicated article."""
+    value = c.doc.meta.get("canonical")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        c.error(("canonical",), f"expected an absolute URL such as https://example.org/story/, got {describe(value)}")
+        return None
+    url = value.strip()
+    try:
+        parts = urlsplit(url) if not any(ch.isspace() or ord(ch) < 32 for ch in url) else None
+    except ValueError:  # e.g. an unclosed '[' in the host
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        c.error(
+            ("canonical",),
+            f"'{value}' is not an absolute http(s) URL (expected where the article was first published, "
+            "such as https://example.org/story/)",
+        )
+        return None
+    return clean_url(url)
 
 
 def _draft(c: Checker) -> bool:

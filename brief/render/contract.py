@@ -155,6 +155,9 @@ class ArticleView:
     tag_links: tuple[Link, ...] = ()
     scheduled: bool = False
     """Dated after the build time (only in builds with --future, such as the preview)."""
+    original_url: str | None = None
+    """``canonical:`` from front matter: where the article was first published. The page's
+    canonical link, ``og:url``, JSON-LD and share links point there; None: to ``canonical``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,7 @@ def article_meta(site: Site, page: PageView, article: ArticleView) -> Meta:
 
     og: list[tuple[str, str]] = [
         ("og:type", "article"),
-        *_og_common(site, article.title, page.description, article.canonical),
+        *_og_common(site, article.title, page.description, page.canonical),
         *_og_image(image, image_url),
         ("article:published_time", published),
         ("article:modified_time", modified),
@@ -85,9 +85,9 @@ def article_meta(site: Site, page: PageView, article: ArticleView) -> Meta:
     if article.tag_links:
         news["keywords"] = [link.name for link in article.tag_links]
     news |= {
-        "mainEntityOfPage": {"@type": "WebPage", "@id": article.canonical},
+        "mainEntityOfPage": {"@type": "WebPage", "@id": page.canonical},
         "inLanguage": config.language,
-        "url": article.canonical,
+        "url": page.canonical,
     }
 
     trail = []

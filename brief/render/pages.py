@@ -117,7 +117,11 @@ def article_page(
             FeedLink(f"{term.name} — {sv.title}", site.absolute_url(term.url_path + "feed.xml"), ATOM),
         )
         page = PageView(
-            f"{view.title} — {sv.title}", view.dek or sv.description or view.title, view.canonical, "article", feeds
+            f"{view.title} — {sv.title}",
+            view.dek or sv.description or view.title,
+            view.original_url or view.canonical,
+            "article",
+            feeds,
         )
         last = memo.meta.get(article.slug) if memo is not None else None
         if last is not None and last[0] is view and last[1] == page:

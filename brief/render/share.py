@@ -10,7 +10,7 @@ from brief.render.contract import ArticleView, ShareLink
 
 def share_links(view: ArticleView) -> list[ShareLink]:
     """Plain share links: no third-party script, usable without JavaScript."""
-    return list(_share_links(view.canonical, view.title, view.dek))
+    return list(_share_links(view.original_url or view.canonical, view.title, view.dek))
 
 
 @lru_cache(maxsize=65536)

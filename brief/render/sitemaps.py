@@ -81,7 +81,8 @@ def news_articles(site: Site, now: datetime) -> list[Article]:
     at most :data:`NEWS_MAX_URLS`."""
     now = _aware(now)
     start = now - NEWS_WINDOW
-    recent = [a for a in site.articles if start <= a.date <= now]
+    # A syndicated copy (canonical: elsewhere) is not this site's news.
+    recent = [a for a in site.articles if start <= a.date <= now and a.canonical is None]
     return recent[:NEWS_MAX_URLS]
 
 

@@ -97,6 +97,7 @@ def assemble_view(article: Article, site: Site, parts: ArticleParts) -> ArticleV
         author_links=tuple(_term_link(site, "author", name) for name in article.authors),
         tag_links=tuple(_term_link(site, "tag", tag) for tag in article.tags),
         scheduled=site.now is not None and article.date > site.now,
+        original_url=article.canonical,
     )
 
 
