@@ -27,6 +27,9 @@ class Image:
     """Inline Markdown."""
     credit: str | None
     decorative: bool
+    hero: bool = True
+    """False: the sharing image (OpenGraph, Twitter, JSON-LD, the JSON feed's ``image``), not
+    shown as the article's hero figure."""
     source: Path | None = None
     """The local file (under static/ or next to the article); None for an https URL.
     A file next to the article (``url == ""``) is copied into the article's folder."""

@@ -30,6 +30,10 @@ def image_field(c: Checker, config: Config) -> Image | None:
     if not isinstance(decorative, bool):
         c.error(("image", "decorative"), f"expected true or false, got {describe(decorative)}")
         decorative = False
+    hero = value.get("hero", True)
+    if not isinstance(hero, bool):
+        c.error(("image", "hero"), f"expected true or false, got {describe(hero)}")
+        hero = True
     src = c.text(("image", "src"), value.get("src"), required=True)
     alt_raw = value.get("alt")
     alt = c.text(("image", "alt"), alt_raw) if alt_raw is not None else None
@@ -59,6 +63,7 @@ def image_field(c: Checker, config: Config) -> Image | None:
         caption=caption,
         credit=credit,
         decorative=decorative,
+        hero=hero,
         source=source,
         caption_line=c.doc.line(("image", "caption")),
     )
@@ -185,7 +190,7 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-IMAGE_FIELDS = ("src", "alt", "caption", "credit", "decorative")
+IMAGE_FIELDS = ("src", "alt", "caption", "credit", "decorative", "hero")
 
 
 RELATED_FIELDS = ("title", "url")

@@ -119,6 +119,8 @@ class ImageView:
     narrower), root-relative; None: ``url`` is used."""
     share_width: int | None = None
     share_height: int | None = None
+    hero: bool = True
+    """False: a sharing image only (``image.hero: false``): not shown as the hero figure."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,7 +239,7 @@ def content_html(view: ArticleView, origin: str) -> str:
     The hero image, the takeaways, the Editor's Desk (label, body, byline), then the body:
     the order of the article page, without the site's chrome."""
     parts: list[str] = []
-    if view.image:
+    if view.image and view.image.hero:  # a sharing image only (hero: false) is not shown
         img = view.image
         size = f' width="{img.width}" height="{img.height}"' if img.width and img.height else ""
         parts.append(f'<figure><img src="{escape(img.url)}" alt="{escape(img.alt)}"{size}>')

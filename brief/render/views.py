@@ -56,7 +56,7 @@ def assemble_view(article: Article, site: Site, parts: ArticleParts) -> ArticleV
         width, height = parts.image_size or (None, None)
         found = parts.image_set
         if found is None:
-            image = ImageView(url, img.alt, parts.caption, img.credit, width, height)
+            image = ImageView(url, img.alt, parts.caption, img.credit, width, height, hero=img.hero)
         else:
             base = site.config.base_path
             share = found.share or found.src
@@ -73,6 +73,7 @@ def assemble_view(article: Article, site: Site, parts: ArticleParts) -> ArticleV
                 share_url=variant_url(share, base),
                 share_width=share.width,
                 share_height=share.height,
+                hero=img.hero,
             )
     analysis = None
     if article.analysis:
