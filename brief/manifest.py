@@ -31,9 +31,10 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "state.bin"
 MANIFEST_FILE = "manifest.bin"
-FORMAT = 4
-"""Raised whenever what the cache holds changes shape (its classes moved in 4): an older
-cache is then ignored, with a warning, and rebuilt."""
+FORMAT = 5
+"""Raised whenever what the cache holds changes shape (its classes moved in 4; articles
+gained ``canonical`` and images ``hero`` in 5): an older cache is then ignored, with a
+warning, and rebuilt."""
 MAGIC = b"brief-cache\n"
 
 
