@@ -50,7 +50,7 @@ test: test-deps lint
 	$(BIN)/python -m pytest
 
 # The inner loop: all but tests/system/ (no browser, HTML validator, nginx or node_modules),
-# on every core (pytest-xdist): about 2 minutes on 2 cores.
+# on every core (pytest-xdist): just under 3 minutes on 2 cores.
 test-fast: venv
 	$(BIN)/python -m pytest -m "not system" -q -n auto
 
