@@ -56,7 +56,6 @@ def render_by_blocks(md: MarkdownIt, src: str, env: dict, part: int | None = Non
     headings = "brief_heading_ids" in rules
     first_line = env.get("line")
     out: list[str] = []
-    state = StateCore("", md, env)
     try:
         for offset, piece in parts(src, cut=not md.options.get("html"), size=part or PART):
             env["line"] = first_line + offset if first_line is not None else None

@@ -367,41 +367,36 @@ def test_busy_port_names_a_free_one(tmp_path, start_server):
     assert "Traceback" not in server.stderr
 
 
-def test_ctrl_c_stops_quickly_and_cleanly(tmp_path, start_server):
+def _stop_with(signum: int, tmp_path, start_server) -> tuple[int, float, str]:
+    """Start the preview with open event streams, send ``signum``; (exit code, seconds to stop, stderr)."""
     site = make_site(tmp_path, {"content/a.md": article()})
     server = start_server(site)
     streams = EventStreams(server.port, 3)  # open event streams do not hold the server up
     try:
         streams.wait_all(lambda names: "hello" in names, 10, "hello")
         started = time.monotonic()
-        server.proc.send_signal(signal.SIGINT)
+        server.proc.send_signal(signum)
         code = server.proc.wait(5)
         elapsed = time.monotonic() - started
     finally:
         streams.close()
     server.stop()
-    assert code == 0, server.stderr
+    return code, elapsed, server.stderr
+
+
+def test_ctrl_c_stops_quickly_and_cleanly(tmp_path, start_server):
+    code, elapsed, stderr = _stop_with(signal.SIGINT, tmp_path, start_server)
+    assert code == 0, stderr
     assert elapsed < 1.0, f"took {elapsed:.2f} s to stop"
-    assert "Traceback" not in server.stderr
+    assert "Traceback" not in stderr
 
 
 def test_sigterm_stops_like_ctrl_c(tmp_path, start_server):
     """A service manager or `kill` (SIGTERM) stops the preview cleanly too, streams open."""
-    site = make_site(tmp_path, {"content/a.md": article()})
-    server = start_server(site)
-    streams = EventStreams(server.port, 2)
-    try:
-        streams.wait_all(lambda names: "hello" in names, 10, "hello")
-        started = time.monotonic()
-        server.proc.send_signal(signal.SIGTERM)
-        code = server.proc.wait(5)
-        elapsed = time.monotonic() - started
-    finally:
-        streams.close()
-    server.stop()
-    assert code == 0, server.stderr
+    code, elapsed, stderr = _stop_with(signal.SIGTERM, tmp_path, start_server)
+    assert code == 0, stderr
     assert elapsed < 1.0, f"took {elapsed:.2f} s to stop"
-    assert "Stopped." in server.stderr and "Traceback" not in server.stderr
+    assert "Stopped." in stderr and "Traceback" not in stderr
 
 
 # --- 6. debounce ---------------------------------------------------------------------------
