@@ -61,7 +61,7 @@ def foreign_syntax(text: str) -> list[str]:
             value = match.group(1)
             hint = (
                 "a root-relative path such as /images/x.png (brief adds the base path)"
-                if re.search(r"baseurl|site\.url|relURL|absURL|relref", value)
+                if re.search(r"baseurl|site\.url|relative_url|absolute_url|relURL|absURL|relref", value)
                 else "the value, written out"
             )
             found.append((match.start(), _message("template expression", match.group(), hint)))

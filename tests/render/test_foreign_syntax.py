@@ -35,6 +35,11 @@ CASES = [
         "(expected a root-relative path such as /images/x.png (brief adds the base path))",
     ),
     (
+        '{{ "/docs/themes/" | relative_url }}',
+        'template expression {{ "/docs/themes/" | relative_url }} would be published as text '
+        "(expected a root-relative path such as /images/x.png (brief adds the base path))",
+    ),
+    (
         '{{ "noah" | team_link }}',
         'template expression {{ "noah" | team_link }} would be published as text (expected the value, written out)',
     ),
