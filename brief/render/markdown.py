@@ -178,7 +178,8 @@ class Renderer:
     def _site_path(self, url: str) -> str | None:
         """A root-relative URL ("/images/x.png") with the base path put in front; None otherwise."""
         if url.startswith("/") and not url.startswith("//"):
-            return self._base_path + path_url(url[1:])
+            cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+            return self._base_path + path_url(url[1:cut]) + url[cut:]  # the query and #fragment stay as written
         return None
 
     def _image(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:

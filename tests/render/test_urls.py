@@ -110,3 +110,22 @@ def test_the_check_finds_every_encoded_link(tmp_path):
     site = _site(tmp_path)
     done = subprocess.run([sys.executable, "-m", "brief", "check", "--site", str(site)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_root_relative_links_keep_their_query_and_fragment(tmp_path):
+    """Only the path is encoded: ``#`` and ``?`` keep their meaning (found on Jekyll's news archive,
+    whose posts link to ``/docs/history/#v1-0-0``)."""
+    body = "See [b](/2026/03/b/#h-top), [feed](/feed.xml?x=1#y) and [water](/images/vue sur l'eau.svg).\n"
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(body.replace("vue sur l'eau", "vue%20sur%20l'eau"), takeaways=["One"]),
+            "content/b.md": article("## Top\n", title="B", date="2026-03-02", takeaways=["One"]),
+            "static/images/vue sur l'eau.svg": SVG,
+        },
+    )
+    code, _, err = run_build(site)
+    assert code == 0, err
+    page = next((site / "public").rglob("a/index.html")).read_text(encoding="utf-8")
+    assert 'href="/2026/03/b/#h-top"' in page and 'href="/feed.xml?x=1#y"' in page
+    assert 'href="/images/vue%20sur%20l&#x27;eau.svg"' in page or 'href="/images/vue%20sur%20l\'eau.svg"' in page
