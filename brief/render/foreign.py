@@ -15,6 +15,7 @@ _SHORTCODE = re.compile(r"\{\{[<%]\s*/?\s*([\w./-]*)[^\n]*?[%>]\}\}")
 _LIQUID_TAG = re.compile(r"\{%-?\s*(\w*)[^\n]*?-?%\}")
 _OUTPUT = re.compile(r"\{\{-?([^\n]*?)-?\}\}")
 _ATTRIBUTES = re.compile(r"\{:[^\n}]*\}")
+_OPENER = re.compile(r"\{\{[<%]?|\{%")
 
 _IMAGE = 'an image: ![what it shows](path "caption")'
 _LINK_OUT = "a link to it: [title](https://…) (brief does not embed it yet)"
@@ -70,6 +71,16 @@ def foreign_syntax(text: str) -> list[str]:
         if free(match):
             hint = "nothing: remove it (brief has no attribute lists; the theme styles the page)"
             found.append((match.start(), _message("kramdown attribute list", match.group(), hint)))
+            taken.append(match.span())
+    for match in _OPENER.finditer(text):  # a construct whose end is on a later line
+        if free(match):
+            what = (
+                "Hugo shortcode"
+                if match.group() in ("{{<", "{{%")
+                else ("Liquid tag" if match.group() == "{%" else "template expression")
+            )
+            found.append((match.start(), _message(what, text[match.start() :].rstrip() + " …", _GENERIC)))
+            taken.append((match.start(), len(text)))
     return [message for _, message in sorted(found)]
 
 

@@ -88,3 +88,15 @@ def test_takeaways_and_several_on_one_line(tmp_path):
         "content/a.md:7: body: Liquid tag {% raw %} would be published as text "
         "(expected nothing: brief shows the text between them as written)",
     ]
+
+
+def test_a_construct_split_over_two_lines_is_found_on_its_first(tmp_path):
+    """Jekyll's news archive writes ``[text]({% link`` on one line and the rest on the next."""
+    body = "A [contribution]({% link\n_posts/2017-10-19-diversity.md %}) to open source.\n"
+    site = make_site(tmp_path, {"content/a.md": article(body, takeaways=["One"])})
+    code, _, err = run_build(site)
+    assert code == 1
+    assert (
+        "content/a.md:7: body: Liquid tag {% link … would be published as text (expected Markdown that says the same)"
+        in err.splitlines()
+    ), err
