@@ -33,7 +33,7 @@ from brief.config import Config
 from brief.content.authors import load_profiles
 from brief.content.load import load_articles
 from brief.digests import pickled_digest
-from brief.errors import WARNING, BuildFailed, Problem, errors_in
+from brief.errors import WARNING, BuildFailed, Problem, errors_in, tuned
 from brief.manifest import input_folders, site_key
 from brief.media.assets import fingerprinted
 from brief.media.images import prune_cache as prune_images
@@ -248,6 +248,7 @@ def _check(
         )
         bios, bio_problems = render_bios(site, renderer)
         problems += md_problems + bio_problems
+    problems = tuned([*config.notes, *problems], config.warnings)
     if errors_in(problems):
         raise BuildFailed(problems)
     warnings = [p for p in problems if p.severity == WARNING]

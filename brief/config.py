@@ -16,7 +16,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from brief.errors import BuildFailed, Problem
-from brief.settings import CONFIG_NAME, OPTIONS, check_authors, check_base_url, check_related, check_table, check_values
+from brief.settings import (
+    CONFIG_NAME,
+    OPTIONS,
+    check_authors,
+    check_base_url,
+    check_related,
+    check_table,
+    check_values,
+    check_warnings,
+)
 from brief.theme import TEXT_LIMIT, InputError, read_input
 from brief.tomllines import error_line as toml_error_line
 from brief.tomllines import line_of
@@ -61,6 +70,10 @@ class Config:
     authors: dict[str, dict[str, str]] = field(default_factory=dict)
     """Author profiles from ``[authors.<slug>]`` tables: name, role, bio, avatar."""
     related: RelatedOptions = field(default_factory=lambda: RelatedOptions())
+    warnings: dict[str, str] = field(default_factory=dict)
+    """``[warnings]``: warning code → "off", "warning" or "error" (brief.errors.tuned)."""
+    notes: tuple[Problem, ...] = ()
+    """Warnings about brief.toml itself (a deprecated key), reported with the build's."""
 
     @property
     def base_path(self) -> str:
@@ -130,6 +143,7 @@ def load_config(root: Path) -> Config:
         raise BuildFailed([Problem(CONFIG_NAME, line, None, f"invalid TOML: {message}")], "configuration") from None
     problems: list[Problem] = []
     authors = check_authors(data.pop("authors", {}), text, root, problems)
+    warnings = check_warnings(data.pop("warnings", {}), text, problems)
     values = check_table(data, OPTIONS, "", text, problems)  # a value of the wrong type is replaced by its default
     flat = {k: v for k, v in values.items() if not isinstance(v, dict)}
     publisher = values.get("publisher", {})
@@ -147,6 +161,7 @@ def load_config(root: Path) -> Config:
         allow_html=markdown["allow_html"],
         typographer=markdown["typographer"],
         authors=authors,
+        warnings=warnings,
         related=RelatedOptions(
             **{  # type: ignore[arg-type]  # each value was checked against its option's type above
                 k: float(v) if isinstance(RelatedOptions.__dataclass_fields__[k].default, float) else v

@@ -14,7 +14,7 @@ from pathlib import Path
 from brief.build import BuildState
 from brief.content.files import load
 from brief.content.schema import validate
-from brief.errors import WARNING
+from brief.errors import errors_in, tuned
 from brief.render.fragment import PageEnv
 from brief.render.pages import article_page, site_feeds
 from brief.render.templates import render_page
@@ -50,12 +50,12 @@ def render_article_page(state: BuildState, path: Path) -> ArticlePage | None:
         or old is None
         or old.slug not in site.built
         or old.url_path != article.url_path
-        or any(p.severity != WARNING for p in problems)
+        or errors_in(tuned(problems, config.warnings))
     ):
         return None
     env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
     view = article_view(article, site, state.renderer, env)
-    if any(p.severity != WARNING for p in env.problems):
+    if errors_in(tuned(env.problems, config.warnings)):
         return None
     spec = article_page(site, site_view(site), article, view, state.views, site_feeds(site))
     data = render_page(state.env, spec, spec.get_context(), [])

@@ -6,7 +6,9 @@ collected across the whole build and reported together, one per line, as::
     content/a.md:7: tags: expected a list of strings, got a string ('economy')
 
 The format is ``path:line: field: what is wrong (what was expected)``; the line
-and field are left out when unknown.
+and field are left out when unknown. A warning carries a short code, shown last in
+brackets (``[missing-takeaways]``): ``[warnings]`` in brief.toml turns a code off or
+makes it an error (:data:`WARNING_CODES` lists them all; the README too).
 """
 
 from __future__ import annotations
@@ -14,13 +16,38 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
 ERROR = "error"
 WARNING = "warning"
+
+WARNING_CODES: dict[str, str] = {
+    "unknown-key": "a front-matter, image, analysis, related or profile key brief does not know (ignored)",
+    "long-headline": "a headline longer than search engines show",
+    "long-dek": "a dek longer than meta descriptions are shown",
+    "small-image": "a hero image narrower than large previews want",
+    "missing-takeaways": "an article without key takeaways",
+    "analysis-without-byline": "an editor's desk analysis without a byline",
+    "repeated-tag": "a tag given twice in one article",
+    "duplicate-headline": "two articles with the same headline",
+    "self-related": "an article listed as related to itself",
+    "related-not-built": "a related article that is a draft or scheduled, left out of this build",
+    "link-not-built": "a link to an article that is a draft or scheduled, not part of this build",
+    "missing-alt": "an image without alt text",
+    "misplaced-footnote": "a footnote outside the body and the analysis, shown as written",
+    "unused-profile": "an author profile no article names",
+    "folder-like-file": "a folder named like an article or profile file (*.md), not read",
+    "raw-html-removed": "raw HTML the sanitiser removed (an element, an attribute or a URL)",
+    "iframe-removed": "an iframe from no known embed provider, dropped",
+    "deprecated-key": "a brief.toml key that still works but has a new name",
+}
+"""Every warning's code and what it is about: a warning must carry one of these."""
+
+WARNING_LEVELS = ("off", "warning", "error")
+"""What ``[warnings]`` in brief.toml may set a code to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +64,22 @@ class Problem:
     """What is wrong, including what was expected."""
     severity: str = ERROR
     """:data:`ERROR` stops the build; :data:`WARNING` is reported and the build goes on."""
+    code: str | None = None
+    """A warning's short code (a key of :data:`WARNING_CODES`); kept when ``[warnings]``
+    makes the warning an error, so that the error still says what it is."""
+
+    def __post_init__(self) -> None:
+        if self.severity == WARNING and self.code not in WARNING_CODES:
+            raise ValueError(f"a warning needs a code from WARNING_CODES, got {self.code!r}: {self.message}")
 
     def format(self) -> str:
         """The one-line form shown in the terminal and in the browser overlay."""
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         prefix = "warning: " if self.severity == WARNING else ""
+        tail = f" [{self.code}]" if self.code else ""
         if self.field:
-            return _one_line(f"{where}: {prefix}{self.field}: {self.message}")
-        return _one_line(f"{where}: {prefix}{self.message}")
+            return _one_line(f"{where}: {prefix}{self.field}: {self.message}{tail}")
+        return _one_line(f"{where}: {prefix}{self.message}{tail}")
 
     @property
     def sort_key(self) -> tuple[str, int, str, str]:
@@ -112,6 +147,18 @@ class BuildFailed(BriefError):
 
 def errors_in(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == ERROR]
+
+
+def tuned(problems: Iterable[Problem], levels: dict[str, str]) -> list[Problem]:
+    """``problems`` as ``[warnings]`` in brief.toml wants them: a warning whose code is
+    ``"off"`` left out, one whose code is ``"error"`` made an error (keeping its code)."""
+    out = []
+    for p in problems:
+        level = levels.get(p.code or "") if p.severity == WARNING else None
+        if level == "off":
+            continue
+        out.append(replace(p, severity=ERROR) if level == "error" else p)
+    return out
 
 
 def relpath(path: Path, root: Path) -> str:

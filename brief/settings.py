@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from brief.errors import Problem, did_you_mean, forbidden_in_pages
+from brief.errors import WARNING_CODES, WARNING_LEVELS, Problem, did_you_mean, forbidden_in_pages
 from brief.slugs import is_valid_slug, slugify
 from brief.theme import static_file
 from brief.tomllines import line_of
@@ -160,6 +160,39 @@ def check_authors(data: Any, text: str, root: Path, problems: list[Problem]) -> 
     return profiles
 
 
+def check_warnings(data: Any, text: str, problems: list[Problem]) -> dict[str, str]:
+    """``[warnings]``: each key a warning code (brief.errors.WARNING_CODES), each value
+    "off", "warning" or "error"."""
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(
+                CONFIG_NAME,
+                line_of(text, "warnings"),
+                "warnings",
+                f"expected a table [warnings], got {_describe(data)}",
+            )
+        )
+        return {}
+    levels: dict[str, str] = {}
+    for code, level in data.items():
+        name = f"warnings.{code}"
+        if code not in WARNING_CODES:
+            hint = did_you_mean(code, WARNING_CODES) or " (the README lists every code under Warnings)"
+            problems.append(Problem(CONFIG_NAME, line_of(text, name), name, f"unknown warning code{hint}"))
+        elif level not in WARNING_LEVELS:
+            problems.append(
+                Problem(
+                    CONFIG_NAME,
+                    line_of(text, name),
+                    name,
+                    f'expected "off", "warning" or "error", got {_describe(level)}',
+                )
+            )
+        else:
+            levels[code] = level
+    return levels
+
+
 def check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[Problem]) -> dict:
     values: dict[str, Any] = {}
     for key in data:
@@ -168,7 +201,7 @@ def check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[P
             hint = did_you_mean(key, spec) or _did_you_mean_nested(key, spec)
             if not hint and prefix and isinstance(OPTIONS.get(key), Option):
                 hint = f"; '{key}' is a top-level key: move it above the first [table] (keys after [{prefix[:-1]}] belong to that table)"
-            known = ", ".join(sorted([*spec, *(["authors"] if not prefix else [])]))
+            known = ", ".join(sorted([*spec, *(["authors", "warnings"] if not prefix else [])]))
             problems.append(
                 Problem(
                     CONFIG_NAME,

@@ -26,6 +26,7 @@ def report(result: CheckResult, fmt: str, strict: bool) -> tuple[str, int]:
                     "line": p.line,
                     "field": p.field,
                     "message": p.message,
+                    "code": p.code,
                     "severity": ERROR if (p.severity != WARNING or strict) else WARNING,
                 }
                 for p in problems
@@ -37,7 +38,8 @@ def report(result: CheckResult, fmt: str, strict: bool) -> tuple[str, int]:
         for p in problems:
             level = "error" if (p.severity != WARNING or strict) else "warning"
             where = f"file={_escape_property(p.path)}" + (f",line={p.line}" if p.line else "")
-            title = f",title={_escape_property(p.field)}" if p.field else ""
+            label = " ".join(filter(None, (p.code and f"[{p.code}]", p.field)))
+            title = f",title={_escape_property(label)}" if label else ""
             out.append(f"::{level} {where}{title}::{_escape_data(p.message)}")
         out.append(_summary(result, problems, strict))
         return "\n".join(out) + "\n", code

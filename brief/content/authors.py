@@ -35,7 +35,9 @@ def load_profiles(config: Config) -> tuple[dict[str, Profile], list[Problem]]:
     folder = config.content_dir / AUTHORS_FOLDER
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
         if path.is_dir():
-            problems.append(Problem(relpath(path, config.root), None, None, FOLDER_LIKE_PROFILE, WARNING))
+            problems.append(
+                Problem(relpath(path, config.root), None, None, FOLDER_LIKE_PROFILE, WARNING, "folder-like-file")
+            )
             continue
         profile = _load_file(path, config, problems)
         if profile is None:
@@ -72,7 +74,9 @@ def _load_file(path: Path, config: Config, problems: list[Problem]) -> Profile |
                 did_you_mean(str(key), FILE_FIELDS)
                 or " (known keys: " + ", ".join(FILE_FIELDS) + "; the bio is the text below the front matter)"
             )
-            problems.append(Problem(doc.relpath, line, str(key), f"unknown profile key, ignored{hint}", WARNING))
+            problems.append(
+                Problem(doc.relpath, line, str(key), f"unknown profile key, ignored{hint}", WARNING, "unknown-key")
+            )
         elif not isinstance(value, str) or not value.strip():
             problems.append(Problem(doc.relpath, line, key, "expected a non-empty string"))
         elif (bad := forbidden_in_pages(value)) is not None:

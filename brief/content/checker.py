@@ -21,8 +21,8 @@ class Checker:
         line = self.doc.line(key) or 1
         self.problems.append(Problem(self.doc.relpath, line, dotted(key), message))
 
-    def warn(self, key: Key, message: str) -> None:
-        self.problems.append(Problem(self.doc.relpath, self.doc.line(key) or 1, dotted(key), message, WARNING))
+    def warn(self, key: Key, message: str, code: str) -> None:
+        self.problems.append(Problem(self.doc.relpath, self.doc.line(key) or 1, dotted(key), message, WARNING, code))
 
     def get(self, key: Key) -> Any:
         value: Any = self.doc.meta

@@ -86,7 +86,11 @@ def discover(
                 yield here / name
                 continue
             if name.endswith(".md") and notes is not None:
-                notes.append(Problem(relpath(here / name, given_root), None, None, FOLDER_LIKE_ARTICLE, WARNING))
+                notes.append(
+                    Problem(
+                        relpath(here / name, given_root), None, None, FOLDER_LIKE_ARTICLE, WARNING, "folder-like-file"
+                    )
+                )
             keep.append(name)
         dirnames[:] = keep
         for name in sorted(filenames):

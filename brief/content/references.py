@@ -25,7 +25,7 @@ def image_field(c: Checker, config: Config) -> Image | None:
         return None
     for key in value:
         if key not in IMAGE_FIELDS:
-            c.warn(("image", key), f"unknown image key, ignored{did_you_mean(str(key), IMAGE_FIELDS)}")
+            c.warn(("image", key), f"unknown image key, ignored{did_you_mean(str(key), IMAGE_FIELDS)}", "unknown-key")
     decorative = value.get("decorative", False)
     if not isinstance(decorative, bool):
         c.error(("image", "decorative"), f"expected true or false, got {describe(decorative)}")
@@ -148,7 +148,7 @@ def related_field(c: Checker) -> tuple[RelatedRef, ...]:
         if isinstance(item, dict):
             for k in item:
                 if k not in RELATED_FIELDS:
-                    c.warn(key + (k,), f"unknown key, ignored{did_you_mean(str(k), RELATED_FIELDS)}")
+                    c.warn(key + (k,), f"unknown key, ignored{did_you_mean(str(k), RELATED_FIELDS)}", "unknown-key")
             title = c.text(key + ("title",), item.get("title"), required=True)
             url = c.text(key + ("url",), item.get("url"), required=True)
             if url and not _is_web_url(url):

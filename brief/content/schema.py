@@ -51,7 +51,7 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
     for key in meta:
         if key not in FIELDS:
             hint = did_you_mean(str(key), FIELDS) or " (known keys: " + ", ".join(FIELDS) + ")"
-            c.warn((key,), f"unknown front-matter key, ignored{hint}")
+            c.warn((key,), f"unknown front-matter key, ignored{hint}", "unknown-key")
     title = c.text(("title",), meta.get("title"), required=True)
     dek = c.text(("dek",), meta.get("dek"))
     date = _date(c, "date", config, required=True)
@@ -112,10 +112,16 @@ MIN_IMAGE_WIDTH = 1200
 def _editorial(c: Checker, title: str | None, dek: str | None, image: Image | None, takeaways: tuple[str, ...]) -> None:
     """Warnings an editor should see, which do not stop the build."""
     if title and len(title) > MAX_HEADLINE:
-        c.warn(("title",), f"headline is {len(title)} characters; search engines cut it after {MAX_HEADLINE}")
+        c.warn(
+            ("title",),
+            f"headline is {len(title)} characters; search engines cut it after {MAX_HEADLINE}",
+            "long-headline",
+        )
     if dek and len(dek) > MAX_DEK:
         c.warn(
-            ("dek",), f"dek is {len(dek)} characters (expected at most {MAX_DEK}, as meta descriptions are cut there)"
+            ("dek",),
+            f"dek is {len(dek)} characters (expected at most {MAX_DEK}, as meta descriptions are cut there)",
+            "long-dek",
         )
     if image is not None and image.source is not None:
         size = image_size(image.source)
@@ -123,14 +129,18 @@ def _editorial(c: Checker, title: str | None, dek: str | None, image: Image | No
             c.warn(
                 ("image", "src"),
                 f"image is {size[0]}×{size[1]} px; at least {MIN_IMAGE_WIDTH} px wide is recommended for large previews",
+                "small-image",
             )
     if not takeaways and "takeaways" not in c.doc.meta:
-        c.warn(("takeaways",), "missing; readers and the front page rely on at least one key takeaway")
+        c.warn(
+            ("takeaways",), "missing; readers and the front page rely on at least one key takeaway", "missing-takeaways"
+        )
     analysis = c.doc.meta.get("analysis")
     if isinstance(analysis, dict) and analysis.get("body") and not analysis.get("byline"):
         c.warn(
             ("analysis",),
             "analysis has no byline (expected byline: with who wrote it; readers weigh analysis by its author)",
+            "analysis-without-byline",
         )
 
 
@@ -191,7 +201,7 @@ def _tags(c: Checker) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for i, tag in enumerate(tags):
         if tag and tag.casefold() in seen:
-            c.warn(("tags", i), f"'{tag}' repeats '{seen[tag.casefold()]}'")
+            c.warn(("tags", i), f"'{tag}' repeats '{seen[tag.casefold()]}'", "repeated-tag")
         elif tag:
             seen[tag.casefold()] = tag
     return tuple(seen.values())
@@ -223,7 +233,11 @@ def _analysis(c: Checker) -> Analysis | None:
         return None
     for key in value:
         if key not in ANALYSIS_FIELDS:
-            c.warn(("analysis", key), f"unknown analysis key, ignored{did_you_mean(str(key), ANALYSIS_FIELDS)}")
+            c.warn(
+                ("analysis", key),
+                f"unknown analysis key, ignored{did_you_mean(str(key), ANALYSIS_FIELDS)}",
+                "unknown-key",
+            )
     label = c.text(("analysis", "label"), value.get("label")) or DEFAULT_ANALYSIS_LABEL
     byline = c.text(("analysis", "byline"), value.get("byline"))
     body = c.text(("analysis", "body"), value.get("body"), required=True)

@@ -151,6 +151,7 @@ class Renderer:
                     "footnotes work in the body and the analysis only; "
                     "here the text is shown as written (expected the note in the body)",
                     WARNING,
+                    "misplaced-footnote",
                 )
             )
         return Markup(self._inline_md.renderInline(text, {"brief": env, "line": line, "field": field}))
@@ -199,6 +200,7 @@ class Renderer:
                     "(write ![what it shows](path) so readers who cannot see it know; "
                     "a purely decorative image belongs in the theme)",
                     WARNING,
+                    "missing-alt",
                 )
             )
         parts = urlsplit(src)
@@ -316,6 +318,7 @@ class Renderer:
                         field,
                         f"link to {shown}, which is a draft or scheduled and not part of this build",
                         WARNING,
+                        "link-not-built",
                     )
                 )
             elif state == "missing":

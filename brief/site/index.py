@@ -147,6 +147,7 @@ def _duplicate_titles(by_slug: dict[str, Article], problems: list[Problem]) -> N
                         "title",
                         f"same headline as {others} (expected each article to have its own)",
                         WARNING,
+                        "duplicate-headline",
                     )
                 )
 
@@ -205,6 +206,7 @@ def _terms(
                     None,
                     f"profile of '{slug}', but no article names this author{did_you_mean(slug, known)}",
                     WARNING,
+                    "unused-profile",
                 )
             )
     return terms
@@ -276,7 +278,9 @@ def _resolve_related(
             continue
         if target is article:
             problems.append(
-                Problem(article.relpath, ref.line, field, "an article cannot be related to itself", WARNING)
+                Problem(
+                    article.relpath, ref.line, field, "an article cannot be related to itself", WARNING, "self-related"
+                )
             )
             continue
         if ref.slug not in built:
@@ -288,6 +292,7 @@ def _resolve_related(
                         field,
                         f"'{ref.slug}' is a draft or scheduled, so it is left out of this build",
                         WARNING,
+                        "related-not-built",
                     )
                 )
             continue

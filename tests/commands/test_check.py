@@ -79,7 +79,7 @@ def test_github_annotations(tmp_path):
     lines = result.stdout.splitlines()
     assert "::error file=content/a.md,line=10::link /nope/: no such page or file in the site" in lines
     assert (
-        "::warning file=content/a.md,line=6,title=analysis::analysis has no byline "
+        "::warning file=content/a.md,line=6,title=[analysis-without-byline] analysis::analysis has no byline "
         "(expected byline: with who wrote it; readers weigh analysis by its author)" in lines
     )
     assert lines[-1].startswith("Check failed")
@@ -94,7 +94,16 @@ def test_json_report(tmp_path):
         "line": 10,
         "field": None,
         "message": "link /nope/: no such page or file in the site",
+        "code": None,
         "severity": "error",
+    } in data["problems"]
+    assert {
+        "path": "content/a.md",
+        "line": 6,
+        "field": "analysis",
+        "message": "analysis has no byline (expected byline: with who wrote it; readers weigh analysis by its author)",
+        "code": "analysis-without-byline",
+        "severity": "warning",
     } in data["problems"]
 
 
@@ -114,7 +123,7 @@ def test_strict_turns_warnings_into_errors(tmp_path):
     assert "content/a.md:2: error: title: same headline as content/b.md" in strict.stdout
     assert "(--strict: warnings count as errors)" in strict.stdout
     github = check(site, "--strict", "--format", "github")
-    assert github.stdout.startswith("::error file=content/a.md,line=2,title=title::")
+    assert github.stdout.startswith("::error file=content/a.md,line=2,title=[duplicate-headline] title::")
 
 
 def test_validation_errors_are_reported_by_check(tmp_path):

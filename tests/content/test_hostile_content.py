@@ -151,7 +151,8 @@ def test_keys_differing_only_in_case_are_not_duplicates(tmp_path):
     text = "---\nTitle: Wrong\ntitle: Right\ndate: 2024-01-02\n---\nBody.\n"
     site, err = built(tmp_path, {"content/a.md": text})
     assert (
-        "content/a.md:2: warning: Title: unknown front-matter key, ignored; did you mean 'title'?" in err.splitlines()
+        "content/a.md:2: warning: Title: unknown front-matter key, ignored; did you mean 'title'? [unknown-key]"
+        in err.splitlines()
     )
     assert "<title>Right" in read_output(site, "2024/01/a/index.html")
 

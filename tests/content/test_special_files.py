@@ -208,11 +208,11 @@ def test_a_folder_named_like_an_article_is_a_warning_and_its_articles_are_built(
     lines = out.splitlines()
     assert (
         "content/z.md: warning: a folder named like an article: its files are read as a folder's "
-        "(the .md files in it are articles), not as one article; rename it without .md"
+        "(the .md files in it are articles), not as one article; rename it without .md [folder-like-file]"
     ) in lines, out
     assert (
         "content/authors/ana.md: warning: a folder named like an author profile, skipped: profiles are the .md "
-        "files right in content/authors/; rename it without .md"
+        "files right in content/authors/; rename it without .md [folder-like-file]"
     ) in lines, out
     assert (site / "public" / "2024" / "01" / "inner" / "index.html").is_file()
 

@@ -364,7 +364,7 @@ def test_link_to_missing_article_in_analysis_and_takeaways(tmp_path):
 def test_unknown_key_is_a_warning(tmp_path):
     site, err = builds(tmp_path, {"content/a.md": article(takeways=["One point"])})
     assert (
-        "content/a.md:4: warning: takeways: unknown front-matter key, ignored; did you mean 'takeaways'?"
+        "content/a.md:4: warning: takeways: unknown front-matter key, ignored; did you mean 'takeaways'? [unknown-key]"
         in err.splitlines()
     )
     assert (site / "public/index.html").is_file()
@@ -374,7 +374,7 @@ def test_unknown_key_without_close_match_lists_known_keys(tmp_path):
     _, err = builds(tmp_path, {"content/a.md": article(colour="red")})
     assert (
         "content/a.md:4: warning: colour: unknown front-matter key, ignored (known keys: title, dek, date, updated, "
-        "authors, section, tags, image, takeaways, analysis, related, draft, slug, canonical)"
+        "authors, section, tags, image, takeaways, analysis, related, draft, slug, canonical) [unknown-key]"
     ) in err.splitlines()
 
 
@@ -492,7 +492,7 @@ def test_all_problems_of_several_files_reported_in_one_run(tmp_path):
         "content/b.md:4: tags: expected a list of strings such as [Energy, Markets], got a string ('economy')",
         "content/c.md:1: no front matter: the file must start with a line '---', then the fields (title, date, ...), then another '---'",
         "content/d.md:2: not valid UTF-8 (byte 0xff); save the file as UTF-8",
-        "content/e.md:4: warning: takeways: unknown front-matter key, ignored; did you mean 'takeaways'?",
+        "content/e.md:4: warning: takeways: unknown front-matter key, ignored; did you mean 'takeaways'? [unknown-key]",
     )
 
 

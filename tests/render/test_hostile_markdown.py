@@ -582,7 +582,10 @@ def test_footnotes_in_takeaways_and_captions_stay_text(tmp_path):
         tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}
     )
     err = build_ok(site)
-    expected = "footnotes work in the body and the analysis only; here the text is shown as written (expected the note in the body)"
+    expected = (
+        "footnotes work in the body and the analysis only; "
+        "here the text is shown as written (expected the note in the body) [misplaced-footnote]"
+    )
     for where in (
         "content/a.md:5: warning: takeaways[0]",
         "content/a.md:6: warning: takeaways[1]",

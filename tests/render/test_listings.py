@@ -131,8 +131,14 @@ def test_profile_problems(tmp_path):
         "content/authors/ana-ortiz.md: the profile of 'ana-ortiz' is also given in brief.toml "
         "[authors.ana-ortiz] (expected one place)"
     ) in lines
-    assert "content/authors/ana-ortiz.md:3: warning: rol: unknown profile key, ignored; did you mean 'role'?" in lines
-    assert "content/authors/nobody.md: warning: profile of 'nobody', but no article names this author" in lines
+    assert (
+        "content/authors/ana-ortiz.md:3: warning: rol: unknown profile key, ignored; did you mean 'role'? [unknown-key]"
+        in lines
+    )
+    assert (
+        "content/authors/nobody.md: warning: profile of 'nobody', but no article names this author [unused-profile]"
+        in lines
+    )
 
 
 def test_archive_by_year_and_month(tmp_path):
@@ -177,16 +183,19 @@ def test_editorial_warnings_do_not_fail_the_build(tmp_path):
     code, _, err = run_build(site)
     assert code == 0, err
     lines = err.splitlines()
-    assert "content/a.md:2: warning: title: headline is 111 characters; search engines cut it after 110" in lines
     assert (
-        "content/a.md:4: warning: dek: dek is 201 characters (expected at most 200, as meta descriptions are cut there)"
+        "content/a.md:2: warning: title: headline is 111 characters; search engines cut it after 110 [long-headline]"
+        in lines
+    )
+    assert (
+        "content/a.md:4: warning: dek: dek is 201 characters (expected at most 200, as meta descriptions are cut there) [long-dek]"
     ) in lines
     assert (
         "content/a.md:6: warning: image.src: image is 800×450 px; at least 1200 px wide is recommended "
-        "for large previews"
+        "for large previews [small-image]"
     ) in lines
     assert (
-        "content/a.md:1: warning: takeaways: missing; readers and the front page rely on at least one key takeaway"
+        "content/a.md:1: warning: takeaways: missing; readers and the front page rely on at least one key takeaway [missing-takeaways]"
     ) in lines
 
 

@@ -206,7 +206,7 @@ def test_link_to_a_draft_is_a_warning(site):
     r, env = renderer(site, drafts=("draft.md",)), page(site)
     html = str(r.block("[d](draft.md)", env, 6))
     assert [p.format() for p in env.problems] == [
-        "content/a.md:6: warning: body: link to content/draft.md, which is a draft or scheduled and not part of this build"
+        "content/a.md:6: warning: body: link to content/draft.md, which is a draft or scheduled and not part of this build [link-not-built]"
     ]
     assert 'href="draft.md"' in html
 
