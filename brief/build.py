@@ -16,11 +16,9 @@ edit at once through :func:`brief.edit.render_article_page`.
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +29,7 @@ from markupsafe import Markup
 from brief.cache import BuildCache
 from brief.config import Config
 from brief.content.authors import load_profiles
+from brief.content.ledger import ledger_file, write_ledger
 from brief.content.load import load_articles
 from brief.digests import pickled_digest
 from brief.errors import WARNING, BuildFailed, Problem, errors_in, tuned
@@ -40,22 +39,29 @@ from brief.media.images import prune_cache as prune_images
 from brief.output.outdir import check_output_dir, output_lock
 from brief.output.pages import copy_files, render_and_write
 from brief.output.parallel import worker_count
+from brief.output.redirects import publish_redirects, redirect_plan
 from brief.output.search import publish as publish_search
 from brief.output.writers import MemoryWriter, OutputWriter
-from brief.render.articles import render_bios
+from brief.render.anchors import PageIds
+from brief.render.articles import check_bodies, render_bios
 from brief.render.contract import ArticleView
 from brief.render.feeds import feed_plan
 from brief.render.keys import environment
-from brief.render.links import article_link_problems
+from brief.render.links import article_link_problems, failed_body_link_problems
 from brief.render.markdown import Renderer
 from brief.render.pages import site_pages
+from brief.render.plans import PageSpec
 from brief.render.sitemaps import NEWS_WINDOW, sitemap_files
+from brief.render.standalone import doc_link_problems, render_docs, searchable
 from brief.render.templates import TemplateProblem, check_templates
 from brief.render.views import render_articles
 from brief.site.index import build_index
 from brief.site.model import Site
+from brief.site.pages import PageLinkStates, page_link_states
+from brief.site.redirects import Moved, RedirectPlan
 from brief.site.related import PARALLEL_MIN_ARTICLES
 from brief.theme import static_files, theme_static_files
+from brief.timing import cyclic_gc_paused, timed
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +94,10 @@ class BuildResult:
     """Files taken unchanged from the previous build (with a cache)."""
     state: BuildState | None = None
     """The site as this build made it (see :class:`BuildState`)."""
+    expired: int = 0
+    """Articles left out because their ``expires:`` time has come."""
+    redirects: list[Moved] = field(default_factory=list)
+    """Redirects this build added by itself: articles whose URL changed since the ledger recorded it."""
 
 
 @dataclass
@@ -114,6 +124,9 @@ class BuildOptions:
     fingerprint: bool = True
     """Publish stylesheets and scripts under content-hashed names too, and link to those
     (brief.media.assets); off in the preview, which swaps stylesheets in place."""
+    ledger: bool = False
+    """Read the URL ledger (brief.content.ledger) for redirects from old URLs and, without drafts
+    or future articles, record this build's article URLs in it after success (brief build's)."""
 
 
 def build(
@@ -126,7 +139,7 @@ def build(
     """Build the site of ``config`` into ``output`` (or into ``writer``, kept in memory).
 
     Raises :class:`BuildFailed`."""
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         if writer is None and output is not None:  # two builds into one place take turns
             with output_lock(output if output.is_absolute() else config.root / output, log.warning):
                 return _build(config, output, options or BuildOptions(), on_warning, writer)
@@ -145,6 +158,12 @@ class _Checked:
     """Files next to articles that pages show: output path → (source file, the article's file)."""
     own_static: dict[str, Path]
     warnings: list[Problem]
+    env: jinja2.Environment
+    template_digests: dict[str, bytes]
+    fingerprints: dict[str, str]
+    specs: list[PageSpec]
+    """Every page to render, planned (contexts are made as each page is rendered)."""
+    redirects: RedirectPlan = field(default_factory=RedirectPlan)  # aliases' and the ledger's
 
 
 def _build(
@@ -186,15 +205,20 @@ def _build(
     try:
         env, pages = _publish(config, checked, target, options, now, timings)
         target.commit()
+        if checked.redirects.ledger is not None and not (options.drafts or options.future):
+            write_ledger(config.root, checked.redirects.ledger, now)  # before the cache notes its stamp
         if cache is not None:
-            cache.finish(
-                target.outputs(), [source for source, _ in checked.assets.values()], _next_change(checked.site, now)
-            )
+            read = [source for source, _ in checked.assets.values()]
+            read += [ledger_file(config.root)] if options.ledger else []
+            cache.finish(target.outputs(), read, _next_change(checked.site, now))
             if isinstance(target, OutputWriter):
                 prune_images(config.root, [source for source, _ in checked.assets.values()], time.time())
     except TemplateProblem as exc:
         target.abort()
-        raise BuildFailed([exc.problem]) from None
+        raise BuildFailed([*checked.warnings, exc.problem]) from None
+    except BuildFailed as exc:  # counted with the warnings, as a failure found earlier is
+        target.abort()
+        raise BuildFailed([*checked.warnings, *exc.problems]) from None
     except BaseException:
         target.abort()
         raise
@@ -211,6 +235,8 @@ def _build(
         timings,
         reused=target.reused,
         state=state,
+        redirects=checked.redirects.moved,
+        expired=len(checked.site.expired),
     )
 
 
@@ -220,12 +246,12 @@ def _check(
     """Load, validate, index and render every article's Markdown; raise :class:`BuildFailed`
     with every problem of every file when any is an error."""
     cache = options.cache
-    with _timed("load+validate", timings):
+    with timed("load+validate", timings):
         loaded = load_articles(config, cache.content if cache is not None else None, options.progress)
         profiles, profile_problems = load_profiles(config)
         own_static, static_problems = static_files(config.static_dir, config.root)
         problems = loaded.problems + profile_problems + static_problems
-    with _timed("index", timings):
+    with timed("index", timings):
         workers = worker_count(len(loaded.articles), options.jobs, PARALLEL_MIN_ARTICLES) if parallel else 1
         site, index_problems = build_index(
             loaded.articles,
@@ -237,22 +263,46 @@ def _check(
             profiles=profiles,
             memo=cache.related if cache is not None else None,
             workers=workers,
+            pages=loaded.pages,
+            static=frozenset(own_static),
         )
         problems += index_problems
-    with _timed("markdown", timings):
-        renderer = _renderer(site, frozenset(loaded.invalid))
+    with timed("markdown", timings):
+        renderer = _renderer(site, frozenset(loaded.invalid), page_link_states(site, loaded.pages))
         if options.progress is not None:
             options.progress("Indexing", 1, 1)
         views, assets, md_problems = render_articles(
             site, renderer, cache.markdown if cache is not None else None, options.progress
         )
         bios, bio_problems = render_bios(site, renderer)
-        problems += md_problems + bio_problems
+        docs, doc_problems = render_docs(site, renderer, assets)  # standalone pages
+        failed_html, failed_problems = check_bodies(loaded.failed, renderer)
+        problems += md_problems + bio_problems + failed_problems + doc_problems
+    with timed("plan+links", timings):
+        all_static = {**theme_static_files(), **own_static}
+        fingerprints = fingerprinted(all_static) if options.fingerprint else {}
+        env, template_digests = environment(config, cache.templates if cache is not None else None, fingerprints)
+        template_problems = check_templates(env)
+        specs = list(site_pages(site, views, bios, cache.pages if cache is not None else None, docs))
+        redirects = redirect_plan(config, site, specs, (own_static, all_static, fingerprints), assets, options.ledger)
+        problems += redirects.problems
+        if options.link_check:
+            files = {spec.output for spec in specs} | set(all_static) | set(assets)
+            pages = {a.output_dir + "/index.html": views[a.slug] for a in site.articles}
+            has_id = PageIds(specs, pages, None if template_problems else env)
+            problems += article_link_problems(site, views, files, has_id)
+            problems += doc_link_problems(site, docs, files, has_id)
+            problems += failed_body_link_problems(site, failed_html, files, config.root)
+        problems += template_problems
     problems = tuned([*config.notes, *problems], config.warnings)
     if errors_in(problems):
         raise BuildFailed(problems)
     warnings = [p for p in problems if p.severity == WARNING]
-    return _Checked(site, renderer, views, bios, assets, own_static, warnings)
+    checked = _Checked(
+        site, renderer, views, bios, assets, own_static, warnings, env, template_digests, fingerprints, specs
+    )
+    checked.redirects = redirects
+    return checked
 
 
 def _publish(
@@ -267,31 +317,21 @@ def _publish(
     the Jinja environment and the number of pages. Raises :class:`BuildFailed`."""
     cache = options.cache
     site, views = checked.site, checked.views
-    with _timed("render+write", timings):
-        all_static = {**theme_static_files(), **checked.own_static}
-        fingerprints = fingerprinted(all_static) if options.fingerprint else {}
-        env, template_digests = environment(config, cache.templates if cache is not None else None, fingerprints)
-        template_problems = check_templates(env)
-        if template_problems:
-            raise BuildFailed(template_problems)
-        specs = list(site_pages(site, views, checked.bios, cache.pages if cache is not None else None))
-        if options.link_check:
-            files = {spec.output for spec in specs} | set(all_static) | set(checked.assets)
-            broken = article_link_problems(site, views, files)
-            if broken:
-                raise BuildFailed(broken)
+    env, specs, fingerprints = checked.env, checked.specs, checked.fingerprints
+    template_problems: list[Problem] = []
+    with timed("render+write", timings):
         # Digests of the views, once, before workers fork: page and feed keys are made of them.
         view_keys = {id(v): pickled_digest(v) for v in views.values()} if cache is not None else None
-        templates = template_digests if cache is not None else None
+        templates = checked.template_digests if cache is not None else None
         pages = render_and_write(
             specs, env, templates, writer, options.jobs, options.progress, template_problems, view_keys
         )
         if template_problems:
             raise BuildFailed(template_problems)
     if config.search and options.search and site.articles:
-        with _timed("search", timings):
-            publish_search([spec.output for spec in specs if spec.source], config.language, writer, options.progress)
-    with _timed("feeds+sitemaps", timings):
+        with timed("search", timings):
+            publish_search(searchable(specs), config.language, writer, options.progress)
+    with timed("feeds+sitemaps", timings):
         if options.progress is not None:
             options.progress("Feeds and sitemaps", 1, 1)
         # Only the preview keeps the feeds' bytes for its next build: brief build's cache
@@ -305,7 +345,8 @@ def _publish(
             if relpath in checked.own_static:  # the site's own robots.txt (or sitemap) wins
                 continue
             writer.write(relpath, data, origin="sitemaps")
-    with _timed("copy", timings):
+    with timed("copy", timings):
+        publish_redirects(checked.redirects, site, writer, checked.own_static)  # before the copies: see its doc
         copy_files(checked.own_static, checked.assets, writer, fingerprints)
     if writer.problems:
         raise BuildFailed(writer.problems)
@@ -321,38 +362,12 @@ def _next_change(site: Site, now: datetime) -> float:
     day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     moments = [day]
     moments += [a.date for a in site.all_articles.values() if a.date > now]
+    moments += [a.expires for a in site.all_articles.values() if a.expires is not None and a.expires > now]
     moments += [a.date + NEWS_WINDOW for a in site.articles if a.date + NEWS_WINDOW >= now]
     return min(m.timestamp() for m in moments)
 
 
-def _renderer(site: Site, invalid: frozenset[Path]) -> Renderer:
+def _renderer(site: Site, invalid: frozenset[Path], pages: PageLinkStates) -> Renderer:
     urls = {a.key: site.url(a.url_path) for a in site.articles}
     unbuilt = frozenset(p for p, a in site.by_path.items() if a.slug not in site.built)
-    return Renderer(site.config, urls, unbuilt, invalid)
-
-
-@contextmanager
-def _cyclic_gc_paused():
-    """Pause Python's cycle collector for the length of a build.
-
-    A build allocates hundreds of thousands of objects that live until it ends and
-    makes almost no reference cycles, so the collector's repeated scans of the young
-    and old generations find nothing and cost about a quarter of a rebuild (0.45 s of
-    1.65 s at 5,000 articles). Plain reference counting still frees everything; cycles
-    are collected as usual once the build is over."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextmanager
-def _timed(stage: str, timings: dict[str, float]):
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+    return Renderer(site.config, urls | pages.urls, unbuilt | pages.unbuilt, invalid | pages.clashing)

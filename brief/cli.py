@@ -120,9 +120,12 @@ def build(
     out = output.absolute() if output is not None else config.root / "public"
     progress = Progress.for_terminal(quiet)
 
+    shown: list[Problem] = []
+
     def warn(problem: Problem) -> None:
         if progress is not None:
             progress.close()  # a message starts on a clean line
+        shown.append(problem)
         _warn(problem)
 
     try:
@@ -137,6 +140,8 @@ def build(
             progress=progress,
             on_warning=warn,
         )
+    except BuildFailed as exc:  # the warnings already printed are counted, not printed twice
+        raise exc.without(shown) from None
     finally:
         if progress is not None:
             progress.close()
@@ -149,10 +154,13 @@ def build(
             f"checked in {outcome.checked_in:.2f} s) → {_shown(out)}"
         )
         return
+    for moved in result.redirects:  # an article's URL changed: its old one now redirects
+        click.echo(moved.describe())
     s = "" if result.articles == 1 else "s"
     unchanged = f" ({result.reused} unchanged)" if result.reused else ""
+    expired = f" ({result.expired} expired, left out)" if result.expired else ""
     click.echo(
-        f"Built {result.articles} article{s}, {result.pages} pages, {result.files} files{unchanged} "
+        f"Built {result.articles} article{s}{expired}, {result.pages} pages, {result.files} files{unchanged} "
         f"in {result.elapsed:.2f} s → {_shown(out)}"
     )
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from brief.errors import BuildFailed, Problem
+from brief.errors import WARNING, BuildFailed, Problem, did_you_mean
+from brief.menus import MenuItem, check_menu
 from brief.settings import (
     CONFIG_NAME,
     OPTIONS,
@@ -26,9 +27,11 @@ from brief.settings import (
     check_values,
     check_warnings,
 )
+from brief.settings import _describe as describe
 from brief.theme import TEXT_LIMIT, InputError, read_input
 from brief.tomllines import error_line as toml_error_line
 from brief.tomllines import line_of
+from brief.urls import HOST_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +67,12 @@ class Config:
     feed_size: int = 20
     publisher_name: str = "Brief"
     publisher_logo: str | None = None
-    allow_html: bool = False
+    html: str = "safe"
+    """``[markdown] html``: raw HTML in Markdown is "escape"d, "safe" (sanitised) or "trusted"."""
     typographer: bool = False
     search: bool = True
+    embeds_allow: tuple[str, ...] = ()
+    """``[embeds] allow``: hosts whose https pages a URL alone on its line or ``::: embed`` may embed."""
     authors: dict[str, dict[str, str]] = field(default_factory=dict)
     """Author profiles from ``[authors.<slug>]`` tables: name, role, bio, avatar."""
     related: RelatedOptions = field(default_factory=lambda: RelatedOptions())
@@ -74,6 +80,8 @@ class Config:
     """``[warnings]``: warning code → "off", "warning" or "error" (brief.errors.tuned)."""
     notes: tuple[Problem, ...] = ()
     """Warnings about brief.toml itself (a deprecated key), reported with the build's."""
+    menu: tuple[MenuItem, ...] = ()
+    """``[[menu]]``: links the header and footer show (brief.menus; resolved by the site index)."""
 
     @property
     def base_path(self) -> str:
@@ -105,6 +113,44 @@ class Config:
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
         values["base_url"] = url
         return Config(**values)
+
+
+def _host_names(names: list[str], key: str, text: str, problems: list[Problem]) -> tuple[str, ...]:
+    """Host names of a list such as ``[embeds] allow``, lowercased; a problem for each
+    entry that is not one (a URL, a path, a wildcard)."""
+    hosts = [name.strip().lower() for name in names]
+    for name, host in zip(names, hosts, strict=True):
+        if not HOST_NAME.fullmatch(host):
+            message = f"'{name}' is not a host name (expected a name such as charts.example.org, without https://, a path or a port)"
+            problems.append(Problem(CONFIG_NAME, line_of(text, key), key, message))
+    return tuple(dict.fromkeys(host for host in hosts if HOST_NAME.fullmatch(host)))
+
+
+HTML_MODES = ("escape", "safe", "trusted")
+"""What ``[markdown] html`` may be (brief.render.rawhtml)."""
+
+
+def _allow_html(data: dict, text: str, problems: list[Problem], notes: list[Problem]) -> str | None:
+    """``[markdown] allow_html``, the old name of ``html``: true meant "trusted", false
+    "escape". Taken out of ``data`` (the table's check would call it unknown), with a
+    deprecated-key warning in ``notes``; None when absent, not a boolean, or when ``html``
+    is given too (then ``html`` wins)."""
+    markdown = data.get("markdown")
+    if not isinstance(markdown, dict) or "allow_html" not in markdown:
+        return None
+    value = markdown.pop("allow_html")
+    key = "markdown.allow_html"
+    if not isinstance(value, bool):
+        problems.append(Problem(CONFIG_NAME, line_of(text, key), key, f"expected true or false, got {describe(value)}"))
+        return None
+    given = "html" in markdown
+    message = (
+        "deprecated, and ignored: html is given too; remove it"
+        if given
+        else 'deprecated; write html = "trusted" (or "escape") under [markdown]'
+    )
+    notes.append(Problem(CONFIG_NAME, line_of(text, key), key, message, WARNING, "deprecated-key"))
+    return None if given else ("trusted" if value else "escape")
 
 
 def load_config(root: Path) -> Config:
@@ -142,14 +188,22 @@ def load_config(root: Path) -> Config:
             message += "; each key and [table] may be given only once"
         raise BuildFailed([Problem(CONFIG_NAME, line, None, f"invalid TOML: {message}")], "configuration") from None
     problems: list[Problem] = []
+    notes: list[Problem] = []
+    legacy_html = _allow_html(data, text, problems, notes)
     authors = check_authors(data.pop("authors", {}), text, root, problems)
     warnings = check_warnings(data.pop("warnings", {}), text, problems)
+    menu = check_menu(data.pop("menu", []), text, problems)
     values = check_table(data, OPTIONS, "", text, problems)  # a value of the wrong type is replaced by its default
     flat = {k: v for k, v in values.items() if not isinstance(v, dict)}
     publisher = values.get("publisher", {})
     markdown = values.get("markdown", {})
     related = values.get("related", {})
     check_related(related, text, problems)
+    if markdown["html"] not in HTML_MODES:
+        hint = did_you_mean(markdown["html"], HTML_MODES)
+        message = f'unknown mode \'{markdown["html"]}\' (expected "escape", "safe" or "trusted"){hint}'
+        problems.append(Problem(CONFIG_NAME, line_of(text, "markdown.html"), "markdown.html", message))
+    embeds_allow = _host_names(values["embeds"]["allow"], "embeds.allow", text, problems)
     flat["base_url"] = check_base_url(flat["base_url"], problems, CONFIG_NAME, line_of(text, "base_url"), "base_url")
     check_values(flat, publisher, root, text, problems)
     if problems:
@@ -158,10 +212,13 @@ def load_config(root: Path) -> Config:
         root=root,
         publisher_name=publisher.get("name") or flat["title"],
         publisher_logo=publisher.get("logo"),
-        allow_html=markdown["allow_html"],
+        html=legacy_html or markdown["html"],
         typographer=markdown["typographer"],
+        notes=tuple(notes),
         authors=authors,
         warnings=warnings,
+        embeds_allow=embeds_allow,
+        menu=menu,
         related=RelatedOptions(
             **{  # type: ignore[arg-type]  # each value was checked against its option's type above
                 k: float(v) if isinstance(RelatedOptions.__dataclass_fields__[k].default, float) else v

@@ -34,15 +34,20 @@ WARNING_CODES: dict[str, str] = {
     "repeated-tag": "a tag given twice in one article",
     "duplicate-headline": "two articles with the same headline",
     "self-related": "an article listed as related to itself",
-    "related-not-built": "a related article that is a draft or scheduled, left out of this build",
-    "link-not-built": "a link to an article that is a draft or scheduled, not part of this build",
+    "related-not-built": "a related article that is a draft, scheduled or expired, left out of this build",
+    "link-not-built": "a link to an article that is a draft, scheduled or expired, not part of this build",
     "missing-alt": "an image without alt text",
     "misplaced-footnote": "a footnote outside the body and the analysis, shown as written",
     "unused-profile": "an author profile no article names",
     "folder-like-file": "a folder named like an article or profile file (*.md), not read",
     "raw-html-removed": "raw HTML the sanitiser removed (an element, an attribute or a URL)",
-    "iframe-removed": "an iframe from no known embed provider, dropped",
+    "iframe-removed": "an iframe in raw HTML dropped (from no known embed provider, or not on a line of its own)",
     "deprecated-key": "a brief.toml key that still works but has a new name",
+    "published-url-gone": "a URL the site published (in the URL ledger) whose article is gone and not withdrawn",
+    "article-field-on-page": "an article's front-matter field (date, tags, takeaways…) on a standalone page (ignored)",
+    "menu-page-not-built": "a [[menu]] entry whose page is a draft, left out of this build",
+    "theme-link": "a link or image the templates made that leads nowhere (brief check)",
+    "unreachable-article": "an article no link leads to from the front page, its section or its tags (brief check)",
 }
 """Every warning's code and what it is about: a warning must carry one of these."""
 
@@ -128,10 +133,17 @@ class BuildFailed(BriefError):
 
     def __init__(self, problems: list[Problem], what: str = "build") -> None:
         self.problems = sorted(problems, key=lambda p: p.sort_key)
-        errors = [p for p in self.problems if p.severity == ERROR]
-        noun = "problem" if len(errors) == 1 else "problems"
+        self.what = what
         tail = "; nothing was written" if what == "build" else ""
-        super().__init__(f"{what} failed: {len(errors)} {noun}{tail}")
+        super().__init__(f"{what} failed: {counts(self.problems)}{tail}")
+
+    def without(self, shown: Iterable[Problem]) -> BuildFailed:
+        """The same failure, counted the same, listing only the problems not ``shown`` already
+        (warnings printed while the build went on)."""
+        left = set(shown)
+        failed = BuildFailed(self.problems, self.what)
+        failed.problems = [p for p in self.problems if p not in left]
+        return failed
 
     def format_message(self) -> str:
         """Every problem on its own line, then the summary."""
@@ -143,6 +155,14 @@ class BuildFailed(BriefError):
         for problem in self.problems:
             click.echo(problem.format(), err=True)
         click.echo(f"Error: {self.message}", err=True)
+
+
+def counts(problems: Iterable[Problem]) -> str:
+    """``"2 errors, 1 warning"``: how the build's and brief check's summaries count."""
+    found = list(problems)
+    errors = sum(1 for p in found if p.severity != WARNING)
+    warnings = len(found) - errors
+    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
 
 
 def errors_in(problems: Iterable[Problem]) -> list[Problem]:

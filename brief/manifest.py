@@ -31,10 +31,10 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "state.bin"
 MANIFEST_FILE = "manifest.bin"
-FORMAT = 5
+FORMAT = 6
 """Raised whenever what the cache holds changes shape (its classes moved in 4; articles
-gained ``canonical`` and images ``hero`` in 5): an older cache is then ignored, with a
-warning, and rebuilt."""
+gained ``canonical`` and images ``hero`` in 5; standalone pages were cached with the articles
+in 6): an older cache is then ignored, with a warning, and rebuilt."""
 MAGIC = b"brief-cache\n"
 
 

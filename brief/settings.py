@@ -35,6 +35,10 @@ MAX_WEIGHT = 1000
 PERMALINK_FIELDS = ("year", "month", "day", "slug", "section")
 
 
+class HostNames(tuple):
+    """The type of an option holding host names (``allow = ["charts.example.org"]``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     """One configuration key."""
@@ -69,8 +73,16 @@ OPTIONS: dict[str, Option | dict[str, Option]] = {
         "logo": Option(str, None, "Publisher logo: a path under static/ such as /images/logo.svg, or an https URL."),
     },
     "markdown": {
-        "allow_html": Option(bool, False, "Pass raw HTML in Markdown through; off, it is shown escaped."),
+        "html": Option(
+            str,
+            "safe",
+            'Raw HTML in Markdown: "escape" shows it as text; "safe" keeps tables, figures, images, '
+            'links and the like and removes scripts, styles, forms and event handlers; "trusted" passes it through.',
+        ),
         "typographer": Option(bool, False, "Typographic quotes, dashes and ellipses."),
+    },
+    "embeds": {
+        "allow": Option(HostNames, HostNames(), 'Hosts whose https pages may be embedded: ["charts.example.org"].')
     },
     "related": {
         "count": Option(
@@ -201,7 +213,7 @@ def check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[P
             hint = did_you_mean(key, spec) or _did_you_mean_nested(key, spec)
             if not hint and prefix and isinstance(OPTIONS.get(key), Option):
                 hint = f"; '{key}' is a top-level key: move it above the first [table] (keys after [{prefix[:-1]}] belong to that table)"
-            known = ", ".join(sorted([*spec, *(["authors", "warnings"] if not prefix else [])]))
+            known = ", ".join(sorted([*spec, *(["authors", "menu", "warnings"] if not prefix else [])]))
             problems.append(
                 Problem(
                     CONFIG_NAME,
@@ -332,6 +344,8 @@ def check_base_url(url: str, problems: list[Problem], path: str, line: int | Non
 
 
 def _is_type(value: Any, expected: type) -> bool:
+    if expected is HostNames:
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
     if expected is int:
         return isinstance(value, int) and not isinstance(value, bool)
     if expected is float:
@@ -340,7 +354,8 @@ def _is_type(value: Any, expected: type) -> bool:
 
 
 def _type_name(t: type) -> str:
-    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(t, t.__name__)
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    return "a list of host names" if t is HostNames else names.get(t, t.__name__)
 
 
 def _describe(value: Any) -> str:
@@ -357,9 +372,9 @@ def _describe(value: Any) -> str:
 
 
 def _did_you_mean_nested(key: str, spec: dict) -> str:
-    """'allow_html' at top level probably belongs in [markdown]."""
+    """'typographer' at top level probably belongs in [markdown]; so does 'allow_html' (html's old name)."""
     for table, sub in spec.items():
-        if isinstance(sub, dict) and key in sub:
+        if isinstance(sub, dict) and (key in sub or (key == "allow_html" and "html" in sub)):
             return f"; did you mean '{key}' under [{table}]?"
     return ""
 

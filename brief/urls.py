@@ -26,3 +26,7 @@ def path_url(path: str) -> str:
         at = match.end()
     out.append(quote(path[at:], safe=_SAFE))
     return "".join(out)
+
+
+HOST_NAME = re.compile(r"(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")
+"""A host name with at least one dot, lowercase: ``charts.example.org``."""

@@ -5,6 +5,7 @@ In: the config and the command's options. Out: :class:`Outcome`, either the
 output that nothing has changed since the last build (checked before the heavy
 modules are even imported). The cache is loaded from ``.brief-cache/`` first and
 saved after a successful build, while the previous output is removed on a thread.
+Only this command keeps the site's URL ledger (``published-urls.txt``, brief.content.ledger).
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def build_site(
                 cache=cache,
                 background_cleanup=True,
                 link_check=link_check,
+                ledger=True,
             ),
             on_warning=on_warning,
         )

@@ -1,11 +1,11 @@
 """``brief check``: everything a build validates, plus what a build does not stop for.
 
-The site is built in memory (nothing is written), then every page is read back:
-each internal link and image must lead to a file of the site, each ``#anchor`` to
-an id on its page, and every article must be reachable by following links from
-the front page. Editorial warnings (headline and dek lengths, missing takeaways,
-images without alt text, an analysis without byline, an article related to itself,
-duplicate headlines) come from the build itself.
+The site is built in memory (nothing is written) with the build's own checks, links
+and anchors included, so brief check fails on exactly the errors brief build fails
+on. Then every page is read back for what only whole pages show, as warnings: links
+and images the templates made that lead nowhere (``theme-link``) and articles that no
+link from the front page reaches (``unreachable-article``). Editorial warnings come
+from the build itself.
 
 Findings are :class:`~brief.errors.Problem` objects, printed as text, JSON or GitHub
 Actions annotations. Errors make the exit code 1; ``--strict`` counts warnings too.
@@ -16,15 +16,13 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
-from brief.errors import WARNING, BriefError, BuildFailed, Problem
+from brief.errors import WARNING, BriefError, BuildFailed, Problem, tuned
 from brief.output.search import BUNDLE_FILES, SEARCH_FOLDER
 from brief.output.writers import MemoryWriter
-from brief.render.fragment import HEADING_ID_PREFIX
-from brief.render.links import PageLinks, extract, internal_page, markdown_urls, source_line, why_broken
+from brief.render.links import PageLinks, extract, internal_page, markdown_urls, why_broken
 
 
 @dataclass
@@ -58,11 +56,12 @@ def check_site(
     writer = MemoryWriter()
     warnings: list[Problem] = []
     try:
-        # No search index: it takes long on a large site and holds no links of its own.
+        # The build's own link check (one set of rules: a site fails brief check on the very
+        # errors it fails brief build on). No search index: it holds no links of its own.
         result = build(
             config,
             None,
-            BuildOptions(drafts=drafts, future=future, link_check=False, search=False),
+            BuildOptions(drafts=drafts, future=future, link_check=True, search=False),
             on_warning=warnings.append,
             writer=writer,
         )
@@ -76,9 +75,9 @@ def check_site(
     files = set(writer.files) | (
         {f"{SEARCH_FOLDER}/{name}" for name in BUNDLE_FILES} if config.search and site.articles else set()
     )
-    problems, links = link_problems(pages, files, config.base_path, sources, written)
+    problems, links = theme_link_problems(pages, files, config.base_path, written)
     problems += reachability(pages, config.base_path, sources)
-    return CheckResult(warnings + problems, len(pages), links)
+    return CheckResult(tuned(warnings + problems, config.warnings), len(pages), links)
 
 
 def _text(data: bytes | Path) -> str:
@@ -86,12 +85,12 @@ def _text(data: bytes | Path) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def link_problems(
-    pages: dict[str, str], files: set[str], base_path: str, sources: dict, written: dict[str, set[str]] | None = None
+def theme_link_problems(
+    pages: dict[str, str], files: set[str], base_path: str, written: dict[str, set[str]]
 ) -> tuple[list[Problem], int]:
-    """Broken internal links, images and anchors in ``pages`` (output path → HTML). A link
-    that an article's Markdown holds (``written``, by page) is reported on the article's
-    file and line; any other on the page, as the templates made it."""
+    """Broken links and images in ``pages`` (output path → HTML) that the templates made, as
+    warnings on the page; and how many links were read. The links an article's Markdown holds
+    (``written``, by page) were checked by the build itself, with the same rules."""
     found: dict[str, PageLinks] = {rel: extract(html) for rel, html in pages.items()}
     problems: list[Problem] = []
     count = 0
@@ -99,43 +98,24 @@ def link_problems(
     for rel, page in found.items():
         for tag, url, line in page.links:
             count += 1
+            if url in written.get(rel, ()) or (rel, url) in seen:
+                continue
             reason = why_broken(rel, url, found, files, base_path)
-            if reason is None or (rel, url) in seen:
+            if reason is None:
                 continue
             seen.add((rel, url))
-            article = sources.get(rel)
             what = "image" if tag in ("img", "source") else "link"
-            if article is not None and (written is None or url in written.get(rel, ())):
-                shown = _as_written(article, url)
-                if shown != url:  # the heading's id, as the author named it
-                    reason = reason.replace(f"'{_fragment(url)}'", f"'{_fragment(shown)}'")
-                problems.append(
-                    Problem(article.relpath, source_line(article, shown, base_path), None, f"{what} {shown}: {reason}")
+            problems.append(
+                Problem(
+                    f"page {rel}",
+                    line,
+                    None,
+                    f"{what} {url}: {reason} (in the page made from the templates)",
+                    WARNING,
+                    "theme-link",
                 )
-            else:
-                problems.append(
-                    Problem(f"page {rel}", line, None, f"{what} {url}: {reason} (in the page made from the templates)")
-                )
+            )
     return problems, count
-
-
-def _fragment(url: str) -> str:
-    return unquote(url.partition("#")[2])
-
-
-def _as_written(article, url: str) -> str:
-    """``url`` with the ``#fragment`` the author wrote: brief writes a link to ``#outlook`` as
-    ``#h-outlook``, the id of the heading "Outlook" (brief.render.mdrules.heading_anchor)."""
-    base, _, fragment = url.partition("#")
-    if not fragment.startswith(HEADING_ID_PREFIX):
-        return url
-    try:
-        text = article.path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return url
-    if "#" + fragment in text:
-        return url  # written with its prefix
-    return f"{base}#{fragment[len(HEADING_ID_PREFIX) :]}"
 
 
 def reachability(pages: dict[str, str], base_path: str, sources: dict) -> list[Problem]:
@@ -158,10 +138,9 @@ def reachability(pages: dict[str, str], base_path: str, sources: dict) -> list[P
             None,
             None,
             "no link leads to this article from the front page, its section or its tags (readers cannot find it)",
+            WARNING,
+            "unreachable-article",
         )
         for rel, article in sorted(sources.items())
         if rel not in reached
     ]
-
-
-# --- reporting ---------------------------------------------------------------------------------

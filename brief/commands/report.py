@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from brief.commands.check import CheckResult
-from brief.errors import ERROR, WARNING, Problem
+from brief.errors import ERROR, WARNING, Problem, counts
 
 
 def report(result: CheckResult, fmt: str, strict: bool) -> tuple[str, int]:
@@ -62,7 +62,7 @@ def _summary(result: CheckResult, problems: list[Problem], strict: bool) -> str:
     warnings = len(problems) - errors
     verdict = "failed" if errors or (strict and warnings) else "passed"
     return (
-        f"Check {verdict}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+        f"Check {verdict}: {counts(problems)}"
         f"{' (--strict: warnings count as errors)' if strict and warnings else ''}; "
         f"{result.pages} pages, {result.links} links checked"
     )

@@ -31,6 +31,30 @@ Close with what to watch for, and when.
 """
 
 
+ABOUT_BODY = """\
+A standalone page: it lives in `content/pages/`, is published at `/about/` and is linked
+from the menu in `brief.toml`. Pages have no date, byline, section or tags, and stay out of
+the feeds and the front page.
+
+## What we cover
+
+Say in a few sentences what the publication writes about, and for whom.
+
+## Contact
+
+Tell readers how to reach the newsroom, send a tip or ask for a correction.
+"""
+
+MENU_EXAMPLE = """
+# Links in the header and footer, in this order: each has a title and either page (the slug of
+# a standalone page in content/pages/) or url (a site path such as "/sections/news/", or an
+# https URL); where = "header", "footer" or "both" (the default).
+[[menu]]
+title = "About"
+page = "about"
+"""
+
+
 def new_article(
     config: Config, title: str, *, section: str | None = None, slug: str | None = None, now: datetime | None = None
 ) -> Path:
@@ -78,6 +102,9 @@ def new_article(
         draft=False,
         slug=slug,
         canonical=None,  # only for an article first published elsewhere: its original's URL
+        aliases=[],  # old addresses of this article, each redirected here, e.g. [/2019/05/old-title/]
+        type="article",  # "page" for a standalone page such as About (or put the file in content/pages/)
+        expires=None,  # the time the article is taken down, if it ever is
     )
     config.content_dir.mkdir(parents=True, exist_ok=True)
     text = frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n"
@@ -106,6 +133,11 @@ def init_site(directory: Path, title: str) -> None:
     (directory / "content").mkdir()
     config = Config(root=directory.resolve(), title=title, publisher_name=title)
     new_article(config, "Welcome to your new publication", section="News")
+    about = frontmatter.Post(ABOUT_BODY, title=f"About {title}", dek="Who we are, what we cover and how to reach us.")
+    (directory / "content" / "pages").mkdir()
+    (directory / "content" / "pages" / "about.md").write_text(
+        frontmatter.dumps(about, sort_keys=False, allow_unicode=True) + "\n", encoding="utf-8"
+    )
 
 
 def config_template(title: str) -> str:
@@ -122,7 +154,7 @@ def config_template(title: str) -> str:
         lines += ["", f"[{table}]"]
         for key, option in options.items():
             lines += _option_lines(key, option, option.default, commented=True)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + MENU_EXAMPLE
 
 
 def _option_lines(key: str, option: Option, value: object, commented: bool) -> list[str]:
@@ -137,6 +169,8 @@ def _toml_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'
 

@@ -7,7 +7,8 @@ In: the site's folder and its :class:`~brief.config.Config`. Out: typed, frozen
 ``files`` finds and reads the article files and splits off their front matter,
 ``yamllines`` parses it with the line of every key, ``schema`` checks each field
 (through ``checker``; the hero image and related entries in ``references``, dates
-in ``dates``) into an ``Article`` (``model``), ``authors`` reads the profiles, and
+in ``dates``) into an ``Article`` (``model``), ``pages`` tells a standalone page (About,
+Contact) from an article and checks it into a ``Page``, ``authors`` reads the profiles, and
 ``load`` runs all of that for every file (with the build cache's part for this stage).
 Nothing here knows about other articles: cross-article checks are the site index's.
 """

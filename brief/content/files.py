@@ -151,6 +151,20 @@ def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[
     return SourceDoc(path, rel, meta, line_map, raw, body, end + 2, value_lines)
 
 
+def body_of(path: Path, data: bytes | None = None) -> tuple[str, int] | None:
+    """The Markdown body of a file whose front matter failed, and its first line, so that
+    the body is checked in the same run; None when the file has no body to find."""
+    try:
+        data = read_input(path, TEXT_LIMIT) if data is None else data
+    except OSError:
+        return None
+    split = _split(data) if _refused(data, "") is None else None
+    if split is None:
+        return None
+    _, body, end = split
+    return body, end + 2
+
+
 def _refused(data: bytes, rel: str) -> Problem | None:
     """Bytes that are no Markdown text at all: nothing, UTF-16, binary."""
     if not data or data.isspace():

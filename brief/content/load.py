@@ -15,17 +15,17 @@ from pathlib import Path
 
 from brief.config import Config
 from brief.content.authors import AUTHORS_FOLDER
-from brief.content.files import discover, load
-from brief.content.model import Article
-from brief.content.schema import validate
+from brief.content.files import body_of, discover, load
+from brief.content.model import Article, Page
+from brief.content.pages import validate_content
 from brief.digests import RACY_SECONDS, digest, file_stamp
-from brief.errors import Problem, errors_in
+from brief.errors import Problem, errors_in, relpath
 from brief.memo import Memo
 from brief.slugs import slugify
 from brief.theme import TEXT_LIMIT, read_input
 
-FileResult = tuple[Article | None, list[Problem], str | None]
-"""One file's outcome: its article (or None), its problems, a failed file's likely slug."""
+FileResult = tuple[Article | Page | None, list[Problem], str | None]
+"""One file's outcome: its article or page (or None), its problems, a failed file's likely slug."""
 
 
 @dataclass
@@ -84,6 +84,19 @@ class ContentMemo(Memo):
             yield from deps
 
 
+@dataclass(frozen=True, slots=True)
+class FailedBody:
+    """The body of a file whose front matter failed: checked all the same, so that its
+    problems come in the same run as the front matter's."""
+
+    path: Path
+    relpath: str
+    body: str
+    line: int
+    """Line of the file on which the body starts."""
+    slug: str
+
+
 @dataclass
 class Loaded:
     """Stages 1–2 for every file."""
@@ -95,6 +108,10 @@ class Loaded:
     invalid: dict[Path, str]
     """Files that failed, with their likely slug: references to them are not
     reported again as "missing" (their own errors already are)."""
+    pages: list[Page] = field(default_factory=list)
+    """The valid standalone pages (brief.content.pages)."""
+    failed: list[FailedBody] = field(default_factory=list)
+    """The bodies of the files that failed, to check on their own."""
 
 
 def load_articles(
@@ -110,10 +127,15 @@ def load_articles(
         result = _load_cached(path, config, memo) if memo is not None else _load_one(path, config)
         article, found, invalid_slug = result
         loaded.problems += found
-        if article is not None:
+        if isinstance(article, Page):
+            loaded.pages.append(article)
+        elif article is not None:
             loaded.articles.append(article)
         elif invalid_slug is not None:
             loaded.invalid[path.resolve()] = invalid_slug
+            body = body_of(path)
+            if body is not None and body[0].strip():
+                loaded.failed.append(FailedBody(path, relpath(path, config.root), body[0], body[1], invalid_slug))
     return loaded
 
 
@@ -128,19 +150,18 @@ def _load_cached(path: Path, config: Config, memo: ContentMemo) -> FileResult:
     if article is not None:
         article = replace(article, digest=key)
         if not errors_in(found):  # a file with errors is checked again next time
-            deps = (
-                (str(article.image.source),) if article.image is not None and article.image.source is not None else ()
-            )
+            image = article.image if isinstance(article, Article) else None
+            deps = (str(image.source),) if image is not None and image.source is not None else ()
             memo.articles[key] = ((article, found, None), deps)
     return article, found, invalid_slug
 
 
 def _load_one(path: Path, config: Config, data: bytes | None = None) -> FileResult:
-    """Stages 1–2 for one file: the article (or None), its problems, and a failed file's likely slug."""
+    """Stages 1–2 for one file: the article or page (or None), its problems, and a failed file's likely slug."""
     doc = load(path, config.root, data)
     if isinstance(doc, list):
         return None, doc, slugify(path.stem)
-    article, found = validate(doc, config)
+    article, found = validate_content(doc, config)
     if article is not None:
         return article, found, None
     given = doc.meta.get("slug")

@@ -91,12 +91,22 @@ class Article:
     canonical: str | None = None
     """``canonical:``: the absolute URL where the article was first published (syndicated or
     cross-posted), percent-encoded; None: this site's own page is the canonical one."""
+    aliases: tuple[str, ...] = ()
+    """``aliases:``: old site paths of the article (``/2019/05/old-title/``), without the base
+    path and percent-escapes decoded; each gets a redirect to the article (brief.content.aliases)."""
+    expires: datetime | None = None
+    """``expires:``: from this time on the article is left out of the site, its feeds,
+    sitemaps and related lists (an embargoed licence, a time-limited notice)."""
     lines: dict = field(default_factory=dict, compare=False, repr=False)
     """Front-matter lines by key (``("tags", 1)`` → 7), for messages found after validation."""
     real_path: Path | None = field(default=None, compare=False, repr=False)
     """``path`` with symlinks resolved (computed once: links between articles are matched on it)."""
     digest: bytes = field(default=b"", compare=False, repr=False)
     """Digest of the file's path and bytes, when the build keeps a cache ("" otherwise)."""
+
+    def expired(self, now: datetime) -> bool:
+        """Whether the article's ``expires:`` time has come."""
+        return self.expires is not None and self.expires <= now
 
     @property
     def key(self) -> Path:
@@ -111,6 +121,45 @@ class Article:
     def sort_key(self) -> tuple:
         """Newest first; ties broken by slug so builds are deterministic."""
         return (-self.date.timestamp(), self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One validated standalone page (About, Contact, Corrections policy): a file in
+    ``content/pages/`` or one with ``type: page``. Not an article: no date, byline, section,
+    tags, feed, listing or related list; published at ``/{slug}/``."""
+
+    path: Path
+    relpath: str
+    """Source path relative to the site root; used in messages."""
+    slug: str
+    title: str
+    dek: str | None
+    """The standfirst under the title; also the meta description."""
+    updated: datetime | None
+    """Last substantive change (the sitemap's ``lastmod``), time-zone aware."""
+    draft: bool
+    body: str
+    """Markdown after the front matter."""
+    body_line: int
+    url_path: str
+    """Site path without the base path: ``/{slug}/``."""
+    slug_line: int | None = None
+    """Line of ``slug:`` when the slug was set in front matter."""
+    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    """Front-matter lines by key, for messages found after validation."""
+    real_path: Path | None = field(default=None, compare=False, repr=False)
+    digest: bytes = field(default=b"", compare=False, repr=False)
+    """Digest of the file's path and bytes, when the build keeps a cache ("" otherwise)."""
+
+    @property
+    def key(self) -> Path:
+        return self.real_path or self.path.resolve()
+
+    @property
+    def output_dir(self) -> str:
+        """Folder of this page in the output, e.g. ``about``."""
+        return self.url_path.strip("/")
 
 
 @dataclass(frozen=True, slots=True)

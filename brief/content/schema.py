@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from brief.config import Config
+from brief.content.aliases import aliases_field
 from brief.content.checker import Checker, describe
 from brief.content.dates import parse_datetime
 from brief.content.files import SourceDoc
@@ -37,6 +38,9 @@ FIELDS = (
     "draft",
     "slug",
     "canonical",
+    "aliases",
+    "type",
+    "expires",
 )
 ANALYSIS_FIELDS = ("label", "byline", "body")
 DEFAULT_SECTION = "News"
@@ -61,6 +65,12 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
             ("updated",),
             f"{updated.isoformat()} is before date {date.isoformat()} (expected a time on or after the publication date)",
         )
+    expires = _date(c, "expires", config)
+    if date and expires and expires <= date:
+        c.error(
+            ("expires",),
+            f"{expires.isoformat()} is not after date {date.isoformat()} (expected the time the article is taken down)",
+        )
     authors = _authors(c, config)
     section = c.text(("section",), meta.get("section")) or DEFAULT_SECTION
     tags = _tags(c)
@@ -70,6 +80,7 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
     related = related_field(c)
     draft = _draft(c)
     canonical = _canonical(c)
+    aliases = aliases_field(c)
     slug = _slug(c)
     _editorial(c, title, dek, image, takeaways)
     if any(p.severity != WARNING for p in c.problems) or title is None or date is None or slug is None:
@@ -97,6 +108,8 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
         url_path=url_path,
         slug_line=doc.lines.get(("slug",)),
         canonical=canonical,
+        aliases=aliases,
+        expires=expires,
         lines=doc.lines,
         real_path=doc.path.resolve(),
     ), c.problems
@@ -308,3 +321,9 @@ def _slug(c: Checker) -> str | None:
 
 def _unique(items) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+# A standalone page's fields follow the same rules (brief.content.pages).
+date_field = _date
+draft_field = _draft
+slug_field = _slug

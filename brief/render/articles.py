@@ -16,12 +16,14 @@ from __future__ import annotations
 import math
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from pathlib import Path
 
 from markupsafe import Markup
 
+from brief.content.load import FailedBody
 from brief.content.model import Article
 from brief.digests import digest, file_stamp
 from brief.errors import Problem
@@ -30,6 +32,7 @@ from brief.media.imagesize import image_size
 from brief.media.pixels import ImageError
 from brief.memo import Memo
 from brief.render.contract import ArticleView
+from brief.render.foreign import foreign_syntax
 from brief.render.fragment import PageEnv
 from brief.render.markdown import Renderer
 from brief.site.model import Site
@@ -64,6 +67,7 @@ class ArticleParts:
 
 def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleParts:
     """Render every Markdown fragment of ``article`` once; problems and files land in ``env``."""
+    _foreign_in_fields(article, env)
     caption = image_path = size = image_set = None
     if article.image:
         img = article.image
@@ -81,7 +85,11 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
     analysis = None
     if article.analysis:
         a = article.analysis
+        before = len(env.problems)
         analysis = renderer.block(a.body, env, a.line or 1, doc_id="analysis", field="analysis.body", outer_level=2)
+        key_line = article.lines.get(("analysis", "body"))
+        if a.line is None or a.line == key_line:  # a quoted or plain YAML string: its lines are not the file's
+            env.problems[before:] = [dc_replace(p, line=key_line) for p in env.problems[before:]]
     body = renderer.block(article.body, env, article.body_line)
     words = sum(
         _count(_WORD, text)
@@ -100,6 +108,25 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
         tuple((kind, path, value) for (kind, path), value in env.deps.items()),
         image_set,
     )
+
+
+def _foreign_in_fields(article: Article, env: PageEnv) -> None:
+    """Template syntax of another generator in the plain-text fields (headline, dek, image
+    alt text and credit, the analysis's label and byline): an error, as in the Markdown."""
+    img, analysis = article.image, article.analysis
+    fields = [
+        (("title",), article.title),
+        (("dek",), article.dek),
+        (("image", "src"), img.src if img else None),
+        (("image", "alt"), img.alt if img else None),
+        (("image", "credit"), img.credit if img else None),
+        (("analysis", "label"), analysis.label if analysis else None),
+        (("analysis", "byline"), analysis.byline if analysis else None),
+    ]
+    for key, value in fields:
+        for message in foreign_syntax(value) if value else ():
+            line = article.lines.get(key) or article.lines.get(key[:1])
+            env.problems.append(Problem(article.relpath, line, ".".join(key), message))
 
 
 def _hero_copies(article: Article, renderer: Renderer, env: PageEnv, published: str) -> Responsive | None:
@@ -178,6 +205,19 @@ def _dep_holds(renderer: Renderer, kind: str, path: str, seen: object) -> bool:
     return file_stamp(Path(path)) == seen
 
 
+def check_bodies(bodies: Iterable[FailedBody], renderer: Renderer) -> tuple[dict[str, Markup], list[Problem]]:
+    """The bodies of files whose front matter failed, rendered (by file) to check their links,
+    and their problems (images, foreign template syntax…), so that a file's problems all
+    come in one run."""
+    problems: list[Problem] = []
+    html: dict[str, Markup] = {}
+    for failed in bodies:
+        env = PageEnv(source=failed.path, relpath=failed.relpath, url_path=f"/{failed.slug}/")
+        html[failed.relpath] = renderer.block(failed.body, env, failed.line)
+        problems += env.problems
+    return html, problems
+
+
 def render_bios(site: Site, renderer: Renderer) -> tuple[dict[str, Markup], list[Problem]]:
     """Author bios (Markdown) of the authors with a page in this build."""
     bios: dict[str, Markup] = {}
@@ -187,7 +227,7 @@ def render_bios(site: Site, renderer: Renderer) -> tuple[dict[str, Markup], list
         if profile and profile.bio:
             env = PageEnv(source=site.config.root / profile.source, relpath=profile.source, url_path=term.url_path)
             bios[slug] = renderer.block(profile.bio, env, 1, doc_id=f"bio-{slug}", field="bio")
-            problems += env.problems
+            problems += [dc_replace(p, line=None) for p in env.problems]  # the file and field, not a guessed line
     return bios, problems
 
 

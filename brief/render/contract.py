@@ -1,7 +1,7 @@
 """The template contract: every object a theme's templates can see.
 
 Each page's template gets ``site`` (:class:`SiteView`), ``page`` (:class:`PageView`)
-and, by page kind, ``article``, ``articles``, ``related``, ``share``,
+and, by page kind, ``article``, ``doc``, ``articles``, ``related``, ``share``,
 ``listing``, ``terms``, ``years``, ``pagination`` (docs/themes.md lists which).
 All of them are the frozen dataclasses below, and nothing else reaches a
 template: a field added here is a field themes may use, and docs/themes.md says
@@ -44,6 +44,23 @@ class SiteView:
     home_url: str
     search_url: str | None = None
     """The search page (``/search/``); None when the site has search off."""
+    menu: tuple[MenuItemView, ...] = ()
+    """``[[menu]]`` of brief.toml: links for the header and the footer, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItemView:
+    """One ``[[menu]]`` link."""
+
+    title: str
+    url: str
+    """Root-relative URL (base path included) of a page of the site, or an absolute http(s) URL."""
+    canonical: str | None
+    """Absolute URL of the page of the site it leads to (compare with ``page.canonical`` for
+    ``aria-current``); None for a link to another site."""
+    header: bool
+    """Shown in the header (``where = "header"`` or ``"both"``)."""
+    footer: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +100,7 @@ class PageView:
     canonical: str
     kind: str
     """"article", "index", "section", "tag", "author", "sections", "tags", "authors",
-    "archive", "archive-year", "404" or "search"."""
+    "archive", "archive-year", "404", "search" or "page"."""
     feeds: tuple[FeedLink, ...] = ()
     """Feeds to announce with <link rel="alternate">: the site's, then this page's own."""
     meta: Meta = Meta()
@@ -163,6 +180,23 @@ class ArticleView:
 
 
 @dataclass(frozen=True, slots=True)
+class DocView:
+    """A standalone page's own content (About, Contact…), for ``page.html`` as ``doc``."""
+
+    slug: str
+    title: str
+    dek: str | None
+    url: str
+    """Root-relative URL, base path included."""
+    canonical: str
+    """Absolute URL."""
+    updated: datetime | None
+    """In the site's time zone."""
+    draft: bool
+    body: Markup
+
+
+@dataclass(frozen=True, slots=True)
 class RelatedView:
     title: str
     url: str
@@ -237,6 +271,7 @@ class YearView:
 
 CONTRACT = (
     SiteView,
+    MenuItemView,
     Link,
     FeedLink,
     Meta,
@@ -245,6 +280,7 @@ CONTRACT = (
     ImageView,
     AnalysisView,
     ArticleView,
+    DocView,
     RelatedView,
     ShareLink,
     Pagination,

@@ -17,15 +17,20 @@ _OUTPUT = re.compile(r"\{\{-?([^\n]*?)-?\}\}")
 _ATTRIBUTES = re.compile(r"\{:[^\n}]*\}")
 _OPENER = re.compile(r"\{\{[<%]?|\{%")
 
-_IMAGE = 'an image: ![what it shows](path "caption")'
-_LINK_OUT = "a link to it: [title](https://…) (brief does not embed it yet)"
+_IMAGE = 'an image alone in its paragraph, its caption as the title: ![what it shows](path "caption")'
+_EMBED = "its URL alone on its line, or ::: embed URL (README: Embeds, callouts and pull quotes)"
+_LINK_OUT = "a link to it: [title](https://…)"
+_CALLOUT = "::: callout note (or tip, important, warning, caution) and a title, the text, then a line :::"
+_PULLQUOTE = "::: pullquote — who said it, the quoted words, then a line :::"
 _MD_LINK = "a link to the article's .md file: [text](../2024/other.md)"
 _CODE = "a fenced code block: ```lang … ```"
+_EMBEDDED = ("youtube", "vimeo", "tweet", "twitter", "x", "instagram", "bluesky", "mastodon", "tiktok", "spotify")
 _SHORTCODE_HINTS = {
     **dict.fromkeys(("figure", "img", "image", "legacy-img", "picture"), _IMAGE),
-    **dict.fromkeys(
-        ("youtube", "vimeo", "tweet", "twitter", "x", "instagram", "gist", "bluesky", "mastodon"), _LINK_OUT
-    ),
+    **dict.fromkeys(_EMBEDDED, _EMBED),
+    **dict.fromkeys(("notice", "note", "tip", "warning", "alert", "admonition", "callout", "hint", "info"), _CALLOUT),
+    **dict.fromkeys(("pullquote", "pull-quote", "quote", "blockquote"), _PULLQUOTE),
+    "gist": _LINK_OUT,
     **dict.fromkeys(("ref", "relref"), _MD_LINK),
     "highlight": _CODE,
 }
@@ -35,6 +40,7 @@ _LIQUID_HINTS = {
     "endhighlight": _CODE,
     **dict.fromkeys(("link", "post_url"), _MD_LINK),
     **dict.fromkeys(("raw", "endraw"), "nothing: brief shows the text between them as written"),
+    **dict.fromkeys(_EMBEDDED, _EMBED),  # Jekyll plugins' {% youtube id %}, {% twitter url %}
 }
 _GENERIC = "Markdown that says the same"
 
@@ -82,6 +88,18 @@ def foreign_syntax(text: str) -> list[str]:
             found.append((match.start(), _message(what, text[match.start() :].rstrip() + " …", _GENERIC)))
             taken.append((match.start(), len(text)))
     return [message for _, message in sorted(found)]
+
+
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
+_RAW_CODE = re.compile(r"<(pre|code|script|style)\b.*?</\1\s*>", re.S | re.I)
+
+
+def outside_code(text: str, *, raw_html: bool = False) -> str:
+    """``text`` (a paragraph's inline source, or a raw HTML block) with its code spans (or,
+    in raw HTML, its ``<pre>``, ``<code>``, ``<script>`` and ``<style>`` elements) blanked
+    out, line breaks kept: what is left is what a reader would see as text."""
+    pattern = _RAW_CODE if raw_html else _CODE_SPAN
+    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
 
 
 def _message(what: str, construct: str, hint: str) -> str:

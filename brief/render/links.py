@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from brief.errors import Problem
+from brief.render.fragment import HEADING_ID_PREFIX
 
 _URL_IN_HTML = re.compile(r'\s(href|src)="([^"]*)"')
 
@@ -49,7 +52,7 @@ class _Extractor(HTMLParser):
         for name, value in attrs:
             if value is None:
                 continue
-            if name == "id":
+            if name == "id" or (name == "name" and tag == "a"):
                 self.page.ids.add(value)
             elif (tag, name) in _LINK_ATTRS:
                 self.page.links.append((tag, value, self.getpos()[0]))
@@ -162,28 +165,131 @@ def internal_page(rel: str, url: str, base_path: str) -> str | None:
     return target + "index.html" if target.endswith("/") else target
 
 
-def article_link_problems(site, views: dict, files: set[str]) -> list[Problem]:
+HasId = Callable[[str, str], bool | None]
+"""Whether the page at an output path has an element with an id (or ``<a name>``); None: unknown."""
+
+
+def article_link_problems(site, views: dict, files: set[str], has_id: HasId | None = None) -> list[Problem]:
     """Links and images written in articles (body, takeaways, analysis, caption) that lead to
     no page or file of this build (``files``: its pages, static files and article files;
-    feeds and sitemaps are added here). What ``brief build`` checks; anchors are checked
-    by ``brief check``, which reads the rendered pages."""
-    files = files | {"feed.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt"}
-    files |= {t.url_path.lstrip("/") + "feed.xml" for terms in (site.sections, site.tags) for t in terms.values()}
+    feeds and sitemaps are added here), and ``#anchors`` that name no element of their page
+    (see :data:`HasId`). What ``brief build`` checks, and so ``brief check``: one set of rules."""
+    files = _with_feeds(site, files)
     problems = []
     base = site.config.base_path
     for article in site.articles:
         rel = article.output_dir + "/index.html"
         for attr, url in markdown_urls(views[article.slug]):
+            if _article_file(url) or (attr == "src" and _relative(url)):
+                continue  # the Markdown pass resolved it (to a site path), or reported why not
             reason = why_broken(rel, url, {}, files, base)
+            if reason is None and has_id is not None:
+                reason = missing_anchor(rel, url, base, has_id)
             if reason is not None:
-                what = "image" if attr == "src" else "link"
-                problems.append(
-                    Problem(
-                        article.relpath,
-                        source_line(article, url, base),
-                        None,
-                        f"{what} {url}: {reason} (expected a page or file of this site; "
-                        "build with --no-link-check to publish anyway)",
-                    )
-                )
+                problems.append(_link_problem(article.relpath, article, attr, url, reason, base))
     return problems
+
+
+def _link_problem(relpath: str, article, attr: str, url: str, reason: str, base: str) -> Problem:
+    """A broken link or image as the author wrote it, on its line."""
+    what = "image" if attr == "src" else "link"
+    shown = as_written(article, url)
+    anchor = reason.startswith("no element with id")
+    if anchor and shown != url:  # the heading's id, as the author named it
+        reason = reason.replace(f"'{_fragment(url)}'", f"'{_fragment(shown)}'")
+    hint = _ANCHOR_HINT if anchor else _HINT
+    return Problem(relpath, source_line(article, shown, base), None, f"{what} {shown}: {reason}{hint}")
+
+
+def _with_feeds(site, files: set[str]) -> set[str]:
+    """``files`` and what the build writes after the pages: feeds, sitemaps, robots.txt."""
+    files = files | {"feed.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt"}
+    return files | {t.url_path.lstrip("/") + "feed.xml" for terms in (site.sections, site.tags) for t in terms.values()}
+
+
+def failed_body_link_problems(site, bodies: Mapping[str, str], files: set[str], root: Path) -> list[Problem]:
+    """Site-absolute links and ``#anchors`` in the bodies of files whose front matter failed
+    (``bodies``: their HTML by file): checked in the same run as the front matter. Relative
+    links wait until the article has a URL."""
+    problems = []
+    base = site.config.base_path
+    for relpath, html in bodies.items():
+        ids = extract(html).ids
+        article = _Written(root / relpath)
+        for attr, url in dict.fromkeys((attr, unescape(url)) for attr, url in _URL_IN_HTML.findall(html)):
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or _article_file(url):
+                continue
+            if not parts.path and parts.fragment:
+                reason = None if unquote(parts.fragment) in ids else f"no element with id '{unquote(parts.fragment)}'"
+            elif parts.path.startswith("/"):
+                reason = why_broken("index.html", url, {}, _with_feeds(site, files), base)
+            else:
+                continue
+            if reason is not None:
+                problems.append(_link_problem(relpath, article, attr, url, reason, base))
+    return problems
+
+
+@dataclass(frozen=True)
+class _Written:
+    path: Path
+
+
+def _relative(url: str) -> bool:
+    """A path relative to the article's file: the Markdown pass turns the images it finds
+    into site paths, so one still relative is one it reported (missing, hidden, outside)."""
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and bool(parts.path) and not parts.path.startswith("/")
+
+
+def _article_file(url: str) -> bool:
+    """A link to an article's file (``b.md``): the Markdown pass resolves those."""
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and parts.path.endswith(".md")
+
+
+_HINT = " (expected a page or file of this site; build with --no-link-check to publish anyway)"
+_ANCHOR_HINT = " (expected the id of an element on that page, such as a heading's: ## Outlook is #outlook)"
+
+
+def _fragment(url: str) -> str:
+    return unquote(url.partition("#")[2])
+
+
+def missing_anchor(rel: str, url: str, base_path: str, has_id: HasId) -> str | None:
+    """Why ``url``'s ``#fragment`` names nothing on its page, or None (no fragment, fine, or unknown)."""
+    parts = urlsplit(url.strip())
+    if not parts.fragment or parts.scheme or parts.netloc:
+        return None
+    target = rel if not parts.path else internal_page(rel, url, base_path)
+    if target is None:
+        return None
+    fragment = unquote(parts.fragment)
+    if fragment.lower() == "top":  # the top of the page, to every browser (HTML's "scroll to the fragment")
+        return None
+    found = has_id(target, fragment)
+    if found is None and not target.endswith(".html"):
+        target += "/index.html"
+        found = has_id(target, fragment)
+    return f"no element with id '{fragment}' on {target}" if found is False else None
+
+
+def as_written(article, url: str) -> str:
+    """``url`` as the author wrote it, as far as the output changed it: the heading's id
+    without brief's ``h-`` prefix (a link to ``#outlook`` is written ``#h-outlook``) and
+    characters brief percent-encoded (``/{BRANCH}/`` is written ``/%7BBRANCH%7D/``)."""
+    try:
+        text = article.path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return url
+    base, hash_, fragment = url.partition("#")
+    if fragment.startswith(HEADING_ID_PREFIX) and "#" + fragment not in text:
+        fragment = fragment[len(HEADING_ID_PREFIX) :]
+    shown = base + hash_ + fragment
+    plain = unquote(shown)
+    if plain != shown and plain not in text:
+        for candidate in (unquote(base) + hash_ + fragment, base + hash_ + unquote(fragment)):
+            if candidate in text:
+                return candidate
+    return plain if plain != shown and plain in text else shown

@@ -1,10 +1,11 @@
 """Markdown → HTML with markdown-it-py: the one place rendered HTML becomes ``Markup``.
 
 CommonMark plus tables, strikethrough and footnotes; heading ids for anchors;
-typographic quotes and dashes when ``typographer`` is on. Raw HTML is escaped
-unless ``allow_html`` is on (markdown-it's commonmark preset lets it through by
-default, so it is switched off explicitly). Links written as the relative path
-of another article's ``.md`` file are rewritten to that article's URL. A fenced
+typographic quotes and dashes when ``typographer`` is on. Raw HTML is shown as
+text, sanitised or passed through as ``[markdown] html`` says (brief.render.rawhtml;
+markdown-it's commonmark preset lets it through, so "escape" turns it off). Links
+written as the relative path of another article's ``.md`` file are rewritten to
+that article's URL. A fenced
 code block whose language Pygments knows is highlighted at build time (see
 ``highlight_code``); any other keeps markdown-it's escaped ``<pre><code>``.
 """
@@ -15,7 +16,7 @@ import posixpath
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -34,7 +35,9 @@ from brief.digests import digest, file_stamp
 from brief.errors import WARNING, Problem
 from brief.media.images import BODY_SIZES, SETTINGS_KEY, ImageStore, shown_size, variant_url
 from brief.media.pixels import ImageError
-from brief.render.foreign import foreign_syntax
+from brief.render.directives import PROBLEMS, directives_plugin
+from brief.render.figures import mark_figure, paragraph_close, paragraph_open
+from brief.render.foreign import foreign_syntax, outside_code
 from brief.render.fragment import PageEnv
 from brief.render.mdrules import (
     allowed_link,
@@ -49,6 +52,7 @@ from brief.render.mdrules import (
     too_deep,
 )
 from brief.render.mdstream import RENDERED, render_by_blocks, render_rendered
+from brief.render.rawhtml import LINE, Attrs, RawHtml, image_attrs, image_token
 from brief.theme import static_file
 from brief.urls import path_url
 
@@ -94,15 +98,15 @@ class Renderer:
         self._urls = article_urls
         self._unbuilt = drafts
         self._invalid = invalid
-        self.key = digest(
-            repr((config.allow_html, config.typographer, config.base_path, str(config.root), _RULES, SETTINGS_KEY))
-        )
+        settings = (config.html, config.typographer, config.base_path, str(config.root), config.embeds_allow)
+        self.key = digest(repr((*settings, _RULES, SETTINGS_KEY)))
         """What, beyond the text and the link targets, the HTML of a fragment depends on."""
         self._base_path = config.base_path
         self._root = config.root.resolve()
         self._static_dir = config.static_dir
         self.images = ImageStore(config.root)
         """Resized copies of the site's raster images (hero and text), kept in .brief-cache/images/."""
+        self._raw = RawHtml(config, self) if config.html != "escape" else None
         self._md = self._parser(config, footnotes=True)
         # One-line fields (takeaways, captions) have nowhere to put a footnote list.
         self._inline_md = self._parser(config, footnotes=False)
@@ -110,7 +114,7 @@ class Renderer:
     def _parser(self, config: Config, footnotes: bool) -> MarkdownIt:
         md = MarkdownIt(
             "commonmark",
-            {"html": config.allow_html, "typographer": config.typographer, "highlight": highlight_code},
+            {"html": self._raw is not None, "typographer": config.typographer, "highlight": highlight_code},
         )
         md.enable(["table", "strikethrough"])
         if config.typographer:
@@ -118,6 +122,7 @@ class Renderer:
         if footnotes:
             md.use(footnote_plugin)
         md.validateLink = allowed_link  # type: ignore[method-assign]
+        md.use(directives_plugin, config.embeds_allow)  # ::: blocks, a URL alone on its line
         md.core.ruler.push("brief_nesting", too_deep)
         md.core.ruler.push("brief_heading_ids", heading_ids)
         md.core.ruler.push("brief_no_nested_links", no_nested_links)
@@ -125,7 +130,11 @@ class Renderer:
         md.add_render_rule("table_open", table_open)
         md.add_render_rule("table_close", table_close)
         md.add_render_rule("image", image_html)
+        md.add_render_rule("paragraph_open", paragraph_open)  # a titled image alone: <figure>
+        md.add_render_rule("paragraph_close", paragraph_close)
         md.add_render_rule(RENDERED, render_rendered)
+        for name, rule in self._raw.render_rules().items() if self._raw else ():
+            md.add_render_rule(name, rule)
         for name in ("fence", "code_block"):
             md.add_render_rule(name, focusable_pre(getattr(md.renderer, name)))
         return md
@@ -138,7 +147,8 @@ class Renderer:
         state = {"brief": env, "line": first_line, "field": field, "outer_level": outer_level}
         if doc_id:  # footnote ids become fn-<doc_id>-1, distinct from the body's fn1
             state["docId"] = doc_id
-        return Markup(render_by_blocks(self._md, text, state))
+        html = render_by_blocks(self._md, text, state)
+        return Markup(html + self._raw.finish(state) if self._raw else html)
 
     def inline(self, text: str, env: PageEnv, line: int | None, field: str = "body") -> Markup:
         """Render one line of inline Markdown (a takeaway, a caption)."""
@@ -161,20 +171,57 @@ class Renderer:
         if env is None:
             return
         for block in state.tokens:
+            if block.type == "inline" and block.meta:  # a ::: block's problems, in their place
+                env.problems += block.meta.pop(PROBLEMS, ())
+            if block.type in ("inline", "html_block"):
+                self._foreign(block, env, state.env["line"], state.env["field"])
             if block.type != "inline" or not block.children:
                 continue
+            if not state.inlineMode:
+                mark_figure(block)
             first = state.env["line"]
             line = first + (block.map[0] if block.map else 0) if first is not None else None
+            opened: list[Token] = []  # a link to an article left out of the build shows its text only
             for token in block.children:
                 if token.type in ("softbreak", "hardbreak") and line is not None:  # a paragraph spans several lines
                     line += 1
                 elif token.type == "link_open":
                     self._link(token, env, line, state.env["field"])
+                    opened.append(token)
+                elif token.type == "link_close" and opened:
+                    token.hidden = opened.pop().hidden
                 elif token.type == "image":
                     self._image(token, env, line, state.env["field"])
-                elif token.type in ("text", "html_inline"):
-                    for message in foreign_syntax(token.content):
-                        env.problems.append(Problem(env.relpath, line, state.env["field"], message))
+                elif token.type == "html_inline":  # a tag may run over lines: <a\nhref="x">
+                    token.meta[LINE] = line
+                    line = line + token.content.count("\n") if line is not None else None
+            if self._raw is not None:
+                block.children = self._raw.inline(block.children, state.env)
+
+    @staticmethod
+    def _foreign(block: Token, env: PageEnv, first: int | None, field: str) -> None:
+        """Template syntax of another generator in a paragraph's or raw HTML block's source,
+        outside code: in its text, a link's URL, an image's path, a tag, line by line."""
+        text = outside_code(block.content, raw_html=block.type == "html_block")
+        start = first + (block.map[0] if block.map else 0) if first is not None else None
+        for offset, written in enumerate(text.split("\n")):
+            for message in foreign_syntax(written):
+                env.problems.append(Problem(env.relpath, start + offset if start is not None else None, field, message))
+
+    def raw_link(self, href: str, env: PageEnv, line: int | None, field: str) -> str:
+        """A raw ``<a href>``, resolved as a Markdown link (brief.render.rawhtml)."""
+        token = Token("link_open", "a", 1, attrs={"href": self._raw_url(href)})
+        self._link(token, env, line, field)
+        return str(token.attrGet("href") or "")
+
+    def raw_image(self, attrs: Attrs, env: PageEnv, line: int | None, field: str) -> tuple[Attrs, str]:
+        """A raw ``<img>``'s attributes resolved as a Markdown image's, and its ``<source>``s."""
+        token = image_token(attrs, self._raw_url)
+        self._image(token, env, line, field)
+        return image_attrs(token)
+
+    def _raw_url(self, url: str) -> str:  # "safe" writes a raw URL as markdown-it writes a link's
+        return self._md.normalizeLink(url) if self._raw and self._raw.mode == "safe" else url
 
     def _site_path(self, url: str) -> str | None:
         """A root-relative URL ("/images/x.png") with the base path put in front; None otherwise."""
@@ -196,7 +243,7 @@ class Renderer:
                     env.relpath,
                     line,
                     field,
-                    f"image {src or '(no path)'} has no alt text "
+                    f"image {unquote(src) or '(no path)'} has no alt text "
                     "(write ![what it shows](path) so readers who cannot see it know; "
                     "a purely decorative image belongs in the theme)",
                     WARNING,
@@ -293,11 +340,12 @@ class Renderer:
     def _link(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
         href = str(token.attrGet("href") or "")
         if href.startswith("#"):  # a heading of this page, written as its text's slug
-            token.attrSet("href", "#" + heading_anchor(unquote(href[1:])))
+            token.attrSet("href", "#" + _anchor(href[1:]))
             return
         site_path = self._site_path(href)
-        if site_path is not None:
-            token.attrSet("href", site_path)
+        if site_path is not None:  # /2024/05/other/#outlook: the heading "Outlook" there, as other.md#outlook
+            base, hash_, fragment = site_path.partition("#")
+            token.attrSet("href", base + hash_ + (_anchor(fragment) if fragment else ""))
             return
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path.lower().endswith(".md"):
@@ -311,12 +359,14 @@ class Renderer:
         if state in ("invalid", "unbuilt", "missing"):
             shown = posixpath.normpath(posixpath.join(posixpath.dirname(env.relpath), unquote(parts.path)))
             if state == "unbuilt":
+                token.hidden = True  # no link to a page that does not exist
                 env.problems.append(
                     Problem(
                         env.relpath,
                         line,
                         field,
-                        f"link to {shown}, which is a draft or scheduled and not part of this build",
+                        f"link to {shown}, which is a draft, scheduled or expired and not part of this build "
+                        "(its text is shown without the link)",
                         WARNING,
                         "link-not-built",
                     )
@@ -332,13 +382,19 @@ class Renderer:
                 )
             return
         query = f"?{parts.query}" if parts.query else ""
-        fragment = heading_anchor(unquote(parts.fragment)) if parts.fragment else ""
+        fragment = _anchor(parts.fragment) if parts.fragment else ""
         token.attrSet("href", state + query + (f"#{fragment}" if fragment else ""))
+
+
+def _anchor(fragment: str) -> str:
+    """A written ``#fragment`` as the id it means (brief.render.mdrules.heading_anchor), percent-encoded."""
+    return quote(heading_anchor(unquote(fragment)), safe="!$&'()*+,;=:@/?-._~")
 
 
 _RULES = (
     "links-no-data nesting-checked hidden-images no-nested-links inline-without-footnotes heading-levels "
-    "responsive-images picture-hero heading-ids-h foreign-syntax focusable-pre"
+    "responsive-images picture-hero heading-ids-h foreign-syntax focusable-pre embeds-callouts-pullquotes figures"
+    " raw-html-escape-safe-trusted foreign-syntax-in-source unbuilt-links-as-text site-path-anchors"
     " code-highlight-pygments-" + pygments_version  # Pygments' version: its lexers change the spans
 )
 """Changes to what a fragment renders to, so build caches of older renders are not reused."""

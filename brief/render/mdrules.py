@@ -16,6 +16,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from brief.errors import Problem
+from brief.render.figures import caption_html
 from brief.render.fragment import FOOTNOTE_ID, HEADING_ID_PREFIX, RESERVED_ID_PREFIX, PageEnv
 from brief.slugs import slugify
 
@@ -94,11 +95,13 @@ def focusable_pre(default: Callable[..., str]) -> Callable[..., str]:
     return render
 
 
+TABLE_WRAP = '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n'
+"""What a table stands in (Markdown's and raw HTML's): a wide one scrolls inside its own
+focusable region, never the whole page on a phone."""
+
+
 def table_open(self, tokens, idx, options, env) -> str:
-    # A wide table scrolls inside its own focusable region, never the whole page on a phone.
-    return '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n' + self.renderToken(
-        tokens, idx, options, env
-    )
+    return TABLE_WRAP + self.renderToken(tokens, idx, options, env)
 
 
 def table_close(self, tokens, idx, options, env) -> str:
@@ -106,22 +109,29 @@ def table_close(self, tokens, idx, options, env) -> str:
 
 
 def image_html(self, tokens, idx, options, env) -> str:
-    # A raster image with resized copies: its WebP candidates in a <source>, the <img> last.
+    # A raster image with resized copies: its WebP candidates in a <source>, the <img> last;
+    # an image that is a figure (brief.render.figures) then its caption.
     html = self.image(tokens, idx, options, env)
     sources = tokens[idx].meta.get("brief_sources") if tokens[idx].meta else None
     if not sources:
-        return html
+        return html + caption_html(tokens[idx])
     sizes = escapeHtml(tokens[idx].attrGet("sizes") or "")
     found = "".join(
         f'<source type="{escapeHtml(kind)}" srcset="{escapeHtml(srcset)}" sizes="{sizes}">' for kind, srcset in sources
     )
-    return f"<picture>{found}{html}</picture>"
+    return f"<picture>{found}{html}</picture>" + caption_html(tokens[idx])
 
 
 def heading_anchor(fragment: str) -> str:
     """The id a link's ``#fragment`` means: ``#outlook`` is the heading "Outlook", whose id is
-    ``h-outlook``; the theme's ids (``brief-…``), footnotes and ids already prefixed stay."""
-    if not fragment or fragment.startswith((HEADING_ID_PREFIX, RESERVED_ID_PREFIX)) or FOOTNOTE_ID.match(fragment):
+    ``h-outlook``; the theme's ids (``brief-…``), footnotes, ids already prefixed and ``#top``
+    (which browsers take to mean the top of the page) stay."""
+    if (
+        not fragment
+        or fragment.startswith((HEADING_ID_PREFIX, RESERVED_ID_PREFIX))
+        or FOOTNOTE_ID.match(fragment)
+        or fragment.lower() == "top"
+    ):
         return fragment
     return HEADING_ID_PREFIX + fragment
 

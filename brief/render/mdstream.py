@@ -57,7 +57,7 @@ def render_by_blocks(md: MarkdownIt, src: str, env: dict, part: int | None = Non
     first_line = env.get("line")
     out: list[str] = []
     try:
-        for offset, piece in parts(src, cut=not md.options.get("html"), size=part or PART):
+        for offset, piece in parts(src, cut=True, html=bool(md.options.get("html")), size=part or PART):
             env["line"] = first_line + offset if first_line is not None else None
             state = StateCore(piece, md, env)
             for name in _BEFORE:
@@ -104,7 +104,9 @@ def _parse_and_finish(
             continue
         if not depth:
             kept += 1
-        if token.type == "inline":
+        if token.type == "html_block" and not depth:
+            finish(state.tokens, i)  # its checks only: a raw HTML block has no inline children
+        elif token.type == "inline":
             token.children = []
             md.inline.parse(token.content, md, env, token.children)
             if not depth:
@@ -118,7 +120,7 @@ def _finish_from(
     tokens: list[Token], start: int, finish: Callable[[list[Token], int], None], outline: HeadingOutline | None
 ) -> None:
     for i in range(start, len(tokens)):
-        if tokens[i].type == "inline":
+        if tokens[i].type in ("inline", "html_block"):
             finish(tokens, i)
         elif tokens[i].type == "heading_close" and outline is not None:
             outline.visit(tokens, i)
@@ -128,22 +130,47 @@ PART = 64 * 1024
 """About how long a part of a long document is (characters)."""
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _BLOCK_START = re.compile(r"[-+*]|\d{1,9}[.)]|\s")
+_DIRECTIVE = re.compile(r" {0,3}(:{3,})(.*)")  # ::: blocks (brief.render.directives)
+_HTML_BLOCK = re.compile(r" {0,3}<(?:(script|pre|style|textarea)(?=[\s>]|$)|(!--)|(\?)|(!\[CDATA\[)|(![A-Za-z]))", re.I)
+_HTML_ENDS = ("-->", "?>", "]]>", ">")
 
 
-def parts(src: str, *, cut: bool, size: int = PART) -> list[tuple[int, str]]:
+def _html_end(line: str) -> str | None:
+    """What ends the raw HTML block ``line`` starts when it is one that runs over blank lines
+    (CommonMark's kinds 1 to 5); None for any other line, or when it ends on the same line."""
+    found = _HTML_BLOCK.match(line)
+    if found is None:
+        return None
+    end = (
+        f"</{found.group(1).lower()}>"
+        if found.group(1)
+        else next(e for e, g in zip(_HTML_ENDS, found.groups()[1:]) if g)
+    )
+    return None if end in line[found.end() :].lower() else end
+
+
+def parts(src: str, *, cut: bool, size: int = PART, html: bool = False) -> list[tuple[int, str]]:
     """``src`` cut into parts of about ``size`` characters, each with the number of lines before
     it, only where markdown-it would start a new top-level block anyway: after a blank line,
     before a line that starts at its first column and cannot continue a list, outside fenced
-    code. A document with link or footnote definitions (which any part may use) or with raw
-    HTML blocks (``cut`` False) stays whole."""
+    code and ``:::`` blocks. With raw HTML on (``html``), never inside an HTML block that runs
+    over blank lines (``<pre>``, ``<!--``…) nor before a line starting with ``<`` (the HTML
+    blocks on both sides of a blank line are one stream, brief.render.rawhtml). A document with
+    link or footnote definitions (which any part may use), or ``cut`` False, stays whole."""
     if len(src) <= size or not cut or "]:" in src:
         return [(0, src)]
     found: list[tuple[int, str]] = []
     lines = src.split("\n")
     fence: tuple[str, int] | None = None
+    blocks: list[int] = []  # the ::: blocks open here, by the length of their fence
+    html_end: str | None = None  # what ends the raw HTML block open here
     start = 0
     length = 0
     for n, line in enumerate(lines):
+        if html_end is not None:
+            html_end = None if html_end in line.lower() else html_end
+            length += len(line) + 1
+            continue
         opened = _FENCE.match(line)
         if fence is not None:
             if (
@@ -155,9 +182,24 @@ def parts(src: str, *, cut: bool, size: int = PART) -> list[tuple[int, str]]:
                 fence = None
         elif opened and not (opened.group(1)[0] == "`" and "`" in line[opened.end() :]):
             fence = (opened.group(1)[0], len(opened.group(1)))
-        elif length >= size and n > start and line and not lines[n - 1].strip() and not _BLOCK_START.match(line):
-            found.append((start, "\n".join(lines[start:n])))
-            start, length = n, 0
+        elif (colons := _DIRECTIVE.match(line)) is not None and not colons.group(2).strip():
+            if blocks and len(colons.group(1)) >= blocks[-1]:  # a ::: block's closing line
+                blocks.pop()
+        else:
+            if (
+                not blocks
+                and length >= size
+                and n > start
+                and line
+                and not lines[n - 1].strip()
+                and not _BLOCK_START.match(line)
+                and not (html and line.startswith("<"))
+            ):
+                found.append((start, "\n".join(lines[start:n])))
+                start, length = n, 0
+            if colons is not None:  # a ::: block opens
+                blocks.append(len(colons.group(1)))
+            html_end = _html_end(line) if html else None
         length += len(line) + 1
     found.append((start, "\n".join(lines[start:])))
     return found
@@ -176,6 +218,10 @@ def _finisher(
     def finish(tokens: list[Token], i: int) -> None:
         token = tokens[i]
         one.tokens = [token]
+        if token.type == "html_block":  # checked (brief_article_links reads its source), rendered as it is
+            for rule in after:
+                rule(one)
+            return
         for rule in per_block:
             rule(one)
         if headings and i > 0 and tokens[i - 1].type == "heading_open":

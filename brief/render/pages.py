@@ -16,10 +16,11 @@ from markupsafe import Markup
 
 from brief.content.model import Article
 from brief.render.archive import archive_pages
-from brief.render.contract import ArticleView, FeedLink, ListingView, Meta, PageView, SiteView, TermView
+from brief.render.contract import ArticleView, DocView, FeedLink, ListingView, Meta, PageView, SiteView, TermView
 from brief.render.metadata import article_meta, page_meta
 from brief.render.plans import PageSpec, last_change, paginated
 from brief.render.share import share_links
+from brief.render.standalone import doc_pages
 from brief.render.views import related_views, site_view
 from brief.site.model import TERM_FOLDERS, Site, Term
 
@@ -37,10 +38,15 @@ class PageMemo:
 
 
 def site_pages(
-    site: Site, views: dict[str, ArticleView], bios: dict[str, Markup] | None = None, memo: PageMemo | None = None
+    site: Site,
+    views: dict[str, ArticleView],
+    bios: dict[str, Markup] | None = None,
+    memo: PageMemo | None = None,
+    docs: dict[str, DocView] | None = None,
 ) -> Iterator[PageSpec]:
     """Every page of the site, in a stable order. ``bios`` are rendered author bios by slug;
-    ``memo`` (the preview's) keeps an article's metadata while its view and page are the same."""
+    ``memo`` (the preview's) keeps an article's metadata while its view and page are the same;
+    ``docs`` are the standalone pages' views by slug (brief.render.standalone)."""
     sv = site_view(site)
     main_feeds = site_feeds(site)
     for article in site.articles:
@@ -70,6 +76,7 @@ def site_pages(
                 site, sv, term, views, main_feeds, (bios or {}).get(term.slug) if kind == "author" else None
             )
     yield from archive_pages(site, sv, views, main_feeds)
+    yield from doc_pages(site, sv, docs or {}, main_feeds)
     page = PageView(
         f"Page not found — {sv.title}", sv.description or sv.title, site.absolute_url("/404.html"), "404", main_feeds
     )

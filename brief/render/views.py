@@ -16,7 +16,16 @@ from brief.content.model import Article
 from brief.errors import Problem
 from brief.media.images import HERO_SIZES, variant_url
 from brief.render.articles import ArticleParts, MarkdownMemo, article_parts, render_parts
-from brief.render.contract import AnalysisView, ArticleView, ImageSource, ImageView, Link, RelatedView, SiteView
+from brief.render.contract import (
+    AnalysisView,
+    ArticleView,
+    ImageSource,
+    ImageView,
+    Link,
+    MenuItemView,
+    RelatedView,
+    SiteView,
+)
 from brief.render.fragment import PageEnv
 from brief.render.markdown import Renderer
 from brief.site.model import Site
@@ -34,8 +43,18 @@ def site_view(site: Site) -> SiteView:
         config.publisher_name,
         logo,
         site.url("/"),
-        site.url("/search/") if config.search and site.articles else None,
-    )  # nothing to search yet: no page
+        site.url("/search/") if config.search and site.articles else None,  # nothing to search yet: no page
+        tuple(
+            MenuItemView(
+                item.title,
+                item.url,
+                site.absolute_url(item.path) if item.path is not None else None,
+                item.header,
+                item.footer,
+            )
+            for item in site.menu
+        ),
+    )
 
 
 def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv) -> ArticleView:

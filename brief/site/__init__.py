@@ -5,6 +5,7 @@ in order, sections, tags, authors, related lists, URLs) and the problems that ne
 every article at once (slug clashes, unknown related slugs, duplicate headlines).
 
 ``index`` builds it; ``related`` scores automatic related-article suggestions
-(TF-IDF over tags and key terms, section, recency); ``model`` holds ``Site`` and ``Term``.
+(TF-IDF over tags and key terms, section, recency); ``pages`` indexes the standalone pages
+(URL clashes) and resolves ``[[menu]]``; ``model`` holds ``Site`` and ``Term``.
 Pure: nothing is read from or written to disk here.
 """

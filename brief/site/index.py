@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from brief.config import Config
-from brief.content.model import Article, Profile
+from brief.content.model import Article, Page, Profile
 from brief.content.yamllines import dotted
 from brief.digests import digest
 from brief.errors import WARNING, Problem, did_you_mean
 from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
+from brief.site.pages import index_pages
 from brief.site.related import RelatedIndex, RelatedMemo
 from brief.slugs import slugify
 
@@ -32,16 +33,20 @@ def build_index(
     profiles: dict[str, Profile] | None = None,
     memo: RelatedMemo | None = None,
     workers: int = 1,
+    pages: list[Page] | None = None,
+    static: frozenset[str] = frozenset(),
 ) -> tuple[Site, list[Problem]]:
     """Index ``articles`` (every valid one, drafts included) for a build at time ``now``.
 
     ``invalid_slugs`` belong to files that failed validation: a reference to one
     is not reported as unknown, since that file's own problems already are. ``memo`` is the
-    build cache's part for related suggestions (kept while their inputs are the same)."""
+    build cache's part for related suggestions (kept while their inputs are the same). ``pages``
+    are the valid standalone pages, ``static`` the output paths of the site's static files
+    (a page's URL may clash with neither, see brief.site.pages)."""
     problems: list[Problem] = []
     by_slug = _unique_slugs(articles, problems)
     built = sorted(
-        (a for a in by_slug.values() if (drafts or not a.draft) and (future or a.date <= now)),
+        (a for a in by_slug.values() if (drafts or not a.draft) and (future or a.date <= now) and not a.expired(now)),
         key=lambda a: a.sort_key,
     )
     built_slugs = frozenset(a.slug for a in built)
@@ -64,6 +69,9 @@ def build_index(
         problems,
         profiles or {},
     )
+    page_index = index_pages(
+        pages or [], articles, config, drafts=drafts, invalid_slugs=invalid_slugs, static=static, problems=problems
+    )
     site = Site(
         config=config,
         articles=tuple(built),
@@ -75,6 +83,9 @@ def build_index(
         tags=tags,
         authors=authors,
         now=now,
+        pages=page_index.pages,
+        all_pages=page_index.all_pages,
+        menu=page_index.menu,
     )
     return site, problems
 
@@ -233,13 +244,19 @@ def _unique_slugs(articles: list[Article], problems: list[Problem]) -> dict[str,
                     if twins
                     else ""
                 )
+                same_url = any(o.url_path == article.url_path for o in group if o is not article)
+                why = (
+                    "so both would have the same URL"
+                    if same_url
+                    else "and a slug names one article (in related: lists, and other articles' links to it)"
+                )
                 problems.append(
                     Problem(
                         article.relpath,
                         article.slug_line,
                         "slug",
-                        f"'{slug}' is also the slug of {', '.join(others)}, so both would "
-                        f"have the same URL (expected every article to have its own slug; set slug: in one of them){note}",
+                        f"'{slug}' is also the slug of {', '.join(others)}, {why} "
+                        f"(expected every article to have its own slug; set slug: in one of them){note}",
                     )
                 )
     return {slug: group[0] for slug, group in groups.items() if len(group) == 1}
@@ -290,7 +307,7 @@ def _resolve_related(
                         article.relpath,
                         ref.line,
                         field,
-                        f"'{ref.slug}' is a draft or scheduled, so it is left out of this build",
+                        f"'{ref.slug}' is a draft, scheduled or expired, so it is left out of this build",
                         WARNING,
                         "related-not-built",
                     )

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from brief.config import Config
-from brief.content.model import Article, Profile
+from brief.content.model import Article, Page, Profile
 from brief.slugs import slugify
 from brief.urls import path_url
 
@@ -49,6 +49,19 @@ TERM_FOLDERS = {"section": "sections", "tag": "tags", "author": "authors"}
 
 
 @dataclass(frozen=True, slots=True)
+class MenuLink:
+    """A ``[[menu]]`` entry resolved: where it leads and where it is shown."""
+
+    title: str
+    url: str
+    """Root-relative URL (base path included) of a page of the site, or an absolute http(s) URL."""
+    path: str | None
+    """Site path of a link within the site (``/about/``), without the base path; None otherwise."""
+    header: bool
+    footer: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """The site index: everything later stages need, computed once."""
 
@@ -69,6 +82,19 @@ class Site:
     """Build time: articles dated after it are scheduled."""
     tags: dict[str, Term] = field(default_factory=dict)
     authors: dict[str, Term] = field(default_factory=dict)
+    pages: tuple[Page, ...] = ()
+    """Standalone pages in this build (drafts only with ``--drafts``), by slug."""
+    all_pages: dict[str, Page] = field(default_factory=dict)
+    """Every valid standalone page by slug, drafts included."""
+    menu: tuple[MenuLink, ...] = ()
+    """``[[menu]]`` of brief.toml, resolved (entries leading to a page left out of the build dropped)."""
+
+    @property
+    def expired(self) -> tuple[Article, ...]:
+        """Articles left out because their ``expires:`` time has come (counted in the summary)."""
+        if self.now is None:
+            return ()
+        return tuple(a for a in self.all_articles.values() if a.expired(self.now))
 
     def term(self, kind: str, name: str) -> Term:
         """The section, tag or author called ``name``. Every name of a built article has one,

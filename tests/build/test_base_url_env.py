@@ -107,7 +107,7 @@ def test_bad_env_value_is_one_clear_error_naming_the_variable(site, tmp_path, va
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"BRIEF_BASE_URL: base_url: '{value}' {BAD_MESSAGE} ({EXPECTED})",
-        "Error: configuration failed: 1 problem",
+        "Error: configuration failed: 1 error, 0 warnings",
     ]
     assert "Traceback" not in result.stderr
     assert not out.exists()

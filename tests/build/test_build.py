@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -79,13 +80,12 @@ def test_every_internal_url_carries_the_base_path(tmp_path):
 
 def test_base_url_option_overrides_config(tmp_path):
     out = tmp_path / "public"
-    result = cli(
-        "build", "--site", str(GOLDEN_SITE), "--output", str(out), "--base-url", "http://127.0.0.1:9000/preview"
-    )
+    site = shutil.copytree(GOLDEN_SITE, tmp_path / "golden")  # brief build records its URLs beside brief.toml
+    result = cli("build", "--site", str(site), "--output", str(out), "--base-url", "http://127.0.0.1:9000/preview")
     assert result.returncode == 0, result.stderr
     html = (out / "index.html").read_text()
     assert re.search(r'href="/preview/css/brief\.[0-9a-f]{8}\.css"', html)
-    bad = cli("build", "--site", str(GOLDEN_SITE), "--output", str(out), "--base-url", "javascript:alert(1)")
+    bad = cli("build", "--site", str(site), "--output", str(out), "--base-url", "javascript:alert(1)")
     assert bad.returncode == 1
     assert "--base-url: base_url: 'javascript:alert(1)' is not an absolute http(s) URL" in bad.stderr
 

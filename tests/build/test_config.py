@@ -29,7 +29,7 @@ def test_defaults_when_brief_toml_is_absent(tmp_path):
     for name, option in OPTIONS.items():
         if isinstance(option, Option):
             assert getattr(config, name) == option.default, name
-    assert config.allow_html is False and config.typographer is False
+    assert config.html == "safe" and config.typographer is False
     assert config.publisher_name == "Brief" and config.publisher_logo is None
     assert config.base_path == "/"
 
@@ -64,12 +64,12 @@ def test_values_are_read(tmp_path):
         tmp_path,
         {},
         '\ufefftitle = "The Meridian"\nper_page = 3\ntimezone = "Europe/London"\n\n'
-        '[publisher]\nname = "Meridian Ltd"\n\n[markdown]\nallow_html = true\ntypographer = true\n',
+        '[publisher]\nname = "Meridian Ltd"\n\n[markdown]\nhtml = "trusted"\ntypographer = true\n',
     )
     config = load_config(site)
     assert (config.title, config.per_page, config.timezone) == ("The Meridian", 3, "Europe/London")
     assert config.publisher_name == "Meridian Ltd"
-    assert config.allow_html is True and config.typographer is True
+    assert config.html == "trusted" and config.typographer is True
 
 
 def test_publisher_name_defaults_to_title(tmp_path):
@@ -86,7 +86,7 @@ def test_unknown_key_with_did_you_mean(tmp_path):
 def test_unknown_key_lists_known_keys(tmp_path):
     assert problems(tmp_path, 'title = "X"\ncolour = "red"\n') == [
         "brief.toml:2: colour: unknown configuration key (known keys: archive_per_page, authors, base_url, default_author, "
-        "description, feed_size, language, markdown, per_page, permalink, publisher, related, search, timezone, title, warnings)"
+        "description, embeds, feed_size, language, markdown, menu, per_page, permalink, publisher, related, search, timezone, title, warnings)"
     ]
 
 
@@ -282,7 +282,7 @@ def test_config_problems_end_to_end(tmp_path):
         "brief.toml:1: titel: unknown configuration key; did you mean 'title'?",
         "brief.toml:2: per_page: expected an integer, got a string ('10')",
         "brief.toml:5: markdown.allow_html: expected true or false, got a string ('yes')",
-        "Error: configuration failed: 3 problems",
+        "Error: configuration failed: 3 errors, 0 warnings",
     ]
     assert tree(site) == before
 

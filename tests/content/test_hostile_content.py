@@ -36,7 +36,11 @@ def refused(tmp_path: Path, files: dict[str, str | bytes], *expected: str, probl
     assert code == 1, err
     for line in expected:
         assert line in lines, f"missing {line!r} in:\n{err}"
-    summary = f"Error: build failed: {problems} problem{'s' if problems > 1 else ''}; nothing was written"
+    warnings = sum(1 for line in lines if ": warning: " in line)
+    summary = (
+        f"Error: build failed: {problems} error{'s' if problems > 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}; nothing was written"
+    )
     assert lines[-1] == summary, err
     assert all(PROBLEM_LINE.match(line) for line in lines[:-1]), err
     assert not (site / "public").exists()

@@ -30,7 +30,7 @@ def outside(tmp_path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for path in sorted(tmp_path.rglob("*")):  # rglob does not descend into symlinked folders
         rel = path.relative_to(tmp_path).as_posix()
-        if re.match(r"site/(public|\.brief-cache)(/|$)", rel):
+        if re.match(r"site/(public|\.brief-cache)(/|$)|site/published-urls\.txt$", rel):  # and the URL ledger
             continue
         if path.is_symlink():
             out[rel] = f"-> {path.readlink()}"
@@ -42,7 +42,8 @@ def outside(tmp_path: Path) -> dict[str, str]:
 
 
 def build(tmp_path: Path, site: Path, *args: str) -> tuple[int, str]:
-    """Run the CLI; check that nothing outside public/ and .brief-cache/ changed and no traceback."""
+    """Run the CLI; check that nothing outside public/, .brief-cache/ and the URL ledger
+    (published-urls.txt, which brief build keeps beside brief.toml) changed and no traceback."""
     before = outside(tmp_path)
     code, _, err = run_build(site, *args)
     assert "Traceback" not in err, err
@@ -56,7 +57,9 @@ def refused(tmp_path: Path, site: Path, *expected: str, summary: str = "") -> li
     assert code == 1, err
     for line in expected:
         assert line in lines, f"missing {line!r} in:\n{err}"
-    if summary:
+    if summary:  # the warnings (missing takeaways…) counted as the build counts them
+        warnings = sum(1 for line in lines if ": warning: " in line)
+        summary = re.sub(r", \d+ warnings?", f", {warnings} warning{'s' if warnings != 1 else ''}", summary)
         assert lines[-1] == summary, err
     assert not (site / "public").exists()
     return lines
@@ -124,7 +127,7 @@ def test_slug_trying_to_leave_the_output_folder(tmp_path, slug, hint):
         tmp_path,
         site,
         f"content/a.md:4: slug: '{slug}' {NOT_A_SLUG}{tail}",
-        summary="Error: build failed: 1 problem; nothing was written",
+        summary="Error: build failed: 1 error, 0 warnings; nothing was written",
     )
 
 
@@ -162,7 +165,7 @@ def test_names_built_from_path_characters_give_safe_urls(tmp_path):
 def test_names_with_no_letter_or_digit_are_refused(tmp_path):
     text = article(section="../..", tags=["․․∕․․"], authors=["／"])
     site = make_site(tmp_path, {"content/a.md": text})
-    lines = refused(tmp_path, site, summary="Error: build failed: 3 problems; nothing was written")
+    lines = refused(tmp_path, site, summary="Error: build failed: 3 errors, 0 warnings; nothing was written")
     for prefix in (
         "content/a.md:4: section: '../..' has no letter or digit to make a URL from",
         "content/a.md:6: tags[0]: '․․∕․․' has no letter or digit to make a URL from",
@@ -203,7 +206,7 @@ def test_permalink_trying_to_leave_the_output_folder(tmp_path, pattern):
         site,
         f"brief.toml:1: permalink: '{shown}' may only hold letters, digits, '-', '_', '.' and "
         "placeholders between single slashes",
-        summary="Error: configuration failed: 1 problem",
+        summary="Error: configuration failed: 1 error, 0 warnings",
     )
 
 
@@ -217,7 +220,12 @@ def test_permalink_trying_to_leave_the_output_folder(tmp_path, pattern):
 )
 def test_permalink_that_is_not_a_site_path(tmp_path, pattern, message):
     site = make_site(tmp_path, {"content/a.md": article()}, f'permalink = "{pattern}"\n')
-    refused(tmp_path, site, f"brief.toml:1: permalink: {message}", summary="Error: configuration failed: 1 problem")
+    refused(
+        tmp_path,
+        site,
+        f"brief.toml:1: permalink: {message}",
+        summary="Error: configuration failed: 1 error, 0 warnings",
+    )
 
 
 def test_permalink_with_dots_inside_a_segment_stays_inside(tmp_path):
@@ -273,7 +281,7 @@ def test_file_names_that_differ_only_in_unicode_normalization(tmp_path):
     # macOS writes "É" decomposed (E + combining acute); both names make the slug 'economie'.
     nfd = unicodedata.normalize("NFD", "Économie.md")
     site = make_site(tmp_path, {f"content/{nfd}": article(title="One"), "content/Économie.md": article(title="Two")})
-    lines = refused(tmp_path, site, summary="Error: build failed: 2 problems; nothing was written")
+    lines = refused(tmp_path, site, summary="Error: build failed: 2 errors, 0 warnings; nothing was written")
     clash = [line for line in lines if ": slug: 'economie' is also the slug of content/" in line]
     assert len(clash) == 2, lines
     # The two names print alike, so the message spells them out.
@@ -292,7 +300,7 @@ def test_permalink_with_a_hidden_folder(tmp_path, pattern):
         site,
         f"brief.toml:1: permalink: '{pattern}' has a folder starting with '.', which web servers hide "
         "(expected e.g. '/{year}/{slug}/')",
-        summary="Error: configuration failed: 1 problem",
+        summary="Error: configuration failed: 1 error, 0 warnings",
     )
 
 
@@ -309,7 +317,7 @@ def test_articles_taking_the_address_of_brief_s_own_pages(tmp_path):
         site,
         "content/tags.md: " + expected.format("tags"),
         "content/b.md: " + expected.format("archive"),
-        summary="Error: build failed: 2 problems; nothing was written",
+        summary="Error: build failed: 2 errors, 0 warnings; nothing was written",
     )
 
 
@@ -326,7 +334,7 @@ def test_encoded_traversal_in_body_images_is_refused(tmp_path):
         "content/a.md:5: body: image ..%2F..%2Fsecret.png points outside the site folder",
         "content/a.md:7: body: image %2e%2e/%2e%2e/secret.png points outside the site folder",
         "content/a.md:9: body: image ../../secret.png points outside the site folder",
-        summary="Error: build failed: 3 problems; nothing was written",
+        summary="Error: build failed: 3 errors, 0 warnings; nothing was written",
     )
 
 
@@ -385,7 +393,7 @@ def test_symlink_in_content_to_a_file_outside_the_site(tmp_path):
         site,
         f"content/leak.md: symlink leads outside the site (to {secret}); refusing to read it "
         "(copy the file in instead)",
-        summary="Error: build failed: 1 problem; nothing was written",
+        summary="Error: build failed: 1 error, 0 warnings; nothing was written",
     )
 
 
@@ -399,7 +407,7 @@ def test_symlink_in_content_to_a_folder_outside_the_site(tmp_path):
         site,
         f"content/more: symlink leads outside the site (to {tmp_path / 'elsewhere'}); refusing to "
         "read it (copy the file in instead)",
-        summary="Error: build failed: 1 problem; nothing was written",
+        summary="Error: build failed: 1 error, 0 warnings; nothing was written",
     )
 
 
@@ -423,7 +431,7 @@ def test_symlink_in_static_to_a_file_outside_the_site(tmp_path):
         tmp_path,
         site,
         f"static/key.txt: symlink leads outside the static folder (to {secret}); copy the file in instead",
-        summary="Error: build failed: 1 problem; nothing was written",
+        summary="Error: build failed: 1 error, 0 warnings; nothing was written",
     )
 
 
@@ -456,7 +464,7 @@ def test_symlinked_images_leading_outside_the_site(tmp_path):
         site,
         "content/a.md:5: body: image charts/body.svg points outside the site folder",
         "content/b.md:5: image.src: 'charts/hero.svg' points outside the site folder",
-        summary="Error: build failed: 2 problems; nothing was written",
+        summary="Error: build failed: 2 errors, 0 warnings; nothing was written",
     )
 
 
@@ -487,5 +495,5 @@ def test_images_naming_hidden_files_of_the_site_are_not_published(tmp_path, targ
         "refusing to publish it (expected an image such as charts/a.svg)",
         f"content/b.md:5: image.src: '{target}' is a hidden file or in a hidden folder (a name starting with '.'); "
         "refusing to publish it (expected an image such as images/x.jpg)",
-        summary="Error: build failed: 2 problems; nothing was written",
+        summary="Error: build failed: 2 errors, 0 warnings; nothing was written",
     )

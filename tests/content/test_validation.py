@@ -21,7 +21,7 @@ from brief.content.files import load
 from brief.content.schema import validate
 
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='3'/>\n"
-SUMMARY_ONE = "Error: build failed: 1 problem; nothing was written"
+SUMMARY_ONE = "Error: build failed: 1 error, 0 warnings; nothing was written"
 
 
 def fails_with(tmp_path: Path, files: dict[str, str | bytes], *expected: str, config: str | None = None) -> list[str]:
@@ -54,7 +54,7 @@ def test_missing_title(tmp_path):
     fails_with(
         tmp_path,
         {"content/a.md": article(title=None)},
-        SUMMARY_ONE,
+        "Error: build failed: 1 error, 1 warning; nothing was written",
         "content/a.md:1: title: is required (expected a non-empty string)",
     )
 
@@ -247,7 +247,7 @@ def test_two_articles_with_the_same_slug(tmp_path):
             "content/a.md": article(),
             "content/2024/a.md": article(title="Other"),
         },
-        "Error: build failed: 2 problems; nothing was written",
+        "Error: build failed: 2 errors, 2 warnings; nothing was written",
         "content/2024/a.md: slug: 'a' is also the slug of content/a.md, so both would have the same URL "
         "(expected every article to have its own slug; set slug: in one of them)",
         "content/a.md: slug: 'a' is also the slug of content/2024/a.md, so both would have the same URL "
@@ -374,7 +374,7 @@ def test_unknown_key_without_close_match_lists_known_keys(tmp_path):
     _, err = builds(tmp_path, {"content/a.md": article(colour="red")})
     assert (
         "content/a.md:4: warning: colour: unknown front-matter key, ignored (known keys: title, dek, date, updated, "
-        "authors, section, tags, image, takeaways, analysis, related, draft, slug, canonical) [unknown-key]"
+        "authors, section, tags, image, takeaways, analysis, related, draft, slug, canonical, aliases, type, expires) [unknown-key]"
     ) in err.splitlines()
 
 
@@ -445,7 +445,7 @@ def test_wrong_types_are_all_reported(tmp_path):
     fails_with(
         tmp_path,
         {"content/a.md": text},
-        "Error: build failed: 7 problems; nothing was written",
+        "Error: build failed: 7 errors, 1 warning; nothing was written",
         "content/a.md:4: tags: expected a list of strings such as [Energy, Markets], got a string ('economy')",
         "content/a.md:5: draft: expected true or false, got a string ('yes')",
         "content/a.md:6: authors: expected a name or a list of names such as [Ann Lee, Bo Chen], got a mapping",
@@ -486,7 +486,7 @@ def test_all_problems_of_several_files_reported_in_one_run(tmp_path):
             "content/d.md": b"---\ntitle: \xff\n---\n",
             "content/e.md": article(takeways=["x"]),  # only a warning, still listed
         },
-        "Error: build failed: 5 problems; nothing was written",
+        "Error: build failed: 5 errors, 4 warnings; nothing was written",
         "content/a.md:1: title: is required (expected a non-empty string)",
         "content/b.md:3: date: 'soon' is not an ISO 8601 date (expected e.g. 2026-10-03 or 2026-10-03T08:30:00+01:00)",
         "content/b.md:4: tags: expected a list of strings such as [Energy, Markets], got a string ('economy')",
@@ -509,7 +509,8 @@ def test_failed_build_leaves_existing_output_byte_for_byte(tmp_path):
     assert "content/b.md:1: title: is required (expected a non-empty string)" in err.splitlines()
     assert tree(public) == before
     assert {p: p.stat().st_mtime_ns for p in public.rglob("*")} == mtimes
-    assert sorted(p.name for p in site.iterdir()) == [".brief-cache", "content", "public"]
+    # the first (good) build recorded its URLs in the ledger; the failed one changed nothing
+    assert sorted(p.name for p in site.iterdir()) == [".brief-cache", "content", "public", "published-urls.txt"]
 
 
 # --- accepted inputs --------------------------------------------------------------------------
@@ -571,6 +572,24 @@ def test_references_to_an_invalid_article_are_not_reported_twice(tmp_path):
         "content/grid.md:3: date: '3rd October' is not an ISO 8601 date (expected e.g. 2026-10-03 or 2026-10-03T08:30:00+01:00)",
         "content/wind.md:5: related[0]: no article with slug 'grdi' (expected the slug of another article: "
         "its file name without .md, or its slug: field); did you mean 'grid'?",
-        "Error: build failed: 2 problems; nothing was written",
+        "Error: build failed: 2 errors, 3 warnings; nothing was written",
     )
     assert not any(line.startswith("content/heat.md") and ": warning: " not in line for line in lines)
+
+
+def test_one_slug_in_two_years_says_why_it_is_refused(tmp_path):
+    """With {year} in the permalink the URLs differ; the slug still names one article."""
+    site = make_site(
+        tmp_path,
+        {
+            "content/2023/launch.md": article(date="2023-05-01", takeaways=["One"]),
+            "content/2024/launch.md": article(date="2024-05-01", takeaways=["One"], title="Another"),
+        },
+    )
+    code, _, err = run_build(site)
+    assert code == 1
+    assert (
+        "content/2023/launch.md: slug: 'launch' is also the slug of content/2024/launch.md, and a slug names one "
+        "article (in related: lists, and other articles' links to it) (expected every article to have its own slug; "
+        "set slug: in one of them)"
+    ) in err.splitlines(), err

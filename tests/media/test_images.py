@@ -585,9 +585,11 @@ def refused(tmp_path: Path, files: dict[str, str | bytes], *expected: str, probl
     assert "Traceback" not in err, err
     for line in expected:
         assert line in lines, f"missing {line!r} in:\n{err}"
-    assert lines[-1] == f"Error: build failed: {problems} problem{'s' if problems > 1 else ''}; nothing was written", (
-        err
-    )
+    warnings = sum(1 for line in lines if ": warning: " in line)
+    assert lines[-1] == (
+        f"Error: build failed: {problems} error{'s' if problems > 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}; nothing was written"
+    ), err
     assert not (site / "public").exists()
     assert tree(site) == before  # nothing kept, not even in the image cache
     return lines

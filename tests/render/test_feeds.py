@@ -54,6 +54,7 @@ def index_site(root: Path, now: datetime = BUILD_TIME, *, future: bool = False) 
         now=now,
         invalid_slugs=frozenset(loaded.invalid.values()),
         profiles=profiles,
+        pages=loaded.pages,
     )
     urls = {a.path.resolve(): site.url(a.url_path) for a in site.articles}
     unbuilt = frozenset(p for p, a in site.by_path.items() if a.slug not in site.built)

@@ -13,16 +13,17 @@ CASES = [
     (
         '{{< legacy-img src="/img/a.jpg" >}}',
         'Hugo shortcode {{< legacy-img src="/img/a.jpg" >}} would be published as text '
-        '(expected an image: ![what it shows](path "caption"))',
+        '(expected an image alone in its paragraph, its caption as the title: ![what it shows](path "caption"))',
     ),
     (
         '{{< tweet user="x" id="1" >}}',
         'Hugo shortcode {{< tweet user="x" id="1" >}} would be published as text '
-        "(expected a link to it: [title](https://…) (brief does not embed it yet))",
+        "(expected its URL alone on its line, or ::: embed URL (README: Embeds, callouts and pull quotes))",
     ),
     (
         "{{% notice info %}}",
-        "Hugo shortcode {{% notice info %}} would be published as text (expected Markdown that says the same)",
+        "Hugo shortcode {{% notice info %}} would be published as text "
+        "(expected ::: callout note (or tip, important, warning, caution) and a title, the text, then a line :::)",
     ),
     (
         "{% include figure.html %}",
@@ -100,3 +101,43 @@ def test_a_construct_split_over_two_lines_is_found_on_its_first(tmp_path):
         "content/a.md:7: body: Liquid tag {% link … would be published as text (expected Markdown that says the same)"
         in err.splitlines()
     ), err
+
+
+def test_in_the_plain_text_fields_too(tmp_path):
+    """Headline, dek, alt text and the analysis's byline are no Markdown, but an imported
+    archive's template syntax there would be published as text all the same."""
+    text = (
+        '---\ntitle: "{{ site.title }} news"\ndate: 2024-01-02\ndek: "See {% link _posts/x.md %}"\n'
+        'takeaways: [One]\nimage:\n  src: https://example.org/x.png\n  alt: "{{ page.alt }}"\n'
+        'analysis:\n  byline: "{{ page.author }}"\n  body: Fine.\n---\nText.\n'
+    )
+    site = make_site(tmp_path, {"content/a.md": text})
+    code, _, err = run_build(site)
+    assert code == 1
+    found = [line.split(": ")[0:2] for line in err.splitlines() if "would be published as text" in line]
+    assert found == [
+        ["content/a.md:2", "title"],
+        ["content/a.md:4", "dek"],
+        ["content/a.md:8", "image.alt"],
+        ["content/a.md:10", "analysis.byline"],
+    ], err
+
+
+def test_in_link_urls_image_paths_tags_and_raw_html_blocks(tmp_path):
+    """Found in the paragraph's source, so a URL, a path or a construct that looks like a tag
+    to Markdown ({{<youtube id>}}) is no hiding place; a raw HTML block is read too, but not
+    its <pre>."""
+    body = (
+        "Read [the guide]({{ site.baseurl }}/guide/) now.\n\n"  # 6
+        "![A chart]({{site.baseurl}}/assets/chart.png)\n\n"  # 8
+        "{{<youtube zSeKL2-_sVg>}}\n\n"  # 10
+        '<div class="pquote">\n{{ "shawn" | team_photo }}\n</div>\n\n'  # 12-14: line 13
+        "<pre>{% raw %}{{ kept }}{% endraw %}</pre>\n\n"  # 16
+        "Code `{{ fine }}` and ``{% also fine %}``.\n"  # 18
+    )
+    site = make_site(tmp_path, {"content/a.md": article(body, takeaways=["One"])})
+    code, _, err = run_build(site)
+    assert code == 1
+    found = [line.split(": ")[0] for line in err.splitlines() if "would be published as text" in line]
+    assert found == ["content/a.md:7", "content/a.md:9", "content/a.md:11", "content/a.md:14"], err
+    assert "Hugo shortcode {{<youtube zSeKL2-_sVg>}}" in err

@@ -39,6 +39,7 @@ PAGES = {
     "front-page.html": "index.html",
     "front-page-2.html": "page/2/index.html",
     "search.html": "search/index.html",
+    "page.html": "about/index.html",
 }
 
 
@@ -80,6 +81,7 @@ def test_golden_site_file_list(golden_build):
         "2026/03/harbour-reopens/index.html",
         "2026/03/harbour-reopens/port.svg",
         "404.html",
+        "about/index.html",
         "archive/2026/index.html",
         "archive/index.html",
         "authors/desk-staff/index.html",
@@ -96,6 +98,8 @@ def test_golden_site_file_list(golden_build):
         "index.html",
         "js/brief.HASH.js",
         "js/brief.js",
+        "js/embeds.HASH.js",
+        "js/embeds.js",
         "js/search.HASH.js",
         "js/search.js",
         "news-sitemap.xml",

@@ -173,7 +173,7 @@ def test_ten_thousand_nested_levels(tmp_path, marker):
     assert "Traceback" not in err and "RecursionError" not in err, err
     assert code == 1, err
     assert f"content/a.md:7: {TOO_DEEP}" in err.splitlines()  # body from line 5: "Intro.", blank, the nest
-    assert err.splitlines()[-1] == "Error: build failed: 1 problem; nothing was written"
+    assert err.splitlines()[-1] == "Error: build failed: 1 error, 1 warning; nothing was written"
     assert tree(site) == before
 
 
@@ -424,12 +424,13 @@ def test_dangerous_hero_image_src_is_refused(tmp_path, src, line):
 
 RAW_HTML = (
     '<script>alert("body")</script>\n\n'
-    'Inline <img src=x onerror=alert(1)> and <a href="javascript:alert(2)">link</a>.\n\n'
+    'Inline <img src=/images/raw.svg onerror=alert(1)> and <a href="javascript:alert(2)">link</a>.\n\n'
     '<iframe src="https://evil.example/"></iframe>\n\n'
     "<svg onload=alert(3)><circle r=1 /></svg>\n\n"
     "<style>body{display:none}</style>\n\n"
     '<meta http-equiv="refresh" content="0;url=javascript:alert(4)">\n'
 )
+RAW_IMAGE = {"static/images/raw.svg": "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='3'/>"}
 
 
 def _raw_html_site(tmp_path: Path, config: str | None = None) -> Path:
@@ -438,15 +439,20 @@ def _raw_html_site(tmp_path: Path, config: str | None = None) -> Path:
         body=RAW_HTML,
         takeaways=["Takeaway <script>alert(5)</script>"],
         analysis={"byline": "Ed", "body": "<iframe src=//evil.example></iframe>\n"},
-        image={"src": "/images/x.svg", "alt": "Chart", "caption": "Caption <img src=y onerror=alert(6)>"},
+        image={"src": "/images/x.svg", "alt": "Chart", "caption": "Caption <img src=/images/raw.svg onerror=alert(6)>"},
     )
-    return make_site(
-        tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}, config
-    )
+    files = {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>", **RAW_IMAGE}
+    return make_site(tmp_path, files, config)
 
 
-def test_raw_html_is_shown_as_text_by_default(tmp_path):
-    site = _raw_html_site(tmp_path)
+def _line(site: Path, text: str) -> int:
+    """The line of content/a.md that holds ``text``."""
+    lines = (site / "content/a.md").read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
+def test_raw_html_is_shown_as_text_with_html_escape(tmp_path):
+    site = _raw_html_site(tmp_path, '[markdown]\nhtml = "escape"\n')
     build_ok(site)
     out = read_site(site / "public")
     assert unexpected_active_content(out) == []
@@ -454,28 +460,76 @@ def test_raw_html_is_shown_as_text_by_default(tmp_path):
     assert not [
         e
         for e in out.elements
-        if e.tag in ("style", "svg") or (e.tag == "img" and dict(e.attrs).get("src") in ("x", "y"))
+        if e.tag in ("style", "svg") or (e.tag == "img" and dict(e.attrs).get("src") == "/images/raw.svg")
     ]
     html = read_output(site, "2024/01/a/index.html")
     for text in (
         "&lt;script&gt;alert(&quot;body&quot;)&lt;/script&gt;",
-        "&lt;img src=x onerror=alert(1)&gt;",
+        "&lt;img src=/images/raw.svg onerror=alert(1)&gt;",
         "&lt;iframe src=&quot;https://evil.example/&quot;&gt;&lt;/iframe&gt;",
         "&lt;style&gt;body{display:none}&lt;/style&gt;",
         "Takeaway &lt;script&gt;alert(5)&lt;/script&gt;",
         "&lt;iframe src=//evil.example&gt;&lt;/iframe&gt;",
-        "Caption &lt;img src=y onerror=alert(6)&gt;",
+        "Caption &lt;img src=/images/raw.svg onerror=alert(6)&gt;",
     ):
         assert text in html, text
 
 
-def test_raw_html_passes_with_allow_html(tmp_path):
-    # Documented behaviour ([markdown] allow_html = true): raw HTML is the editor's own, passed through
-    # unfiltered, dangerous or not, in the body, takeaways, analysis and caption, on the page and in
-    # the feeds. Markdown link syntax stays filtered: [x](javascript:...) is still not a link.
-    site = _raw_html_site(tmp_path, "[markdown]\nallow_html = true\n")
+def test_raw_html_is_sanitised_by_default(tmp_path):
+    # html = "safe", the default: what is harmless stays (the image, the link's text), every
+    # script, handler, frame, style and javascript: URL goes, in the body, takeaways, analysis
+    # and caption, on the page and in the feeds; each removal is a warning on its line.
+    site = _raw_html_site(tmp_path)
+    err = build_ok(site)
+    out = read_site(site / "public")
+    assert unexpected_active_content(out) == []
+    assert dangerous_urls(out) == []
+    assert not [e for e in out.elements if e.tag in ("style", "svg", "iframe", "circle")]
+    page = html_elements(read_output(site, "2024/01/a/index.html"), "page")
+    assert [dict(e.attrs) for e in page if e.tag == "img" and dict(e.attrs).get("src") == "/images/raw.svg"] == [
+        {"src": "/images/raw.svg", "alt": "", "width": "4", "height": "3", "loading": "lazy", "decoding": "async"}
+    ] * 2  # the caption's, then the body's; resolved and sized as a Markdown image is
+    assert ("a", ()) in [(e.tag, e.attrs) for e in page]  # the link's text stays, without its href
+    script, body, takeaway = _line(site, 'alert("body")'), _line(site, "Inline <img"), _line(site, "Takeaway <")
+    frame = _line(site, 'iframe src="https')
+    for line in (
+        f"content/a.md:{script}: warning: body: <script> removed with everything in it "
+        "(scripts never run from an article) [raw-html-removed]",
+        f'content/a.md:{body}: warning: body: onerror="alert(1)" removed from <img> '
+        "(event handlers never run from an article) [raw-html-removed]",
+        f'content/a.md:{body}: warning: body: href="javascript:alert(2)" removed from <a> '
+        "(javascript: URLs are never kept) [raw-html-removed]",
+        f'content/a.md:{frame}: warning: body: <iframe src="https://evil.example/"> removed '
+        "(not from a known embed provider) [iframe-removed]",
+        f"content/a.md:{_line(site, '<svg')}: warning: body: <svg> removed with everything in it "
+        "(inline SVG is not kept; show it as an image file instead) [raw-html-removed]",
+        f"content/a.md:{_line(site, '<style>')}: warning: body: <style> removed with everything in it "
+        "(the theme styles the page) [raw-html-removed]",
+        f"content/a.md:{_line(site, '<meta')}: warning: body: <meta> removed "
+        "(not among the elements kept in safe mode) [raw-html-removed]",
+        f"content/a.md:{takeaway}: warning: takeaways[0]: <script> removed with everything in it "
+        "(scripts never run from an article) [raw-html-removed]",
+        f'content/a.md:{_line(site, "//evil.example")}: warning: analysis.body: <iframe src="//evil.example"> removed '
+        "(not from a known embed provider) [iframe-removed]",
+        f'content/a.md:{_line(site, "Caption <img")}: warning: image.caption: onerror="alert(6)" removed from <img> '
+        "(event handlers never run from an article) [raw-html-removed]",
+    ):
+        assert line in err.splitlines(), line
+    assert err.count("[raw-html-removed]") == 8 and err.count("[iframe-removed]") == 2
+
+
+@pytest.mark.parametrize(
+    "config", ['[markdown]\nhtml = "trusted"\n', "[markdown]\nallow_html = true\n"], ids=["trusted", "allow_html"]
+)
+def test_raw_html_passes_with_html_trusted(tmp_path, config):
+    # Documented behaviour (html = "trusted", or allow_html = true, its old name): raw HTML is the
+    # editor's own, passed through unfiltered, dangerous or not, in the body, takeaways, analysis and
+    # caption, on the page and in the feeds; only its <a href> and <img src> are resolved as
+    # Markdown's are. Markdown link syntax stays filtered: [x](javascript:...) is still not a link.
+    site = _raw_html_site(tmp_path, config)
     (site / "content/b.md").write_text(article(title="B", body="[md](javascript:alert(7))\n"), encoding="utf-8")
-    build_ok(site, "--no-link-check")
+    err = build_ok(site, "--no-link-check")
+    assert ("brief.toml:2: warning: markdown.allow_html: deprecated; " in err) == ("allow_html" in config)
     page = html_elements(read_output(site, "2024/01/a/index.html"), "page")
     scripts = [e.text for e in page if e.tag == "script" and not e.attrs]
     assert scripts == ["alert(5)", 'alert("body")']  # takeaways come before the body
@@ -491,8 +545,11 @@ def test_raw_html_passes_with_allow_html(tmp_path):
     )
 
 
-def test_html_in_front_matter_text_is_escaped_on_every_page(tmp_path):
-    breakout = '</script><script>alert(1)</script>"><img src=x onerror=alert(2)>'
+@pytest.mark.parametrize("mode", ["escape", "safe"])
+def test_html_in_front_matter_text_is_escaped_on_every_page(tmp_path, mode):
+    # Plain fields are escaped whatever html says; takeaways and the caption are Markdown, whose
+    # raw HTML is shown as text ("escape") or sanitised ("safe"; "trusted" would pass it through).
+    breakout = '</script><script>alert(1)</script>"><img src=/images/x.svg onerror=alert(2)>'
     text = article(
         title=f"Title {breakout}",
         dek=f"Dek {breakout}",
@@ -510,13 +567,17 @@ def test_html_in_front_matter_text_is_escaped_on_every_page(tmp_path):
         related=[{"title": f"Related {breakout}", "url": "https://example.org/"}],
     )
     site = make_site(
-        tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}
+        tmp_path,
+        {"content/a.md": text, "static/images/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"},
+        f'[markdown]\nhtml = "{mode}"\n',
     )
     build_ok(site)
     out = read_site(site / "public")
     assert len({e.where for e in out.elements}) > 10
     assert unexpected_active_content(out) == []
-    assert not [e for e in out.elements if e.tag == "img" and dict(e.attrs).get("src") == "x"]
+    page = read_output(site, "2024/01/a/index.html")
+    if mode == "escape":
+        assert "Point &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
     for e in out.elements:
         if e.tag == "script" and ("type", "application/ld+json") in e.attrs:
             data = json.loads(e.text)  # the JSON-LD stayed one intact document

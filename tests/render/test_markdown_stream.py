@@ -65,6 +65,9 @@ def block(draw) -> str:
                 "refdef",
                 "indented",
                 "rule",
+                "embed",
+                "callout",
+                "figure",
             ]
         )
     )
@@ -91,6 +94,14 @@ def block(draw) -> str:
         return "    indented code\n\n    more"
     if kind == "rule":
         return "---"
+    if kind == "embed":  # a URL alone, or a ::: embed block (brief.render.directives)
+        return draw(
+            st.sampled_from(["https://youtu.be/dQw4w9WgXcQ", f"::: embed <https://vimeo.com/1>\ncaption: {line}\n:::"])
+        )
+    if kind == "callout":
+        return f"::: {draw(st.sampled_from(['callout warning', 'callout', 'pullquote —', 'nope']))} {line}\n{draw(LINE)}\n:::"
+    if kind == "figure":
+        return '![chart](chart.svg "A caption")'
     return line + ("\n" + draw(LINE) if draw(st.booleans()) else "")
 
 
@@ -134,7 +145,7 @@ def test_parts_are_cut_only_between_top_level_blocks():
     pieces = parts(text, cut=True, size=1)
     assert "".join(piece + "\n" for _, piece in pieces[:-1]) + pieces[-1][1] == text
     assert [offset for offset, _ in pieces] == [0, 8, 14]  # never at or inside the fence, nor in the loose list
-    assert parts(text, cut=False, size=1) == [(0, text)]  # raw HTML allowed: whole
+    assert parts(text, cut=False, size=1) == [(0, text)]  # not to be cut: whole
     assert parts(text + "[x]: /u\n", cut=True, size=1) == [(0, text + "[x]: /u\n")]  # definitions: whole
 
 

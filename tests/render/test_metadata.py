@@ -58,7 +58,14 @@ def _build(root: Path, **index_options) -> Built:
     loaded = load_articles(config)
     profiles, problems = load_profiles(config)
     site, found = build_index(
-        loaded.articles, config, drafts=False, future=False, now=BUILD_TIME, profiles=profiles, **index_options
+        loaded.articles,
+        config,
+        drafts=False,
+        future=False,
+        now=BUILD_TIME,
+        profiles=profiles,
+        pages=loaded.pages,
+        **index_options,
     )
     urls = {a.path.resolve(): site.url(a.url_path) for a in site.articles}
     views, _, rendered = render_articles(site, Renderer(config, urls))

@@ -127,5 +127,5 @@ def test_root_relative_links_keep_their_query_and_fragment(tmp_path):
     code, _, err = run_build(site)
     assert code == 0, err
     page = next((site / "public").rglob("a/index.html")).read_text(encoding="utf-8")
-    assert 'href="/2026/03/b/#h-top"' in page and 'href="/feed.xml?x=1#y"' in page
+    assert 'href="/2026/03/b/#h-top"' in page and 'href="/feed.xml?x=1#h-y"' in page
     assert 'href="/images/vue%20sur%20l&#x27;eau.svg"' in page or 'href="/images/vue%20sur%20l\'eau.svg"' in page

@@ -124,7 +124,7 @@ def test_search_page_with_results_is_accessible(browser, sample_url, node_tool, 
     assert serious == [], "\n".join(serious)
 
 
-@pytest.mark.parametrize("path", ["/2026/04/uberblick-markte/", "/2026/04/ekonomika/"])
+@pytest.mark.parametrize("path", ["/2026/04/uberblick-markte/", "/2026/04/ekonomika/", "/2026/04/einbettungen/"])
 def test_awkward_pages_are_accessible_and_fit_a_phone(browser, edge_url, node_tool, path):
     serious = axe_serious(browser, edge_url + path, 360, node_tool)
     assert serious == [], "\n".join(serious)

@@ -12,7 +12,7 @@ must end in one of two ways:
   no ``javascript:``/``vbscript:``/``data:`` URL, and passes the W3C Nu HTML checker;
 - it fails with exit code 1, printing only well-formed problem lines
   (``path[:line]: [warning: ][field: ]message``, each path naming a file of the site),
-  then ``Error: build failed: N problems; nothing was written`` (or ``configuration
+  then ``Error: build failed: N errors, M warnings; nothing was written`` (or ``configuration
   failed: …`` for a bad brief.toml), and writes no output folder.
 
 Never a traceback, an "internal error", a Python warning or another exit code; and the
@@ -327,6 +327,7 @@ HTML_FRAGMENTS = [
     "<script>alert(1)</script>",
     "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
     "<img src=x onerror=alert(1)>",
+    "<img src=https://example.org/x.png onerror=alert(1)>",
     '<a href="javascript:alert(1)">x</a>',
     "<div>",
     "</div>",
@@ -351,7 +352,8 @@ HTML_FRAGMENTS = [
     "<template><script>x</script></template>",
     '<noscript><p title="</noscript>">',
 ]
-# With allow_html on, raw HTML is passed through on purpose: only well-formed, harmless fragments.
+# With html = "trusted", raw HTML is passed through on purpose: only well-formed, harmless fragments.
+# ("escape" shows the hostile ones as text, "safe", the default, sanitises them.)
 SAFE_HTML = [
     "<span>x</span>",
     '<abbr title="Kilowatt-hour">kWh</abbr>',
@@ -392,7 +394,8 @@ class Ctx:
     """Site-relative paths of every article file."""
     slugs: list[str]
     """Slugs of the articles the build reads."""
-    allow_html: bool
+    trusted: bool
+    """Whether raw HTML is passed through (brief.toml's html = "trusted")."""
     here: str
     """This file's path."""
     mode: str = "words"
@@ -405,11 +408,11 @@ class Ctx:
 
     @property
     def text(self) -> st.SearchStrategy[str]:
-        # With allow_html on, a '<' in the text would start raw HTML, which is passed through on purpose.
-        return MODES[self.mode].map(self.safe) if self.allow_html else MODES[self.mode]
+        # With html = "trusted", a '<' in the text would start raw HTML, which is passed through on purpose.
+        return MODES[self.mode].map(self.safe) if self.trusted else MODES[self.mode]
 
     def safe(self, text: str) -> str:
-        return text.replace("<", "‹") if self.allow_html else text
+        return text.replace("<", "‹") if self.trusted else text
 
     @property
     def line(self) -> st.SearchStrategy[str]:
@@ -503,7 +506,7 @@ def inline(draw, ctx: Ctx, depth: int = 0) -> str:
             parts.append(f"![{alt}]({src})")
         elif kind == 12:
             url = draw(st.sampled_from([u for u in URLS if u != "IMG"])).strip("<>")
-            if ctx.allow_html and not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*", url):
+            if ctx.trusted and not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*", url):
                 url = "https://example.org/"  # else <?q=1>, say, is raw HTML, passed through on purpose
             parts.append(f"<{url}>")
         elif kind == 13:
@@ -512,7 +515,7 @@ def inline(draw, ctx: Ctx, depth: int = 0) -> str:
             else:  # an inline footnote
                 parts.append(f"^[{draw(ctx.line)}]")
         elif kind == 14:
-            if ctx.allow_html:  # spaced, so that no backslash or bracket before it changes what it is
+            if ctx.trusted:  # spaced, so that no backslash or bracket before it changes what it is
                 parts.append(f" {draw(st.sampled_from(SAFE_HTML))} ")
             else:
                 parts.append(draw(st.sampled_from(HTML_FRAGMENTS + SAFE_HTML)))
@@ -597,7 +600,7 @@ def block(draw, ctx: Ctx) -> str:
         return f"[^{label}]: {draw(inline(ctx))}{nested}"
     if kind == 12:
         return f"[ref]: {draw(urls(ctx)) or '<>'} " + ctx.safe(draw(st.sampled_from(["", '"title"', "'<b>'"])))
-    if kind == 13 and ctx.allow_html:  # an HTML block runs to the next blank line: the text after it would be raw HTML
+    if kind == 13 and ctx.trusted:  # an HTML block runs to the next blank line: the text after it would be raw HTML
         return "\n" + draw(st.sampled_from(SAFE_HTML_BLOCKS)) + "\n"
     if kind == 13:
         return draw(st.sampled_from(HTML_FRAGMENTS + SAFE_HTML_BLOCKS))
@@ -1173,7 +1176,11 @@ def toml_tables(ctx: Ctx) -> dict[str, dict[str, st.SearchStrategy]]:
                 ),
             ),
         },
-        "markdown": {"allow_html": st.booleans(), "typographer": st.booleans()},
+        "markdown": {
+            "html": st.sampled_from(["escape", "safe", "trusted"]),
+            "allow_html": st.booleans(),  # html's old name: true is "trusted", false "escape" (a warning)
+            "typographer": st.booleans(),
+        },
         "related": {
             "count": ctx.odd(st.sampled_from([0, 1, 4, 10, 2**63 - 1]), st.just(-1)),
             "tags": ctx.odd(
@@ -1211,21 +1218,23 @@ BROKEN_TOML = [
 
 @st.composite
 def config_file(draw, ctx: Ctx, author_slugs: list[str]) -> tuple[str, bool]:
-    """brief.toml's text, and whether it turns allow_html on."""
+    """brief.toml's text, and whether raw HTML passes through (html = "trusted")."""
     lines = []
     for key, strategy in toml_options(ctx).items():
         if draw(st.booleans()):
             lines.append(f"{key} = {toml_value(draw(strategy))}")
     if ctx.faulty and draw(st.integers(0, 9)) == 5:
         lines.append(draw(st.sampled_from(BROKEN_TOML)))
-    allow_html = False
+    trusted = False
     for table, options in toml_tables(ctx).items():
         chosen = {k: draw(s) for k, s in options.items() if draw(st.integers(0, 2)) == 1}
         if chosen:
             lines.append(f"[{table}]")
             lines += [f"{k} = {toml_value(v)}" for k, v in chosen.items()]
-            allow_html = allow_html or chosen.get("allow_html", False) is True
-    profile_ctx = Ctx([], [], allow_html, "brief.toml", ctx.mode, ctx.faulty)
+            if table == "markdown":  # html wins over allow_html; neither: "safe"
+                legacy = "safe" if "allow_html" not in chosen else ("trusted" if chosen["allow_html"] else "escape")
+                trusted = chosen.get("html", legacy) == "trusted"
+    profile_ctx = Ctx([], [], trusted, "brief.toml", ctx.mode, ctx.faulty)
     slugs = ctx.odd(st.sampled_from(author_slugs), st.sampled_from(["Bad Slug", "x", "ÄÖ"]))
     for slug in draw(st.lists(slugs, max_size=2, unique=True)):
         lines.append(f"[authors.{slug if re.fullmatch(r'[A-Za-z0-9_-]+', slug) else toml_value(slug)}]")
@@ -1244,7 +1253,7 @@ def config_file(draw, ctx: Ctx, author_slugs: list[str]) -> tuple[str, bool]:
         ):
             if draw(st.integers(0, 2)) == 1 and (name != "email" or ctx.faulty):
                 lines.append(f"{name} = {toml_value(draw(strategy))}")
-    return "\n".join(lines) + "\n", allow_html
+    return "\n".join(lines) + "\n", trusted
 
 
 @st.composite
@@ -1325,25 +1334,23 @@ def sites(draw) -> SiteSpec:
     paths = [f"content/{name}" for name in names]
     slugs = [slugify(Path(p).stem) for p in paths if discovered(p)]
     files: dict[str, bytes] = {"content/img/pic.svg": SVG, "content/img/wide.png": PNG_800}
-    allow_html = False
+    trusted = False
     authors = ["ana-ortiz", "tomas-reyes", "staff", "li-xiao-long"]
     if draw(st.booleans()):
-        config, allow_html = draw(config_file(Ctx(paths, slugs, False, "brief.toml", mode, faulty), authors))
+        config, trusted = draw(config_file(Ctx(paths, slugs, False, "brief.toml", mode, faulty), authors))
         files["brief.toml"] = config.encode()
         if not faulty:  # a profile given in brief.toml and in a file is an error
             authors = [a for a in authors if f"[authors.{a}]" not in config] or ["someone-else"]
     for path in paths:
         files[path] = draw(
-            article_file(
-                Ctx(paths, [s for s in slugs if s != slugify(Path(path).stem)], allow_html, path, mode, faulty)
-            )
+            article_file(Ctx(paths, [s for s in slugs if s != slugify(Path(path).stem)], trusted, path, mode, faulty))
         )
     if draw(st.integers(0, 3)) == 2:
         slug = draw(
             mostly(st.sampled_from(authors), st.sampled_from(["Bad Name", "x"]) if faulty else st.sampled_from(authors))
         )
         path = f"content/authors/{slug}.md"
-        files[path] = draw(profile_file(Ctx(paths, slugs, allow_html, path, mode, faulty)))
+        files[path] = draw(profile_file(Ctx(paths, slugs, trusted, path, mode, faulty)))
     return SiteSpec(
         files, draw(st.booleans()), draw(st.booleans()), draw(mostly(st.just(True), st.just(False), 3)), faulty
     )
@@ -1361,7 +1368,7 @@ def write_site(spec: SiteSpec, folder: Path) -> Path:
 
 # --- what a build may produce ---------------------------------------------------------------------
 
-SUMMARY = re.compile(r"(?:build failed: (\d+) problems?; nothing was written|configuration failed: (\d+) problems?)")
+SUMMARY = re.compile(r"(?:build|configuration) failed: (\d+) errors?, (\d+) warnings?(?:; nothing was written)?")
 
 
 def site_files(site: Path) -> set[str]:
@@ -1526,7 +1533,8 @@ def test_build_succeeds_with_valid_pages_or_fails_cleanly(collected, spec):
         errors = [p for p in exc.problems if p.severity == ERROR]
         match = SUMMARY.fullmatch(exc.message)
         assert match, f"summary: {exc.message!r}"
-        assert int(match.group(1) or match.group(2)) == len(errors) >= 1, exc.message
+        assert int(match.group(1)) == len(errors) >= 1, exc.message
+        assert int(match.group(2)) == len(exc.problems) - len(errors), exc.message
         assert not out.exists(), "a failed build wrote its output folder"
         assert not [p.name for p in folder.iterdir() if p.name not in ("site",)], (
             "a failed build left files beside the output"
@@ -1578,7 +1586,7 @@ def test_cli_exits_0_or_1_without_traceback(collected, spec):
         assert SUMMARY.fullmatch(lines[-1].removeprefix("Error: ")) and lines[-1].startswith("Error: "), lines[-1]
         for line in lines[:-1]:
             check_problem_line(line, escaped)
-        n = int(next(g for g in SUMMARY.fullmatch(lines[-1].removeprefix("Error: ")).groups() if g))
+        n = int(SUMMARY.fullmatch(lines[-1].removeprefix("Error: ")).group(1))
         assert 1 <= n <= len(lines) - 1, lines[-1]
         left = sorted(p.name for p in site.iterdir() if p.name == "public" or p.name.startswith((".public", "public.")))
         assert left == [], f"a failed build left {left}"

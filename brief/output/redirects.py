@@ -1,0 +1,69 @@
+"""Redirects in the build: what every output path is taken by (for the plan's clash
+checks), and writing the redirect pages, ``_redirects`` and the nginx map through the
+build's writer (atomic with the rest of the build)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from brief.config import Config
+from brief.content.ledger import read_ledger
+from brief.errors import relpath
+from brief.output.writers import MemoryWriter, OutputWriter
+from brief.render.plans import PageSpec
+from brief.render.redirects import NETLIFY_FILE, redirect_files
+from brief.site.model import Site
+from brief.site.redirects import RedirectPlan, plan_redirects
+
+
+def redirect_plan(
+    config: Config,
+    site: Site,
+    specs: Iterable[PageSpec],
+    static: tuple[dict[str, Path], dict[str, Path], dict[str, str]],
+    assets: dict[str, tuple[Path, str]],
+    ledger: bool,
+) -> RedirectPlan:
+    """The build's redirects (brief.site.redirects), the URL ledger read first when ``ledger``
+    (a line it cannot read is one of the plan's problems). ``static`` is the site's own static
+    files, all of them (the theme's too) and their content-hashed names."""
+    entries, problems = read_ledger(config.root) if ledger else (None, [])
+    taken = taken_paths(specs, *static, assets, config.root)
+    plan = plan_redirects(site, taken, entries)
+    plan.problems[:0] = problems
+    return plan
+
+
+def taken_paths(
+    specs: Iterable[PageSpec],
+    own_static: dict[str, Path],
+    all_static: dict[str, Path],
+    fingerprints: dict[str, str],
+    assets: dict[str, tuple[Path, str]],
+    root: Path,
+) -> dict[str, str]:
+    """Every output path of the build (pages, static files and their hashed copies, files
+    next to articles) → who writes it, as a message names it."""
+    taken: dict[str, str] = {}
+    for spec in specs:
+        taken[spec.output] = f"the page of {spec.source}" if spec.source else f"brief's own page {spec.path}"
+    for rel in all_static:
+        taken.setdefault(rel, f"static/{rel}" if rel in own_static else f"the theme's static/{rel}")
+    for rel, hashed in fingerprints.items():
+        taken.setdefault(hashed, f"the content-hashed copy of static/{rel}")
+    for rel, (source, article) in assets.items():
+        taken.setdefault(rel, f"{relpath(source, root)} (a file {article} shows)")
+    return taken
+
+
+def publish_redirects(
+    plan: RedirectPlan, site: Site, writer: OutputWriter | MemoryWriter, own_static: dict[str, Path]
+) -> None:
+    """Write every redirect page, ``_redirects`` and the nginx map. A ``static/_redirects`` of
+    the site's own is kept, first, in the one ``_redirects`` written; it is taken out of
+    ``own_static`` so that it is not copied as well."""
+    for rel, data, origin in redirect_files(site, plan.redirects):
+        if rel == NETLIFY_FILE and NETLIFY_FILE in own_static:
+            data = own_static.pop(NETLIFY_FILE).read_bytes().rstrip(b"\n") + b"\n\n" + data
+        writer.write(rel, data, origin=origin)

@@ -1,0 +1,218 @@
+"""Which old URLs redirect where: every article's ``aliases:`` and the URL ledger's lines.
+
+Pure: from the site index, the paths every page and file of the build takes (with who
+takes them) and the ledger's lines, to the list of redirects, the problems and the
+ledger's lines after this build. Each redirect leads from an old site path to the page
+of a built article as it is now, so redirects never chain.
+
+- An alias that another alias, a page or a file of the site already takes (or a file or
+  folder in its way) is an error naming both files.
+- A ledger line whose URL no page serves any more redirects to where its file's article
+  is now; a file that vanished is matched to an article with the same date and headline
+  (a renamed file). An alias given by hand wins, and so does anything the site serves.
+- A ledger URL whose article is gone, unless marked withdrawn, is a warning; an article
+  that exists but is not in this build (a draft, a scheduled one) keeps its URLs quietly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from brief.content.aliases import alias_output
+from brief.content.ledger import LEDGER_NAME, WITHDRAWN, Entry, entry_of, merged, published
+from brief.content.model import Article
+from brief.errors import WARNING, Problem
+from brief.site.model import Site
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """One old address and the article it leads to."""
+
+    old: str
+    """Site path readers used, without the base path: ``/2019/05/old-title/``."""
+    output: str
+    """Where its redirect page goes in the output: ``2019/05/old-title/index.html``."""
+    article: Article
+    """The article it leads to (its ``url_path`` as built)."""
+    origin: str
+    """Who asked for it, as messages name it: the article's file (an alias) or the ledger."""
+    page: bool = True
+    """Whether a redirect page is written at ``output``: not for an old address that differs
+    from the article's own only in case (``/News/Old-Title/``), whose page would be the
+    article's on a case-insensitive disk; ``_redirects`` and the nginx map still send it on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """A redirect the ledger adds because an article's URL changed since it was recorded."""
+
+    old: str
+    new: str
+    source: str
+    """The article's file now."""
+    was: str
+    """Its file when it was published at ``old`` (another one when the file was renamed)."""
+
+    def describe(self) -> str:
+        why = f"{self.source} changed its URL" if self.was == self.source else f"{self.was} is now {self.source}"
+        return f"Redirect: {self.old} → {self.new} ({why})"
+
+
+@dataclass
+class RedirectPlan:
+    redirects: list[Redirect] = field(default_factory=list)
+    """Sorted by old path."""
+    problems: list[Problem] = field(default_factory=list)
+    moved: list[Moved] = field(default_factory=list)
+    """Redirects this build adds by itself (an article's URL changed since the ledger recorded it)."""
+    ledger: list[Entry] | None = None
+    """The ledger's lines after this build (its lines plus this build's article URLs); None
+    when the build reads no ledger."""
+
+
+def plan_redirects(site: Site, taken: Mapping[str, str], ledger: list[Entry] | None = None) -> RedirectPlan:
+    """The redirects of ``site``. ``taken`` maps each output path the build writes to who
+    writes it, as a message says it ("the page of content/a.md", "static/x.html"); ``ledger``
+    is the URL ledger's lines, or None when this build does not read it."""
+    plan = RedirectPlan()
+    places = _Places()
+    for relpath, who in taken.items():
+        places.take(relpath, who)
+    for article in site.all_articles.values():  # drafts and scheduled articles keep their URL
+        places.take(f"{article.output_dir}/index.html", f"the page of {article.relpath}")
+    for page in site.all_pages.values():
+        places.take(f"{page.output_dir}/index.html", f"the page of {page.relpath}")
+    for article in sorted(site.all_articles.values(), key=lambda a: a.relpath):
+        _aliases(site, article, places, plan)
+    if ledger is not None:
+        _ledger(site, ledger, places, plan)
+        plan.ledger = merged(ledger, [entry_of(a) for a in site.articles])
+    plan.redirects.sort(key=lambda r: r.old)
+    return plan
+
+
+class _Places:
+    """Output paths and folders taken so far, case-folded (as the writer compares them)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, str] = {}
+        self.folders: dict[str, str] = {}
+
+    def take(self, relpath: str, who: str) -> None:
+        key = relpath.casefold()
+        self.files.setdefault(key, who)
+        parts = key.split("/")
+        for n in range(1, len(parts)):
+            self.folders.setdefault("/".join(parts[:n]), who)
+
+    def owner(self, relpath: str) -> str | None:
+        """Who already takes ``relpath``, a folder it would need, or a file inside it."""
+        key = relpath.casefold()
+        if key in self.files:
+            return self.files[key]
+        if key in self.folders:
+            return self.folders[key]
+        parts = key.split("/")
+        for n in range(1, len(parts)):
+            found = self.files.get("/".join(parts[:n]))
+            if found is not None:
+                return found
+        return None
+
+
+def _aliases(site: Site, article: Article, places: _Places, plan: RedirectPlan) -> None:
+    own_exact = f"{article.output_dir}/index.html"
+    own = own_exact.casefold()
+    for i, old in enumerate(article.aliases):
+        output = alias_output(old)
+        line = article.lines.get(("aliases", i))
+        who = places.owner(output)
+        if who is not None and output.casefold() == own and output != own_exact:
+            if article.slug in site.built:  # the same letters in another case: the server's rules only
+                plan.redirects.append(Redirect(old, output, article, article.relpath, page=False))
+            continue
+        if who is not None:
+            if output.casefold() == own:
+                message = f"{old} is this article's own URL (expected an address it was published at before)"
+            elif who.startswith("aliases["):
+                message = f"{old} is also {who} (expected each old address to lead to one article)"
+            else:
+                message = f"{old} is also {who} (expected an old address that no page or file of the site uses)"
+            plan.problems.append(Problem(article.relpath, line, f"aliases[{i}]", message))
+            continue
+        where = f" (line {line})" if line else ""
+        places.take(output, f"aliases[{i}] of {article.relpath}{where}")
+        if article.slug in site.built:
+            plan.redirects.append(Redirect(old, output, article, article.relpath))
+
+
+def _ledger(site: Site, ledger: list[Entry], places: _Places, plan: RedirectPlan) -> None:
+    by_source = {a.relpath: a for a in site.all_articles.values()}
+    by_identity: dict[tuple[str, str], list[Article]] = defaultdict(list)
+    for article in site.all_articles.values():
+        by_identity[(published(article), _headline(article.title))].append(article)
+    recorded = {entry.key for entry in ledger}
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for entry in ledger:
+        groups[entry.path].append(entry)
+    for old, entries in sorted(groups.items()):
+        output = alias_output(old)
+        if places.owner(output) is not None:
+            continue  # a page, a file or an alias of the site answers there
+        target, dormant = _where_now(entries, by_source, by_identity, site.built)
+        if target is not None:
+            now, was = target
+            places.take(output, LEDGER_NAME)
+            plan.redirects.append(Redirect(old, output, now, LEDGER_NAME))
+            if (now.url_path, now.relpath) not in recorded:
+                plan.moved.append(Moved(old, now.url_path, now.relpath, was.source))
+            continue
+        gone = [e for e in entries if not e.withdrawn]
+        if not dormant and gone:
+            entry = gone[0]
+            plan.problems.append(
+                Problem(
+                    LEDGER_NAME,
+                    entry.line,
+                    None,
+                    f"{old} was published from {entry.source}, which is gone, so links to it now lead to the "
+                    f"not-found page (expected the article back, aliases: [{old}] on the article that replaces it, "
+                    f"or '{WITHDRAWN}' after the file name on this line)",
+                    WARNING,
+                    "published-url-gone",
+                )
+            )
+
+
+def _where_now(
+    entries: list[Entry],
+    by_source: dict[str, Article],
+    by_identity: dict[tuple[str, str], list[Article]],
+    built: frozenset[str],
+) -> tuple[tuple[Article, Entry] | None, bool]:
+    """The built article that published an old URL (by its file, or the file it was renamed
+    to) with that ledger line; and whether such an article exists but is not in this build."""
+    dormant = False
+    for entry in sorted(entries, key=lambda e: e.source):
+        article = by_source.get(entry.source) or _renamed(entry, by_identity)
+        if article is None:
+            continue
+        if article.slug in built:
+            return (article, entry), dormant
+        dormant = True
+    return None, dormant
+
+
+def _renamed(entry: Entry, by_identity: dict[tuple[str, str], list[Article]]) -> Article | None:
+    """The one article with the date and headline the ledger recorded for a vanished file."""
+    if entry.date is None or entry.title is None:
+        return None
+    found = by_identity.get((entry.date, _headline(entry.title)), [])
+    return found[0] if len(found) == 1 else None
+
+
+def _headline(title: str) -> str:
+    return " ".join(title.casefold().split())

@@ -1,0 +1,336 @@
+"""The URL ledger (``published-urls.txt``): ``brief build`` records every article URL it
+publishes, and when an article's URL changes the next build redirects the old one by
+itself, says so in one line, and the ledger changes by exactly that one line."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import time
+from pathlib import Path
+
+import pytest
+from conftest import BUILD_TIME
+from helpers import article, make_site, run_build
+
+from brief.commands.build import build_site
+from brief.commands.check import check_site
+from brief.config import load_config
+from brief.content.ledger import HEADER, LEDGER_NAME
+from brief.errors import BuildFailed, Problem
+
+LEDGER_ONE = HEADER + "/2024/01/a/ content/a.md 2024-01-02T00:00:00Z A Quiet Week\n"
+
+
+def build(site: Path, **options) -> tuple[list[str], list[Problem]]:
+    """``brief build`` of ``site`` as the CLI runs it; returns the Redirect lines and the warnings."""
+    warnings: list[Problem] = []
+    outcome = build_site(
+        load_config(site), site / "public", now=BUILD_TIME, use_cache=False, on_warning=warnings.append, **options
+    )
+    assert outcome.result is not None
+    return [m.describe() for m in outcome.result.redirects], [w for w in warnings if w.code != "missing-takeaways"]
+
+
+def ledger(site: Path) -> str:
+    return (site / LEDGER_NAME).read_text(encoding="utf-8")
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def redirect_page(site: Path, old: str) -> str:
+    return (site / "public" / old.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def test_first_build_records_every_published_article(tmp_path):
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(),
+            "content/b c.md": article(title="Two  Words", date="2024-03-05T10:30:00+02:00"),
+            "content/draft.md": article(title="Draft", draft=True),
+        },
+    )
+    assert build(site) == ([], [])
+    assert ledger(site) == HEADER + (
+        "/2024/01/a/ content/a.md 2024-01-02T00:00:00Z A Quiet Week\n"
+        "/2024/03/b-c/ content/b%20c.md 2024-03-05T08:30:00Z Two Words\n"
+    )
+    data = (site / LEDGER_NAME).read_bytes()
+    assert b"\r" not in data and data.endswith(b"\n")
+
+
+def test_a_changed_slug_redirects_the_old_url_and_adds_one_line(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    build(site)
+    before = ledger(site)
+    (site / "content/a.md").write_text(article(slug="quiet-week"), encoding="utf-8")
+    lines, warnings = build(site)
+    assert lines == ["Redirect: /2024/01/a/ → /2024/01/quiet-week/ (content/a.md changed its URL)"]
+    assert warnings == []
+    assert changed_lines(before, ledger(site)) == [
+        "+/2024/01/quiet-week/ content/a.md 2024-01-02T00:00:00Z A Quiet Week"
+    ]
+    assert 'content="0; url=/2024/01/quiet-week/"' in redirect_page(site, "/2024/01/a/")
+    rules = (site / "public/_redirects").read_text(encoding="utf-8")
+    assert "/2024/01/a/ /2024/01/quiet-week/ 301\n" in rules
+    # The next build keeps the redirect, quietly, and leaves the ledger as it is.
+    after = ledger(site)
+    assert build(site) == ([], [])
+    assert ledger(site) == after
+    assert 'content="0; url=/2024/01/quiet-week/"' in redirect_page(site, "/2024/01/a/")
+
+
+def test_the_cli_says_so_in_one_line(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article()})
+    assert run_build(site)[0] == 0
+    (site / "content/a.md").write_text(article(slug="quiet-week"), encoding="utf-8")
+    code, out, err = run_build(site)
+    assert code == 0, err
+    assert out.splitlines()[0] == "Redirect: /2024/01/a/ → /2024/01/quiet-week/ (content/a.md changed its URL)"
+    assert out.splitlines()[1].startswith("Built 1 article")
+
+
+def test_a_changed_permalink_pattern_redirects_every_article(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B", date="2024-02-09")})
+    build(site)
+    before = ledger(site)
+    (site / "brief.toml").write_text('permalink = "/news/{slug}/"\n', encoding="utf-8")
+    lines, _ = build(site)
+    assert lines == [
+        "Redirect: /2024/01/a/ → /news/a/ (content/a.md changed its URL)",
+        "Redirect: /2024/02/b/ → /news/b/ (content/b.md changed its URL)",
+    ]
+    assert changed_lines(before, ledger(site)) == [
+        "+/news/a/ content/a.md 2024-01-02T00:00:00Z A Quiet Week",
+        "+/news/b/ content/b.md 2024-02-09T00:00:00Z B",
+    ]
+
+
+def test_a_changed_date_redirects(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article()})
+    build(site)
+    (site / "content/a.md").write_text(article(date="2024-02-01"), encoding="utf-8")
+    assert build(site)[0] == ["Redirect: /2024/01/a/ → /2024/02/a/ (content/a.md changed its URL)"]
+
+
+def test_a_renamed_file_is_found_by_date_and_headline(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    build(site)
+    before = ledger(site)
+    (site / "content/2024").mkdir()
+    os.rename(site / "content/a.md", site / "content/2024/quiet.md")
+    lines, warnings = build(site)
+    assert lines == ["Redirect: /2024/01/a/ → /2024/01/quiet/ (content/a.md is now content/2024/quiet.md)"]
+    assert warnings == []
+    assert changed_lines(before, ledger(site)) == [
+        "+/2024/01/quiet/ content/2024/quiet.md 2024-01-02T00:00:00Z A Quiet Week"
+    ]
+    # Renamed again, and then its slug changed: every old URL leads to the newest one.
+    os.rename(site / "content/2024/quiet.md", site / "content/2024/calm.md")
+    build(site)
+    (site / "content/2024/calm.md").write_text(article(slug="calm-week"), encoding="utf-8")
+    build(site)
+    for old in ("/2024/01/a/", "/2024/01/quiet/", "/2024/01/calm/"):
+        assert 'content="0; url=/2024/01/calm-week/"' in redirect_page(site, old), old
+
+
+def test_a_moved_file_with_the_same_url_needs_no_redirect(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article()})
+    build(site)
+    (site / "content/x").mkdir()
+    os.rename(site / "content/a.md", site / "content/x/a.md")
+    assert build(site) == ([], [])
+    assert "/2024/01/a/ content/x/a.md" in ledger(site)
+    assert not (site / "public/_redirects").exists()
+
+
+def test_a_deleted_article_is_a_warning_naming_its_url(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    build(site)
+    (site / "content/a.md").unlink()
+    before = ledger(site)
+    lines, warnings = build(site)
+    assert lines == []
+    assert [w.format() for w in warnings] == [
+        f"{LEDGER_NAME}:6: warning: /2024/01/a/ was published from content/a.md, which is gone, so links to it now "
+        "lead to the not-found page (expected the article back, aliases: [/2024/01/a/] on the article that replaces "
+        "it, or 'withdrawn' after the file name on this line) [published-url-gone]"
+    ]
+    assert ledger(site) == before  # the line stays
+    assert not (site / "public/2024/01/a").exists()
+
+
+def test_a_withdrawn_article_is_not_a_warning(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    build(site)
+    (site / "content/a.md").unlink()
+    text = ledger(site).replace("/2024/01/a/ content/a.md ", "/2024/01/a/ content/a.md withdrawn ")
+    (site / LEDGER_NAME).write_text(text, encoding="utf-8")
+    assert build(site) == ([], [])
+    assert ledger(site) == text
+
+
+def test_an_alias_on_the_replacement_takes_the_url_of_a_deleted_article(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    build(site)
+    (site / "content/a.md").unlink()
+    (site / "content/b.md").write_text(article(title="B", aliases=["/2024/01/a/"]), encoding="utf-8")
+    assert build(site) == ([], [])
+    assert 'content="0; url=/2024/01/b/"' in redirect_page(site, "/2024/01/a/")
+
+
+def test_an_alias_given_by_hand_wins_over_the_ledger(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    build(site)
+    (site / "content/a.md").write_text(article(slug="quiet-week"), encoding="utf-8")
+    (site / "content/b.md").write_text(article(title="B", aliases=["/2024/01/a/"]), encoding="utf-8")
+    assert build(site)[0] == []
+    assert 'content="0; url=/2024/01/b/"' in redirect_page(site, "/2024/01/a/")
+
+
+def test_an_old_url_another_article_now_has_is_not_redirected(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article()})
+    build(site)
+    (site / "content/a.md").write_text(article(slug="quiet-week"), encoding="utf-8")
+    (site / "content/new.md").write_text(article(title="New", slug="a"), encoding="utf-8")
+    assert build(site) == ([], [])
+    assert "<title>Moved" not in (site / "public/2024/01/a/index.html").read_text(encoding="utf-8")
+    assert "/2024/01/a/ content/new.md" in ledger(site)
+
+
+@pytest.mark.parametrize("fields", [{"draft": True}, {"date": "2027-01-01"}, {"expires": "2024-06-01"}])
+def test_an_article_left_out_of_the_build_is_not_gone(tmp_path, fields):
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    build(site)
+    before = ledger(site)
+    (site / "content/a.md").write_text(article(**fields), encoding="utf-8")
+    assert build(site) == ([], [])
+    assert ledger(site) == before
+
+
+def test_a_malformed_line_is_an_error_on_the_ledgers_line(tmp_path):
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(),
+            LEDGER_NAME: "# comment\n\n/2024/01/a/ content/a.md\nnot-a-path content/a.md\n/x/\n"
+            "/y/ content/y.md widthdrawn\n/z/ content/z.txt\n/pagefind/x/ content/a.md\n",
+        },
+    )
+    with pytest.raises(BuildFailed) as failed:
+        build(site)
+    assert [p.format() for p in failed.value.problems if p.severity == "error"] == [
+        f"{LEDGER_NAME}:4: 'not-a-path' is not a site path (expected e.g. "
+        "'/2024/01/grid-batteries/ content/grid.md 2024-01-15T08:30:00Z Batteries Carry the Grid')",
+        f"{LEDGER_NAME}:5: '/x/' has no source file after the site path (expected e.g. "
+        "'/2024/01/grid-batteries/ content/grid.md 2024-01-15T08:30:00Z Batteries Carry the Grid')",
+        f"{LEDGER_NAME}:6: 'widthdrawn' is neither 'withdrawn' nor a time such as 2024-01-15T08:30:00Z; did you "
+        "mean 'withdrawn'? (expected e.g. '/2024/01/grid-batteries/ content/grid.md 2024-01-15T08:30:00Z Batteries "
+        "Carry the Grid')",
+        f"{LEDGER_NAME}:7: 'content/z.txt' is not an article file relative to the site folder (expected e.g. "
+        "'/2024/01/grid-batteries/ content/grid.md 2024-01-15T08:30:00Z Batteries Carry the Grid')",
+        f"{LEDGER_NAME}:8: '/pagefind/x/' is inside the search index (expected a path of this site, such as "
+        "/2019/05/old-title/ or /news/old.html)",
+    ]
+    assert not (site / "public").exists()
+
+
+def test_the_ledger_is_deterministic_sorted_and_untouched_by_base_url(tmp_path):
+    files = {
+        f"content/{name}.md": article(title=name.upper(), date=f"2024-0{i}-0{i}") for i, name in enumerate("qzam", 1)
+    }
+    one = make_site(tmp_path / "one", files)
+    two = make_site(tmp_path / "two", dict(reversed(files.items())))
+    build(one)
+    build(two)
+    assert ledger(one) == ledger(two)
+    lines = [line for line in ledger(one).splitlines() if not line.startswith("#")]
+    assert lines == sorted(lines) and len(lines) == 4
+    (one / "brief.toml").write_text('base_url = "https://example.org/elsewhere/"\n', encoding="utf-8")
+    before = (one / LEDGER_NAME).stat().st_mtime_ns
+    assert build(one) == ([], [])
+    assert (one / LEDGER_NAME).stat().st_mtime_ns == before  # not even rewritten
+
+
+def test_hand_written_lines_are_kept_in_order_with_their_mark(tmp_path):
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(),
+            LEDGER_NAME: "/old/story/ content/story.md withdrawn\r\n/2019/x/ content/x%20y.md\r\n",
+        },
+    )
+    build(site)
+    assert ledger(site) == HEADER + (
+        "/2019/x/ content/x%20y.md\n"
+        "/2024/01/a/ content/a.md 2024-01-02T00:00:00Z A Quiet Week\n"
+        "/old/story/ content/story.md withdrawn\n"
+    )
+
+
+def test_only_a_plain_brief_build_writes_the_ledger(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B", draft=True)})
+    for options in ({"drafts": True}, {"future": True}):
+        build(site, **options)
+        assert not (site / LEDGER_NAME).exists(), options
+    assert check_site(site).errors == []
+    assert not (site / LEDGER_NAME).exists()
+    (site / "content/a.md").write_text(article(title=None), encoding="utf-8")  # a failed build
+    with pytest.raises(BuildFailed):
+        build(site)
+    assert not (site / LEDGER_NAME).exists()
+    (site / "content/a.md").write_text(article(), encoding="utf-8")
+    build(site)
+    assert ledger(site) == LEDGER_ONE
+
+
+def test_a_drafts_build_reads_the_ledger_but_records_nothing(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article()})
+    build(site)
+    (site / "content/a.md").write_text(article(slug="quiet-week"), encoding="utf-8")
+    assert build(site, drafts=True)[0] == [
+        "Redirect: /2024/01/a/ → /2024/01/quiet-week/ (content/a.md changed its URL)"
+    ]
+    assert ledger(site) == LEDGER_ONE
+    assert 'content="0; url=/2024/01/quiet-week/"' in redirect_page(site, "/2024/01/a/")
+
+
+def test_editing_the_ledger_makes_the_next_cached_build_run(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    config = load_config(site)  # the real clock: "up to date" holds until the next day
+
+    def age(*paths: Path) -> None:  # older than the next build: their stamps can be trusted (brief.manifest)
+        old = time.time() - 60
+        for path in paths:
+            os.utime(path, (old, old))
+
+    age(*site.rglob("*.md"))
+    build_site(config, site / "public")
+    (site / "content/a.md").unlink()
+    age(site / LEDGER_NAME)
+    gone = build_site(config, site / "public", on_warning=lambda p: None).result
+    assert gone is not None and "published-url-gone" in [w.code for w in gone.warnings]
+    assert build_site(config, site / "public").result is None  # up to date: nothing changed
+    text = ledger(site).replace("content/a.md ", "content/a.md withdrawn ")
+    (site / LEDGER_NAME).write_text(text, encoding="utf-8")
+    age(site / LEDGER_NAME)
+    withdrawn = build_site(config, site / "public").result
+    assert withdrawn is not None and "published-url-gone" not in [w.code for w in withdrawn.warnings]
+
+
+def test_a_ledger_that_is_not_a_regular_file_is_an_error_not_a_wait(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article()})
+    os.mkfifo(site / LEDGER_NAME)
+    with pytest.raises(BuildFailed) as failed:
+        build(site)
+    assert [p.format() for p in failed.value.problems if p.severity == "error"] == [
+        f"{LEDGER_NAME}: cannot read the URL ledger: not a regular file (a FIFO, or named pipe); brief reads only "
+        "regular files (expected a UTF-8 text file)"
+    ]
