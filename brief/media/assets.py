@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 from pathlib import Path
 
 from brief.theme import FILE_LIMIT, read_input
@@ -37,6 +38,21 @@ def fingerprinted(files: dict[str, Path]) -> dict[str, str]:
             continue
         names[relpath] = f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{suffix}"
     return names
+
+
+_CSS_PIECE = re.compile(rb"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|/\*.*?\*/|\n[ \t]+|[ \t]+\n""", re.S)
+
+
+def slim_css(data: bytes) -> bytes:
+    """A stylesheet without its comments and indentation (strings kept as written): what the
+    content-hashed copy readers download holds; the plain-named copy stays as written."""
+
+    def keep(match: re.Match[bytes]) -> bytes:
+        if match.group(1) is not None:
+            return match.group(1)
+        return b"" if match.group().startswith(b"/*") else b"\n"
+
+    return _CSS_PIECE.sub(keep, data).strip() + b"\n"
 
 
 def asset_url(base_path: str, names: dict[str, str]):

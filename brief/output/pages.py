@@ -11,12 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from brief.errors import Problem
+from brief.media.assets import slim_css
 from brief.output.parallel import render_parallel, worker_count
 from brief.output.writers import MemoryWriter, OutputWriter
 from brief.render.keys import page_key
 from brief.render.plans import PageSpec
 from brief.render.templates import render_page
-from brief.theme import theme_static_files
+from brief.theme import FILE_LIMIT, read_input, theme_static_files
 
 
 def render_and_write(
@@ -73,7 +74,9 @@ def copy_files(
     files = {**theme_static_files(), **own_static}
     for relpath, source in files.items():
         writer.copy(relpath, source, origin=f"static/{relpath}")
-        if relpath in fingerprints:  # also under its content-hashed name (brief.media.assets)
+        if relpath in fingerprints and relpath.endswith(".css"):  # slimmed, under its content-hashed name
+            writer.write(fingerprints[relpath], slim_css(read_input(source, FILE_LIMIT)), origin=f"static/{relpath}")
+        elif relpath in fingerprints:  # also under its content-hashed name (brief.media.assets)
             writer.copy(fingerprints[relpath], source, origin=f"static/{relpath}")
     for relpath, (source, origin) in assets.items():
         writer.copy(relpath, source, origin=origin)

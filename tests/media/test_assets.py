@@ -10,6 +10,7 @@ from helpers import REPO, article, make_site, run_build
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
+from brief.media.assets import slim_css
 from brief.output.writers import MemoryWriter
 
 HASHED_LINK = re.compile(r'<link rel="stylesheet" href="(/css/brief\.([0-9a-f]{8})\.css)">')
@@ -30,7 +31,8 @@ def test_pages_link_stylesheets_and_scripts_by_content_hash(tmp_path):
     ((js_url, js_hash),) = HASHED_SCRIPT.findall(page)
     assert css_hash == _digest8(REPO / "static/css/brief.css") and js_hash == _digest8(REPO / "static/js/brief.js")
     # The hashed copies hold the same bytes; the plain names stay published for anything else.
-    assert (public / css_url.lstrip("/")).read_bytes() == (public / "css/brief.css").read_bytes()
+    # the hashed stylesheet is the plain one without comments and indentation (slim_css)
+    assert (public / css_url.lstrip("/")).read_bytes() == slim_css((public / "css/brief.css").read_bytes())
     assert (public / js_url.lstrip("/")).read_bytes() == (public / "js/brief.js").read_bytes()
     # Other static files keep their names only.
     assert sorted(p.name for p in (public / "images").iterdir()) == ["favicon.svg", "placeholder.svg", "x.png"]
@@ -74,3 +76,13 @@ def test_the_preview_keeps_plain_names(tmp_path):
     page = writer.files["index.html"].decode()
     assert '<link rel="stylesheet" href="/css/brief.css">' in page
     assert not [rel for rel in writer.files if re.search(r"\.[0-9a-f]{8}\.(css|js)$", rel)]
+
+
+def test_the_hashed_stylesheet_is_slimmed_and_means_the_same():
+    css = b'/* theme */\n:root {\n  --x: "a /* b */ c";\n}\n\n  a:hover { color: red; }  \n/* end\n */'
+    assert slim_css(css) == b':root {\n--x: "a /* b */ c";\n}\n\na:hover { color: red; }\n'
+    theme = (Path(__file__).parents[2] / "static/css/brief.css").read_bytes()
+    slim = slim_css(theme)
+    assert len(slim) < 0.85 * len(theme) and b"/*" not in slim
+    uncommented = re.sub(rb"/\*.*?\*/", b"", theme, flags=re.S)
+    assert slim.count(b"{") == uncommented.count(b"{") and slim.count(b";") == uncommented.count(b";")  # nothing lost
