@@ -26,7 +26,7 @@ from markupsafe import Markup
 from brief.content.load import FailedBody
 from brief.content.model import Article
 from brief.digests import digest, file_stamp
-from brief.errors import Problem
+from brief.errors import WARNING, Problem
 from brief.media.images import Responsive
 from brief.media.imagesize import image_size
 from brief.media.pixels import ImageError
@@ -110,6 +110,9 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
     )
 
 
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+
+
 def _foreign_in_fields(article: Article, env: PageEnv) -> None:
     """Template syntax of another generator in the plain-text fields (headline, dek, image
     alt text and credit, the analysis's label and byline): an error, as in the Markdown."""
@@ -124,9 +127,21 @@ def _foreign_in_fields(article: Article, env: PageEnv) -> None:
         (("analysis", "byline"), analysis.byline if analysis else None),
     ]
     for key, value in fields:
+        line = article.lines.get(key) or article.lines.get(key[:1])
         for message in foreign_syntax(value) if value else ():
-            line = article.lines.get(key) or article.lines.get(key[:1])
             env.problems.append(Problem(article.relpath, line, ".".join(key), message))
+        tag = _TAG.search(value) if value and key[0] in ("title", "dek") else None
+        if tag is not None:
+            env.problems.append(
+                Problem(
+                    article.relpath,
+                    line,
+                    key[0],
+                    f"{tag.group()} is shown as text: the {key[0]} is plain text (expected it without HTML tags)",
+                    WARNING,
+                    "html-in-plain-text",
+                )
+            )
 
 
 def _hero_copies(article: Article, renderer: Renderer, env: PageEnv, published: str) -> Responsive | None:

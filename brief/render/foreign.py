@@ -10,6 +10,12 @@ Code spans and code blocks are never looked at: there such text is meant to be s
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
+from typing import Any
+from urllib.parse import unquote
+
+from brief.errors import Problem
+from brief.render.fragment import PageEnv
 
 _SHORTCODE = re.compile(r"\{\{[<%]\s*/?\s*([\w./-]*)[^\n]*?[%>]\}\}")
 _LIQUID_TAG = re.compile(r"\{%-?\s*(\w*)[^\n]*?-?%\}")
@@ -105,3 +111,17 @@ def outside_code(text: str, *, raw_html: bool = False) -> str:
 def _message(what: str, construct: str, hint: str) -> str:
     shown = construct if len(construct) <= 60 else construct[:57] + "…"
     return f"{what} {shown} would be published as text (expected {hint})"
+
+
+def foreign_references(state_env: MutableMapping[str, Any], env: PageEnv) -> None:
+    """Template syntax in a link reference definition's URL (``[a]: <{{% param url %}}>``),
+    which no paragraph holds: once per text."""
+    references = state_env.get("references") or {}
+    if state_env.get("brief_references_checked") is references:
+        return
+    state_env["brief_references_checked"] = references
+    first = state_env["line"]
+    for ref in references.values():
+        line = first + ref["map"][0] if first is not None and ref.get("map") else first
+        for message in foreign_syntax(unquote(ref.get("href", ""))):
+            env.problems.append(Problem(env.relpath, line, state_env["field"], message))

@@ -16,7 +16,7 @@ import posixpath
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -37,12 +37,12 @@ from brief.media.images import BODY_SIZES, SETTINGS_KEY, ImageStore, shown_size,
 from brief.media.pixels import ImageError
 from brief.render.directives import PROBLEMS, directives_plugin
 from brief.render.figures import mark_figure, paragraph_close, paragraph_open
-from brief.render.foreign import foreign_syntax, outside_code
+from brief.render.foreign import foreign_references, foreign_syntax, outside_code
 from brief.render.fragment import PageEnv
 from brief.render.mdrules import (
     allowed_link,
+    anchor_href,
     focusable_pre,
-    heading_anchor,
     heading_ids,
     hidden,
     image_html,
@@ -170,6 +170,7 @@ class Renderer:
         env: PageEnv | None = state.env.get("brief")
         if env is None:
             return
+        foreign_references(state.env, env)
         for block in state.tokens:
             if block.type == "inline" and block.meta:  # a ::: block's problems, in their place
                 env.problems += block.meta.pop(PROBLEMS, ())
@@ -340,12 +341,12 @@ class Renderer:
     def _link(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
         href = str(token.attrGet("href") or "")
         if href.startswith("#"):  # a heading of this page, written as its text's slug
-            token.attrSet("href", "#" + _anchor(href[1:]))
+            token.attrSet("href", "#" + anchor_href(href[1:]))
             return
         site_path = self._site_path(href)
         if site_path is not None:  # /2024/05/other/#outlook: the heading "Outlook" there, as other.md#outlook
             base, hash_, fragment = site_path.partition("#")
-            token.attrSet("href", base + hash_ + (_anchor(fragment) if fragment else ""))
+            token.attrSet("href", base + hash_ + (anchor_href(fragment) if fragment else ""))
             return
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path.lower().endswith(".md"):
@@ -382,13 +383,8 @@ class Renderer:
                 )
             return
         query = f"?{parts.query}" if parts.query else ""
-        fragment = _anchor(parts.fragment) if parts.fragment else ""
+        fragment = anchor_href(parts.fragment) if parts.fragment else ""
         token.attrSet("href", state + query + (f"#{fragment}" if fragment else ""))
-
-
-def _anchor(fragment: str) -> str:
-    """A written ``#fragment`` as the id it means (brief.render.mdrules.heading_anchor), percent-encoded."""
-    return quote(heading_anchor(unquote(fragment)), safe="!$&'()*+,;=:@/?-._~")
 
 
 _RULES = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
@@ -178,3 +179,8 @@ def heading_ids(state: StateCore) -> None:
     for i, token in enumerate(state.tokens):
         if token.type in ("heading_open", "heading_close"):
             outline.visit(state.tokens, i)
+
+
+def anchor_href(fragment: str) -> str:
+    """A written ``#fragment`` as the id it means (brief.render.mdrules.heading_anchor), percent-encoded."""
+    return quote(heading_anchor(unquote(fragment)), safe="!$&'()*+,;=:@/?-._~")

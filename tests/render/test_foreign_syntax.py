@@ -141,3 +141,23 @@ def test_in_link_urls_image_paths_tags_and_raw_html_blocks(tmp_path):
     found = [line.split(": ")[0] for line in err.splitlines() if "would be published as text" in line]
     assert found == ["content/a.md:7", "content/a.md:9", "content/a.md:11", "content/a.md:14"], err
     assert "Hugo shortcode {{<youtube zSeKL2-_sVg>}}" in err
+
+
+def test_in_a_link_reference_definition(tmp_path):
+    body = "As [originally posted], and again.\n\n[originally posted]: <{{% param canonical_url %}}>\n"
+    site = make_site(tmp_path, {"content/a.md": article(body, takeaways=["One"])})
+    code, _, err = run_build(site)
+    assert code == 1
+    found = [line for line in err.splitlines() if "would be published as text" in line]
+    assert len(found) == 1 and found[0].startswith("content/a.md:9: body: Hugo shortcode {{% param canonical_url %}}")
+
+
+def test_html_in_a_dek_is_a_warning_not_silence(tmp_path):
+    text = article("Text.\n", dek='Our <a href="https://example.org/">API standards</a>', takeaways=["One"])
+    site = make_site(tmp_path, {"content/a.md": text})
+    code, _, err = run_build(site)
+    assert code == 0
+    assert (
+        'content/a.md:4: warning: dek: <a href="https://example.org/"> is shown as text: the dek is plain text '
+        "(expected it without HTML tags) [html-in-plain-text]"
+    ) in err.splitlines(), err
