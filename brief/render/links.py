@@ -180,7 +180,7 @@ def article_link_problems(site, views: dict, files: set[str], has_id: HasId | No
     for article in site.articles:
         rel = article.output_dir + "/index.html"
         for attr, url in markdown_urls(views[article.slug]):
-            if _article_file(url) or (attr == "src" and _relative(url)):
+            if _article_file(url) or (attr == "src" and _relative(url)) or _OPENER.search(unquote(url)):
                 continue  # the Markdown pass resolved it (to a site path), or reported why not
             reason = why_broken(rel, url, {}, files, base)
             if reason is None and has_id is not None:
@@ -218,7 +218,7 @@ def failed_body_link_problems(site, bodies: Mapping[str, str], files: set[str], 
         article = _Written(root / relpath)
         for attr, url in dict.fromkeys((attr, unescape(url)) for attr, url in _URL_IN_HTML.findall(html)):
             parts = urlsplit(url)
-            if parts.scheme or parts.netloc or _article_file(url):
+            if parts.scheme or parts.netloc or _article_file(url) or _OPENER.search(unquote(url)):
                 continue
             if not parts.path and parts.fragment:
                 reason = None if unquote(parts.fragment) in ids else f"no element with id '{unquote(parts.fragment)}'"
@@ -234,6 +234,10 @@ def failed_body_link_problems(site, bodies: Mapping[str, str], files: set[str], 
 @dataclass(frozen=True)
 class _Written:
     path: Path
+
+
+_OPENER = re.compile(r"\{\{|\{%")
+"""Template syntax of another generator in a URL: reported as such (brief.render.foreign), not as a broken link."""
 
 
 def _relative(url: str) -> bool:

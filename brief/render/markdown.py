@@ -252,8 +252,8 @@ class Renderer:
                 )
             )
         parts = urlsplit(src)
-        if parts.scheme or parts.netloc or not parts.path:
-            return
+        if parts.scheme or parts.netloc or not parts.path or foreign_syntax(unquote(src)):
+            return  # a path holding template syntax: that is its error (brief.render.foreign)
         site_path = self._site_path(src)
         if site_path is not None:
             token.attrSet("src", site_path)
