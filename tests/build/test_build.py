@@ -185,6 +185,7 @@ def test_site_template_overrides_one_partial(tmp_path):
     assert "Key Takeaways" not in html and "Related Articles" in html  # the rest is the default theme
 
 
+@pytest.mark.slow
 def test_interrupted_build_leaves_previous_output(tmp_path):
     """Ctrl-C while pages are being written: the previous site stays, the staging folder goes."""
     site = tmp_path / "site"

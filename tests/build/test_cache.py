@@ -62,6 +62,7 @@ def clean_build(site: Path, out: Path) -> None:
     build(load_config(site), out, BuildOptions(now=NOW))
 
 
+@pytest.mark.slow
 def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path):
     rng = random.Random(11)
     files = {f"content/a{i}.md": story(i, rng) for i in range(24)}

@@ -96,6 +96,7 @@ def test_disk_full_is_a_clear_error_and_keeps_the_old_site(tmp_path):
         assert [p.name for p in mnt.iterdir()] == ["public"]  # the staging folder is gone
 
 
+@pytest.mark.slow
 def test_build_killed_during_the_write_phase_leaves_a_complete_site(tmp_path):
     """SIGKILL (no chance to clean up) at random moments of the write phase, five times: the
     output folder always holds the old site or the new one, complete."""
@@ -126,6 +127,7 @@ def test_build_killed_during_the_write_phase_leaves_a_complete_site(tmp_path):
     assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_take_turns_and_both_complete(tmp_path):
     site = big_site(tmp_path, 900)
     out = site / "public"

@@ -68,7 +68,16 @@ def _starting_python(code: int, err: str) -> bool:
     """SIGINT while the interpreter itself starts (its first few milliseconds, before any of
     brief's code runs): Python dies of the signal or reports its own start-up failure. Nothing
     can have been read or written yet; README › Command line says so."""
-    return (code == -signal.SIGINT and not err) or (code == 1 and err.startswith("Fatal Python error: init_"))
+    return (
+        (code == -signal.SIGINT and not err)
+        or (code == 1 and err.startswith("Fatal Python error: init_"))
+        or (  # the pip-made `brief` script was still importing brief.launch, whose guard starts it all
+            code == -signal.SIGINT
+            and "from brief.launch import main" in err
+            and err.rstrip().endswith("KeyboardInterrupt")
+            and "brief/cli.py" not in err
+        )
+    )
 
 
 def _check(code: int, err: str, site: Path, new: str) -> str:

@@ -55,6 +55,7 @@ def build_on_terminal(site: Path, *args: str, env: dict | None = None) -> tuple[
     return code, out, b"".join(chunks).decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_progress_bar_on_a_terminal(slow_site):
     code, out, terminal = build_on_terminal(slow_site)
     assert code == 0, terminal
@@ -66,6 +67,7 @@ def test_progress_bar_on_a_terminal(slow_site):
     assert terminal.endswith("\r\x1b[K") or "\r\x1b[K" in terminal.rsplit("/s", 1)[-1]  # erased at the end
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["ci", "quiet"])
 def test_no_progress_bar_in_ci_or_quiet(slow_site, how):
     code, _, terminal = build_on_terminal(
@@ -75,6 +77,7 @@ def test_no_progress_bar_in_ci_or_quiet(slow_site, how):
     assert "█" not in terminal and "Writing pages" not in terminal
 
 
+@pytest.mark.slow
 def test_no_progress_bar_when_piped(slow_site):
     proc = subprocess.run(
         [sys.executable, "-m", "brief", "build", "--site", str(slow_site), "--no-cache"],

@@ -69,6 +69,7 @@ def site(tmp_path):
     return make_site(tmp_path, {"content/a.md": article("Body.\n", slug="a")}, config="search = false\n")
 
 
+@pytest.mark.slow
 def test_slow_headers_and_idle_connections_are_closed(site, start_server):
     port = start_server(site).port
     results: dict[str, float] = {}
@@ -133,6 +134,7 @@ def test_protocol_edges(site, start_server):
         assert body.count(b"\n") == 1 and words in body, body
 
 
+@pytest.mark.slow
 def test_a_flood_of_idle_connections_streams_and_a_slowloris(site, start_server):
     """500 idle TCP connections, 500 live-reload clients that never read (64 get a stream,
     the rest a 503), a slowloris: the front page still answers in well under a second, the
