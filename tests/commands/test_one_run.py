@@ -123,3 +123,20 @@ def test_a_site_path_with_an_anchor_finds_the_heading_as_a_md_link_does(tmp_path
     ]
     run_build(site, "--no-link-check")
     assert 'href="/2024/01/c/#h-outlook"' in (site / "public/2024/01/b/index.html").read_text()
+
+
+def test_a_name_and_any_raw_id_are_anchors_in_build_and_check(tmp_path):
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(
+                'See [below](#here), [there](#there) and [nowhere](#gone).\n\n<a name="here"></a>\n\n'
+                'Text <span id="there">x</span>.\n',
+                takeaways=["One"],
+            )
+        },
+    )
+    code, _, err = run_build(site)
+    assert code == 1
+    assert _errors(err) == [f"content/a.md:7: link #gone: no element with id 'gone' on 2024/01/a/index.html{NO_ID}"]
+    assert _errors(check(site).stdout) == _errors(err)
