@@ -64,7 +64,11 @@ def _summary(result: CheckResult, problems: list[Problem], strict: bool) -> str:
     return (
         f"Check {verdict}: {counts(problems)}"
         f"{' (--strict: warnings count as errors)' if strict and warnings else ''}; "
-        f"{result.pages} pages, {result.links} links checked"
+        + (
+            f"{result.pages} pages, {result.links} links checked"
+            if result.pages or not errors
+            else "no page was built to read (the errors above stop a build), so only the articles' links were checked"
+        )
     )
 
 
