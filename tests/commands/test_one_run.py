@@ -75,7 +75,9 @@ def test_build_and_check_report_the_same_errors_and_count_them_the_same_way(tmp_
     result = check(site)
     assert result.returncode == 1
     assert _errors(result.stdout) == _errors(err)
-    assert re.search(r"^Check failed: 7 errors, 1 warning; no page was built to read", result.stdout, re.M), result.stdout
+    assert re.search(r"^Check failed: 7 errors, 1 warning; no page was built to read", result.stdout, re.M), (
+        result.stdout
+    )
     assert "build failed: 7 errors, 1 warning;" in err
 
 
