@@ -125,8 +125,9 @@ class BuildOptions:
     """Publish stylesheets and scripts under content-hashed names too, and link to those
     (brief.media.assets); off in the preview, which swaps stylesheets in place."""
     ledger: bool = False
-    """Read the URL ledger (brief.content.ledger) for redirects from old URLs and, without drafts
-    or future articles, record this build's article URLs in it after success (brief build's)."""
+    """Read the URL ledger (brief.content.ledger) for redirects from old URLs and, in a build
+    into an output folder without drafts or future articles, record this build's article URLs
+    in it after success (brief build's; brief check only reads it)."""
 
 
 def build(
@@ -205,7 +206,7 @@ def _build(
     try:
         env, pages = _publish(config, checked, target, options, now, timings)
         target.commit()
-        if checked.redirects.ledger is not None and not (options.drafts or options.future):
+        if checked.redirects.ledger is not None and writer is None and not (options.drafts or options.future):
             write_ledger(config.root, checked.redirects.ledger, now)  # before the cache notes its stamp
         if cache is not None:
             read = [source for source, _ in checked.assets.values()]

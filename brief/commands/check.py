@@ -61,7 +61,7 @@ def check_site(
         result = build(
             config,
             None,
-            BuildOptions(drafts=drafts, future=future, link_check=True, search=False),
+            BuildOptions(drafts=drafts, future=future, link_check=True, search=False, ledger=True),
             on_warning=warnings.append,
             writer=writer,
         )

@@ -334,3 +334,18 @@ def test_a_ledger_that_is_not_a_regular_file_is_an_error_not_a_wait(tmp_path):
         f"{LEDGER_NAME}: cannot read the URL ledger: not a regular file (a FIFO, or named pipe); brief reads only "
         "regular files (expected a UTF-8 text file)"
     ]
+
+
+def test_brief_check_reads_the_ledger_and_never_writes_it(tmp_path):
+    """brief check warns about a published URL that is gone, as brief build does, and sees the
+    redirect a changed URL gets; the ledger file stays as it was."""
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B", date="2024-01-03")})
+    build(site)
+    before = ledger(site)
+    (site / "content/b.md").unlink()
+    (site / "content/a.md").write_text(article(slug="quiet-week"), encoding="utf-8")
+    result = check_site(site)
+    assert result.errors == []
+    gone = [w for w in result.warnings if w.code == "published-url-gone"]
+    assert len(gone) == 1 and "/2024/01/b/" in gone[0].message
+    assert ledger(site) == before
