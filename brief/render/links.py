@@ -83,6 +83,11 @@ def markdown_urls(view) -> list[tuple[str, str]]:
             view.image.caption if view.image and view.image.caption else "",
         ]
     )
+    return html_urls(html)
+
+
+def html_urls(html: str) -> list[tuple[str, str]]:
+    """(attribute, URL) of each ``href`` and ``src`` in HTML that brief rendered, once each, in order."""
     return [(attr, unescape(url)) for attr, url in dict.fromkeys(_URL_IN_HTML.findall(html))]
 
 
@@ -174,19 +179,30 @@ def article_link_problems(site, views: dict, files: set[str], has_id: HasId | No
     no page or file of this build (``files``: its pages, static files and article files;
     feeds and sitemaps are added here), and ``#anchors`` that name no element of their page
     (see :data:`HasId`). What ``brief build`` checks, and so ``brief check``: one set of rules."""
-    files = _with_feeds(site, files)
+    files = with_feeds(site, files)
     problems = []
-    base = site.config.base_path
     for article in site.articles:
-        rel = article.output_dir + "/index.html"
-        for attr, url in markdown_urls(views[article.slug]):
-            if _article_file(url) or (attr == "src" and _relative(url)) or _OPENER.search(unquote(url)):
-                continue  # the Markdown pass resolved it (to a site path), or reported why not
-            reason = why_broken(rel, url, {}, files, base)
-            if reason is None and has_id is not None:
-                reason = missing_anchor(rel, url, base, has_id)
-            if reason is not None:
-                problems.append(_link_problem(article.relpath, article, attr, url, reason, base))
+        urls = markdown_urls(views[article.slug])
+        problems += written_link_problems(article, urls, files, site.config.base_path, has_id)
+    return problems
+
+
+def written_link_problems(
+    source, urls: list[tuple[str, str]], files: set[str], base: str, has_id: HasId | None
+) -> list[Problem]:
+    """The broken ones of the (attribute, URL) pairs written in ``source``'s Markdown (an
+    article or a standalone page, with ``relpath``, ``path`` and ``output_dir``), on its file
+    and line, as the author wrote them: the rules of articles and pages alike."""
+    rel = source.output_dir + "/index.html"
+    problems = []
+    for attr, url in urls:
+        if _article_file(url) or (attr == "src" and _relative(url)) or _OPENER.search(unquote(url)):
+            continue  # the Markdown pass resolved it (to a site path), or reported why not
+        reason = why_broken(rel, url, {}, files, base)
+        if reason is None and has_id is not None:
+            reason = missing_anchor(rel, url, base, has_id)
+        if reason is not None:
+            problems.append(_link_problem(source.relpath, source, attr, url, reason, base))
     return problems
 
 
@@ -197,11 +213,11 @@ def _link_problem(relpath: str, article, attr: str, url: str, reason: str, base:
     anchor = reason.startswith("no element with id")
     if anchor and shown != url:  # the heading's id, as the author named it
         reason = reason.replace(f"'{_fragment(url)}'", f"'{_fragment(shown)}'")
-    hint = _ANCHOR_HINT if anchor else _HINT
+    hint = _ANCHOR_HINT if anchor else NO_PAGE_HINT
     return Problem(relpath, source_line(article, shown, base), None, f"{what} {shown}: {reason}{hint}")
 
 
-def _with_feeds(site, files: set[str]) -> set[str]:
+def with_feeds(site, files: set[str]) -> set[str]:
     """``files`` and what the build writes after the pages: feeds, sitemaps, robots.txt."""
     files = files | {"feed.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt"}
     return files | {t.url_path.lstrip("/") + "feed.xml" for terms in (site.sections, site.tags) for t in terms.values()}
@@ -216,14 +232,14 @@ def failed_body_link_problems(site, bodies: Mapping[str, str], files: set[str], 
     for relpath, html in bodies.items():
         ids = extract(html).ids
         article = _Written(root / relpath)
-        for attr, url in dict.fromkeys((attr, unescape(url)) for attr, url in _URL_IN_HTML.findall(html)):
+        for attr, url in html_urls(html):
             parts = urlsplit(url)
             if parts.scheme or parts.netloc or _article_file(url) or _OPENER.search(unquote(url)):
                 continue
             if not parts.path and parts.fragment:
                 reason = None if unquote(parts.fragment) in ids else f"no element with id '{unquote(parts.fragment)}'"
             elif parts.path.startswith("/"):
-                reason = why_broken("index.html", url, {}, _with_feeds(site, files), base)
+                reason = why_broken("index.html", url, {}, with_feeds(site, files), base)
             else:
                 continue
             if reason is not None:
@@ -253,7 +269,7 @@ def _article_file(url: str) -> bool:
     return not parts.scheme and not parts.netloc and parts.path.endswith(".md")
 
 
-_HINT = " (expected a page or file of this site; build with --no-link-check to publish anyway)"
+NO_PAGE_HINT = " (expected a page or file of this site; build with --no-link-check to publish anyway)"
 _ANCHOR_HINT = " (expected the id of an element on that page, such as a heading's: ## Outlook is #outlook)"
 
 

@@ -11,17 +11,14 @@ nowhere.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from html import unescape
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from brief.errors import Problem
 from brief.render.contract import DocView, FeedLink, PageView, SiteView
 from brief.render.fragment import PageEnv
-from brief.render.links import as_written, missing_anchor, source_line, why_broken
+from brief.render.links import NO_PAGE_HINT, html_urls, why_broken, with_feeds, written_link_problems
 from brief.render.markdown import Renderer
 from brief.render.metadata import page_meta
 from brief.render.plans import PageSpec
@@ -30,10 +27,7 @@ from brief.site.model import Site
 from brief.urls import path_url
 
 PAGE_TEMPLATE = "page.html"
-_URL_IN_HTML = re.compile(r'\s(href|src)="([^"]*)"')
-_WRITTEN_LATER = ("feed.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt")
 """Files the build writes after the pages, which a link may lead to."""
-_HINT = " (expected a page or file of this site; build with --no-link-check to publish anyway)"
 
 
 def render_docs(
@@ -96,25 +90,11 @@ def doc_link_problems(
     """Links and images written in pages, and ``[[menu]]`` site paths, that lead to no page or
     file of this build (``files``: its pages, static files and files next to articles and pages),
     and ``#anchors`` that name no element of their page: the check articles get."""
-    files = files | set(_WRITTEN_LATER)
-    files |= {t.url_path.lstrip("/") + "feed.xml" for terms in (site.sections, site.tags) for t in terms.values()}
+    files = with_feeds(site, files)
     base = site.config.base_path
     problems = []
     for page in site.pages:
-        rel = page.output_dir + "/index.html"
-        html = docs[page.slug].body
-        for attr, url in dict.fromkeys((attr, unescape(url)) for attr, url in _URL_IN_HTML.findall(html)):
-            if urlsplit(url).path.endswith(".md") and not urlsplit(url).scheme:
-                continue  # a link to an article's or page's file: the Markdown pass resolved it
-            reason = why_broken(rel, url, {}, files, base)
-            if reason is None and has_id is not None:
-                reason = missing_anchor(rel, url, base, has_id)
-            if reason is not None:
-                shown = as_written(page, url)
-                what = "image" if attr == "src" else "link"
-                problems.append(
-                    Problem(page.relpath, source_line(page, shown, base), None, f"{what} {shown}: {reason}{_HINT}")
-                )
+        problems += written_link_problems(page, html_urls(docs[page.slug].body), files, base, has_id)
     for item in site.config.menu:
         if item.url is None or not item.url.startswith("/"):
             continue
@@ -122,6 +102,6 @@ def doc_link_problems(
         reason = why_broken("index.html", base + path_url(item.url[1:cut]), {}, files, base)
         if reason is not None:
             problems.append(
-                Problem(CONFIG_NAME, item.target_line, f"menu[{item.index}].url", f"{item.url}: {reason}{_HINT}")
+                Problem(CONFIG_NAME, item.target_line, f"menu[{item.index}].url", f"{item.url}: {reason}{NO_PAGE_HINT}")
             )
     return problems
