@@ -30,6 +30,7 @@ LAYERS = [
             "brief.theme",
             "brief.settings",
             "brief.menus",
+            "brief.oldpaths",
             "brief.config",
         ],
     ),
@@ -39,11 +40,12 @@ LAYERS = [
     ("render", ["brief.render"]),
     ("output", ["brief.output"]),
     ("pipeline", ["brief.manifest", "brief.cache", "brief.build", "brief.edit"]),
+    ("migrate", ["brief.migrate"]),
     ("commands", ["brief.commands"]),
     ("serve", ["brief.serve"]),
     ("cli", ["brief.cli", "brief.launch", "brief.__main__"]),
 ]
-CONSUMERS = ("commands", "serve", "cli")
+CONSUMERS = ("migrate", "commands", "serve", "cli")
 """Consumers of the pipeline: no pipeline stage imports them, and they do not import each other."""
 
 

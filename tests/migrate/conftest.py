@@ -1,0 +1,1 @@
+"""Tests of brief import (brief/migrate/): one module per source, fixtures under fixtures/<source>/."""
