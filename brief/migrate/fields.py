@@ -14,6 +14,7 @@ from typing import Any
 from brief.migrate.dates import normalise
 from brief.migrate.report import Report
 from brief.migrate.sourcefiles import SourceDoc
+from brief.slugs import slugify
 
 NOT_IMPORTED = "not imported"
 DEK_KEYS = ("description", "dek", "deck", "summary", "excerpt", "subtitle", "lede", "standfirst")
@@ -120,7 +121,13 @@ def map_front(ctx: Context) -> tuple[dict[str, Any], list[str]]:
     tags = [t for _, v in take(TAG_KEYS, "tags") for t in _words(v, split_commas=True)]
     if categories:
         front["section"] = categories[0]
-    tags = [t for t in dict.fromkeys(categories[1:] + tags) if t.casefold() != front.get("section", "").casefold()]
+    seen = {slugify(front.get("section", ""))} - {""}
+    kept: list[str] = []
+    for tag in categories[1:] + tags:  # one spelling per slug: brief refuses two names with one URL
+        if slugify(tag) and slugify(tag) not in seen:
+            seen.add(slugify(tag))
+            kept.append(tag)
+    tags = kept
     if tags:
         front["tags"] = tags
     image = _image(ctx, take(IMAGE_KEYS, "image"), take(ALT_KEYS, "image alt"))
