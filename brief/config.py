@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from brief.errors import WARNING, BuildFailed, Problem, did_you_mean
 from brief.menus import MenuItem, check_menu
+from brief.oldpaths import TableRedirect, check_redirects
 from brief.settings import (
     CONFIG_NAME,
     OPTIONS,
@@ -82,6 +83,9 @@ class Config:
     """Warnings about brief.toml itself (a deprecated key), reported with the build's."""
     menu: tuple[MenuItem, ...] = ()
     """``[[menu]]``: links the header and footer show (brief.menus; resolved by the site index)."""
+    redirects: tuple[TableRedirect, ...] = ()
+    """``[redirects]``: old site paths and where they lead (brief.oldpaths; checked against the
+    build's pages by brief.site.tableredirects)."""
 
     @property
     def base_path(self) -> str:
@@ -193,6 +197,7 @@ def load_config(root: Path) -> Config:
     authors = check_authors(data.pop("authors", {}), text, root, problems)
     warnings = check_warnings(data.pop("warnings", {}), text, problems)
     menu = check_menu(data.pop("menu", []), text, problems)
+    redirects = check_redirects(data.pop("redirects", {}), text, problems)
     values = check_table(data, OPTIONS, "", text, problems)  # a value of the wrong type is replaced by its default
     flat = {k: v for k, v in values.items() if not isinstance(v, dict)}
     publisher = values.get("publisher", {})
@@ -219,6 +224,7 @@ def load_config(root: Path) -> Config:
         warnings=warnings,
         embeds_allow=embeds_allow,
         menu=menu,
+        redirects=redirects,
         related=RelatedOptions(
             **{  # type: ignore[arg-type]  # each value was checked against its option's type above
                 k: float(v) if isinstance(RelatedOptions.__dataclass_fields__[k].default, float) else v

@@ -213,7 +213,7 @@ def check_table(data: dict, spec: dict, prefix: str, text: str, problems: list[P
             hint = did_you_mean(key, spec) or _did_you_mean_nested(key, spec)
             if not hint and prefix and isinstance(OPTIONS.get(key), Option):
                 hint = f"; '{key}' is a top-level key: move it above the first [table] (keys after [{prefix[:-1]}] belong to that table)"
-            known = ", ".join(sorted([*spec, *(["authors", "menu", "warnings"] if not prefix else [])]))
+            known = ", ".join(sorted([*spec, *(["authors", "menu", "redirects", "warnings"] if not prefix else [])]))
             problems.append(
                 Problem(
                     CONFIG_NAME,

@@ -11,6 +11,7 @@ from brief.config import Config
 from brief.content.ledger import read_ledger
 from brief.errors import relpath
 from brief.output.writers import MemoryWriter, OutputWriter
+from brief.render.links import with_feeds
 from brief.render.plans import PageSpec
 from brief.render.redirects import NETLIFY_FILE, redirect_files
 from brief.site.model import Site
@@ -30,6 +31,8 @@ def redirect_plan(
     files, all of them (the theme's too) and their content-hashed names."""
     entries, problems = read_ledger(config.root) if ledger else (None, [])
     taken = taken_paths(specs, *static, assets, config.root)
+    for rel in sorted(with_feeds(site, set())):  # a [redirects] entry may lead to a feed
+        taken.setdefault(rel, f"brief's own {rel}")
     plan = plan_redirects(site, taken, entries)
     plan.problems[:0] = problems
     return plan

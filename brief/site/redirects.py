@@ -1,15 +1,20 @@
-"""Which old URLs redirect where: every article's ``aliases:`` and the URL ledger's lines.
+"""Which old URLs redirect where: every article's ``aliases:``, brief.toml's ``[redirects]``
+(brief.site.tableredirects) and the URL ledger's lines.
 
 Pure: from the site index, the paths every page and file of the build takes (with who
 takes them) and the ledger's lines, to the list of redirects, the problems and the
-ledger's lines after this build. Each redirect leads from an old site path to the page
-of a built article as it is now, so redirects never chain.
+ledger's lines after this build. Each redirect leads from an old site path to a page or
+file of this build as it is now (an alias's and the ledger's to an article), or to another
+site, so redirects never chain.
 
 - An alias that another alias, a page or a file of the site already takes (or a file or
   folder in its way) is an error naming both files.
 - A ledger line whose URL no page serves any more redirects to where its file's article
   is now; a file that vanished is matched to an article with the same date and headline
   (a renamed file). An alias given by hand wins, and so does anything the site serves.
+- A ``[redirects]`` entry is taken after the aliases and before the ledger: an old path
+  that an alias or the ledger also redirects is an error on brief.toml naming both; a
+  ledger URL whose article is gone is quietly left to it.
 - A ledger URL whose article is gone, unless marked withdrawn, is a warning; an article
   that exists but is not in this build (a draft, a scheduled one) keeps its URLs quietly.
 """
@@ -24,25 +29,17 @@ from brief.content.aliases import alias_output
 from brief.content.ledger import LEDGER_NAME, WITHDRAWN, Entry, entry_of, merged, published
 from brief.content.model import Article
 from brief.errors import WARNING, Problem
+from brief.oldpaths import TableRedirect
 from brief.site.model import Site
+from brief.site.places import Places, Redirect
+from brief.site.tableredirects import claim_old_paths, ledger_clash, resolve_targets
+
+__all__ = ["Moved", "Redirect", "RedirectPlan", "plan_redirects"]
 
 
-@dataclass(frozen=True, slots=True)
-class Redirect:
-    """One old address and the article it leads to."""
-
-    old: str
-    """Site path readers used, without the base path: ``/2019/05/old-title/``."""
-    output: str
-    """Where its redirect page goes in the output: ``2019/05/old-title/index.html``."""
-    article: Article
-    """The article it leads to (its ``url_path`` as built)."""
-    origin: str
-    """Who asked for it, as messages name it: the article's file (an alias) or the ledger."""
-    page: bool = True
-    """Whether a redirect page is written at ``output``: not for an old address that differs
-    from the article's own only in case (``/News/Old-Title/``), whose page would be the
-    article's on a case-insensitive disk; ``_redirects`` and the nginx map still send it on."""
+def article_redirect(old: str, output: str, article: Article, origin: str, page: bool = True) -> Redirect:
+    """A redirect to ``article``'s page as built (an alias's or the ledger's)."""
+    return Redirect(old, output, article.url_path, origin, page, article.title, article.canonical)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +73,10 @@ class RedirectPlan:
 def plan_redirects(site: Site, taken: Mapping[str, str], ledger: list[Entry] | None = None) -> RedirectPlan:
     """The redirects of ``site``. ``taken`` maps each output path the build writes to who
     writes it, as a message says it ("the page of content/a.md", "static/x.html"); ``ledger``
-    is the URL ledger's lines, or None when this build does not read it."""
+    is the URL ledger's lines, or None when this build does not read it. ``[redirects]`` of
+    brief.toml comes with the site's config."""
     plan = RedirectPlan()
-    places = _Places()
+    places = Places()
     for relpath, who in taken.items():
         places.take(relpath, who)
     for article in site.all_articles.values():  # drafts and scheduled articles keep their URL
@@ -87,43 +85,17 @@ def plan_redirects(site: Site, taken: Mapping[str, str], ledger: list[Entry] | N
         places.take(f"{page.output_dir}/index.html", f"the page of {page.relpath}")
     for article in sorted(site.all_articles.values(), key=lambda a: a.relpath):
         _aliases(site, article, places, plan)
+    claimed = claim_old_paths(site.config.redirects, places, plan.problems)
     if ledger is not None:
-        _ledger(site, ledger, places, plan)
+        table = {c.output.casefold(): c.entry for c in claimed}
+        _ledger(site, ledger, places, plan, table)
         plan.ledger = merged(ledger, [entry_of(a) for a in site.articles])
+    resolve_targets(site, claimed, taken, places, plan.redirects, plan.problems)
     plan.redirects.sort(key=lambda r: r.old)
     return plan
 
 
-class _Places:
-    """Output paths and folders taken so far, case-folded (as the writer compares them)."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, str] = {}
-        self.folders: dict[str, str] = {}
-
-    def take(self, relpath: str, who: str) -> None:
-        key = relpath.casefold()
-        self.files.setdefault(key, who)
-        parts = key.split("/")
-        for n in range(1, len(parts)):
-            self.folders.setdefault("/".join(parts[:n]), who)
-
-    def owner(self, relpath: str) -> str | None:
-        """Who already takes ``relpath``, a folder it would need, or a file inside it."""
-        key = relpath.casefold()
-        if key in self.files:
-            return self.files[key]
-        if key in self.folders:
-            return self.folders[key]
-        parts = key.split("/")
-        for n in range(1, len(parts)):
-            found = self.files.get("/".join(parts[:n]))
-            if found is not None:
-                return found
-        return None
-
-
-def _aliases(site: Site, article: Article, places: _Places, plan: RedirectPlan) -> None:
+def _aliases(site: Site, article: Article, places: Places, plan: RedirectPlan) -> None:
     own_exact = f"{article.output_dir}/index.html"
     own = own_exact.casefold()
     for i, old in enumerate(article.aliases):
@@ -132,7 +104,7 @@ def _aliases(site: Site, article: Article, places: _Places, plan: RedirectPlan) 
         who = places.owner(output)
         if who is not None and output.casefold() == own and output != own_exact:
             if article.slug in site.built:  # the same letters in another case: the server's rules only
-                plan.redirects.append(Redirect(old, output, article, article.relpath, page=False))
+                plan.redirects.append(article_redirect(old, output, article, article.relpath, page=False))
             continue
         if who is not None:
             if output.casefold() == own:
@@ -146,10 +118,12 @@ def _aliases(site: Site, article: Article, places: _Places, plan: RedirectPlan) 
         where = f" (line {line})" if line else ""
         places.take(output, f"aliases[{i}] of {article.relpath}{where}")
         if article.slug in site.built:
-            plan.redirects.append(Redirect(old, output, article, article.relpath))
+            plan.redirects.append(article_redirect(old, output, article, article.relpath))
 
 
-def _ledger(site: Site, ledger: list[Entry], places: _Places, plan: RedirectPlan) -> None:
+def _ledger(
+    site: Site, ledger: list[Entry], places: Places, plan: RedirectPlan, table: dict[str, TableRedirect]
+) -> None:
     by_source = {a.relpath: a for a in site.all_articles.values()}
     by_identity: dict[tuple[str, str], list[Article]] = defaultdict(list)
     for article in site.all_articles.values():
@@ -160,13 +134,19 @@ def _ledger(site: Site, ledger: list[Entry], places: _Places, plan: RedirectPlan
         groups[entry.path].append(entry)
     for old, entries in sorted(groups.items()):
         output = alias_output(old)
-        if places.owner(output) is not None:
+        claim = table.get(output.casefold())
+        if places.owner(output) is not None and claim is None:
             continue  # a page, a file or an alias of the site answers there
         target, dormant = _where_now(entries, by_source, by_identity, site.built)
+        if claim is not None:  # brief.toml's [redirects] leads it on, unless the ledger does too
+            if target is not None:
+                now, was = target
+                plan.problems.append(ledger_clash(claim, was.line, LEDGER_NAME, now.url_path, now.relpath))
+            continue
         if target is not None:
             now, was = target
             places.take(output, LEDGER_NAME)
-            plan.redirects.append(Redirect(old, output, now, LEDGER_NAME))
+            plan.redirects.append(article_redirect(old, output, now, LEDGER_NAME))
             if (now.url_path, now.relpath) not in recorded:
                 plan.moved.append(Moved(old, now.url_path, now.relpath, was.source))
             continue

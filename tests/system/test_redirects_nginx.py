@@ -1,12 +1,13 @@
-"""Old URLs on a real server: a changed slug and an alias, served by Debian's nginx.
+"""Old URLs on a real server: a changed slug, an alias and a ``[redirects]`` entry of
+brief.toml (to a section page), served by Debian's nginx.
 
 A small site is built for ``http://127.0.0.1:PORT/briefs/`` with the real CLI, an article's
 slug is changed, and the site is built again: the URL ledger adds the redirect by itself.
 nginx then serves the output with the configuration README.md documents ("nginx, under a
 sub-path", plus the two lines of "Redirects", taken from the README itself):
 
-- on the server with the map, the old URL (with and without its trailing slash) and the
-  alias answer ``301`` with the new URL, which answers ``200``;
+- on the server with the map, the old URL (with and without its trailing slash), the
+  alias and the ``[redirects]`` entry answer ``301`` with the new URL, which answers ``200``;
 - on a server without the map (any static host), the old URL answers ``200`` with the
   redirect page, whose refresh and link lead to the new URL.
 
@@ -35,6 +36,8 @@ PREFIX = "/briefs/"
 OLD = "/briefs/2024/01/grid/"
 NEW = "/briefs/2024/01/storage-week/"
 ALIAS = "/briefs/news/grid-batteries.html"
+CATEGORY = "/briefs/categories/energy/"
+SECTION = "/briefs/sections/energy/"
 
 
 def readme_redirect_lines() -> tuple[str, str]:
@@ -109,9 +112,15 @@ def servers() -> Iterator[tuple[Deployed, Deployed, Path]]:
     try:
         site = root / "site"
         (site / "content").mkdir(parents=True)
+        (site / "brief.toml").write_text('[redirects]\n"/categories/energy/" = "/sections/energy/"\n', encoding="utf-8")
         grid = site / "content/grid.md"
         grid.write_text(
-            article(title="Batteries Carry the Grid", aliases=["/news/grid-batteries.html"], takeaways=["One."]),
+            article(
+                title="Batteries Carry the Grid",
+                aliases=["/news/grid-batteries.html"],
+                section="Energy",
+                takeaways=["One."],
+            ),
             encoding="utf-8",
         )
         (site / "content/other.md").write_text(article(title="Other", takeaways=["Two."]), encoding="utf-8")
@@ -165,6 +174,31 @@ def test_the_old_url_answers_301_with_the_new_one(servers, old):
     assert "<title>Batteries Carry the Grid" in body.decode("utf-8")
 
 
+@pytest.mark.parametrize("old", [CATEGORY, CATEGORY.rstrip("/")])
+def test_a_redirects_entry_answers_301_with_the_section_page(servers, old):
+    with_map, _, _ = servers
+    status, headers, _ = with_map.get(old)
+    assert status == 301, (old, status)
+    assert headers["location"] in (SECTION, with_map.origin + SECTION), headers["location"]
+    status, _, body = with_map.get(SECTION)
+    assert status == 200
+    assert "Batteries Carry the Grid" in body.decode("utf-8")
+
+
+def test_without_the_map_the_redirects_entrys_page_answers(servers):
+    _, plain, _ = servers
+    status, headers, body = plain.get(CATEGORY)
+    assert status == 200
+    assert headers["content-type"].startswith("text/html")
+    page = body.decode("utf-8")
+    assert "<title>Moved</title>" in page
+    assert f'<meta http-equiv="refresh" content="0; url={SECTION}">' in page
+    assert f'<link rel="canonical" href="{servers[0].origin}{SECTION}">' in page
+    assert f'<a href="{SECTION}">{servers[0].origin}{SECTION}</a>' in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert plain.get(SECTION)[0] == 200
+
+
 def test_other_urls_are_not_redirected(servers):
     with_map, _, _ = servers
     assert with_map.get("/briefs/2024/01/other/")[0] == 200
@@ -191,7 +225,7 @@ def test_the_redirect_pages_are_valid_html(servers, node_tool):
     vnu = node_tool("vnu-jar/build/dist/vnu.jar")
     java = shutil.which("java")
     assert java, "java is missing: run 'make test', which installs default-jre-headless"
-    pages = [out / "2024/01/grid/index.html", out / "news/grid-batteries.html"]
+    pages = [out / "2024/01/grid/index.html", out / "news/grid-batteries.html", out / "categories/energy/index.html"]
     assert all(p.is_file() for p in pages)
     result = subprocess.run(
         [java, "-jar", str(vnu), "--stdout", "--format", "json", *map(str, pages)],
