@@ -98,3 +98,6 @@ class Archive:
     profiles: list[Profile] = field(default_factory=list)
     listings: list[Listing] = field(default_factory=list)
     site: SiteInfo = field(default_factory=SiteInfo)
+    redirects: dict[str, str] = field(default_factory=dict)
+    """Source URLs that only redirected to another site (a Jekyll ``redirect_to`` page): old site
+    path → the absolute URL it led to (the plan makes each a ``[redirects]`` entry)."""

@@ -108,6 +108,12 @@ def plan(archive: Archive, report: Report, *, permalink_pattern: str | None, now
     for profile in archive.profiles:
         result.profiles.append((profile, slugify(profile.name) or slugify(profile.key) or "author"))
     _listings(archive.listings, result, report, taken)
+    for old, target in archive.redirects.items():  # a source page that only led to another site
+        path = page_path(old)
+        if path not in result.redirects and path not in taken:
+            result.redirects[path] = target
+            result.urls.append((path, target, "redirect", target))
+            report.redirects.append((path, target, "the source redirected it to another site"))
     return result
 
 
@@ -174,6 +180,9 @@ def _place(items: list[Item], result: Plan, report: Report, now: datetime) -> No
         files.add(path)
         date = _date(item, result.timezone)
         public = not item.front.get("draft") and (item.kind == "page" or date is None or date <= now)
+        expires = _date(Item(item.source, item.kind, {"date": item.front.get("expires")}, ""), result.timezone)
+        if expires is not None and expires <= now:
+            public = False  # taken down on the source too: its URLs are no longer published
         result.placed.append(Placed(item, slug, path, public=public))
 
 
@@ -277,6 +286,9 @@ def _listings(listings: list[Listing], result: Plan, report: Report, taken: set[
     terms += [(listing, slugify(listing.name)) for listing in listings]
     for listing, slug in terms:
         target = _listing_target(listing, slug, built)
+        if listing.url.strip("/") == "" and target == "/":  # the front page stays the front page
+            result.urls.append(("/", "/", listing.kind, listing.name or listing.kind))
+            continue
         path, why = alias_path(listing.url)
         if why is not None:
             report.unreachable.append((listing.url, f"the {listing.kind} page {listing.name}: {why}"))
