@@ -286,8 +286,8 @@ _BLOCK_ATTRS = re.compile(r"^[ \t]*\{[ \t]*[#.][\w#. =\"'-]*\}[ \t]*$\n?", re.M)
 
 
 def _attributes(body: str, report: Report) -> str:
-    """Goldmark's attributes (``## Method {#method}``, a ``{.note}`` line) removed outside code:
-    brief gives headings their own ids (``#method`` still finds ``## Method``)."""
+    """Goldmark's attributes (a ``{.note}`` line, a heading's classes) removed outside code; a
+    heading's ``{#id}`` is kept for the link pass (brief.migrate.links), which removes it."""
     parts, pos = [], 0
     for fence in _FENCE.finditer(body):
         parts += [_strip_attributes(body[pos : fence.start()], report), fence.group()]
@@ -296,13 +296,18 @@ def _attributes(body: str, report: Report) -> str:
 
 
 def _strip_attributes(text: str, report: Report) -> str:
-    text, headings = _HEADING_ATTRS.subn(r"\1", text)
+    # A heading's {#id} stays for brief.migrate.links, which maps links to it onto brief's
+    # own heading ids and then removes it; its {.class} and other attributes go here.
+    text = _HEADING_ATTRS.sub(_heading_id_only, text)
     text, blocks = _BLOCK_ATTRS.subn("", text)
-    if headings:
-        report.convert("heading {#id} → removed (brief makes heading ids)", headings)
     if blocks:
         report.convert("{.class} attribute line → removed", blocks)
     return text
+
+
+def _heading_id_only(match: re.Match[str]) -> str:
+    found = re.search(r"#([^\s{}#.]+)", match[0][len(match[1]) :])
+    return f"{match[1]} {{#{found[1]}}}" if found else match[1]
 
 
 def _dotted(data: dict[str, Any], name: str) -> object:

@@ -17,12 +17,31 @@ from urllib.parse import urlsplit
 
 from brief.migrate.plan import Plan, page_path
 from brief.migrate.report import Report
+from brief.slugs import slugify
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _MD_LINK = re.compile(r"(?<!!)(\]\(\s*<?)([^)\s>]+)(>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\))")
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]]+\]:[ \t]*<?)(\S+?)(>?(?:[ \t].*)?)$", re.M)
 _HREF = re.compile(r"(\bhref=[\"'])([^\"']+)([\"'])", re.I)
+_HEADING = re.compile(r"^( {0,3}#{1,6}[ \t]+)(.*?)(?:[ \t]*\{[ \t]*#([^\s{}]+)[ \t]*\})?[ \t]*$", re.M)
+_INLINE_MARKS = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`~]|<[^>]+>")
+
+
+def _plain(heading: str) -> str:
+    """A heading's text as brief reads it for its id: link texts, no emphasis or tags."""
+    return _INLINE_MARKS.sub(lambda m: m[1] or "", heading.rstrip("#").strip())
+
+
+def source_ids(text: str) -> list[str]:
+    """The ids other generators give a heading with this text: Goldmark's (Hugo), GitHub's and
+    kramdown's (Jekyll), Python-Markdown's: ``8.7 Self-Audits`` → ``87-self-audits``, ``self-audits``."""
+    lower = text.strip().lower()
+    kept = "".join(ch for ch in lower if ch.isalnum() or ch in " -_")
+    goldmark = re.sub(r" ", "-", kept)
+    kramdown = re.sub(r"^[^a-z]+", "", re.sub(r" ", "-", "".join(ch for ch in lower if ch.isalnum() or ch in " -")))
+    python_markdown = re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", lower)).strip("-")
+    return [i for i in dict.fromkeys((goldmark, kramdown, python_markdown)) if i]
 
 
 class Linker:
@@ -41,22 +60,57 @@ class Linker:
                 except ValueError:
                     continue
         self.moved = dict(plan.redirects)
+        self.anchors: dict[str, dict[str, str]] = {}
+        """Markdown file → {an id the source gave a heading: the fragment brief knows it by}."""
+        for placed in plan.placed:
+            placed.item.body = _outside_code(
+                placed.item.body, lambda text, path=placed.path: self._headings(text, path)
+            )
+
+    def _headings(self, text: str, path: str) -> str:
+        """Note each heading's ids (its written ``{#id}``, removed, and the ids other generators
+        would have made) under the fragment brief gives it."""
+        anchors = self.anchors.setdefault(path, {})
+
+        def note(match: re.Match[str]) -> str:
+            plain = _plain(match[2])
+            brief_id = slugify(plain)
+            if brief_id:
+                for source_id in [*([match[3]] if match[3] else []), *source_ids(plain)]:
+                    anchors.setdefault(source_id, brief_id)
+                if match[3]:
+                    self.report.convert("heading {#id} → brief's heading id (links to it follow)")
+            return match[1] + match[2]
+
+        return _HEADING.sub(note, text)
 
     def rewrite(self, body: str, path: str) -> str:
         """``body`` of the file at ``path`` (relative to the site folder) with its links rewritten."""
         here = posixpath.dirname(path)
 
         def target(url: str) -> str:
-            return self._target(url, here)
+            return self._target(url, here, path)
 
         return _outside_code(body, lambda text: _rewrite_text(text, target))
 
-    def _target(self, url: str, here: str) -> str:
+    def _fragment(self, path: str, fragment: str) -> str:
+        """``#fragment`` of a link to the file at ``path``, as brief's id of the same heading."""
+        if not fragment:
+            return ""
+        found = self.anchors.get(path, {}).get(fragment)
+        if found is not None and found != fragment:
+            self.report.convert("link to a heading → brief's id for it")
+            return f"#{found}"
+        return f"#{fragment}"
+
+    def _target(self, url: str, here: str, here_file: str = "") -> str:
         parts = urlsplit(url)
         if parts.scheme in ("http", "https"):
             host = (parts.hostname or "").lower().removeprefix("www.")
             if not self.host or host != self.host:
                 return url
+        elif url.startswith("#") and here_file:
+            return self._fragment(here_file, url[1:])
         elif parts.scheme or url.startswith(("#", "mailto:")) or not parts.path.startswith("/"):
             return url
         path = parts.path
@@ -68,6 +122,7 @@ class Linker:
             return url
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         if key in self.files:
+            fragment = self._fragment(self.files[key], parts.fragment)
             self.report.convert("link to an imported post → .md link")
             return posixpath.relpath(self.files[key], here) + fragment
         if key in self.moved:

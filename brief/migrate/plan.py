@@ -103,7 +103,8 @@ def plan(archive: Archive, report: Report, *, permalink_pattern: str | None, now
     result.permalink = permalink_pattern or choose_permalink(articles, archive.site.permalinks, result.timezone)
     for placed in result.placed:
         placed.url = _new_url(placed, result)
-    taken = {p.url for p in result.placed if p.url}
+    _unclash(result, report)
+    taken = {p.url for p in result.placed if p.url} | _brief_pages(result)
     _aliases(result, report, taken)
     for profile in archive.profiles:
         result.profiles.append((profile, slugify(profile.name) or slugify(profile.key) or "author"))
@@ -184,6 +185,30 @@ def _place(items: list[Item], result: Plan, report: Report, now: datetime) -> No
         if expires is not None and expires <= now:
             public = False  # taken down on the source too: its URLs are no longer published
         result.placed.append(Placed(item, slug, path, public=public))
+
+
+def _unclash(result: Plan, report: Report) -> None:
+    """An article whose URL would be a page's or one of brief's own (``/search/`` with
+    ``permalink = "/{slug}/"``) gets another slug; its old URL becomes an alias as any other."""
+    slugs = {p.slug for p in result.placed if p.item.kind == "article"}
+    pages = {p.url for p in result.placed if p.item.kind == "page"}
+    for placed in result.placed:
+        if placed.item.kind != "article" or not placed.url:
+            continue
+        old, n = placed.slug, 1
+        while placed.url in pages or placed.url.strip("/") in RESERVED:
+            n += 1
+            placed.slug = f"{old}-{n}"
+            if placed.slug in slugs:
+                continue
+            placed.url = _new_url(placed, result)
+        if placed.slug != old:
+            slugs.add(placed.slug)
+            placed.path = placed.path.replace(f"/{old}.md", f"/{placed.slug}.md").replace(
+                f"/{old}/index.md", f"/{placed.slug}/index.md"
+            )
+            report.slugs.append((placed.item.source, old, placed.slug))
+            report.warn(placed.item.source, None, f"slug {old}: its URL is a page's or brief's own; now {placed.slug}")
 
 
 def _new_url(placed: Placed, result: Plan) -> str:
@@ -275,6 +300,18 @@ def _built(result: Plan) -> dict[str, set[str]]:
         found["tag"].update(slugify(str(t)) for t in front.get("tags") or [])
         found["author"].update(slugify(str(a)) for a in front.get("authors") or [])
     return found
+
+
+def _brief_pages(result: Plan) -> set[str]:
+    """Pages brief makes by itself: the indexes, each section, tag, author and archive year."""
+    pages = set(INDEXES.values())
+    for kind, slugs in _built(result).items():
+        pages.update(f"/{kind}s/{slug}/" for slug in slugs)
+    for placed in result.placed:
+        date = _date(placed.item, result.timezone) if placed.public and placed.item.kind == "article" else None
+        if date is not None:
+            pages.add(f"/archive/{date.astimezone(result.timezone).year:04d}/")
+    return pages
 
 
 INDEXES = {"home": "/", "archive": "/archive/", "sections": "/sections/", "tags": "/tags/", "authors": "/authors/"}

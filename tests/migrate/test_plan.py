@@ -295,3 +295,39 @@ def test_names_spelled_two_ways_get_the_most_used_spelling():
     assert [i.front["tags"] for i in items] == [["Grid"], ["Grid", "Solar"], ["Grid"], ["Energy storage"]]
     assert any("'Energy storage' ×1 written as 'Energy Storage'" in m for _, m in report.warnings)
     assert items[3].front["authors"] == ["Jane Doe"] and items[2].front["authors"] == ["Jane Doe"]
+
+
+def test_an_article_never_takes_a_pages_or_briefs_own_url():
+    items = [
+        _item("s.md", "search", "2020-01-01", ["/search/"]),
+        _item("t.md", "tags", "2020-01-02", ["/tags/"]),
+        _item("a.md", "about", "2020-01-03", ["/about-post/"]),
+        _item("p.md", "about", "", ["/about/"], kind="page"),
+    ]
+    report = Report()
+    result = plan(Archive(items=items), report, permalink_pattern="/{slug}/", now=NOW)
+    urls = {p.item.source: p.url for p in result.placed}
+    assert urls == {"s.md": "/search-2/", "t.md": "/tags-2/", "a.md": "/about-2/", "p.md": "/about/"}
+    placed = {p.item.source: p for p in result.placed}
+    assert placed["s.md"].path == "content/search-2.md"
+    assert placed["a.md"].item.front["aliases"] == ["/about-post/"]
+    assert "aliases" not in placed["s.md"].item.front  # /search/ is brief's own page: listed, not taken
+    assert [u for u, _ in report.unreachable] == ["/search/"]
+    assert any("old URL /tags/ is also a page of the new site" in m for _, m in report.warnings)
+
+
+def test_links_to_headings_follow_the_ids_brief_gives_them():
+    items = [
+        _item("a.md", "alpha", "2020-01-02", ["/a/"]),
+        _item("b.md", "beta", "2020-02-02", ["/b/"]),
+    ]
+    items[1].body = "## 8.7 Self-Audits\n\n## Method {#how}\n\n```\n## Not {#code}\n```\n"
+    items[0].body = "[x](/b/#87-self-audits) [y](/b/#self-audits) [z](/b/#how) [w](/b/#h-kept) [self](#top)\n"
+    result = plan(Archive(items=items), Report(), permalink_pattern=None, now=NOW)
+    linker = Linker(result, "", Report())
+    assert items[1].body == "## 8.7 Self-Audits\n\n## Method\n\n```\n## Not {#code}\n```\n"
+    out = linker.rewrite(items[0].body, "content/alpha.md")
+    assert (
+        out
+        == "[x](beta.md#8-7-self-audits) [y](beta.md#8-7-self-audits) [z](beta.md#method) [w](beta.md#h-kept) [self](#top)\n"
+    )
