@@ -37,7 +37,7 @@ from brief.media.images import BODY_SIZES, SETTINGS_KEY, ImageStore, shown_size,
 from brief.media.pixels import ImageError
 from brief.render.directives import PROBLEMS, directives_plugin
 from brief.render.figures import mark_figure, paragraph_close, paragraph_open
-from brief.render.foreign import foreign_references, foreign_syntax, outside_code
+from brief.render.foreign import CLOSED, closing_names, foreign_in_block, foreign_references, foreign_syntax
 from brief.render.fragment import PageEnv
 from brief.render.mdrules import (
     allowed_link,
@@ -145,6 +145,7 @@ class Renderer:
         """Render a Markdown document (article body, analysis body). ``outer_level`` is the
         level of the page heading the fragment sits under (1: the headline)."""
         state = {"brief": env, "line": first_line, "field": field, "outer_level": outer_level}
+        state[CLOSED] = closing_names(text)  # [name] alone on its line is a shortcode when the text has [/name]
         if doc_id:  # footnote ids become fn-<doc_id>-1, distinct from the body's fn1
             state["docId"] = doc_id
         html = render_by_blocks(self._md, text, state)
@@ -175,7 +176,7 @@ class Renderer:
             if block.type == "inline" and block.meta:  # a ::: block's problems, in their place
                 env.problems += block.meta.pop(PROBLEMS, ())
             if block.type in ("inline", "html_block"):
-                self._foreign(block, env, state.env["line"], state.env["field"])
+                foreign_in_block(block, state.env, env)
             if block.type != "inline" or not block.children:
                 continue
             if not state.inlineMode:
@@ -198,16 +199,6 @@ class Renderer:
                     line = line + token.content.count("\n") if line is not None else None
             if self._raw is not None:
                 block.children = self._raw.inline(block.children, state.env)
-
-    @staticmethod
-    def _foreign(block: Token, env: PageEnv, first: int | None, field: str) -> None:
-        """Template syntax of another generator in a paragraph's or raw HTML block's source,
-        outside code: in its text, a link's URL, an image's path, a tag, line by line."""
-        text = outside_code(block.content, raw_html=block.type == "html_block")
-        start = first + (block.map[0] if block.map else 0) if first is not None else None
-        for offset, written in enumerate(text.split("\n")):
-            for message in foreign_syntax(written):
-                env.problems.append(Problem(env.relpath, start + offset if start is not None else None, field, message))
 
     def raw_link(self, href: str, env: PageEnv, line: int | None, field: str) -> str:
         """A raw ``<a href>``, resolved as a Markdown link (brief.render.rawhtml)."""
@@ -391,6 +382,7 @@ _RULES = (
     "links-no-data nesting-checked hidden-images no-nested-links inline-without-footnotes heading-levels "
     "responsive-images picture-hero heading-ids-h foreign-syntax focusable-pre embeds-callouts-pullquotes figures"
     " raw-html-escape-safe-trusted foreign-syntax-in-source unbuilt-links-as-text site-path-anchors"
+    " wordpress-shortcodes-blocks"
     " code-highlight-pygments-" + pygments_version  # Pygments' version: its lexers change the spans
 )
 """Changes to what a fragment renders to, so build caches of older renders are not reused."""
