@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from brief import __version__
+from brief.commands.migrate import import_command
 from brief.errors import BriefError, BuildFailed, Problem
 
 log = logging.getLogger("brief")
@@ -67,6 +68,9 @@ def _setup_logging(quiet: bool, verbose: int) -> None:
 @click.version_option(__version__, prog_name="brief")
 def cli() -> None:
     """brief: a static-site generator for news-brief publications."""
+
+
+cli.add_command(import_command)
 
 
 @cli.command()

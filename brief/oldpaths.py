@@ -63,7 +63,9 @@ def alias_path(text: str) -> tuple[str, str | None]:
         return text, f"is a full URL {expected[:-1]}, without scheme and host: only this site's own paths redirect)"
     if "?" in text or "#" in text:
         return text, f"has a query string or #fragment {expected[:-1]}: static hosts serve files by path alone)"
-    path, reason = _decoded(text, expected, _SAFE_ASCII)
+    if " " in text:  # a space the old site served is written %20 (as it was in the address)
+        return text, f"holds a space or control character (U+0020) {expected}"
+    path, reason = _decoded(text, expected, _SAFE_ASCII, spaces=True)
     if reason is not None:
         return path, reason
     segments = path.split("/")[1:]
@@ -113,7 +115,7 @@ def _decoded(
     for ch in path:
         if (ch.isspace() or unicodedata.category(ch)[0] in "CZ") and not (spaces and ch == " "):
             return text, f"holds a space or control character (U+{ord(ch):04X}) {expected}"
-        if safe is not None and ord(ch) < 128 and not ch.isalnum() and ch not in safe:
+        if safe is not None and ord(ch) < 128 and not ch.isalnum() and ch not in safe and not (spaces and ch == " "):
             return text, f"holds '{ch}', which old addresses cannot hold unencoded {expected}"
     path = "/" + path.lstrip("/") if not path.startswith("/") else path
     segments = path.split("/")[1:]

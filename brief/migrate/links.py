@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit
 
 from brief.migrate.plan import Plan, page_path
@@ -59,13 +60,11 @@ class Linker:
                     self.files.setdefault(page_path(url), placed.path)
                 except ValueError:
                     continue
-        self.moved = dict(plan.redirects)
+        self.moved = {page_path(old): new for old, new in plan.redirects.items()}
         self.anchors: dict[str, dict[str, str]] = {}
         """Markdown file → {an id the source gave a heading: the fragment brief knows it by}."""
         for placed in plan.placed:
-            placed.item.body = _outside_code(
-                placed.item.body, lambda text, path=placed.path: self._headings(text, path)
-            )
+            placed.item.body = _outside_code(placed.item.body, partial(self._headings, path=placed.path))
 
     def _headings(self, text: str, path: str) -> str:
         """Note each heading's ids (its written ``{#id}``, removed, and the ids other generators

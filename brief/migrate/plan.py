@@ -86,6 +86,11 @@ def page_path(url: str) -> str:
     return path[: -len("index.html")] if path.endswith("/index.html") else path
 
 
+def written(path: str) -> str:
+    """A decoded site path as brief reads it back in ``aliases:`` and ``[redirects]``: ``%`` and spaces escaped."""
+    return path.replace("%", "%25").replace(" ", "%20")
+
+
 def site_zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name) if name else UTC
@@ -111,8 +116,10 @@ def plan(archive: Archive, report: Report, *, permalink_pattern: str | None, now
     _listings(archive.listings, result, report, taken)
     for old, target in archive.redirects.items():  # a source page that only led to another site
         path = page_path(old)
-        if path not in result.redirects and path not in taken:
-            result.redirects[path] = target
+        if alias_path(old)[1] is not None:
+            report.unreachable.append((old, f"it redirected to {target}: {alias_path(old)[1]}"))
+        elif written(path) not in result.redirects and path not in taken:
+            result.redirects[written(path)] = target
             result.urls.append((path, target, "redirect", target))
             report.redirects.append((path, target, "the source redirected it to another site"))
     return result
@@ -272,9 +279,9 @@ def _aliases(result: Plan, report: Report, taken: set[str]) -> None:
                 continue
             claimed[path] = item.source
             if item.kind == "page":
-                result.redirects[path] = placed.url
+                result.redirects[written(path)] = placed.url
             else:
-                aliases.append(path)
+                aliases.append(written(path))
             report.redirects.append((path, placed.url, f"{item.source}: {_why(path, placed.url)}"))
         if aliases:
             item.front["aliases"] = aliases
@@ -336,12 +343,12 @@ def _listings(listings: list[Listing], result: Plan, report: Report, taken: set[
                 "", None, f"{path}: no public article has the {listing.kind} '{listing.name}'; redirected to {target}"
             )
         result.urls.append((path, target, listing.kind, listing.name or listing.kind))
-        if path == target or path in result.redirects:
+        if path == target or written(path) in result.redirects:
             continue
         if path in taken:
             report.warn("", None, f"old URL {path} ({listing.kind} {listing.name}) is now another page: no redirect")
             continue
-        result.redirects[path] = target
+        result.redirects[written(path)] = target
         report.redirects.append(
             (path, target, f"the {listing.kind} page{' of ' + listing.name if listing.name else ''}")
         )

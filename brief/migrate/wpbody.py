@@ -39,6 +39,7 @@ _ALL_BLOCKS = (
     "|figcaption|details|menu|summary"
 )
 AUTOP_START, AUTOP_END = "\ue000", "\ue001"
+
 """Around text outside Gutenberg's blocks, which gets wpautop's paragraphs."""
 
 
@@ -142,7 +143,7 @@ def convert(content: str, post: Post) -> str:
     content = content.replace(AUTOP_START, "").replace(AUTOP_END, "")
     return htmlmd.to_markdown(
         content, report=post.report, source=post.source, line=post.line, blocks=post.shortcodes.blocks
-    )
+    ).replace(wpshortcodes.LITERAL_BRACKET, "\\[")
 
 
 def _reusable(content: str, post: Post, depth: int = 0) -> str:

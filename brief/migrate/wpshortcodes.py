@@ -26,6 +26,10 @@ from brief.migrate.mdtext import Blocks, image_markdown, media_link, plain_text
 from brief.migrate.report import Report
 from brief.render.embeds import find_embed
 
+LITERAL_BRACKET = "\ue002"
+"""``[`` of a shortcode written as text (``[[name]]``): a Markdown ``\\[`` once converted, which
+brief shows as ``[`` without taking it for a shortcode left in the text."""
+
 _TAG = re.compile(r"\[(\[?)(/?)([A-Za-z_][\w-]*)(?![\w-])((?:[^\]/\[]|/(?!\]))*)(/?)\](\]?)")
 _CODE = re.compile(r"<(pre|code)\b.*?</\1\s*>", re.S | re.I)
 KNOWN = ("caption", "wp_caption", "embed", "gallery", "video", "audio", "playlist")
@@ -97,7 +101,7 @@ def expand(content: str, sc: Shortcodes) -> str:
             continue
         out.append(content[pos:start])
         if escaped and match[6]:
-            out.append(match[0][1:-1])  # [[name]] is [name] written as text
+            out.append(LITERAL_BRACKET + match[0][2:-1])  # [[name]] is [name] written as text
             pos = match.end()
             continue
         end, replacement = _one(content, match, sc)

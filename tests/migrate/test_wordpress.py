@@ -365,7 +365,7 @@ def expand_one(text: str, replacements: Replacements | None = None) -> tuple[str
     ("text", "expected"),
     [
         ('[gallery exclude="32"]', '\n\n![A](/u/a.jpg "First")\n\n![B](/u/b.jpg)\n\n'),
-        ("[[gallery]] is how it is written", "[gallery] is how it is written"),
+        ("[[gallery]] is how it is written", "\ue002gallery] is how it is written"),  # \\[ once in Markdown
         ("As she said [sic] in [1] of them", "As she said [sic] in [1] of them"),
         (
             '[caption id="x" caption="A pier"]<img src="/p.jpg" alt="Pier">[/caption]',

@@ -315,3 +315,15 @@ def test_an_alias_differing_from_its_own_url_only_in_case_goes_to_the_host_rules
     assert "/2024/01/A/" in (public / "_nginx-redirects.map").read_text()
     assert sorted(p.name for p in (public / "2024/01").iterdir()) == ["a"]
     assert "Moved" not in (public / "2024/01/a/index.html").read_text()
+
+
+def test_an_old_address_with_a_space_written_as_percent_20_is_kept(tmp_path):
+    """Hand-made Jekyll pages had addresses such as /tags/day in the life/: written %20, they redirect."""
+    site = make_site(tmp_path, {"content/a.md": article(aliases=["/tags/day%20in%20the%20life/"])}, CONFIG)
+    out = built(site)
+    assert (out / "tags/day in the life/index.html").is_file()
+    assert "/briefs/tags/day%20in%20the%20life/ " in (out / "_redirects").read_text()
+    assert '"/briefs/tags/day in the life/"' in (out / "_nginx-redirects.map").read_text()
+    assert alias_problems(tmp_path / "b", ["/tags/day in the life/"]) == [
+        "content/a.md:5: aliases[0]: '/tags/day in the life/' holds a space or control character (U+0020) " + EXPECTED
+    ]
