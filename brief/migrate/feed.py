@@ -139,6 +139,11 @@ def _parse(src: Path) -> XmlDoc:
     root = doc.root
     version = root.get("version", "")
     if root.tag == "rss" and child(root, "channel") is not None and re.fullmatch(r"2\.0(\.\d+)?|0\.9[12]", version):
+        if b"wxr_version>" in src.read_bytes():  # a WordPress export (WXR) says so
+            raise BriefError(
+                f"{src}: a WordPress export, not an RSS 2.0 or Atom feed (expected a feed; import this file "
+                "with brief import wordpress, which keeps its pages, authors, images and drafts)"
+            )
         return doc
     if root.tag == "atom:feed":
         return doc
