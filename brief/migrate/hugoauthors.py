@@ -22,6 +22,7 @@ import yaml
 from brief.migrate.hugopaths import urlize
 from brief.migrate.model import Profile
 from brief.migrate.report import Report
+from brief.migrate.sourcefiles import safe_yaml
 
 NAME_KEYS = ("name", "display_name", "displayname", "fullname", "full_name", "title")
 BIO_KEYS = ("bio", "description", "about", "summary", "biography")
@@ -164,7 +165,7 @@ def _data_file(path: Path, root: Path, report: Report) -> Any:
             return tomllib.loads(text)
         if path.suffix.lower() == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return safe_yaml(text)
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         reason = " ".join(str(exc).split())[:200]
         report.warn(path.relative_to(root).as_posix(), None, f"author data not read: {reason}")

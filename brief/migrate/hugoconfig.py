@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from brief.errors import BriefError
+from brief.migrate.sourcefiles import safe_yaml
 
 CONFIG_NAMES = ("hugo", "config")
 CONFIG_EXTS = ("toml", "yaml", "yml", "json")
@@ -180,7 +181,7 @@ def _read(path: Path) -> dict[str, Any]:
         elif path.suffix == ".json":
             data = json.loads(text)
         else:
-            data = yaml.safe_load(text)
+            data = safe_yaml(text)
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         reason = " ".join(str(exc).split())[:200]
         raise BriefError(f"{path}: cannot read the Hugo configuration: {reason}") from None

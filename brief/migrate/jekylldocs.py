@@ -40,7 +40,7 @@ from brief.migrate.jekyllsite import (
     slugify,
 )
 from brief.migrate.report import Report
-from brief.migrate.sourcefiles import SourceDoc, read_source
+from brief.migrate.sourcefiles import SourceDoc, read_source, safe_yaml
 
 DATE_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$")
 HTML_OUTPUT = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".html", ".htm", ".xhtml")
@@ -289,7 +289,7 @@ def read_data(folder: Path) -> dict[str, Any]:
 def _data_file(path: Path) -> Any:
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix in (".yml", ".yaml"):
-        return yaml.safe_load(text)
+        return safe_yaml(text)
     if path.suffix == ".json":
         return json.loads(text)
     if path.suffix in (".csv", ".tsv"):

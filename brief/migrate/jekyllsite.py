@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import yaml
+from brief.migrate.sourcefiles import safe_yaml
 
 STYLES = {
     "none": "/:categories/:title:output_ext",
@@ -146,7 +146,7 @@ def load_config(path: Path | None) -> SiteConfig:
     data: dict[str, Any] = {}
     if path is not None:
         text = path.read_text(encoding="utf-8", errors="replace")
-        loaded = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+        loaded = tomllib.loads(text) if path.suffix == ".toml" else safe_yaml(text)
         if loaded is not None and not isinstance(loaded, dict):
             raise ValueError(f"expected a mapping of settings, got {type(loaded).__name__}")
         data = loaded or {}

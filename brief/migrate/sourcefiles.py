@@ -20,8 +20,26 @@ _YAML = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ 
 _TOML = re.compile(r"\A(?:\ufeff)?\+\+\+[ \t]*\r?\n(.*?)(?:\r?\n)?^\+\+\+[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
-class _TextTimes(yaml.SafeLoader):
-    """SafeLoader that leaves timestamps as the text written."""
+class _NoAliases(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (``*name``): a "billion laughs" file would otherwise
+    grow without end once its values are copied or counted."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "found a YAML alias (*name), which brief does not follow", mark
+            )
+        return super().compose_node(parent, index)
+
+
+def safe_yaml(text: str) -> Any:
+    """YAML as SafeLoader reads it, aliases refused (a :class:`yaml.YAMLError`)."""
+    return yaml.load(text, Loader=_NoAliases)  # noqa: S506 - a SafeLoader subclass
+
+
+class _TextTimes(_NoAliases):
+    """SafeLoader that leaves timestamps as the text written (aliases refused)."""
 
 
 _TextTimes.yaml_implicit_resolvers = {

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from brief.errors import BriefError
+from brief.migrate import jekyll
 from brief.migrate.constructs import Replacements, parse_params
 from brief.migrate.dates import normalise
 from brief.migrate.fields import Context, map_front
@@ -331,3 +332,22 @@ def test_links_to_headings_follow_the_ids_brief_gives_them():
         out
         == "[x](beta.md#8-7-self-audits) [y](beta.md#8-7-self-audits) [z](beta.md#method) [w](beta.md#h-kept) [self](#top)\n"
     )
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, n in zip("abcdefgh", "bcdefghi")
+)
+
+
+def test_a_yaml_bomb_in_front_matter_is_refused_not_expanded():
+    doc = read_source(f"---\ntitle: Boom\n{BOMB}---\nBody\n")
+    assert doc.meta == {} and "alias" in doc.problem
+
+
+def test_a_yaml_bomb_in_a_sites_configuration_is_refused(tmp_path):
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text(f"title: Boom\n{BOMB}", encoding="utf-8")
+    (site / "_posts/2020-01-01-a.md").write_text("---\ntitle: A\n---\nText\n", encoding="utf-8")
+    with pytest.raises(BriefError, match="alias"):
+        jekyll.read(site, report=Report(), replacements=Replacements(), progress=lambda *a: None)
