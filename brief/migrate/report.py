@@ -111,7 +111,15 @@ class Report:
                 for name, places in self.unconverted_sorted()
             ],
             "dates": [{"place": str(p), "field": f, "written": w, "now": n} for p, f, w, n in self.dates],
-            "slugs": [{"source": s, "was": old, "now": new} for s, old, new in self.slugs],
+            "slugs": [
+                {
+                    "source": s,
+                    "was": old,
+                    "now": new,
+                    "redirected": [o for o, _, w in self.redirects if w.startswith(f"{s}:")],
+                }
+                for s, old, new in self.slugs
+            ],
             "redirects": [{"old": o, "new": n, "why": w} for o, n, w in self.redirects],
             "missing_assets": [{"place": str(p), "written": w} for p, w in self.missing],
             "skipped": [{"source": s, "why": w} for s, w in self.skipped],

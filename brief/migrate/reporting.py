@@ -34,7 +34,7 @@ def markdown(report: Report, summary: list[str]) -> str:
         ("Posts skipped", [f"{source}: {why}" for source, why in report.skipped]),
         ("Missing assets", [f"{place}: {written}" for place, written in report.missing]),
         ("Warnings", [f"{place}: {message}" if str(place) else message for place, message in report.warnings]),
-        ("Slugs changed", [f"{source}: `{was}` → `{now}`" for source, was, now in report.slugs]),
+        ("Slugs changed", [_slug_line(report, source, was, now) for source, was, now in report.slugs]),
         ("Redirects", [f"`{old}` → `{new}` ({why})" for old, new, why in report.redirects]),
         ("URLs no static host can keep", [f"`{url}`: {why}" for url, why in report.unreachable]),
         ("Dates rewritten", [f"{place}: {name}: `{was}` → `{now}`" for place, name, was, now in report.dates]),
@@ -44,6 +44,12 @@ def markdown(report: Report, summary: list[str]) -> str:
         if lines:
             out += [f"## {title} ({len(lines)})", ""] + [f"- {line}" for line in lines] + [""]
     return "\n".join(out)
+
+
+def _slug_line(report: Report, source: str, was: str, now: str) -> str:
+    """A changed slug and the old addresses that now redirect to its article."""
+    old = [f"`{o}`" for o, _, why in report.redirects if why.startswith(f"{source}:")]
+    return f"{source}: `{was}` → `{now}`" + (f"; redirected: {', '.join(old)}" if old else "")
 
 
 def _unconverted(report: Report) -> list[str]:
