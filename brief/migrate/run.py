@@ -80,6 +80,11 @@ def _target_settings(into: Path) -> tuple[str | None, set[str], str | None]:
 def run(options: Options, progress: Progress) -> Outcome:
     report = Report(kind=options.kind, source=str(options.source))
     replacements = Replacements.load(options.map_file) if options.map_file else Replacements()
+    if options.source.is_dir() and options.into.resolve().is_relative_to(options.source.resolve()):
+        raise BriefError(
+            f"{options.into}: inside the source {options.source} (expected a folder outside it: a second "
+            "import would read the imported files as the source's own)"
+        )
     if options.into.exists() and not options.into.is_dir():
         raise BriefError(f"{options.into}: not a folder (expected the folder of the brief site to import into)")
     permalink, have, toml_text = _target_settings(options.into)

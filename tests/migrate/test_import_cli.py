@@ -40,6 +40,14 @@ def test_a_source_that_is_not_the_kind_named_is_one_clear_error(tmp_path, args, 
     assert not (tmp_path / "site").exists()
 
 
+def test_the_target_may_not_be_inside_the_source(tmp_path):
+    source = tmp_path / "jekyll"
+    shutil.copytree(JEKYLL, source)
+    result = run("jekyll", source, "--into", source / "brief")
+    assert result.exit_code == 1 and "inside the source" in result.output
+    assert not (source / "brief").exists()
+
+
 def test_uploads_is_for_wordpress_only(tmp_path):
     result = run("hugo", HUGO, "--into", tmp_path / "site", "--uploads", tmp_path)
     assert result.exit_code == 2 and "--uploads is for a wordpress import only" in result.output
