@@ -15,7 +15,6 @@ path the list gives.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -23,7 +22,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -31,8 +29,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 from helpers import REPO
 from PIL import Image
-from test_deploy_nginx import Deployed, _free_port, _nginx_binary, _start, _stop
-from test_redirects_nginx import _conf
+from test_deploy_nginx import Deployed, _free_port, _nginx_binary, _stop
+from test_redirects_nginx import start_pair
 
 FIXTURES = REPO / "tests/migrate/fixtures"
 PREFIX = "/briefs/"
@@ -160,20 +158,11 @@ def imported(request) -> Imported:
         assert urls, "source-urls.txt lists no URL"
         if not (out / "_nginx-redirects.map").exists():  # nothing moved: the README's include needs a file
             (out / "_nginx-redirects.map").write_text("map $uri $brief_redirect {\n}\n", encoding="utf-8")
-        prefix = root / "nginx"
-        for temp in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (prefix / "temp" / temp).mkdir(parents=True, exist_ok=True)
-        conf = prefix / "nginx.conf"
-        conf.write_text(_conf(prefix, out, ports), encoding="utf-8")
-        proc = _start(nginx, prefix, conf)
-        with_map = Deployed(f"http://127.0.0.1:{ports[0]}", base_url, out, ports[0])
-        plain = Deployed(f"http://127.0.0.1:{ports[1]}", f"http://127.0.0.1:{ports[1]}{PREFIX}", out, ports[1])
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                if with_map.get(PREFIX)[0] == 200 and plain.get(PREFIX)[0] == 200:
-                    break
-            time.sleep(0.05)
+        for attempt in range(3):  # another program may take a free port before nginx binds it
+            proc, with_map, plain = start_pair(nginx, root / "nginx", out, ports, last=attempt == 2)
+            if proc.poll() is None:
+                break
+            ports = (_free_port(), _free_port())  # the pages hold paths only: no rebuild needed
         yield Imported(site, out, urls, with_map, plain)
     finally:
         if proc is not None:

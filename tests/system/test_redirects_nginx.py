@@ -102,6 +102,32 @@ http {{
 """
 
 
+def start_pair(
+    nginx: str, prefix: Path, out: Path, ports: tuple[int, int], last: bool = True
+) -> tuple[subprocess.Popen, Deployed, Deployed]:
+    """nginx serving ``out`` under PREFIX twice: with README's redirect map on ``ports[0]`` and
+    without it on ``ports[1]``, once both answer. A port another program took is a failure on
+    the ``last`` attempt only (the caller picks new ports and tries again); any other failure is one."""
+    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / "temp" / kind).mkdir(parents=True, exist_ok=True)
+    conf = prefix / "nginx.conf"
+    conf.write_text(_conf(prefix, out, ports), encoding="utf-8")
+    proc = _start(nginx, prefix, conf)
+    with_map = Deployed(f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[0]}{PREFIX}", out, ports[0])
+    plain = Deployed(f"http://127.0.0.1:{ports[1]}", f"http://127.0.0.1:{ports[1]}{PREFIX}", out, ports[1])
+    deadline = time.monotonic() + 15
+    while proc.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if with_map.get(PREFIX)[0] == 200 and plain.get(PREFIX)[0] == 200:
+                break
+        time.sleep(0.05)
+    if proc.poll() is not None:
+        log = (prefix / "error.log").read_text(errors="replace") if (prefix / "error.log").exists() else ""
+        if "Address already in use" not in log or last:
+            pytest.fail(f"nginx exited with {proc.returncode}:\n{log}")
+    return proc, with_map, plain
+
+
 @pytest.fixture(scope="module")
 def servers() -> Iterator[tuple[Deployed, Deployed, Path]]:
     """(nginx with the map, nginx without it, the output folder)."""
@@ -137,25 +163,9 @@ def servers() -> Iterator[tuple[Deployed, Deployed, Path]]:
             )
             said = _cli(site, out, base_url)
             assert "Redirect: /2024/01/grid/ → /2024/01/storage-week/ (content/grid.md changed its URL)" in said
-            prefix = root / "nginx"
-            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-                (prefix / "temp" / kind).mkdir(parents=True, exist_ok=True)
-            conf = prefix / "nginx.conf"
-            conf.write_text(_conf(prefix, out, ports), encoding="utf-8")
-            proc = _start(nginx, prefix, conf)
-            with_map = Deployed(f"http://127.0.0.1:{ports[0]}", base_url, out, ports[0])
-            plain = Deployed(f"http://127.0.0.1:{ports[1]}", f"http://127.0.0.1:{ports[1]}{PREFIX}", out, ports[1])
-            deadline = time.monotonic() + 15
-            while proc.poll() is None and time.monotonic() < deadline:
-                with contextlib.suppress(OSError):
-                    if with_map.get(PREFIX)[0] == 200 and plain.get(PREFIX)[0] == 200:
-                        break
-                time.sleep(0.05)
+            proc, with_map, plain = start_pair(nginx, root / "nginx", out, ports, last=attempt == 2)
             if proc.poll() is None:
                 break
-            log = (prefix / "error.log").read_text(errors="replace") if (prefix / "error.log").exists() else ""
-            if "Address already in use" not in log or attempt == 2:
-                pytest.fail(f"nginx exited with {proc.returncode}:\n{log}")
         yield with_map, plain, out
     finally:
         if proc is not None:
