@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from brief.migrate import hugolists, shortcodes
+from brief.migrate import alerts, hugolists, rawembeds, shortcodes
 from brief.migrate.constructs import Replacements
 from brief.migrate.fields import Context, as_list, map_front
 from brief.migrate.hugoassets import Place, Resolver
@@ -53,7 +53,10 @@ def read(
         else:
             archive.items.append(reader.item(page))
         progress("Reading posts", done, total)
-    report.counts["section list files (_index.md)"] += sum(1 for s in content.sections.values() if s.source)
+    pages = {p.source for p in content.pages if p.branch}  # a section's _index.md imported as a page
+    report.counts["section list files (_index.md)"] += sum(
+        1 for s in content.sections.values() if s.source and s.source not in pages
+    )
     archive.listings = hugolists.listings(cfg, content, archive.items, book)
     archive.profiles = hugolists.profiles(cfg, content, book, resolver, reader.convert_text)
     archive.site.permalinks = hugolists.permalinks(content)
@@ -80,8 +83,8 @@ def _resources(cfg: HugoConfig, content: Content) -> dict[str, Path]:
         for file in files:
             out[base.rstrip("/") + "/" + file.name] = file
     for page in content.pages:
-        if page.bundle is None or not page.url.endswith("/"):
-            continue
+        if page.bundle is None or page.branch or not page.url.endswith("/"):
+            continue  # a branch's own files are in content.files, under its section's URL
         for file in sorted(page.bundle.rglob("*")):
             if file.is_file() and file != page.file and not file.name.endswith((".md", ".markdown")):
                 out[page.url + file.relative_to(page.bundle).as_posix()] = file
@@ -235,7 +238,8 @@ class _Reader:
             param=lambda name: self._param(page, name),
             default_language=self.cfg.language,
         )
-        return _attributes(shortcodes.convert(body, ctx), self.report)
+        body = _attributes(shortcodes.convert(body, ctx), self.report)
+        return rawembeds.convert(alerts.convert(body, self.report), self.report)
 
     def convert_text(self, source: str, text: str, first_line: int) -> str:
         """Shortcodes of a text that is not a page (an author's bio)."""
@@ -271,7 +275,7 @@ class _Reader:
         return found[0] + anchor if len(set(found)) == 1 else None
 
     def _param(self, page: Page, name: str) -> object:
-        own = {k.lower(): v for k, v in page.doc.meta.items()}
+        own = page.meta  # lowercased, with the sections' cascade: Hugo's .Param reads those too
         nested: dict[str, Any] = own["params"] if isinstance(own.get("params"), dict) else {}
         for source in (own, {str(k).lower(): v for k, v in nested.items()}, self.cfg.params):
             value = _dotted(source, name)

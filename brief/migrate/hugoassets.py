@@ -20,12 +20,14 @@ from urllib.parse import unquote, urlsplit
 from brief.migrate.model import Asset
 from brief.migrate.report import Report
 
+IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif"}
+PAGE_LIKE = {"", ".html", ".htm", ".md", ".markdown"}
 PAGE_EXTS = {"", ".html", ".htm", ".md", ".markdown", ".php", ".xml", ".json", ".txt"}
 _MD_LINK = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(?P<target><[^>\n]*>|[^\s)]+)"
     r"(?P<title>\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
 )
-_REF_DEF = re.compile(r"^(?P<lead> {0,3}\[[^\]\n]+\]:[ \t]*)(?P<target><[^>\n]*>|\S+)", re.M)
+_REF_DEF = re.compile(r"^(?P<lead> {0,3}\[[^\]\n]+\]:[ \t]*(?:\n[ \t]*)?)(?P<target><[^>\n]*>|\S+)", re.M)
 _HTML = re.compile(
     r"(?P<lead><(?P<tag>img|source|video|audio|a)\b[^>]*?\s(?:src|href)=)(?P<q>[\"'])(?P<target>[^\"'>]+)(?P=q)", re.I
 )
@@ -101,17 +103,19 @@ class Resolver:
             return None
         suffix = "" if path.endswith("/") else Path(path).suffix.lower()
         suffix = "" if suffix[1:].isdigit() else suffix  # /docs/v6.2: a page, not a file
-        if not image and suffix in PAGE_EXTS:
-            return None
+        static = path.startswith("/") and suffix not in PAGE_LIKE and self.static_file(path) is not None
+        if not image and suffix in PAGE_EXTS and not static:
+            return None  # a page (or an output format Hugo made); a .txt under static/ is a file
         fragment = f"#{parts.fragment}" if parts.fragment else ""
-        found = self._root(path, place, assets) if path.startswith("/") else self._relative(path, place, assets)
+        find = self._root if path.startswith("/") else self._relative
+        found = find(path, place, assets, image)
         if found is None:
             if image or suffix not in PAGE_EXTS:
                 self.report.miss(place.source, self.line_of(place, written), written)
             return None
         return found + fragment
 
-    def _root(self, path: str, place: Place, assets: list[Asset]) -> str | None:
+    def _root(self, path: str, place: Place, assets: list[Asset], image: bool = True) -> str | None:
         static = self.static_file(path)
         if static is not None:
             if not any(a.static and a.name == path.lstrip("/") for a in assets):
@@ -119,16 +123,16 @@ class Resolver:
             return path
         resource = self.resources.get(path)
         if resource is not None:
-            return self._beside(resource, place, assets, path)
+            return self._beside(resource, place, assets, path, image)
         return None
 
-    def _relative(self, path: str, place: Place, assets: list[Asset]) -> str | None:
+    def _relative(self, path: str, place: Place, assets: list[Asset], image: bool = True) -> str | None:
         candidate = (place.folder / path).resolve()
         inside = self.root is None or candidate.is_relative_to(self.root.resolve())
         if inside and candidate.is_file():
-            return self._beside(candidate, place, assets, path)
+            return self._beside(candidate, place, assets, path, image)
         from_url = _join_url(place.url, path)  # Hugo's browser-relative reading: from the page's URL
-        return self._root(from_url, place, assets) if from_url else None
+        return self._root(from_url, place, assets, image) if from_url else None
 
     def static_file(self, path: str) -> Path | None:
         """The file a site-root path is served from (``static/`` first, then ``assets/``), or None."""
@@ -140,7 +144,15 @@ class Resolver:
                 return folder / relative
         return None
 
-    def _beside(self, file: Path, place: Place, assets: list[Asset], written: str) -> str:
+    def _beside(self, file: Path, place: Place, assets: list[Asset], written: str, image: bool = True) -> str:
+        """An image goes beside the new Markdown file (brief copies images beside their page);
+        a linked file (``pack.zip``) under ``static/`` at the URL it had beside the page."""
+        if not image and file.suffix.lower() not in IMAGE_EXTS:
+            at = _join_url(place.url or "/", written) if not written.startswith("/") else written
+            name = (at or "/" + file.name).lstrip("/")
+            if not any(a.static and a.name == name for a in assets):
+                assets.append(Asset(file, name, static=True, written=written))
+            return "/" + name
         if place.bundle is not None and file.is_relative_to(place.bundle.resolve()):
             name = file.relative_to(place.bundle.resolve()).as_posix()
         else:

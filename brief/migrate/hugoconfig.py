@@ -24,6 +24,9 @@ from brief.migrate.sourcefiles import safe_yaml
 
 CONFIG_NAMES = ("hugo", "config")
 CONFIG_EXTS = ("toml", "yaml", "yml", "json")
+TABLES_READ = {"params", "languages", "permalinks", "taxonomies", "frontmatter", "cascade", "author"}
+"""The tables of ``config/_default/<table>.toml`` the import uses; a file of another (``menus``,
+``markup``, ``module``, a build script's ``module-template.yaml``) is not even parsed."""
 DEFAULT_TAXONOMIES = {"tag": "tags", "category": "categories"}
 
 
@@ -168,8 +171,9 @@ def config_files(src: Path) -> list[tuple[Path, str]]:
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             stem, _, ext = path.name.rpartition(".")
-            if path.is_file() and ext in CONFIG_EXTS:  # params.toml, languages.en.toml
-                found.append((path, "" if stem in CONFIG_NAMES else stem.lower()))
+            key = "" if stem in CONFIG_NAMES else stem.lower()
+            if path.is_file() and ext in CONFIG_EXTS and (not key or key.partition(".")[0] in TABLES_READ):
+                found.append((path, key))  # hugo.toml, params.toml, languages.en.toml
     return found
 
 

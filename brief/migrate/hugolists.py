@@ -14,8 +14,8 @@ from brief.migrate.fields import as_list
 from brief.migrate.hugoassets import Resolver
 from brief.migrate.hugoauthors import ROLE_KEYS, AuthorBook, avatar_of, names_in, profile_of
 from brief.migrate.hugoconfig import HugoConfig
-from brief.migrate.hugopaths import PageFacts, expand, finish, front_url, urlize
-from brief.migrate.hugowalk import Content, Section
+from brief.migrate.hugopaths import PageFacts, alias_path, expand, finish, front_url, urlize
+from brief.migrate.hugowalk import Content, Section, section_url
 from brief.migrate.model import Asset, Item, Listing, ListingKind, Profile, SiteInfo
 from brief.migrate.sourcefiles import read_source
 
@@ -32,20 +32,6 @@ def site_info(cfg: HugoConfig) -> SiteInfo:
         language=str(cfg.language_setting("languagecode") or cfg.language_setting("locale") or cfg.language or ""),
         timezone=str(cfg.get("timezone") or ""),
     )
-
-
-def section_url(cfg: HugoConfig, folders: tuple[str, ...], section: Section) -> str:
-    url = section.meta.get("url")
-    if isinstance(url, str) and url.strip():
-        return front_url(url)
-    path = "/".join(urlize(f) for f in folders)
-    rule = cfg.rule_for("section", path)
-    if rule is not None:
-        title = str(section.meta.get("title") or folders[-1])
-        facts = PageFacts(title=title, slug=str(section.meta.get("slug") or ""), filename=folders[-1])
-        facts.folders = facts.sections = [urlize(f) for f in folders]
-        return cfg.prefix + finish(expand(rule.pattern, facts, cfg.lower), False)
-    return cfg.prefix + "/" + urlize(path, cfg.lower) + "/"
 
 
 def _taxonomy_role(cfg: HugoConfig, plural: str) -> str:
@@ -77,13 +63,24 @@ def listings(cfg: HugoConfig, content: Content, items: list[Item], book: AuthorB
     if "section" not in cfg.disabled:
         plurals = set(cfg.taxonomies.values())
         holding = {tuple(p.folders[:i]) for p in published for i in range(1, len(p.folders) + 1)}
+        pages = {url for item in items for url in item.urls}  # a section's _index.md imported as a page
         for folders, section in sorted(content.sections.items()):
             if folders and folders[0].lower() not in plurals and (folders in holding or section.source):
-                out.append(Listing(section_url(cfg, folders, section), "archive"))
+                url = section_url(cfg, folders, section)
+                if url not in pages:
+                    out.append(Listing(url, "archive"))
+                    out += [Listing(old, "archive") for old in _aliases(cfg, section, url) if old not in pages]
     sections = {str(i.front.get("section", "")).casefold() for i in items if not i.front.get("draft")}
     for plural in cfg.taxonomies.values():
         out += _taxonomy_listings(cfg, content, plural, published, sections, book)
     return list({listing.url: listing for listing in out}.values())
+
+
+def _aliases(cfg: HugoConfig, section: Section, url: str) -> list[str]:
+    """The paths of a section's own ``aliases:``, where Hugo writes redirect pages to it."""
+    written = section.meta.get("aliases") or []
+    found = [alias_path(str(a), url, cfg.ugly(section.folders[0])) for a in as_list(written)]
+    return [old for old in found if old and old != url]
 
 
 def _taxonomy_listings(

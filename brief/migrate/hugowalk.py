@@ -62,6 +62,10 @@ class Page:
     """The last segment of its URL as the source wrote it (slug, file name or title)."""
     url: str = ""
     aliases: list[str] = field(default_factory=list)
+    branch: bool = False
+    """A section's ``_index.md`` (``bundle`` is its folder): kept as a standalone page at the
+    section's URL when it has text of its own and the section's pages are not posts (Docsy's
+    docs sections), else dropped (brief makes its own listings)."""
 
     @property
     def draft(self) -> bool:
@@ -105,6 +109,10 @@ def walk(cfg: HugoConfig, report: Report) -> Content:
                 stack.append((path, (*folders, name)))
             elif name.startswith("_index.") and name.endswith(MARKDOWN):
                 _section_file(cfg, content, path, folders, plurals)
+                if folders and folders[0].lower() not in plurals and _stem_lang(cfg, name)[1] == cfg.language:
+                    doc = _read(cfg, path)
+                    content.pages.append(Page(path, _source(cfg, path), list(folders[:-1]), folders[-1], folder, doc))
+                    content.pages[-1].branch = True
             elif name.endswith(MARKDOWN) or name.lower().endswith(HTML):
                 _page(cfg, content, path, folders, report)
             elif name.lower().endswith(OTHER_FORMATS):
@@ -177,14 +185,44 @@ def decide(cfg: HugoConfig, content: Content) -> None:
         page.date = _date(cfg, page)
     dated: dict[str, list[bool]] = {}
     for page in content.pages:
-        if not page.skip and page.folders:
+        if not page.skip and page.folders and not page.branch:
             dated.setdefault(page.folders[0], []).append(_published(page))
     for page in content.pages:
-        in_dated = bool(page.folders) and sum(dated[page.folders[0]]) * 2 >= len(dated[page.folders[0]])
+        top = [*page.folders, page.name][0] if page.branch else (page.folders or [""])[0]
+        group = dated.get(top, [])  # none when all its pages are skipped
+        in_dated = bool(group) and sum(group) * 2 >= len(group)
+        if page.branch:
+            page.kind = "page" if not in_dated and page.doc.body.strip() else ""
+            if page.kind and not page.skip:
+                _branch_urls(cfg, content, page)
+            continue
         kind_word = str(page.meta.get("type") or page.meta.get("layout") or "").lower()
         page.kind = "article" if in_dated and _published(page) and kind_word not in PAGE_TYPES else "page"
         if not page.skip:
             _urls(cfg, content, page)
+    content.pages = [p for p in content.pages if p.kind]  # a listing's _index.md: counted as a section file
+
+
+def _branch_urls(cfg: HugoConfig, content: Content, page: Page) -> None:
+    folders = (*page.folders, page.name)
+    page.url = section_url(cfg, folders, content.sections.get(folders) or Section(folders))
+    page.slug = page.url.rstrip("/").rsplit("/", 1)[-1] or page.name
+    _alias_urls(cfg, page)
+
+
+def section_url(cfg: HugoConfig, folders: tuple[str, ...], section: Section) -> str:
+    """The URL Hugo gives the section at ``folders``: its ``url``, the ``section`` permalink, or its path."""
+    url = section.meta.get("url")
+    if isinstance(url, str) and url.strip():
+        return front_url(url)
+    path = "/".join(urlize(f) for f in folders)
+    rule = cfg.rule_for("section", path)
+    if rule is not None:
+        title = str(section.meta.get("title") or folders[-1])
+        facts = PageFacts(title=title, slug=str(section.meta.get("slug") or ""), filename=folders[-1])
+        facts.folders = facts.sections = [urlize(f) for f in folders]
+        return cfg.prefix + finish(expand(rule.pattern, facts, cfg.lower), False)
+    return cfg.prefix + "/" + urlize(path, cfg.lower) + "/"
 
 
 def _cascaded(cfg: HugoConfig, content: Content, page: Page) -> dict[str, Any]:
@@ -202,6 +240,8 @@ def _cascaded(cfg: HugoConfig, content: Content, page: Page) -> dict[str, Any]:
 
 def _ancestors(content: Content, page: Page) -> list[tuple[str, ...]]:
     out = [tuple(page.folders[:i]) for i in range(1, len(page.folders) + 1)]
+    if page.branch:  # a section's cascade reaches its own page too
+        out.append((*page.folders, page.name))
     return [f for f in out if f in content.sections]
 
 
@@ -280,6 +320,10 @@ def _urls(cfg: HugoConfig, content: Content, page: Page) -> None:
             page.slug = _slug_in(rule.pattern, facts, page.name)
         pattern = rule.pattern if rule else ""
         page.url = cfg.prefix + finish(path, cfg.ugly(page.folders[0] if page.folders else ""), pattern)
+    _alias_urls(cfg, page)
+
+
+def _alias_urls(cfg: HugoConfig, page: Page) -> None:
     aliases = page.meta.get("aliases") or []
     for alias in aliases if isinstance(aliases, list) else [aliases]:
         old = alias_path(str(alias), page.url, cfg.ugly(page.folders[0] if page.folders else ""))

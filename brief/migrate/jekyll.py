@@ -24,7 +24,7 @@ from urllib.parse import unquote
 import yaml
 
 from brief.errors import BriefError
-from brief.migrate import htmlmd, kramdown
+from brief.migrate import htmlmd, kramdown, rawembeds
 from brief.migrate.constructs import Params, Replacements
 from brief.migrate.dates import normalise
 from brief.migrate.fields import IMAGE_KEYS, Context, map_front
@@ -241,7 +241,7 @@ class _Reader:
                 text, report=self.report, source=doc.rel, line=doc.source.body_line, blocks=blocks
             )
         else:
-            text = kramdown.clean(text, self.report)
+            text = rawembeds.convert(kramdown.clean(text, self.report), self.report)
         page_of = partial(self._relative_page, doc)
         text, assets = rewrite(text, doc.url or "/", self.assets, partial(_line_of, doc), doc.rel, page_of)
         if item is not None:

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
 
 from brief.migrate.plan import Plan, page_path
 from brief.migrate.report import Report
@@ -22,16 +25,21 @@ from brief.slugs import slugify
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
-_MD_LINK = re.compile(r"(?<!!)(\]\(\s*<?)([^)\s>]+)(>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\))")
-_REF_DEF = re.compile(r"^( {0,3}\[[^\]]+\]:[ \t]*<?)(\S+?)(>?(?:[ \t].*)?)$", re.M)
+# "](": a link's or an image's target (an image's file is no page, and stays); a text ending in "!" is a link
+_MD_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)(>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\))")
+_REF_DEF = re.compile(r"^((?: {0,3}>[ \t]?)* {0,3}\[(?!\^)[^\]]+\]:[ \t]*(?:\n[ \t]*)?<?)(\S+?)(>?(?:[ \t].*)?)$", re.M)
 _HREF = re.compile(r"(\bhref=[\"'])([^\"']+)([\"'])", re.I)
 _HEADING = re.compile(r"^( {0,3}#{1,6}[ \t]+)(.*?)(?:[ \t]*\{[ \t]*#([^\s{}]+)[ \t]*\})?[ \t]*$", re.M)
-_INLINE_MARKS = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`~]|<[^>]+>")
+_INLINE = MarkdownIt("commonmark")
 
 
 def _plain(heading: str) -> str:
-    """A heading's text as brief reads it for its id: link texts, no emphasis or tags."""
-    return _INLINE_MARKS.sub(lambda m: m[1] or "", heading.rstrip("#").strip())
+    """A heading's text as brief reads it for its id (brief.render.mdrules.HeadingOutline): its
+    text and code spans, without emphasis marks, tags or link targets (``OTEL_TRACES_SAMPLER``
+    in backquotes keeps its underscores)."""
+    tokens = _INLINE.parseInline(heading.rstrip("#").strip())
+    children = (tokens[0].children or []) if tokens else []
+    return "".join(child.content for child in children if child.type in ("text", "code_inline"))
 
 
 def source_ids(text: str) -> list[str]:
@@ -63,34 +71,67 @@ class Linker:
         self.moved = {page_path(old): new for old, new in plan.redirects.items()}
         self.anchors: dict[str, dict[str, str]] = {}
         """Markdown file → {an id the source gave a heading: the fragment brief knows it by}."""
+        self._seen: dict[str, Counter[str]] = {}
+        """Markdown file → how many of its headings so far gave each id."""
         for placed in plan.placed:
-            placed.item.body = _outside_code(placed.item.body, partial(self._headings, path=placed.path))
+            # whole lines: a heading's code span (### `MARKDOWN linter` {#lint}) must not split it
+            placed.item.body = _outside_code(placed.item.body, partial(self._headings, path=placed.path), spans=False)
 
     def _headings(self, text: str, path: str) -> str:
         """Note each heading's ids (its written ``{#id}``, removed, and the ids other generators
         would have made) under the fragment brief gives it."""
         anchors = self.anchors.setdefault(path, {})
+        seen = self._seen.setdefault(path, Counter())
 
         def note(match: re.Match[str]) -> str:
             plain = _plain(match[2])
             brief_id = slugify(plain)
             if brief_id:
-                for source_id in [*([match[3]] if match[3] else []), *source_ids(plain)]:
-                    anchors.setdefault(source_id, brief_id)
+                # a repeated heading: brief numbers it -2, -3…; Goldmark, kramdown and GitHub -1, -2…
+                n, seen[brief_id] = seen[brief_id], seen[brief_id] + 1
+                target = f"{brief_id}-{n + 1}" if n else brief_id
+                ids = []
+                for source_id in source_ids(plain):
+                    key = "source " + source_id  # counted apart from brief's ids (a space is in neither)
+                    k, seen[key] = seen[key], seen[key] + 1
+                    ids.append(f"{source_id}-{k}" if k else source_id)
+                for source_id in [*([match[3]] if match[3] else []), *ids]:
+                    anchors.setdefault(source_id, target)
                 if match[3]:
                     self.report.convert("heading {#id} → brief's heading id (links to it follow)")
             return match[1] + match[2]
 
         return _HEADING.sub(note, text)
 
-    def rewrite(self, body: str, path: str) -> str:
-        """``body`` of the file at ``path`` (relative to the site folder) with its links rewritten."""
+    def rewrite(self, body: str, path: str, source_url: str = "") -> str:
+        """``body`` of the file at ``path`` (relative to the site folder) with its links rewritten;
+        a relative link to a page (``../options/``) is read from ``source_url``, the page's old
+        URL, as a browser read it there."""
         here = posixpath.dirname(path)
 
         def target(url: str) -> str:
+            if source_url:
+                url = self._from_source(url, source_url)
             return self._target(url, here, path)
 
+        body = _outside_code(body, lambda text: _REF_DEF.sub(lambda m: m[1] + target(m[2]) + m[3], text), spans=False)
         return _outside_code(body, lambda text: _rewrite_text(text, target))
+
+    def _from_source(self, url: str, source_url: str) -> str:
+        """A relative link to a page, as the site path it meant on the source (it must be
+        written out: the page moves); files and assets (``chart.png``) are left as they are."""
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+            return url
+        if posixpath.splitext(parts.path.rstrip("/"))[1].lower() not in ("", ".html", ".htm"):
+            return url
+        folder = source_url if source_url.endswith("/") else posixpath.dirname(source_url) + "/"
+        joined = posixpath.normpath(posixpath.join(folder, parts.path))
+        if joined.startswith("//") or joined == "/.." or joined.startswith("/../"):
+            return url
+        joined += "/" if parts.path.endswith("/") and joined != "/" else ""
+        self.report.convert("relative link → the site path it meant")
+        return joined + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
     def _fragment(self, path: str, fragment: str) -> str:
         """``#fragment`` of a link to the file at ``path``, as brief's id of the same heading."""
@@ -120,6 +161,9 @@ class Linker:
         except ValueError:
             return url
         fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if key not in self.files and key not in self.moved and not key.endswith("/"):
+            # /docs/collector, /2026/01/15/post: the source's host answered them with …/ or ….html
+            key = next((k for k in (key + "/", key + ".html") if k in self.files or k in self.moved), key)
         if key in self.files:
             fragment = self._fragment(self.files[key], parts.fragment)
             self.report.convert("link to an imported post → .md link")
@@ -132,12 +176,18 @@ class Linker:
 
 def _rewrite_text(text: str, target: Callable[[str], str]) -> str:
     text = _MD_LINK.sub(lambda m: m[1] + target(m[2]) + m[3], text)
-    text = _REF_DEF.sub(lambda m: m[1] + target(m[2]) + m[3], text)
     return _HREF.sub(lambda m: m[1] + target(m[2]) + m[3], text)
 
 
-def _outside_code(body: str, change: Callable[[str], str]) -> str:
-    """Apply ``change`` to the parts of ``body`` outside fenced code blocks and code spans."""
+def _outside_code(body: str, change: Callable[[str], str], *, spans: bool = True) -> str:
+    """Apply ``change`` to the parts of ``body`` outside fenced code blocks and (unless not
+    ``spans``: for whole-line constructs, headings and reference definitions) code spans."""
+    if not spans:
+        return _outside_code_blocks(body, change)
+    return _outside_code_blocks(body, partial(_spans, change=change))
+
+
+def _outside_code_blocks(body: str, change: Callable[[str], str]) -> str:
     out: list[str] = []
     prose: list[str] = []
     fence = ""
@@ -149,13 +199,13 @@ def _outside_code(body: str, change: Callable[[str], str]) -> str:
                 fence = ""
             continue
         if match:
-            out.append(_spans(("".join(prose)), change))
+            out.append(change("".join(prose)))
             prose = []
             fence = match[1]
             out.append(line)
             continue
         prose.append(line)
-    out.append(_spans("".join(prose), change))
+    out.append(change("".join(prose)))
     return "".join(out)
 
 

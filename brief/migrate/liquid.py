@@ -10,7 +10,8 @@ the result can be known from files:
 - ``{% post_url 2020-01-02-slug %}`` and ``{% link path %}`` → the target's URL on the old
   site (the import's plan turns links to those into links to the ``.md`` files);
 - ``{% highlight lang %}…{% endhighlight %}`` → a fenced code block; ``{% raw %}…{% endraw %}``
-  → its text; ``{% comment %}`` → nothing; ``{% assign %}`` → its value, used later;
+  → its text; ``{% comment %}`` → nothing; ``{% assign %}`` and ``{% capture %}`` → their
+  value, used later (a captured block's Markdown where ``{{ name | markdownify }}`` stands);
 - ``{% include %}`` of an embed or a figure → the embed's URL on a line of its own, or an
   image with its caption as title (see :mod:`brief.migrate.liquidincludes`);
   ``{% include_relative file %}`` → that file's text, converted.
@@ -79,6 +80,9 @@ class _Out:
     reindent: bool = True
     markdown: bool = False
     """Text to keep as it is (left as written, or the map's replacement)."""
+    dedent: bool = False
+    """Markdown blocks (a captured text) that must start at the margin, even where the construct
+    was indented inside raw HTML: CommonMark reads them after the HTML block ends."""
 
 
 def convert(text: str, scope: Scope) -> str:
@@ -106,6 +110,10 @@ def _place(text: str, start: int, pos: int, done: _Out, out: list[str]) -> int:
     if alone and not done.text.strip():
         out[-1] = out[-1][: len(out[-1]) - len(indent)]
         return min(line_end + 1, len(text))
+    if alone and done.dedent:
+        out[-1] = out[-1][: len(out[-1]) - len(indent)]
+        out.append(("\n" if line_start else "") + done.text.lstrip("\n").rstrip() + "\n\n")
+        return min(line_end + 1, len(text))
     if alone and done.block:
         body = done.text.replace("\n", "\n" + indent) if done.reindent and indent else done.text
         before = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
@@ -132,6 +140,7 @@ def _construct(text: str, match: re.Match[str], scope: Scope) -> _Out:
         "link": _link,
         "post_url": _link,
         "assign": _assign,
+        "capture": _capture,
     }
     if tag in handlers:
         return handlers[tag](text, match, scope)
@@ -155,6 +164,9 @@ def _expression(text: str, match: re.Match[str], scope: Scope) -> _Out:
         line = scope.line_at(match.start())
         return _map_or_leave(result.unknown, result.params, None, match[0], match.end(), line, scope)
     value = as_text(result.value)
+    if "\n\n" in value.strip() and result.roots[:1] not in (("page",), ("site",)):
+        scope.report.convert("{{ captured }} → its Markdown")
+        return _Out(value, match.end(), block=True, dedent=True)
     if expr in ("site.baseurl", "site.url") and following not in ("/", "{"):
         value = "/" if expr == "site.baseurl" else scope.base_url or "/"
     if re.search(r"site\.(?:baseurl|url)\b|relative_url|absolute_url", expr):
@@ -319,3 +331,22 @@ def _assign(text: str, match: re.Match[str], scope: Scope) -> _Out:
     scope.env.opaque.discard(found[1])
     scope.report.convert("{% assign %} → value")
     return _Out("", match.end())
+
+
+def _capture(text: str, match: re.Match[str], scope: Scope) -> _Out:
+    """``{% capture name %}…{% endcapture %}``: the block's text, its Liquid converted, is the
+    variable's value; a block holding Liquid that cannot all be converted is left whole (and
+    the variable stays unknown)."""
+    params = parse_params(match["args"])
+    end = _find_end(text, match.end(), "capture")
+    if not params.positional or end is None:
+        return _other(text, match, scope, "capture")
+    trial = Report()
+    value = convert(text[match.end() : end.start()], replace(scope.at(match.end()), report=trial))
+    if trial.unconverted or trial.warnings:
+        return _other(text, match, scope, "capture")
+    scope.report.converted.update(trial.converted)
+    scope.env.variables[params.positional[0]] = value
+    scope.env.opaque.discard(params.positional[0])
+    scope.report.convert("{% capture %} → value")
+    return _Out("", end.end())

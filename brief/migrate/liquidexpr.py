@@ -135,8 +135,9 @@ def _lookup(path: str, env: Env) -> tuple[Any, str, tuple[str, ...]]:
     if name in env.variables and name not in env.opaque:
         return _walk(env.variables[name], keys), "", (name,)
     if name == "page":
-        if keys[:1] and keys[0] in ("content", "excerpt", "next", "previous", "output"):
-            return None, unknown, (name,)
+        computed = ("content", "excerpt", "next", "previous", "output")
+        if keys[:1] and keys[0] in computed and not (keys[0] == "excerpt" and isinstance(env.page.get("excerpt"), str)):
+            return None, unknown, (name,)  # an excerpt the front matter writes is the page's, as Jekyll keeps it
         return _walk(env.page, keys), "", (name,)
     if name == "site":
         first = keys[0] if keys else ""

@@ -11,10 +11,12 @@ A URL no static host can serve from a file (``/?p=12``) is listed as unreachable
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from brief.content.aliases import alias_path
@@ -102,7 +104,7 @@ def plan(archive: Archive, report: Report, *, permalink_pattern: str | None, now
     """Decide slugs, files, the permalink and redirects. ``permalink_pattern`` is the target site's
     own when it already has a brief.toml (the import then follows it)."""
     result = Plan(timezone=site_zone(archive.site.timezone))
-    _place(archive.items, result, report, now)
+    _place(archive.items, result, report, now, [listing.url for listing in archive.listings])
     one_spelling([p.item for p in result.placed if p.item.kind == "article"], report)
     articles = [p for p in result.placed if p.item.kind == "article"]
     result.permalink = permalink_pattern or choose_permalink(articles, archive.site.permalinks, result.timezone)
@@ -164,16 +166,24 @@ def _date(item: Item, zone: tzinfo) -> datetime | None:
         return None
 
 
-def _place(items: list[Item], result: Plan, report: Report, now: datetime) -> None:
-    """Unique valid slugs per kind (first come, first served, oldest first) and file paths."""
+def _place(items: list[Item], result: Plan, report: Report, now: datetime, listings: list[str]) -> None:
+    """Unique valid slugs per kind (first come, first served, oldest first) and file paths. A
+    page (at ``/<slug>/``) never takes an address the source published for another item or a
+    listing (``/blog/``, ``/status/``): that address keeps leading where it led."""
     used: dict[str, set[str]] = {"article": set(), "page": set(RESERVED)}
+    owner: dict[str, str] = {}  # a root address's slug → the item that published it ("" a listing)
+    published = [(url, i.source) for i in items if not i.front.get("draft") for url in i.urls]
+    for url, source in [*published, *((url, "") for url in listings)]:
+        root = re.fullmatch(r"/([^/]+)/(?:index\.html?)?", url)
+        if root:
+            owner.setdefault(slugify(unquote(root[1])) or root[1], source)
     files: set[str] = set()
     ordered = sorted(items, key=lambda i: (str(i.front.get("date", "")), i.source))
     for item in ordered:
         written = str(item.front.get("slug") or "")
         base = slugify(written) or slugify(str(item.front.get("title", ""))) or item.kind
         slug, n = base, 1
-        while slug in used[item.kind]:
+        while slug in used[item.kind] or (item.kind == "page" and owner.get(slug, item.source) != item.source):
             n += 1
             slug = f"{base}-{n}"
         used[item.kind].add(slug)

@@ -153,7 +153,7 @@ def _write_items(result: Plan, writer: Writer, linker: Linker, progress: Progres
         for asset in item.assets:
             rel = posixpath.join("static", asset.name) if asset.static else posixpath.join(here, asset.name)
             writer.copy(asset, rel, item.source)
-        body = linker.rewrite(item.body, placed.path)
+        body = linker.rewrite(item.body, placed.path, item.urls[0] if item.urls else "")
         writer.text(placed.path, front_matter(_front(placed, report), body))
 
 

@@ -20,26 +20,55 @@ _YAML = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ 
 _TOML = re.compile(r"\A(?:\ufeff)?\+\+\+[ \t]*\r?\n(.*?)(?:\r?\n)?^\+\+\+[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
+ALIAS_BUDGET = 10_000
+"""Values that aliases may repeat in one file, in all: real files repeat a URL or a small
+table (``blogPostURL: *eventUrl``, ``sites: *en-matrix``); a "billion laughs" file, each level
+repeating the one before, would grow without end once its values are copied or counted."""
+
+
 class _NoAliases(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (``*name``): a "billion laughs" file would otherwise
-    grow without end once its values are copied or counted."""
+    """SafeLoader that follows an alias (``*name``, ``<<: *defaults``) while what the file's
+    aliases repeat stays under :data:`ALIAS_BUDGET` values, and refuses one to a value that
+    holds it (a loop)."""
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise yaml.composer.ComposerError(
-                None, None, "found a YAML alias (*name), which brief does not follow", mark
-            )
-        return super().compose_node(parent, index)
+            event = self.peek_event()
+            node = self.anchors.get(event.anchor)
+            open_anchors = self.__dict__.setdefault("_open", [])
+            why = "refers to a value that holds it" if event.anchor in open_anchors else ""
+            if node is not None and not why:
+                self.__dict__["_repeated"] = self.__dict__.get("_repeated", 0) + _size(node, {})
+                why = "repeats too much" if self.__dict__["_repeated"] > ALIAS_BUDGET else ""
+            if why:
+                message = f"found a YAML alias (*{event.anchor}) that {why}, which brief does not follow"
+                raise yaml.composer.ComposerError(None, None, message, event.start_mark)
+            return super().compose_node(parent, index)
+        anchor = getattr(self.peek_event(), "anchor", None)
+        self.__dict__.setdefault("_open", []).append(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.__dict__["_open"].pop()
+
+
+def _size(node: yaml.Node, seen: dict[int, int]) -> int:
+    """How many values ``node`` stands for, each repetition counted (shared parts counted once
+    each, remembered in ``seen``, so that the count itself stays cheap)."""
+    if id(node) not in seen:
+        children = node.value if isinstance(node.value, list) else []
+        parts = [part for child in children for part in (child if isinstance(child, tuple) else (child,))]
+        seen[id(node)] = 1 + sum(_size(part, seen) for part in parts)
+    return seen[id(node)]
 
 
 def safe_yaml(text: str) -> Any:
-    """YAML as SafeLoader reads it, aliases refused (a :class:`yaml.YAMLError`)."""
+    """YAML as SafeLoader reads it, aliases followed within a budget (else a :class:`yaml.YAMLError`)."""
     return yaml.load(text, Loader=_NoAliases)  # noqa: S506 - a SafeLoader subclass
 
 
 class _TextTimes(_NoAliases):
-    """SafeLoader that leaves timestamps as the text written (aliases refused)."""
+    """SafeLoader that leaves timestamps as the text written (aliases within a budget)."""
 
 
 _TextTimes.yaml_implicit_resolvers = {

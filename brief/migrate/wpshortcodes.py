@@ -235,6 +235,7 @@ def _media(kind: str, params: Params, inner: str | None, sc: Shortcodes) -> str 
         else ("src", "mp3", "ogg", "m4a", "wav", "wma")
     )
     url = next((params.named[k] for k in keys if params.named.get(k)), "") or _url(inner or "")
+    url = url or next((p for p in params.positional if re.match(r"https?://\S+$", p)), "")  # [audio https://…mp3]
     if not url:
         return None
     if find_embed(url) is not None:

@@ -552,12 +552,24 @@ def test_filters_data_and_unknown_variables():
     ]
 
 
-def test_blocks_left_whole_and_a_capture_keeps_its_variable_unknown():
-    text = "{% capture note %}\nHi {{ page.title }}\n{% endcapture %}\n\n{{ note }}\n\n{% for x in site.posts %}{{ x }}{% endfor %}\n"
+def test_blocks_left_whole_and_a_capture_of_what_cannot_be_known_keeps_its_variable_unknown():
+    text = "{% capture note %}\nHi {{ x.y }}\n{% endcapture %}\n\n{{ note }}\n\n{% for x in site.posts %}{{ x }}{% endfor %}\n"
     out, report = _liquid(text, {"title": "T"})
     assert out == text
     assert sorted(report.unconverted) == ["capture", "for", "{{ note }}"]
     assert [str(p) for p in report.unconverted["{{ note }}"]] == ["post.md:14"]
+
+
+def test_a_capture_is_its_text_where_it_is_used_even_inside_raw_html():
+    # 18F's service pages: the Markdown is captured, then markdownified inside the layout's <div>
+    text = (
+        "{% capture body %}\n## Our work\n\nWe help {{ page.title }}.\n{% endcapture %}\n"
+        "<div>\n    {{ body | markdownify }}\n</div>\n\n{% capture line %}Hi {{ page.title }}{% endcapture %}{{ line }}!\n"
+    )
+    out, report = _liquid(text, {"title": "agencies"})
+    assert out == "<div>\n\n## Our work\n\nWe help agencies.\n\n</div>\n\nHi agencies!\n"
+    assert not report.unconverted
+    assert report.converted["{% capture %} → value"] == 2
 
 
 def test_an_unreadable_date_gives_way_to_the_file_names(tmp_path):
