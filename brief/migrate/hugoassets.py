@@ -65,15 +65,18 @@ class Resolver:
         def in_code(pos: int) -> bool:
             return any(a <= pos < b for a, b in fences)
 
-        def md(match: re.Match[str]) -> str:
-            if in_code(match.start()) or "\n\n" in match["text"]:
+        def md(match: re.Match[str], outer: bool = True) -> str:
+            if (outer and in_code(match.start())) or "\n\n" in match["text"]:
                 return match.group()
             target = match["target"]
+            text = match["text"]
+            if "](" in text:  # a linked image: [![chart](a.png)](full.png)
+                text = _MD_LINK.sub(lambda inner: md(inner, outer=False), text)
             new = self.reference(target.strip("<>"), place, assets, image=bool(match["bang"]))
-            if new is None:
+            if new is None and text == match["text"]:
                 return match.group()
-            new = f"<{new}>" if " " in new else new
-            return f"{match['bang']}[{match['text']}]({new}{match['title'] or ''})"
+            new = target if new is None else f"<{new}>" if " " in new else new
+            return f"{match['bang']}[{text}]({new}{match['title'] or ''})"
 
         def other(match: re.Match[str]) -> str:
             if in_code(match.start()):

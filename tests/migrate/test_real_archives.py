@@ -322,3 +322,19 @@ def test_an_address_without_its_html_and_a_text_file_under_static(tmp_path):
     assert item.body == "[Root](/certs/root.txt), [feed](/index.xml).\n"
     assert [(a.name, a.static) for a in item.assets] == [("certs/root.txt", True)]
     assert not report.missing
+
+
+def test_an_image_inside_a_link_is_copied_too(tmp_path):
+    # Let's Encrypt: [![ISRG Certificate Hierarchy](/images/isrg-hierarchy.png)](/images/isrg-hierarchy-full.png)
+    archive, report = _hugo(
+        tmp_path,
+        {
+            "static/images/small.png": "png",
+            "static/images/full.png": "png",
+            "content/docs/roots.md": "---\ntitle: Roots\n---\n[![Roots](/images/small.png)](/images/full.png)\n",
+        },
+    )
+    item = _item(archive, "content/docs/roots.md")
+    assert item.body == "[![Roots](/images/small.png)](/images/full.png)\n"
+    assert sorted(a.name for a in item.assets) == ["images/full.png", "images/small.png"]
+    assert not report.missing
