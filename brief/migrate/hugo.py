@@ -17,7 +17,7 @@ from typing import Any
 from brief.migrate import alerts, hugolists, rawembeds, shortcodes
 from brief.migrate.constructs import Replacements
 from brief.migrate.fields import Context, as_list, map_front
-from brief.migrate.hugoassets import Place, Resolver
+from brief.migrate.hugoassets import Place, Resolver, normal_path
 from brief.migrate.hugoauthors import AuthorBook, load_book, names_in
 from brief.migrate.hugoconfig import HugoConfig, load
 from brief.migrate.hugopaths import urlize
@@ -267,7 +267,7 @@ class _Reader:
         tries = [clean] if clean.startswith("/") else []
         if not clean.startswith("/"):
             bundle = [page.key] if page.bundle is not None else []
-            tries = [_normal(f"{d}/{clean}") for d in [*bundle, here]] + ["/" + clean]
+            tries = [normal_path(f"{d}/{clean}") for d in [*bundle, here]] + ["/" + clean]
         for candidate in tries:
             if candidate in paths:
                 return paths[candidate] + anchor
@@ -321,14 +321,3 @@ def _dotted(data: dict[str, Any], name: str) -> object:
             return None
         value = {str(k).lower(): v for k, v in value.items()}.get(part)
     return value
-
-
-def _normal(path: str) -> str:
-    parts: list[str] = []
-    for segment in path.split("/"):
-        if segment == "..":
-            if parts:
-                parts.pop()
-        elif segment not in ("", "."):
-            parts.append(segment)
-    return "/" + "/".join(parts)

@@ -177,8 +177,13 @@ def _join_url(page_url: str, path: str) -> str | None:
     if not page_url:
         return None
     folder = page_url if page_url.endswith("/") else page_url.rsplit("/", 1)[0] + "/"
+    return normal_path(folder + path)
+
+
+def normal_path(path: str) -> str:
+    """``path`` as a site path with ``.``, ``..`` and empty folders resolved (never above ``/``)."""
     parts: list[str] = []
-    for segment in (folder + path).split("/"):
+    for segment in path.split("/"):
         if segment == "..":
             if parts:
                 parts.pop()
