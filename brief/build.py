@@ -248,7 +248,9 @@ def _check(
     with every problem of every file when any is an error."""
     cache = options.cache
     with timed("load+validate", timings):
-        loaded = load_articles(config, cache.content if cache is not None else None, options.progress)
+        loaded = load_articles(
+            config, cache.content if cache is not None else None, options.progress, options.jobs if parallel else 1
+        )
         profiles, profile_problems = load_profiles(config)
         own_static, static_problems = static_files(config.static_dir, config.root)
         problems = loaded.problems + profile_problems + static_problems

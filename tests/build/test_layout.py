@@ -27,6 +27,7 @@ LAYERS = [
             "brief.urls",
             "brief.tomllines",
             "brief.timing",
+            "brief.forks",
             "brief.theme",
             "brief.settings",
             "brief.menus",

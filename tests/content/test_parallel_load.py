@@ -1,0 +1,47 @@
+"""Reading the article files on several cores gives what one process gives, in the same order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from brief.config import load_config
+from brief.content.load import ContentMemo, load_articles
+from tests.helpers import article, make_site
+
+
+def _site(tmp_path: Path) -> Path:
+    files: dict[str, str | bytes] = {
+        f"content/{section}/a{n:03d}.md": article(
+            title=f"Story {n}", section=section.title(), tags=[f"t{n % 5}"], takeaways=[f"Point {n}."]
+        )
+        for n in range(60)
+        for section in ("economy", "climate")
+        if (n + len(section)) % 2
+    }
+    files["content/economy/broken.md"] = "---\ntitle: [unclosed\ndate: 2026-01-02\n---\nSee [x](a001.md).\n"
+    files["content/climate/wrong-date.md"] = article(date="2026-13-45")
+    files["content/pages/about.md"] = "---\ntitle: About\n---\nAbout us.\n"
+    return make_site(tmp_path, files)
+
+
+def _shape(loaded):
+    return (loaded.articles, loaded.problems, loaded.invalid, loaded.pages, loaded.failed)
+
+
+def test_forked_reading_equals_one_process(tmp_path):
+    config = load_config(_site(tmp_path))
+    one = load_articles(config, jobs=1)
+    forked = load_articles(config, jobs=2)
+    assert len(one.articles) == 60 and one.problems and one.failed  # the site has both kinds of file
+    assert _shape(forked) == _shape(one)
+
+
+def test_forked_reading_fills_the_cache_as_one_process_does(tmp_path):
+    config = load_config(_site(tmp_path))
+    memo_one, memo_forked = ContentMemo(), ContentMemo()
+    one = load_articles(config, memo_one, jobs=1)
+    forked = load_articles(config, memo_forked, jobs=2)
+    assert _shape(forked) == _shape(one)
+    assert memo_forked.articles.keys() == memo_one.articles.keys() and len(memo_one.articles) == 61
+    again = load_articles(config, memo_forked, jobs=2)  # every file from the memo now
+    assert _shape(again) == _shape(one)
