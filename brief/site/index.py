@@ -114,7 +114,7 @@ def _suggest(
     if key is not None and memo is not None and memo.chosen is not None and memo.chosen[0] == key:
         chosen = memo.chosen[1]
     else:
-        index = RelatedIndex(built, config.related, config.language, now, memo)
+        index = RelatedIndex(built, config.related, config.language, now, memo, workers)
         exclude = [{index.position[slug] for slug in slugs} for slugs in listed]
         chosen = {
             article.slug: tuple(built[i].slug for i in picks)

@@ -30,11 +30,13 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 import numpy as np
 
 from brief.config import RelatedOptions
 from brief.content.model import Article
+from brief.forks import fork_map
 from brief.memo import Memo
 from brief.site.postings import expand, postings
 from brief.site.stopwords import stop_words
@@ -84,12 +86,13 @@ class RelatedIndex:
         language: str,
         now: datetime,
         token_cache: RelatedMemo | None = None,
+        workers: int = 1,
     ) -> None:
         self.articles = list(articles)
         self.options = options
         self.position = {a.slug: i for i, a in enumerate(self.articles)}
         n = len(self.articles)
-        self._build_terms(stop_words(options.language or language), n, token_cache)
+        self._build_terms(stop_words(options.language or language), n, token_cache, workers)
         self._build_tags(n)
         sections: dict[str, int] = {}
         self.section_id = np.array(
@@ -103,9 +106,10 @@ class RelatedIndex:
 
     # --- building -------------------------------------------------------------------------
 
-    def _build_terms(self, stops: frozenset[str], n: int, token_cache: RelatedMemo | None) -> None:
+    def _build_terms(self, stops: frozenset[str], n: int, token_cache: RelatedMemo | None, workers: int) -> None:
         """TF-IDF key terms of every article, computed in bulk: the per-article Python work
-        is one regex pass and one Counter; weighting and top-k selection run in numpy."""
+        is one regex pass and one Counter (on every core with ``workers``); weighting and
+        top-k selection run in numpy."""
         vocab: defaultdict[str, int] = defaultdict()
         vocab.default_factory = vocab.__len__  # a new term gets the next id, all in C
         self.vocab = vocab
@@ -113,12 +117,17 @@ class RelatedIndex:
         term_ids = array("i")
         tfs = array("i")
         ends = array("q", [0])
+        known = token_cache.tokens if token_cache is not None else {}
+        missing = [a for a in self.articles if not a.digest or a.digest not in known]
+        chunk = max(1, min(CHUNK, len(missing) // (workers * 4)))
+        counted = dict(zip(map(id, missing), fork_map(partial(_term_entry, stops), missing, workers, chunk)))
         for article in self.articles:
-            if token_cache is not None:
-                terms, tf = token_cache.terms(article, stops)
-            else:
-                counts = _term_counts(article, stops)
-                terms, tf = list(counts), array("i", counts.values())
+            entry = counted.get(id(article)) or known[article.digest]
+            if token_cache is not None and article.digest:
+                known[article.digest] = entry
+            terms = entry[0].split(" ") if entry[0] else []
+            tf = array("i")
+            tf.frombytes(entry[1])
             term_ids.extend(map(vocab.__getitem__, terms))
             tfs.extend(tf)
             ends.append(len(term_ids))
@@ -358,20 +367,15 @@ class RelatedMemo(Memo):
         self.tokens.clear()
         self.chosen = None
 
-    def terms(self, article: Article, stops: frozenset[str]) -> tuple[list[str], array]:
-        entry = self.tokens.get(article.digest) if article.digest else None
-        if entry is None:
-            counts = _term_counts(article, stops)
-            entry = (" ".join(counts), array("i", counts.values()).tobytes())
-            if article.digest:
-                self.tokens[article.digest] = entry
-        tf = array("i")
-        tf.frombytes(entry[1])
-        return (entry[0].split(" ") if entry[0] else []), tf
-
     def prune(self) -> None:
         for key in self.tokens.keys() - self.used:
             del self.tokens[key]
+
+
+def _term_entry(stops: frozenset[str], article: Article) -> tuple[str, bytes]:
+    """An article's term counts as the memo keeps them: the terms joined by spaces, the counts as C ints."""
+    counts = _term_counts(article, stops)
+    return " ".join(counts), array("i", counts.values()).tobytes()
 
 
 def _term_counts(article: Article, stops: frozenset[str]) -> Counter:

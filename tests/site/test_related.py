@@ -175,6 +175,26 @@ def test_precision_on_a_clustered_corpus(tmp_path):
     assert all(a != b for a, b in pairs)
 
 
+def test_forked_scoring_equals_one_process(tmp_path):
+    """Term counts and candidate scores computed by forked workers (brief build on a large
+    site) give the suggestions one process gives, with and without the cache's memo."""
+    from corpus import write_corpus
+
+    from brief.content.load import ContentMemo
+    from brief.site.related import RelatedMemo
+
+    site = write_corpus(tmp_path / "corpus", 300, seed=5)
+    config = load_config(site)
+    articles = sorted(load_articles(config, ContentMemo()).articles, key=lambda a: a.sort_key)  # with digests
+    wanted, exclude = [4] * len(articles), [set() for _ in articles]
+    one = RelatedIndex(articles, config.related, config.language, NOW).suggest_all(wanted, exclude)
+    memo = RelatedMemo()
+    for _ in range(2):  # the memo empty, then full
+        index = RelatedIndex(articles, config.related, config.language, NOW, memo, workers=2)
+        assert index.suggest_all(wanted, exclude, workers=2) == one
+    assert len(memo.tokens) == len(articles)
+
+
 def test_brief_related_explains_the_choice(tmp_path):
     site = grid_site(tmp_path)
     result = subprocess.run(
