@@ -275,7 +275,7 @@ def _check(
         if options.progress is not None:
             options.progress("Indexing", 1, 1)
         views, assets, md_problems = render_articles(
-            site, renderer, cache.markdown if cache is not None else None, options.progress
+            site, renderer, cache.markdown if cache is not None else None, options.progress, workers
         )
         bios, bio_problems = render_bios(site, renderer)
         docs, doc_problems = render_docs(site, renderer, assets)  # standalone pages

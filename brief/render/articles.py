@@ -6,7 +6,7 @@ hero's resized copies, reading time, problems by file and line, the files next t
 the article that its page shows, and what the HTML depended on). Author bios are
 rendered here too.
 
-:func:`article_parts` keeps an article's parts in the build cache's
+:func:`remembered_parts` finds an article's parts in the build cache's
 :class:`MarkdownMemo` while its text and everything it depended on (link targets,
 image files) are unchanged.
 """
@@ -199,19 +199,34 @@ class MarkdownMemo(Memo):
                     yield path
 
 
-def article_parts(article: Article, renderer: Renderer, memo: MarkdownMemo | None) -> ArticleParts:
-    """The rendered parts of ``article``: the memo's while its text and dependencies hold."""
-    key = digest(article.digest, renderer.key) if memo is not None and article.digest else None
-    if memo is not None and key is not None:
-        memo.used.add(key)
-        parts = memo.parts.get(key)
-        if parts is not None and all(_dep_holds(renderer, *dep) for dep in parts.deps):
-            return parts
+def remembered_parts(article: Article, renderer: Renderer, memo: MarkdownMemo | None) -> ArticleParts | None:
+    """The memo's parts of ``article`` while its text and dependencies hold; None otherwise."""
+    key = _memo_key(article, renderer, memo)
+    if memo is None or key is None:
+        return None
+    memo.used.add(key)
+    parts = memo.parts.get(key)
+    if parts is not None and all(_dep_holds(renderer, *dep) for dep in parts.deps):
+        return parts
+    return None
+
+
+def fresh_parts(renderer: Renderer, article: Article) -> ArticleParts:
+    """``article``'s Markdown rendered now (in a worker process, for a large site)."""
     env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
-    parts = render_parts(article, renderer, env)
+    return render_parts(article, renderer, env)
+
+
+def keep_parts(article: Article, renderer: Renderer, memo: MarkdownMemo | None, parts: ArticleParts) -> ArticleParts:
+    """Put freshly rendered ``parts`` in the memo; returns them."""
+    key = _memo_key(article, renderer, memo)
     if memo is not None and key is not None:
         memo.parts[key] = parts
     return parts
+
+
+def _memo_key(article: Article, renderer: Renderer, memo: MarkdownMemo | None) -> bytes | None:
+    return digest(article.digest, renderer.key) if memo is not None and article.digest else None
 
 
 def _dep_holds(renderer: Renderer, kind: str, path: str, seen: object) -> bool:

@@ -10,12 +10,21 @@ article whose place changed keeps its rendered Markdown.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from brief.content.model import Article
 from brief.errors import Problem
+from brief.forks import cores, fork_map
 from brief.media.images import HERO_SIZES, variant_url
-from brief.render.articles import ArticleParts, MarkdownMemo, article_parts, render_parts
+from brief.render.articles import (
+    ArticleParts,
+    MarkdownMemo,
+    fresh_parts,
+    keep_parts,
+    remembered_parts,
+    render_parts,
+)
 from brief.render.contract import (
     AnalysisView,
     ArticleView,
@@ -137,11 +146,17 @@ def related_views(site: Site, slug: str, views: dict[str, ArticleView]) -> list[
     return out
 
 
+PARALLEL_MIN_ARTICLES = 500
+"""From this many articles to render, ``brief build`` renders their Markdown on every core."""
+CHUNK = 100
+
+
 def render_articles(
     site: Site,
     renderer: Renderer,
     memo: MarkdownMemo | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    jobs: int | None = 1,
 ) -> tuple[dict[str, ArticleView], dict[str, tuple[Path, str]], list[Problem]]:
     """Render the Markdown of every built article once.
 
@@ -149,7 +164,9 @@ def render_articles(
     (output path → source file and the article that uses it), and the problems found.
     With a ``memo``, an article whose text and whose dependencies (link targets,
     image files) are unchanged keeps its rendered Markdown, and, while its place in
-    the site is unchanged too, the very same view object.
+    the site is unchanged too, the very same view object. The articles left to render
+    are rendered by ``jobs`` forked processes (None: every core when there are many;
+    brief.forks), with the same result in the same order.
     """
     views: dict[str, ArticleView] = {}
     assets: dict[str, tuple[Path, str]] = {}
@@ -157,10 +174,21 @@ def render_articles(
     previous_views = memo.views if memo is not None else {}
     current_views: dict[bytes, tuple[ArticleParts, ArticleView]] = {}
     total = len(site.articles)
-    for n, article in enumerate(site.articles, 1):
-        if progress is not None and (n % 200 == 0 or n == total):
-            progress("Rendering Markdown", n, total)
-        parts = article_parts(article, renderer, memo)
+    known = [remembered_parts(article, renderer, memo) for article in site.articles]
+    todo = [article for article, found in zip(site.articles, known) if found is None]
+
+    def done(count: int) -> None:
+        if progress is not None:
+            progress("Rendering Markdown", total - len(todo) + count, total)
+
+    if jobs is None:
+        workers = cores() if len(todo) >= PARALLEL_MIN_ARTICLES else 1
+    else:
+        workers = max(1, jobs)
+    chunk = max(1, min(CHUNK, len(todo) // (workers * 4)))
+    fresh = iter(fork_map(partial(fresh_parts, renderer), todo, workers, chunk, done))
+    for article, found in zip(site.articles, known):
+        parts = found if found is not None else keep_parts(article, renderer, memo, next(fresh))
         view = assemble_view(article, site, parts)
         if memo is not None:
             last = previous_views.get(article.digest)
@@ -173,4 +201,6 @@ def render_articles(
             assets[output] = (source, article.relpath)
     if memo is not None:
         memo.views = current_views
+    if progress is not None and not todo and total:
+        progress("Rendering Markdown", total, total)
     return views, assets, problems

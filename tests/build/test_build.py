@@ -148,7 +148,8 @@ def test_template_error_names_template_and_line_and_keeps_output(tmp_path):
 
 
 def test_worker_processes_give_the_same_bytes(tmp_path):
-    """Pages rendered by forked workers are byte-identical to a one-process build."""
+    """Files read, related terms counted, Markdown and pages rendered by forked workers
+    (``jobs`` given: workers even for a small site) are byte-identical to a one-process build."""
     config = load_config(GOLDEN_SITE)
     one = build(config, tmp_path / "one", BuildOptions(now=NOW, jobs=1))
     three = build(config, tmp_path / "three", BuildOptions(now=NOW, jobs=3))
