@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -20,6 +21,7 @@ MAX_LENGTH = 200
 over 255 bytes (transliteration can make a slug longer than the name it comes from)."""
 
 
+@lru_cache(maxsize=1 << 16)  # the same tags, sections and names, many times per build
 def slugify(text: str) -> str:
     """The slug of ``text``; ``""`` when it holds no letter or digit. At most :data:`MAX_LENGTH` characters."""
     ascii_text = anyascii(unicodedata.normalize("NFKC", text)).translate(_APOSTROPHES).lower()

@@ -12,12 +12,16 @@ from urllib.parse import quote
 _SAFE = "/!$&'()*+,;=:@~"
 """What a URL path may hold unencoded besides letters, digits and ``-._`` (RFC 3986 pchar)."""
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_PLAIN = re.compile(r"[A-Za-z0-9\-._~/!$&'()*+,;=:@]*")
+"""A path that percent-encoding leaves as it is."""
 
 
 def path_url(path: str) -> str:
     """``path`` percent-encoded for a URL. What is already an escape (``%20``) stays as it
     is, so a path that was encoded before is not encoded twice; a ``%`` that starts no
     escape becomes ``%25``."""
+    if _PLAIN.fullmatch(path):  # most paths: nothing to encode
+        return path
     out: list[str] = []
     at = 0
     for match in _ESCAPE.finditer(path):

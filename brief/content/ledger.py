@@ -134,8 +134,8 @@ def _parse(line: str, number: int) -> tuple[Entry | None, str]:
 
 
 def _utc(text: str) -> datetime | None:
-    try:
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+    try:  # the shape is checked by _DATE; this finds 2024-02-30 (and is much faster than strptime)
+        return datetime.fromisoformat(text.removesuffix("Z"))
     except ValueError:
         return None
 

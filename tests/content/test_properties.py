@@ -285,3 +285,16 @@ def test_loader_never_raises_on_bytes(scratch, data):
 @given(st.text())
 def test_slugs_are_lowercase_ascii(text):
     assert re.fullmatch(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*)?", slugify(text))
+
+
+@FAST
+@given(st.lists(st.sampled_from([*string.printable, "é", "%2", "%20", "%zz", "日"]), max_size=30).map("".join))
+def test_path_url_encodes_as_quote_does_between_escapes(path):
+    """The shortcut for paths with nothing to encode gives what encoding them would."""
+    from urllib.parse import quote
+
+    from brief.urls import path_url
+
+    parts = re.split(r"(%[0-9A-Fa-f]{2})", path)
+    expected = "".join(p if i % 2 else quote(p, safe="/!$&'()*+,;=:@~") for i, p in enumerate(parts))
+    assert path_url(path) == expected
