@@ -50,10 +50,10 @@ def render_and_write(
     known: dict[int, bytes] = dict(view_keys or {})
     done = 0
     for n, spec in enumerate(specs, 1):
-        context = spec.get_context()
+        context = None if spec.inputs is not None and templates is not None else spec.get_context()
         key = page_key(spec, context, templates, known) if templates is not None else None
         if key is None or not writer.reuse(spec.output, key, spec.origin):
-            data = render_page(env, spec, context, problems)
+            data = render_page(env, spec, context if context is not None else spec.get_context(), problems)
             if data is None:
                 continue
             writer.write(spec.output, data, origin=spec.origin, key=key)

@@ -114,7 +114,7 @@ def _process_range(bounds: tuple[int, int]):
     try:
         for i in range(*bounds):
             spec, target = jobs[i]
-            context = spec.get_context()
+            context = None if spec.inputs is not None and templates is not None else spec.get_context()
             key = page_key(spec, context, templates, known) if templates is not None else None
             if key is not None:
                 keys.append((i, key))
@@ -122,7 +122,7 @@ def _process_range(bounds: tuple[int, int]):
                     reused += 1
                     done += 1
                     continue
-            data = render_page(env, spec, context, problems)
+            data = render_page(env, spec, context if context is not None else spec.get_context(), problems)
             if data is None:
                 continue
             write_file(target, spec.output, data)

@@ -80,10 +80,15 @@ def _closure_digests(env: jinja2.Environment, sources: dict[str, bytes]) -> dict
     return digests
 
 
-def page_key(spec: PageSpec, context: dict, templates: dict[str, bytes], known: dict[int, bytes]) -> bytes:
-    """A digest of a page's template (with what it uses) and of its context: a page whose key
-    is unchanged renders to the same bytes. ``known`` keeps view digests within one build."""
+def page_key(spec: PageSpec, context: dict | None, templates: dict[str, bytes], known: dict[int, bytes]) -> bytes:
+    """A digest of a page's template (with what it uses) and of its context, or of what its
+    context is made of (:attr:`PageSpec.inputs`; then ``context`` may be None, and is not
+    made): a page whose key is unchanged renders to the same bytes. ``known`` keeps view
+    digests within one build."""
     template = templates.get(spec.template) or templates.get("*", b"")
+    if spec.inputs is not None:
+        return digest(template, b"inputs", pickled_digest(spec.inputs(), known, _VIEW_KINDS))
+    assert context is not None
     return digest(template, pickled_digest(context, known, _VIEW_KINDS))
 
 

@@ -145,6 +145,18 @@ def article_page(
             "share": share_links(view),
         }
 
+    def inputs() -> tuple:
+        term = site.term("section", article.section)
+        return (
+            "article.html",
+            sv,
+            view,
+            term.name,
+            term.url_path,
+            related_views(site, article.slug, views),
+            main_feeds,
+        )
+
     return PageSpec(
         f"{article.output_dir}/index.html",
         article.url_path,
@@ -152,6 +164,7 @@ def article_page(
         "article.html",
         source=article.relpath,
         make=make,
+        inputs=inputs,
     )
 
 

@@ -34,6 +34,11 @@ class PageSpec:
     make: Callable[[], dict[str, Any]] | None = field(default=None, compare=False, repr=False)
     """Builds the context. Most pages' contexts are built only when the page is processed,
     so a large site never holds every page's context (metadata, related lists) at once."""
+    inputs: Callable[[], tuple] | None = field(default=None, compare=False, repr=False)
+    """What ``make`` makes the context of, besides the site's settings (brief.toml keys the
+    whole build cache): a cached build digests these for the page's key (brief.render.keys)
+    instead of making the context, so an unchanged page costs a digest of a few objects whose
+    digests are mostly known already. Must name everything the context depends on."""
 
     @property
     def origin(self) -> str:
@@ -93,7 +98,12 @@ def paginated(
                 context["months"] = months_on_page(chunk, site)
             return context
 
-        yield PageSpec(path.lstrip("/") + "index.html", path, max(changed, default=None), template, make=make)
+        def inputs(n: int = n, chunk: list[ArticleView] = chunk, pagination: Pagination = pagination) -> tuple:
+            return (template, sv, n, make_page(n, total), chunk, pagination, extra, breadcrumb)
+
+        yield PageSpec(
+            path.lstrip("/") + "index.html", path, max(changed, default=None), template, make=make, inputs=inputs
+        )
 
 
 def months_on_page(entries: list[ArticleView], site: Site) -> tuple[MonthView, ...]:

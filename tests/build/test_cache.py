@@ -122,6 +122,55 @@ def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path):
     assert reused_any, "the cache never reused anything: this test tested nothing"
 
 
+@pytest.mark.slow
+def test_cached_builds_equal_clean_builds_after_related_heavy_edits(tmp_path):
+    """Edits that move related suggestions (terms and tags of another topic, a new title, a
+    body taken from another cluster, a changed section), on a clustered corpus built by forked
+    workers: every cached build equals a clean one-process build, and the related lists did move."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from corpus import write_corpus
+
+    site = write_corpus(tmp_path / "site", 90, seed=3)
+    rng = random.Random(5)
+    cached, clean = tmp_path / "cached", tmp_path / "clean"
+    cached_build(site, cached, jobs=2)
+    related_before = _related_lists(cached)
+    moved = 0
+    for step in range(10):
+        paths = sorted((site / "content").glob("*.md"))
+        target, donor = rng.sample(paths, 2)
+        text, other = target.read_text(), donor.read_text()
+        head, body = text.split("\n---\n", 1)
+        action = step % 5
+        if action == 0:  # the donor's body: the terms of another cluster
+            target.write_text(head + "\n---\n" + other.split("\n---\n", 1)[1])
+        elif action == 1:  # the donor's tags
+            donor_tags = re.search(r"tags:\n((?:- .*\n)+)", other).group(1)
+            target.write_text(re.sub(r"tags:\n(?:- .*\n)+", "tags:\n" + donor_tags, text, count=1))
+        elif action == 2:  # the donor's title, as a new title
+            title = re.search(r"title: (.*)", other).group(1)
+            target.write_text(re.sub(r"title: .*", f"title: {title} again", text, count=1))
+        elif action == 3:
+            target.write_text(re.sub(r"section: .*", "section: Science", text, count=1))
+        else:  # words of the donor appended to the body
+            target.write_text(text + "\n" + other.split("\n---\n", 1)[1])
+        cached_build(site, cached, jobs=rng.choice([None, 2]))
+        clean_build(site, clean)
+        assert tree(cached) == tree(clean), f"step {step}: edit {action} of {target.name}"
+        related_now = _related_lists(cached)
+        moved += sum(related_now.get(page) != lists for page, lists in related_before.items())
+        related_before = related_now
+    assert moved >= 10, "the edits hardly moved any related list: this test tested little"
+
+
+def _related_lists(out: Path) -> dict[str, list[str]]:
+    found = {}
+    for page in out.glob("*/*/*/index.html"):
+        html = page.read_text(encoding="utf-8")
+        found[str(page.relative_to(out))] = re.findall(r'class="related-title"><a href="([^"]+)"', html)
+    return found
+
+
 def test_cache_reuses_pages_whose_data_did_not_change(tmp_path):
     rng = random.Random(3)
     site = make_site(tmp_path, {f"content/a{i}.md": story(i, rng) for i in range(10)})
