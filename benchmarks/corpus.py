@@ -131,10 +131,6 @@ def main() -> None:
     write_corpus(args.out, args.n, args.seed)
 
 
-if __name__ == "__main__":
-    main()
-
-
 CONFIG = 'title = "Benchmark Brief"\nbase_url = "https://bench.example.org/"\nsearch = false\n'
 """No search index: Hugo and Pelican build none either (Pagefind adds about 14 s at 10,000 articles)."""
 
@@ -144,3 +140,7 @@ def write_config(out: Path) -> None:
     path = out / "brief.toml"
     if not path.exists() or path.read_text(encoding="utf-8") != CONFIG:
         path.write_text(CONFIG, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
