@@ -223,8 +223,6 @@ def _build(
     except BaseException:
         target.abort()
         raise
-    for stage, seconds in timings.items():
-        log.debug("%-14s %.3f s", stage, seconds)
     state = BuildState(config, checked.site, checked.views, checked.renderer, env)
     return BuildResult(
         output,

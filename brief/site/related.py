@@ -138,8 +138,8 @@ class RelatedIndex:
         idf = np.log((n + 1) / (df + 0.5))
         shared_term = df > 1  # a term in one article relates it to nothing
         kept_doc, kept_term, kept_w = [], [], []
-        for lo in range(0, n, CHUNK * 8):  # in slices, so memory stays flat however many articles
-            hi = min(n, lo + CHUNK * 8)
+        for lo in range(0, n, CHUNK):  # in slices, so memory stays flat however many articles
+            hi = min(n, lo + CHUNK)
             term = term_all[bounds[lo] : bounds[hi]].astype(np.int64)
             doc = np.repeat(np.arange(lo, hi, dtype=np.int64), np.diff(bounds[lo : hi + 1]))
             weight = (1 + np.log(tf_all[bounds[lo] : bounds[hi]].astype(np.float64))) * idf[term]
@@ -147,7 +147,7 @@ class RelatedIndex:
             weight /= np.where(norm > 0, norm, 1.0)[doc - lo]
             keep = shared_term[term]
             doc, term, weight = doc[keep], term[keep], weight[keep]
-            order = np.argsort(doc - weight * 0.5)  # per article (weights are in 0..1): heaviest first
+            order = np.argsort(doc - weight * 0.5, kind="stable")  # per article, heaviest first; ties: as written
             doc, term, weight = doc[order], term[order], weight[order]
             first = np.searchsorted(doc, np.arange(lo, hi))
             top = (np.arange(len(doc)) - first[doc - lo]) < TOP_TERMS
