@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/compare.py 1000 10000 --runs 3 --disk both
     .venv/bin/python benchmarks/compare.py 1000 --tools brief,hugo --markdown
     .venv/bin/python benchmarks/compare.py 1000 --wait-idle 120   # on a shared machine
+    .venv/bin/python benchmarks/compare.py 1000 --tools brief --images   # then benchmarks/images.py
 
 Setup (done by this script, never by the test suite): Hugo from Debian
 (`apt-get install -y hugo`, 0.111.3 there; needs root) and Pelican 4.12 with
@@ -27,7 +28,12 @@ page), a main feed and one feed per tag (20 entries each, full text).
   author and archive pages, a JSON feed and section feeds, a sitemap and a news
   sitemap, robots.txt, a 404 page, OpenGraph/Twitter/JSON-LD metadata on every
   page, the Editor's-desk and hero blocks, and TF-IDF related suggestions (tags,
-  key terms, section, recency). Its feeds also carry the takeaways.
+  key terms, section, recency). Its feeds also carry the takeaways. The corpus's
+  brief.toml says `search = false` (Hugo and Pelican build no search index);
+  the "search on" rows build a sibling site, brief-search/ beside brief/, whose
+  content/ holds hard links to the corpus's articles (re-made on every run) and
+  whose brief.toml differs only by `search = true`, so Pagefind (the
+  `pagefind[extended]` package) indexes the article pages as well.
 - Hugo (`hugo --source SITE --destination OUT --quiet`, a fresh --cacheDir per
   run): layouts in hugo/layouts/, related articles from
   `.Site.RegularPages.Related .` with the `[related]` config in hugo.toml (tags
@@ -61,24 +67,51 @@ Other work on the machine skews the times: the "others" column gives the cores
 other processes kept busy during the runs, and --wait-idle S waits (up to S
 seconds) before each run for a second in which the rest of the machine is idle.
 
-brief also gets two cached modes after each cold run (a cold run removes its
-build cache, SITE/.brief-cache, first): "cached, same" builds again into the
-same output with nothing changed; "cached, 1 edit" changes one sentence of one
-article's body and builds again (the article is restored afterwards).
+brief also gets cached modes after each cold run (a cold run removes its
+build cache, SITE/.brief-cache, first), each building into the cold run's output
+with the cache, Python's start included:
+- "cached, same" builds again with nothing changed;
+- "cached, 1 edit" makes, one after another, five edits, each to a different
+  article (picked by position in the sorted file list: n/2, n/3, n/4, n/5,
+  n/6): a sentence of the body (n/2), another body (n/3), the title (n/4), the
+  tags (n/5: a tag of the corpus that the article lacks is added, so its tag
+  page, feeds and related lists change) and the dek (n/6). Each edit is
+  followed by a timed build, then the file is restored (text and time stamps;
+  a backup, .compare-edit-backup.json beside content/, lets the next run undo
+  an edit a killed run left) and an untimed build brings output and cache back
+  to the unedited site, so that every timed build sees exactly one change. The
+  row gives the median of those 5 × R builds; the median of each edit is
+  printed under the table.
+- "cold, search on" and "cached, 1 edit, search on": the search sibling site,
+  built cold, then after the body edit of the article at n/2 (restored after).
 
 Each run is checked: at least N article pages (YYYY/MM/slug/index.html) and a
-non-empty main feed, and for "cached, 1 edit" that the edited article's page
-shows the edit; otherwise the row says "error", the reason is printed under the
-table, and the script goes on with the next tool. "brief/this" is brief
-(cold)'s median divided by that row's median (above 1: that tool is faster);
-for the brief cached rows it is that row's median divided by hugo (related)'s.
+non-empty main feed; for an edit, that the edited article's page shows the new
+text (for the tag edit: that the page links to the tag and the tag's pages list
+the article) and, after the restore, no longer does; with search on, that
+pagefind/pagefind.js was written. Otherwise the row says "error", the reason is
+printed under the table, and the script goes on with the next tool.
+
+Columns: "÷ hugo rel." and "÷ hugo plain" are this row's median divided by the
+median of hugo (related), and of hugo (no related), at the same size and
+output location: below 1, this row is faster than that Hugo build (Hugo
+renders every page on each run of `hugo`: it keeps no rendered pages between
+runs, so brief's cached rows are set against Hugo's full build).
+"÷ search off" is, for the search-on rows, the cost of search: brief (cold,
+search on) ÷ brief (cold), and brief (cached, 1 edit, search on) ÷ the median
+of brief (cached, 1 edit)'s builds of the same edit (body, n/2). Pelican's
+median is also given as a multiple of brief (cold)'s under the table.
 "HTML pages" counts every .html file: Hugo's include a page/1/ redirect for
 each paginated list.
+
+--images runs benchmarks/images.py (the image pipeline's benchmark, a script of
+its own) after the table, with brief's environment, and prints what it prints.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import re
@@ -108,10 +141,15 @@ RELATED_LINK = re.compile(r'class="related-item[^>]*>.*?href="([^"]+)"', re.DOTA
 SITE_TITLE = "Benchmark Brief"
 BASE_URL = "https://bench.example.org/"
 EDIT_BACKUP = ".compare-edit-backup.json"  # beside content/, so a killed run can be undone
+SEARCH_SITE = "brief-search"  # beside brief/: the same articles (hard links), search = true
+IMAGES_SCRIPT = HERE / "images.py"
 
 BRIEF_COLD = "brief (cold)"
 BRIEF_SAME = "brief (cached, same)"
 BRIEF_EDIT = "brief (cached, 1 edit)"
+BRIEF_SEARCH_COLD = "brief (cold, search on)"
+BRIEF_SEARCH_EDIT = "brief (cached, 1 edit, search on)"
+BRIEF_CACHED = (BRIEF_SAME, BRIEF_EDIT, BRIEF_SEARCH_EDIT)
 HUGO_RELATED = "hugo (related)"
 HUGO_PLAIN = "hugo (no related)"
 PELICAN = "pelican"
@@ -201,6 +239,7 @@ class Sites:
     brief: Path
     hugo: Path
     pelican: Path
+    brief_search: Path
 
 
 def prepare_sites(n: int, seed: int, tools: list[str]) -> Sites:
@@ -208,12 +247,15 @@ def prepare_sites(n: int, seed: int, tools: list[str]) -> Sites:
     from corpus import write_config, write_corpus
 
     root = CORPUS / f"compare-{n}-seed{seed}"
-    sites = Sites(n, root / "brief", root / "hugo", root / "pelican")
+    sites = Sites(n, root / "brief", root / "hugo", root / "pelican", root / SEARCH_SITE)
+    restore_edit(sites.brief)
+    restore_edit(sites.brief_search)  # hard links: this restores the corpus's file too
     if not (sites.brief / "topics.json").exists():  # written last by write_corpus
         progress(f"writing a corpus of {n:,} articles to {sites.brief} …")
         write_corpus(sites.brief, n, seed)
     write_config(sites.brief)
-    restore_edit(sites.brief)
+    if "brief" in tools:
+        prepare_search_site(sites.brief, sites.brief_search)
     converters: list[tuple[Path, Path, Callable[[Article], str]]] = []
     if "hugo" in tools:
         converters.append((sites.hugo, sites.hugo / "content" / "posts", hugo_page))
@@ -237,6 +279,26 @@ def prepare_sites(n: int, seed: int, tools: list[str]) -> Sites:
         for name, text in PELICAN_FILES.items():
             write_if_changed(sites.pelican / name, text)
     return sites
+
+
+def prepare_search_site(brief: Path, search: Path) -> None:
+    """The sibling site of the "search on" rows: brief's articles as hard links (made again on
+    every run, so they are the corpus's current files) and its brief.toml with search = true.
+
+    Hard links rather than symlinks: brief refuses a symlink that leads outside the site, and
+    an edit made through either site is then seen by both. Its own ledger starts as a copy of
+    the corpus's, so both sites do the same ledger work.
+    """
+    config = (brief / "brief.toml").read_text(encoding="utf-8")
+    if "search = false\n" not in config:
+        raise SystemExit(f"{brief / 'brief.toml'} does not say `search = false`; cannot derive the search-on site")
+    shutil.rmtree(search / "content", ignore_errors=True)
+    search.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(brief / "content", search / "content", copy_function=os.link)
+    write_if_changed(search / "brief.toml", config.replace("search = false\n", "search = true\n"))
+    ledger = brief / "published-urls.txt"
+    if ledger.exists():
+        shutil.copyfile(ledger, search / ledger.name)
 
 
 def warm(folder: Path) -> None:
@@ -574,6 +636,7 @@ class Run:
     peak_mb: float
     output: Output
     others: float  # cores kept busy by other processes during the run, on average
+    edit: str = ""  # for an edit's build: which edit (Edit.name)
 
 
 @dataclass
@@ -722,6 +785,7 @@ class Bench:
     def __init__(self, sites: Sites, disk: str, base: Path, runs: int, wait_idle: float) -> None:
         self.sites, self.disk, self.base, self.runs, self.wait_idle = sites, disk, base, runs, wait_idle
         self.rows: list[Row] = []
+        self.edit_targets = edit_targets(len(list((sites.brief / "content").glob("*.md"))))
 
     def measure(
         self,
@@ -730,10 +794,11 @@ class Bench:
         command: list[str],
         out: Path,
         feed: str,
-        expect: tuple[str, str] | None = None,
+        verify: Callable[[Path], str | None] | None = None,
         env: dict[str, str] | None = None,
+        edit: str = "",
     ) -> bool:
-        """Time one build and check its output (and, with expect=(slug, text), that slug's page shows text);
+        """Time one build and check its output (and with verify, what verify(out) says is wrong);
         False, with row.error set, when it failed."""
         os.sync()
         if self.wait_idle > 0:
@@ -742,17 +807,14 @@ class Bench:
         first = not row.runs
         output = inspect(out, count_related=first) if result.code == 0 else Output()
         problem = f"exit code {result.code}" if result.code != 0 else check(output, out, self.sites.n, feed)
-        if not problem and expect:
-            slug, text = expect
-            pages = list(out.glob(f"*/*/{slug}/index.html"))
-            if not pages or text not in pages[0].read_text(encoding="utf-8"):
-                problem = f"the page of {slug} does not show the edit ({text!r})"
-        where = f"[{self.sites.n:,} {self.disk}] {row.label} run {run}/{self.runs}"
+        if not problem and verify:
+            problem = verify(out)
+        where = f"[{self.sites.n:,} {self.disk}] {row.label}{f' ({edit})' if edit else ''} run {run}/{self.runs}"
         if problem:
             row.error = problem
             progress(f"error: {where}: {problem}\n{tail(result.printed)}")
             return False
-        row.runs.append(Run(result.seconds, result.peak_mb, output, result.others))
+        row.runs.append(Run(result.seconds, result.peak_mb, output, result.others, edit))
         progress(
             f"{where}: {result.seconds:.2f} s, peak {result.peak_mb:,.0f} MB, {output.html_pages:,} HTML pages, "
             f"other processes {result.others:.2f} cores"
@@ -768,25 +830,65 @@ class Bench:
 
     def brief(self) -> None:
         site = self.sites.brief
-        command = [sys.executable, "-m", "brief", "build", "--site", str(site), "--output", "OUT", "-q"]
-        env = brief_env()
         cold, same, edit = self.row(BRIEF_COLD), self.row(BRIEF_SAME), self.row(BRIEF_EDIT)
         for run in range(1, self.runs + 1):
             out = fresh_folder(self.base / "brief")
             shutil.rmtree(site / ".brief-cache", ignore_errors=True)
-            argv = [str(out) if arg == "OUT" else arg for arg in command]
-            if not self.measure(cold, run, argv, out, "feed.xml", env=env):
+            argv = brief_command(site, out)
+            if not self.measure(cold, run, argv, out, "feed.xml", env=brief_env()):
                 same.error = edit.error = "the cold build failed"
                 break
             if not same.error:
-                self.measure(same, run, argv, out, "feed.xml", env=env)
-            if not edit.error:
-                expect = edit_one_article(site, run)
-                try:
-                    self.measure(edit, run, argv, out, "feed.xml", expect, env)
-                finally:
-                    restore_edit(site)
+                self.measure(same, run, argv, out, "feed.xml", env=brief_env())
+            for number, change in enumerate(EDITS):
+                if edit.error:
+                    break
+                self.edit_build(edit, run, site, argv, out, change, settle=number < len(EDITS) - 1)
             shutil.rmtree(out, ignore_errors=True)
+
+    def brief_search(self) -> None:
+        """The search-on sibling site: a cold build, then the first edit (its ratio is to that edit's search-off builds)."""
+        site = self.sites.brief_search
+        cold, edit = self.row(BRIEF_SEARCH_COLD), self.row(BRIEF_SEARCH_EDIT)
+        for run in range(1, self.runs + 1):
+            out = fresh_folder(self.base / "brief-search")
+            shutil.rmtree(site / ".brief-cache", ignore_errors=True)
+            argv = brief_command(site, out)
+            if not self.measure(cold, run, argv, out, "feed.xml", search_written, brief_env()):
+                edit.error = "the cold build failed"
+                break
+            if not edit.error:
+                self.edit_build(edit, run, site, argv, out, EDITS[0], settle=False, verify=search_written)
+            shutil.rmtree(out, ignore_errors=True)
+
+    def edit_build(
+        self,
+        row: Row,
+        run: int,
+        site: Path,
+        argv: list[str],
+        out: Path,
+        change: Edit,
+        settle: bool,
+        verify: Callable[[Path], str | None] | None = None,
+    ) -> None:
+        """One edit, its timed build, the restore and (with settle) an untimed build of the restored
+        site, so that the next edit's build finds output and cache as they were before this one."""
+        expect = edit_article(site, change, run, self.edit_targets)
+
+        def shows(out: Path) -> str | None:
+            return (verify and verify(out)) or edit_problem(out, expect)
+
+        try:
+            ok = self.measure(row, run, argv, out, "feed.xml", shows, brief_env(), change.name)
+        finally:
+            restore_edit(site)
+        if ok and settle:
+            result = timed(argv, brief_env())
+            problem = f"exit code {result.code}" if result.code else restored_problem(out, expect)
+            if problem:
+                row.error = f"the build after restoring {change.name}: {problem}"
+                progress(f"error: [{self.sites.n:,} {self.disk}] {row.label} run {run}: {row.error}")
 
     def hugo(self, hugo: str, related: bool) -> None:
         row = self.row(HUGO_RELATED if related else HUGO_PLAIN)
@@ -828,21 +930,147 @@ class Bench:
                 break
 
 
-def edit_one_article(site: Path, run: int) -> tuple[str, str]:
-    """Change one sentence in the body of the middle article: its slug and the new words (restore_edit undoes it)."""
+@dataclass(frozen=True)
+class Edit:
+    """One of the edits of "cached, 1 edit": what changes, in the article at position count // divisor."""
+
+    part: str  # body, title, tags or dek
+    divisor: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.part} n/{self.divisor}"
+
+
+EDITS = (Edit("body", 2), Edit("body", 3), Edit("title", 4), Edit("tags", 5), Edit("dek", 6))
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What the output shows after an edit: text on the article's page, and for the tag edit the
+    tag, whose pages must list the article."""
+
+    slug: str
+    text: str
+    tag: str | None = None
+
+
+def brief_command(site: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "brief", "build", "--site", str(site), "--output", str(out), "-q"]
+
+
+def search_written(out: Path) -> str | None:
+    return None if (out / "pagefind" / "pagefind.js").is_file() else "no search index (pagefind/pagefind.js)"
+
+
+def edit_targets(count: int) -> dict[str, int]:
+    """The position of each edit's article in the sorted file list: a different article each,
+    while there are enough."""
+    targets: dict[str, int] = {}
+    for change in EDITS:
+        position = count // change.divisor
+        while position in targets.values() and len(targets) < count:
+            position = (position + 1) % count
+        targets[change.name] = position
+    return targets
+
+
+def edit_article(site: Path, change: Edit, run: int, targets: dict[str, int]) -> Expect:
+    """Make one edit to one article file, after saving it (text and time stamps) for restore_edit."""
+    import yaml
+
     articles = sorted((site / "content").glob("*.md"))
-    path = articles[len(articles) // 2]
+    path = articles[targets[change.name]]
     original = path.read_text(encoding="utf-8")
+    end = original.index("\n---\n", 3)
+    front, body = original[:end], original[end:]
+    tag = None
+    if change.part == "body":
+        period = original.index(".", end + 5)
+        text = f", as revised in run {run}"
+        edited = original[:period] + text + original[period:]
+    elif change.part in ("title", "dek"):
+        line = re.search(rf"^{change.part}: (.+)$", front, re.MULTILINE)
+        if line is None:
+            raise SystemExit(f"{path}: no {change.part} line to edit")
+        new = (
+            f"{line.group(1)} revised in run {run}"
+            if change.part == "title"
+            else f"{line.group(1)} Revised in run {run}."
+        )
+        edited = front[: line.start(1)] + new + front[line.end(1) :] + body
+        text = html.escape(new, quote=False)
+    else:
+        tag = extra_tag(articles, yaml.safe_load(front[4:]).get("tags", []))
+        line = re.search(r"^tags:\n", front, re.MULTILINE)
+        if line is None:
+            raise SystemExit(f"{path}: no tags list to add to")
+        edited = front[: line.end()] + f"- {tag}\n" + front[line.end() :] + body
+        text = html.escape(tag, quote=False)
+    meta = yaml.safe_load(edited[4 : edited.index("\n---\n", 3)])  # the edit is what was meant
+    if (tag and tag not in meta["tags"]) or (
+        change.part in ("title", "dek") and html.escape(meta[change.part], quote=False) != text
+    ):
+        raise SystemExit(f"{path}: the {change.name} edit did not read back as intended")
+    restore_edit(site)  # never two edits at once
     info = path.stat()
     (site / EDIT_BACKUP).write_text(
         json.dumps({"path": str(path), "text": original, "times": [info.st_atime_ns, info.st_mtime_ns]}),
         encoding="utf-8",
     )
-    body = original.index("\n---\n", 3) + 5
-    period = original.index(".", body)
-    words = f", as revised in run {run}"
-    path.write_text(original[:period] + words + original[period:], encoding="utf-8")
-    return path.stem, words
+    path.write_text(edited, encoding="utf-8")
+    return Expect(path.stem, text, tag)
+
+
+def extra_tag(articles: list[Path], has: list[str]) -> str:
+    """The first tag of the corpus, in file order, that an article lacks."""
+    import yaml
+
+    for path in articles:
+        text = path.read_text(encoding="utf-8")
+        for tag in yaml.safe_load(text[4 : text.index("\n---\n", 3)]).get("tags", []):
+            if tag not in has:
+                return tag
+    raise SystemExit("the corpus has no tag to add: every article has them all")
+
+
+def article_page(out: Path, slug: str) -> Path | None:
+    pages = list(out.glob(f"*/*/{slug}/index.html"))
+    return pages[0] if pages else None
+
+
+def tag_href(page: str, tag: str) -> str | None:
+    """Where the article page's link to a tag leads."""
+    found = re.search(rf'<a [^>]*href="([^"]+)"[^>]*>{re.escape(html.escape(tag, quote=False))}</a>', page)
+    return found.group(1) if found else None
+
+
+def edit_problem(out: Path, expect: Expect) -> str | None:
+    """What the output lacks of an edit: the new text on the article's page, and for a tag, its
+    link there and the article in the tag's pages (the first page or a later one)."""
+    page = article_page(out, expect.slug)
+    text = page.read_text(encoding="utf-8") if page else ""
+    if expect.tag is None:
+        return None if expect.text in text else f"the page of {expect.slug} does not show the edit ({expect.text!r})"
+    href = tag_href(text, expect.tag)
+    if page is None or href is None:
+        return f"the page of {expect.slug} has no link to the added tag {expect.tag!r}"
+    url = f'/{page.parent.relative_to(out).as_posix()}/"'
+    folder = out / href.removeprefix(BASE_URL.rstrip("/")).strip("/")
+    if not any(url in listing.read_text(encoding="utf-8") for listing in folder.rglob("index.html")):
+        return f"the pages of the tag {expect.tag!r} ({href}) do not list {expect.slug}"
+    return None
+
+
+def restored_problem(out: Path, expect: Expect) -> str | None:
+    """What is left of an edit in the output of the build after its restore."""
+    page = article_page(out, expect.slug)
+    text = page.read_text(encoding="utf-8") if page else ""
+    if page is None:
+        return f"no page for {expect.slug}"
+    if tag_href(text, expect.tag) if expect.tag else expect.text in text:
+        return f"the page of {expect.slug} still shows the edit ({expect.text!r})"
+    return None
 
 
 def restore_edit(site: Path) -> None:
@@ -861,28 +1089,50 @@ def restore_edit(site: Path) -> None:
 # ---------------------------------------------------------------- the table
 
 
-def ratio(row: Row, rows: list[Row]) -> float | None:
-    def median_of(label: str) -> float | None:
-        return next((r.median for r in rows if r.label == label and r.n == row.n and r.disk == row.disk), None)
-
-    if row.median is None:
-        return None
-    if row.label in (BRIEF_SAME, BRIEF_EDIT):
-        hugo = median_of(HUGO_RELATED)
-        return row.median / hugo if hugo else None
-    brief = median_of(BRIEF_COLD)
-    return brief / row.median if brief else None
+def median_of(rows: list[Row], like: Row, label: str, edit: str = "") -> float | None:
+    """The median of the row called label at like's size and output location (of one edit's builds, with edit)."""
+    for row in rows:
+        if row.label == label and row.n == like.n and row.disk == like.disk and row.runs and not row.error:
+            times = [run.seconds for run in row.runs if not edit or run.edit == edit]
+            return statistics.median(times) if times else None
+    return None
 
 
-COLUMNS = ("articles", "output", "tool", "median s", "peak MB", "HTML pages", "files", "brief/this", "others")
+def ratios(row: Row, rows: list[Row]) -> tuple[float | None, float | None, float | None]:
+    """This row's median ÷ hugo (related)'s, ÷ hugo (no related)'s, and (search-on rows) ÷ search off's."""
+
+    def over(label: str, edit: str = "") -> float | None:
+        other = median_of(rows, row, label, edit)
+        return row.median / other if row.median is not None and other and label != row.label else None
+
+    search_off = None
+    if row.label == BRIEF_SEARCH_COLD:
+        search_off = over(BRIEF_COLD)
+    elif row.label == BRIEF_SEARCH_EDIT:
+        search_off = over(BRIEF_EDIT, EDITS[0].name)
+    return over(HUGO_RELATED), over(HUGO_PLAIN), search_off
+
+
+COLUMNS = (
+    "articles",
+    "output",
+    "tool",
+    "median s",
+    "peak MB",
+    "HTML pages",
+    "files",
+    "÷ hugo rel.",
+    "÷ hugo plain",
+    "÷ search off",
+    "others",
+)
 
 
 def cells(row: Row, rows: list[Row]) -> list[str]:
     disk = "tmpfs" if row.disk == "tmpfs" else "disk"
-    if row.error or not row.runs:
-        return [f"{row.n:,}", disk, row.label, "error", "", "", "", "", ""]
+    if row.error or not row.runs or row.median is None:
+        return [f"{row.n:,}", disk, row.label, "error", *[""] * (len(COLUMNS) - 4)]
     output = row.runs[0].output
-    r = ratio(row, rows)
     return [
         f"{row.n:,}",
         disk,
@@ -891,7 +1141,7 @@ def cells(row: Row, rows: list[Row]) -> list[str]:
         f"{row.peak_mb:,.0f}",
         f"{output.html_pages:,}",
         f"{output.files:,}",
-        f"{r:.2f}" if r is not None else "–",
+        *(f"{r:.2f}" if r is not None else "–" for r in ratios(row, rows)),
         f"{row.others:.2f}",
     ]
 
@@ -899,7 +1149,7 @@ def cells(row: Row, rows: list[Row]) -> list[str]:
 def table(rows: list[Row], markdown: bool) -> str:
     body = [cells(row, rows) for row in rows]
     if markdown:
-        align = ["---:", "---", "---", "---:", "---:", "---:", "---:", "---:", "---:"]
+        align = ["---:", "---", "---", *["---:"] * (len(COLUMNS) - 3)]
         lines = [f"| {' | '.join(COLUMNS)} |", f"|{'|'.join(align)}|"]
         lines += [f"| {' | '.join(line)} |" for line in body]
         return "\n".join(lines)
@@ -919,7 +1169,7 @@ def related_notes(rows: list[Row], topics: dict[int, dict[str, int]]) -> list[st
     seen: set[tuple[int, str]] = set()
     for row in rows:
         key = (row.n, row.label)
-        if key in seen or not row.runs or row.label in (BRIEF_SAME, BRIEF_EDIT):
+        if key in seen or not row.runs or row.label in (*BRIEF_CACHED, BRIEF_SEARCH_COLD):
             continue
         seen.add(key)
         pages = row.runs[0].output.related
@@ -945,12 +1195,27 @@ def related_notes(rows: list[Row], topics: dict[int, dict[str, int]]) -> list[st
 def legend(runs: int) -> list[str]:
     median = (
         f"median s: median wall time of {runs} run(s), each into a fresh empty output folder (the brief "
-        "cached rows: into the cold run's output); peak MB: highest peak RSS of those runs (of the largest "
-        "process: the build or one of its workers)."
+        f"cached rows: into the cold run's output; brief (cached, 1 edit): of {len(EDITS)} edits × {runs} "
+        "run(s), see below); peak MB: highest peak RSS of those runs (of the largest process: the build or one "
+        "of its workers or helpers)."
     )
-    ratios = (
-        "brief/this: brief (cold) median / this row's median (above 1: this tool is faster); for the brief "
-        "cached rows: that row's median / hugo (related) median."
+    edits = (
+        f"brief (cached, 1 edit): one build with the cache (Python's start included) after each of {len(EDITS)} "
+        "edits, each to another article (by position in the sorted files): "
+        + ", ".join(f"{change.part} at n/{change.divisor}" for change in EDITS)
+        + " (a tag of the corpus added, so tag pages and related lists change); each edit is restored, and the "
+        "site built again untimed, before the next."
+    )
+    ratio = (
+        "÷ hugo rel. / ÷ hugo plain: this row's median ÷ the median of hugo (related) / hugo (no related) at "
+        "the same size and output; below 1: this row is faster than that Hugo build (Hugo renders every page "
+        "on each run; the brief cached rows are set against it all the same)."
+    )
+    search = (
+        "÷ search off: what Pagefind search costs: brief (cold, search on) ÷ brief (cold); brief (cached, 1 "
+        f"edit, search on), the {EDITS[0].name} edit only, ÷ brief (cached, 1 edit)'s builds of that same edit. "
+        "The search-on rows build the same articles (hard links) in a sibling site whose brief.toml says "
+        "search = true."
     )
     others = (
         "others: cores kept busy by other processes during the runs (the highest of the runs' averages, from "
@@ -963,7 +1228,29 @@ def legend(runs: int) -> list[str]:
         "feeds, sitemaps, a 404 page and page metadata (so more HTML pages and files); Pelican has no related "
         "lists."
     )
-    return [median, ratios, others, work]
+    return [median, edits, ratio, search, others, work]
+
+
+def summary_notes(rows: list[Row]) -> list[str]:
+    """The median of each edit of brief (cached, 1 edit), and Pelican against brief (cold)."""
+    notes = []
+    for row in rows:
+        where = f"{row.n:,} articles, {row.disk}"
+        if row.label == BRIEF_EDIT and row.runs and not row.error:
+            each = [
+                f"{change.name} {median_of(rows, row, BRIEF_EDIT, change.name) or 0:.2f} s"
+                for change in EDITS
+                if any(run.edit == change.name for run in row.runs)
+            ]
+            notes.append(f"{where}, {BRIEF_EDIT}, median of each edit: {', '.join(each)}")
+        if row.label == PELICAN and row.median is not None:
+            brief = median_of(rows, row, BRIEF_COLD)
+            if brief:
+                notes.append(
+                    f"{where}, pelican: {row.median:.2f} s = {row.median / brief:.2f} × brief (cold)'s "
+                    f"{brief:.2f} s (above 1: brief is faster)"
+                )
+    return notes
 
 
 # ---------------------------------------------------------------- main
@@ -993,6 +1280,11 @@ def main() -> None:
         metavar="S",
         help="before each run, wait up to S seconds for the rest of the machine to be idle "
         "(for a shared machine; default: 0, do not wait)",
+    )
+    parser.add_argument(
+        "--images",
+        action="store_true",
+        help="after the table, run benchmarks/images.py (the image benchmark) and print its output",
     )
     args = parser.parse_args()
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
@@ -1039,6 +1331,7 @@ def main() -> None:
                 bench = Bench(sites, disk, base, args.runs, args.wait_idle)
                 if "brief" in tools:
                     bench.brief()
+                    bench.brief_search()
                 if "hugo" in tools:
                     if hugo:
                         bench.hugo(hugo, related=True)
@@ -1072,12 +1365,28 @@ def main() -> None:
             print(f"{prefix}error: {row.n:,} articles, {row.disk}, {row.label}: {row.error or 'not run'}")
     for line in legend(args.runs):
         print(prefix + line)
+    for line in summary_notes(rows):
+        print(prefix + line)
     print(
         prefix + "Related articles listed on each article page (first run), and their share from the same topic "
         "of the clustered corpus:"
     )
     for line in related_notes(rows, topics):
         print(("  - " if args.markdown else "  ") + line)
+    if args.images:
+        run_images()
+
+
+def run_images() -> None:
+    """benchmarks/images.py, a benchmark of its own, run after the table with brief's environment."""
+    print()
+    if not IMAGES_SCRIPT.exists():
+        print(f"--images: {IMAGES_SCRIPT.relative_to(HERE.parent)} does not exist (yet); no image benchmark run")
+        return
+    print(f"Images ({IMAGES_SCRIPT.relative_to(HERE.parent)}):", flush=True)
+    code = subprocess.run([sys.executable, str(IMAGES_SCRIPT)], check=False, env=brief_env()).returncode
+    if code != 0:
+        print(f"--images: {IMAGES_SCRIPT.relative_to(HERE.parent)} exited with code {code}")
 
 
 def disk_device() -> str:
