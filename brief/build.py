@@ -2,8 +2,9 @@
 
 1. ``brief.content``: every file under ``content/`` read and validated into articles;
 2. ``brief.site``: the site index (sections, tags, authors, related articles);
-3. ``brief.render``: every article's Markdown once, then the page plans, each page
-   through Jinja, feeds and sitemaps;
+3. ``brief.render``: every article's Markdown once (images only planned, from their
+   headers), then the page plans; once every input is checked, the images' copies made
+   (``brief.media.copies``), each page through Jinja, feeds and sitemaps;
 4. ``brief.output``: written into a staging folder (or kept in memory) and swapped
    into place; the search index made from the written pages.
 
@@ -320,6 +321,12 @@ def _publish(
     site, views = checked.site, checked.views
     env, specs, fingerprints = checked.env, checked.specs, checked.fingerprints
     template_problems: list[Problem] = []
+    # First the images' copies the image cache lacks (brief.media.copies: threads on every core):
+    # an image whose pixels do not decode fails the build before any page is rendered.
+    with timed("images", timings):
+        image_problems = checked.renderer.images.make(options.jobs, options.progress)
+        if image_problems:
+            raise BuildFailed(image_problems)
     with timed("render+write", timings):
         # Digests of the views, once, before workers fork: page and feed keys are made of them.
         view_keys = {id(v): pickled_digest(v) for v in views.values()} if cache is not None else None

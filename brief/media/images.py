@@ -17,42 +17,43 @@ the browser several widths to choose from (``srcset`` and ``sizes``), in WebP in
   and https images are published as they are.
 
 Encoded copies are kept in ``.brief-cache/images/`` beside brief.toml, by a digest of
-the original's bytes, the width, the format, the encoder settings and Pillow's version,
-with a small JSON note per original (its size, format, whether it is animated). A build
-that finds every copy there neither decodes nor encodes anything; it only reads and
-hashes the original. The folder may be deleted at any time (``--no-cache`` does not
-touch it: its entries cannot be stale).
+the original's bytes, the width, the format, the encoder settings and Pillow's version
+(and, for an original that needs no copy, such as a small WebP image, a small JSON note
+saying it decoded). A build that finds every copy there neither decodes nor encodes
+anything; it only reads the original's header and hashes its bytes. The folder may be
+deleted at any time (``--no-cache`` does not touch it: its entries cannot be stale).
 
-Encoding happens when an article's Markdown is rendered (in the main process, before
-pages are rendered), and only for copies missing from the cache; the build cache then
-keeps the rendered article, so an unchanged article does not even hash its images again.
-A file brief cannot read (not an image, damaged, cut short, too large) is an
-:class:`ImageError`, which the caller reports on the article, line and field.
+Nothing is decoded while the Markdown is rendered: :meth:`ImageStore.plan` reads only the
+original's header (format, size, EXIF orientation, animation) and its bytes' digest, which
+are all the copies' names and sizes depend on, so a build that fails on its input says so
+before any pixel is touched. Each page hands the images it uses (:class:`ImageUse`) to
+:meth:`ImageStore.want`, and the build's image stage (:meth:`ImageStore.make`, after every
+input was checked) makes the copies the cache lacks, on every core (brief.media.copies). A
+file brief cannot read (not an image, damaged, cut short, too large) is an
+:class:`ImageError`, which is reported on the article, line and field: from the header in
+the Markdown pass, from the pixels in the image stage (every such image together, before
+any page is written).
 """
 
 from __future__ import annotations
 
-import atexit
 import json
-import logging
 import os
 import posixpath
 import re
-import shutil
 import tempfile
-import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from brief.digests import digest, file_stamp
+from brief.errors import Problem
+from brief.media.copies import ENCODERS, LOSSLESS, CacheFolder, Job, make_copies, note, read_original
 from brief.media.imagesize import image_size
-from brief.media.pixels import ImageError, open_image, oriented, pillow_version, profile, resized, save, sniff
+from brief.media.pixels import ImageError, pillow_version, read_header, sniff
 from brief.settings import CACHE_DIR
-from brief.theme import FILE_LIMIT, InputError, read_input
-
-log = logging.getLogger(__name__)
+from brief.theme import FILE_LIMIT, read_input
 
 WIDTHS = (480, 960, 1600)
 """Widths offered in ``srcset`` (each only when the original is wider)."""
@@ -72,17 +73,13 @@ FOLDER = "images"
 
 _MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 _EXT = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-_ENCODERS: dict[str, dict[str, Any]] = {
-    "JPEG": {"quality": 82, "optimize": True, "progressive": True},
-    "PNG": {"optimize": True},
-    "WEBP": {"quality": 80, "method": 4},
-}
-"""Pillow's save options per format. A WebP copy of a PNG at the PNG's own width is also
-tried lossless, and the smaller of the two is kept: lossless wins on a flat chart, lossy on a
-photo and on any resized image (resampling makes new colours)."""
-SCHEME = "responsive-1"
-"""Bump when the way copies are made changes in a way the settings above do not show."""
-SETTINGS_KEY = repr((SCHEME, WIDTHS, SHARE_WIDTH, sorted((k, sorted(v.items())) for k, v in _ENCODERS.items())))
+_FORMAT = {"." + ext: fmt for fmt, ext in _EXT.items()}
+SCHEME = "responsive-2"
+"""Bump when the way copies are made changes in a way the settings do not show (2: JPEGs
+decoded at a reduced scale, one resize per width for every format)."""
+SETTINGS_KEY = repr(
+    (SCHEME, WIDTHS, SHARE_WIDTH, sorted((k, sorted(v.items())) for k, v in ENCODERS.items()), sorted(LOSSLESS.items()))
+)
 """Everything besides an image's bytes that its copies and their names depend on."""
 
 counts = {"decoded": 0, "encoded": 0}
@@ -98,7 +95,24 @@ class Variant:
     width: int
     height: int
     file: Path | None
-    """The encoded copy in the image cache; None for the original (published anyway)."""
+    """The encoded copy in the image cache (made by the image stage); None for the original
+    (published anyway)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """A local PNG, JPEG or WebP image as its header describes it: what the image stage needs
+    to make its copies."""
+
+    source: Path
+    content: str
+    """Hex digest of its bytes and :data:`SETTINGS_KEY` (the copies' names stand for it)."""
+    format: str
+    """"PNG", "JPEG" or "WEBP"."""
+    width: int
+    height: int
+    """As shown (EXIF orientation applied)."""
+    orientation: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +128,7 @@ class Responsive:
     """Candidates in the original's format, narrowest first; the last is the ``src``."""
     webp: tuple[Variant, ...]
     """WebP candidates for a ``<source>``, narrowest first; empty when the original is WebP."""
+    original: Original
     share: Variant | None = None
     """The copy for OpenGraph, Twitter and JSON-LD (heroes only)."""
 
@@ -134,6 +149,23 @@ class Responsive:
         return list(seen.values())
 
 
+@dataclass(frozen=True, slots=True)
+class ImageUse:
+    """A page showing a local raster image: what the image stage makes for it, and where it
+    reports the image when its pixels turn out not to decode."""
+
+    image: Responsive
+    relpath: str
+    """The page's source file, from the site folder."""
+    line: int | None
+    field: str
+    shown: str
+    """The image's path as the problem names it (``content/pics/a.png``, ``static/images/b.jpg``)."""
+
+    def problem(self, error: ImageError) -> Problem:
+        return Problem(self.relpath, self.line, self.field, error.message(self.shown))
+
+
 def variant_url(variant: Variant, base_path: str) -> str:
     """The root-relative URL of ``variant``, percent-encoded: a space or a comma in a file
     name would split a ``srcset`` candidate."""
@@ -148,30 +180,76 @@ class _Info:
     height: int
     format: str | None
     """"PNG", "JPEG" or "WEBP"; None for an image published as it is (GIF, animated)."""
+    orientation: int = 1
 
 
 class ImageStore:
-    """Makes and keeps the copies of one site's images (``.brief-cache/images/``)."""
+    """Plans the copies of one site's images, and makes those the image cache
+    (``.brief-cache/images/``) lacks."""
 
     def __init__(self, site_root: Path) -> None:
-        self.folder = site_root / CACHE_DIR / FOLDER
+        self.cache = CacheFolder(site_root / CACHE_DIR / FOLDER)
+        self.folder = self.cache.path
         self._infos: dict[tuple[str, tuple[int, int, int] | None], _Info] = {}
-        self._decoded: tuple[str, object] | None = None  # the last image decoded: (content, Pillow image)
-        self._writable = True
+        self._wanted: dict[str, tuple[Original, dict[Path, Variant], list[ImageUse]]] = {}
 
-    def prepare(self, source: Path, published: str, *, share: bool = False) -> Responsive | None:
-        """The copies of ``source`` (published at site path ``published``), made now if the
-        cache lacks them; None for a file published as it is (SVG, GIF, animated, other
-        formats). Raises :class:`ImageError` for a PNG, JPEG or WebP file that cannot be read."""
+    def plan(self, source: Path, published: str, *, share: bool = False) -> Responsive | None:
+        """The copies of ``source`` (published at site path ``published``), named and sized
+        from its header, not yet made; None for a file published as it is (SVG, GIF,
+        animated, other formats). Raises :class:`ImageError` for a PNG, JPEG or WebP file
+        whose header cannot be read."""
         if source.suffix.lower() not in RESIZED_SUFFIXES:
             return None
         info = self._info(source)
         if info.format is None:
             return None
-        try:
-            return self._plan(source, info, published, share)
-        finally:
-            self._decoded = None  # never keep a decoded image past its article
+        return self._plan(source, info, published, share)
+
+    def prepare(self, source: Path, published: str, *, share: bool = False) -> Responsive | None:
+        """:meth:`plan`, and the copies made now (on this thread) when the cache lacks them;
+        raises :class:`ImageError` for a file that cannot be read."""
+        found = self.plan(source, published, share=share)
+        if found is not None:
+            job = self._job(found.original, {v.file: v for v in found.copies() if v.file is not None})
+            if job is not None:
+                (outcome,) = make_copies([job], SETTINGS_KEY, self.cache, 1)
+                self._count([outcome])
+                if outcome.error is not None:
+                    raise outcome.error
+        return found
+
+    def want(self, uses: Iterable[ImageUse]) -> None:
+        """Ask the image stage for the copies of every image in ``uses`` (each copy is made
+        once, however many pages show it)."""
+        for use in uses:
+            original = use.image.original
+            entry = self._wanted.setdefault(original.content, (original, {}, []))
+            for variant in use.image.copies():
+                assert variant.file is not None
+                entry[1].setdefault(variant.file, variant)
+            entry[2].append(use)
+
+    def make(
+        self, workers: int | None = None, progress: Callable[[str, int, int], None] | None = None
+    ) -> list[Problem]:
+        """The image stage: make every wanted copy the cache lacks (on ``workers`` threads;
+        None: every core), and check the originals that need no copy. Returns a problem for
+        each use of an image that does not decode, or whose copies cannot be kept."""
+        wanted, self._wanted = list(self._wanted.values()), {}
+        jobs: list[Job] = []
+        uses: list[list[ImageUse]] = []
+        for original, variants, its_uses in wanted:
+            job = self._job(original, variants)
+            if job is not None:
+                jobs.append(job)
+                uses.append(its_uses)
+        outcomes = make_copies(jobs, SETTINGS_KEY, self.cache, workers, progress)
+        self._count(outcomes)
+        problems: dict[Problem, None] = {}
+        for outcome, its_uses in zip(outcomes, uses):
+            if outcome.error is not None:
+                problems.update((use.problem(outcome.error), None) for use in its_uses)
+        return list(problems)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -180,7 +258,7 @@ class ImageStore:
         known = self._infos.get(key)
         if known is not None:
             return known
-        data = _read(source)
+        data = read_original(source)
         kind = sniff(data)
         content = digest(data, SETTINGS_KEY).hex()
         if kind == "GIF":
@@ -188,32 +266,15 @@ class ImageStore:
         elif kind is None:
             raise ImageError("the file is not a PNG, JPEG or WebP image")
         else:
-            info = self._read_note(content) or self._decode(data, kind, content)
+            header = read_header(data, kind)
+            # A camera's JPEG may carry a second picture (MPO): the first is the photo.
+            fmt: str | None = "JPEG" if header.format == "MPO" else header.format
+            if fmt != "JPEG" and header.animated:
+                fmt = None  # animated: resizing would keep only the first frame
+            if fmt not in _MIME and fmt is not None:
+                raise ImageError(f"the file is a {header.format} image, not PNG, JPEG or WebP")
+            info = _Info(content, *header.shown, fmt, header.orientation)
         self._infos[key] = info
-        return info
-
-    def _read_note(self, content: str) -> _Info | None:
-        try:
-            note = json.loads((self.folder / f"{content}.json").read_text(encoding="utf-8"))
-            return _Info(content, int(note["width"]), int(note["height"]), note["format"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def _decode(self, data: bytes, kind: str, content: str) -> _Info:
-        """Decode the whole image (which finds damaged and truncated files), note its size."""
-        image = open_image(data, kind)
-        counts["decoded"] += 1
-        # A camera's JPEG may carry a second picture (MPO): the first is the photo.
-        fmt = "JPEG" if image.format == "MPO" else image.format
-        if fmt != "JPEG" and getattr(image, "n_frames", 1) > 1:
-            fmt = None  # animated: resizing would keep only the first frame
-        if fmt not in _MIME and fmt is not None:
-            raise ImageError(f"the file is a {image.format} image, not PNG, JPEG or WebP")
-        shown = oriented(image)
-        info = _Info(content, shown.width, shown.height, fmt)
-        if fmt is not None:
-            self._decoded = (content, shown)
-        self._write(f"{content}.json", json.dumps({"width": info.width, "height": info.height, "format": fmt}).encode())
         return info
 
     # --- the copies ------------------------------------------------------------------------
@@ -230,10 +291,7 @@ class ImageStore:
             width = min(width, info.width)
             height = max(1, round(info.height * width / info.width))
             name_key = digest(info.content, str(width), fmt).hex()
-            cached = f"{digest(name_key, pillow_version()).hex()}.{_EXT[fmt]}"
-            file = self.folder / cached
-            if not file.is_file():
-                file = self._encode(source, info, width, height, fmt, cached)
+            file = self.folder / f"{digest(name_key, pillow_version()).hex()}.{_EXT[fmt]}"
             return Variant(f"{folder}/{stem}-{width}w.{name_key[:8]}.{_EXT[fmt]}", width, height, file)
 
         widths = [w for w in WIDTHS if w < info.width]
@@ -242,66 +300,33 @@ class ImageStore:
         own = tuple(copy(w, info.format) for w in widths)
         webp = tuple(copy(w, "WEBP") for w in widths) if info.format != "WEBP" else ()
         share_copy = copy(SHARE_WIDTH, info.format) if share else None
-        return Responsive(info.width, info.height, _MIME[info.format], own, webp, share_copy)
+        whole = Original(source, info.content, info.format, info.width, info.height, info.orientation)
+        return Responsive(info.width, info.height, _MIME[info.format], own, webp, whole, share_copy)
 
-    def _encode(self, source: Path, info: _Info, width: int, height: int, fmt: str, name: str) -> Path:
-        """Make one copy and keep it in the cache as ``name``; returns where it is."""
-        if self._decoded is None or self._decoded[0] != info.content:
-            data = _read(source)
-            if digest(data, SETTINGS_KEY).hex() != info.content:
-                raise ImageError("the file changed while brief was reading it; build again")
-            image = open_image(data, info.format)
-            counts["decoded"] += 1
-            self._decoded = (info.content, oriented(image))
-        image = self._decoded[1]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # Pillow's notes on palettes and profiles are not the reader's business
-            copy = resized(image, width, height, fmt)
-            options = dict(_ENCODERS[fmt])
-            icc = profile(image, fmt)
-            if icc:
-                options["icc_profile"] = icc
-            data = save(copy, fmt, options)
-            if fmt == "WEBP" and info.format == "PNG" and width == info.width:
-                lossless = save(copy, fmt, {**options, "lossless": True})
-                data = min(data, lossless, key=len)
-        counts["encoded"] += 1
-        return self._write(name, data)
+    def _job(self, original: Original, variants: dict[Path, Variant]) -> Job | None:
+        """What the image stage must do for ``original``: the ``variants`` the cache lacks,
+        or, for an original with no copy at all, a check that it decodes (once: a note is kept)."""
+        missing = tuple(
+            (file, v.width, v.height, _FORMAT[file.suffix]) for file, v in variants.items() if not file.is_file()
+        )
+        kept = None
+        if not variants:
+            if (self.folder / f"{original.content}.json").is_file():
+                return None
+            kept = note(original.width, original.height, original.format)
+        elif not missing:
+            return None
+        # Decoded at least as large as the widest copy it can ever have, whichever are missing.
+        widest = min(original.width, max(WIDTHS[-1], SHARE_WIDTH))
+        tall = max(1, round(original.height * widest / original.width))
+        at = (tall, widest) if original.orientation >= 5 else (widest, tall)
+        return Job(original.source, original.content, original.format, original.orientation, at, missing, kept)
 
-    def _write(self, name: str, data: bytes) -> Path:
-        """Put a file into the image cache atomically; a folder that cannot be written is
-        replaced by a temporary one for the rest of this process."""
-        for _ in range(2):
-            tmp = None
-            try:
-                self._make_folder()
-                fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.chmod(tmp, 0o644)  # mkstemp's 0600 would follow the copy into a preview or a test
-                os.replace(tmp, self.folder / name)
-                return self.folder / name
-            except OSError as exc:
-                if tmp is not None:
-                    Path(tmp).unlink(missing_ok=True)
-                if not self._writable:
-                    raise ImageError(f"cannot keep its resized copies ({exc.strerror or exc})") from None
-                log.info(
-                    "Cannot write the image cache in %s (%s); using a temporary folder",
-                    self.folder,
-                    exc.strerror or exc,
-                )
-                self.folder = _temporary_folder()
-                self._writable = False
-        raise AssertionError("unreachable")
-
-    def _make_folder(self) -> None:
-        if self.folder.is_dir():
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        ignore = self.folder.parent / ".gitignore"
-        if self._writable and not ignore.exists():  # as brief.cache writes it
-            ignore.write_text("# brief's build cache: safe to delete, never commit it\n*\n", encoding="utf-8")
+    @staticmethod
+    def _count(outcomes) -> None:
+        for outcome in outcomes:
+            counts["decoded"] += outcome.decoded
+            counts["encoded"] += outcome.encoded
 
 
 KEEP_DAYS = 30
@@ -369,24 +394,3 @@ def shown_size(source: Path) -> tuple[int, int] | None:
     if found.get(b"width", 0) >= 1 and found.get(b"height", 0) >= 1:
         return round(found[b"width"]), round(found[b"height"])
     return None
-
-
-def _read(source: Path) -> bytes:
-    """An image's bytes: only a regular file, and one within :data:`~brief.theme.FILE_LIMIT`."""
-    try:
-        return read_input(source, FILE_LIMIT)
-    except InputError as exc:
-        raise ImageError(str(exc)) from None
-    except OSError as exc:
-        raise ImageError(f"cannot open the file ({exc.strerror or exc})") from None
-
-
-_temporary: Path | None = None
-
-
-def _temporary_folder() -> Path:
-    global _temporary
-    if _temporary is None:
-        _temporary = Path(tempfile.mkdtemp(prefix="brief-images-"))
-        atexit.register(shutil.rmtree, _temporary, True)
-    return _temporary

@@ -27,7 +27,7 @@ from brief.content.load import FailedBody
 from brief.content.model import Article
 from brief.digests import digest, file_stamp
 from brief.errors import WARNING, Problem
-from brief.media.images import Responsive
+from brief.media.images import ImageUse, Responsive
 from brief.media.imagesize import image_size
 from brief.media.pixels import ImageError
 from brief.memo import Memo
@@ -63,6 +63,9 @@ class ArticleParts:
     """What the HTML depended on besides the article: (kind, path, value seen)."""
     image_set: Responsive | None = None
     """The hero's resized copies (a local PNG, JPEG or WebP image)."""
+    images: tuple[ImageUse, ...] = ()
+    """Every local raster image the page shows (hero and text): the copies the image stage
+    makes, and where it reports an image that does not decode."""
 
 
 def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleParts:
@@ -107,6 +110,7 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
         tuple(env.assets.items()),
         tuple((kind, path, value) for (kind, path), value in env.deps.items()),
         image_set,
+        tuple(env.images),
     )
 
 
@@ -145,27 +149,27 @@ def _foreign_in_fields(article: Article, env: PageEnv) -> None:
 
 
 def _hero_copies(article: Article, renderer: Renderer, env: PageEnv, published: str) -> Responsive | None:
-    """The hero's resized copies (registered to be published), or None for an image shown as
-    it is (SVG, GIF) or one that cannot be read (a problem on ``image.src``)."""
-    source = article.image.source  # type: ignore[union-attr]
-    assert source is not None
+    """The hero's resized copies (registered to be published, and to be made by the image
+    stage), or None for an image shown as it is (SVG, GIF) or one whose header cannot be read
+    (a problem on ``image.src``)."""
+    img = article.image
+    assert img is not None and img.source is not None
+    source = img.source
+    shown = (
+        "static" + img.url
+        if img.url
+        else posixpath.normpath(posixpath.join(posixpath.dirname(article.relpath), img.src))
+    )
+    line = article.lines.get(("image", "src")) or article.lines.get(("image",))
     try:
-        found = renderer.images.prepare(source, published, share=True)
+        found = renderer.images.plan(source, published, share=True)
     except ImageError as exc:
-        img = article.image
-        assert img is not None
-        shown = (
-            "static" + img.url
-            if img.url
-            else posixpath.normpath(posixpath.join(posixpath.dirname(article.relpath), img.src))
-        )
-        line = article.lines.get(("image", "src")) or article.lines.get(("image",))
         env.problems.append(Problem(article.relpath, line, "image.src", exc.message(shown)))
         return None
-    if found is not None:
+    if found is not None:  # made in the image stage (see Renderer._sized)
+        env.images.append(ImageUse(found, article.relpath, line, "image.src", shown))
         for copy in found.copies():
             env.assets[copy.path.lstrip("/")] = copy.file  # type: ignore[assignment]
-            env.deps[("file", str(copy.file))] = file_stamp(copy.file)  # type: ignore[arg-type]
     return found
 
 
@@ -207,6 +211,7 @@ def remembered_parts(article: Article, renderer: Renderer, memo: MarkdownMemo | 
     memo.used.add(key)
     parts = memo.parts.get(key)
     if parts is not None and all(_dep_holds(renderer, *dep) for dep in parts.deps):
+        renderer.images.want(parts.images)  # a copy missing from the image cache is made again
         return parts
     return None
 
@@ -218,7 +223,9 @@ def fresh_parts(renderer: Renderer, article: Article) -> ArticleParts:
 
 
 def keep_parts(article: Article, renderer: Renderer, memo: MarkdownMemo | None, parts: ArticleParts) -> ArticleParts:
-    """Put freshly rendered ``parts`` in the memo; returns them."""
+    """Put freshly rendered ``parts`` in the memo, and ask the image stage for their images
+    (rendered in a worker process, they reach this process's renderer here); returns them."""
+    renderer.images.want(parts.images)
     key = _memo_key(article, renderer, memo)
     if memo is not None and key is not None:
         memo.parts[key] = parts

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brief.errors import Problem
+from brief.media.images import ImageUse
 
 # Ids the theme uses start with "brief-"; ids made from headings never do.
 RESERVED_ID_PREFIX = "brief-"
@@ -37,6 +38,8 @@ class PageEnv:
     deps: dict[tuple[str, str], object] = field(default_factory=dict)
     """What the HTML depended on outside the text: ("link", target) → what the target was
     (see :meth:`Renderer.link_state`), ("file", path) → the file's stamp or None."""
+    images: list[ImageUse] = field(default_factory=list)
+    """Local raster images the page shows, whose copies the build's image stage makes."""
 
     def add_asset(self, source: Path) -> str:
         """Register a file to copy into the article's folder; returns its site path."""

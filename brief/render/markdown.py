@@ -33,7 +33,7 @@ from pygments.util import ClassNotFound
 from brief.config import Config
 from brief.digests import digest, file_stamp
 from brief.errors import WARNING, Problem
-from brief.media.images import BODY_SIZES, SETTINGS_KEY, ImageStore, shown_size, variant_url
+from brief.media.images import BODY_SIZES, SETTINGS_KEY, ImageStore, ImageUse, shown_size, variant_url
 from brief.media.pixels import ImageError
 from brief.render.directives import PROBLEMS, directives_plugin
 from brief.render.figures import mark_figure, paragraph_close, paragraph_open
@@ -294,9 +294,10 @@ class Renderer:
         self, token: Token, env: PageEnv, source: Path, published: str, shown: str, line: int | None, field: str
     ) -> None:
         """Give a local image in the text its size, lazy loading, and for a raster image the
-        resized copies (``srcset``, ``sizes`` and a WebP ``<source>``, see brief.media.images)."""
+        resized copies (``srcset``, ``sizes`` and a WebP ``<source>``, see brief.media.images),
+        planned from its header and left to the image stage to make (``env.images``)."""
         try:
-            found = self.images.prepare(source, published)
+            found = self.images.plan(source, published)
         except ImageError as exc:
             env.problems.append(Problem(env.relpath, line, field, exc.message(shown)))
             return
@@ -304,9 +305,11 @@ class Renderer:
             size = shown_size(source)
         else:
             base = self._base_path
+            # The copies are made in the build's image stage; their names depend only on the
+            # original's bytes, so the HTML depends on the original's stamp alone.
+            env.images.append(ImageUse(found, env.relpath, line, field, shown))
             for copy in found.copies():
                 env.assets[copy.path.lstrip("/")] = copy.file  # type: ignore[assignment]
-                env.deps[("file", str(copy.file))] = file_stamp(copy.file)  # type: ignore[arg-type]
             token.attrSet("src", variant_url(found.src, base))
             token.attrSet("srcset", found.srcset(found.own, base))
             token.attrSet("sizes", BODY_SIZES)

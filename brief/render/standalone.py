@@ -52,6 +52,7 @@ def render_docs(
             body=body,
         )
         problems += env.problems
+        renderer.images.want(env.images)
         for output, source in env.assets.items():
             assets[output] = (source, page.relpath)
     return docs, problems
