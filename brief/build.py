@@ -41,7 +41,7 @@ from brief.output.outdir import check_output_dir, output_lock
 from brief.output.pages import copy_files, render_and_write
 from brief.output.parallel import worker_count
 from brief.output.redirects import publish_redirects, redirect_plan
-from brief.output.search import publish as publish_search
+from brief.output.search import SearchFeed
 from brief.output.writers import MemoryWriter, OutputWriter
 from brief.render.anchors import PageIds
 from brief.render.articles import check_bodies, render_bios
@@ -327,18 +327,18 @@ def _publish(
         image_problems = checked.renderer.images.make(options.jobs, options.progress)
         if image_problems:
             raise BuildFailed(image_problems)
+    # The search index is made while the pages are written (Pagefind in a process of its own).
+    indexed = config.search and options.search and site.articles
+    search = SearchFeed(searchable(specs), writer) if indexed else None
     with timed("render+write", timings):
         # Digests of the views, once, before workers fork: page and feed keys are made of them.
         view_keys = {id(v): pickled_digest(v) for v in views.values()} if cache is not None else None
         templates = checked.template_digests if cache is not None else None
         pages = render_and_write(
-            specs, env, templates, writer, options.jobs, options.progress, template_problems, view_keys
+            specs, env, templates, writer, options.jobs, options.progress, template_problems, view_keys, search
         )
         if template_problems:
             raise BuildFailed(template_problems)
-    if config.search and options.search and site.articles:
-        with timed("search", timings):
-            publish_search(searchable(specs), config.language, writer, options.progress)
     with timed("feeds+sitemaps", timings):
         if options.progress is not None:
             options.progress("Feeds and sitemaps", 1, 1)
@@ -356,6 +356,9 @@ def _publish(
     with timed("copy", timings):
         publish_redirects(checked.redirects, site, writer, checked.own_static)  # before the copies: see its doc
         copy_files(checked.own_static, checked.assets, writer, fingerprints)
+    if search is not None:
+        with timed("search", timings):  # what of it is left once the rest is written
+            search.publish(options.progress)
     if writer.problems:
         raise BuildFailed(writer.problems)
     return env, pages

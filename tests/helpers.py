@@ -88,22 +88,15 @@ def run_build(site: Path, *args: str) -> tuple[int, str, str]:
     return proc.returncode, proc.stdout, proc.stderr
 
 
-# Pagefind writes its filter and metadata indexes in an order that changes from run to run
-# (upstream issue Pagefind/pagefind#638: fragments are stable since 1.3, these are not). Two
-# builds are compared without them; tests/system/test_search_browser.py checks the index by searching it.
-UNSTABLE = re.compile(r"(^|/)pagefind/(filter(/|$)|pagefind\.[^/]+\.pf_meta$|pagefind-entry\.json$)")
-
-
 def tree(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` (hidden ones too) → SHA-256 of its bytes; folders → ``"dir"``.
-    Pagefind's unstable index files (:data:`UNSTABLE`) are left out."""
+    The search index is included: brief makes Pagefind's bundle the same for the same pages
+    (brief.output.bundle)."""
     out: dict[str, str] = {}
     if not folder.exists():
         return out
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
-        if UNSTABLE.search(rel):
-            continue
         out[rel] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
     return out
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from brief.errors import Problem
 from brief.media.assets import slim_css
 from brief.output.parallel import render_parallel, worker_count
+from brief.output.search import SearchFeed
 from brief.output.writers import MemoryWriter, OutputWriter
 from brief.render.keys import page_key
 from brief.render.plans import PageSpec
@@ -29,35 +30,56 @@ def render_and_write(
     progress: Callable[[str, int, int], None] | None,
     problems: list[Problem],
     view_keys: dict[int, bytes] | None = None,
+    search: SearchFeed | None = None,
 ) -> int:
     """Build each page's context; with ``templates`` (a cached build) reuse the previous
     build's page when its key is unchanged, else render and write it. Many pages are
-    processed by several processes. Returns the pages done."""
+    processed by several processes. ``search`` is told of each page written, in the order
+    of ``specs``, and ended when the build is to fail. Returns the pages done."""
     workers = worker_count(len(specs), jobs) if isinstance(writer, OutputWriter) else 1
-    if isinstance(writer, OutputWriter) and workers > 1 and len(specs) > 1:
-        tasks = [(spec, target) for spec in specs if (target := writer.reserve(spec.output, spec.origin)) is not None]
-        done, found = render_parallel(
-            tasks,
-            env,
-            templates,
-            writer,
-            workers,
-            progress,
-            view_keys,
-        )
-        problems += [p for p in found if p not in problems]
-        return done
+    try:
+        if isinstance(writer, OutputWriter) and workers > 1 and len(specs) > 1:
+            tasks = [
+                (spec, target) for spec in specs if (target := writer.reserve(spec.output, spec.origin)) is not None
+            ]
+            done, found = render_parallel(tasks, env, templates, writer, workers, progress, view_keys, search)
+            problems += [p for p in found if p not in problems]
+        else:
+            done = _render_here(specs, env, templates, writer, progress, problems, view_keys, search)
+    except BaseException:
+        if search is not None:
+            search.close()
+        raise
+    if problems and search is not None:  # the build fails: no index to wait for
+        search.close()
+    return done
+
+
+def _render_here(
+    specs: list[PageSpec],
+    env,
+    templates: dict[str, bytes] | None,
+    writer: OutputWriter | MemoryWriter,
+    progress: Callable[[str, int, int], None] | None,
+    problems: list[Problem],
+    view_keys: dict[int, bytes] | None,
+    search: SearchFeed | None,
+) -> int:
+    """Every page in this process (a small site, the preview)."""
     known: dict[int, bytes] = dict(view_keys or {})
     done = 0
     for n, spec in enumerate(specs, 1):
         context = None if spec.inputs is not None and templates is not None else spec.get_context()
         key = page_key(spec, context, templates, known) if templates is not None else None
+        data = None
         if key is None or not writer.reuse(spec.output, key, spec.origin):
             data = render_page(env, spec, context if context is not None else spec.get_context(), problems)
             if data is None:
                 continue
             writer.write(spec.output, data, origin=spec.origin, key=key)
         done += 1
+        if search is not None:
+            search.done(spec.output, data)
         if progress and (n % 100 == 0 or n == len(specs)):
             progress("Writing pages", n, len(specs))
     return done

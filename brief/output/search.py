@@ -7,8 +7,12 @@ needs. Only article pages are given to it, and in them only what the theme marks
 with ``data-pagefind-body`` (headline, dek, takeaways, analysis, body: not
 navigation, share links or related lists); sections and tags become filters.
 
-The index is rebuilt when an article page changed and reused, file by file, from the
-previous build otherwise (Pagefind has no incremental mode).
+The index is made while the pages are written (:class:`SearchFeed`): the part of each
+article page that Pagefind reads goes into a work folder as soon as the page is written,
+and Pagefind (brief.output.indexer) runs once the last one is there, while the rest of
+the site is written. Its bundle is then put in a fixed order (brief.output.bundle), so that
+the same pages give the same files. The index is rebuilt when an article page changed and
+reused, file by file, from the previous build otherwise (Pagefind has no incremental mode).
 """
 
 from __future__ import annotations
@@ -16,21 +20,23 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from brief import __version__
-from brief.digests import digest
+from brief.digests import digest, file_stamp
 from brief.errors import BriefError
+from brief.output.bundle import clashing, fragment_names, fragment_url, settle
+from brief.output.indexer import Run
+from brief.output.searchable import searchable_part
 
 SEARCH_FOLDER = "pagefind"
 """Where the index and Pagefind's UI go in the output."""
 ORIGIN = "search index"
 BUNDLE_FILES = ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css")
 """Files every bundle has under these names (the search page links to them)."""
-TIMEOUT = 1800
 
 
 def search_key(pages: Iterable[tuple[str, bytes | None]]) -> bytes | None:
@@ -60,46 +66,22 @@ def index(
     started: Callable[[subprocess.Popen], None] | None = None,
     background: bool = False,
 ) -> Path:
-    """Index ``pages`` (output path → HTML bytes, or the file holding them) with Pagefind;
-    returns the folder holding the bundle (under ``workdir``), laid out as ``pagefind/``.
+    """Index ``pages`` (output path → HTML bytes, or the file holding them) with Pagefind, in
+    this order; returns the folder holding the bundle (under ``workdir``), laid out as
+    ``pagefind/``.
 
     ``started`` is given the Pagefind process (so that it can be stopped); with
     ``background`` it runs at a low CPU priority (the preview's, while an editor types)."""
     site = workdir / "site"
-    bundle = workdir / SEARCH_FOLDER
+    _make_files(site, list(pages))
     for relpath, page in pages.items():
-        target = site / relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(page, Path):
-            try:
-                os.link(page, target)
-            except OSError:
-                shutil.copyfile(page, target)
-        else:
-            target.write_bytes(page)
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle), "--silent"]
+        put_part(site, relpath, page.read_bytes() if isinstance(page, Path) else page)
+    run = Run(site, workdir / SEARCH_FOLDER, background, started)
     try:
-        nice = shutil.which("nice") if background else None  # (preexec_fn is unsafe in a threaded server)
-        proc = subprocess.Popen(
-            [nice, "-n", "10", *command] if nice else command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        if started is not None:
-            started(proc)
-        out, err = proc.communicate(timeout=TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BriefError(
-            f"search index: cannot run Pagefind ({exc}); set search = false in brief.toml to build without search"
-        ) from None
-    if proc.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        why = (err or out).strip().splitlines()
-        if any("No module named pagefind" in line for line in why):
-            raise BriefError(
-                "search index: Pagefind is not installed (pip install 'pagefind[extended]'), "
-                "or set search = false in brief.toml to build without search"
-            )
-        raise BriefError(
-            f"search index: Pagefind failed (exit code {proc.returncode}): {' / '.join(why[-5:]) or 'no output'}"
-        )
+        bundle = run.wait()
+    finally:
+        run.close()
+    settle(bundle)
     return bundle
 
 
@@ -112,38 +94,199 @@ def bundle_files(bundle: Path) -> Iterable[tuple[str, Path]]:
             yield f"{SEARCH_FOLDER}/{path.relative_to(bundle).as_posix()}", path
 
 
-def publish(
-    outputs: Iterable[str], language: str, writer, progress: Callable[[str, int, int], None] | None = None
-) -> int:
-    """Write the search index of the pages at ``outputs`` (as ``writer`` holds them) through
-    ``writer``, reusing the previous build's when the same pages (by key) were indexed.
-    Returns the files written or reused."""
-    pages = {relpath: page for relpath in outputs if (page := writer.written(relpath)) is not None}
-    key = search_key((relpath, writer.keys.get(relpath)) for relpath in pages)
-    previous = getattr(writer, "previous", None) or {}
-    if key is not None:
-        kept = [
-            rel
-            for rel, (old, _) in previous.items()
-            if rel.startswith(SEARCH_FOLDER + "/") and old == _file_key(key, rel)
-        ]
-        if (
-            kept
-            and any(rel.endswith("/pagefind.js") for rel in kept)
-            and writer.reuse_all({rel: _file_key(key, rel) for rel in kept}, ORIGIN)
-        ):
-            return len(kept)
-    if progress is not None:
-        progress("Search index", 0, 1)
-    with tempfile.TemporaryDirectory(prefix=".brief-search-", dir=writer.scratch) as scratch:
-        bundle = index(pages, language, Path(scratch))
+def put_part(folder: Path, relpath: str, page: bytes) -> None:
+    """Write the part of ``page`` that Pagefind reads into its file at ``relpath`` under
+    ``folder`` (render workers call this too). Raises :class:`BriefError`."""
+    try:
+        with open(os.path.join(folder, relpath), "wb") as file:
+            file.write(searchable_part(page))
+    except OSError as exc:
+        raise BriefError(f"search index: cannot write the copy of {relpath} to index: {exc.strerror or exc}") from None
+
+
+class SearchFeed:
+    """The search index of one build, made while its pages are written.
+
+    The part of each page to index that Pagefind reads (brief.output.searchable) goes into
+    a work folder, :attr:`folder`, as soon as the page is written: render workers put it
+    there themselves, or :meth:`done` does. The folder holds an empty file for each page
+    from the start, made in the build's page order, because Pagefind numbers pages in the
+    order it finds them (brief.output.indexer). Pagefind starts once the last page is in,
+    while the rest of the site is written; :meth:`publish` adopts its bundle.
+
+    With the previous build's outputs Pagefind starts only when a page to index has
+    changed (by key): while none has, the previous index may still do (in one process, the
+    parts of pages taken from the previous build are put into the folder only then). A
+    feed that is dropped (the build failed) ends its Pagefind process."""
+
+    def __init__(self, outputs: list[str], writer) -> None:
+        self.outputs = outputs
+        """Output paths of the pages to index, in the build's page order."""
+        self.wanted = frozenset(outputs)
+        self._writer = writer
+        self._scratch = Path(tempfile.mkdtemp(prefix=".brief-search-", dir=writer.scratch))
+        self.folder = self._scratch / "site"
+        """Where the part of each page goes, at its output path."""
+        _make_files(self.folder, outputs)
+        self._done = 0
+        self._waiting: list[str] = []
+        """Pages done whose part is not in the folder yet."""
+        self._changed = not writer.previous
+        self._run: Run | None = None
+        self._linked: set[str] = set()
+        self._ended = weakref.finalize(self, shutil.rmtree, self._scratch, True)
+
+    def done(self, relpath: str, page: bytes | None = None, *, put: bool = False) -> None:
+        """The page at ``relpath`` is written (told in page order; pages not to index are
+        passed over): ``page`` is its bytes when at hand, ``put`` says its part is in the
+        folder already."""
+        if relpath not in self.wanted:
+            return
+        self._done += 1
+        if not self._changed and self._key_changed(relpath):
+            self._changed = True
+        if not put and page is not None and self._changed:
+            put_part(self.folder, relpath, page)
+        elif not put:
+            self._waiting.append(relpath)
+        if self._changed:
+            self._catch_up()
+
+    @property
+    def indexing(self) -> bool:
+        """Whether Pagefind runs."""
+        return self._run is not None
+
+    def publish(self, progress: Callable[[str, int, int], None] | None = None) -> int:
+        """Write the index through the writer, or reuse the previous build's when the same
+        pages (by key) were indexed; returns the files written or reused."""
+        try:
+            return self._publish(progress)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """End Pagefind and remove the work folder."""
+        if self._run is not None:
+            self._run.close()
+        self._ended()
+
+    def _publish(self, progress: Callable[[str, int, int], None] | None) -> int:
+        writer = self._writer
+        pages = [relpath for relpath in self.outputs if writer.written(relpath) is not None]
+        key = search_key((relpath, writer.keys.get(relpath)) for relpath in pages)
+        previous = writer.previous or {}
+        if key is not None:
+            kept = [
+                rel
+                for rel, (old, _) in previous.items()
+                if rel.startswith(SEARCH_FOLDER + "/") and old == _file_key(key, rel)
+            ]
+            if (
+                kept
+                and any(rel.endswith("/pagefind.js") for rel in kept)
+                and writer.reuse_all({rel: _file_key(key, rel) for rel in kept}, ORIGIN)
+            ):
+                return len(kept)
+        if progress is not None:
+            progress("Search index", 0, 1)
+        if self._done != len(self.outputs):  # told of some pages only: a build that fails
+            self._waiting, self._done = list(self.outputs), len(self.outputs)
+        self._changed = True
+        self._catch_up()
+        assert self._run is not None
+        bundle = self._run.wait()
+        if self._linked and not _check_links(bundle, self._linked):
+            shutil.rmtree(bundle)  # Pagefind may have taken a linked file for another page's: again, without
+            self._run = Run(self.folder, bundle)
+            bundle = self._run.wait()
+        settle(bundle)
         count = 0
         for relpath, path in bundle_files(bundle):
             writer.adopt(relpath, path, ORIGIN, _file_key(key, relpath) if key is not None else None)
             count += 1
-    if progress is not None:
-        progress("Search index", 1, 1)
-    return count
+        if progress is not None:
+            progress("Search index", 1, 1)
+        return count
+
+    def _key_changed(self, relpath: str) -> bool:
+        """Whether the page at ``relpath`` differs from the previous build's (by key)."""
+        key = self._writer.keys.get(relpath)
+        last = (self._writer.previous or {}).get(relpath)
+        return key is None or last is None or last[0] != key
+
+    def _catch_up(self) -> None:
+        """Put the parts of the pages waiting into the folder; once every page is done, start Pagefind."""
+        for relpath in self._waiting:
+            page = self._writer.written(relpath)
+            if page is not None:
+                put_part(self.folder, relpath, page.read_bytes() if isinstance(page, Path) else page)
+        self._waiting.clear()
+        if self._done == len(self.outputs) and self._run is None:
+            self._linked = self._link_fragments(self._scratch / SEARCH_FOLDER)
+            self._run = Run(self.folder, self._scratch / SEARCH_FOLDER)
+
+    def _link_fragments(self, bundle: Path) -> set[str]:
+        """Link the previous build's fragment files of the pages unchanged into ``bundle``
+        before Pagefind writes it: it skips a file whose name is there already (a name is
+        the start of a digest of the content), and compressing 10,000 fragments is 4 s of
+        its time. Files whose names clash in the previous bundle stay out (see
+        :func:`_check_links`). Returns the names linked."""
+        writer, previous = self._writer, self._writer.previous
+        if not previous or not isinstance(getattr(writer, "out_dir", None), Path):
+            return set()
+        unchanged = {_page_url(rel) for rel in self.outputs if not self._key_changed(rel)}
+        folder = f"{SEARCH_FOLDER}/fragment/"
+        names = {rel[len(folder) : -len(".pf_fragment")]: rel for rel in previous if rel.startswith(folder)}
+        risky = clashing(set(names))
+        linked: set[str] = set()
+        os.makedirs(bundle / "fragment", exist_ok=True)
+        for name, rel in names.items():
+            source = writer.out_dir / rel
+            if name in risky or file_stamp(source) != previous[rel][1]:
+                continue
+            try:
+                if fragment_url(source.read_bytes()) in unchanged:
+                    os.link(source, bundle / "fragment" / f"{name}.pf_fragment")
+                    linked.add(name)
+            except OSError:
+                continue  # (no hard links here: Pagefind writes it)
+        return linked
+
+
+def _check_links(bundle: Path, linked: set[str]) -> bool:
+    """Whether each fragment file linked in from the previous build is the fragment of its
+    page in ``bundle``; removes those it does not list.
+
+    A linked file holds the fragment of a page that did not change, under the name it had:
+    Pagefind gives that page the same name unless the name's first characters are another
+    page's, and then one of the two names is lengthened (by the order of the pages), which
+    the names listed show. Otherwise the file is the page's."""
+    names = fragment_names(bundle)
+    if names is None or clashing(names) & linked:
+        return False
+    for name in linked - names:
+        (bundle / "fragment" / f"{name}.pf_fragment").unlink()
+    return True
+
+
+def _page_url(relpath: str) -> str:
+    """The URL Pagefind gives the page at ``relpath``."""
+    return "/" + (relpath[: -len("index.html")] if relpath.rpartition("/")[2] == "index.html" else relpath)
+
+
+def _make_files(folder: Path, outputs: list[str]) -> None:
+    """An empty file at each output path under ``folder``, made in this order."""
+    made: set[str] = set()
+    try:
+        for relpath in outputs:
+            parent = relpath.rpartition("/")[0]
+            if parent not in made:
+                os.makedirs(os.path.join(folder, parent), exist_ok=True)
+                made.add(parent)
+            os.close(os.open(os.path.join(folder, relpath), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
+    except OSError as exc:
+        raise BriefError(f"search index: cannot make its work folder {folder}: {exc.strerror or exc}") from None
 
 
 def _file_key(key: bytes, relpath: str) -> bytes:

@@ -28,7 +28,7 @@ def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subproc
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Each file → its digest (Pagefind's unstable index files left out, see helpers.UNSTABLE)."""
+    """Each file → its digest (the search index too)."""
     return {rel: digest for rel, digest in tree(folder).items() if digest != "dir"}
 
 
