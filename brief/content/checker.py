@@ -6,7 +6,7 @@ from typing import Any
 
 from brief.content.files import SourceDoc
 from brief.content.yamllines import Key, dotted
-from brief.errors import FORBIDDEN_IN_PAGES, WARNING, Problem
+from brief.errors import WARNING, Problem, find_forbidden
 
 
 class Checker:
@@ -41,7 +41,7 @@ class Checker:
         if not isinstance(value, str):
             self.error(key, f"expected a string, got {describe(value)}")
             return None
-        bad = FORBIDDEN_IN_PAGES.search(value)  # only YAML escapes in double quotes ("\0", "\e") can write these
+        bad = find_forbidden(value)  # only YAML escapes in double quotes ("\0", "\e") can write these
         if bad:
             self.error(
                 key,

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from brief.content.yamllines import Key, parse_yaml
-from brief.errors import FORBIDDEN_IN_PAGES, WARNING, Problem, relpath
+from brief.errors import WARNING, Problem, find_forbidden, relpath
 from brief.theme import TEXT_LIMIT, InputError, read_input
 
 FENCE = "---"
@@ -133,9 +133,7 @@ def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[
         return [_not_split(data, rel)]
     head, body, end = split
     parsed = parse_yaml(head, rel, first_line=2)
-    bad = FORBIDDEN_IN_PAGES.search(
-        body
-    )  # YAML refuses these in the front matter; Markdown would pass them into the page
+    bad = find_forbidden(body)  # YAML refuses these in the front matter; Markdown would pass them into the page
     if bad:
         shown = f"U+{ord(bad.group()):04X}"
         problem = Problem(

@@ -45,32 +45,31 @@ class ContentMemo(Memo):
     def clear(self) -> None:
         self.articles.clear()  # a file's stamp and digest hold whatever the settings
 
-    def file_digest(self, path: Path, data: bytes | None = None) -> tuple[bytes, bytes | None]:
-        """Digest of a source file's bytes, and the bytes when they had to be read.
-
-        The stamp of the file stands in for its bytes while it is unchanged and old enough
-        to be trusted; otherwise the file is read and hashed."""
-        key = str(path)
+    def known_digest(self, path: Path) -> bytes | None:
+        """Digest of a source file's bytes without reading it: the one noted with its stamp,
+        while the file keeps that stamp and the stamp is old enough to be trusted; else None
+        (the file is read, and its digest noted by :meth:`note`)."""
         stamp = file_stamp(path)
-        known = self.stamps.get(key)
-        if (
-            data is None
-            and stamp is not None
-            and known is not None
-            and known[0] == stamp
-            and known[2] - stamp[0] / 1e9 > RACY_SECONDS
-        ):
-            return known[1], None
-        if data is None:
-            try:
-                data = read_input(path, TEXT_LIMIT)
-            except OSError:  # InputError too: loading the file reports why
-                self.stamps.pop(key, None)
-                return b"", None
-        value = digest(data)
-        if stamp is not None:
-            self.stamps[key] = (stamp, value, time.time())
-        return value, data
+        known = self.stamps.get(str(path))
+        if stamp is not None and known is not None and known[0] == stamp and known[2] - stamp[0] / 1e9 > RACY_SECONDS:
+            return known[1]
+        return None
+
+    def note(self, path: Path, stamp: tuple[int, int, int] | None, value: bytes | None, at: float) -> None:
+        """Remember the digest ``value`` of ``path``'s bytes as read at time ``at``, the file
+        having had ``stamp`` before it was read (no stamp or no value: forget the file)."""
+        if stamp is None or value is None:
+            self.stamps.pop(str(path), None)
+        else:
+            self.stamps[str(path)] = (stamp, value, at)
+
+    def kept(self, key: bytes) -> FileResult | None:
+        """The outcome kept under ``key`` (a file's path and bytes), while the files it
+        depends on (its hero image) are still there."""
+        entry = self.articles.get(key)
+        if entry is not None and all((file_stamp(Path(dep)) is not None) for dep in entry[1]):
+            return entry[0]
+        return None
 
     def forget(self, path: Path) -> None:
         """Drop what is known of one file's stamp (a watcher saw it change)."""
@@ -134,19 +133,20 @@ def load_articles(
     loaded = Loaded([], [], {})
     paths = list(discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,), notes=loaded.problems))
     results: list[FileResult | None] = [None] * len(paths)
-    todo: list[tuple[int, bytes | None, bytes | None]] = []  # (index, memo key, bytes already read)
+    todo: list[tuple[int, bytes | None]] = []  # (index, memo key when the file's digest is known)
     for n, path in enumerate(paths):
-        if memo is None:
-            todo.append((n, None, None))
+        value = memo.known_digest(path) if memo is not None else None
+        if value is None:
+            todo.append((n, None))  # read, hashed (with a memo) and parsed by a worker
             continue
-        value, data = memo.file_digest(path)
+        assert memo is not None
         key = digest(str(path), value)
         memo.used.add(key)
-        entry = memo.articles.get(key)
-        if entry is not None and all((file_stamp(Path(dep)) is not None) for dep in entry[1]):
-            results[n] = entry[0]
+        entry = memo.kept(key)
+        if entry is not None:
+            results[n] = entry
         else:
-            todo.append((n, key, data))
+            todo.append((n, key))
 
     def done(count: int) -> None:
         if progress is not None:
@@ -157,9 +157,18 @@ def load_articles(
     else:
         workers = max(1, jobs)
     chunk = max(1, min(CHUNK, len(todo) // (workers * 4)))  # a few chunks per worker, to balance them
-    parsed = fork_map(partial(_parse, paths, config), todo, workers, chunk, done)
-    for (n, memo_key, _), outcome in zip(todo, parsed):
-        results[n] = _remember(outcome, memo_key, memo) if memo is not None and memo_key is not None else outcome
+    parsed = fork_map(partial(_parse, paths, config, memo), todo, workers, chunk, done)
+    for (n, known_key), (outcome, read) in zip(todo, parsed):
+        if memo is not None:
+            memo_key = known_key
+            if read is not None:  # read by the worker: its digest is noted now
+                memo.note(paths[n], *read)
+                memo_key = digest(str(paths[n]), read[1]) if read[1] is not None else None
+            if memo_key is not None:
+                memo.used.add(memo_key)
+                outcome = memo.kept(memo_key) if outcome is None else _remember(outcome, memo_key, memo)
+        assert outcome is not None
+        results[n] = outcome
     for path, result in zip(paths, results):
         assert result is not None
         _add(loaded, path, result, config)
@@ -168,8 +177,24 @@ def load_articles(
     return loaded
 
 
-def _parse(paths: list[Path], config: Config, job: tuple[int, bytes | None, bytes | None]) -> FileResult:
-    return _load_one(paths[job[0]], config, job[2])
+def _parse(
+    paths: list[Path], config: Config, memo: ContentMemo | None, job: tuple[int, bytes | None]
+) -> tuple[FileResult | None, tuple[tuple[int, int, int] | None, bytes | None, float] | None]:
+    """One file's outcome. With a memo and no key for the file, also its stamp before it was
+    read, the digest of its bytes (None when it cannot be read) and when it was read; and no
+    outcome when the memo holds the file's bytes already (a file touched but not changed)."""
+    path = paths[job[0]]
+    if memo is None or job[1] is not None:
+        return _load_one(path, config), None
+    stamp = file_stamp(path)
+    try:
+        data = read_input(path, TEXT_LIMIT)
+    except OSError:  # InputError too: loading the file reports why
+        return _load_one(path, config), (stamp, None, 0.0)
+    value = digest(data)
+    if memo.kept(digest(str(path), value)) is not None:
+        return None, (stamp, value, time.time())
+    return _load_one(path, config, data), (stamp, value, time.time())
 
 
 def _remember(result: FileResult, key: bytes, memo: ContentMemo) -> FileResult:

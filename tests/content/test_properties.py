@@ -16,7 +16,7 @@ from brief.config import Config
 from brief.content.dates import parse_datetime
 from brief.content.files import SourceDoc, load
 from brief.content.schema import validate
-from brief.errors import Problem
+from brief.errors import FORBIDDEN_IN_PAGES, Problem, find_forbidden
 from brief.render.fragment import PageEnv
 from brief.render.markdown import Renderer
 from brief.slugs import is_valid_slug, slugify
@@ -298,3 +298,32 @@ def test_path_url_encodes_as_quote_does_between_escapes(path):
     parts = re.split(r"(%[0-9A-Fa-f]{2})", path)
     expected = "".join(p if i % 2 else quote(p, safe="/!$&'()*+,;=:@~") for i, p in enumerate(parts))
     assert path_url(path) == expected
+
+
+_NEAR_FORBIDDEN = st.sampled_from(
+    ["\x00", "\x08", "\t", "\n", "\x0b", "\r", "\x1f", "\x7f", "\x85", "\x9f", "\xa0", "é", "’", "\ufdd0", "\ufdef"]
+    + [
+        "\ufdf0",
+        "\ufffd",
+        "\ufffe",
+        "\uffff",
+        "😀",
+        "\U0001fffe",
+        "\U0001ffff",
+        "\U0010fffe",
+        "\U0010ffff",
+        "\U00020000",
+    ]
+)
+
+
+@FAST
+@given(
+    st.lists(st.one_of(st.characters(), _NEAR_FORBIDDEN, st.sampled_from(string.printable)), max_size=40).map("".join)
+)
+@example("plain ascii text\x00")
+@example("emoji 😀 then a noncharacter \U0002ffff")
+@example("curly ’ then a C1 \x85")
+def test_find_forbidden_answers_as_the_whole_class_does(text):
+    found, expected = find_forbidden(text), FORBIDDEN_IN_PAGES.search(text)
+    assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group()))

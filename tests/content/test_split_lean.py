@@ -67,20 +67,13 @@ def lean_split(data: bytes, rel: str, monkeypatch) -> tuple[str, str, int] | Pro
     """What brief's load makes of ``data``: the YAML it parses, the body and its first line."""
     seen: list[str] = []
     monkeypatch.setattr("brief.content.files.parse_yaml", lambda text, *a, **k: seen.append(text) or ({}, {}, {}, {}))
-    monkeypatch.setattr("brief.content.files.FORBIDDEN_IN_PAGES", _NEVER)
+    monkeypatch.setattr("brief.content.files.find_forbidden", lambda text: None)
     found = load(Path("/site/content/a.md"), Path("/site"), data)
     if isinstance(found, SourceDoc):
         return seen[0], found.body, found.body_line
     assert len(found) == 1, found
     return found[0]
 
-
-class _Never:
-    def search(self, text: str) -> None:
-        return None
-
-
-_NEVER = _Never()
 
 files = st.lists(
     st.one_of(st.sampled_from(PIECES).map(lambda s: s.encode("utf-8")), st.sampled_from(BYTES)), max_size=40
