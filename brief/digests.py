@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import pickle
 from dataclasses import fields as dataclass_fields
-from pathlib import Path
 from typing import Any
 
 RACY_SECONDS = 2.0
@@ -31,10 +31,10 @@ def digest(*parts: bytes | str) -> bytes:
     return h.digest()
 
 
-def file_stamp(path: Path) -> tuple[int, int, int] | None:
+def file_stamp(path: str | os.PathLike[str]) -> tuple[int, int, int] | None:
     """(mtime in ns, size, inode) of ``path``, or None when it is not a readable file."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return (info.st_mtime_ns, info.st_size, info.st_ino)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from brief.digests import digest, file_stamp
@@ -157,7 +157,7 @@ class OutputWriter(_Claims):
         super().__init__(previous)
         self.out_dir = out_dir
         self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
-        self._folders: set[Path] = set()
+        self._folders: set[str] = set()
         self.background = False
         """Remove the previous output on a thread after the swap (see :func:`finish_cleanups`)."""
         try:
@@ -178,15 +178,15 @@ class OutputWriter(_Claims):
         is unsafe or taken. Whoever holds the path may then write it (worker processes do)."""
         if not self._claim(relpath, origin):
             return None
-        target = self.staging / relpath
-        folder = target.parent
+        # Strings, not pathlib's operators: this runs for every file of the site.
+        folder, _, _ = relpath.rpartition("/")
         if folder not in self._folders:
             with _disk_errors(relpath):
-                folder.mkdir(parents=True, exist_ok=True)
+                os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
             self._folders.add(folder)
         if key is not None:
             self.keys[relpath] = key
-        return target
+        return Path(self.staging, relpath)
 
     def reuse(self, relpath: str, key: bytes, origin: str) -> bool:
         """Link the previous build's file of ``relpath`` into the staging folder, if it was
@@ -199,11 +199,11 @@ class OutputWriter(_Claims):
             self.link_previous(relpath, key, target)
         return True
 
-    def _intact(self, relpath: str, key: bytes) -> Path | None:
+    def _intact(self, relpath: str, key: bytes) -> str | None:
         stamp = self._unchanged(relpath, key)
         if stamp is None:
             return None
-        current = self.out_dir / relpath
+        current = os.path.join(self.out_dir, relpath)
         return current if file_stamp(current) == stamp else None
 
     def link_previous(self, relpath: str, key: bytes, target: Path) -> bool:
@@ -263,8 +263,9 @@ class OutputWriter(_Claims):
     def outputs(self) -> dict[str, tuple[bytes, Any]]:
         """This build's files in the output folder with their keys and stamps (after commit)."""
         found = {}
+        out = str(self.out_dir)
         for rel, key in self.keys.items():
-            stamp = file_stamp(self.out_dir / rel)
+            stamp = file_stamp(os.path.join(out, rel))
             if stamp is not None:
                 found[rel] = (key, stamp)
         return found
@@ -290,8 +291,7 @@ def unsafe_reason(relpath: str) -> str | None:
         return "empty path or NUL byte"
     if "\\" in relpath or (len(relpath) > 1 and relpath[1] == ":"):
         return "backslashes and drive letters are not allowed"
-    path = PurePosixPath(relpath)
-    if path.is_absolute():
+    if relpath.startswith("/"):
         return "absolute paths are not allowed"
     if any(part in ("", ".", "..") for part in relpath.split("/")):
         return "the path would leave the output folder"
