@@ -206,15 +206,17 @@ def _build(
             target.previous = previous
     try:
         env, pages = _publish(config, checked, target, options, now, timings)
-        target.commit()
-        if checked.redirects.ledger is not None and writer is None and not (options.drafts or options.future):
-            write_ledger(config.root, checked.redirects.ledger, now)  # before the cache notes its stamp
+        with timed("swap+ledger", timings):
+            target.commit()
+            if checked.redirects.ledger is not None and writer is None and not (options.drafts or options.future):
+                write_ledger(config.root, checked.redirects.ledger, now)  # before the cache notes its stamp
         if cache is not None:
-            read = [source for source, _ in checked.assets.values()]
-            read += [ledger_file(config.root)] if options.ledger else []
-            cache.finish(target.outputs(), read, _next_change(checked.site, now))
-            if isinstance(target, OutputWriter):
-                prune_images(config.root, [source for source, _ in checked.assets.values()], time.time())
+            with timed("cache notes", timings):
+                read = [source for source, _ in checked.assets.values()]
+                read += [ledger_file(config.root)] if options.ledger else []
+                cache.finish(target.outputs(), read, _next_change(checked.site, now))
+                if isinstance(target, OutputWriter):
+                    prune_images(config.root, [source for source, _ in checked.assets.values()], time.time())
     except TemplateProblem as exc:
         target.abort()
         raise BuildFailed([*checked.warnings, exc.problem]) from None

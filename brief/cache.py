@@ -23,7 +23,8 @@ bookkeeping at the end of a successful build.
 brief.toml, the brief version and the Python version are part of the key of the
 whole cache: when one changes, nothing in it is used.
 
-On disk the cache is a pickle, and unpickling runs code, so it is signed: an
+On disk the cache is a pickle (the large tables in batches of their own, see
+:data:`_STREAMED`), and unpickling runs code, so it is signed: an
 HMAC-SHA256 with a key that only this user on this machine has (``~/.cache/brief/key``,
 or ``BRIEF_CACHE_KEY`` to share one between CI runs). A cache that is truncated,
 corrupted, written by another user, machine or version, or for another site folder
@@ -33,6 +34,7 @@ is ignored (and rebuilt), never trusted.
 from __future__ import annotations
 
 import hmac
+import io
 import logging
 import os
 import pickle
@@ -173,7 +175,7 @@ class BuildCache:
             with os.fdopen(fd, "wb") as raw:
                 signed = _SigningWriter(raw, hmac.new(key, header, "sha256"))
                 raw.write(MAGIC + len(header).to_bytes(4, "little") + header)
-                pickle.dump(self, signed, protocol=pickle.HIGHEST_PROTOCOL)
+                _dump(self, signed)
                 raw.write(signed.mac.digest())
             os.replace(tmp, folder / CACHE_FILE)
             tmp = None
@@ -242,13 +244,69 @@ def _open(blob: bytes, site_root: Path) -> tuple[str, BuildCache | None]:
     return _unpickle(payload, site_root)
 
 
+_STREAMED = (
+    ("content", "articles"),
+    ("content", "stamps"),
+    ("related", "tokens"),
+    ("markdown", "parts"),
+    (None, "outputs"),
+    (None, "inputs"),
+)
+"""The cache's tables that grow with the site (a row per article or per file). They are
+pickled after the rest, in batches of :data:`BATCH` rows, each a pickle of its own: one
+pickle of everything keeps an entry per object in the pickler's memo until the end (at
+100,000 articles, 380 MB more memory while saving, and a third of its time). No object is
+shared between rows, so nothing is lost by the batches."""
+BATCH = 1000
+
+
+def _dump(cache: BuildCache, file) -> None:
+    """Pickle ``cache`` into ``file``: the cache without its :data:`_STREAMED` tables, then
+    each table as its length and its rows in batches."""
+    tables = []
+    for part, name in _STREAMED:
+        owner = cache if part is None else getattr(cache, part)
+        tables.append((owner, name, getattr(owner, name)))
+    try:
+        for owner, name, _ in tables:
+            setattr(owner, name, {})
+        pickle.dump(cache, file, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        for owner, name, table in tables:
+            setattr(owner, name, table)
+    for _, _, table in tables:  # each pickle with a memo of its own (as each is read)
+        pickle.dump(len(table), file, protocol=pickle.HIGHEST_PROTOCOL)
+        rows = list(table.items())
+        for start in range(0, len(rows), BATCH):
+            pickle.dump(rows[start : start + BATCH], file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(payload) -> Any:
+    """What :func:`_dump` wrote."""
+    stream = io.BytesIO(payload)
+    cache = pickle.load(stream)
+    if not isinstance(cache, BuildCache):
+        raise TypeError("not a BuildCache")
+    for part, name in _STREAMED:
+        owner = cache if part is None else getattr(cache, part)
+        table: dict = getattr(owner, name)
+        left = pickle.load(stream)
+        while left > 0:
+            rows = pickle.load(stream)
+            if not rows:
+                raise ValueError("a batch of the cache is empty")
+            table.update(rows)
+            left -= len(rows)
+    return cache
+
+
 def _unpickle(payload, site_root: Path) -> tuple[str, BuildCache | None]:
     try:
-        cache = pickle.loads(payload)
+        cache = _load(payload)
+    except TypeError:
+        return "unexpected contents", None
     except Exception as exc:  # noqa: BLE001 - a signed but unreadable cache is still only a cache
         return f"cannot read it ({type(exc).__name__})", None
-    if not isinstance(cache, BuildCache):
-        return "unexpected contents", None
     if cache.root != str(site_root):
         return f"it belongs to another site folder ({cache.root})", None
     return "", cache

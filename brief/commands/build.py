@@ -60,6 +60,7 @@ def build_site(
     from brief.build import BuildOptions, build
     from brief.cache import BuildCache
     from brief.output.outdir import finish_cleanups
+    from brief.timing import timed
 
     cache = BuildCache.load(config.root) if use_cache else BuildCache()
     try:
@@ -79,7 +80,8 @@ def build_site(
             ),
             on_warning=on_warning,
         )
-        cache.save(config.root)  # meanwhile the previous output is removed on a thread
+        with timed("cache save", result.timings):
+            cache.save(config.root)  # meanwhile the previous output is removed on a thread
     finally:
         finish_cleanups()
     return Outcome(result)

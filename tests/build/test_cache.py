@@ -278,3 +278,23 @@ def test_a_scheduled_article_coming_due_is_built(tmp_path):
     result = cli(site)
     assert result.stdout.startswith("Built"), result.stdout
     assert "Coming soon" in (site / "public/index.html").read_text()
+
+
+def test_tables_larger_than_a_batch_come_back_whole_and_in_order(tmp_path):
+    from brief import cache as cache_module
+
+    cache = BuildCache(root=str(tmp_path))
+    rows = cache_module.BATCH * 2 + 7
+    for i in range(rows):
+        cache.content.stamps[f"content/a{i}.md"] = ((i, i + 1, i + 2), i.to_bytes(4, "little"), float(i))
+        cache.outputs[f"a{i}/index.html"] = (i.to_bytes(8, "little"), (i, 1, 2))
+    cache.related.tokens[b"only"] = ("grid storage", b"\x01\x00\x00\x00\x02\x00\x00\x00")
+    cache.save(tmp_path)
+    back = BuildCache.load(tmp_path)
+    assert back.root == str(tmp_path)
+    assert list(back.content.stamps.items()) == list(cache.content.stamps.items())
+    assert list(back.outputs.items()) == list(cache.outputs.items())
+    assert back.related.tokens == cache.related.tokens
+    assert back.markdown.parts == {} and back.inputs == {}
+    # Saving put the tables back on the cache it saved.
+    assert len(cache.content.stamps) == rows and len(cache.outputs) == rows
