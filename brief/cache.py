@@ -241,7 +241,7 @@ def _open(blob: bytes, site_root: Path) -> tuple[str, BuildCache | None]:
     mac.update(payload)
     if not hmac.compare_digest(signature, mac.digest()):
         return "its signature does not match (corrupted, or written by another user or machine)", None
-    return _unpickle(payload, site_root)
+    return _unpickle(blob, at + 4 + size, site_root)
 
 
 _STREAMED = (
@@ -281,9 +281,11 @@ def _dump(cache: BuildCache, file) -> None:
             pickle.dump(rows[start : start + BATCH], file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _load(payload) -> Any:
-    """What :func:`_dump` wrote."""
-    stream = io.BytesIO(payload)
+def _load(blob: bytes, start: int) -> Any:
+    """What :func:`_dump` wrote, from ``start`` in ``blob`` (read in place: a BytesIO made
+    from a bytes object shares its buffer)."""
+    stream = io.BytesIO(blob)
+    stream.seek(start)
     cache = pickle.load(stream)
     if not isinstance(cache, BuildCache):
         raise TypeError("not a BuildCache")
@@ -300,9 +302,9 @@ def _load(payload) -> Any:
     return cache
 
 
-def _unpickle(payload, site_root: Path) -> tuple[str, BuildCache | None]:
+def _unpickle(blob: bytes, start: int, site_root: Path) -> tuple[str, BuildCache | None]:
     try:
-        cache = _load(payload)
+        cache = _load(blob, start)
     except TypeError:
         return "unexpected contents", None
     except Exception as exc:  # noqa: BLE001 - a signed but unreadable cache is still only a cache
