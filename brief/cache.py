@@ -8,7 +8,7 @@ defined beside the code that uses it; everything saved is keyed by content
 
 - ``content`` (:class:`~brief.content.load.ContentMemo`): an article file's parse and
   validation, by its path and bytes;
-- ``related`` (:class:`~brief.site.related.RelatedMemo`): each article's term counts for
+- ``related`` (:class:`~brief.site.rescoring.RelatedMemo`): each article's term counts for
   related-article scoring, and the automatic suggestions by a digest of all their inputs;
 - ``markdown`` (:class:`~brief.render.articles.MarkdownMemo`): an article's rendered
   Markdown, with the facts it depended on (the URL or state of every article it links
@@ -53,7 +53,7 @@ from brief.render.feeds import FeedMemo
 from brief.render.keys import TemplateMemo
 from brief.render.pages import PageMemo
 from brief.settings import CACHE_DIR
-from brief.site.related import RelatedMemo
+from brief.site.rescoring import RelatedMemo
 
 log = logging.getLogger(__name__)
 

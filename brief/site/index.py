@@ -18,7 +18,8 @@ from brief.digests import digest
 from brief.errors import WARNING, Problem, did_you_mean
 from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
 from brief.site.pages import index_pages
-from brief.site.related import RelatedIndex, RelatedMemo
+from brief.site.related import RelatedIndex
+from brief.site.rescoring import RelatedMemo, take, to_score
 from brief.slugs import slugify
 
 
@@ -114,15 +115,24 @@ def _suggest(
     if key is not None and memo is not None and memo.chosen is not None and memo.chosen[0] == key:
         chosen = memo.chosen[1]
     else:
-        index = RelatedIndex(built, config.related, config.language, now, memo, workers)
+        index = RelatedIndex(built, config.related, config.language, now, memo.tokens if memo else None, workers)
         exclude = [{index.position[slug] for slug in slugs} for slugs in listed]
+        setting = repr((config.related, config.language, now.astimezone(UTC).date().isoformat()))
+        docs = to_score(index, memo.last, setting, wanted, exclude) if memo is not None and memo.last else None
+        if docs is None:
+            all_picks = index.suggest_all(wanted, exclude, workers)
+        else:  # only the articles an edit can move (brief.site.rescoring)
+            assert memo is not None and memo.last is not None
+            all_picks = memo.last.picked()
+            for i, rescored in index.suggest_some(docs, wanted, exclude).items():
+                all_picks[i] = rescored
         chosen = {
-            article.slug: tuple(built[i].slug for i in picks)
-            for article, picks in zip(built, index.suggest_all(wanted, exclude, workers))
-            if picks
+            article.slug: tuple(built[i].slug for i in found) for article, found in zip(built, all_picks) if found
         }
-        if key is not None and memo is not None:
-            memo.chosen = (key, chosen)
+        if memo is not None:
+            memo.last = take(index, setting, wanted, exclude, all_picks)
+            if key is not None:
+                memo.chosen = (key, chosen)
     by_slug = {a.slug: a for a in built}
     for article in built:
         picks = chosen.get(article.slug)

@@ -24,11 +24,10 @@ chunks of articles.
 from __future__ import annotations
 
 import math
-import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
@@ -37,9 +36,9 @@ import numpy as np
 from brief.config import RelatedOptions
 from brief.content.model import Article
 from brief.forks import fork_map
-from brief.memo import Memo
 from brief.site.postings import expand, postings
 from brief.site.stopwords import stop_words
+from brief.site.terms import term_entry
 from brief.slugs import slugify
 
 TOP_TERMS = 16
@@ -50,11 +49,7 @@ TAG_POSTINGS = 64
 """Articles kept per tag (the newest)."""
 MIN_RELEVANCE = 0.05
 """Weighted tags + text a candidate needs before section and recency count."""
-BODY_CHARS = 6000
-"""Text of the body read per article: bounded work for very long pieces."""
 CHUNK = 1024
-_TOKEN = re.compile(r"(?!\d)\w{3,}")  # words of 3+ characters not starting with a digit
-_NOISE = re.compile(r"\]\([^)]*\)|<[^>]*>|https?://\S+|&\w+;")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +80,7 @@ class RelatedIndex:
         options: RelatedOptions,
         language: str,
         now: datetime,
-        token_cache: RelatedMemo | None = None,
+        token_cache: dict[bytes, tuple[str, bytes]] | None = None,
         workers: int = 1,
     ) -> None:
         self.articles = list(articles)
@@ -106,7 +101,9 @@ class RelatedIndex:
 
     # --- building -------------------------------------------------------------------------
 
-    def _build_terms(self, stops: frozenset[str], n: int, token_cache: RelatedMemo | None, workers: int) -> None:
+    def _build_terms(
+        self, stops: frozenset[str], n: int, token_cache: dict[bytes, tuple[str, bytes]] | None, workers: int
+    ) -> None:
         """TF-IDF key terms of every article, computed in bulk: the per-article Python work
         is one regex pass and one Counter (on every core with ``workers``); weighting and
         top-k selection run in numpy."""
@@ -117,10 +114,10 @@ class RelatedIndex:
         term_ids = array("i")
         tfs = array("i")
         ends = array("q", [0])
-        known = token_cache.tokens if token_cache is not None else {}
+        known = token_cache if token_cache is not None else {}
         missing = [a for a in self.articles if not a.digest or a.digest not in known]
         chunk = max(1, min(CHUNK, len(missing) // (workers * 4)))
-        counted = dict(zip(map(id, missing), fork_map(partial(_term_entry, stops), missing, workers, chunk)))
+        counted = dict(zip(map(id, missing), fork_map(partial(term_entry, stops), missing, workers, chunk)))
         for article in self.articles:
             entry = counted.get(id(article)) or known[article.digest]
             if token_cache is not None and article.digest:
@@ -214,48 +211,67 @@ class RelatedIndex:
                 result[i] = picks
         return result
 
-    def _suggest_chunk(self, start: int, want: np.ndarray, excluded: np.ndarray) -> list[tuple[int, list[int]]]:
+    def suggest_some(
+        self, docs: np.ndarray, wanted: Sequence[int], exclude: Sequence[set[int]]
+    ) -> dict[int, list[int]]:
+        """:meth:`suggest_all` for the articles at positions ``docs`` only (sorted), in this
+        process: each one's picks are the ones a whole scoring gives it (its sums run over the
+        same entries in the same order)."""
         n = len(self.articles)
-        end = min(n, start + CHUNK)
-        d, c, _ = self._chunk_scores(start, end)
+        want = np.asarray(wanted, dtype=np.int64)
+        excluded = np.array(sorted(i * n + j for i in docs.tolist() for j in exclude[i]), dtype=np.int64)
+        out: dict[int, list[int]] = {int(i): [] for i in docs}
+        for lo in range(0, len(docs), CHUNK):
+            out.update(self._suggest_docs(docs[lo : lo + CHUNK], want, excluded))
+        return out
+
+    def _suggest_chunk(self, start: int, want: np.ndarray, excluded: np.ndarray) -> list[tuple[int, list[int]]]:
+        end = min(len(self.articles), start + CHUNK)
+        return self._suggest_docs(np.arange(start, end, dtype=np.int64), want, excluded)
+
+    def _suggest_docs(self, docs: np.ndarray, want: np.ndarray, excluded: np.ndarray) -> list[tuple[int, list[int]]]:
+        n = len(self.articles)
+        d, c, _ = self._chunk_scores(docs)
         if len(excluded):
             keep = ~np.isin(d * n + c, excluded)
             d, c = d[keep], c[keep]
-        first = np.searchsorted(d, np.arange(start, end))
-        keep = (np.arange(len(d)) - first[d - start]) < want[d]  # the best wanted[i] of each article
+        first = np.searchsorted(d, docs)
+        keep = (np.arange(len(d)) - first[np.searchsorted(docs, d)]) < want[d]  # the best wanted[i] of each article
         d, c = d[keep], c[keep]
-        bounds = np.searchsorted(d, np.arange(start, end + 1)).tolist()
+        bounds = np.searchsorted(d, np.append(docs, n)).tolist()
         picks = c.tolist()
         out = []
-        for i in range(start, end):
-            lo, hi = bounds[i - start], bounds[i - start + 1]
+        for k, i in enumerate(docs.tolist()):
+            lo, hi = bounds[k], bounds[k + 1]
             if hi > lo:
                 out.append((i, picks[lo:hi]))
         return out
 
-    def _chunk_scores(self, start: int, end: int):
-        """Candidates of articles ``start..end`` that clear the thresholds, sorted by article,
-        then best first (ties: newer, then slug — the order of ``self.articles``)."""
+    def _chunk_scores(self, docs: np.ndarray):
+        """Candidates of the articles at positions ``docs`` (sorted) that clear the thresholds,
+        sorted by article, then best first (ties: newer, then slug — the order of ``self.articles``)."""
         n = len(self.articles)
         o = self.options
+        text = _entries(self.e_start, docs)
         text_keys, text_vals = expand(
-            self.e_doc,
-            self.e_term,
-            self.e_w,
-            self.e_start[start],
-            self.e_start[end],
+            self.e_doc[text],
+            self.e_term[text],
+            self.e_w[text],
+            0,
+            len(text),
             self.p_start,
             self.p_len,
             self.p_doc,
             self.p_w,
             n,
         )
+        tagged = _entries(self.t_start, docs)
         tag_keys, tag_vals = expand(
-            self.t_doc,
-            self.t_tag,
-            self.t_w,
-            self.t_start[start],
-            self.t_start[end],
+            self.t_doc[tagged],
+            self.t_tag[tagged],
+            self.t_w[tagged],
+            0,
+            len(tagged),
             self.tp_start,
             self.tp_len,
             self.tp_doc,
@@ -338,6 +354,13 @@ _scoring: tuple | None = None
 """The index being scored by forked workers (they inherit it)."""
 
 
+def _entries(starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Positions of the entries of ``docs`` (sorted) in arrays laid out by ``starts``, in order."""
+    lengths = starts[docs + 1] - starts[docs]
+    total = int(lengths.sum())
+    return np.repeat(starts[docs] - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+
+
 def _score_chunk(start: int) -> list[tuple[int, list[int]]]:
     assert _scoring is not None
     index, want, excluded = _scoring
@@ -348,42 +371,3 @@ def _ignore_sigint() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
-
-
-@dataclass
-class RelatedMemo(Memo):
-    """The site index's part of the build cache (saved with it): each article's term counts,
-    by its digest, in a compact form (the terms joined by spaces, which terms never hold,
-    and their counts as C ints), and the last automatic suggestions with a digest of all
-    their inputs."""
-
-    tokens: dict[bytes, tuple[str, bytes]] = field(default_factory=dict)
-    chosen: tuple[bytes, dict[str, tuple[str, ...]]] | None = None
-    """(digest of every input, the suggested slugs of each article)."""
-    used: set[bytes] = field(default_factory=set)
-    """Digests of the articles of this build: the term counts of any other are dropped at its end."""
-
-    def clear(self) -> None:
-        self.tokens.clear()
-        self.chosen = None
-
-    def prune(self) -> None:
-        for key in self.tokens.keys() - self.used:
-            del self.tokens[key]
-
-
-def _term_entry(stops: frozenset[str], article: Article) -> tuple[str, bytes]:
-    """An article's term counts as the memo keeps them: the terms joined by spaces, the counts as C ints."""
-    counts = _term_counts(article, stops)
-    return " ".join(counts), array("i", counts.values()).tobytes()
-
-
-def _term_counts(article: Article, stops: frozenset[str]) -> Counter:
-    """Weighted term counts: title ×3, dek and takeaways ×2, body ×1 (its first BODY_CHARS)."""
-    heading = f"{article.title}\n{article.title}\n{article.title}\n"
-    summary = f"{article.dek or ''}\n{' '.join(article.takeaways)}\n"
-    text = heading + summary * 2 + article.body[:BODY_CHARS]
-    counts = Counter(_TOKEN.findall(_NOISE.sub(" ", text).lower()))
-    for word in stops & counts.keys():
-        del counts[word]
-    return counts

@@ -181,7 +181,7 @@ def test_forked_scoring_equals_one_process(tmp_path):
     from corpus import write_corpus
 
     from brief.content.load import ContentMemo
-    from brief.site.related import RelatedMemo
+    from brief.site.rescoring import RelatedMemo
 
     site = write_corpus(tmp_path / "corpus", 300, seed=5)
     config = load_config(site)
@@ -190,7 +190,7 @@ def test_forked_scoring_equals_one_process(tmp_path):
     one = RelatedIndex(articles, config.related, config.language, NOW).suggest_all(wanted, exclude)
     memo = RelatedMemo()
     for _ in range(2):  # the memo empty, then full
-        index = RelatedIndex(articles, config.related, config.language, NOW, memo, workers=2)
+        index = RelatedIndex(articles, config.related, config.language, NOW, memo.tokens, workers=2)
         assert index.suggest_all(wanted, exclude, workers=2) == one
     assert len(memo.tokens) == len(articles)
 

@@ -1,0 +1,97 @@
+"""Related suggestions of a cached build: scoring only the articles an edit can move gives
+what a full scoring gives, to the last pick (brief.site.rescoring)."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import sys
+from datetime import UTC, datetime
+
+import pytest
+from helpers import REPO
+
+from brief.config import load_config
+from brief.content.load import ContentMemo, load_articles
+from brief.content.model import RelatedRef
+from brief.site import rescoring
+from brief.site.index import build_index
+from brief.site.rescoring import RelatedMemo
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+
+def _lists(site) -> dict[str, tuple[str, ...]]:
+    return {slug: tuple(item.article.slug for item in items if item.article) for slug, items in site.related.items()}
+
+
+def _edited(article, rng: random.Random, others: list, kind: str):
+    """``article`` edited as an editor would: words, title, dek or tags of another article."""
+    other = rng.choice(others)
+    if kind == "body":
+        words = other.body.split()
+        start = rng.randrange(max(1, len(words) - 8))
+        return dataclasses.replace(article, body=" ".join(words[start : start + 6]) + ". " + article.body)
+    if kind == "title":
+        return dataclasses.replace(article, title=article.title + " " + other.title.split()[-1])
+    if kind == "dek":
+        return dataclasses.replace(article, dek=other.dek)
+    if kind == "listed":  # an editor's own related entry: one automatic pick fewer, and that one excluded
+        return dataclasses.replace(article, related=(*article.related, RelatedRef(other.slug, None, None, None)))
+    return dataclasses.replace(article, tags=(*article.tags[:1], *other.tags[:2]))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    from corpus import write_corpus
+
+    site = write_corpus(tmp_path_factory.mktemp("rescoring") / "corpus", 400, seed=11)
+    config = load_config(site)
+    return config, load_articles(config, ContentMemo()).articles  # with digests
+
+
+@pytest.mark.parametrize(("seed", "postings"), [(1, None), (2, None), (3, None), (4, (4, 3)), (5, (2, 2))])
+def test_rescoring_what_an_edit_moves_equals_a_full_scoring(corpus, seed, postings, monkeypatch):
+    """Also with short postings, so that an edited article may be in none of its own terms'
+    and tags' postings (only its own entries then show it moved)."""
+    config, articles = corpus
+    if postings is not None:
+        monkeypatch.setattr("brief.site.related.TERM_POSTINGS", postings[0])
+        monkeypatch.setattr("brief.site.related.TAG_POSTINGS", postings[1])
+    rng = random.Random(seed)
+    memo = RelatedMemo()
+    memo.start(True)
+    build_index(articles, config, drafts=False, future=False, now=NOW, memo=memo)
+    scored: list[int] = []
+    real = rescoring.to_score
+
+    def counted(*args):
+        found = real(*args)
+        scored.append(len(args[0].articles) if found is None else len(found))
+        return found
+
+    monkeypatch.setattr("brief.site.index.to_score", counted)
+    current = list(articles)
+    for step, kind in enumerate(["title", "dek", "listed", "tags", "body", "title", "listed", "body", "tags", "dek"]):
+        at = rng.randrange(len(current))
+        current[at] = dataclasses.replace(_edited(current[at], rng, current, kind), digest=f"edit-{step}".encode())
+        memo.chosen = None  # the digest of every input changed: score (in part) again
+        incremental = build_index(current, config, drafts=False, future=False, now=NOW, memo=memo)
+        full = build_index(current, config, drafts=False, future=False, now=NOW)
+        assert _lists(incremental[0]) == _lists(full[0]), (step, kind)
+    assert len(scored) == 10
+    assert min(scored) < len(articles) // 2, f"no edit was rescored in part: {scored}"
+
+
+def test_another_day_or_other_settings_score_everything(corpus):
+    config, articles = corpus
+    memo = RelatedMemo()
+    memo.start(True)
+    build_index(articles, config, drafts=False, future=False, now=NOW, memo=memo)
+    assert memo.last is not None
+    memo.chosen = None
+    later = build_index(articles, config, drafts=False, future=False, now=NOW.replace(day=2), memo=memo)
+    full = build_index(articles, config, drafts=False, future=False, now=NOW.replace(day=2))
+    assert _lists(later[0]) == _lists(full[0])
+    assert memo.last.setting.endswith("'2026-12-02')")
