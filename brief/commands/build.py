@@ -81,7 +81,7 @@ def build_site(
             on_warning=on_warning,
         )
         with timed("cache save", result.timings):
-            cache.save(config.root)  # meanwhile the previous output is removed on a thread
+            cache.save(config.root)  # meanwhile the previous output is removed in the background
     finally:
         finish_cleanups()
     return Outcome(result)

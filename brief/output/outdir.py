@@ -11,7 +11,7 @@ import os
 import shutil
 import signal
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from brief.errors import BriefError
@@ -43,7 +43,8 @@ def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> None:
         )
 
 
-_cleanups: list[threading.Thread] = []
+_cleanups: list[threading.Thread | int] = []
+"""Removals of previous outputs under way: threads, or forked processes (by pid)."""
 """Threads removing previous outputs (see :func:`remove_previous`)."""
 
 
@@ -76,15 +77,44 @@ def finish_cleanups() -> None:
     not daemons: the interpreter waits for them at exit anyway; a build killed meanwhile leaves
     a staging folder that the next build removes.)"""
     while _cleanups:
-        _cleanups.pop().join()
+        cleanup = _cleanups.pop()
+        if isinstance(cleanup, int):
+            with suppress(ChildProcessError):
+                os.waitpid(cleanup, 0)
+        else:
+            cleanup.join()
 
 
 def remove_previous(folder: Path, background: bool) -> None:
-    """Remove the previous output after the exchange, now or on a thread (then the CLI waits
-    for it with :func:`finish_cleanups` after saving the cache)."""
+    """Remove the previous output after the exchange, now or in the background (then the CLI
+    waits for it with :func:`finish_cleanups` after saving the cache). In the background means
+    a forked process where the platform forks: removing 16,000 files from Python on a thread
+    holds the interpreter lock long enough to slow the cache's saving by half (10,000
+    articles: 0.6 s against 0.35 s), while a process of its own runs on the other core."""
     if not background:
         shutil.rmtree(folder, ignore_errors=True)
         return
+    if hasattr(os, "fork") and hasattr(signal, "pthread_sigmask"):
+        # Ctrl-C reaches the whole process group: the child ignores it (the removal finishes
+        # whatever happens; the parent reports), and it is held back while forking, so that it
+        # cannot land in either process in the middle of the fork.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid == 0:  # the child: remove, and leave without running anything of the parent's
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                shutil.rmtree(folder, ignore_errors=True)
+            finally:
+                os._exit(0)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        if pid > 0:
+            _cleanups.append(pid)
+            return
     cleanup = threading.Thread(
         target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, name="remove previous output"
     )

@@ -159,7 +159,7 @@ class OutputWriter(_Claims):
         self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
         self._folders: set[str] = set()
         self.background = False
-        """Remove the previous output on a thread after the swap (see :func:`finish_cleanups`)."""
+        """Remove the previous output in the background after the swap (see :func:`finish_cleanups`)."""
         try:
             recover_interrupted_swap(out_dir)
             remove_dead_staging(out_dir)

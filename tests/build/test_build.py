@@ -114,6 +114,20 @@ def test_stale_files_are_removed_and_old_output_replaced(tmp_path):
     assert leftovers == []
 
 
+def test_the_command_removes_the_previous_output_before_it_ends(tmp_path):
+    """``brief build`` removes the previous output in the background (a forked process) while
+    it saves the cache, and waits for it: when the command ends, only the new output is left."""
+    site = small_site(tmp_path / "site", n=20)
+    first = cli("build", "--site", str(site), "-q")
+    assert first.returncode == 0, first.stderr
+    (site / "content" / "story-2.md").unlink()
+    second = cli("build", "--site", str(site), "-q", "--no-cache")  # every page written again
+    assert second.returncode == 0, second.stderr
+    assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
+    assert not (site / "public" / "2026" / "01" / "story-2").exists()
+    assert (site / "public" / "2026" / "01" / "story-3" / "index.html").is_file()
+
+
 def test_failed_build_leaves_public_byte_for_byte_unchanged(tmp_path):
     site = small_site(tmp_path / "site")
     out = site / "public"
