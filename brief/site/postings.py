@@ -29,6 +29,12 @@ def expand(e_doc, e_key, e_w, lo, hi, p_start, p_len, p_doc, p_w, n):
     total = int(lengths.sum())
     if total == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    offsets = np.repeat(p_start[key] - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    offsets = spans(p_start[key], lengths)
     candidates = p_doc[offsets]
     return np.repeat(doc, lengths) * n + candidates, np.repeat(w, lengths) * p_w[offsets]
+
+
+def spans(first: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions ``first[k] .. first[k] + lengths[k] - 1`` of every k, one after the other."""
+    total = int(lengths.sum())
+    return np.repeat(first - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)

@@ -36,7 +36,7 @@ import numpy as np
 from brief.config import RelatedOptions
 from brief.content.model import Article
 from brief.forks import fork_map
-from brief.site.postings import expand, postings
+from brief.site.postings import expand, postings, spans
 from brief.site.stopwords import stop_words
 from brief.site.terms import term_entry
 from brief.slugs import slugify
@@ -356,9 +356,7 @@ _scoring: tuple | None = None
 
 def _entries(starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
     """Positions of the entries of ``docs`` (sorted) in arrays laid out by ``starts``, in order."""
-    lengths = starts[docs + 1] - starts[docs]
-    total = int(lengths.sum())
-    return np.repeat(starts[docs] - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    return spans(starts[docs], starts[docs + 1] - starts[docs])
 
 
 def _score_chunk(start: int) -> list[tuple[int, list[int]]]:

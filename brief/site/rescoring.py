@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from brief.memo import Memo
+from brief.site.postings import spans
 from brief.site.related import RelatedIndex
 
 _ARRAYS = (
@@ -177,8 +178,8 @@ def _entries_differ(start, key, weight, old_start, old_key, old_weight) -> np.nd
     lengths, old_lengths = np.diff(start), np.diff(old_start)
     differ = lengths != old_lengths
     same = np.flatnonzero(~differ)
-    new_at = _spans(start, same)
-    old_at = _spans(old_start, same)
+    new_at = spans(start[same], lengths[same])
+    old_at = spans(old_start[same], lengths[same])
     bad = (key[new_at] != old_key[old_at]) | (weight[new_at].view(np.int64) != old_weight[old_at].view(np.int64))
     owner = np.repeat(same, lengths[same])
     differ[owner[bad]] = True
@@ -195,19 +196,9 @@ def _postings_differ(new, old, old_id) -> np.ndarray:
     old_len = np.where(known, o_len[np.where(known, ids, 0)], 0) if len(o_len) else np.zeros(len(ids), dtype=np.int64)
     differ = p_len != old_len
     same = np.flatnonzero(~differ & (p_len > 0))
-    new_at = _spans_from(p_start[same], p_len[same])
-    old_at = _spans_from(o_start[ids[same]], p_len[same]) if len(same) else new_at
+    new_at = spans(p_start[same], p_len[same])
+    old_at = spans(o_start[ids[same]], p_len[same])
     bad = (p_doc[new_at] != o_doc[old_at]) | (p_w[new_at].view(np.int64) != o_w[old_at].view(np.int64))
     owner = np.repeat(same, p_len[same])
     differ[owner[bad]] = True
     return differ
-
-
-def _spans(start: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    return _spans_from(start[rows], start[rows + 1] - start[rows])
-
-
-def _spans_from(first: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The positions ``first[k] .. first[k] + lengths[k]`` of every k, in order."""
-    total = int(lengths.sum())
-    return np.repeat(first - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
