@@ -3,30 +3,26 @@ at any moment, even while Python is still loading brief, ends with one line, not
 
 from __future__ import annotations
 
+import _thread
 import sys
 
 
+def _unraisable(info) -> None:
+    """Ctrl-C may land in a callback of Python's import machinery (a module lock's weakref
+    callback, during any import, the command's lazy ones too), where it cannot propagate and
+    Python would print "Exception ignored in …" with a traceback and go on as if nothing
+    happened: deliver it again to the main thread, where it ends the command as any Ctrl-C does."""
+    if isinstance(info.exc_value, KeyboardInterrupt):
+        _thread.interrupt_main()
+    else:
+        sys.__unraisablehook__(info)
+
+
 def main() -> None:
-    interrupted = False
-
-    def unraisable(info) -> None:
-        # Ctrl-C may land in a callback of Python's import machinery (a module lock's weakref
-        # callback), where it cannot propagate and Python prints "Exception ignored in …" with a
-        # traceback: here it counts as the interrupt it is.
-        nonlocal interrupted
-        if isinstance(info.exc_value, KeyboardInterrupt):
-            interrupted = True
-        else:
-            sys.__unraisablehook__(info)
-
-    sys.unraisablehook = unraisable
+    sys.unraisablehook = _unraisable  # for the whole command
     try:
         from brief.cli import main as run
     except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        sys.unraisablehook = sys.__unraisablehook__
-    if interrupted:
         sys.stderr.write("Interrupted; the previous output is unchanged.\n")  # nothing was read or written yet
         sys.exit(130)
     run()
