@@ -70,10 +70,11 @@ def archive_pages(
 
         listing = ListingView(
             "archive-year",
-            f"Archive: {year_view.year}",
+            str(year_view.year),
             f"Briefs published in {year_view.year}.",
             str(year_view.year),
             year_view.url,
+            count=year_view.count,
         )
         trail = [
             ("Archive", site.absolute_url("/archive/")),

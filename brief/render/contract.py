@@ -229,7 +229,7 @@ class ListingView:
 
     kind: str
     title: str
-    """Heading, e.g. "Economy" or "Tag: Energy Storage"."""
+    """Heading: the section's, tag's or author's name ("Energy Storage"), or the year."""
     description: str
     name: str
     url: str
@@ -239,6 +239,20 @@ class ListingView:
     bio: Markup | None = None
     """Rendered Markdown."""
     avatar: str | None = None
+    count: int = 0
+    """How many briefs the listing has, over all its pages."""
+
+
+@dataclass(frozen=True, slots=True)
+class FrontSection:
+    """A section's block on the front page: its latest briefs not already shown above it."""
+
+    name: str
+    url: str
+    """The section's page."""
+    count: int
+    """Briefs in the section in all."""
+    entries: tuple[ArticleView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +299,7 @@ CONTRACT = (
     ShareLink,
     Pagination,
     ListingView,
+    FrontSection,
     TermView,
     MonthView,
     YearView,

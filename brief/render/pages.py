@@ -16,7 +16,17 @@ from markupsafe import Markup
 
 from brief.content.model import Article
 from brief.render.archive import archive_pages
-from brief.render.contract import ArticleView, DocView, FeedLink, ListingView, Meta, PageView, SiteView, TermView
+from brief.render.contract import (
+    ArticleView,
+    DocView,
+    FeedLink,
+    FrontSection,
+    ListingView,
+    Meta,
+    PageView,
+    SiteView,
+    TermView,
+)
 from brief.render.metadata import article_meta, page_meta
 from brief.render.plans import PageSpec, last_change, paginated
 from brief.render.share import share_links
@@ -27,6 +37,8 @@ from brief.site.model import TERM_FOLDERS, Site, Term
 ATOM = "application/atom+xml"
 JSON_FEED = "application/feed+json"
 LATEST_ON_404 = 5
+FRONT_SECTION_ENTRIES = 3
+"""Briefs in each section's block on the front page."""
 
 
 @dataclass
@@ -68,6 +80,7 @@ def site_pages(
             main_feeds,
         ),
         {},
+        first=front_sections(site, views),
     )
     for kind, terms in (("section", site.sections), ("tag", site.tags), ("author", site.authors)):
         yield _overview(site, sv, kind, terms, views, main_feeds)
@@ -168,6 +181,20 @@ def article_page(
     )
 
 
+def front_sections(site: Site, views: dict[str, ArticleView]) -> tuple[dict[str, Any], list[Article]]:
+    """The first front page's section blocks (``sections``: each section's latest briefs that
+    are not among the page's own entries, sections without any left out), and their articles."""
+    on_page = {a.slug for a in site.articles[: site.config.per_page]}
+    blocks, shown = [], []
+    for term in site.sections.values():
+        rest = [a for a in term.articles if a.slug not in on_page][:FRONT_SECTION_ENTRIES]
+        if rest:
+            entries = tuple(views[a.slug] for a in rest)
+            blocks.append(FrontSection(term.name, site.url(term.url_path), len(term.articles), entries))
+            shown += rest
+    return {"sections": tuple(blocks)}, shown
+
+
 def site_feeds(site: Site) -> tuple[FeedLink, ...]:
     """The site's own feeds, announced on every page."""
     title = site.config.title
@@ -185,7 +212,8 @@ def _term_pages(
     main_feeds: tuple[FeedLink, ...],
     bio: Markup | None,
 ) -> Iterator[PageSpec]:
-    heading = {"section": term.name, "tag": f"Tag: {term.name}", "author": term.name}[term.kind]
+    heading = term.name
+    title = f"Tag: {heading}" if term.kind == "tag" else heading  # the document's and the feed's
     description = {
         "section": f"The latest {term.name} briefs from {sv.title}.",
         "tag": f"Briefs about {term.name} from {sv.title}.",
@@ -195,7 +223,7 @@ def _term_pages(
     if profile and profile.role:
         description = f"{term.name}, {profile.role}. {description}"
     feed = site.absolute_url(term.url_path + "feed.xml") if term.kind in ("section", "tag") else None
-    feeds = main_feeds + ((FeedLink(f"{heading} — {sv.title}", feed, ATOM),) if feed else ())
+    feeds = main_feeds + ((FeedLink(f"{title} — {sv.title}", feed, ATOM),) if feed else ())
     avatar = None
     if profile and profile.avatar:
         avatar = site.url(profile.avatar) if profile.avatar.startswith("/") else profile.avatar
@@ -209,12 +237,13 @@ def _term_pages(
         profile.role if profile else None,
         bio,
         avatar,
+        len(term.articles),
     )
     entries = [views[a.slug] for a in term.articles]
 
     def make_page(n: int, total: int) -> PageView:
         suffix = f" — Page {n} of {total}" if n > 1 else ""
-        return PageView(f"{heading}{suffix} — {sv.title}", description, "", term.kind, feeds)
+        return PageView(f"{title}{suffix} — {sv.title}", description, "", term.kind, feeds)
 
     folder = TERM_FOLDERS[term.kind]
     overview = {"section": "Sections", "tag": "Tags", "author": "Authors"}[term.kind]

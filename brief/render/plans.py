@@ -67,9 +67,11 @@ def paginated(
     make_page,
     extra: dict[str, Any],
     breadcrumb: list[tuple[str, str]] | None = None,
+    first: tuple[dict[str, Any], list[Article]] | None = None,
 ) -> Iterator[PageSpec]:
     """Pages of a listing at ``base``, ``base/page/2/``…; ``make_page(n, total)`` gives each
-    PageView; ``breadcrumb`` is the trail after Home for the listing's metadata."""
+    PageView; ``breadcrumb`` is the trail after Home for the listing's metadata; ``first``
+    is more context for the first page only, with the articles it shows (for its last change)."""
     total = max(1, -(-len(entries) // per_page))
 
     def path_of(n: int) -> str:
@@ -85,21 +87,27 @@ def paginated(
             next_url=site.url(path_of(n + 1)) if n < total else None,
         )
         changed = [last_change(a) for a in articles[window]]
+        more, shown = first if first is not None and n == 1 else ({}, [])
+        changed += [last_change(a) for a in shown]
         path = path_of(n)
 
-        def make(n: int = n, chunk: list[ArticleView] = chunk, pagination: Pagination = pagination) -> dict[str, Any]:
+        def make(
+            n: int = n, chunk: list[ArticleView] = chunk, pagination: Pagination = pagination, more: dict = more
+        ) -> dict[str, Any]:
             page = replace(make_page(n, total), canonical=site.absolute_url(path_of(n)))
             page = replace(
                 page,
                 meta=front_meta(site, page) if page.kind == "index" and n == 1 else page_meta(site, page, breadcrumb),
             )
-            context = {"site": sv, "page": page, "entries": chunk, "pagination": pagination, **extra}
+            context = {"site": sv, "page": page, "entries": chunk, "pagination": pagination, **extra, **more}
             if "months" in extra:
                 context["months"] = months_on_page(chunk, site)
             return context
 
-        def inputs(n: int = n, chunk: list[ArticleView] = chunk, pagination: Pagination = pagination) -> tuple:
-            return (template, sv, n, make_page(n, total), chunk, pagination, extra, breadcrumb)
+        def inputs(
+            n: int = n, chunk: list[ArticleView] = chunk, pagination: Pagination = pagination, more: dict = more
+        ) -> tuple:
+            return (template, sv, n, make_page(n, total), chunk, pagination, extra, breadcrumb, more)
 
         yield PageSpec(
             path.lstrip("/") + "index.html", path, max(changed, default=None), template, make=make, inputs=inputs
