@@ -276,7 +276,7 @@ def related(slug: str, site_dir: Path, limit: int, as_json: bool, drafts: bool, 
     """
     import json
 
-    from brief.commands.related import explain_related
+    from brief.commands.related import explain_related, report_text
     from brief.config import load_config
 
     config = load_config(site_dir)
@@ -285,31 +285,6 @@ def related(slug: str, site_dir: Path, limit: int, as_json: bool, drafts: bool, 
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
     click.echo(report_text(report))
-
-
-def report_text(report: dict) -> str:
-    """The human-readable form of :func:`brief.commands.related.explain_related`'s report."""
-    lines = [f"Related articles for {report['slug']} ({report['title']})"]
-    if report["explicit"]:
-        lines.append("Listed in front matter: " + ", ".join(report["explicit"]))
-    lines.append(f"Showing up to {report['count']}; a suggestion needs a score of at least {report['min_score']:g}.")
-    lines.append("")
-    lines.append(f"  {'score':>6}  {'tags':>6}  {'text':>6}  {'section':>7}  {'age':>6}  {'shown':<21}  candidate")
-    for c in report["candidates"]:
-        shown = "yes" if c["shown"] else ("listed" if c["listed"] else f"no: {c['why']}")
-        lines.append(
-            f"  {c['score']:6.3f}  {c['tags']:6.3f}  {c['text']:6.3f}  {c['section']:7.3f}  {c['recency']:6.3f}  {shown:<21}  {c['slug']}"
-        )
-        details = []
-        if c["shared_tags"]:
-            details.append("tags: " + ", ".join(c["shared_tags"]))
-        if c["shared_terms"]:
-            details.append("terms: " + ", ".join(c["shared_terms"][:6]))
-        if details:
-            lines.append(" " * 67 + "; ".join(details))
-    if not report["candidates"]:
-        lines.append('  No candidate shares a tag or a key term: "No related articles found" unless some are listed.')
-    return "\n".join(lines)
 
 
 @cli.command()
