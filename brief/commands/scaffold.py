@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -153,25 +154,26 @@ def config_template(title: str) -> str:
     for table, options in tables:
         lines += ["", f"[{table}]"]
         for key, option in options.items():
-            lines += _option_lines(key, option, option.default, commented=True)
+            # Every line is valid uncommented: the publisher's name defaults to the title,
+            # and an empty logo means none.
+            value = title if (table, key) == ("publisher", "name") else option.default
+            lines += _option_lines(key, option, "" if value is None else value, commented=True)
     return "\n".join(lines) + "\n" + MENU_EXAMPLE
 
 
 def _option_lines(key: str, option: Option, value: object, commented: bool) -> list[str]:
-    if value is None:
-        return [f"# {option.doc}", f'# {key} = ""', ""]
-    shown = _toml_value(value)
-    return [f"# {option.doc}", f"{'# ' if commented else ''}{key} = {shown}", ""]
+    return [f"# {option.doc}", f"{'# ' if commented else ''}{key} = {_toml_value(value)}", ""]
 
 
 def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, (int, float)):
+        return repr(value)  # 1.0 stays a float: related.tags = 1.0, not "1.0"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    text = re.sub(r"[\x00-\x08\x0a-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", text)
     return f'"{text}"'
 
 
