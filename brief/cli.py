@@ -10,7 +10,9 @@ import dataclasses
 import logging
 import signal
 import sys
+from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -287,18 +289,36 @@ def related(slug: str, site_dir: Path, limit: int, as_json: bool, drafts: bool, 
     click.echo(report_text(report))
 
 
+class _IsoDate(click.ParamType):
+    """An ISO 8601 date or date-time, checked as front matter's ``date:`` is; kept as text."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        from brief.content.dates import parse_datetime
+
+        try:
+            parse_datetime(value, UTC)
+        except ValueError as exc:  # every message ends with what was expected
+            hint = "" if "expected" in str(exc) else " (expected a date such as 2026-10-03 or 2026-10-03T08:30)"
+            self.fail(f"{exc}{hint}", param, ctx)
+        return value.strip()
+
+
 @cli.command()
 @click.argument("title")
 @click.option("--section", default=None, help="Section of the new article.  [default: News]")
 @click.option("--slug", default=None, help="File name and URL slug  [default: from the title]")
+@click.option("--draft", is_flag=True, help="Write draft: true (left out of builds until you change it).")
+@click.option("--date", type=_IsoDate(), help="Publication date, e.g. 2026-10-03 or 2026-10-03T08:30  [default: now]")
+@click.option("--updated", type=_IsoDate(), help="Also write updated: with this date (written as --date is).")
 @site_option
-def new(title: str, section: str | None, slug: str | None, site_dir: Path) -> None:
+def new(title: str, site_dir: Path, **options: Any) -> None:
     """Write a new article with every field filled with an example value."""
     from brief.commands.scaffold import new_article
     from brief.config import load_config
 
-    config = load_config(site_dir)
-    path = new_article(config, title, section=section, slug=slug)
+    path = new_article(load_config(site_dir), title, **options)  # --section, --slug, --draft, --date, --updated
     click.echo(f"Created {_shown(path)}")
 
 
