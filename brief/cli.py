@@ -314,7 +314,8 @@ class _IsoDate(click.ParamType):
 @click.option("--updated", type=_IsoDate(), help="Also write updated: with this date (written as --date is).")
 @site_option
 def new(title: str, site_dir: Path, **options: Any) -> None:
-    """Write a new article with every field filled with an example value."""
+    """Write a new article with every field filled with an example value
+    (brief check warns about each example left in, as placeholder-text)."""
     from brief.commands.scaffold import new_article
     from brief.config import load_config
 
