@@ -222,6 +222,7 @@ def check(
     help="Also answer requests for this Host (NAME, NAME:PORT or *.DOMAIN), e.g. a tunnel's; repeatable.",
 )
 @click.option("--no-drafts", is_flag=True, help="Leave out drafts and scheduled articles, as 'brief build' does.")
+@click.option("--future", is_flag=True, help="With --no-drafts, still show the articles dated in the future.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
 @_verbosity
 def serve(
@@ -230,6 +231,7 @@ def serve(
     host: str,
     allow_hosts: tuple[str, ...],
     no_drafts: bool,
+    future: bool,
     open_browser: bool,
     quiet: bool,
     verbose: int,
@@ -257,7 +259,16 @@ def serve(
         # SIGTERM (a service manager, `kill`, a shell that ignores Ctrl-C in the background)
         # stops the preview the way Ctrl-C does: its threads end and its sockets close.
         signal.signal(signal.SIGTERM, _interrupt)
-        run_server(site_dir, host=host, port=port, drafts=not no_drafts, allow_hosts=allow_hosts, on_ready=opened)
+        drafts = not no_drafts  # scheduled articles are kept with drafts, and with --future
+        run_server(
+            site_dir,
+            host=host,
+            port=port,
+            drafts=drafts,
+            future=drafts or future,
+            allow_hosts=allow_hosts,
+            on_ready=opened,
+        )
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
 
