@@ -71,19 +71,23 @@ def new_article(
         date_text = when.isoformat()
     else:
         date_text, when = _date_text(date, "--date", config)
-    fields = article_fields(config, title, section=section or "News", slug=slug, date=date_text, draft=draft)
+    updated_text = None
     if updated is not None:
         updated_text, changed = _date_text(updated, "--updated", config)
         if changed < when:
             raise BriefError(
                 f"--updated {updated} is before the date {date_text} (expected a time on or after the publication date)"
             )
-        fields = _after(fields, "date", "updated", Raw(updated_text))
-    related = fields["related"]
-    assert isinstance(related, list)
-    newest = _newest_slug(config)
-    if newest:
-        related.insert(0, newest)
+    fields = article_fields(
+        config,
+        title,
+        section=section or "News",
+        slug=slug,
+        date=date_text,
+        updated=updated_text,
+        draft=draft,
+        newest=_newest_slug(config),
+    )
     text = front_matter(fields, _optional_fields(when)) + "\n" + ARTICLE_BODY
     config.content_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -97,14 +101,24 @@ def new_article(
 
 
 def article_fields(
-    config: Config, title: str, *, section: str, slug: str, date: str, draft: bool = False
+    config: Config,
+    title: str,
+    *,
+    section: str,
+    slug: str,
+    date: str,
+    updated: str | None = None,
+    draft: bool = False,
+    newest: str | None = None,
 ) -> dict[str, object]:
     """The front matter ``brief new`` writes, in the documented order: the given values and
-    the example text of :mod:`brief.content.placeholders` (which ``brief check`` warns about)."""
+    the example text of :mod:`brief.content.placeholders` (which ``brief check`` warns about).
+    ``newest`` (the slug of the newest article) is suggested as related."""
     return {
         "title": title,
         "dek": Prose(DEK),
         "date": Raw(date),
+        **({"updated": Raw(updated)} if updated is not None else {}),
         "authors": [config.default_author],
         "section": section,
         "tags": [TAG],
@@ -115,7 +129,7 @@ def article_fields(
             "byline": f"{config.default_author}, Editor",
             "body": ANALYSIS + "\n",
         },
-        "related": [dict(RELATED)],
+        "related": [*([newest] if newest else []), dict(RELATED)],
         "draft": draft,
         "slug": slug,
     }
@@ -143,16 +157,6 @@ def _date_text(value: str, option: str, config: Config) -> tuple[str, datetime]:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         return moment.date().isoformat(), moment
     return moment.isoformat(), moment
-
-
-def _after(fields: dict[str, object], key: str, new: str, value: object) -> dict[str, object]:
-    """``fields`` with ``new: value`` right after ``key``."""
-    out: dict[str, object] = {}
-    for name, item in fields.items():
-        out[name] = item
-        if name == key:
-            out[new] = value
-    return out
 
 
 def init_site(directory: Path, title: str) -> None:
