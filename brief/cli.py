@@ -10,7 +10,9 @@ import dataclasses
 import logging
 import signal
 import sys
+from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -220,6 +222,7 @@ def check(
     help="Also answer requests for this Host (NAME, NAME:PORT or *.DOMAIN), e.g. a tunnel's; repeatable.",
 )
 @click.option("--no-drafts", is_flag=True, help="Leave out drafts and scheduled articles, as 'brief build' does.")
+@click.option("--future", is_flag=True, help="With --no-drafts, still show the articles dated in the future.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
 @_verbosity
 def serve(
@@ -228,6 +231,7 @@ def serve(
     host: str,
     allow_hosts: tuple[str, ...],
     no_drafts: bool,
+    future: bool,
     open_browser: bool,
     quiet: bool,
     verbose: int,
@@ -255,7 +259,16 @@ def serve(
         # SIGTERM (a service manager, `kill`, a shell that ignores Ctrl-C in the background)
         # stops the preview the way Ctrl-C does: its threads end and its sockets close.
         signal.signal(signal.SIGTERM, _interrupt)
-        run_server(site_dir, host=host, port=port, drafts=not no_drafts, allow_hosts=allow_hosts, on_ready=opened)
+        drafts = not no_drafts  # scheduled articles are kept with drafts, and with --future
+        run_server(
+            site_dir,
+            host=host,
+            port=port,
+            drafts=drafts,
+            future=drafts or future,
+            allow_hosts=allow_hosts,
+            on_ready=opened,
+        )
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
 
@@ -276,7 +289,7 @@ def related(slug: str, site_dir: Path, limit: int, as_json: bool, drafts: bool, 
     """
     import json
 
-    from brief.commands.related import explain_related
+    from brief.commands.related import explain_related, report_text
     from brief.config import load_config
 
     config = load_config(site_dir)
@@ -287,43 +300,37 @@ def related(slug: str, site_dir: Path, limit: int, as_json: bool, drafts: bool, 
     click.echo(report_text(report))
 
 
-def report_text(report: dict) -> str:
-    """The human-readable form of :func:`brief.commands.related.explain_related`'s report."""
-    lines = [f"Related articles for {report['slug']} ({report['title']})"]
-    if report["explicit"]:
-        lines.append("Listed in front matter: " + ", ".join(report["explicit"]))
-    lines.append(f"Showing up to {report['count']}; a suggestion needs a score of at least {report['min_score']:g}.")
-    lines.append("")
-    lines.append(f"  {'score':>6}  {'tags':>6}  {'text':>6}  {'section':>7}  {'age':>6}  {'shown':<21}  candidate")
-    for c in report["candidates"]:
-        shown = "yes" if c["shown"] else ("listed" if c["listed"] else f"no: {c['why']}")
-        lines.append(
-            f"  {c['score']:6.3f}  {c['tags']:6.3f}  {c['text']:6.3f}  {c['section']:7.3f}  {c['recency']:6.3f}  {shown:<21}  {c['slug']}"
-        )
-        details = []
-        if c["shared_tags"]:
-            details.append("tags: " + ", ".join(c["shared_tags"]))
-        if c["shared_terms"]:
-            details.append("terms: " + ", ".join(c["shared_terms"][:6]))
-        if details:
-            lines.append(" " * 67 + "; ".join(details))
-    if not report["candidates"]:
-        lines.append('  No candidate shares a tag or a key term: "No related articles found" unless some are listed.')
-    return "\n".join(lines)
+class _IsoDate(click.ParamType):
+    """An ISO 8601 date or date-time, checked as front matter's ``date:`` is; kept as text."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        from brief.content.dates import parse_datetime
+
+        try:
+            parse_datetime(value, UTC)
+        except ValueError as exc:  # every message ends with what was expected
+            hint = "" if "expected" in str(exc) else " (expected a date such as 2026-10-03 or 2026-10-03T08:30)"
+            self.fail(f"{exc}{hint}", param, ctx)
+        return value.strip()
 
 
 @cli.command()
 @click.argument("title")
 @click.option("--section", default=None, help="Section of the new article.  [default: News]")
 @click.option("--slug", default=None, help="File name and URL slug  [default: from the title]")
+@click.option("--draft", is_flag=True, help="Write draft: true (left out of builds until you change it).")
+@click.option("--date", type=_IsoDate(), help="Publication date, e.g. 2026-10-03 or 2026-10-03T08:30  [default: now]")
+@click.option("--updated", type=_IsoDate(), help="Also write updated: with this date (written as --date is).")
 @site_option
-def new(title: str, section: str | None, slug: str | None, site_dir: Path) -> None:
-    """Write a new article with every field filled with an example value."""
+def new(title: str, site_dir: Path, **options: Any) -> None:
+    """Write a new article with every field filled with an example value
+    (brief check warns about each example left in, as placeholder-text)."""
     from brief.commands.scaffold import new_article
     from brief.config import load_config
 
-    config = load_config(site_dir)
-    path = new_article(config, title, section=section, slug=slug)
+    path = new_article(load_config(site_dir), title, **options)  # --section, --slug, --draft, --date, --updated
     click.echo(f"Created {_shown(path)}")
 
 

@@ -210,6 +210,8 @@ def load_config(root: Path) -> Config:
         problems.append(Problem(CONFIG_NAME, line_of(text, "markdown.html"), "markdown.html", message))
     embeds_allow = _host_names(values["embeds"]["allow"], "embeds.allow", text, problems)
     flat["base_url"] = check_base_url(flat["base_url"], problems, CONFIG_NAME, line_of(text, "base_url"), "base_url")
+    if not (publisher.get("logo") or "").strip():
+        publisher["logo"] = None  # logo = "" (brief init's commented default) means no logo
     check_values(flat, publisher, root, text, problems)
     if problems:
         raise BuildFailed(problems, "configuration")

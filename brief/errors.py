@@ -47,6 +47,7 @@ WARNING_CODES: dict[str, str] = {
     "article-field-on-page": "an article's front-matter field (date, tags, takeaways…) on a standalone page (ignored)",
     "menu-page-not-built": "a [[menu]] entry whose page is a draft, left out of this build",
     "redirect-target-not-built": "a [redirects] entry leading to a draft, scheduled or expired article or page",
+    "placeholder-text": "example text from 'brief new' or 'brief init' left in an article or page",
     "html-in-plain-text": "an HTML tag in a headline or dek, which are plain text and show it as written",
     "theme-link": "a link or image the templates made that leads nowhere (brief check)",
     "unreachable-article": "an article no link leads to from the front page, its section or its tags (brief check)",

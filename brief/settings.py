@@ -70,7 +70,7 @@ OPTIONS: dict[str, Option | dict[str, Option]] = {
     ),
     "publisher": {
         "name": Option(str, None, "Publisher name (default: the site title)."),
-        "logo": Option(str, None, "Publisher logo: a path under static/ such as /images/logo.svg, or an https URL."),
+        "logo": Option(str, None, "Publisher logo: /images/logo.svg (under static/) or an https URL; empty for none."),
     },
     "markdown": {
         "html": Option(

@@ -77,3 +77,28 @@ def explain_related(
         ],
         "candidates": candidates,
     }
+
+
+def report_text(report: dict) -> str:
+    """The human-readable form of :func:`explain_related`'s report (what `brief related` prints)."""
+    lines = [f"Related articles for {report['slug']} ({report['title']})"]
+    if report["explicit"]:
+        lines.append("Listed in front matter: " + ", ".join(report["explicit"]))
+    lines.append(f"Showing up to {report['count']}; a suggestion needs a score of at least {report['min_score']:g}.")
+    lines.append("")
+    lines.append(f"  {'score':>6}  {'tags':>6}  {'text':>6}  {'section':>7}  {'age':>6}  {'shown':<21}  candidate")
+    for c in report["candidates"]:
+        shown = "yes" if c["shown"] else ("listed" if c["listed"] else f"no: {c['why']}")
+        lines.append(
+            f"  {c['score']:6.3f}  {c['tags']:6.3f}  {c['text']:6.3f}  {c['section']:7.3f}  {c['recency']:6.3f}  {shown:<21}  {c['slug']}"
+        )
+        details = []
+        if c["shared_tags"]:
+            details.append("tags: " + ", ".join(c["shared_tags"]))
+        if c["shared_terms"]:
+            details.append("terms: " + ", ".join(c["shared_terms"][:6]))
+        if details:
+            lines.append(" " * 67 + "; ".join(details))
+    if not report["candidates"]:
+        lines.append('  No candidate shares a tag or a key term: "No related articles found" unless some are listed.')
+    return "\n".join(lines)

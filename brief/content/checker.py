@@ -21,8 +21,10 @@ class Checker:
         line = self.doc.line(key) or 1
         self.problems.append(Problem(self.doc.relpath, line, dotted(key), message))
 
-    def warn(self, key: Key, message: str, code: str) -> None:
-        self.problems.append(Problem(self.doc.relpath, self.doc.line(key) or 1, dotted(key), message, WARNING, code))
+    def warn(self, key: Key, message: str, code: str, *, line: int | None = None) -> None:
+        """A warning on ``key``'s line (or on ``line``, for a place in the body)."""
+        where = line or self.doc.line(key) or 1
+        self.problems.append(Problem(self.doc.relpath, where, dotted(key), message, WARNING, code))
 
     def get(self, key: Key) -> Any:
         value: Any = self.doc.meta

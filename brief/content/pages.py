@@ -17,6 +17,7 @@ from brief.config import Config
 from brief.content.checker import Checker, describe
 from brief.content.files import SourceDoc
 from brief.content.model import Article, Page
+from brief.content.placeholders import placeholder_warnings
 from brief.content.schema import FIELDS, date_field, draft_field, slug_field, validate
 from brief.errors import WARNING, Problem, did_you_mean
 
@@ -93,6 +94,7 @@ def validate_page(doc: SourceDoc, config: Config) -> tuple[Page | None, list[Pro
     updated = date_field(c, "updated", config)
     draft = draft_field(c)
     slug = slug_field(c)
+    placeholder_warnings(c)
     if any(p.severity != WARNING for p in c.problems) or title is None or slug is None:
         return None, c.problems
     return Page(

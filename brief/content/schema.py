@@ -16,6 +16,7 @@ from brief.content.checker import Checker, describe
 from brief.content.dates import parse_datetime
 from brief.content.files import SourceDoc
 from brief.content.model import Analysis, Article, Image
+from brief.content.placeholders import placeholder_warnings
 from brief.content.references import image_field, related_field
 from brief.errors import WARNING, Problem, did_you_mean
 from brief.media.imagesize import image_size
@@ -83,6 +84,7 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
     aliases = aliases_field(c)
     slug = _slug(c)
     _editorial(c, title, dek, image, takeaways)
+    placeholder_warnings(c)
     if any(p.severity != WARNING for p in c.problems) or title is None or date is None or slug is None:
         return None, c.problems
     url_path = permalink(config.permalink, date=date.astimezone(config.tz), slug=slug, section=section)

@@ -60,10 +60,12 @@ class Snapshot:
 class Preview:
     """Builds the site into memory whenever its sources change, and tells the browsers."""
 
-    def __init__(self, site_dir: Path, base_url: str, *, drafts: bool = True) -> None:
+    def __init__(self, site_dir: Path, base_url: str, *, drafts: bool = True, future: bool | None = None) -> None:
         self.site_dir = site_dir.resolve()
         self.base_url = base_url
         self.drafts = drafts
+        self.future = drafts if future is None else future
+        """Keep articles dated in the future (by default when drafts are kept: scheduled ones too)."""
         self.snapshot = Snapshot()
         self.changed = threading.Condition()
         self.listeners: list[Callable[[Snapshot], None]] = []
@@ -112,7 +114,7 @@ class Preview:
             result = build(
                 config,
                 None,
-                BuildOptions(drafts=self.drafts, future=self.drafts, cache=self.cache, search=False, fingerprint=False),
+                BuildOptions(drafts=self.drafts, future=self.future, cache=self.cache, search=False, fingerprint=False),
                 on_warning=warnings.append,
                 writer=writer,
             )
