@@ -39,6 +39,7 @@ _YAML_HINTS = {  # PyYAML's words → what the editor should do
     "tab character": "indent with spaces, not tabs",
     "did not find expected key": "check the indentation: the keys of one mapping must line up",
     "unexpected end of stream": "a quote or bracket is not closed",
+    "unknown escape character": "inside double quotes a backslash starts an escape: write \\\\ for one, or use single quotes",
 }
 _ALIAS_MESSAGE = "YAML anchors and aliases (& and *) are not supported in front matter; write the value out"
 

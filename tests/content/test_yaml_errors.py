@@ -119,6 +119,11 @@ CASES = {  # file name → (text, the problem line expected on stderr)
         '---\n? "title\n: A Quiet Week\ndate: 2024-01-02\n---\nBody.\n',
         "content/explicit-key.md:2: " + NEVER_CLOSED + '`? "title` (end the value with ", or remove the opening ")',
     ),
+    "backslash": (
+        '---\ntitle: "Rates up 5\\3 points"\ndate: 2024-01-02\n---\nBody.\n',
+        "content/backslash.md:2: " + PREFIX + "while parsing a quoted scalar found unknown escape character "
+        "(inside double quotes a backslash starts an escape: write \\\\ for one, or use single quotes)",
+    ),
     # Not quotes: the indentation hint stays, after a quoted value that rightly spans two lines.
     "indentation": (
         '---\ntitle: "A long headline\n  on two lines"\ndate: 2024-01-02\nimage:\n  src: /images/x.svg\n'
