@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from brief.content.yamlquotes import explain
 from brief.errors import Problem
 
 try:  # libyaml is several times faster; the pure-Python loader behaves the same.
@@ -38,6 +39,7 @@ _YAML_HINTS = {  # PyYAML's words → what the editor should do
     "tab character": "indent with spaces, not tabs",
     "did not find expected key": "check the indentation: the keys of one mapping must line up",
     "unexpected end of stream": "a quote or bracket is not closed",
+    "unknown escape character": "inside double quotes a backslash starts an escape: write \\\\ for one, or use single quotes",
 }
 _ALIAS_MESSAGE = "YAML anchors and aliases (& and *) are not supported in front matter; write the value out"
 
@@ -69,15 +71,7 @@ def parse_yaml(
             return problems
         meta = _construct(loader, node, rel, at)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = at(mark) if mark else None
-        what = " ".join(p for p in (exc.context, exc.problem) if p)
-        hint = next((f" ({h})" for words, h in _YAML_HINTS.items() if words in what), "")
-        if (
-            not hint and mark and text[mark.index : mark.index + 1] == "\t"
-        ):  # libyaml: "found character that cannot start any token"
-            hint = " (indent with spaces, not tabs)"
-        return [Problem(rel, line, None, f"invalid YAML in front matter: {what}{hint}")]
+        return [_syntax_problem(exc, text, rel, first_line)]
     except yaml.reader.ReaderError as exc:  # a control character; the first one in the text is where the reader stopped
         pos = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
         line = text.count("\n", 0, pos) + first_line if pos >= 0 else None
@@ -99,6 +93,24 @@ def parse_yaml(
     if isinstance(meta, list):
         return meta
     return meta, line_map, raw, value_lines
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel: str, first_line: int) -> Problem:
+    """PyYAML's error, on the line of the quote or bracket behind it when there is one (PyYAML
+    reports an unclosed quote where it gave up, often lines later), else where PyYAML stopped."""
+    slip = explain(exc, text)
+    if slip is not None:
+        return Problem(rel, slip.line + first_line, dotted(slip.key), f"invalid YAML in front matter: {slip.message}")
+    at = _mark_lines(text, first_line)
+    mark = exc.problem_mark or exc.context_mark
+    line = at(mark) if mark else None
+    what = " ".join(p for p in (exc.context, exc.problem) if p)
+    hint = next((f" ({h})" for words, h in _YAML_HINTS.items() if words in what), "")
+    if (
+        not hint and mark and text[mark.index : mark.index + 1] == "\t"
+    ):  # libyaml: "found character that cannot start any token"
+        hint = " (indent with spaces, not tabs)"
+    return Problem(rel, line, None, f"invalid YAML in front matter: {what}{hint}")
 
 
 def _mark_lines(text: str, first_line: int) -> Callable[[Any], int]:
