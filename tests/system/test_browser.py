@@ -75,8 +75,8 @@ def test_share_links_work_without_javascript(browser, sample_url):
     context.close()
 
 
-def axe_serious(browser, url: str, width: int, node_tool, ready: str | None = None) -> list[str]:
-    context = browser.new_context(viewport={"width": width, "height": 800})
+def axe_serious(browser, url: str, width: int, node_tool, ready: str | None = None, scheme: str = "light") -> list[str]:
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
     page = context.new_page()
     page.goto(url)
     if ready:
@@ -106,21 +106,28 @@ def axe_serious(browser, url: str, width: int, node_tool, ready: str | None = No
         "/sections/",
         "/tags/",
         "/tags/energy-storage/",
+        "/sections/economy/",
+        "/authors/",
         "/authors/ana-ortiz/",
         "/archive/",
         "/archive/2026/",
+        "/about/",
     ],
 )
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [360, 1280])
-def test_axe_finds_no_serious_violation(browser, sample_url, node_tool, path, width):
-    serious = axe_serious(browser, sample_url + path, width, node_tool)
+def test_axe_finds_no_serious_violation(browser, sample_url, node_tool, path, width, scheme):
+    serious = axe_serious(browser, sample_url + path, width, node_tool, scheme=scheme)
     assert serious == [], "\n".join(serious)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [360, 1280])
-def test_search_page_with_results_is_accessible(browser, sample_url, node_tool, width):
+def test_search_page_with_results_is_accessible(browser, sample_url, node_tool, width, scheme):
     # Pagefind's UI is built by script: checked once its results and filters are on the page.
-    serious = axe_serious(browser, sample_url + "/search/?q=water", width, node_tool, ready=".pagefind-ui__result-link")
+    serious = axe_serious(
+        browser, sample_url + "/search/?q=water", width, node_tool, ready=".pagefind-ui__result-link", scheme=scheme
+    )
     assert serious == [], "\n".join(serious)
 
 
