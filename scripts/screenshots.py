@@ -96,7 +96,8 @@ def shoot(url: str, kinds: dict[str, str], out: Path, readme: bool) -> list[Path
                     written.append(target)
                     if readme and width == 1280 and scheme == "light" and kind in ("front", "article"):
                         README_SHOTS.mkdir(parents=True, exist_ok=True)
-                        page.screenshot(path=str(README_SHOTS / f"{kind}.png"), full_page=False)
+                        clip = {"x": 0, "y": 0, "width": 1280, "height": 1500}
+                        page.screenshot(path=str(README_SHOTS / f"{kind}.png"), full_page=True, clip=clip)
                 context.close()
         browser.close()
     return written
