@@ -17,6 +17,7 @@ import click
 from brief import __version__
 from brief.commands.migrate import import_command
 from brief.errors import BriefError, BuildFailed, Problem
+from brief.excerpts import excerpted
 
 log = logging.getLogger("brief")
 
@@ -114,7 +115,10 @@ def build(
     from brief.config import load_config
 
     _setup_logging(quiet, verbose)
-    config = load_config(site_dir)
+    try:
+        config = load_config(site_dir)
+    except BuildFailed as exc:
+        raise excerpted(exc, None if quiet else site_dir) from None
     if base_url:
         try:
             config = config.with_base_url(base_url)
@@ -145,7 +149,7 @@ def build(
             on_warning=warn,
         )
     except BuildFailed as exc:  # the warnings already printed are counted, not printed twice
-        raise exc.without(shown) from None
+        raise excerpted(exc.without(shown), None if quiet else config.root) from None
     finally:
         if progress is not None:
             progress.close()
@@ -197,7 +201,7 @@ def check(
     result = check_site(site_dir, drafts=drafts, future=future, base_url=base_url)
     if base_url:
         result.problems[:] = _named(result.problems, _base_url_source())
-    text, code = report(result, fmt, strict)
+    text, code = report(result, fmt, strict, root=None if quiet else site_dir)
     if not (quiet and code == 0):
         click.echo(text, nl=False)
     sys.exit(code)

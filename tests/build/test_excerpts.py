@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 
-from helpers import make_site
+import pytest
+from helpers import article, make_site, run_build
 
 from brief.errors import WARNING, Problem
 from brief.excerpts import WIDTH, Excerpt, excerpt, excerpts, shown
@@ -122,6 +123,75 @@ def test_excerpts_of_problems_with_a_line_shown_under_them(tmp_path):
         ["content/a.md:2: title: is required", "    1 | line 1", "  > 2 | line 2", "    3 | line 3", "    4 | line 4"]
     )
     assert shown(warning, found) == warning.format()
+
+
+# --- the terminal ------------------------------------------------------------------------------
+
+
+BROKEN = article(date="not-a-date", section="News", takeaways=["One"])  # date on line 3
+
+
+def test_build_shows_the_source_lines_under_each_error(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": BROKEN, "content/b.md": article(title=None, takeaways=["One"])})
+    code, _, err = run_build(site)
+    assert code == 1
+    lines = err.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("content/a.md:3: date: 'not-a-date'")))
+    assert lines[start + 1 : start + 5] == [
+        "    1 | ---",
+        "    2 | title: A Quiet Week",
+        "  > 3 | date: not-a-date",
+        "    4 | section: News",
+    ]
+    assert lines[lines.index("content/b.md:1: title: is required (expected a non-empty string)") + 1] == "  > 1 | ---"
+    assert lines[-1] == "Error: build failed: 2 errors, 0 warnings; nothing was written"
+    # Every line that is not an excerpt's is a problem (file:line: first) or the summary.
+    assert all(line.startswith(("content/", "  ", "Error: ")) for line in lines), err
+
+
+def test_build_quiet_keeps_one_line_per_problem(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": BROKEN})
+    code, out, err = run_build(site, "-q")
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        "content/a.md:3: date: 'not-a-date' is not an ISO 8601 date "
+        "(expected e.g. 2026-10-03 or 2026-10-03T08:30:00+01:00)",
+        "Error: build failed: 1 error, 0 warnings; nothing was written",
+    ]
+
+
+def test_build_shows_the_lines_of_brief_toml_too(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article()}, config='title = "T"\nper_page = "many"\n')
+    code, _, err = run_build(site)
+    assert code == 1
+    assert '  > 2 | per_page = "many"' in err.splitlines(), err
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_check_shows_the_source_lines_in_text_only(tmp_path, quiet):
+    import json
+    import subprocess
+    import sys
+
+    site = make_site(tmp_path, {"content/a.md": BROKEN})
+
+    def check(*args: str) -> str:
+        run = subprocess.run(
+            [sys.executable, "-m", "brief", "check", "--site", str(site), *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+        )
+        assert run.returncode == 1, run.stderr
+        return run.stdout
+
+    text = check(*(["-q"] if quiet else []))
+    assert ("  > 3 | date: not-a-date" in text.splitlines()) is not quiet, text
+    assert text.splitlines()[0].startswith("content/a.md:3: date: 'not-a-date' is not")
+    data = json.loads(check("--format", "json"))
+    assert set(data["problems"][0]) == {"path", "line", "field", "message", "code", "severity"}
+    assert "not-a-date\n" not in check("--format", "github") and "  > 3" not in check("--format", "github")
 
 
 def test_a_huge_file_is_cut_quickly(tmp_path):
