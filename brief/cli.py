@@ -259,7 +259,11 @@ def serve(
         # SIGTERM (a service manager, `kill`, a shell that ignores Ctrl-C in the background)
         # stops the preview the way Ctrl-C does: its threads end and its sockets close.
         signal.signal(signal.SIGTERM, _interrupt)
-        run_server(site_dir, host=host, port=port, drafts=not no_drafts, allow_hosts=allow_hosts, on_ready=opened)
+        run_server(
+            site_dir, host=host, port=port, drafts=not no_drafts, allow_hosts=allow_hosts, terse=quiet, on_ready=opened
+        )
+    except BuildFailed as exc:  # brief.toml has errors: the preview does not start
+        raise excerpted(exc, None if quiet else site_dir) from None
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
 
