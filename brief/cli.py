@@ -6,11 +6,9 @@ prints as ``Error: …`` with exit code 1; tracebacks only with ``-v``.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import signal
 import sys
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -18,52 +16,19 @@ import click
 
 from brief import __version__
 from brief.commands.migrate import import_command
+from brief.commands.options import (
+    IsoDate,
+    base_url_option,
+    base_url_source,
+    named,
+    setup_logging,
+    site_option,
+    verbosity,
+)
 from brief.errors import BriefError, BuildFailed, Problem
+from brief.excerpts import excerpted
 
 log = logging.getLogger("brief")
-
-site_option = click.option(
-    "-s",
-    "--site",
-    "site_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="Site folder (holding brief.toml and content/).",
-)
-
-BASE_URL_ENV = "BRIEF_BASE_URL"
-
-
-def _base_url_option(help: str):
-    """``--base-url``, also read from BRIEF_BASE_URL (for CI); the flag wins, an empty variable counts as unset."""
-    return click.option("--base-url", envvar=BASE_URL_ENV, show_envvar=True, default=None, help=help)
-
-
-def _base_url_source() -> str:
-    """Where --base-url's value came from, as a message names it: the flag or the environment variable."""
-    source = click.get_current_context().get_parameter_source("base_url")
-    return BASE_URL_ENV if source == click.core.ParameterSource.ENVIRONMENT else "--base-url"
-
-
-def _named(problems: list[Problem], source: str) -> list[Problem]:
-    """Problems of the --base-url value relabelled with ``source`` (BRIEF_BASE_URL when it came from there)."""
-    return [dataclasses.replace(p, path=source) if p.path == "--base-url" else p for p in problems]
-
-
-def _verbosity(func):
-    func = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")(func)
-    func = click.option("-v", "--verbose", count=True, help="Print more: stage timings; -vv for debug output.")(func)
-    return func
-
-
-def _setup_logging(quiet: bool, verbose: int) -> None:
-    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    root = logging.getLogger("brief")
-    root.handlers[:] = [handler]
-    root.setLevel(level)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,7 +47,7 @@ cli.add_command(import_command)
 )
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
-@_base_url_option("Override base_url from brief.toml (e.g. for a preview host).")
+@base_url_option("Override base_url from brief.toml (e.g. for a preview host).")
 @click.option(
     "-j",
     "--jobs",
@@ -94,7 +59,7 @@ cli.add_command(import_command)
 @click.option(
     "--no-link-check", is_flag=True, help="Publish even when links in articles lead to no page or file of the site."
 )
-@_verbosity
+@verbosity
 def build(
     site_dir: Path,
     output: Path | None,
@@ -115,13 +80,16 @@ def build(
     from brief.commands.progress import Progress
     from brief.config import load_config
 
-    _setup_logging(quiet, verbose)
-    config = load_config(site_dir)
+    setup_logging(quiet, verbose)
+    try:
+        config = load_config(site_dir)
+    except BuildFailed as exc:
+        raise excerpted(exc, None if quiet else site_dir) from None
     if base_url:
         try:
             config = config.with_base_url(base_url)
         except BuildFailed as exc:
-            raise BuildFailed(_named(exc.problems, _base_url_source()), "configuration") from None
+            raise BuildFailed(named(exc.problems, base_url_source()), "configuration") from None
     # --output is relative to the current folder, like every path on a command line.
     out = output.absolute() if output is not None else config.root / "public"
     progress = Progress.for_terminal(quiet)
@@ -147,7 +115,7 @@ def build(
             on_warning=warn,
         )
     except BuildFailed as exc:  # the warnings already printed are counted, not printed twice
-        raise exc.without(shown) from None
+        raise excerpted(exc.without(shown), None if quiet else config.root) from None
     finally:
         if progress is not None:
             progress.close()
@@ -184,8 +152,8 @@ def build(
 @click.option("--strict", is_flag=True, help="Count warnings as errors (exit code 1).")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
-@_base_url_option("Override base_url from brief.toml.")
-@_verbosity
+@base_url_option("Override base_url from brief.toml.")
+@verbosity
 def check(
     site_dir: Path, fmt: str, strict: bool, drafts: bool, future: bool, base_url: str | None, quiet: bool, verbose: int
 ) -> None:
@@ -195,11 +163,11 @@ def check(
     from brief.commands.check import check_site
     from brief.commands.report import report
 
-    _setup_logging(True if fmt != "text" else quiet, verbose)
+    setup_logging(True if fmt != "text" else quiet, verbose)
     result = check_site(site_dir, drafts=drafts, future=future, base_url=base_url)
     if base_url:
-        result.problems[:] = _named(result.problems, _base_url_source())
-    text, code = report(result, fmt, strict)
+        result.problems[:] = named(result.problems, base_url_source())
+    text, code = report(result, fmt, strict, root=None if quiet else site_dir)
     if not (quiet and code == 0):
         click.echo(text, nl=False)
     sys.exit(code)
@@ -224,7 +192,7 @@ def check(
 @click.option("--no-drafts", is_flag=True, help="Leave out drafts and scheduled articles, as 'brief build' does.")
 @click.option("--future", is_flag=True, help="With --no-drafts, still show the articles dated in the future.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
-@_verbosity
+@verbosity
 def serve(
     site_dir: Path,
     port: int,
@@ -247,7 +215,7 @@ def serve(
 
     from brief.serve.server import serve as run_server
 
-    _setup_logging(quiet, verbose)
+    setup_logging(quiet, verbose)
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("Warning: listening on %s makes the preview (drafts included) reachable from other machines", host)
 
@@ -267,8 +235,11 @@ def serve(
             drafts=drafts,
             future=drafts or future,
             allow_hosts=allow_hosts,
+            terse=quiet,
             on_ready=opened,
         )
+    except BuildFailed as exc:  # brief.toml has errors: the preview does not start
+        raise excerpted(exc, None if quiet else site_dir) from None
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
 
@@ -300,29 +271,13 @@ def related(slug: str, site_dir: Path, limit: int, as_json: bool, drafts: bool, 
     click.echo(report_text(report))
 
 
-class _IsoDate(click.ParamType):
-    """An ISO 8601 date or date-time, checked as front matter's ``date:`` is; kept as text."""
-
-    name = "date"
-
-    def convert(self, value, param, ctx):
-        from brief.content.dates import parse_datetime
-
-        try:
-            parse_datetime(value, UTC)
-        except ValueError as exc:  # every message ends with what was expected
-            hint = "" if "expected" in str(exc) else " (expected a date such as 2026-10-03 or 2026-10-03T08:30)"
-            self.fail(f"{exc}{hint}", param, ctx)
-        return value.strip()
-
-
 @cli.command()
 @click.argument("title")
 @click.option("--section", default=None, help="Section of the new article.  [default: News]")
 @click.option("--slug", default=None, help="File name and URL slug  [default: from the title]")
 @click.option("--draft", is_flag=True, help="Write draft: true (left out of builds until you change it).")
-@click.option("--date", type=_IsoDate(), help="Publication date, e.g. 2026-10-03 or 2026-10-03T08:30  [default: now]")
-@click.option("--updated", type=_IsoDate(), help="Also write updated: with this date (written as --date is).")
+@click.option("--date", type=IsoDate(), help="Publication date, e.g. 2026-10-03 or 2026-10-03T08:30  [default: now]")
+@click.option("--updated", type=IsoDate(), help="Also write updated: with this date (written as --date is).")
 @site_option
 def new(title: str, site_dir: Path, **options: Any) -> None:
     """Write a new article with every field filled with an example value

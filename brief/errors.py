@@ -81,13 +81,20 @@ class Problem:
             raise ValueError(f"a warning needs a code from WARNING_CODES, got {self.code!r}: {self.message}")
 
     def format(self) -> str:
-        """The one-line form shown in the terminal and in the browser overlay."""
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        """The one-line form shown in the terminal: ``where: [warning: ]what``."""
         prefix = "warning: " if self.severity == WARNING else ""
+        return f"{self.where}: {prefix}{self.what}"
+
+    @property
+    def where(self) -> str:
+        """``path:line`` (or the path alone), as :meth:`format` starts."""
+        return _one_line(self.path if self.line is None else f"{self.path}:{self.line}")
+
+    @property
+    def what(self) -> str:
+        """``field: message [code]``: what :meth:`format` says after the place and the severity."""
         tail = f" [{self.code}]" if self.code else ""
-        if self.field:
-            return _one_line(f"{where}: {prefix}{self.field}: {self.message}{tail}")
-        return _one_line(f"{where}: {prefix}{self.message}{tail}")
+        return _one_line(f"{self.field}: {self.message}{tail}" if self.field else f"{self.message}{tail}")
 
     @property
     def sort_key(self) -> tuple[str, int, str, str]:
@@ -154,6 +161,9 @@ class BuildFailed(BriefError):
     def __init__(self, problems: list[Problem], what: str = "build") -> None:
         self.problems = sorted(problems, key=lambda p: p.sort_key)
         self.what = what
+        self.details: dict[Problem, list[str]] = {}
+        """Lines shown under a problem (its source excerpt, brief/excerpts.py), set by the
+        command, which knows the site folder."""
         tail = "; nothing was written" if what == "build" else ""
         super().__init__(f"{what} failed: {counts(self.problems)}{tail}")
 
@@ -173,7 +183,7 @@ class BuildFailed(BriefError):
         # Problems first, one per line, so they read like compiler output; the
         # count last, where the eye lands when the command returns.
         for problem in self.problems:
-            click.echo(problem.format(), err=True)
+            click.echo("\n".join([problem.format(), *self.details.get(problem, [])]), err=True)
         click.echo(f"Error: {self.message}", err=True)
 
 

@@ -88,6 +88,15 @@ def run_build(site: Path, *args: str) -> tuple[int, str, str]:
     return proc.returncode, proc.stdout, proc.stderr
 
 
+EXCERPT_ROW = re.compile(r"^  [ >] +\d+ \|(?: |$)")
+"""A source line shown under an error in the terminal (brief/excerpts.py): ``  > 12 | text``."""
+
+
+def problem_lines(text: str) -> list[str]:
+    """The lines of a command's output without the source lines shown under its errors."""
+    return [line for line in text.splitlines() if not EXCERPT_ROW.match(line)]
+
+
 def tree(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` (hidden ones too) → SHA-256 of its bytes; folders → ``"dir"``.
     The search index is included: brief makes Pagefind's bundle the same for the same pages

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from brief.commands.check import CheckResult
 from brief.errors import ERROR, WARNING, Problem, counts
+from brief.excerpts import excerpts
 
 
-def report(result: CheckResult, fmt: str, strict: bool) -> tuple[str, int]:
-    """The text to print and the exit code."""
+def report(result: CheckResult, fmt: str, strict: bool, root: Path | None = None) -> tuple[str, int]:
+    """The text to print and the exit code. With ``root`` (the site folder), the text shows
+    each error's source lines under it; json and github never do."""
     problems = sorted(result.problems, key=lambda p: p.sort_key)
     failing = [p for p in problems if p.severity != WARNING or strict]
     code = 1 if failing else 0
@@ -45,12 +48,14 @@ def report(result: CheckResult, fmt: str, strict: bool) -> tuple[str, int]:
         return "\n".join(out) + "\n", code
     lines: list[str] = []
     last = None
+    shown = excerpts(root, [p for p in problems if p in failing]) if root is not None else {}
     for p in problems:
         if p.path != last and last is not None:
             lines.append("")
         last = p.path
         text = p.format()
         lines.append(text.replace(": warning: ", ": error: ", 1) if strict and p.severity == WARNING else text)
+        lines.extend(shown[p].rows() if p in shown else [])
     if lines:
         lines.append("")
     lines.append(_summary(result, problems, strict))

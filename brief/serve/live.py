@@ -4,7 +4,8 @@ A browser opens one stream for all its tabs (``live-worker.js``, a SharedWorker,
 it to each of them; ``live.js`` opens one per tab only where SharedWorker is missing).
 The stream starts with ``hello`` (or ``problems`` when the site is broken) and then gets,
 for each new version of the site, ``reload`` or ``update`` naming the pages that
-changed, ``css`` (stylesheets swapped in place) or ``problems`` (shown over the page).
+changed, ``css`` (stylesheets swapped in place) or ``problems`` (shown over the page:
+:func:`problems_payload`).
 
 Streams live on the server's one thread (brief/serve/connections.py): an open stream is
 a socket and a version number, never a thread. They get a comment every
@@ -21,6 +22,7 @@ import logging
 import threading
 import time
 
+from brief.errors import WARNING, counts
 from brief.serve.connections import Connection, HttpServer
 from brief.serve.protocol import Response
 from brief.serve.rebuild import Preview, Snapshot
@@ -41,8 +43,7 @@ FULL_LOG_EVERY = 60.0
 def state_message(snapshot: Snapshot, initial: bool) -> bytes:
     """The event that tells a browser about ``snapshot`` (the first one on a new stream when ``initial``)."""
     if snapshot.problems:
-        payload = json.dumps([p.format() for p in snapshot.problems], ensure_ascii=False)
-        message = f"event: problems\ndata: {payload}\n\n"
+        message = f"event: problems\ndata: {json.dumps(problems_payload(snapshot), ensure_ascii=False)}\n\n"
     elif initial:
         message = f"event: hello\ndata: {snapshot.version}\n\n"
     else:
@@ -50,6 +51,25 @@ def state_message(snapshot: Snapshot, initial: bool) -> bytes:
         paths = list(snapshot.paths) if snapshot.paths is not None else None
         message = f"event: {snapshot.kind}\ndata: {json.dumps({'version': snapshot.version, 'paths': paths})}\n\n"
     return message.encode()
+
+
+def problems_payload(snapshot: Snapshot) -> dict[str, object]:
+    """What the overlay shows (live.js): the count, then every problem, errors first, each with
+    its place, its severity, what is wrong and its source lines (null when it has none)."""
+    ordered = sorted(snapshot.problems, key=lambda p: p.severity == WARNING)  # stable: each kind stays in order
+    return {
+        "summary": counts(ordered),
+        "problems": [
+            {
+                "where": p.where,
+                "severity": p.severity,
+                "what": p.what,
+                "text": p.format(),
+                "excerpt": cut.as_json() if (cut := snapshot.excerpts.get(p)) is not None else None,
+            }
+            for p in ordered
+        ],
+    }
 
 
 class LiveHub:

@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -23,7 +23,8 @@ from brief.build import BuildOptions, BuildState, build
 from brief.cache import BuildCache
 from brief.config import load_config
 from brief.edit import render_article_page
-from brief.errors import BriefError, BuildFailed, Problem
+from brief.errors import BriefError, BuildFailed, Problem, errors_in
+from brief.excerpts import Excerpt, excerpts, shown
 from brief.output.writers import MemoryWriter
 from brief.settings import CONFIG_NAME
 
@@ -55,17 +56,23 @@ class Snapshot:
     at once), "css", "problems", or "silent" (nothing to tell)."""
     paths: tuple[str, ...] | None = None
     """URL paths whose pages changed in the latest version (None: reload every page)."""
+    excerpts: dict[Problem, Excerpt] = field(default_factory=dict)
+    """The source lines of each error of ``problems`` that has them (brief/excerpts.py)."""
 
 
 class Preview:
     """Builds the site into memory whenever its sources change, and tells the browsers."""
 
-    def __init__(self, site_dir: Path, base_url: str, *, drafts: bool = True, future: bool | None = None) -> None:
+    def __init__(
+        self, site_dir: Path, base_url: str, *, drafts: bool = True, future: bool | None = None, terse: bool = False
+    ) -> None:
         self.site_dir = site_dir.resolve()
         self.base_url = base_url
         self.drafts = drafts
         self.future = drafts if future is None else future
         """Keep articles dated in the future (by default when drafts are kept: scheduled ones too)."""
+        self.terse = terse
+        """Log each problem on one line, without its source lines (-q)."""
         self.snapshot = Snapshot()
         self.changed = threading.Condition()
         self.listeners: list[Callable[[Snapshot], None]] = []
@@ -125,9 +132,10 @@ class Preview:
                     _warn(warning)
             self._warned = set(warnings)
         except BuildFailed as exc:
-            self._publish(None, exc.problems)
+            found = excerpts(self.site_dir, errors_in(exc.problems))
+            self._publish(None, exc.problems, excerpts=found)
             for problem in exc.problems:
-                log.error(problem.format())
+                log.error(problem.format() if self.terse else shown(problem, found))
             log.error("Error: %s (still serving the last good version)", exc.message)
             return
         except BriefError as exc:
@@ -195,7 +203,11 @@ class Preview:
             self._search_files, self._search_key = found, key
             with self.changed:
                 current = self.snapshot
-                self._set(Snapshot({**current.files, **found}, current.problems, current.version + 1, "silent", ()))
+                self._set(
+                    replace(
+                        current, files={**current.files, **found}, version=current.version + 1, kind="silent", paths=()
+                    )
+                )
             log.info("Indexed %d articles for search in %.0f ms", len(pages), (time.perf_counter() - started) * 1000)
 
     def _show_edit_at_once(self, path: Path) -> bool:
@@ -245,11 +257,12 @@ class Preview:
         problems: list[Problem],
         kind: str = "problems",
         paths: tuple[str, ...] | None = None,
+        excerpts: dict[Problem, Excerpt] | None = None,
     ) -> None:
         with self.changed:
             snapshot = self.snapshot
             files = {**files, **self._search_files} if files is not None else snapshot.files
-            self._set(Snapshot(files, problems, snapshot.version + 1, kind, paths))
+            self._set(Snapshot(files, problems, snapshot.version + 1, kind, paths, excerpts or {}))
 
     def _set(self, snapshot: Snapshot) -> None:
         """Serve ``snapshot`` from now on and tell whoever listens (called holding ``changed``)."""

@@ -208,18 +208,20 @@ def serve(
     drafts: bool = True,
     future: bool = True,
     allow_hosts: Iterable[str] = (),
+    terse: bool = False,
     ready: threading.Event | None = None,
     stop: threading.Event | None = None,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Build, serve and watch until Ctrl-C (or ``stop`` is set). ``drafts`` and ``future``
     keep drafts and articles dated in the future in the preview; ``allow_hosts`` are the
-    ``--allow-host`` names answered besides the preview's own address."""
+    ``--allow-host`` names answered besides the preview's own address; ``terse`` (-q) logs
+    each problem on one line, without its source lines (the overlay shows them still)."""
     load_config(site_dir)  # a broken brief.toml or a folder that is no site stops here, clearly
     allow_hosts = list(allow_hosts)
     HostPolicy(host, port, allow_hosts)  # a malformed --allow-host stops here, before building
     shown_host = f"[{host}]" if ":" in host else host
-    preview = Preview(site_dir, f"http://{shown_host}:{port}/", drafts=drafts, future=future)
+    preview = Preview(site_dir, f"http://{shown_host}:{port}/", drafts=drafts, future=future, terse=terse)
     server = make_server(preview, host, port, allow_hosts)
     actual_port = server.server_address[1]
     if actual_port != port:

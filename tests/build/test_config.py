@@ -281,8 +281,18 @@ def test_config_problems_end_to_end(tmp_path):
     assert code == 1
     assert err.splitlines() == [
         "brief.toml:1: titel: unknown configuration key; did you mean 'title'?",
+        '  > 1 | titel = "X"',
+        '    2 | per_page = "10"',
+        "    3 |",
         "brief.toml:2: per_page: expected an integer, got a string ('10')",
+        '    1 | titel = "X"',
+        '  > 2 | per_page = "10"',
+        "    3 |",
+        "    4 | [markdown]",
         "brief.toml:5: markdown.allow_html: expected true or false, got a string ('yes')",
+        "    3 |",
+        "    4 | [markdown]",
+        '  > 5 | allow_html = "yes"',
         "Error: configuration failed: 3 errors, 0 warnings",
     ]
     assert tree(site) == before

@@ -29,6 +29,7 @@ LAYERS = [
             "brief.timing",
             "brief.forks",
             "brief.theme",
+            "brief.excerpts",
             "brief.settings",
             "brief.menus",
             "brief.oldpaths",

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import Raw, article, make_site, run_build
+from helpers import Raw, article, make_site, problem_lines, run_build
 
 from brief import __version__
 
@@ -50,7 +50,7 @@ def test_problems_are_one_line_each_grouped_by_file_all_together(tmp_path):
     )
     code, _, err = run_build(site)
     assert code == 1
-    lines = err.splitlines()
+    lines = problem_lines(err)  # each error's source lines under it (tests/build/test_excerpts.py)
     assert lines[-1].startswith("Error: build failed: ") and "nothing was written" in lines[-1]
     problems = lines[:-1]
     files = [line.split(":", 1)[0] for line in problems]

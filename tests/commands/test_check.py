@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import REPO, article, make_site, run_build
+from helpers import REPO, article, make_site, problem_lines, run_build
 
 from brief.commands.check import reachability
 
@@ -55,7 +55,7 @@ def test_broken_links_anchors_and_images_are_errors_with_file_and_line(tmp_path)
     site = broken_site(tmp_path)
     result = check(site)
     assert result.returncode == 1
-    lines = result.stdout.splitlines()
+    lines = problem_lines(result.stdout)
     for expected in (
         f"content/a.md:10: link /nope/: no such page or file in the site{NO_PAGE}",
         f"content/a.md:10: link #missing: no element with id 'missing' on 2024/01/a/index.html{NO_ID}",

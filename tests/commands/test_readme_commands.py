@@ -41,4 +41,3 @@ def test_the_command_summary_lists_every_option_of_every_command():
 def test_getting_started_says_where_the_command_is():
     start = README.split("## Getting started", 1)[1].split("\n## ", 1)[0]
     assert ".venv/bin/brief" in start and ". .venv/bin/activate" in start
-

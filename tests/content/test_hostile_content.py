@@ -20,18 +20,19 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import Raw, article, make_site, read_output, run_build, tree
+from helpers import Raw, article, make_site, problem_lines, read_output, run_build, tree
 
 PROBLEM_LINE = re.compile(r"^content/[^:]+\.md(:\d+)?: ")
 
 
 def refused(tmp_path: Path, files: dict[str, str | bytes], *expected: str, problems: int = 1) -> list[str]:
     """Build, expect exit code 1 with every ``expected`` line on stderr, ``problems`` errors in
-    all, every other stderr line a well-formed problem line, and nothing written."""
+    all, every other stderr line a well-formed problem line (or a source line shown under
+    one), and nothing written."""
     site = make_site(tmp_path, files)
     before = tree(site)
     code, _, err = run_build(site)
-    lines = err.splitlines()
+    lines = problem_lines(err)
     assert "Traceback" not in err, err
     assert code == 1, err
     for line in expected:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import article, make_site, run_build, tree
+from helpers import article, make_site, problem_lines, run_build, tree
 from PIL import Image, ImageChops, ImageStat
 from test_images import EXPECTED, NAME, opened, page_images
 
@@ -181,7 +181,7 @@ def test_pixels_that_do_not_decode_fail_the_build_with_every_use_and_keep_the_ou
     small = photo(400, 300, "WEBP", seed=3)
     (site / "content/pics/small.webp").write_bytes(small[:40] + b"\xff" * (len(small) - 40))
     code, _, err = run_build(site)
-    lines = err.splitlines()
+    lines = problem_lines(err)
     assert code == 1, err
     cut = f"cannot read image static/images/shared.jpg: the file is cut short (its end is missing) {EXPECTED}"
     damaged = f"cannot read image content/pics/small.webp: the file is damaged (failed to read next frame) {EXPECTED}"

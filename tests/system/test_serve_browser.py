@@ -59,11 +59,11 @@ def test_live_reload_keeps_scroll_shows_problems_and_swaps_css(browser, sample_s
         assert broken != original
         date_line = broken.splitlines().index("date: not-a-date") + 1
         atomic_write(path, broken + "\nMARKER-BRAVO replaces it.\n\n" + filler)
-        problem = re.compile(rf"content/{re.escape(ARTICLE_FILE)}:{date_line}: date: \S.*")
-        page.wait_for_selector("#brief-problems", timeout=10_000)
-        overlay = page.inner_text("#brief-problems")
-        assert problem.search(overlay), overlay
-        assert problem.search(server.wait_for(problem).group(0))  # the terminal says the same
+        problem = re.compile(rf"content/{re.escape(ARTICLE_FILE)}:{date_line}: date: (\S.*)")
+        page.wait_for_selector("#brief-problems dialog[open]", timeout=10_000)
+        overlay = page.inner_text("#brief-problems dialog")
+        said = server.wait_for(problem)  # the terminal says the same
+        assert f"content/{ARTICLE_FILE}:{date_line}\n" in overlay and f"\ndate: {said.group(1)}\n" in overlay, overlay
 
         # Fixed: the overlay goes away and the new content shows.
         atomic_write(path, original + "\nMARKER-CHARLIE after the fix.\n\n" + filler)

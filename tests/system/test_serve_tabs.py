@@ -94,7 +94,8 @@ def test_ten_tabs_share_one_live_reload_connection(browser, tmp_path, start_serv
         # A broken save shows the problems in every tab; the fix clears them in every tab.
         atomic_write(site / "content" / "alpha.md", article("Broken.\n", title="Alpha", slug="alpha", date="never"))
         _all(tabs, "document.getElementById('brief-problems') !== null", "the problems overlay")
-        assert "alpha.md:3: date" in tabs[-1].inner_text("#brief-problems")
+        shown = tabs[-1].inner_text("#brief-problems dialog")
+        assert "content/alpha.md:3\n" in shown and "\ndate: 'never' is not" in shown, shown
         atomic_write(site / "content" / "alpha.md", article("Fixed. MARKER-THREE\n", title="Alpha", slug="alpha"))
         _all(
             tabs,
