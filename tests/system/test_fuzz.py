@@ -1391,6 +1391,10 @@ def check_problem(problem: Problem, site: Path, files: set[str]) -> None:
     assert problem.message.strip(), problem
 
 
+EXCERPT = re.compile(r"  [ >] +\d+ \|(?: .*)?")
+"""A source line shown under an error (brief.excerpts): ``  > 12 | title: "Unclosed``."""
+
+
 def check_problem_line(line: str, escaped_files: set[str]) -> None:
     """One line of the CLI's output about a failed build: ``path[:line]: [warning: ][field: ]message``."""
     for path in sorted(escaped_files, key=len, reverse=True):
@@ -1584,10 +1588,12 @@ def test_cli_exits_0_or_1_without_traceback(collected, spec):
     if proc.returncode == 1:
         assert lines, "exit code 1 without a message"
         assert SUMMARY.fullmatch(lines[-1].removeprefix("Error: ")) and lines[-1].startswith("Error: "), lines[-1]
-        for line in lines[:-1]:
+        problems = [line for line in lines[:-1] if not EXCERPT.fullmatch(line)]  # a problem's source lines follow it
+        assert not lines or not EXCERPT.fullmatch(lines[0]), "source lines before any problem"
+        for line in problems:
             check_problem_line(line, escaped)
         n = int(SUMMARY.fullmatch(lines[-1].removeprefix("Error: ")).group(1))
-        assert 1 <= n <= len(lines) - 1, lines[-1]
+        assert 1 <= n <= len(problems), lines[-1]
         left = sorted(p.name for p in site.iterdir() if p.name == "public" or p.name.startswith((".public", "public.")))
         assert left == [], f"a failed build left {left}"
         collected.note("cli failed")
