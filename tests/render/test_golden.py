@@ -90,6 +90,8 @@ def test_golden_site_file_list(golden_build):
         "authors/mara-lind/index.html",
         "css/brief.HASH.css",
         "css/brief.css",
+        "css/search.HASH.css",
+        "css/search.css",
         "feed.json",
         "feed.xml",
         "images/favicon.svg",
