@@ -97,6 +97,22 @@ def alias_output(path: str) -> str:
     return f"{inner}/index.html"
 
 
+PLAIN_SIGNS = frozenset("-._~/")
+_PLAIN = re.compile(r"[A-Za-z0-9._~/-]*")
+"""A path of ASCII letters, digits and these signs only: what nearly every old address is."""
+
+
+def refused_character(path: str, safe: frozenset[str] | None, spaces: bool) -> str | None:
+    """Why a decoded path cannot hold one of its characters (a space or control character,
+    an ASCII sign not in ``safe`` when given), or None."""
+    for ch in path:
+        if (ch.isspace() or unicodedata.category(ch)[0] in "CZ") and not (spaces and ch == " "):
+            return f"holds a space or control character (U+{ord(ch):04X})"
+        if safe is not None and ord(ch) < 128 and not ch.isalnum() and ch not in safe and not (spaces and ch == " "):
+            return f"holds '{ch}', which old addresses cannot hold unencoded"
+    return None
+
+
 def _decoded(
     text: str, expected: str, safe: frozenset[str] | None = None, spaces: bool = False
 ) -> tuple[str, str | None]:
@@ -104,19 +120,20 @@ def _decoded(
     (a backslash, a bad escape, a space (unless ``spaces``: a file's name may hold one, as
     ``%20``) or control character, an ASCII sign not in ``safe`` when given, ``//``, ``.``,
     ``..``, a hidden name), or None."""
-    if "\\" in text:
-        return text, f"holds a backslash {expected}"
-    if _ESCAPE.search(text):
-        return text, f"holds a '%' that starts no %XX escape {expected}"
-    try:
-        path = unquote(text, errors="strict")
-    except UnicodeDecodeError:
-        return text, f"has %XX escapes that are not UTF-8 {expected}"
-    for ch in path:
-        if (ch.isspace() or unicodedata.category(ch)[0] in "CZ") and not (spaces and ch == " "):
-            return text, f"holds a space or control character (U+{ord(ch):04X}) {expected}"
-        if safe is not None and ord(ch) < 128 and not ch.isalnum() and ch not in safe and not (spaces and ch == " "):
-            return text, f"holds '{ch}', which old addresses cannot hold unencoded {expected}"
+    if _PLAIN.fullmatch(text) and (safe is None or safe >= PLAIN_SIGNS):
+        path = text  # the common case, letters, digits and -._~/ only: nothing to decode or refuse
+    else:
+        if "\\" in text:
+            return text, f"holds a backslash {expected}"
+        if _ESCAPE.search(text):
+            return text, f"holds a '%' that starts no %XX escape {expected}"
+        try:
+            path = unquote(text, errors="strict")
+        except UnicodeDecodeError:
+            return text, f"has %XX escapes that are not UTF-8 {expected}"
+        bad = refused_character(path, safe, spaces)
+        if bad is not None:
+            return text, bad + f" {expected}"
     path = "/" + path.lstrip("/") if not path.startswith("/") else path
     segments = path.split("/")[1:]
     if any(s == "" for s in segments[:-1]):
