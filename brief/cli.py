@@ -16,6 +16,7 @@ import click
 
 from brief import __version__
 from brief.commands.migrate import import_command
+from brief.commands.newsletter import newsletter_command
 from brief.commands.options import (
     IsoDate,
     base_url_option,
@@ -38,6 +39,7 @@ def cli() -> None:
 
 
 cli.add_command(import_command)
+cli.add_command(newsletter_command)
 
 
 @cli.command()

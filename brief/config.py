@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from brief.errors import WARNING, BuildFailed, Problem, did_you_mean
 from brief.menus import MenuItem, check_menu
+from brief.newsletter_settings import NewsletterOptions, check_newsletter
 from brief.oldpaths import TableRedirect, check_redirects
 from brief.settings import (
     CONFIG_NAME,
@@ -86,6 +87,8 @@ class Config:
     redirects: tuple[TableRedirect, ...] = ()
     """``[redirects]``: old site paths and where they lead (brief.oldpaths; checked against the
     build's pages by brief.site.tableredirects)."""
+    newsletter: NewsletterOptions = field(default_factory=NewsletterOptions)
+    """``[newsletter]``: the email edition of ``brief newsletter`` (brief.newsletter_settings)."""
 
     @property
     def base_path(self) -> str:
@@ -204,6 +207,7 @@ def load_config(root: Path) -> Config:
     markdown = values.get("markdown", {})
     related = values.get("related", {})
     check_related(related, text, problems)
+    newsletter = check_newsletter(values["newsletter"], text, problems)
     if markdown["html"] not in HTML_MODES:
         hint = did_you_mean(markdown["html"], HTML_MODES)
         message = f'unknown mode \'{markdown["html"]}\' (expected "escape", "safe" or "trusted"){hint}'
@@ -227,6 +231,7 @@ def load_config(root: Path) -> Config:
         embeds_allow=embeds_allow,
         menu=menu,
         redirects=redirects,
+        newsletter=newsletter,
         related=RelatedOptions(
             **{  # type: ignore[arg-type]  # each value was checked against its option's type above
                 k: float(v) if isinstance(RelatedOptions.__dataclass_fields__[k].default, float) else v

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from brief.errors import WARNING_CODES, WARNING_LEVELS, Problem, did_you_mean, forbidden_in_pages
+from brief.newsletter_settings import NEWSLETTER_KEYS
 from brief.slugs import is_valid_slug, slugify
 from brief.theme import static_file
 from brief.tomllines import line_of
@@ -100,6 +101,7 @@ OPTIONS: dict[str, Option | dict[str, Option]] = {
             "Language of the stop words ignored in text similarity (en, de, fr, es); default: the site language.",
         ),
     },
+    "newsletter": {key: Option(*spec) for key, spec in NEWSLETTER_KEYS.items()},  # brief newsletter's edition
 }
 
 

@@ -32,6 +32,7 @@ LAYERS = [
             "brief.excerpts",
             "brief.settings",
             "brief.menus",
+            "brief.newsletter_settings",
             "brief.oldpaths",
             "brief.config",
         ],
