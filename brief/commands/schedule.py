@@ -127,7 +127,7 @@ def due_answer(config: Config, articles: list, now: datetime, since: datetime | 
     if since is None:
         return {"due": True, "since": None, "changes": [], "reason": reason, "text": f"Due: {reason}."}
     records = [change_record(change, config) for change in came(articles, since, now)]
-    last = f"the last build ({when(since, config.tz)})"
+    last = f"the last build at {when(since, config.tz)}"
     if records:
         s = "" if len(records) == 1 else "s"
         reason = f"{len(records)} change{s} since {last}"
@@ -179,20 +179,17 @@ def next_change_line(records: list[dict], tz: tzinfo) -> str:
         return "Next change: none scheduled"
     first = records[0]
     also = f" (and {len(records) - 1} more then)" if len(records) > 1 else ""
-    moment = _parse_time(first["at"])
-    assert moment is not None
-    return f"Next change: {when(moment, tz)} — '{first['title']}' {WHAT[first['kind']]}{also}"
+    return f"Next change: {when(_at(first), tz)} — '{first['title']}' {WHAT[first['kind']]}{also}"
 
 
 def table(records: list[dict], tz: tzinfo) -> str:
-    """The records as aligned columns: time (UTC, and the site's own when it is not UTC),
-    what happens, which article (title and file)."""
-    local = _zone_name(tz)
+    """The records as aligned columns: time (UTC, and the site's own when it differs for any of
+    them), what happens, which article (title and file)."""
+    moments = [_at(record) for record in records]
+    local = _zone_name(tz) if any(moment.astimezone(tz).utcoffset() for moment in moments) else ""
     head = ["When (UTC)", *([local] if local else []), "Change", "Article"]
     rows = [head]
-    for record in records:
-        moment = _parse_time(record["at"])
-        assert moment is not None
+    for record, moment in zip(records, moments):
         times = [_clock(moment)] + ([_clock(moment.astimezone(tz))] if local else [])
         rows.append([*times, PHRASES[record["kind"]], f"{record['title']} ({record['file']})"])
     widths = [max(len(row[i]) for row in rows) for i in range(len(head) - 1)]
@@ -200,14 +197,13 @@ def table(records: list[dict], tz: tzinfo) -> str:
 
 
 def when(moment: datetime, tz: tzinfo) -> str:
-    """``2026-12-03 06:00 UTC``, and the site's time after it when its zone is not UTC:
+    """``2026-12-03 06:00 UTC``, and the site's time after it when it differs then:
     ``2026-12-03 06:00 UTC (07:00 Europe/Paris)``."""
     text = f"{_clock(moment.astimezone(UTC))} UTC"
-    local = _zone_name(tz)
-    if local:
-        there = moment.astimezone(tz)
+    there = moment.astimezone(tz)
+    if there.utcoffset():
         shown = _clock(there) if there.date() != moment.astimezone(UTC).date() else _clock(there)[11:]
-        text += f" ({shown} {local})"
+        text += f" ({shown} {_zone_name(tz)})"
     return text
 
 
@@ -221,11 +217,16 @@ def _clock(moment: datetime) -> str:
 
 
 def _zone_name(tz: tzinfo) -> str:
-    """The site's zone as brief.toml names it; "" for UTC."""
-    name = str(getattr(tz, "key", "") or tz)
-    return (
-        "" if name in ("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Universal", "Zulu", "Etc/Universal", "Etc/Zulu") else name
-    )
+    """The site's zone as brief.toml names it (``Europe/Paris``)."""
+    return str(getattr(tz, "key", "") or tz)
+
+
+def _at(record: dict) -> datetime:
+    """The time of a record that :func:`change_record` made (or :func:`valid_record` checked)."""
+    moment = _parse_time(record["at"])
+    if moment is None:
+        raise ValueError(f"not a change's record: {record!r}")
+    return moment
 
 
 def _parse_time(value: object) -> datetime | None:

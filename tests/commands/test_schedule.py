@@ -120,6 +120,19 @@ def test_text_gives_the_sites_own_time_too(tmp_path):
     )
 
 
+def test_the_sites_time_only_where_it_differs_from_utc(tmp_path):
+    config = CONFIG + 'timezone = "Europe/London"\n'  # UTC in winter, an hour ahead in summer
+    winter = {"content/a.md": article(title="Winter", date="2026-12-03T06:00:00", takeaways=["One"])}
+    site = make_site(tmp_path / "winter", winter, config)
+    assert brief(site, "schedule").stdout.splitlines()[0] == "When (UTC)        Change                   Article"
+    assert brief(site, "build").stdout.splitlines()[-1] == "Next change: 2026-12-03 06:00 UTC — 'Winter' is scheduled"
+    summer = {**winter, "content/b.md": article(title="Summer", date="2027-07-01T09:00:00", takeaways=["One"])}
+    site = make_site(tmp_path / "summer", summer, config)
+    assert brief(site, "schedule").stdout.splitlines()[-1] == (
+        "2027-07-03 08:00  2027-07-03 09:00  leaves the news sitemap  Summer (content/b.md)"
+    )
+
+
 def test_nothing_scheduled(tmp_path):
     site = make_site(tmp_path, {"content/old.md": article(title="Old news", date="2026-10-01")}, CONFIG)
     result = brief(site, "schedule")
@@ -187,14 +200,14 @@ def test_due_exit_codes(site):
     quiet = brief(site, "schedule", "--due", now="2026-12-03T05:59:59Z")
     assert (quiet.returncode, quiet.stdout) == (
         3,
-        "Nothing due: no change since the last build (2026-12-03 05:45 UTC).\n"
+        "Nothing due: no change since the last build at 2026-12-03 05:45 UTC.\n"
         "Next change: 2026-12-03 06:00 UTC — 'Port corridor talks' is scheduled\n",
     )
     # The article's time has come: 0, and what came.
     due = brief(site, "schedule", "--due", now="2026-12-04T10:00:00Z")
     assert (due.returncode, due.stdout) == (
         0,
-        "Due: 2 changes since the last build (2026-12-03 05:45 UTC):\n"
+        "Due: 2 changes since the last build at 2026-12-03 05:45 UTC:\n"
         "When (UTC)        Change                   Article\n"
         "2026-12-03 06:00  goes live                Port corridor talks (content/port-corridor-talks.md)\n"
         "2026-12-04 09:30  leaves the news sitemap  Grid batteries carry the week (content/grid-batteries.md)\n",
@@ -217,7 +230,7 @@ def test_due_as_json(site):
     assert answer == {
         "due": True,
         "since": NOW,
-        "reason": "1 change since the last build (2026-12-03 05:45 UTC)",
+        "reason": "1 change since the last build at 2026-12-03 05:45 UTC",
         "changes": [
             {
                 "at": "2026-12-03T06:00:00Z",
