@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -30,6 +30,7 @@ from markupsafe import Markup
 from brief.cache import BuildCache
 from brief.config import Config
 from brief.content.authors import load_profiles
+from brief.content.dates import current_time
 from brief.content.ledger import ledger_file, write_ledger
 from brief.content.load import load_articles
 from brief.digests import pickled_digest
@@ -52,7 +53,8 @@ from brief.render.links import article_link_problems, failed_body_link_problems
 from brief.render.markdown import Renderer
 from brief.render.pages import site_pages
 from brief.render.plans import PageSpec
-from brief.render.sitemaps import NEWS_WINDOW, sitemap_files
+from brief.render.schedule import Change, cache_deadline, upcoming
+from brief.render.sitemaps import sitemap_files
 from brief.render.standalone import doc_link_problems, render_docs, searchable
 from brief.render.templates import TemplateProblem, check_templates
 from brief.render.views import render_articles
@@ -99,6 +101,10 @@ class BuildResult:
     """Articles left out because their ``expires:`` time has come."""
     redirects: list[Moved] = field(default_factory=list)
     """Redirects this build added by itself: articles whose URL changed since the ledger recorded it."""
+    now: datetime | None = None
+    """The time the build took as now (UTC)."""
+    upcoming: tuple[Change, ...] = ()
+    """When the published site changes next by itself, in time order (brief.render.schedule)."""
 
 
 @dataclass
@@ -106,7 +112,8 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     now: datetime | None = None
-    """Build time (UTC); defaults to the current time. Tests pin it."""
+    """Build time (UTC); defaults to the current time (or BRIEF_NOW, see
+    :func:`~brief.content.dates.current_time`). Tests pin it."""
     progress: Callable[[str, int, int], None] | None = None
     """Called as the build goes with (stage, items done, items in all), for a progress bar."""
     cache: BuildCache | None = None
@@ -177,7 +184,7 @@ def _build(
 ) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    now = options.now or datetime.now(UTC)
+    now = options.now or current_time()
     if writer is None:
         assert output is not None
         output = output if output.is_absolute() else config.root / output
@@ -214,7 +221,7 @@ def _build(
             with timed("cache notes", timings):
                 read = [source for source, _ in checked.assets.values()]
                 read += [ledger_file(config.root)] if options.ledger else []
-                cache.finish(target.outputs(), read, _next_change(checked.site, now))
+                cache.finish(target.outputs(), read, cache_deadline(checked.site, now, drafts=options.drafts))
                 if isinstance(target, OutputWriter):
                     prune_images(config.root, [source for source, _ in checked.assets.values()], time.time())
     except TemplateProblem as exc:
@@ -239,6 +246,8 @@ def _build(
         state=state,
         redirects=checked.redirects.moved,
         expired=len(checked.site.expired),
+        now=now,
+        upcoming=tuple(upcoming(checked.site.all_articles.values(), now)),
     )
 
 
@@ -364,20 +373,6 @@ def _publish(
     if writer.problems:
         raise BuildFailed(writer.problems)
     return env, pages
-
-
-def _next_change(site: Site, now: datetime) -> float:
-    """The first moment after ``now`` at which a build of the same files could differ: an
-    article comes due, one leaves the news sitemap's window, or a new day starts (related
-    scoring counts ages in days). A site without articles shows the build time in its feeds."""
-    if not site.articles:
-        return now.timestamp()
-    day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    moments = [day]
-    moments += [a.date for a in site.all_articles.values() if a.date > now]
-    moments += [a.expires for a in site.all_articles.values() if a.expires is not None and a.expires > now]
-    moments += [a.date + NEWS_WINDOW for a in site.articles if a.date + NEWS_WINDOW >= now]
-    return min(m.timestamp() for m in moments)
 
 
 def _renderer(site: Site, invalid: frozenset[Path], pages: PageLinkStates) -> Renderer:

@@ -47,7 +47,7 @@ from typing import Any
 
 from brief.content.load import ContentMemo
 from brief.digests import file_stamp
-from brief.manifest import CACHE_FILE, MAGIC, MANIFEST_FILE, format_header, signing_key, snapshot
+from brief.manifest import CACHE_FILE, MAGIC, MANIFEST_FILE, cache_folder, format_header, signing_key, snapshot
 from brief.render.articles import MarkdownMemo
 from brief.render.feeds import FeedMemo
 from brief.render.keys import TemplateMemo
@@ -167,10 +167,7 @@ class BuildCache:
         header = format_header()
         tmp = None
         try:
-            folder.mkdir(exist_ok=True)
-            ignore = folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# brief's build cache: safe to delete, never commit it\n*\n", encoding="utf-8")
+            cache_folder(site_root)
             fd, tmp = tempfile.mkstemp(prefix=".state-", dir=folder)
             with os.fdopen(fd, "wb") as raw:
                 signed = _SigningWriter(raw, hmac.new(key, header, "sha256"))

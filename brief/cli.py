@@ -26,6 +26,7 @@ from brief.commands.options import (
     site_option,
     verbosity,
 )
+from brief.commands.schedule import next_change_line, schedule_command
 from brief.errors import BriefError, BuildFailed, Problem
 from brief.excerpts import excerpted
 
@@ -40,6 +41,7 @@ def cli() -> None:
 
 cli.add_command(import_command)
 cli.add_command(newsletter_command)
+cli.add_command(schedule_command)
 
 
 @cli.command()
@@ -129,6 +131,8 @@ def build(
             f"Up to date: nothing changed since the last build ({outcome.unchanged} files, "
             f"checked in {outcome.checked_in:.2f} s) → {_shown(out)}"
         )
+        if outcome.next_changes is not None:
+            click.echo(next_change_line(outcome.next_changes, config.tz))
         return
     for moved in result.redirects:  # an article's URL changed: its old one now redirects
         click.echo(moved.describe())
@@ -139,6 +143,7 @@ def build(
         f"Built {result.articles} article{s}{expired}, {result.pages} pages, {result.files} files{unchanged} "
         f"in {result.elapsed:.2f} s → {_shown(out)}"
     )
+    click.echo(next_change_line(outcome.next_changes or [], config.tz))
 
 
 @cli.command()

@@ -8,17 +8,24 @@ of the build itself, so the check costs milliseconds.
 
 Both files are signed with an HMAC-SHA256 key that only this user on this machine
 has (``~/.cache/brief/key``, or ``BRIEF_CACHE_KEY`` to share one between CI runs).
+
+Beside them, ``last-build.json`` (:func:`record_build`, :func:`last_build`) says in plain
+JSON when the last ``brief build`` was made and what changes next: ``brief schedule --due``
+reads it to tell a cron job whether a scheduled change has come since. It is not signed:
+it decides nothing but whether to build, and a missing or unreadable one means "build".
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import os
 import pickle
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 from brief import __version__
@@ -38,6 +45,7 @@ in 6; rendered articles keep the images they show, for the image stage, in 7; th
 tables pickled in batches in 8; the related part moved to brief.site.rescoring and keeps the
 last scoring in 9): an older cache is then ignored, with a warning, and rebuilt."""
 MAGIC = b"brief-cache\n"
+LAST_BUILD_FILE = "last-build.json"
 
 
 def cache_key(config_bytes: bytes, *options: str) -> bytes:
@@ -173,3 +181,44 @@ def up_to_date(site_root: Path, key: bytes, output: Path, folders: list[Path], n
                 return None
             present += 1
     return present if present == len(outputs) else None
+
+
+# --- the last build, for brief schedule --due -------------------------------------------------
+
+
+def cache_folder(site_root: Path) -> Path:
+    """``.brief-cache/`` of the site, made (with its own .gitignore) when missing. Raises OSError."""
+    folder = site_root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# brief's build cache: safe to delete, never commit it\n*\n", encoding="utf-8")
+    return folder
+
+
+def record_build(site_root: Path, record: dict) -> None:
+    """Write ``record`` (JSON) as ``.brief-cache/last-build.json``, atomically; a failure is
+    logged and only means that the next ``brief schedule --due`` answers "due"."""
+    tmp = None
+    try:
+        folder = cache_folder(site_root)
+        fd, tmp = tempfile.mkstemp(prefix=".last-build-", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(record, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        os.replace(tmp, folder / LAST_BUILD_FILE)
+        tmp = None
+    except OSError as exc:
+        log.warning("Could not record the build in %s: %s", site_root / CACHE_DIR, exc.strerror or exc)
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def last_build(site_root: Path) -> dict | None:
+    """What :func:`record_build` wrote last, or None when there is none or it is not a JSON object."""
+    try:
+        record = json.loads((site_root / CACHE_DIR / LAST_BUILD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None

@@ -5,21 +5,25 @@ In: the config and the command's options. Out: :class:`Outcome`, either the
 output that nothing has changed since the last build (checked before the heavy
 modules are even imported). The cache is loaded from ``.brief-cache/`` first and
 saved after a successful build, while the previous output is removed on a thread.
-Only this command keeps the site's URL ledger (``published-urls.txt``, brief.content.ledger).
+Only this command keeps the site's URL ledger (``published-urls.txt``, brief.content.ledger)
+and records when it built and what changes next (``.brief-cache/last-build.json``, read by
+``brief schedule --due`` and by the next "up to date" answer).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from brief.commands.schedule import change_record, first_moment, iso, valid_record
 from brief.config import Config
+from brief.content.dates import current_time
 from brief.errors import Problem
-from brief.manifest import input_folders, site_key, up_to_date
+from brief.manifest import input_folders, last_build, record_build, site_key, up_to_date
 
 if TYPE_CHECKING:  # the build's modules are imported only when there is something to build
     from brief.build import BuildResult
@@ -33,6 +37,10 @@ class Outcome:
     """Files in the output that was up to date."""
     checked_in: float = 0.0
     """Seconds the up-to-date check took."""
+    next_changes: list[dict] | None = field(default=None)
+    """The changes at the first moment ahead, as :func:`~brief.commands.schedule.change_record`
+    makes them (empty: none ahead); None when not known (an output up to date with a build
+    that recorded none)."""
 
 
 def build_site(
@@ -50,13 +58,14 @@ def build_site(
 ) -> Outcome:
     """Build ``config`` into ``out`` unless nothing changed since the last build there.
     Raises :class:`~brief.errors.BuildFailed`."""
+    now = now or current_time()
     if use_cache:
         started = time.perf_counter()
         unchanged = up_to_date(
-            config.root, site_key(config, drafts, future, link_check), out, input_folders(config), time.time()
+            config.root, site_key(config, drafts, future, link_check), out, input_folders(config), now.timestamp()
         )
         if unchanged is not None:
-            return Outcome(None, unchanged, time.perf_counter() - started)
+            return Outcome(None, unchanged, time.perf_counter() - started, _recorded(config, out, drafts, future))
     from brief.build import BuildOptions, build
     from brief.cache import BuildCache
     from brief.output.outdir import finish_cleanups
@@ -82,6 +91,22 @@ def build_site(
         )
         with timed("cache save", result.timings):
             cache.save(config.root)  # meanwhile the previous output is removed in the background
+        ahead = first_moment([change_record(change, config) for change in result.upcoming])
+        record = {"built": iso(now), "output": str(out), "drafts": drafts, "future": future, "next_changes": ahead}
+        record_build(config.root, record)
     finally:
         finish_cleanups()
-    return Outcome(result)
+    return Outcome(result, next_changes=ahead)
+
+
+def _recorded(config: Config, out: Path, drafts: bool, future: bool) -> list[dict] | None:
+    """The next changes recorded by the last build, when it was the build of this output with these options."""
+    record = last_build(config.root)
+    if record is None or (record.get("output"), record.get("drafts"), record.get("future")) != (
+        str(out),
+        drafts,
+        future,
+    ):
+        return None
+    ahead = record.get("next_changes")
+    return ahead if isinstance(ahead, list) and all(map(valid_record, ahead)) else None

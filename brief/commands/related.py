@@ -3,9 +3,10 @@ article, from the same loading, index and scoring the build uses."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from brief.config import Config
+from brief.content.dates import current_time
 from brief.content.load import load_articles
 from brief.errors import BriefError, BuildFailed, did_you_mean, errors_in
 from brief.site.index import build_index
@@ -22,7 +23,7 @@ def explain_related(
     now: datetime | None = None,
 ) -> dict:
     """Why the build shows the related articles it shows for ``slug`` (``brief related``)."""
-    now = now or datetime.now(UTC)
+    now = now or current_time()
     loaded = load_articles(config)
     errors = errors_in(loaded.problems)
     if errors:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, date, datetime, time, tzinfo
+
+from brief.errors import BriefError
 
 _ISO = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})"
@@ -66,3 +69,22 @@ def _parse_text(text: str) -> datetime:
     if parsed.tzinfo is not None and abs(parsed.utcoffset().total_seconds()) >= 86400:  # type: ignore[union-attr]
         raise ValueError(f"'{text}' has an impossible UTC offset")
     return parsed
+
+
+NOW_ENV = "BRIEF_NOW"
+"""An ISO 8601 time that brief takes as the current time (tests, reproducible builds)."""
+
+
+def current_time() -> datetime:
+    """The time a build, ``brief schedule`` or ``brief related`` takes as now: the clock, or
+    ``BRIEF_NOW`` when set (read in UTC unless it carries an offset; an empty value counts as
+    unset). Not SOURCE_DATE_EPOCH, which packaging tools set to an old date for other reasons:
+    brief would then leave out every article written since. Raises BriefError when it is not a
+    date."""
+    pinned = os.environ.get(NOW_ENV, "").strip()
+    if not pinned:
+        return datetime.now(UTC)
+    try:
+        return parse_datetime(pinned, UTC).astimezone(UTC)
+    except ValueError as exc:
+        raise BriefError(f"{NOW_ENV}: {exc}") from None

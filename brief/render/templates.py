@@ -8,7 +8,7 @@ A site's own ``templates/`` folder overrides the default theme file by file.
 from __future__ import annotations
 
 import traceback
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
@@ -56,6 +56,7 @@ def make_environment(
     )
     env.filters["isodate"] = isodate
     env.filters["humandate"] = humandate
+    env.filters["humantime"] = humantime
     base = config.base_path
     env.globals["asset"] = asset_url(base, assets or {})
     env.globals["url"] = lambda path: base + str(path).lstrip("/")
@@ -68,6 +69,19 @@ def isodate(value: datetime) -> str:
 
 def humandate(value: datetime) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def humantime(value: datetime) -> str:
+    """``3 December 2026, 06:00 UTC`` in the date's own zone (the site's), with the UTC time
+    after it when that zone is not UTC: ``3 December 2026, 07:00 CET (06:00 UTC)``."""
+    zone = value.tzname() or "UTC"
+    if zone[:1] in "+-":  # a zone without an abbreviation (America/Sao_Paulo says "-03")
+        zone = "UTC" + zone
+    shown = f"{humandate(value)}, {value:%H:%M} {zone}"
+    offset = value.utcoffset()
+    if offset:
+        shown += f" ({value.astimezone(UTC):%H:%M} UTC)"
+    return shown
 
 
 def check_templates(env: jinja2.Environment) -> list[Problem]:

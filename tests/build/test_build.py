@@ -44,11 +44,12 @@ def small_site(root: Path, n: int = 3) -> Path:
     return root
 
 
-def test_cli_build_prints_one_line_summary(tmp_path):
+def test_cli_build_prints_one_line_summary_and_the_next_change(tmp_path):
     site = small_site(tmp_path / "site")
     result = cli("build", "--site", str(site))
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"Built 3 articles, \d+ pages, \d+ files in \d+\.\d\d s → .*public\n", result.stdout)
+    summary = r"Built 3 articles, \d+ pages, \d+ files in \d+\.\d\d s → .*public\n"
+    assert re.fullmatch(summary + "Next change: none scheduled\n", result.stdout)  # (tests/commands/test_schedule.py)
     assert (site / "public" / "2026" / "01" / "story-0" / "index.html").exists()
     quiet = cli("build", "--site", str(site), "-q")
     assert quiet.returncode == 0 and quiet.stdout == ""
