@@ -121,6 +121,11 @@ def test_front_matter_reads_back_exactly_and_builds(tmp_path):
         article, problems = validate(doc, config)
         assert article is not None, [p.format() for p in problems]
         assert article.title == title.strip()
+        if re.search(r"[{\[]", title + dek):
+            # Read back exactly (above), but not built: text such as {{ x }} or [name a=b] is
+            # another generator's template syntax, which a build refuses (brief.render.foreign).
+            path.unlink()
+            return
         written.append(slug)
 
     one()
