@@ -148,6 +148,21 @@ class AnalysisView:
 
 
 @dataclass(frozen=True, slots=True)
+class CorrectionView:
+    """One note of an article's ``corrections:``: a correction or a substantive update."""
+
+    kind: str
+    """``"correction"`` or ``"update"``."""
+    date: datetime
+    """When it was made, in the site's time zone."""
+    text: Markup
+    """Rendered inline Markdown."""
+    anchor: str
+    """Id of the note on the article page: ``correction-1``, ``correction-2``… and
+    ``update-1``…, numbered oldest first within each kind (a new note never renumbers)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleView:
     slug: str
     title: str
@@ -177,6 +192,18 @@ class ArticleView:
     original_url: str | None = None
     """``canonical:`` from front matter: where the article was first published. The page's
     canonical link, ``og:url``, JSON-LD and share links point there; None: to ``canonical``."""
+    corrections: tuple[CorrectionView, ...] = ()
+    """``corrections:``, newest first: the notes at the foot of the page (``#corrections``)."""
+    notices: tuple[CorrectionView, ...] = ()
+    """The newest correction and the newest update (each when there is one), newest first:
+    the notice under the byline ("Corrected 3 October 2026")."""
+    modified: datetime | None = None
+    """The later of ``updated`` and the newest note; None when the article has neither.
+    JSON-LD ``dateModified``, ``article:modified_time`` and the feeds' ``updated`` use it."""
+    byline_updated: datetime | None = None
+    """The "Updated" time the byline shows: ``updated`` when it is later than every note and
+    on another day than the publication and the newest note; None otherwise (a note's own
+    notice says when the article last changed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +320,7 @@ CONTRACT = (
     ImageSource,
     ImageView,
     AnalysisView,
+    CorrectionView,
     ArticleView,
     DocView,
     RelatedView,
