@@ -100,7 +100,7 @@ class PageView:
     canonical: str
     kind: str
     """"article", "index", "section", "tag", "author", "sections", "tags", "authors",
-    "archive", "archive-year", "404", "search" or "page"."""
+    "archive", "archive-year", "corrections", "404", "search" or "page"."""
     feeds: tuple[FeedLink, ...] = ()
     """Feeds to announce with <link rel="alternate">: the site's, then this page's own."""
     meta: Meta = Meta()
@@ -252,7 +252,7 @@ class Pagination:
 
 @dataclass(frozen=True, slots=True)
 class ListingView:
-    """The heading part of a listing page (section, tag, author, archive year)."""
+    """The heading part of a listing page (section, tag, author, archive year, corrections)."""
 
     kind: str
     title: str
@@ -261,13 +261,13 @@ class ListingView:
     name: str
     url: str
     feed_url: str | None = None
-    """The listing's own Atom feed (absolute), for sections and tags."""
+    """The listing's own Atom feed (absolute), for sections, tags and corrections."""
     role: str | None = None
     bio: Markup | None = None
     """Rendered Markdown."""
     avatar: str | None = None
     count: int = 0
-    """How many briefs the listing has, over all its pages."""
+    """How many briefs (on ``/corrections/``: corrections) the listing has, over all its pages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +280,25 @@ class FrontSection:
     count: int
     """Briefs in the section in all."""
     entries: tuple[ArticleView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionEntryView:
+    """One correction on ``/corrections/``: the note and the article it corrects."""
+
+    date: datetime
+    """When the correction was made, in the site's time zone."""
+    text: Markup
+    """The note's rendered inline Markdown."""
+    title: str
+    """The article's headline."""
+    url: str
+    """The article's notes: its root-relative URL (base path included) + ``#corrections``."""
+    section: str
+    canonical: str
+    """The article's absolute URL."""
+    anchor: str
+    """The note's id on the article page (``correction-2``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +347,7 @@ CONTRACT = (
     Pagination,
     ListingView,
     FrontSection,
+    CorrectionEntryView,
     TermView,
     MonthView,
     YearView,

@@ -23,6 +23,7 @@ from brief.content.model import Article
 from brief.digests import digest
 from brief.render.atom import FAVICON, absolute_links, atom_head, aware, origin_of, rfc3339, sub
 from brief.render.contract import ArticleView
+from brief.render.corrections import corrections_feed_plan
 from brief.render.templates import humandate
 from brief.render.xmldoc import clean_xml_text, xml_document
 from brief.site.model import TERM_FOLDERS, Site
@@ -56,8 +57,9 @@ def feed_plan(
     memo: FeedMemo | None = None,
     view_keys: dict[int, bytes] | None = None,
 ) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
-    """Every feed of ``site``: ``feed.xml``, ``feed.json``, then one Atom feed per section and tag,
-    as ``(path, key, make)``: ``make()`` gives the bytes.
+    """Every feed of ``site``: ``feed.xml``, ``feed.json``, one Atom feed per section and tag,
+    then ``corrections/feed.xml`` (brief.render.corrections), as ``(path, key, make)``:
+    ``make()`` gives the bytes.
 
     ``views`` are the rendered articles by slug; ``now`` (the build time) is the
     ``updated`` of a feed without entries. Paths are relative to the output folder.
@@ -113,6 +115,7 @@ def feed_plan(
             return data
 
         yield path, digest_key, make
+    yield corrections_feed_plan(site, views, now, memo.feeds if memo is not None else None)
 
 
 def atom_feed(

@@ -228,3 +228,157 @@ def test_a_broken_link_in_a_note_is_reported_on_its_line(tmp_path):
         "content/a.md:8: corrections[0].text: link to a missing article: content/missing.md (expected the path "
         "of an article's .md file, relative to this file)"
     ]
+
+
+# --- /corrections/ and its feed ----------------------------------------------------------------
+
+
+def entries_of(html: str) -> list[tuple[str, str, str, str]]:
+    return re.findall(
+        r'<li class="archive-item">\s*<time datetime="([^"]+)">[^<]+</time>\s*<a href="([^"]+)">([^<]+)</a>\s*'
+        r'<p class="archive-note">(.*?)</p>',
+        html,
+    )
+
+
+def test_the_corrections_page_lists_every_correction_newest_first(out):
+    html = (out / "corrections/index.html").read_text(encoding="utf-8")
+    assert entries_of(html) == [  # corrections only: the updates stay on their articles
+        ("2026-10-06T08:00:00+01:00", "/desk/2026/10/grid/#corrections", "Grid", "The second correction."),
+        (
+            "2026-10-04T09:00:00+01:00",
+            "/desk/2026/10/grid/#corrections",
+            "Grid",
+            'An earlier version gave the wrong <em>capacity</em>; it is 3 GW &amp; rising, per <a href="https://grid.example/">the operator</a>.',
+        ),
+        ("2026-10-02T00:00:00+01:00", "/desk/2026/10/fixes/#corrections", "Fixes", "Only a fix."),
+    ]
+    assert "<title>Corrections — Desk</title>" in html
+    assert '<span class="listing-count">3 corrections</span>' in html
+    assert (
+        f'<link rel="alternate" type="application/atom+xml" title="Corrections — Desk" href="{BASE}corrections/feed.xml">'
+        in html
+    )
+    assert f'<a class="listing-feed" href="{BASE}corrections/feed.xml">Follow by feed</a>' in html
+    assert '<a href="/desk/corrections/" aria-current="page">Corrections</a>' in html  # the footer's link
+    assert '<a href="/desk/corrections/">Corrections</a>' in page(out, "grid")
+    assert "How we correct mistakes" not in html  # the site has no corrections-policy page
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{BASE}corrections/</loc>\n    <lastmod>2026-10-06T08:00:00+01:00</lastmod>" in sitemap
+
+
+def test_the_corrections_feed(out):
+    data = (out / "corrections/feed.xml").read_bytes()
+    parsed = feedparser.parse(data)
+    assert parsed.bozo == 0 and parsed.version == "atom10"
+    assert parsed.feed.title == "Corrections — Desk"
+    assert parsed.feed.updated == "2026-10-06T08:00:00+01:00"
+    assert [link.href for link in parsed.feed.links] == [f"{BASE}corrections/feed.xml", f"{BASE}corrections/"]
+    assert [(e.id, e.title, e.link, e.updated, e.published) for e in parsed.entries] == [
+        (
+            f"{BASE}2026/10/grid/#correction-2",
+            "Correction: Grid",
+            f"{BASE}2026/10/grid/#corrections",
+            "2026-10-06T08:00:00+01:00",
+            "2026-10-06T08:00:00+01:00",
+        ),
+        (
+            f"{BASE}2026/10/grid/#correction-1",
+            "Correction: Grid",
+            f"{BASE}2026/10/grid/#corrections",
+            "2026-10-04T09:00:00+01:00",
+            "2026-10-04T09:00:00+01:00",
+        ),
+        (
+            f"{BASE}2026/10/fixes/#correction-1",
+            "Correction: Fixes",
+            f"{BASE}2026/10/fixes/#corrections",
+            "2026-10-02T00:00:00+01:00",
+            "2026-10-02T00:00:00+01:00",
+        ),
+    ]
+    root = ET.fromstring(data)
+    first = root.find(f"{ATOM}entry")
+    assert first is not None and first.findtext(f"{ATOM}content") == "The second correction."
+    assert root.find(f"{ATOM}author/{ATOM}name") is not None  # the entries' author, for Atom
+
+
+def test_the_corrections_page_is_paginated_at_the_archive_size(tmp_path):
+    notes = "corrections:\n" + "".join(f"  - date: 2026-10-{10 + i}\n    text: Fix {i}.\n" for i in range(5))
+    out = built(
+        tmp_path,
+        {"content/a.md": story("A", notes, date="2026-10-01"), "content/b.md": story("B", date="2026-10-02")},
+        CONFIG + "archive_per_page = 2\nfeed_size = 3\n",
+    )
+    pages = [
+        out / "corrections/index.html",
+        out / "corrections/page/2/index.html",
+        out / "corrections/page/3/index.html",
+    ]
+    texts = [[e[3] for e in entries_of(p.read_text(encoding="utf-8"))] for p in pages]
+    assert texts == [["Fix 4.", "Fix 3."], ["Fix 2.", "Fix 1."], ["Fix 0."]]
+    second = pages[1].read_text(encoding="utf-8")
+    assert "<title>Corrections — Page 2 of 3 — Desk</title>" in second
+    assert '<span class="listing-count">5 corrections</span> <span>Page 2 of 3</span>' in second
+    assert 'href="/desk/corrections/" rel="prev"' in second and 'href="/desk/corrections/page/3/" rel="next"' in second
+    assert not (out / "corrections/page/4").exists()
+    assert len(feedparser.parse((out / "corrections/feed.xml").read_bytes()).entries) == 3  # feed_size
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{BASE}corrections/page/3/</loc>\n    <lastmod>2026-10-10T00:00:00+01:00</lastmod>" in sitemap
+
+
+def test_without_corrections_the_page_and_feed_say_so(tmp_path):
+    out = built(
+        tmp_path,
+        {
+            "content/a.md": story("A", date="2026-10-01"),
+            "content/b.md": story("B", "corrections:\n  - date: 2026-10-04\n    text: Added.\n    kind: update\n"),
+            # A draft's corrections are not published.
+            "content/c.md": story("C", "corrections:\n  - date: 2026-10-04\n    text: Fix.\n", "draft: true\n"),
+            "content/pages/corrections-policy.md": "---\ntitle: How we correct\n---\nIn the open.\n",
+        },
+    )
+    html = (out / "corrections/index.html").read_text(encoding="utf-8")
+    assert entries_of(html) == []
+    assert '<p class="entries-empty">No corrections have been published.</p>' in html
+    assert '<span class="listing-count">0 corrections</span>' in html
+    assert 'How we correct mistakes: <a href="/desk/corrections-policy/">How we correct</a>.' in html
+    parsed = feedparser.parse((out / "corrections/feed.xml").read_bytes())
+    assert parsed.bozo == 0 and parsed.entries == []
+    assert parsed.feed.updated == "2026-10-01T00:00:00+01:00"  # the first article's: empty since then
+    nothing = built(tmp_path / "empty", {})
+    assert (nothing / "corrections/index.html").exists()
+    assert feedparser.parse((nothing / "corrections/feed.xml").read_bytes()).feed.updated == "2026-11-01T12:00:00+00:00"
+
+
+def test_nothing_else_may_take_the_corrections_page(tmp_path):
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": story("A", extra="aliases: [/corrections/]\n"),
+            "content/pages/corrections.md": "---\ntitle: Corrections policy\n---\nOur policy.\n",
+        },
+        CONFIG + '[redirects]\n"/corrections/" = "/archive/"\n"/fixes/" = "/corrections/"\n',
+    )
+    with pytest.raises(BuildFailed) as info:
+        build(load_config(site), site / "public", BuildOptions(now=NOW))
+    assert [p.format() for p in info.value.problems] == [
+        'brief.toml:5: redirects."/corrections/": /corrections/ is also brief\'s own page /corrections/ '
+        "(expected an old path that no page or file of the site uses)",
+        "content/a.md:6: aliases[0]: /corrections/ is also brief's own page /corrections/ (expected an old "
+        "address that no page or file of the site uses)",
+        "content/pages/corrections.md: slug: the page's URL /corrections/ is also brief's own page /corrections/ "
+        "(the list of corrections) (expected each page to have its own URL; set another slug:)",
+    ]
+    article_site = make_site(
+        tmp_path / "article",
+        {"content/x.md": story("X", extra="slug: corrections\n")},
+        CONFIG + 'permalink = "/{slug}/"\n',
+    )
+    with pytest.raises(BuildFailed) as info:
+        build(load_config(article_site), article_site / "public", BuildOptions(now=NOW))
+    assert [p.format() for p in info.value.problems] == [
+        "content/x.md: this article's page 'corrections/index.html' is also one of brief's own pages (expected "
+        "another slug, or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/, "
+        "archive/, corrections/ and search/)"
+    ]
