@@ -367,6 +367,10 @@ def _publish(
     with timed("copy", timings):
         publish_redirects(checked.redirects, site, writer, checked.own_static)  # before the copies: see its doc
         copy_files(checked.own_static, checked.assets, writer, fingerprints)
+    if writer.problems:  # a path two things claim: no index to wait for (it may hold no page at all)
+        if search is not None:
+            search.close()
+        raise BuildFailed(writer.problems)
     if search is not None:
         with timed("search", timings):  # what of it is left once the rest is written
             search.publish(options.progress)

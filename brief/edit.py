@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brief.build import BuildState
+from brief.content.corrections import future_notes
 from brief.content.files import load
 from brief.content.schema import validate
 from brief.errors import errors_in, tuned
@@ -44,6 +45,8 @@ def render_article_page(state: BuildState, path: Path) -> ArticlePage | None:
     if isinstance(doc, list):
         return None
     article, problems = validate(doc, config)
+    if article is not None and site.now is not None:
+        problems += future_notes([article], site.now)
     old = site.by_path.get(article.key) if article is not None else None
     if (
         article is None

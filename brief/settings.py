@@ -64,8 +64,8 @@ OPTIONS: dict[str, Option | dict[str, Option]] = {
     "permalink": Option(
         str, "/{year}/{month}/{slug}/", "URL pattern of articles; placeholders {year} {month} {day} {slug} {section}."
     ),
-    "archive_per_page": Option(int, 100, "Articles per page of a year in the archive (/archive/YYYY/)."),
-    "feed_size": Option(int, 20, "Entries in the main Atom and JSON feeds and in each section and tag feed."),
+    "archive_per_page": Option(int, 100, "Articles per page of a year in the archive, and of /corrections/."),
+    "feed_size": Option(int, 20, "Entries in the main feeds, each section and tag feed and the corrections feed."),
     "search": Option(
         bool, True, "Build a Pagefind search index of the articles, a /search/ page and a search box in the header."
     ),

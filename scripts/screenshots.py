@@ -35,7 +35,7 @@ def page_kinds(out: Path, query: str = "rates") -> dict[str, str]:
     """One URL path per page kind that the built site in ``out`` has (the search page with
     ``query`` asked)."""
     kinds = {"front": "/", "archive": "/archive/", "sections": "/sections/", "tags": "/tags/"}
-    kinds |= {"authors": "/authors/", "404": "/404.html"}
+    kinds |= {"authors": "/authors/", "corrections": "/corrections/", "404": "/404.html"}
     if (out / "page/2/index.html").exists():
         kinds["front-page-2"] = "/page/2/"
     firsts = {
@@ -48,7 +48,7 @@ def page_kinds(out: Path, query: str = "rates") -> dict[str, str]:
     for kind, file in firsts.items():
         if file is not None:
             kinds[kind] = "/" + file.parent.relative_to(out).as_posix() + "/"
-    own = {"sections", "tags", "authors", "archive", "search", "page", "pagefind"}
+    own = {"sections", "tags", "authors", "archive", "corrections", "search", "page", "pagefind"}
     for doc in sorted(out.glob("*/index.html")):
         if doc.parent.name not in own and not doc.parent.name.isdigit():
             kinds["page"] = f"/{doc.parent.name}/"

@@ -53,6 +53,20 @@ def article(body: str = "Body text.\n", **fields: Any) -> str:
     return "\n".join(lines) + "\n" + body
 
 
+def with_note(text: str, date: str, note: str, kind: str = "correction") -> str:
+    """An article's text with one more note in ``corrections:``, kept as the last front-matter
+    key (as :func:`article` writes it); ``note=""`` removes the notes instead."""
+    head, sep, body = text.partition("\n---\n")
+    if not sep or not head.startswith("---"):
+        return text
+    head = head.split("\ncorrections:\n", 1)[0]
+    if note:
+        kept = text.partition("\n---\n")[0].split("\ncorrections:\n", 1)
+        head += "\ncorrections:\n" + (kept[1] + "\n" if len(kept) > 1 else "")
+        head += f"- date: {date}\n  text: {note}\n  kind: {kind}"
+    return head + sep + body
+
+
 def make_site(tmp_path: Path, files: dict[str, str | bytes], config: str | None = None) -> Path:
     """Write a site under ``tmp_path/site`` and return its folder.
 

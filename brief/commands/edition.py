@@ -30,8 +30,8 @@ from brief.content.model import Article
 from brief.errors import BriefError, BuildFailed, Problem, did_you_mean
 from brief.newsletter_settings import filled
 from brief.output.writers import MemoryWriter
-from brief.render.contract import EditionView, NewsletterItem
 from brief.render.links import extract
+from brief.render.mailviews import EditionView, NewsletterItem
 from brief.render.plans import PageSpec
 from brief.render.templates import humandate, render_page
 from brief.site.model import Term

@@ -16,8 +16,9 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsp
 import nh3
 from markupsafe import Markup
 
-from brief.render.contract import ImageView, MailImage
+from brief.render.contract import ImageView
 from brief.render.links import extract, why_broken
+from brief.render.mailviews import MailImage
 
 MAX_IMAGE_WIDTH = 600
 """Widest image the newsletter shows: its column is 600 px wide at most."""

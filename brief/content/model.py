@@ -59,6 +59,24 @@ class RelatedRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """One note of ``corrections:``: a fix of a published error, or a substantive update."""
+
+    date: datetime
+    """When the note was made, time-zone aware: on or after the article's date, and not
+    after the build's time (brief.content.corrections)."""
+    text: str
+    """Inline Markdown: what was wrong and what is right (or what was added)."""
+    kind: str
+    """``"correction"`` (the default) or ``"update"``; only corrections are listed on
+    ``/corrections/`` and as ``CorrectionComment`` in JSON-LD."""
+    index: int
+    """Position in the front-matter list, for messages (``corrections[2].text``)."""
+    line: int | None
+    """File line of ``text``, for messages about its Markdown."""
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One validated article."""
 
@@ -97,6 +115,8 @@ class Article:
     expires: datetime | None = None
     """``expires:``: from this time on the article is left out of the site, its feeds,
     sitemaps and related lists (an embargoed licence, a time-limited notice)."""
+    corrections: tuple[Correction, ...] = ()
+    """``corrections:``, newest first (notes of one time keep their written order)."""
     lines: dict = field(default_factory=dict, compare=False, repr=False)
     """Front-matter lines by key (``("tags", 1)`` → 7), for messages found after validation."""
     real_path: Path | None = field(default=None, compare=False, repr=False)
@@ -111,6 +131,13 @@ class Article:
     @property
     def key(self) -> Path:
         return self.real_path or self.path.resolve()
+
+    @property
+    def modified(self) -> datetime:
+        """The last change readers are told of: the latest of the date, ``updated`` and the
+        newest correction or update (JSON-LD ``dateModified``, the feeds' ``updated``, the
+        sitemap's ``lastmod``)."""
+        return max(self.date, self.updated or self.date, *(note.date for note in self.corrections[:1]))
 
     @property
     def output_dir(self) -> str:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from brief.config import Config
 from brief.content.aliases import aliases_field
 from brief.content.checker import Checker, describe
+from brief.content.corrections import corrections_field
 from brief.content.dates import parse_datetime
 from brief.content.files import SourceDoc
 from brief.content.model import Analysis, Article, Image
@@ -42,6 +43,7 @@ FIELDS = (
     "aliases",
     "type",
     "expires",
+    "corrections",
 )
 ANALYSIS_FIELDS = ("label", "byline", "body")
 DEFAULT_SECTION = "News"
@@ -72,6 +74,7 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
             ("expires",),
             f"{expires.isoformat()} is not after date {date.isoformat()} (expected the time the article is taken down)",
         )
+    corrections = corrections_field(c, config, date)
     authors = _authors(c, config)
     section = c.text(("section",), meta.get("section")) or DEFAULT_SECTION
     tags = _tags(c)
@@ -112,6 +115,7 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
         canonical=canonical,
         aliases=aliases,
         expires=expires,
+        corrections=corrections,
         lines=doc.lines,
         real_path=doc.path.resolve(),
     ), c.problems

@@ -50,7 +50,8 @@ class _Claims:
             if first.startswith("page ") and second.startswith("content/"):
                 message = (
                     f"this article's page '{relpath}' is also one of brief's own pages (expected another slug, "
-                    "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/, archive/ and search/)"
+                    "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/, archive/, "
+                    "corrections/ and search/)"
                 )
             else:
                 message = f"output path '{relpath}' is also written by {first} (expected each page or file to have its own path)"

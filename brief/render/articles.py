@@ -66,6 +66,8 @@ class ArticleParts:
     images: tuple[ImageUse, ...] = ()
     """Every local raster image the page shows (hero and text): the copies the image stage
     makes, and where it reports an image that does not decode."""
+    corrections: tuple[Markup, ...] = ()
+    """The text of each of the article's ``corrections:`` notes (inline Markdown), in its order."""
 
 
 def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleParts:
@@ -94,6 +96,9 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
         if a.line is None or a.line == key_line:  # a quoted or plain YAML string: its lines are not the file's
             env.problems[before:] = [dc_replace(p, line=key_line) for p in env.problems[before:]]
     body = renderer.block(article.body, env, article.body_line)
+    notes = tuple(
+        renderer.inline(note.text, env, note.line, f"corrections[{note.index}].text") for note in article.corrections
+    )
     words = sum(
         _count(_WORD, text)
         for text in (article.body, *article.takeaways, article.analysis.body if article.analysis else "")
@@ -111,6 +116,7 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
         tuple((kind, path, value) for (kind, path), value in env.deps.items()),
         image_set,
         tuple(env.images),
+        notes,
     )
 
 

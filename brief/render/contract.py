@@ -101,7 +101,7 @@ class PageView:
     canonical: str
     kind: str
     """"article", "index", "section", "tag", "author", "sections", "tags", "authors",
-    "archive", "archive-year", "404", "search" or "page"."""
+    "archive", "archive-year", "corrections", "404", "search" or "page"."""
     feeds: tuple[FeedLink, ...] = ()
     """Feeds to announce with <link rel="alternate">: the site's, then this page's own."""
     meta: Meta = Meta()
@@ -149,6 +149,21 @@ class AnalysisView:
 
 
 @dataclass(frozen=True, slots=True)
+class CorrectionView:
+    """One note of an article's ``corrections:``: a correction or a substantive update."""
+
+    kind: str
+    """``"correction"`` or ``"update"``."""
+    date: datetime
+    """When it was made, in the site's time zone."""
+    text: Markup
+    """Rendered inline Markdown."""
+    anchor: str
+    """Id of the note on the article page: ``correction-1``, ``correction-2``… and
+    ``update-1``…, numbered oldest first within each kind (a new note never renumbers)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleView:
     slug: str
     title: str
@@ -178,6 +193,18 @@ class ArticleView:
     original_url: str | None = None
     """``canonical:`` from front matter: where the article was first published. The page's
     canonical link, ``og:url``, JSON-LD and share links point there; None: to ``canonical``."""
+    corrections: tuple[CorrectionView, ...] = ()
+    """``corrections:``, newest first: the notes at the foot of the page (``#corrections``)."""
+    notices: tuple[CorrectionView, ...] = ()
+    """The newest correction and the newest update (each when there is one), newest first:
+    the notice under the byline ("Corrected 3 October 2026")."""
+    modified: datetime | None = None
+    """The later of ``updated`` and the newest note; None when the article has neither.
+    JSON-LD ``dateModified``, ``article:modified_time`` and the feeds' ``updated`` use it."""
+    byline_updated: datetime | None = None
+    """The "Updated" time the byline shows: ``updated`` when it is later than every note and
+    on another day than the publication and the newest note; None otherwise (a note's own
+    notice says when the article last changed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +253,7 @@ class Pagination:
 
 @dataclass(frozen=True, slots=True)
 class ListingView:
-    """The heading part of a listing page (section, tag, author, archive year)."""
+    """The heading part of a listing page (section, tag, author, archive year, corrections)."""
 
     kind: str
     title: str
@@ -235,13 +262,13 @@ class ListingView:
     name: str
     url: str
     feed_url: str | None = None
-    """The listing's own Atom feed (absolute), for sections and tags."""
+    """The listing's own Atom feed (absolute), for sections, tags and corrections."""
     role: str | None = None
     bio: Markup | None = None
     """Rendered Markdown."""
     avatar: str | None = None
     count: int = 0
-    """How many briefs the listing has, over all its pages."""
+    """How many briefs (on ``/corrections/``: corrections) the listing has, over all its pages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +281,25 @@ class FrontSection:
     count: int
     """Briefs in the section in all."""
     entries: tuple[ArticleView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionEntryView:
+    """One correction on ``/corrections/``: the note and the article it corrects."""
+
+    date: datetime
+    """When the correction was made, in the site's time zone."""
+    text: Markup
+    """The note's rendered inline Markdown."""
+    title: str
+    """The article's headline."""
+    url: str
+    """The article's notes: its root-relative URL (base path included) + ``#corrections``."""
+    section: str
+    canonical: str
+    """The article's absolute URL."""
+    anchor: str
+    """The note's id on the article page (``correction-2``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,63 +330,6 @@ class YearView:
     months: tuple[MonthView, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class MailImage:
-    """An image in the newsletter: a PNG or JPEG copy the build published, at most 600 px wide."""
-
-    url: str
-    """Absolute URL."""
-    width: int
-    height: int
-    alt: str
-
-
-@dataclass(frozen=True, slots=True)
-class NewsletterItem:
-    """One brief of the newsletter (``templates/newsletter/``), every URL absolute."""
-
-    slug: str
-    title: str
-    dek: str | None
-    section: str
-    date: datetime
-    """In the site's time zone."""
-    url: str
-    """The article's page, absolute, with the edition's UTM parameters."""
-    takeaways: tuple[Markup, ...]
-    """The first ``max_takeaways`` key takeaways, inline HTML with absolute links (no images)."""
-    takeaways_text: tuple[str, ...]
-    """The same as plain text, for ``edition.txt``."""
-    image: MailImage | None = None
-    """The lead brief's image (its first item only), when the build made a PNG or JPEG copy."""
-
-
-@dataclass(frozen=True, slots=True)
-class EditionView:
-    """The newsletter edition as a whole (``edition`` in ``templates/newsletter/``)."""
-
-    title: str
-    """The edition's name (``[newsletter] title``, or the site title)."""
-    subject: str
-    preheader: str
-    """The line inbox lists show after the subject (the intro, or the lead's dek), plain text."""
-    intro: str | None
-    footer: str | None
-    date: datetime
-    """When the edition was made, in the site's time zone."""
-    language: str
-    publisher_name: str
-    site_url: str
-    """The site's front page, absolute, with the UTM parameters."""
-    site_host: str
-    """The site's host name, as the footer shows it (``meridian.example.org``)."""
-    section: str | None
-    """The section the edition is limited to (``--section``), or None."""
-    unsubscribe_url: str | None
-    """``[newsletter] unsubscribe_url`` as given (a sending service's merge tag), or None."""
-    count: int
-
-
 CONTRACT = (
     SiteView,
     MenuItemView,
@@ -351,6 +340,7 @@ CONTRACT = (
     ImageSource,
     ImageView,
     AnalysisView,
+    CorrectionView,
     ArticleView,
     DocView,
     RelatedView,
@@ -358,11 +348,9 @@ CONTRACT = (
     Pagination,
     ListingView,
     FrontSection,
+    CorrectionEntryView,
     TermView,
     MonthView,
     YearView,
-    MailImage,
-    NewsletterItem,
-    EditionView,
 )
 """Every class of the contract (page keys digest them on a fast path: brief.render.keys)."""

@@ -12,36 +12,26 @@ from __future__ import annotations
 import io
 import json
 import logging
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from datetime import datetime
 
 from markupsafe import escape
 
-from brief import __version__
 from brief.content.model import Article
 from brief.digests import digest
+from brief.render.atom import FAVICON, absolute_links, atom_head, aware, origin_of, rfc3339, sub
 from brief.render.contract import ArticleView
+from brief.render.corrections import corrections_feed_plan
+from brief.render.templates import humandate
 from brief.render.xmldoc import clean_xml_text, xml_document
 from brief.site.model import TERM_FOLDERS, Site
 from brief.slugs import slugify
 
 log = logging.getLogger(__name__)
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-FAVICON = "/images/favicon.svg"
-"""Site path of the icon the default theme ships with every build (brief.theme.THEME_STATIC)."""
-
-# A start tag, with its attributes (quoted values may hold '>').
-_TAG = re.compile(r"""<[A-Za-z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
-# A URL attribute whose value is root-relative ("/x", not the scheme-relative "//host/x").
-_URL_ATTR = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["']?)/(?!/)""", re.IGNORECASE)
-# A srcset attribute (a comma-separated list of "URL width" candidates), quoted.
-_SRCSET_ATTR = re.compile(r"""(\ssrcset\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
 def feed_files(
@@ -67,8 +57,9 @@ def feed_plan(
     memo: FeedMemo | None = None,
     view_keys: dict[int, bytes] | None = None,
 ) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
-    """Every feed of ``site``: ``feed.xml``, ``feed.json``, then one Atom feed per section and tag,
-    as ``(path, key, make)``: ``make()`` gives the bytes.
+    """Every feed of ``site``: ``feed.xml``, ``feed.json``, one Atom feed per section and tag,
+    then ``corrections/feed.xml`` (brief.render.corrections), as ``(path, key, make)``:
+    ``make()`` gives the bytes.
 
     ``views`` are the rendered articles by slug; ``now`` (the build time) is the
     ``updated`` of a feed without entries. Paths are relative to the output folder.
@@ -124,6 +115,7 @@ def feed_plan(
             return data
 
         yield path, digest_key, make
+    yield corrections_feed_plan(site, views, now, memo.feeds if memo is not None else None)
 
 
 def atom_feed(
@@ -139,27 +131,9 @@ def atom_feed(
     the feed itself lives at ``page_path + "feed.xml"``."""
     config = site.config
     entries = [views[a.slug] for a in articles]
-    page_url = site.absolute_url(page_path)
-    feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
-    _sub(feed, "id", page_url)
-    _sub(feed, "title", title)
-    if config.description:
-        _sub(feed, "subtitle", config.description)
-    updated = max((_modified(v) for v in entries), default=_aware(now).astimezone(config.tz))
-    _sub(feed, "updated", _time(updated))
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=site.absolute_url(page_path + "feed.xml"))
-    _sub(feed, "link", rel="alternate", type="text/html", href=page_url)
-    author = _sub(feed, "author")
-    _sub(author, "name", config.publisher_name)
-    _sub(author, "uri", site.absolute_url("/"))
-    _sub(feed, "generator", "brief", version=__version__)
-    # The icon SHOULD be square (RFC 4287 4.2.5): the favicon every build ships, not the
-    # publisher's logo, which is usually wide (and is what <logo> is for).
-    _sub(feed, "icon", site.absolute_url(FAVICON))
-    logo = _logo_url(site)
-    if logo:
-        _sub(feed, "logo", logo)
-    origin = _origin(config.base_url)
+    updated = max((_modified(v) for v in entries), default=aware(now).astimezone(config.tz))
+    feed = atom_head(site, title, page_path, updated)
+    origin = origin_of(config.base_url)
     for view in entries:
         feed.append(_atom_entry(site, view, origin))
     ET.indent(feed)
@@ -168,23 +142,23 @@ def atom_feed(
 
 def _atom_entry(site: Site, view: ArticleView, origin: str) -> ET.Element:
     entry = ET.Element("entry")
-    _sub(entry, "id", view.canonical)
-    _sub(entry, "title", view.title)
-    _sub(entry, "link", rel="alternate", type="text/html", href=view.canonical)
-    _sub(entry, "published", _time(view.date))
-    _sub(entry, "updated", _time(_modified(view)))
+    sub(entry, "id", view.canonical)
+    sub(entry, "title", view.title)
+    sub(entry, "link", rel="alternate", type="text/html", href=view.canonical)
+    sub(entry, "published", rfc3339(view.date))
+    sub(entry, "updated", rfc3339(_modified(view)))
     for name, url in _authors(site, view):
-        author = _sub(entry, "author")
-        _sub(author, "name", name)
+        author = sub(entry, "author")
+        sub(author, "name", name)
         if url:
-            _sub(author, "uri", url)
+            sub(author, "uri", url)
     for kind, name in _categories(view, site):
         term = site.term(kind, name)
-        _sub(entry, "category", term=term.slug, label=term.name, scheme=site.absolute_url(f"/{TERM_FOLDERS[kind]}/"))
+        sub(entry, "category", term=term.slug, label=term.name, scheme=site.absolute_url(f"/{TERM_FOLDERS[kind]}/"))
     if view.dek:
-        _sub(entry, "summary", view.dek)
+        sub(entry, "summary", view.dek)
     # xml:base lets readers resolve what is still relative (footnote links such as "#fn1").
-    content = _sub(entry, "content", type="html", **{"xml:base": view.canonical})
+    content = sub(entry, "content", type="html", **{"xml:base": view.canonical})
     content.text = content_html(view, origin)  # cleaned of what XML cannot hold already
     return entry
 
@@ -192,7 +166,7 @@ def _atom_entry(site: Site, view: ArticleView, origin: str) -> ET.Element:
 def json_feed(site: Site, views: dict[str, ArticleView], articles: tuple[Article, ...] | list[Article]) -> bytes:
     """The JSON Feed 1.1 document of ``articles`` (newest first)."""
     config = site.config
-    origin = _origin(config.base_url)
+    origin = origin_of(config.base_url)
     feed: dict = {
         "version": JSON_FEED_VERSION,
         "title": clean_xml_text(config.title),
@@ -218,8 +192,8 @@ def json_feed(site: Site, views: dict[str, ArticleView], articles: tuple[Article
             item["summary"] = clean_xml_text(view.dek)
         if view.image:
             item["image"] = _absolute(view.image.share_url or view.image.url, origin)
-        item["date_published"] = _time(view.date)
-        item["date_modified"] = _time(_modified(view))
+        item["date_published"] = rfc3339(view.date)
+        item["date_modified"] = rfc3339(_modified(view))
         item["authors"] = [
             {"name": clean_xml_text(name), **({"url": url} if url else {})} for name, url in _authors(site, view)
         ]
@@ -257,37 +231,25 @@ def content_html(view: ArticleView, origin: str) -> str:
             parts.append(f"<p><em>{escape(a.byline)}</em></p>\n")
         parts.append("<hr>\n")
     parts.append(str(view.body))
+    if view.corrections:
+        parts.append(_notes_html(view))
     return clean_xml_text(absolute_links("".join(parts), origin))
 
 
-def absolute_links(html: str, origin: str) -> str:
-    """``href``, ``src`` and ``poster`` values, and ``srcset`` candidates, starting with one ``/``
-    get ``origin`` in front.
+def notes_heading(kinds: set[str]) -> str:
+    """The heading of an article's notes, by the kinds it has (as the theme words it)."""
+    return "Corrections" if kinds == {"correction"} else "Updates" if kinds == {"update"} else "Corrections and updates"
 
-    Only attributes inside tags are touched: text that merely reads ``href="/x"``
-    is escaped in the HTML (``&quot;``) and stays as it is."""
-    return _TAG.sub(
-        lambda tag: _SRCSET_ATTR.sub(
-            lambda m: _absolute_srcset(m, origin),
-            _URL_ATTR.sub(lambda m: f"{m.group(1)}{m.group(2)}{origin}/", tag.group(0)),
-        ),
-        html,
+
+def _notes_html(view: ArticleView) -> str:
+    """The article's corrections and updates, newest first, as the page's foot shows them."""
+    items = "".join(
+        f"<li><strong>{'Correction' if note.kind == 'correction' else 'Update'}, {humandate(note.date)}:</strong> "
+        f"{note.text}</li>\n"
+        for note in view.corrections
     )
-
-
-def _absolute_srcset(match: re.Match, origin: str) -> str:
-    """A ``srcset`` value with each root-relative candidate URL made absolute."""
-    quote = '"' if match.group(2) is not None else "'"
-    candidates = [c.strip() for c in (match.group(2) if match.group(2) is not None else match.group(3)).split(",")]
-    made = [origin + c if c.startswith("/") and not c.startswith("//") else c for c in candidates]
-    return f"{match.group(1)}{quote}{', '.join(made)}{quote}"
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k: clean_xml_text(v) for k, v in attrs.items()})
-    if text is not None:
-        element.text = clean_xml_text(text)
-    return element
+    heading = notes_heading({note.kind for note in view.corrections})
+    return f"<hr>\n<h2>{heading}</h2>\n<ul>\n{items}</ul>\n"
 
 
 def _authors(site: Site, view: ArticleView) -> list[tuple[str, str | None]]:
@@ -312,30 +274,8 @@ def _categories(view: ArticleView, site: Site) -> list[tuple[str, str]]:
     return [(kind, name) for kind, name in found if slugify(name) in terms[kind]]
 
 
-def _logo_url(site: Site) -> str | None:
-    logo = site.config.publisher_logo
-    if not logo:
-        return None
-    return site.absolute_url(logo) if logo.startswith("/") else logo
-
-
 def _modified(view: ArticleView) -> datetime:
-    return view.updated or view.date
-
-
-def _time(value: datetime) -> str:
-    """RFC 3339, always with an offset."""
-    return _aware(value).isoformat(timespec="seconds")
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _origin(base_url: str) -> str:
-    """``https://example.org`` of ``https://example.org/briefs/``."""
-    parts = urlsplit(base_url)
-    return f"{parts.scheme}://{parts.netloc}"
+    return view.modified or view.date
 
 
 def _absolute(url: str, origin: str) -> str:

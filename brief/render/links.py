@@ -219,7 +219,7 @@ def _link_problem(relpath: str, article, attr: str, url: str, reason: str, base:
 
 def with_feeds(site, files: set[str]) -> set[str]:
     """``files`` and what the build writes after the pages: feeds, sitemaps, robots.txt."""
-    files = files | {"feed.xml", "feed.json", "sitemap.xml", "news-sitemap.xml", "robots.txt"}
+    files = files | {"feed.xml", "feed.json", "corrections/feed.xml", "sitemap.xml", "news-sitemap.xml", "robots.txt"}
     return files | {t.url_path.lstrip("/") + "feed.xml" for terms in (site.sections, site.tags) for t in terms.values()}
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,7 +51,7 @@ def article_meta(site: Site, page: PageView, article: ArticleView) -> Meta:
     # A local raster hero has a copy 1200 px wide for previews (see brief.media.images).
     image_url = absolute(site, image.share_url or image.url) if image else None
     published = _iso(article.date)
-    modified = _iso(article.updated or article.date)
+    modified = _iso(article.modified or article.date)
     author_urls = [absolute(site, link.url) for link in article.author_links]
 
     og: list[tuple[str, str]] = [
@@ -76,6 +77,7 @@ def article_meta(site: Site, page: PageView, article: ArticleView) -> Meta:
     news |= {
         "datePublished": published,
         "dateModified": modified,
+        **_corrections(article),
         "author": [
             {"@type": "Person", "name": link.name, "url": url} for link, url in zip(article.author_links, author_urls)
         ],
@@ -236,6 +238,35 @@ def _breadcrumb(site: Site, trail: list[tuple[str, str]]) -> dict[str, Any]:
             for n, (name, url) in enumerate(items, start=1)
         ],
     }
+
+
+def _corrections(article: ArticleView) -> dict[str, Any]:
+    """``correction``: each correction as a ``CorrectionComment``, newest first (updates are
+    not corrections: they only move ``dateModified``)."""
+    found = [
+        {"@type": "CorrectionComment", "text": plain_text(note.text), "datePublished": _iso(note.date)}
+        for note in article.corrections
+        if note.kind == "correction"
+    ]
+    return {"correction": found} if found else {}
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """The text of an HTML fragment (rendered inline Markdown), entities decoded, white
+    space collapsed: ``<em>3</em> &amp; 4`` → ``3 & 4``."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 def _iso(value: datetime) -> str:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from brief.content.model import Article
 from brief.render.archive import archive_pages
+from brief.render.atom import ATOM_TYPE
 from brief.render.contract import (
     ArticleView,
     DocView,
@@ -27,6 +28,7 @@ from brief.render.contract import (
     SiteView,
     TermView,
 )
+from brief.render.corrections import corrections_pages
 from brief.render.metadata import article_meta, page_meta
 from brief.render.plans import PageSpec, last_change, paginated
 from brief.render.share import share_links
@@ -34,7 +36,7 @@ from brief.render.standalone import doc_pages
 from brief.render.views import related_views, site_view
 from brief.site.model import TERM_FOLDERS, Site, Term
 
-ATOM = "application/atom+xml"
+ATOM = ATOM_TYPE
 JSON_FEED = "application/feed+json"
 LATEST_ON_404 = 5
 FRONT_SECTION_ENTRIES = 3
@@ -89,6 +91,7 @@ def site_pages(
                 site, sv, term, views, main_feeds, (bios or {}).get(term.slug) if kind == "author" else None
             )
     yield from archive_pages(site, sv, views, main_feeds)
+    yield from corrections_pages(site, sv, views, main_feeds)
     yield from doc_pages(site, sv, docs or {}, main_feeds)
     page = PageView(
         f"Page not found — {sv.title}", sv.description or sv.title, site.absolute_url("/404.html"), "404", main_feeds

@@ -53,7 +53,8 @@ class PageSpec:
 
 
 def last_change(article: Article) -> datetime:
-    return article.updated or article.date
+    """The sitemap's ``lastmod``: the latest of the date, ``updated`` and the newest note."""
+    return article.modified
 
 
 def paginated(

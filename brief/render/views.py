@@ -10,6 +10,7 @@ article whose place changed keeps its rendered Markdown.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from brief.render.articles import (
 from brief.render.contract import (
     AnalysisView,
     ArticleView,
+    CorrectionView,
     ImageSource,
     ImageView,
     Link,
@@ -106,6 +108,7 @@ def assemble_view(article: Article, site: Site, parts: ArticleParts) -> ArticleV
     analysis = None
     if article.analysis:
         analysis = AnalysisView(article.analysis.label, article.analysis.byline, parts.analysis)  # type: ignore[arg-type]
+    notes, notices, modified, byline = _notes(article, parts, tz)
     return ArticleView(
         slug=article.slug,
         title=article.title,
@@ -127,7 +130,40 @@ def assemble_view(article: Article, site: Site, parts: ArticleParts) -> ArticleV
         tag_links=tuple(_term_link(site, "tag", tag) for tag in article.tags),
         scheduled=site.now is not None and article.date > site.now,
         original_url=article.canonical,
+        corrections=notes,
+        notices=notices,
+        modified=modified,
+        byline_updated=byline,
     )
+
+
+def _notes(
+    article: Article, parts: ArticleParts, tz: tzinfo
+) -> tuple[tuple[CorrectionView, ...], tuple[CorrectionView, ...], datetime | None, datetime | None]:
+    """The view's fields about ``corrections:``: the notes (newest first, each with its
+    anchor), the byline's notices, the last change and the byline's "Updated" time."""
+    numbers: dict[int, str] = {}
+    counts = {"correction": 0, "update": 0}
+    for written in sorted(article.corrections, key=lambda n: (n.date, n.index)):  # oldest first
+        counts[written.kind] += 1
+        numbers[written.index] = f"{written.kind}-{counts[written.kind]}"
+    notes = tuple(
+        CorrectionView(written.kind, written.date.astimezone(tz), text, numbers[written.index])
+        for written, text in zip(article.corrections, parts.corrections)
+    )
+    latest: dict[str, CorrectionView] = {}
+    for note in notes:
+        latest.setdefault(note.kind, note)  # the first of each kind is its newest
+    notices = tuple(note for note in notes if latest[note.kind] is note)
+    updated = article.updated.astimezone(tz) if article.updated else None
+    newest = notes[0].date if notes else None
+    byline = updated
+    if updated is not None:
+        days = {article.date.astimezone(tz).date(), newest.date() if newest else None}
+        if updated.date() in days or (newest is not None and updated <= newest):
+            byline = None
+    modified = max((d for d in (updated, newest) if d is not None), default=None)
+    return notes, notices, modified, byline
 
 
 def _term_link(site: Site, kind: str, name: str) -> Link:

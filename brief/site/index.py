@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from brief.config import Config
+from brief.content.corrections import future_notes
 from brief.content.model import Article, Page, Profile
 from brief.content.yamllines import dotted
 from brief.digests import digest
@@ -60,6 +61,7 @@ def build_index(
         memo.used.update(a.digest for a in by_slug.values() if a.digest)
     _suggest(built, related, config, now, memo, workers)
     _duplicate_titles(by_slug, problems)
+    problems += future_notes(by_slug.values(), now)
     everything = sorted(by_slug.values(), key=lambda a: a.relpath)
     sections = _terms("section", [(a, a.section, ("section",)) for a in everything], built_slugs, problems)
     tags = _terms("tag", [(a, t, ("tags", i)) for a in everything for i, t in enumerate(a.tags)], built_slugs, problems)

@@ -26,6 +26,7 @@ OWN_FOLDERS = {
     "tags": "the list of topics",
     "authors": "the list of authors",
     "archive": "the archive",
+    "corrections": "the list of corrections",
 }
 """First folders of brief's own pages, which no standalone page may take."""
 SEARCH_FOLDERS = {"search": "search page", "pagefind": "search index"}

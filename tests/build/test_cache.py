@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import article, make_site, tree
+from helpers import article, make_site, tree, with_note
 
 from brief.build import BuildOptions, build
 from brief.cache import BuildCache
@@ -81,7 +81,7 @@ def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path):
         paths = sorted((site / "content").glob("a*.md"))
         target = rng.choice(paths)
         action = rng.choice(
-            ["body", "body", "title", "tags", "related", "template", "delete", "add", "image", "static"]
+            ["body", "body", "title", "tags", "related", "template", "delete", "add", "image", "static", "note"]
         )
         text = target.read_text()
         if action == "body":
@@ -115,6 +115,10 @@ def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path):
             )
         elif action == "static":
             (site / "static/css/extra.css").write_text(f"p {{ color: #{step:06d} }}\n")
+        elif action == "note":  # a correction or an update added, or every note removed
+            note = "" if rng.random() < 0.3 else f"Fix *{step}* of [another](a0.md)."
+            kind = rng.choice(["correction", "update"])
+            target.write_text(with_note(text, f"2026-11-28T{step % 24:02d}:00:00", note, kind))
         reused = cached_build(site, cached, jobs=rng.choice([None, 2]))
         reused_any = reused_any or reused > 0
         clean_build(site, clean)
@@ -169,6 +173,36 @@ def _related_lists(out: Path) -> dict[str, list[str]]:
         html = page.read_text(encoding="utf-8")
         found[str(page.relative_to(out))] = re.findall(r'class="related-title"><a href="([^"]+)"', html)
     return found
+
+
+def test_a_note_edit_remakes_its_article_the_corrections_pages_and_the_feeds(tmp_path):
+    rng = random.Random(4)
+    files = {f"content/a{i}.md": story(i, rng) for i in range(7)}
+    files["content/a1.md"] = with_note(files["content/a1.md"], "2026-11-20", "The first wording.")
+    site = make_site(tmp_path, files, "archive_per_page = 1\n")
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    cached_build(site, out)
+    inodes = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    (site / "content/a1.md").write_text(
+        (site / "content/a1.md").read_text().replace("The first wording.", "The second wording.")
+    )
+    assert cached_build(site, out) > 0
+    clean_build(site, clean)
+    assert tree(out) == tree(clean)
+    remade = {str(p.relative_to(out)) for p, inode in inodes.items() if p.exists() and p.stat().st_ino != inode}
+    for rel in ("corrections/index.html", "corrections/feed.xml", "feed.xml", "feed.json", "2026/02/a1/index.html"):
+        assert rel in remade and "The second wording." in (out / rel).read_text(encoding="utf-8"), rel
+    assert "2026/01/a0/index.html" not in remade  # an article that does not show the note is kept
+    # Adding a second correction makes a second page of /corrections/; removing them leaves one.
+    (site / "content/a2.md").write_text(with_note((site / "content/a2.md").read_text(), "2026-11-21", "Another."))
+    cached_build(site, out)
+    clean_build(site, clean)
+    assert tree(out) == tree(clean) and (out / "corrections/page/2/index.html").is_file()
+    for name in ("a1", "a2"):
+        (site / f"content/{name}.md").write_text(with_note((site / f"content/{name}.md").read_text(), "", ""))
+    cached_build(site, out)
+    clean_build(site, clean)
+    assert tree(out) == tree(clean) and not (out / "corrections/page").exists()
 
 
 def test_cache_reuses_pages_whose_data_did_not_change(tmp_path):

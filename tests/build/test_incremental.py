@@ -8,7 +8,7 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
-from helpers import article, make_site
+from helpers import article, make_site, with_note
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
@@ -67,7 +67,7 @@ def test_preview_rebuilds_equal_fresh_builds_after_random_changes(tmp_path, monk
     assert served(preview) == fresh(site, now)
     for step in range(30):
         paths = sorted((site / "content").glob("*.md"))
-        action = rng.choice(["edit", "edit", "edit", "rename", "delete", "add", "break", "template", "config"])
+        action = rng.choice(["edit", "edit", "edit", "rename", "delete", "add", "break", "template", "config", "note"])
         target = rng.choice(paths)
         changed = {str(target)}
         if action == "edit":
@@ -91,6 +91,10 @@ def test_preview_rebuilds_equal_fresh_builds_after_random_changes(tmp_path, monk
         elif action == "config":
             (site / "brief.toml").write_text(f'title = "Site {step}"\n')
             changed = {str(site / "brief.toml")}
+        elif action == "note":  # a correction or an update added, or every note removed
+            note = "" if rng.random() < 0.3 else f"Fix *{step}* of grids."
+            kind = rng.choice(["correction", "update"])
+            target.write_text(with_note(target.read_text(), f"2026-11-2{step % 10}T08:00:00", note, kind))
         preview.rebuild(changed)
         expected = fresh(site, now)
         if isinstance(expected, list):

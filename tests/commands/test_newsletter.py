@@ -196,7 +196,7 @@ def test_a_site_template_restyles_the_edition_and_is_checked(tmp_path):
     with pytest.raises(BuildFailed) as failed:
         make_edition(load_config(site), Request(last=1, now=BUILD_TIME))
     assert [p.format() for p in failed.value.problems] == [
-        "templates/newsletter/edition.txt:1: template error: UndefinedError: 'brief.render.contract.EditionView "
+        "templates/newsletter/edition.txt:1: template error: UndefinedError: 'brief.render.mailviews.EditionView "
         "object' has no attribute 'nope'"
     ]
 

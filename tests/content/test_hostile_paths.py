@@ -310,7 +310,8 @@ def test_articles_taking_the_address_of_brief_s_own_pages(tmp_path):
     )
     expected = (
         "this article's page '{}/index.html' is also one of brief's own pages (expected another slug, "
-        "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/, archive/ and search/)"
+        "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/, archive/, "
+        "corrections/ and search/)"
     )
     refused(
         tmp_path,

@@ -374,7 +374,8 @@ def test_unknown_key_without_close_match_lists_known_keys(tmp_path):
     _, err = builds(tmp_path, {"content/a.md": article(colour="red")})
     assert (
         "content/a.md:4: warning: colour: unknown front-matter key, ignored (known keys: title, dek, date, updated, "
-        "authors, section, tags, image, takeaways, analysis, related, draft, slug, canonical, aliases, type, expires) [unknown-key]"
+        "authors, section, tags, image, takeaways, analysis, related, draft, slug, canonical, aliases, type, expires, "
+        "corrections) [unknown-key]"
     ) in err.splitlines()
 
 

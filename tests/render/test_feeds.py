@@ -122,7 +122,7 @@ def parsed_time(value: str) -> datetime:
 
 def test_feed_files_yields_every_feed(scratch):
     site, _, files = scratch
-    expected = {"feed.xml", "feed.json"}
+    expected = {"feed.xml", "feed.json", "corrections/feed.xml"}
     expected |= {f"sections/{slug}/feed.xml" for slug in site.sections}
     expected |= {f"tags/{slug}/feed.xml" for slug in site.tags}
     assert set(files) == expected
@@ -265,7 +265,7 @@ def test_golden_site_with_base_path(tmp_path):
     harbour = feed.entries[0]
     assert harbour.title == 'Harbour Reopens After "Storm" Repairs <script>'
     assert harbour.published == "2026-03-02T09:15:00+01:00"  # read in the site's zone, Europe/Berlin
-    assert harbour.updated == "2026-03-03T00:00:00+01:00"
+    assert harbour.updated == "2026-03-04T10:30:00+01:00"  # its correction, later than updated:
     assert feed.feed.updated == harbour.updated
     html = raw_contents(files["feed.xml"])[0]
     assert f'<img src="{base}2026/03/harbour-reopens/port.svg"' in html
@@ -295,9 +295,10 @@ def test_site_without_articles(tmp_path):
     site, views = index_site(make_site(tmp_path, {}, 'base_url = "https://example.net/"\n'))
     now = datetime(2026, 7, 1, 12, 30, tzinfo=UTC)
     files = dict(feed_files(site, views, now))
-    assert set(files) == {"feed.xml", "feed.json"}
-    feed = parse(files["feed.xml"])
-    assert feed.entries == [] and parsed_time(feed.feed.updated) == now
+    assert set(files) == {"feed.xml", "feed.json", "corrections/feed.xml"}
+    for path in ("feed.xml", "corrections/feed.xml"):
+        feed = parse(files[path])
+        assert feed.entries == [] and parsed_time(feed.feed.updated) == now
     assert feed.feed.get("subtitle") is None  # no description set
     assert json.loads(files["feed.json"])["items"] == []
 

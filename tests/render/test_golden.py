@@ -40,6 +40,7 @@ PAGES = {
     "front-page-2.html": "page/2/index.html",
     "search.html": "search/index.html",
     "page.html": "about/index.html",
+    "corrections.html": "corrections/index.html",
 }
 
 
@@ -88,6 +89,8 @@ def test_golden_site_file_list(golden_build):
         "authors/index.html",
         "authors/jonas-ek/index.html",
         "authors/mara-lind/index.html",
+        "corrections/feed.xml",
+        "corrections/index.html",
         "css/brief.HASH.css",
         "css/brief.css",
         "css/search.HASH.css",

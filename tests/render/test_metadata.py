@@ -206,7 +206,7 @@ def test_golden_article_opengraph_and_twitter(golden):
         ("og:image:width", "1200"),
         ("og:image:height", "675"),
         ("article:published_time", "2026-03-02T09:15:00+01:00"),
-        ("article:modified_time", "2026-03-03T00:00:00+01:00"),
+        ("article:modified_time", "2026-03-04T10:30:00+01:00"),  # its correction, later than updated:
         ("article:section", "Economy"),
         ("article:tag", "Shipping"),
         ("article:tag", "Ports"),
@@ -236,7 +236,14 @@ def test_golden_article_jsonld(golden):
         "description": "The port's main quay is back in service three weeks early — and freight rates are already easing.",
         "image": [BASE + "2026/03/harbour-reopens/port.svg"],
         "datePublished": "2026-03-02T09:15:00+01:00",
-        "dateModified": "2026-03-03T00:00:00+01:00",
+        "dateModified": "2026-03-04T10:30:00+01:00",
+        "correction": [
+            {
+                "@type": "CorrectionComment",
+                "text": "An earlier version said rates fell 6%; they fell 4% – as <b>the</b> rail link brief reported.",
+                "datePublished": "2026-03-04T10:30:00+01:00",
+            }
+        ],
         "author": [
             {"@type": "Person", "name": "Mara Lind", "url": BASE + "authors/mara-lind/"},
             {"@type": "Person", "name": "Jonas Ek", "url": BASE + "authors/jonas-ek/"},

@@ -157,6 +157,7 @@ def test_the_menu_is_in_the_header_and_the_footer(out):
         ("The Courier", "/briefs/", None),
         ("Authors", "/briefs/authors/", None),
         ("Archive", "/briefs/archive/", None),
+        ("Corrections", "/briefs/corrections/", None),
         ("Feed", "/briefs/feed.xml", None),
         ("About", "/briefs/about/", "page"),
         ("Masthead", "/briefs/masthead/", None),

@@ -90,7 +90,8 @@ def test_the_header_wraps_on_a_phone(browser, pages_site, path):
         ".site-nav a, .site-footer-nav a",
         "els => els.map(e => { const r = e.getBoundingClientRect(); return [e.textContent, r.left, r.right]; })",
     )
-    assert len(boxes) == 2 * (4 + len(MENU))  # the theme's own four links and the menu's, in header and footer
+    # The theme's own links (four in the header, five in the footer) and the menu's in both.
+    assert len(boxes) == 4 + 5 + 2 * len(MENU)
     outside = [name for name, left, right in boxes if left < 0 or right > 360]
     assert outside == []
     rows = {round(top) for top in page.eval_on_selector_all(".site-nav a", "els => els.map(e => e.offsetTop)")}
