@@ -30,6 +30,7 @@ PAGE_KINDS = {
     "archive": "/archive/",
     "archive-year": "/archive/2026/",
     "page": "/about/",
+    "corrections": "/corrections/",
     "search": "/search/?q=rates",
     "404": "/404.html",
 }
