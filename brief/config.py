@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from brief.errors import WARNING, BuildFailed, Problem, did_you_mean
+from brief.errors import RENAMED_CODES, WARNING, BuildFailed, Problem, did_you_mean
 from brief.menus import MenuItem, check_menu
 from brief.oldpaths import TableRedirect, check_redirects
 from brief.settings import (
@@ -130,6 +130,29 @@ def _host_names(names: list[str], key: str, text: str, problems: list[Problem]) 
     return tuple(dict.fromkeys(host for host in hosts if HOST_NAME.fullmatch(host)))
 
 
+def _renamed_codes(levels: object, text: str, notes: list[Problem]) -> object:
+    """``[warnings]`` with the old names of codes (RENAMED_CODES) replaced by the new ones, a
+    deprecated-key warning in ``notes`` for each; the old name is ignored when the new is given too."""
+    if not isinstance(levels, dict):
+        return levels
+    renamed: dict[str, object] = {}
+    for code, level in levels.items():
+        new = RENAMED_CODES.get(code)
+        if new is None:
+            renamed.setdefault(code, level)
+            continue
+        key = f"warnings.{code}"
+        message = (
+            f"deprecated, and ignored: {new}, its new name, is given too; remove it"
+            if new in levels
+            else f"deprecated: the code is now {new}; write that instead"
+        )
+        notes.append(Problem(CONFIG_NAME, line_of(text, key), key, message, WARNING, "deprecated-key"))
+        if new not in levels:
+            renamed[new] = level
+    return renamed
+
+
 HTML_MODES = ("escape", "safe", "trusted")
 """What ``[markdown] html`` may be (brief.render.rawhtml)."""
 
@@ -195,7 +218,7 @@ def load_config(root: Path) -> Config:
     notes: list[Problem] = []
     legacy_html = _allow_html(data, text, problems, notes)
     authors = check_authors(data.pop("authors", {}), text, root, problems)
-    warnings = check_warnings(data.pop("warnings", {}), text, problems)
+    warnings = check_warnings(_renamed_codes(data.pop("warnings", {}), text, notes), text, problems)
     menu = check_menu(data.pop("menu", []), text, problems)
     redirects = check_redirects(data.pop("redirects", {}), text, problems)
     values = check_table(data, OPTIONS, "", text, problems)  # a value of the wrong type is replaced by its default
