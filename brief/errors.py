@@ -53,6 +53,7 @@ WARNING_CODES: dict[str, str] = {
     "unreachable-article": "an article no link leads to from the front page, its section or its tags (brief check)",
     "caption-mismatch": "a hero image whose caption and alt text share no words with the article",
     "takeaway-unsupported": "a number or a name in a takeaway that the body and the analysis never give",
+    "byline-mismatch": "an analysis byline naming neither an author of the article, a profile nor an outlet",
     "dek-repeats-title": "a dek that repeats the headline instead of adding to it",
     "updated-before-date": "an updated time before the publication date (ignored)",
 }

@@ -10,6 +10,7 @@ run while an article is validated (stage 2), so ``brief build``, ``brief serve``
 - on the valid article as a whole: ``caption-mismatch`` (brief.content.captions) and
   ``takeaway-unsupported`` (brief.content.facts) (:func:`article_warnings`).
 
+``byline-mismatch`` needs the site's author profiles: brief.site.bylines.
 """
 
 from __future__ import annotations
