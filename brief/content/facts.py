@@ -7,7 +7,9 @@ body or the analysis. Checked:
   figure; ``1,200`` is ``1200``; ``2.50`` is ``2.5``; ``$1.2bn`` is ``1.2 billion``;
   a number word (two to ninety, hundred) equals its digits. A percentage is supported by
   the same number in the text (the text may say "18 points" where the takeaway rounds to
-  a percentage the reader knows).
+  a percentage the reader knows). A number word in a takeaway is a figure only as a
+  percentage or an amount ("eighteen percent", "two million"): "two sides" or "three
+  ways" are words, while the text's number words all count ("two" supports "2%").
 - **names**: a run of capitalised words not at the start of a sentence ("Bank of Japan",
   "Fumio Kishida"), and acronyms ("IMF", "U.S."). A name is supported when all its words
   occur in the text (any case, any word form); a person's name by the surname alone
@@ -63,6 +65,9 @@ class Figure:
 
     text: str
     value: float
+    exact: bool = True
+    """Written in digits, or as a word with a percent or a scale ("eighteen percent"): a
+    figure a takeaway vouches for. "Two sides" is not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +97,8 @@ def unsupported(takeaway: str, text: str, source: Callable[[], Source], stops: f
     analysis, does not give, as written in the takeaway, in order. What ``text`` holds as
     written needs no more; the rest is looked up in ``source()``, read only then."""
     plain = _MARKUP.sub(lambda m: m.group(1) or "", takeaway)
-    missing = [f.text for f in figures(plain) if f.text not in text and f.value not in source().values]
+    claims = [f for f in figures(plain) if f.exact]
+    missing = [f.text for f in claims if f.text not in text and f.value not in source().values]
     for name in names(plain):
         if name not in text and not _name_supported(name, source().vocabulary, source().acronyms, stops):
             missing.append(name)
@@ -101,19 +107,23 @@ def unsupported(takeaway: str, text: str, source: Callable[[], Source], stops: f
 
 def figures(text: str) -> list[Figure]:
     """The numbers of ``text`` with their values (percentages and scales applied to the value's form)."""
-    return [Figure(m.group().strip(), _value(m)) for m in _FIGURE.finditer(text)]
+    return [
+        Figure(m.group().strip(), _value(m), m.group("num")[0].isdigit() or bool(m.group("pct") or m.group("scale")))
+        for m in _FIGURE.finditer(text)
+    ]
 
 
 def _value(m: re.Match[str]) -> float:
-    raw = m.group("num").lower()
-    if raw in _NUMBER_WORDS:
-        value = float(_NUMBER_WORDS[raw])
+    # casefold: the pattern ignores case as Unicode does, so "ſix" (a long s) is "six".
+    raw = m.group("num").casefold()
+    if not raw[0].isdigit():
+        value = float(_NUMBER_WORDS.get(raw, 0))
     elif re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
         value = float(raw.replace(",", ""))
     else:
         value = float(raw.replace(",", "."))
-    scale = (m.group("scale") or "").lower().strip(" -\t\n")
-    return round(value * _SCALES[scale] if scale else value, 6)
+    scale = (m.group("scale") or "").casefold().strip().lstrip("-").strip()
+    return round(value * _SCALES.get(scale, 1), 6)
 
 
 def _values(text: str, vocabulary: Vocabulary) -> frozenset[float]:

@@ -174,6 +174,7 @@ def takeaway_warnings(tmp_path, *takeaways: str, body: str = BODY, **fields) -> 
         "The **Bank of Japan** held [its rate](https://www.boj.or.jp/) at 0.1 percent.",
         "The OECD agrees.",
         "Rates stayed at 0,1 %.",  # a decimal comma
+        "Two ministers met for three days.",  # number words alone are words, not figures
     ],
 )
 def test_takeaways_the_body_supports(tmp_path, takeaway):
@@ -198,6 +199,7 @@ def test_a_figure_and_a_name_the_body_never_gives(tmp_path):
         ("Talks resume in March.", "March"),
         ("About 1,300 jobs were created.", "1,300"),
         ("Exports rose 18 percent to $1.3bn.", "$1.3bn"),
+        ("Exports rose nineteen percent.", "nineteen percent"),  # a number word as a percentage
     ],
 )
 def test_takeaways_the_body_does_not_support(tmp_path, takeaway, missing):
