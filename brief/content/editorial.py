@@ -15,6 +15,7 @@ run while an article is validated (stage 2), so ``brief build``, ``brief serve``
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Callable
@@ -87,7 +88,7 @@ def field_warnings(
 def article_warnings(c: Checker, article: Article, config: Config) -> None:
     """The warnings on a valid article as a whole (see the module docstring)."""
     stops = stop_words(config.language)
-    text = article.body + ("\n" + article.analysis.body if article.analysis else "")
+    text = html.unescape(article.body + ("\n" + article.analysis.body if article.analysis else ""))
     # The text is read word by word once, and only when a check needs it: most captions share
     # words with the headline and most takeaways quote figures and names as the text writes them.
     vocabulary = cache(lambda: Vocabulary(content_words(text, stops)))

@@ -22,6 +22,7 @@ takeaway is a common word, not a name.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,7 +50,8 @@ _ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][A-Z0-9&]+\b")
 _RUN = re.compile(  # two or more capitalised words, maybe joined by "of", "for the"…: a name to spell as initials
     r"[A-Z][\w'’-]*(?:\s+(?:(?:of|for|de|du|des|la|le|von|van|der|den|del|da|di)\s+(?:the\s+)?)?[A-Z][\w'’-]*)+"
 )
-_CAPITALISED = re.compile(r"[^\W\d_][\w'’.\-]*")
+_CAPITALISED = re.compile(r"(?<!\w)[^\W\d_][\w'’.\-]*")
+_SENTENCE = re.compile(r"(?<=[.!?:;])\s+(?=\S)")
 _NAME_WORDS = "of for de du des la le von van der den del da di"
 _CONNECTORS = frozenset(_NAME_WORDS.split())
 """Lowercase words inside a name ("Bank of Japan"); "the" too, after one of these ("Department of the Treasury")."""
@@ -86,7 +88,7 @@ def read_source(text: str, vocabulary: Vocabulary) -> Source:
     """The :class:`Source` of ``text`` (Markdown), whose content words are ``vocabulary``."""
     plain = _MARKUP.sub(lambda m: m.group(1) or "", text)
     acronyms = {m.group().replace(".", "") for m in _ACRONYM.finditer(plain)}
-    for m in _RUN.finditer(plain):
+    for m in _RUN.finditer(plain):  # a regex, sooner than names() over a long text
         words = [w for w in m.group().split() if w not in _CONNECTORS and w not in ("the", "The")]
         acronyms.add("".join(w[0] for w in words).upper())
     return Source(_values(plain, vocabulary), vocabulary, frozenset(acronyms))
@@ -94,12 +96,12 @@ def read_source(text: str, vocabulary: Vocabulary) -> Source:
 
 def unsupported(takeaway: str, text: str, source: Callable[[], Source], stops: frozenset[str]) -> list[str]:
     """The numbers and names of ``takeaway`` (inline Markdown) that ``text``, the body and the
-    analysis, does not give, as written in the takeaway, in order. What ``text`` holds as
+    analysis with HTML entities decoded, does not give, as written in the takeaway, in order. What ``text`` holds as
     written needs no more; the rest is looked up in ``source()``, read only then."""
-    plain = _MARKUP.sub(lambda m: m.group(1) or "", takeaway)
+    plain = _MARKUP.sub(lambda m: m.group(1) or "", html.unescape(takeaway))
     claims = [f for f in figures(plain) if f.exact]
     missing = [f.text for f in claims if f.text not in text and f.value not in source().values]
-    for name in names(plain):
+    for name in names(plain, stops):
         if name not in text and not _name_supported(name, source().vocabulary, source().acronyms, stops):
             missing.append(name)
     return missing
@@ -140,27 +142,38 @@ def _values(text: str, vocabulary: Vocabulary) -> frozenset[float]:
     return frozenset(values)
 
 
-def names(text: str) -> list[str]:
-    """Capitalised runs and acronyms of ``text`` that are not just a sentence's first word."""
+def names(text: str, stops: frozenset[str] = frozenset()) -> list[str]:
+    """Capitalised runs ("Bank of Japan", "Fumio Kishida") and acronyms of ``text``, each once.
+    A run ends at punctuation or a lowercase word (but "of", "for the"… inside a name); a
+    sentence's first word is left out when it is all there is, or a stop word ("In March")."""
     found: list[str] = []
-    for sentence in re.split(r"(?<=[.!?:;])\s+(?=\S)", text):
-        words = _CAPITALISED.findall(sentence)
+    for sentence in _SENTENCE.split(text):
         run: list[str] = []
-        for i, word in enumerate([*words, ""]):
+        first = True  # whether the run opens the sentence
+        end = 0
+        for m in _CAPITALISED.finditer(sentence):
+            word = m.group()
+            joined = bool(run) and not sentence[end : m.start()].strip()
+            # "of", "for the" join a name, but not after a sentence's first word alone ("Tips for the…")
             inside = word in _CONNECTORS or (word == "the" and bool(run) and run[-1] in _CONNECTORS)
-            capital = word[:1].isupper() or (bool(run) and inside)
-            if capital and word:
+            if joined and (word[:1].isupper() or (inside and not (first and len(run) == 1))):
                 run.append(word)
-                continue
-            while run and (run[-1] in _CONNECTORS or run[-1] == "the"):
-                run.pop()
-            if len(run) > 1 and run[0] in ("The", "A", "An"):
-                run = run[1:]
-            # A sentence's first word is capitalised whatever it is: alone, it is no name.
-            if run and not (i == len(run) and len(run) == 1 and not _is_acronym(run[0])):
-                found.append(re.sub(r"['’]s$", "", " ".join(_bare(w) for w in run)))
-            run = []
+            else:
+                _add_name(run, first, stops, found)
+                first, run = end == 0, [word] if word[:1].isupper() else []
+            end = m.end()
+        _add_name(run, first, stops, found)
     return list(dict.fromkeys(found))
+
+
+def _add_name(run: list[str], first: bool, stops: frozenset[str], found: list[str]) -> None:
+    while run and (run[-1] in _CONNECTORS or run[-1] == "the"):
+        run.pop()
+    if first and len(run) > 1 and run[0].lower() in stops | {"the", "a", "an"}:
+        run, first = run[1:], False
+    # A sentence's first word is capitalised whatever it is: alone, it is no name.
+    if run and not (first and len(run) == 1 and not _is_acronym(run[0])):
+        found.append(re.sub(r"['’]s$", "", " ".join(_bare(w) for w in run)))
 
 
 def _bare(word: str) -> str:

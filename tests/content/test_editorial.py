@@ -175,6 +175,8 @@ def takeaway_warnings(tmp_path, *takeaways: str, body: str = BODY, **fields) -> 
         "The OECD agrees.",
         "Rates stayed at 0,1 %.",  # a decimal comma
         "Two ministers met for three days.",  # number words alone are words, not figures
+        "In Tokyo, Kishida agreed.",  # a sentence's first word, a stop word, is no part of a name
+        "Tips for the Bank of Japan &#40;and the IMF&#41;.",  # HTML entities are their characters
     ],
 )
 def test_takeaways_the_body_supports(tmp_path, takeaway):
@@ -198,6 +200,8 @@ def test_a_figure_and_a_name_the_body_never_gives(tmp_path):
         ("The ECB disagreed.", "ECB"),
         ("Talks resume in March.", "March"),
         ("About 1,300 jobs were created.", "1,300"),
+        ("Blinken (U.S. State Department) agreed.", "State Department"),  # a name ends at a bracket
+        ("In March, talks resume.", "March"),
         ("Exports rose 18 percent to $1.3bn.", "$1.3bn"),
         ("Exports rose nineteen percent.", "nineteen percent"),  # a number word as a percentage
     ],
