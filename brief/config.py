@@ -8,23 +8,25 @@ type, bad value) before failing, so one run shows them all.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from brief.errors import WARNING, BuildFailed, Problem, did_you_mean
+from brief.errors import RENAMED_CODES, WARNING, BuildFailed, Problem, did_you_mean
 from brief.menus import MenuItem, check_menu
 from brief.newsletter_settings import NewsletterOptions, check_newsletter
 from brief.oldpaths import TableRedirect, check_redirects
 from brief.settings import (
     CONFIG_NAME,
+    MAX_WEIGHT,
     OPTIONS,
     check_authors,
     check_base_url,
-    check_related,
     check_table,
     check_values,
     check_warnings,
@@ -75,6 +77,8 @@ class Config:
     search: bool = True
     embeds_allow: tuple[str, ...] = ()
     """``[embeds] allow``: hosts whose https pages a URL alone on its line or ``::: embed`` may embed."""
+    byline_outlets: tuple[str, ...] = ()
+    """``[bylines] outlets``: names an analysis byline may give besides people (brief.site.bylines)."""
     authors: dict[str, dict[str, str]] = field(default_factory=dict)
     """Author profiles from ``[authors.<slug>]`` tables: name, role, bio, avatar."""
     related: RelatedOptions = field(default_factory=lambda: RelatedOptions())
@@ -133,6 +137,60 @@ def _host_names(names: list[str], key: str, text: str, problems: list[Problem]) 
     return tuple(dict.fromkeys(host for host in hosts if HOST_NAME.fullmatch(host)))
 
 
+def _check_related(related: dict[str, Any], text: str, problems: list[Problem]) -> None:
+    """The [related] weights and counts: finite, not negative, weights at most MAX_WEIGHT."""
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(CONFIG_NAME, line_of(text, f"related.{key}"), f"related.{key}", message))
+
+    for key in ("count", "tags", "text", "section", "recency", "min_score"):
+        if not math.isfinite(related[key]):  # TOML has nan and inf; scores made with them mean nothing
+            problem(key, f"expected a finite number, got {related[key]}")
+        elif related[key] < 0:
+            problem(key, f"must be at least 0, got {related[key]}")
+        elif key in ("tags", "text", "section", "recency") and related[key] > MAX_WEIGHT:
+            problem(key, f"must be at most {MAX_WEIGHT}, got {related[key]}")  # weights are relative; larger overflow
+    if not math.isfinite(related["half_life_days"]):
+        problem("half_life_days", f"expected a finite number, got {related['half_life_days']}")
+    elif related["half_life_days"] <= 0:
+        problem("half_life_days", f"must be more than 0, got {related['half_life_days']}")
+
+
+def _renamed_codes(levels: object, text: str, notes: list[Problem]) -> object:
+    """``[warnings]`` with the old names of codes (RENAMED_CODES) replaced by the new ones, a
+    deprecated-key warning in ``notes`` for each; the old name is ignored when the new is given too."""
+    if not isinstance(levels, dict):
+        return levels
+    renamed: dict[str, object] = {}
+    for code, level in levels.items():
+        new = RENAMED_CODES.get(code)
+        if new is None:
+            renamed.setdefault(code, level)
+            continue
+        key = f"warnings.{code}"
+        message = (
+            f"deprecated, and ignored: {new}, its new name, is given too; remove it"
+            if new in levels
+            else f"deprecated: the code is now {new}; write that instead"
+        )
+        notes.append(Problem(CONFIG_NAME, line_of(text, key), key, message, WARNING, "deprecated-key"))
+        if new not in levels:
+            renamed[new] = level
+    return renamed
+
+
+def _outlets(names: list[str], text: str, problems: list[Problem]) -> tuple[str, ...]:
+    """``[bylines] outlets``: names, each once; an empty one is a problem."""
+    if any(not name.strip() for name in names):
+        key = "bylines.outlets"
+        problems.append(
+            Problem(
+                CONFIG_NAME, line_of(text, key), key, 'has an empty name (expected names such as "Editorial Board")'
+            )
+        )
+    return tuple(dict.fromkeys(" ".join(name.split()) for name in names if name.strip()))
+
+
 HTML_MODES = ("escape", "safe", "trusted")
 """What ``[markdown] html`` may be (brief.render.rawhtml)."""
 
@@ -160,6 +218,25 @@ def _allow_html(data: dict, text: str, problems: list[Problem], notes: list[Prob
     return None if given else ("trusted" if value else "escape")
 
 
+def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """brief.toml's text and its parsed tables; raises :class:`BuildFailed` when it cannot be
+    read or is not TOML."""
+    try:
+        text = read_input(path, TEXT_LIMIT).decode("utf-8-sig", errors="replace")
+    except OSError as exc:  # a FIFO or a device is refused, never waited on (brief.theme.read_input)
+        message = str(exc) if isinstance(exc, InputError) else f"cannot read file: {exc.strerror or exc}"
+        raise BuildFailed([Problem(CONFIG_NAME, None, None, message)], "configuration") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = toml_error_line(str(exc))
+        message = re.sub(r"\(at line \d+, (column \d+)\)", r"(\1)", str(exc))
+        if "overwrite" in message:
+            message += "; each key and [table] may be given only once"
+        raise BuildFailed([Problem(CONFIG_NAME, line, None, f"invalid TOML: {message}")], "configuration") from None
+    return text, data
+
+
 def load_config(root: Path) -> Config:
     """Read ``root/brief.toml`` (optional) and return a validated :class:`Config`.
 
@@ -181,24 +258,12 @@ def load_config(root: Path) -> Config:
                 "configuration",
             )
         return Config(root=root, publisher_name="Brief")
-    try:
-        text = read_input(path, TEXT_LIMIT).decode("utf-8-sig", errors="replace")
-    except OSError as exc:  # a FIFO or a device is refused, never waited on (brief.theme.read_input)
-        message = str(exc) if isinstance(exc, InputError) else f"cannot read file: {exc.strerror or exc}"
-        raise BuildFailed([Problem(CONFIG_NAME, None, None, message)], "configuration") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = toml_error_line(str(exc))
-        message = re.sub(r"\(at line \d+, (column \d+)\)", r"(\1)", str(exc))
-        if "overwrite" in message:
-            message += "; each key and [table] may be given only once"
-        raise BuildFailed([Problem(CONFIG_NAME, line, None, f"invalid TOML: {message}")], "configuration") from None
+    text, data = _read_toml(path)
     problems: list[Problem] = []
     notes: list[Problem] = []
     legacy_html = _allow_html(data, text, problems, notes)
     authors = check_authors(data.pop("authors", {}), text, root, problems)
-    warnings = check_warnings(data.pop("warnings", {}), text, problems)
+    warnings = check_warnings(_renamed_codes(data.pop("warnings", {}), text, notes), text, problems)
     menu = check_menu(data.pop("menu", []), text, problems)
     redirects = check_redirects(data.pop("redirects", {}), text, problems)
     values = check_table(data, OPTIONS, "", text, problems)  # a value of the wrong type is replaced by its default
@@ -206,13 +271,14 @@ def load_config(root: Path) -> Config:
     publisher = values.get("publisher", {})
     markdown = values.get("markdown", {})
     related = values.get("related", {})
-    check_related(related, text, problems)
+    _check_related(related, text, problems)
     newsletter = check_newsletter(values["newsletter"], text, problems)
     if markdown["html"] not in HTML_MODES:
         hint = did_you_mean(markdown["html"], HTML_MODES)
         message = f'unknown mode \'{markdown["html"]}\' (expected "escape", "safe" or "trusted"){hint}'
         problems.append(Problem(CONFIG_NAME, line_of(text, "markdown.html"), "markdown.html", message))
     embeds_allow = _host_names(values["embeds"]["allow"], "embeds.allow", text, problems)
+    outlets = _outlets(values["bylines"]["outlets"], text, problems)
     flat["base_url"] = check_base_url(flat["base_url"], problems, CONFIG_NAME, line_of(text, "base_url"), "base_url")
     if not (publisher.get("logo") or "").strip():
         publisher["logo"] = None  # logo = "" (brief init's commented default) means no logo
@@ -229,6 +295,7 @@ def load_config(root: Path) -> Config:
         authors=authors,
         warnings=warnings,
         embeds_allow=embeds_allow,
+        byline_outlets=outlets,
         menu=menu,
         redirects=redirects,
         newsletter=newsletter,

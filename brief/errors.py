@@ -26,7 +26,7 @@ WARNING = "warning"
 
 WARNING_CODES: dict[str, str] = {
     "unknown-key": "a front-matter, image, analysis, related or profile key brief does not know (ignored)",
-    "long-headline": "a headline longer than search engines show",
+    "headline-length": "a headline longer than search engines show (110 characters)",
     "long-dek": "a dek longer than meta descriptions are shown",
     "small-image": "a hero image narrower than large previews want",
     "missing-takeaways": "an article without key takeaways",
@@ -51,8 +51,16 @@ WARNING_CODES: dict[str, str] = {
     "html-in-plain-text": "an HTML tag in a headline or dek, which are plain text and show it as written",
     "theme-link": "a link or image the templates made that leads nowhere (brief check)",
     "unreachable-article": "an article no link leads to from the front page, its section or its tags (brief check)",
+    "caption-mismatch": "a hero image whose caption and alt text share no words with the article",
+    "takeaway-unsupported": "a number or a name in a takeaway that the body and the analysis never give",
+    "byline-mismatch": "an analysis byline naming neither an author of the article, a profile nor an outlet",
+    "dek-repeats-title": "a dek that repeats the headline instead of adding to it",
+    "updated-before-date": "an updated time before the publication date (ignored)",
 }
 """Every warning's code and what it is about: a warning must carry one of these."""
+
+RENAMED_CODES: dict[str, str] = {"long-headline": "headline-length"}
+"""Old names of warning codes that ``[warnings]`` still accepts (with a deprecated-key warning)."""
 
 WARNING_LEVELS = ("off", "warning", "error")
 """What ``[warnings]`` in brief.toml may set a code to."""

@@ -6,7 +6,6 @@ collected with its line in brief.toml (brief.tomllines), never just the first.
 
 from __future__ import annotations
 
-import math
 import posixpath
 import re
 import zoneinfo
@@ -38,6 +37,10 @@ PERMALINK_FIELDS = ("year", "month", "day", "slug", "section")
 
 class HostNames(tuple):
     """The type of an option holding host names (``allow = ["charts.example.org"]``)."""
+
+
+class Names(tuple):
+    """The type of an option holding names (``outlets = ["Editorial Board"]``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,13 @@ OPTIONS: dict[str, Option | dict[str, Option]] = {
     },
     "embeds": {
         "allow": Option(HostNames, HostNames(), 'Hosts whose https pages may be embedded: ["charts.example.org"].')
+    },
+    "bylines": {
+        "outlets": Option(
+            Names,
+            Names(),
+            'Names an analysis byline may give besides people, such as ["Editorial Board"] (byline-mismatch).',
+        )
     },
     "related": {
         "count": Option(
@@ -346,7 +356,7 @@ def check_base_url(url: str, problems: list[Problem], path: str, line: int | Non
 
 
 def _is_type(value: Any, expected: type) -> bool:
-    if expected is HostNames:
+    if expected in (HostNames, Names):
         return isinstance(value, list) and all(isinstance(item, str) for item in value)
     if expected is int:
         return isinstance(value, int) and not isinstance(value, bool)
@@ -357,7 +367,8 @@ def _is_type(value: Any, expected: type) -> bool:
 
 def _type_name(t: type) -> str:
     names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
-    return "a list of host names" if t is HostNames else names.get(t, t.__name__)
+    lists: dict[type, str] = {HostNames: "a list of host names", Names: "a list of names"}
+    return lists.get(t) or names.get(t, t.__name__)
 
 
 def _describe(value: Any) -> str:
@@ -379,22 +390,3 @@ def _did_you_mean_nested(key: str, spec: dict) -> str:
         if isinstance(sub, dict) and (key in sub or (key == "allow_html" and "html" in sub)):
             return f"; did you mean '{key}' under [{table}]?"
     return ""
-
-
-def check_related(related: dict[str, Any], text: str, problems: list[Problem]) -> None:
-    """The [related] weights and counts: finite, not negative, weights at most MAX_WEIGHT."""
-
-    def problem(key: str, message: str) -> None:
-        problems.append(Problem(CONFIG_NAME, line_of(text, f"related.{key}"), f"related.{key}", message))
-
-    for key in ("count", "tags", "text", "section", "recency", "min_score"):
-        if not math.isfinite(related[key]):  # TOML has nan and inf; scores made with them mean nothing
-            problem(key, f"expected a finite number, got {related[key]}")
-        elif related[key] < 0:
-            problem(key, f"must be at least 0, got {related[key]}")
-        elif key in ("tags", "text", "section", "recency") and related[key] > MAX_WEIGHT:
-            problem(key, f"must be at most {MAX_WEIGHT}, got {related[key]}")  # weights are relative; larger overflow
-    if not math.isfinite(related["half_life_days"]):
-        problem("half_life_days", f"expected a finite number, got {related['half_life_days']}")
-    elif related["half_life_days"] <= 0:
-        problem("half_life_days", f"must be more than 0, got {related['half_life_days']}")

@@ -15,12 +15,12 @@ from brief.content.aliases import aliases_field
 from brief.content.checker import Checker, describe
 from brief.content.corrections import corrections_field
 from brief.content.dates import parse_datetime
+from brief.content.editorial import article_warnings, field_warnings
 from brief.content.files import SourceDoc
-from brief.content.model import Analysis, Article, Image
+from brief.content.model import Analysis, Article
 from brief.content.placeholders import placeholder_warnings
 from brief.content.references import image_field, related_field
 from brief.errors import WARNING, Problem, did_you_mean
-from brief.media.imagesize import image_size
 from brief.settings import clean_url
 from brief.slugs import MAX_LENGTH as MAX_SLUG
 from brief.slugs import is_valid_slug, slugify
@@ -64,10 +64,13 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
     date = _date(c, "date", config, required=True)
     updated = _date(c, "updated", config)
     if date and updated and updated < date:
-        c.error(
+        c.warn(
             ("updated",),
-            f"{updated.isoformat()} is before date {date.isoformat()} (expected a time on or after the publication date)",
+            f"{updated.isoformat()} is before date {date.isoformat()}, so the page shows no update "
+            "(expected a time on or after the publication date; correct it or remove it)",
+            "updated-before-date",
         )
+        updated = None
     expires = _date(c, "expires", config)
     if date and expires and expires <= date:
         c.error(
@@ -86,12 +89,12 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
     canonical = _canonical(c)
     aliases = aliases_field(c)
     slug = _slug(c)
-    _editorial(c, title, dek, image, takeaways)
+    field_warnings(c, config, title, dek, image, takeaways)
     placeholder_warnings(c)
     if any(p.severity != WARNING for p in c.problems) or title is None or date is None or slug is None:
         return None, c.problems
     url_path = permalink(config.permalink, date=date.astimezone(config.tz), slug=slug, section=section)
-    return Article(
+    article = Article(
         path=doc.path,
         relpath=doc.relpath,
         slug=slug,
@@ -118,49 +121,9 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
         corrections=corrections,
         lines=doc.lines,
         real_path=doc.path.resolve(),
-    ), c.problems
-
-
-MAX_HEADLINE = 110
-"""Google truncates NewsArticle headlines longer than this."""
-MAX_DEK = 200
-MIN_IMAGE_WIDTH = 1200
-"""Google Discover and large social cards want hero images at least this wide."""
-
-
-def _editorial(c: Checker, title: str | None, dek: str | None, image: Image | None, takeaways: tuple[str, ...]) -> None:
-    """Warnings an editor should see, which do not stop the build."""
-    if title and len(title) > MAX_HEADLINE:
-        c.warn(
-            ("title",),
-            f"headline is {len(title)} characters; search engines cut it after {MAX_HEADLINE}",
-            "long-headline",
-        )
-    if dek and len(dek) > MAX_DEK:
-        c.warn(
-            ("dek",),
-            f"dek is {len(dek)} characters (expected at most {MAX_DEK}, as meta descriptions are cut there)",
-            "long-dek",
-        )
-    if image is not None and image.source is not None:
-        size = image_size(image.source)
-        if size and size[0] < MIN_IMAGE_WIDTH:
-            c.warn(
-                ("image", "src"),
-                f"image is {size[0]}×{size[1]} px; at least {MIN_IMAGE_WIDTH} px wide is recommended for large previews",
-                "small-image",
-            )
-    if not takeaways and "takeaways" not in c.doc.meta:
-        c.warn(
-            ("takeaways",), "missing; readers and the front page rely on at least one key takeaway", "missing-takeaways"
-        )
-    analysis = c.doc.meta.get("analysis")
-    if isinstance(analysis, dict) and analysis.get("body") and not analysis.get("byline"):
-        c.warn(
-            ("analysis",),
-            "analysis has no byline (expected byline: with who wrote it; readers weigh analysis by its author)",
-            "analysis-without-byline",
-        )
+    )
+    article_warnings(c, article, config)
+    return article, c.problems
 
 
 def permalink(pattern: str, *, date, slug: str, section: str) -> str:

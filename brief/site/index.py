@@ -17,6 +17,7 @@ from brief.content.model import Article, Page, Profile
 from brief.content.yamllines import dotted
 from brief.digests import digest
 from brief.errors import WARNING, Problem, did_you_mean
+from brief.site.bylines import byline_problems
 from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
 from brief.site.pages import index_pages
 from brief.site.related import RelatedIndex
@@ -63,6 +64,7 @@ def build_index(
     _duplicate_titles(by_slug, problems)
     problems += future_notes(by_slug.values(), now)
     everything = sorted(by_slug.values(), key=lambda a: a.relpath)
+    problems += byline_problems(everything, profiles or {}, config)
     sections = _terms("section", [(a, a.section, ("section",)) for a in everything], built_slugs, problems)
     tags = _terms("tag", [(a, t, ("tags", i)) for a in everything for i, t in enumerate(a.tags)], built_slugs, problems)
     authors = _terms(

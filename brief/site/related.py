@@ -35,9 +35,9 @@ import numpy as np
 
 from brief.config import RelatedOptions
 from brief.content.model import Article
+from brief.content.stopwords import stop_words
 from brief.forks import fork_map
 from brief.site.postings import expand, postings, spans
-from brief.site.stopwords import stop_words
 from brief.site.terms import term_entry
 from brief.slugs import slugify
 

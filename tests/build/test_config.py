@@ -85,9 +85,9 @@ def test_unknown_key_with_did_you_mean(tmp_path):
 
 def test_unknown_key_lists_known_keys(tmp_path):
     assert problems(tmp_path, 'title = "X"\ncolour = "red"\n') == [
-        "brief.toml:2: colour: unknown configuration key (known keys: archive_per_page, authors, base_url, default_author, "
-        "description, embeds, feed_size, language, markdown, menu, newsletter, per_page, permalink, publisher, redirects, "
-        "related, search, timezone, title, warnings)"
+        "brief.toml:2: colour: unknown configuration key (known keys: archive_per_page, authors, base_url, bylines, "
+        "default_author, description, embeds, feed_size, language, markdown, menu, newsletter, per_page, permalink, "
+        "publisher, redirects, related, search, timezone, title, warnings)"
     ]
 
 

@@ -33,7 +33,11 @@ REPLACEMENTS = [  # (what brief new wrote, what the editor writes instead, the w
         "alt: The town hall",
         "14: warning: image.alt:",
     ),
-    ("caption: What the image shows, in one sentence.", "caption: The town hall.", "15: warning: image.caption:"),
+    (
+        "caption: What the image shows, in one sentence.",
+        "caption: The town hall, where the council voted on the budget.",
+        "15: warning: image.caption:",
+    ),
     ('credit: "Photo: Photographer / Agency"', 'credit: "Photo: Ana Ortiz"', "16: warning: image.credit:"),
     ("  - The single most important fact, in one sentence.", "  - Spending rises 4%.", "19: warning: takeaways[0]:"),
     ("  - Why it matters to the reader.", "  - Rates rise too.", "20: warning: takeaways[1]:"),
@@ -56,7 +60,7 @@ REPLACEMENTS = [  # (what brief new wrote, what the editor writes instead, the w
     (
         "Give the reader the context they need. Link to earlier coverage by its file\nname, e.g. "
         "`[our earlier brief](other-article.md)`, and brief turns it into the\narticle's address.",
-        "Spending rose last year too.",
+        "Spending rises 4% next year, after rising last year too.",
         "43: warning: body:",
     ),
     ("Close with what to watch for, and when.", "The final vote is on 12 May.", "49: warning: body:"),

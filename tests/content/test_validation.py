@@ -100,15 +100,6 @@ def test_impossible_date(tmp_path):
     )
 
 
-def test_updated_before_date(tmp_path):
-    fails_with(
-        tmp_path,
-        {"content/a.md": article(date=Raw("2024-03-02T10:00:00Z"), updated=Raw("2024-03-01"))},
-        "content/a.md:4: updated: 2024-03-01T00:00:00+00:00 is before date 2024-03-02T10:00:00+00:00 "
-        "(expected a time on or after the publication date)",
-    )
-
-
 # --- takeaways and analysis -------------------------------------------------------------------
 
 

@@ -189,7 +189,8 @@ def test_pixels_that_do_not_decode_fail_the_build_with_every_use_and_keep_the_ou
         f"content/one.md:10: body: {cut}",
         f"content/two.md:5: image.src: {cut}",
         f"content/two.md:8: body: {damaged}",
-        "Error: build failed: 3 errors, 2 warnings; nothing was written",
+        # The warnings: missing takeaways and caption-mismatch, twice each (alt texts "Big", "Shared hero").
+        "Error: build failed: 3 errors, 4 warnings; nothing was written",
     ], err
     assert tree(site / "public") == published
 

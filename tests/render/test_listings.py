@@ -184,8 +184,8 @@ def test_editorial_warnings_do_not_fail_the_build(tmp_path):
     assert code == 0, err
     lines = err.splitlines()
     assert (
-        "content/a.md:2: warning: title: headline is 111 characters; search engines cut it after 110 [long-headline]"
-        in lines
+        "content/a.md:2: warning: title: headline is 111 characters (expected at most 110: search engines cut "
+        "longer ones); shorten it [headline-length]" in lines
     )
     assert (
         "content/a.md:4: warning: dek: dek is 201 characters (expected at most 200, as meta descriptions are cut there) [long-dek]"

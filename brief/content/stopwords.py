@@ -1,4 +1,5 @@
-"""Stop words: words too common to say what an article is about, by language."""
+"""Stop words: words too common to say what an article is about, by language (related-article
+scoring in brief.site, and the editorial checks of captions and headlines in brief.content)."""
 
 from __future__ import annotations
 

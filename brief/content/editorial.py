@@ -1,0 +1,179 @@
+"""Warnings an editor should see, which do not stop the build: a second pair of eyes.
+
+Every one has a code that ``[warnings]`` in brief.toml turns off or makes an error. They
+run while an article is validated (stage 2), so ``brief build``, ``brief serve`` and
+``brief check`` all report them, and the build cache keeps them with the article:
+
+- on the fields as written, even when the article has errors: ``headline-length``,
+  ``long-dek``, ``dek-repeats-title``, ``small-image``, ``missing-takeaways``,
+  ``analysis-without-byline`` (:func:`field_warnings`);
+- on the valid article as a whole: ``caption-mismatch`` (brief.content.captions) and
+  ``takeaway-unsupported`` (brief.content.facts) (:func:`article_warnings`).
+
+``byline-mismatch`` needs the site's author profiles: brief.site.bylines.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import cache
+
+from brief.config import Config
+from brief.content.captions import caption_support
+from brief.content.checker import Checker
+from brief.content.facts import read_source, unsupported
+from brief.content.model import Article, Image
+from brief.content.stopwords import stop_words
+from brief.content.words import Vocabulary, content_words
+from brief.media.imagesize import image_size
+
+MAX_HEADLINE = 110
+"""Google truncates NewsArticle headlines longer than this."""
+MAX_DEK = 200
+MIN_IMAGE_WIDTH = 1200
+"""Google Discover and large social cards want hero images at least this wide."""
+DEK_REPEAT = 0.8
+"""Share of the headline's content words a dek repeats (when they are most of the dek) to be flagged."""
+DEK_OWN = 2 / 3
+"""Share of a repeating dek's own content words that come from the headline."""
+
+
+def field_warnings(
+    c: Checker, config: Config, title: str | None, dek: str | None, image: Image | None, takeaways: tuple[str, ...]
+) -> None:
+    """The warnings on single fields (see the module docstring)."""
+    length = visible_length(title or "")
+    if title and length > MAX_HEADLINE:
+        c.warn(
+            ("title",),
+            f"headline is {length} characters (expected at most {MAX_HEADLINE}: search engines cut longer ones); shorten it",
+            "headline-length",
+        )
+    if dek and len(dek) > MAX_DEK:
+        c.warn(
+            ("dek",),
+            f"dek is {len(dek)} characters (expected at most {MAX_DEK}, as meta descriptions are cut there)",
+            "long-dek",
+        )
+    if title and dek and repeats(dek, title, stop_words(config.language)):
+        c.warn(
+            ("dek",),
+            f'the dek repeats the headline ("{_shown(dek)}"); use it to add what the headline leaves out',
+            "dek-repeats-title",
+        )
+    if image is not None and image.source is not None:
+        size = image_size(image.source)
+        if size and size[0] < MIN_IMAGE_WIDTH:
+            c.warn(
+                ("image", "src"),
+                f"image is {size[0]}×{size[1]} px; at least {MIN_IMAGE_WIDTH} px wide is recommended for large previews",
+                "small-image",
+            )
+    if not takeaways and "takeaways" not in c.doc.meta:
+        c.warn(
+            ("takeaways",), "missing; readers and the front page rely on at least one key takeaway", "missing-takeaways"
+        )
+    analysis = c.doc.meta.get("analysis")
+    if isinstance(analysis, dict) and analysis.get("body") and not analysis.get("byline"):
+        c.warn(
+            ("analysis",),
+            "analysis has no byline (expected byline: with who wrote it; readers weigh analysis by its author)",
+            "analysis-without-byline",
+        )
+
+
+def article_warnings(c: Checker, article: Article, config: Config) -> None:
+    """The warnings on a valid article as a whole (see the module docstring)."""
+    stops = stop_words(config.language)
+    text = html.unescape(article.body + ("\n" + article.analysis.body if article.analysis else ""))
+    # The text is read word by word once, and only when a check needs it: most captions share
+    # words with the headline and most takeaways quote figures and names as the text writes them.
+    vocabulary = cache(lambda: Vocabulary(content_words(text, stops)))
+    source = cache(lambda: read_source(text, vocabulary()))
+    image = article.image
+    if image is not None and not image.decorative and (image.caption or image.alt):
+        _caption(c, article, image, vocabulary, stops)
+    for i, takeaway in enumerate(article.takeaways):
+        missing = unsupported(takeaway, text, source, stops)
+        if missing:
+            what = " and ".join(f'"{m}"' for m in missing[:3]) + (" …" if len(missing) > 3 else "")
+            verb = "appears" if len(missing) == 1 else "appear"
+            c.warn(
+                ("takeaways", i),  # every takeaway of a valid article is one as written
+                f"{what} {verb} nowhere in the body or the analysis; check the takeaway against the article, "
+                "or say in the text where it comes from",
+                "takeaway-unsupported",
+            )
+
+
+def _caption(c: Checker, article: Article, image: Image, text: Callable[[], Vocabulary], stops: frozenset[str]) -> None:
+    names = [*article.authors, *((article.analysis.label, article.analysis.byline or "") if article.analysis else ())]
+    head = "\n".join([article.title, article.dek or "", *article.takeaways, article.section, *article.tags, *names])
+    support = caption_support(image.caption or "", image.alt, head, text, stops)
+    if not support.mismatched:
+        return
+    field = "caption" if image.caption else "alt"
+    shared = (
+        " almost no words with the article (only " + ", ".join(f"'{w}'" for w in support.weak) + ", once in the body)"
+        if support.weak
+        else " no words with the article"
+    )
+    c.warn(
+        ("image", field),
+        f'the hero\'s caption and alt text share{shared} ("{_shown(image.caption or image.alt)}"); '
+        "check the photo belongs to this story",
+        "caption-mismatch",
+    )
+
+
+def repeats(dek: str, title: str, stops: frozenset[str]) -> bool:
+    """Whether ``dek`` starts with the headline (of three words or more), or mostly repeats
+    it: it holds at least :data:`DEK_REPEAT` of the headline's content words (two or more),
+    and they make up :data:`DEK_OWN` of its own."""
+    if len(title.split()) >= 3 and _normal(dek).startswith(_normal(title)):
+        return True
+    heading = list(dict.fromkeys(content_words(title, stops)))
+    words = list(dict.fromkeys(content_words(dek, stops)))
+    if len(heading) < 2 or not words:
+        return False
+    in_dek = Vocabulary(words)
+    if sum(1 for w in heading if w in in_dek) < DEK_REPEAT * len(heading):
+        return False
+    in_title = Vocabulary(heading)
+    return sum(1 for w in words if w in in_title) >= DEK_OWN * len(words)
+
+
+def visible_length(text: str) -> int:
+    """Characters as readers see them: an accent written as a combining mark, an emoji built of
+    several code points (a skin tone, a family joined by zero-width joiners, a flag's two
+    letters) or a soft hyphen count as one character or none, as on screen."""
+    if text.isascii():
+        return len(text)
+    count = 0
+    joined = flag = False
+    for ch in unicodedata.normalize("NFC", text):
+        kind = unicodedata.category(ch)
+        if joined or kind in ("Mn", "Me", "Cf") or "\U0001f3fb" <= ch <= "\U0001f3ff":
+            joined = ch == "\u200d"
+            continue
+        if "\U0001f1e6" <= ch <= "\U0001f1ff":  # regional indicators: two make one flag
+            flag = not flag
+            if not flag:
+                continue
+        count += 1
+    return count
+
+
+def _normal(text: str) -> str:
+    return _NOT_WORD.sub(" ", text.casefold()).strip()
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _shown(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 80 else text[:79] + "…"
