@@ -43,6 +43,9 @@ def fingerprinted(files: dict[str, Path]) -> dict[str, str]:
 _CSS_PIECE = re.compile(rb"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|/\*.*?\*/|\n[ \t]+|[ \t]+\n""", re.S)
 
 
+_CSS_LEFT = re.compile(rb"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|[ \t]+\n|\n\s*\n""")
+
+
 def slim_css(data: bytes) -> bytes:
     """A stylesheet without its comments and indentation (strings kept as written): what the
     content-hashed copy readers download holds; the plain-named copy stays as written."""
@@ -52,7 +55,11 @@ def slim_css(data: bytes) -> bytes:
             return match.group(1)
         return b"" if match.group().startswith(b"/*") else b"\n"
 
-    return _CSS_PIECE.sub(keep, data).strip() + b"\n"
+    def tidy(match: re.Match[bytes]) -> bytes:
+        return match.group(1) if match.group(1) is not None else b"\n"
+
+    # Then what the comments left: the spaces before a comment at the end of a line, empty lines.
+    return _CSS_LEFT.sub(tidy, _CSS_PIECE.sub(keep, data)).strip() + b"\n"
 
 
 def asset_url(base_path: str, names: dict[str, str]):
