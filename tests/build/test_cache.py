@@ -296,6 +296,7 @@ def test_unchanged_site_is_up_to_date_and_any_change_builds(tmp_path):
     assert cli(site, "--no-cache").stdout.startswith("Built")
 
 
+@pytest.mark.slow
 def test_a_scheduled_article_coming_due_is_built(tmp_path):
     rng = random.Random(6)
     due = datetime.now(UTC) + timedelta(seconds=4)

@@ -167,6 +167,7 @@ def test_build_shows_the_lines_of_brief_toml_too(tmp_path):
     assert '  > 2 | per_page = "many"' in err.splitlines(), err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("quiet", [False, True])
 def test_check_shows_the_source_lines_in_text_only(tmp_path, quiet):
     import json

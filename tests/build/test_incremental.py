@@ -8,6 +8,7 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from helpers import article, make_site, with_note
 
 from brief.build import BuildOptions, build
@@ -44,6 +45,7 @@ def served(preview: Preview) -> dict[str, bytes] | list[str]:
     }
 
 
+@pytest.mark.slow
 def test_preview_rebuilds_equal_fresh_builds_after_random_changes(tmp_path, monkeypatch):
     now = datetime(2026, 12, 1, tzinfo=UTC)
     monkeypatch.setattr("brief.serve.rebuild.BuildOptions", lambda **kw: BuildOptions(now=now, **kw))

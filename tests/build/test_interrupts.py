@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from helpers import article, make_site
 
 PREVIOUS = "Interrupted; the previous output is unchanged."
@@ -98,6 +99,7 @@ def _check(code: int, err: str, site: Path, new: str) -> str:
     return "previous"
 
 
+@pytest.mark.slow
 def test_ctrl_c_at_any_moment_before_the_swap_never_prints_a_traceback(tmp_path):
     """From start-up (brief's imports: a traceback before) to the middle of the build."""
     site = _site(tmp_path, n=300)
@@ -113,6 +115,7 @@ def test_ctrl_c_at_any_moment_before_the_swap_never_prints_a_traceback(tmp_path)
     assert outcomes.count("previous") >= 3, outcomes  # most moments land in brief's own code (fewer on a busy machine)
 
 
+@pytest.mark.slow
 def test_ctrl_c_right_after_the_swap_says_the_new_site_is_in_place(tmp_path):
     """Three tries: SIGINT as soon as public/ is another folder (the swap), while the build is
     still saving its cache and removing the old site."""
@@ -142,6 +145,7 @@ def test_ctrl_c_right_after_the_swap_says_the_new_site_is_in_place(tmp_path):
     assert "placed" in outcomes, outcomes
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_the_write_phase_keeps_the_previous_site(tmp_path):
     site = _site(tmp_path)
     assert subprocess.run([sys.executable, "-m", "brief", "build", "--site", str(site), "-q"]).returncode == 0

@@ -58,6 +58,7 @@ def test_reading_a_long_article_holds_it_about_twice(sites):
     assert ratio < 3, f"reading and validating cost {ratio:.1f}× the body"
 
 
+@pytest.mark.slow
 def test_building_a_long_article_costs_under_ten_times_its_body(sites):
     """The whole build of a 10 MB body: Markdown rendered block by block (brief.render.mdstream),
     words counted without a list of them, feeds written as bytes and not kept by brief build.

@@ -272,6 +272,7 @@ def test_front_matter_nested_ten_thousand_levels_deep(tmp_path):
 # --- size -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ten_megabyte_article_builds_in_reasonable_time(tmp_path):
     paragraph = "The council met again on Tuesday and the budget vote was delayed once more. " * 14 + "\n\n"
     count = 10 * 1024 * 1024 // len(paragraph) + 1

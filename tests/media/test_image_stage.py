@@ -93,6 +93,7 @@ def built(site: Path, out: Path, **options) -> dict[str, int]:
     return {k: images.counts[k] - before[k] for k in before}
 
 
+@pytest.mark.slow
 def test_copies_are_the_same_bytes_on_many_threads_one_thread_and_cached(tmp_path):
     """jobs=2: the Markdown rendered by two forked processes (which plan the copies) and the
     copies made by two threads; jobs=1: all in this thread; then builds with the build cache,
@@ -125,6 +126,7 @@ def test_copies_are_the_same_bytes_on_many_threads_one_thread_and_cached(tmp_pat
     assert len(kept) == 2 and all(cache.markdown.parts[key] is parts for key, parts in kept.items())  # not rendered
 
 
+@pytest.mark.slow
 def test_exif_turns_and_reduced_decoding_give_the_planned_sizes(tmp_path):
     site = photo_site(tmp_path)
     built(site, tmp_path / "out")
@@ -170,6 +172,7 @@ def test_an_input_error_anywhere_means_no_image_is_decoded_or_encoded(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_pixels_that_do_not_decode_fail_the_build_with_every_use_and_keep_the_output(tmp_path):
     site = photo_site(tmp_path)
     code, _, err = run_build(site)

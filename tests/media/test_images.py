@@ -482,6 +482,7 @@ def test_feeds_carry_absolute_srcsets(built):
         assert all(url.startswith("https://example.org/news/") for url, _ in candidates(srcset)), srcset
 
 
+@pytest.mark.slow
 def test_a_second_build_encodes_nothing_and_a_changed_image_is_encoded_again(tmp_path):
     site = image_site(tmp_path)
     out = site / "public"
@@ -656,6 +657,7 @@ def test_an_image_in_the_analysis_names_its_field(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_copies_no_build_used_for_thirty_days_leave_the_cache(tmp_path):
     site = make_site(
         tmp_path, {"content/a.md": article(body="![Chart](chart.png)\n"), "content/chart.png": picture(1200, 675)}

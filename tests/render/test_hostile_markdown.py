@@ -177,6 +177,7 @@ def test_ten_thousand_nested_levels(tmp_path, marker):
     assert tree(site) == before
 
 
+@pytest.mark.slow
 def test_ten_thousand_nested_blockquotes_one_level_per_line(tmp_path):
     # "> a", ">> a", ">>> a", ...: the problem is reported on the first line whose text would be lost.
     body = "".join(">" * i + f" level {i}\n" for i in range(1, 10_001))
@@ -215,6 +216,7 @@ def test_nesting_just_below_the_limit_keeps_every_word(tmp_path):
     assert html.count("<blockquote>") == 19
 
 
+@pytest.mark.slow
 def test_deeply_nested_inline_markup(tmp_path):
     body = (
         "*" * 10_000

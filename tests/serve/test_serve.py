@@ -403,6 +403,7 @@ def test_sigterm_stops_like_ctrl_c(tmp_path, start_server):
 # --- 6. debounce ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_bursts_and_editor_leftovers_are_debounced(tmp_path, start_server):
     site = make_site(tmp_path, {"content/a.md": article("First version.\n", title="Alpha", slug="a")})
     server = start_server(site)
@@ -449,6 +450,7 @@ def test_bursts_and_editor_leftovers_are_debounced(tmp_path, start_server):
 # --- 7. load -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_64_event_streams_then_refusals_and_pages_meanwhile(tmp_path, start_server):
     """64 live-reload clients (the cap) hold no thread each; the 65th gets a 503 that says why
     and the terminal says so once; pages are served meanwhile; a save reaches each stream

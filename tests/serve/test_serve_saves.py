@@ -72,6 +72,7 @@ def two_step_save(path, text: str, pause: float, how: str) -> None:
             f.write(text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("pause", "how"), [(0.1, "rename"), (0.2, "rename"), (0.15, "truncate")])
 def test_a_two_step_save_shows_no_error(tmp_path, start_server, pause, how):
     site = linked_site(tmp_path)

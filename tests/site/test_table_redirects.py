@@ -322,6 +322,7 @@ def test_the_table_takes_over_a_ledger_url_whose_article_is_gone(tmp_path):
     assert [w.code for w in warnings if w.code == "published-url-gone"] == ["published-url-gone"]
 
 
+@pytest.mark.slow
 def test_editing_the_table_between_cached_builds_changes_the_redirects(tmp_path):
     site = site_with(tmp_path, '"/blog/" = "/archive/"\n')
     old = time.time() - 60  # older than the build: its stamps can be trusted ("Up to date")
