@@ -221,4 +221,6 @@ def _encode(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    if not text.isprintable():  # (rare: a headline with a control character; checked char by char)
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(text.split())

@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable
-from pathlib import Path
 
 import jinja2
 
@@ -54,7 +53,7 @@ def worker_count(items: int, jobs: int | None, minimum: int = PARALLEL_MIN_PAGES
 
 
 def render_parallel(
-    jobs: list[tuple[PageSpec, Path]],
+    jobs: list[tuple[PageSpec, str]],
     env: jinja2.Environment,
     templates: dict[str, bytes] | None,
     writer: OutputWriter,
@@ -132,6 +131,11 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
 def _process_range(bounds: tuple[int, int]):
     from brief.render.keys import page_key
     from brief.render.templates import render_page
@@ -152,7 +156,7 @@ def _process_range(bounds: tuple[int, int]):
                 keys.append((i, key))
                 if writer.link_previous(spec.output, key, target):
                     if search is not None and spec.output in search[1]:  # (the index may be rebuilt all the same)
-                        put_part(search[0], spec.output, target.read_bytes())
+                        put_part(search[0], spec.output, _read(target))
                         parts.append(i)
                     reused += 1
                     done += 1

@@ -158,6 +158,7 @@ class OutputWriter(_Claims):
         super().__init__(previous)
         self.out_dir = out_dir
         self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+        self._staged = str(self.staging)
         self._folders: set[str] = set()
         self.background = False
         """Remove the previous output in the background after the swap (see :func:`finish_cleanups`)."""
@@ -174,20 +175,20 @@ class OutputWriter(_Claims):
                 f"is {out_dir.parent} writable?"
             ) from None
 
-    def reserve(self, relpath: str, origin: str, key: bytes | None = None) -> Path | None:
+    def reserve(self, relpath: str, origin: str, key: bytes | None = None) -> str | None:
         """Staging path for ``relpath``, its folder made, or None (with a problem) when the path
         is unsafe or taken. Whoever holds the path may then write it (worker processes do)."""
         if not self._claim(relpath, origin):
             return None
-        # Strings, not pathlib's operators: this runs for every file of the site.
+        # Strings, not pathlib's objects or operators: this runs for every file of the site.
         folder, _, _ = relpath.rpartition("/")
         if folder not in self._folders:
             with _disk_errors(relpath):
-                os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
+                _make_folder(os.path.join(self._staged, folder))
             self._folders.add(folder)
         if key is not None:
             self.keys[relpath] = key
-        return Path(self.staging, relpath)
+        return os.path.join(self._staged, relpath)
 
     def reuse(self, relpath: str, key: bytes, origin: str) -> bool:
         """Link the previous build's file of ``relpath`` into the staging folder, if it was
@@ -207,7 +208,7 @@ class OutputWriter(_Claims):
         current = os.path.join(self.out_dir, relpath)
         return current if file_stamp(current) == stamp else None
 
-    def link_previous(self, relpath: str, key: bytes, target: Path) -> bool:
+    def link_previous(self, relpath: str, key: bytes, target: str) -> bool:
         """Put the previous build's file of ``relpath`` at the reserved ``target`` when it was
         made from ``key`` and is intact (worker processes call this too)."""
         current = self._intact(relpath, key)
@@ -304,10 +305,22 @@ def _copy_key(source: Path) -> bytes:
     return digest("copy", str(source), repr(file_stamp(source)))
 
 
-def write_file(target: Path, relpath: str, data: bytes) -> None:
+def write_file(target: str, relpath: str, data: bytes) -> None:
     """Write one reserved file (see :meth:`OutputWriter.reserve`)."""
-    with _disk_errors(relpath):
-        target.write_bytes(data)
+    with _disk_errors(relpath), open(target, "wb") as out:
+        out.write(data)
+
+
+def _make_folder(path: str) -> None:
+    """Make the folder ``path`` and any missing parents (``os.makedirs`` for the rare case:
+    the parent of a page's folder was nearly always made for an earlier page)."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
 
 
 @contextmanager
