@@ -103,7 +103,8 @@ class BuildCache:
         for part in (self.content, self.related, self.markdown):
             part.start(same)
         if not same:
-            self.templates, self.pages, self.feeds = TemplateMemo(), PageMemo(), FeedMemo()
+            bytecode = self.templates.bytecode  # (where compiled templates are kept: not a setting)
+            self.templates, self.pages, self.feeds = TemplateMemo(bytecode=bytecode), PageMemo(), FeedMemo()
             self.outputs.clear()
         if output != self.output:
             self.outputs.clear()

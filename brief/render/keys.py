@@ -17,6 +17,7 @@ from brief.config import Config
 from brief.digests import digest, fast_digest_of, pickled_digest, register_reducer
 from brief.errors import BuildFailed, Problem, relpath
 from brief.render.articles import ArticleParts
+from brief.render.bytecode import SignedBytecode
 from brief.render.contract import CONTRACT, ArticleView
 from brief.render.plans import PageSpec
 from brief.render.templates import make_environment
@@ -109,6 +110,8 @@ class TemplateMemo:
     key: bytes = b""
     env: jinja2.Environment | None = None
     digests: dict[str, bytes] = field(default_factory=dict)
+    bytecode: SignedBytecode | None = None
+    """Where ``brief build`` keeps compiled templates between runs (brief.render.bytecode)."""
 
 
 def environment(
@@ -125,7 +128,7 @@ def environment(
     )
     if memo is not None and memo.env is not None and memo.key == key:
         return memo.env, memo.digests
-    env = make_environment(config, assets=assets)
+    env = make_environment(config, assets=assets, bytecode=memo.bytecode if memo is not None else None)
     digests = {name: digest(value, names) for name, value in _closure_digests(env, sources).items()}
     if memo is not None:
         memo.key, memo.env, memo.digests = key, env, digests

@@ -31,13 +31,17 @@ class TemplateProblem(Exception):
 
 
 def make_environment(
-    config: Config, site: Site | None = None, assets: dict[str, str] | None = None
+    config: Config,
+    site: Site | None = None,
+    assets: dict[str, str] | None = None,
+    bytecode: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     """The Jinja environment of a site: its own templates first, then the default theme.
 
     It depends on the configuration and the hashed names of stylesheets and scripts
     (``assets``, see brief.media.assets) only (``site`` is accepted for older callers), so the
-    preview can keep it, with its compiled templates, from one build to the next."""
+    preview can keep it, with its compiled templates, from one build to the next; ``brief build``
+    keeps them in ``bytecode`` (brief.render.bytecode)."""
     loaders = []
     if config.templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(config.templates_dir))
@@ -53,6 +57,7 @@ def make_environment(
         # when they change: without this, every {% include %} would stat its file again
         # (250,000 stat calls in a 10,000-article build).
         auto_reload=False,
+        bytecode_cache=bytecode,
     )
     env.filters["isodate"] = isodate
     env.filters["humandate"] = humandate
