@@ -297,7 +297,9 @@ def _check(
         env, template_digests = environment(config, cache.templates if cache is not None else None, fingerprints)
         template_problems = check_templates(env)
         specs = list(site_pages(site, views, bios, cache.pages if cache is not None else None, docs))
-        redirects = redirect_plan(config, site, specs, (own_static, all_static, fingerprints), assets, options.ledger)
+        statics = (own_static, all_static, fingerprints)
+        memo = cache.redirects if cache is not None else None
+        redirects = redirect_plan(config, site, specs, statics, assets, options.ledger, memo)
         problems += redirects.problems
         if options.link_check:
             files = {spec.output for spec in specs} | set(all_static) | set(assets)

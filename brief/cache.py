@@ -13,6 +13,8 @@ defined beside the code that uses it; everything saved is keyed by content
 - ``markdown`` (:class:`~brief.render.articles.MarkdownMemo`): an article's rendered
   Markdown, with the facts it depended on (the URL or state of every article it links
   to, the stamp of every image it shows);
+- ``redirects`` (:class:`~brief.output.redirects.RedirectMemo`): the last redirect plan,
+  by a digest of everything it was made from (the ledger's bytes among them);
 - ``outputs``: for each output file, the digest of the data it was made from, and
   (on disk) the stamp of the file in the output folder, or (in memory) its bytes.
 
@@ -48,6 +50,7 @@ from typing import Any
 from brief.content.load import ContentMemo
 from brief.digests import file_stamp
 from brief.manifest import CACHE_FILE, MAGIC, MANIFEST_FILE, cache_folder, format_header, signing_key, snapshot
+from brief.output.redirects import RedirectMemo
 from brief.render.articles import MarkdownMemo
 from brief.render.feeds import FeedMemo
 from brief.render.keys import TemplateMemo
@@ -71,6 +74,7 @@ class BuildCache:
     content: ContentMemo = field(default_factory=ContentMemo)
     related: RelatedMemo = field(default_factory=RelatedMemo)
     markdown: MarkdownMemo = field(default_factory=MarkdownMemo)
+    redirects: RedirectMemo = field(default_factory=RedirectMemo)
     templates: TemplateMemo = field(default_factory=TemplateMemo)
     """In memory only, like ``pages`` and ``feeds``."""
     pages: PageMemo = field(default_factory=PageMemo)
@@ -103,6 +107,7 @@ class BuildCache:
         for part in (self.content, self.related, self.markdown):
             part.start(same)
         if not same:
+            self.redirects = RedirectMemo()
             bytecode = self.templates.bytecode  # (where compiled templates are kept: not a setting)
             self.templates, self.pages, self.feeds = TemplateMemo(bytecode=bytecode), PageMemo(), FeedMemo()
             self.outputs.clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -349,3 +350,41 @@ def test_brief_check_reads_the_ledger_and_never_writes_it(tmp_path):
     gone = [w for w in result.warnings if w.code == "published-url-gone"]
     assert len(gone) == 1 and "/2024/01/b/" in gone[0].message
     assert ledger(site) == before
+
+
+def test_cached_builds_plan_redirects_as_a_clean_build_does_after_each_change(tmp_path):
+    """The redirect plan is kept in the build cache by a digest of what it reads
+    (brief.output.redirects.RedirectMemo): after each kind of change that moves a redirect,
+    a cached build writes what a clean one does and warns the same."""
+    from helpers import tree
+
+    site = make_site(tmp_path, {f"content/{n}.md": article(title=f"Story {n}") for n in "abcd"})
+    config = load_config(site)
+
+    def both() -> None:
+        ref = tmp_path / "ref"  # the same site, built afresh (a --no-cache build saves a cache of its own)
+        shutil.rmtree(ref, ignore_errors=True)
+        shutil.copytree(site, ref, ignore=shutil.ignore_patterns(".brief-cache", "public"))
+        clean: list[Problem] = []
+        cached: list[Problem] = []
+        build_site(load_config(ref), ref / "public", now=BUILD_TIME, use_cache=False, on_warning=clean.append)
+        build_site(config, site / "public", now=BUILD_TIME, on_warning=cached.append)
+        assert ledger(site) == ledger(ref)
+        assert [w.format() for w in cached] == [w.format() for w in clean]
+        assert tree(site / "public") == tree(ref / "public")
+
+    both()
+    (site / "content/a.md").write_text(article(title="Story a", slug="a-new"))  # a URL changes
+    both()
+    (site / "content/b.md").unlink()  # a URL is gone: a warning
+    both()
+    (site / LEDGER_NAME).write_text(
+        ledger(site).replace("content/b.md ", "content/b.md withdrawn "), encoding="utf-8"
+    )  # the editor withdraws it
+    both()
+    (site / "content/c.md").rename(site / "content/c2.md")  # renamed file, same URL
+    both()
+    (site / "content/d.md").write_text(article(title="Story d", aliases=["/old/d/"]))  # an alias
+    both()
+    (site / "content/d.md").write_text(article("Other text.\n", title="Story d, retitled", aliases=["/old/d/"]))
+    both()
