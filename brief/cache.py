@@ -8,8 +8,8 @@ defined beside the code that uses it; everything saved is keyed by content
 
 - ``content`` (:class:`~brief.content.load.ContentMemo`): an article file's parse and
   validation, by its path and bytes;
-- ``related`` (:class:`~brief.site.rescoring.RelatedMemo`): each article's term counts for
-  related-article scoring, and the automatic suggestions by a digest of all their inputs;
+- ``related`` (:class:`~brief.site.rescoring.RelatedMemo`): every article's term counts for
+  related-article scoring (one table), and the automatic suggestions by a digest of all their inputs;
 - ``markdown`` (:class:`~brief.render.articles.MarkdownMemo`): an article's rendered
   Markdown, with the facts it depended on (the URL or state of every article it links
   to, the stamp of every image it shows);
@@ -250,7 +250,6 @@ def _open(blob: bytes, site_root: Path) -> tuple[str, BuildCache | None]:
 _STREAMED = (
     ("content", "articles"),
     ("content", "stamps"),
-    ("related", "tokens"),
     ("markdown", "parts"),
     (None, "outputs"),
     (None, "inputs"),

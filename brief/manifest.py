@@ -44,7 +44,7 @@ gained ``canonical`` and images ``hero`` in 5; standalone pages were cached with
 in 6; rendered articles keep the images they show, for the image stage, in 7; the large
 tables pickled in batches in 8; the related part moved to brief.site.rescoring and keeps the
 last scoring in 9; articles gained ``corrections`` and their rendered parts the notes' HTML
-in 10; the last redirect plan in 11): an older cache is then ignored, with a warning, and rebuilt."""
+in 10; the last redirect plan, and term counts as one table, in 11): an older cache is then ignored, with a warning, and rebuilt."""
 MAGIC = b"brief-cache\n"
 LAST_BUILD_FILE = "last-build.json"
 

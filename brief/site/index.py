@@ -119,7 +119,7 @@ def _suggest(
     if key is not None and memo is not None and memo.chosen is not None and memo.chosen[0] == key:
         chosen = memo.chosen[1]
     else:
-        index = RelatedIndex(built, config.related, config.language, now, memo.tokens if memo else None, workers)
+        index = RelatedIndex(built, config.related, config.language, now, memo.terms if memo else None, workers)
         exclude = [{index.position[slug] for slug in slugs} for slugs in listed]
         setting = repr((config.related, config.language, now.astimezone(UTC).date().isoformat()))
         docs = to_score(index, memo.last, setting, wanted, exclude) if memo is not None and memo.last else None
@@ -134,6 +134,7 @@ def _suggest(
             article.slug: tuple(built[i].slug for i in found) for article, found in zip(built, all_picks) if found
         }
         if memo is not None:
+            memo.terms = index.terms if all(a.digest for a in built) else None
             memo.last = take(index, setting, wanted, exclude, all_picks)
             if key is not None:
                 memo.chosen = (key, chosen)

@@ -24,8 +24,7 @@ chunks of articles.
 from __future__ import annotations
 
 import math
-from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,7 +37,7 @@ from brief.content.model import Article
 from brief.content.stopwords import stop_words
 from brief.forks import fork_map
 from brief.site.postings import expand, postings, spans
-from brief.site.terms import term_entry
+from brief.site.terms import TermTable, term_entry
 from brief.slugs import slugify
 
 TOP_TERMS = 16
@@ -80,14 +79,14 @@ class RelatedIndex:
         options: RelatedOptions,
         language: str,
         now: datetime,
-        token_cache: dict[bytes, tuple[str, bytes]] | None = None,
+        terms: TermTable | None = None,
         workers: int = 1,
     ) -> None:
         self.articles = list(articles)
         self.options = options
         self.position = {a.slug: i for i, a in enumerate(self.articles)}
         n = len(self.articles)
-        self._build_terms(stop_words(options.language or language), n, token_cache, workers)
+        self._build_terms(stop_words(options.language or language), n, terms, workers)
         self._build_tags(n)
         sections: dict[str, int] = {}
         self.section_id = np.array(
@@ -101,37 +100,19 @@ class RelatedIndex:
 
     # --- building -------------------------------------------------------------------------
 
-    def _build_terms(
-        self, stops: frozenset[str], n: int, token_cache: dict[bytes, tuple[str, bytes]] | None, workers: int
-    ) -> None:
+    def _build_terms(self, stops: frozenset[str], n: int, last: TermTable | None, workers: int) -> None:
         """TF-IDF key terms of every article, computed in bulk: the per-article Python work
-        is one regex pass and one Counter (on every core with ``workers``); weighting and
-        top-k selection run in numpy."""
-        vocab: defaultdict[str, int] = defaultdict()
-        vocab.default_factory = vocab.__len__  # a new term gets the next id, all in C
-        self.vocab = vocab
-        # C arrays, not lists: 100,000 articles hold ~20 million (term, count) pairs.
-        term_ids = array("i")
-        tfs = array("i")
-        ends = array("q", [0])
-        known = token_cache if token_cache is not None else {}
-        missing = [a for a in self.articles if not a.digest or a.digest not in known]
-        chunk = max(1, min(CHUNK, len(missing) // (workers * 4)))
-        counted = dict(zip(map(id, missing), fork_map(partial(term_entry, stops), missing, workers, chunk)))
-        for article in self.articles:
-            entry = counted.get(id(article)) or known[article.digest]
-            if token_cache is not None and article.digest:
-                known[article.digest] = entry
-            terms = entry[0].split(" ") if entry[0] else []
-            tf = array("i")
-            tf.frombytes(entry[1])
-            term_ids.extend(map(vocab.__getitem__, terms))
-            tfs.extend(tf)
-            ends.append(len(term_ids))
-        term_all = np.frombuffer(term_ids, dtype=np.int32)
-        tf_all = np.frombuffer(tfs, dtype=np.int32)
-        bounds = np.frombuffer(ends, dtype=np.int64)
-        df = np.bincount(term_all, minlength=len(vocab))
+        is one regex pass and one Counter (on every core with ``workers``), and only for the
+        articles ``last`` (the previous build's :class:`TermTable`) lacks; weighting and top-k
+        selection run in numpy. The table made is kept in ``self.terms``."""
+
+        def count(missing: list[Article]) -> list[tuple[str, bytes]]:
+            chunk = max(1, min(CHUNK, len(missing) // (workers * 4)))
+            return fork_map(partial(term_entry, stops), missing, workers, chunk)
+
+        self.terms, self.vocab = TermTable.build(self.articles, last, count)
+        term_all, tf_all, bounds = self.terms.term_ids, self.terms.counts, self.terms.ends
+        df = np.bincount(term_all, minlength=len(self.vocab))
         idf = np.log((n + 1) / (df + 0.5))
         shared_term = df > 1  # a term in one article relates it to nothing
         kept_doc, kept_term, kept_w = [], [], []
@@ -151,7 +132,6 @@ class RelatedIndex:
             kept_doc.append(doc[top])
             kept_term.append(term[top])
             kept_w.append(weight[top])
-        del term_ids, tfs, term_all, tf_all
         self.e_doc = np.concatenate(kept_doc) if kept_doc else np.zeros(0, dtype=np.int64)
         self.e_term = np.concatenate(kept_term) if kept_term else np.zeros(0, dtype=np.int64)
         self.e_w = np.concatenate(kept_w) if kept_w else np.zeros(0)

@@ -26,6 +26,7 @@ import numpy as np
 from brief.memo import Memo
 from brief.site.postings import spans
 from brief.site.related import RelatedIndex
+from brief.site.terms import TermTable
 
 _ARRAYS = (
     "e_start",
@@ -72,26 +73,25 @@ class Snapshot:
 
 @dataclass
 class RelatedMemo(Memo):
-    """The site index's part of the build cache (saved with it): each article's term counts,
-    by its digest, in a compact form (the terms joined by spaces, which terms never hold,
-    and their counts as C ints), the last automatic suggestions with a digest of all their
-    inputs, and the last scoring's :class:`Snapshot`."""
+    """The site index's part of the build cache (saved with it): every article's term counts
+    as one table (:class:`~brief.site.terms.TermTable`, by the articles' digests), the last
+    automatic suggestions with a digest of all their inputs, and the last scoring's
+    :class:`Snapshot`."""
 
-    tokens: dict[bytes, tuple[str, bytes]] = field(default_factory=dict)
+    terms: TermTable | None = None
+    """Every article's term counts in the last build (brief.site.terms)."""
     chosen: tuple[bytes, dict[str, tuple[str, ...]]] | None = None
     """(digest of every input, the suggested slugs of each article)."""
     last: Snapshot | None = None
     used: set[bytes] = field(default_factory=set)
-    """Digests of the articles of this build: the term counts of any other are dropped at its end."""
 
     def clear(self) -> None:
-        self.tokens.clear()
+        self.terms = None
         self.chosen = None
         self.last = None
 
     def prune(self) -> None:
-        for key in self.tokens.keys() - self.used:
-            del self.tokens[key]
+        pass  # the term table holds the last build's articles only
 
 
 def take(

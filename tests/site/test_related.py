@@ -190,9 +190,10 @@ def test_forked_scoring_equals_one_process(tmp_path):
     one = RelatedIndex(articles, config.related, config.language, NOW).suggest_all(wanted, exclude)
     memo = RelatedMemo()
     for _ in range(2):  # the memo empty, then full
-        index = RelatedIndex(articles, config.related, config.language, NOW, memo.tokens, workers=2)
+        index = RelatedIndex(articles, config.related, config.language, NOW, memo.terms, workers=2)
         assert index.suggest_all(wanted, exclude, workers=2) == one
-    assert len(memo.tokens) == len(articles)
+        memo.terms = index.terms
+    assert memo.terms is not None and len(memo.terms.digests) == len(articles)
 
 
 def test_brief_related_explains_the_choice(tmp_path):
@@ -242,3 +243,42 @@ def test_related_config_is_validated(tmp_path):
     lines = err.splitlines()
     assert "brief.toml:3: related.tags: expected a number, got a string ('lots')" in lines
     assert "brief.toml:5: related.cuont: unknown configuration key; did you mean 'count'?" in lines
+
+
+def test_a_term_table_carried_over_edits_suggests_what_a_fresh_one_does(tmp_path):
+    """A cached build counts the words of edited articles only and copies the other rows of
+    the last build's term table (brief.site.terms.TermTable), whose term ids are then
+    numbered otherwise than a fresh table's and may include words no article has any more.
+    Over edits that add words, remove most of an article's words, delete, add and reorder
+    articles, the suggestions and their explanations are those of a fresh index; and a table
+    where most names are unused is renumbered without them."""
+    import dataclasses
+    import random
+
+    from corpus import write_corpus
+
+    from brief.content.load import ContentMemo
+
+    site = write_corpus(tmp_path / "corpus", 240, seed=11)
+    config = load_config(site)
+    articles = sorted(load_articles(config, ContentMemo()).articles, key=lambda a: a.sort_key)
+    rng = random.Random(3)
+    last = RelatedIndex(articles, config.related, config.language, NOW).terms
+    for step in range(6):
+        edited = list(articles)
+        for i in rng.sample(range(len(edited)), 12):
+            a = edited[i]
+            words = a.body.split()
+            body = " ".join(words[: len(words) // 5]) if step % 2 else a.body + f" novelword{step}x{i} " * 3
+            edited[i] = dataclasses.replace(a, body=body, digest=a.digest + bytes([step, i % 256]))
+        del edited[rng.randrange(len(edited))]
+        edited.append(dataclasses.replace(articles[0], slug=f"copy-{step}", digest=bytes([200, step])))
+        edited.sort(key=lambda a: a.sort_key)
+        wanted, exclude = [4] * len(edited), [set() for _ in edited]
+        fresh = RelatedIndex(edited, config.related, config.language, NOW)
+        carried = RelatedIndex(edited, config.related, config.language, NOW, last)
+        assert carried.suggest_all(wanted, exclude) == fresh.suggest_all(wanted, exclude), step
+        for slug in [a.slug for a in edited[::40]]:
+            assert carried.explain(slug) == fresh.explain(slug)
+        last, articles = carried.terms, edited
+    assert last is not None and len(set(last.term_ids.tolist())) * 4 >= len(last.names) * 3
