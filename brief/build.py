@@ -33,7 +33,6 @@ from brief.content.authors import load_profiles
 from brief.content.dates import current_time
 from brief.content.ledger import ledger_file, write_ledger
 from brief.content.load import load_articles
-from brief.digests import pickled_digest
 from brief.errors import WARNING, BuildFailed, Problem, errors_in, tuned
 from brief.manifest import input_folders, site_key
 from brief.media.assets import fingerprinted
@@ -173,6 +172,8 @@ class _Checked:
     specs: list[PageSpec]
     """Every page to render, planned (contexts are made as each page is rendered)."""
     redirects: RedirectPlan = field(default_factory=RedirectPlan)  # aliases' and the ledger's
+    view_keys: dict[int, bytes] | None = None
+    """With a cache: each article view's key, by the view's id (brief.render.views.view_key)."""
 
 
 def _build(
@@ -284,8 +285,9 @@ def _check(
         renderer = _renderer(site, frozenset(loaded.invalid), page_link_states(site, loaded.pages))
         if options.progress is not None:
             options.progress("Indexing", 1, 1)
+        view_keys: dict[int, bytes] | None = {} if cache is not None else None  # for page and feed keys
         views, assets, md_problems = render_articles(
-            site, renderer, cache.markdown if cache is not None else None, options.progress, workers
+            site, renderer, cache.markdown if cache is not None else None, options.progress, workers, view_keys
         )
         bios, bio_problems = render_bios(site, renderer)
         docs, doc_problems = render_docs(site, renderer, assets)  # standalone pages
@@ -317,6 +319,7 @@ def _check(
         site, renderer, views, bios, assets, own_static, warnings, env, template_digests, fingerprints, specs
     )
     checked.redirects = redirects
+    checked.view_keys = view_keys
     return checked
 
 
@@ -344,8 +347,7 @@ def _publish(
     indexed = config.search and options.search and site.articles
     search = SearchFeed(searchable(specs), writer) if indexed else None
     with timed("render+write", timings):
-        # Digests of the views, once, before workers fork: page and feed keys are made of them.
-        view_keys = {id(v): pickled_digest(v) for v in views.values()} if cache is not None else None
+        view_keys = checked.view_keys  # page and feed keys are made of them
         templates = checked.template_digests if cache is not None else None
         pages = render_and_write(
             specs, env, templates, writer, options.jobs, options.progress, template_problems, view_keys, search

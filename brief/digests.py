@@ -16,6 +16,8 @@ import pickle
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
+from markupsafe import Markup
+
 RACY_SECONDS = 2.0
 """A file changed this close to when its stamp was taken may change again with the same
 stamp (coarse file-system clocks): its stamp is not trusted to stand for its bytes."""
@@ -80,7 +82,11 @@ def _fast_reducer(cls: type):
     return reduce
 
 
-_FAST_REDUCE: dict[type, Any] = {set: _reduce_sorted, frozenset: _reduce_sorted}
+_FAST_REDUCE: dict[type, Any] = {
+    set: _reduce_sorted,
+    frozenset: _reduce_sorted,
+    Markup: lambda value: (Markup, (str(value),)),  # (rendered HTML: the text it is)
+}
 
 
 def fast_digest_of(*classes: type) -> None:

@@ -72,10 +72,11 @@ def build_site(
     from brief.timing import timed
 
     cache = BuildCache.load(config.root) if use_cache else BuildCache()
+    compiled = None
     if use_cache:
-        from brief.render.bytecode import SignedBytecode
+        from brief.bytecode import SignedBytecode
 
-        cache.templates.bytecode = SignedBytecode.of_site(config.root)
+        compiled = cache.templates.bytecode = SignedBytecode.of_site(config.root)
     try:
         result = build(
             config,
@@ -95,8 +96,8 @@ def build_site(
         )
         with timed("cache save", result.timings):
             cache.save(config.root)  # meanwhile the previous output is removed in the background
-            if cache.templates.bytecode is not None:
-                cache.templates.bytecode.flush()
+            if compiled is not None:
+                compiled.flush()
         ahead = first_moment([change_record(change, config) for change in result.upcoming])
         record = {"built": iso(now), "output": str(out), "drafts": drafts, "future": future, "next_changes": ahead}
         record_build(config.root, record)

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from brief.content.load import FailedBody
 from brief.content.model import Article
-from brief.digests import digest, file_stamp
+from brief.digests import digest, fast_digest_of, file_stamp, pickled_digest
 from brief.errors import WARNING, Problem
 from brief.media.images import ImageUse, Responsive
 from brief.media.imagesize import image_size
@@ -68,6 +68,12 @@ class ArticleParts:
     makes, and where it reports an image that does not decode."""
     corrections: tuple[Markup, ...] = ()
     """The text of each of the article's ``corrections:`` notes (inline Markdown), in its order."""
+    digest: bytes = field(default=b"", compare=False)
+    """A digest of all the above, taken where the parts were rendered (b"": not taken): with
+    the article's own, it stands for the parts in the key of the article's view (brief.render.views)."""
+
+
+fast_digest_of(ArticleParts)
 
 
 def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleParts:
@@ -223,9 +229,10 @@ def remembered_parts(article: Article, renderer: Renderer, memo: MarkdownMemo | 
 
 
 def fresh_parts(renderer: Renderer, article: Article) -> ArticleParts:
-    """``article``'s Markdown rendered now (in a worker process, for a large site)."""
+    """``article``'s Markdown rendered now (in a worker process, for a large site), with its digest."""
     env = PageEnv(source=article.path, relpath=article.relpath, url_path=article.url_path)
-    return render_parts(article, renderer, env)
+    parts = render_parts(article, renderer, env)
+    return dc_replace(parts, digest=pickled_digest(parts))
 
 
 def keep_parts(article: Article, renderer: Renderer, memo: MarkdownMemo | None, parts: ArticleParts) -> ArticleParts:

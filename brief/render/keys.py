@@ -11,13 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import jinja2
-from markupsafe import Markup
 
 from brief.config import Config
-from brief.digests import digest, fast_digest_of, pickled_digest, register_reducer
+from brief.digests import digest, fast_digest_of, pickled_digest
 from brief.errors import BuildFailed, Problem, relpath
-from brief.render.articles import ArticleParts
-from brief.render.bytecode import SignedBytecode
 from brief.render.contract import CONTRACT, ArticleView
 from brief.render.plans import PageSpec
 from brief.render.templates import make_environment
@@ -98,8 +95,7 @@ _VIEW_KINDS = (ArticleView,)
 
 # Pages' contexts are made of these: each is digested field by field (pickle's generic path
 # for slotted dataclasses is several times slower), and Markup as the text it is.
-fast_digest_of(*CONTRACT, PageSpec, ArticleParts)
-register_reducer(Markup, lambda value: (Markup, (str(value),)))
+fast_digest_of(*CONTRACT, PageSpec)
 
 
 @dataclass
@@ -110,8 +106,8 @@ class TemplateMemo:
     key: bytes = b""
     env: jinja2.Environment | None = None
     digests: dict[str, bytes] = field(default_factory=dict)
-    bytecode: SignedBytecode | None = None
-    """Where ``brief build`` keeps compiled templates between runs (brief.render.bytecode)."""
+    bytecode: jinja2.BytecodeCache | None = None
+    """Where ``brief build`` keeps compiled templates between runs (brief.bytecode)."""
 
 
 def environment(

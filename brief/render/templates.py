@@ -41,7 +41,7 @@ def make_environment(
     It depends on the configuration and the hashed names of stylesheets and scripts
     (``assets``, see brief.media.assets) only (``site`` is accepted for older callers), so the
     preview can keep it, with its compiled templates, from one build to the next; ``brief build``
-    keeps them in ``bytecode`` (brief.render.bytecode)."""
+    keeps them in ``bytecode`` (brief.bytecode)."""
     loaders = []
     if config.templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(config.templates_dir))

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from brief.content.model import Article
+from brief.digests import digest, pickled_digest
 from brief.errors import Problem
 from brief.forks import cores, fork_map
 from brief.media.images import HERO_SIZES, variant_url
@@ -73,8 +74,12 @@ def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv)
     return assemble_view(article, site, render_parts(article, renderer, env))
 
 
-def assemble_view(article: Article, site: Site, parts: ArticleParts) -> ArticleView:
-    """The view of ``article`` from its rendered ``parts`` and the site index (cheap)."""
+def assemble_view(
+    article: Article, site: Site, parts: ArticleParts, links: dict[tuple[str, str], Link] | None = None
+) -> ArticleView:
+    """The view of ``article`` from its rendered ``parts`` and the site index (cheap).
+    ``links`` keeps the section, tag and author links made so far (many articles share them)."""
+    links = {} if links is None else links
     tz = site.config.tz
     image = None
     if article.image:
@@ -125,9 +130,9 @@ def assemble_view(article: Article, site: Site, parts: ArticleParts) -> ArticleV
         takeaways=parts.takeaways,
         analysis=analysis,
         body=parts.body,
-        section_link=_term_link(site, "section", article.section),
-        author_links=tuple(_term_link(site, "author", name) for name in article.authors),
-        tag_links=tuple(_term_link(site, "tag", tag) for tag in article.tags),
+        section_link=_term_link(site, "section", article.section, links),
+        author_links=tuple(_term_link(site, "author", name, links) for name in article.authors),
+        tag_links=tuple(_term_link(site, "tag", tag, links) for tag in article.tags),
         scheduled=site.now is not None and article.date > site.now,
         original_url=article.canonical,
         corrections=notes,
@@ -166,9 +171,29 @@ def _notes(
     return notes, notices, modified, byline
 
 
-def _term_link(site: Site, kind: str, name: str) -> Link:
-    term = site.term(kind, name)
-    return Link(term.name, site.url(term.url_path))
+def _term_link(site: Site, kind: str, name: str, links: dict[tuple[str, str], Link]) -> Link:
+    found = links.get((kind, name))
+    if found is None:
+        term = site.term(kind, name)
+        found = links[(kind, name)] = Link(term.name, site.url(term.url_path))
+    return found
+
+
+def view_key(article: Article, parts: ArticleParts, view: ArticleView, setting: bytes) -> bytes:
+    """A digest that changes whenever the view of ``article`` may (pages and feeds are keyed
+    by their views' keys): of what :func:`assemble_view` made it from, the article (its
+    file's digest), its rendered parts (their digest), its links to its section, tags and
+    authors, whether it is scheduled, and ``setting`` (:func:`view_setting`); the view's own
+    digest when the article's or the parts' is not known."""
+    if not article.digest or not parts.digest:
+        return pickled_digest(view)
+    links = repr((view.section_link, view.author_links, view.tag_links, view.scheduled))
+    return digest(b"view", setting, article.digest, parts.digest, links)
+
+
+def view_setting(site: Site) -> bytes:
+    """What every view is made with besides its article: the time zone and the site's URLs."""
+    return digest(repr((site.config.tz, site.config.base_path, site.absolute_url("/"))))
 
 
 def related_views(site: Site, slug: str, views: dict[str, ArticleView]) -> list[RelatedView]:
@@ -193,8 +218,10 @@ def render_articles(
     memo: MarkdownMemo | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     jobs: int | None = 1,
+    keys: dict[int, bytes] | None = None,
 ) -> tuple[dict[str, ArticleView], dict[str, tuple[Path, str]], list[Problem]]:
-    """Render the Markdown of every built article once.
+    """Render the Markdown of every built article once; with ``keys``, put there each view's
+    key (:func:`view_key`, by the view's id) for the keys of the pages and feeds made of it.
 
     Returns the views by slug, the files next to articles that their pages show
     (output path → source file and the article that uses it), and the problems found.
@@ -223,15 +250,19 @@ def render_articles(
         workers = max(1, jobs)
     chunk = max(1, min(CHUNK, len(todo) // (workers * 4)))
     fresh = iter(fork_map(partial(fresh_parts, renderer), todo, workers, chunk, done))
+    links: dict[tuple[str, str], Link] = {}
+    setting = view_setting(site) if keys is not None else b""
     for article, found in zip(site.articles, known):
         parts = found if found is not None else keep_parts(article, renderer, memo, next(fresh))
-        view = assemble_view(article, site, parts)
+        view = assemble_view(article, site, parts, links)
         if memo is not None:
             last = previous_views.get(article.digest)
             if last is not None and last[0] is parts and last[1] == view:
                 view = last[1]  # the same object: later stages recognise it unchanged
             current_views[article.digest] = (parts, view)
         views[article.slug] = view
+        if keys is not None:
+            keys[id(view)] = view_key(article, parts, view, setting)
         problems.extend(parts.problems)
         for output, source in parts.assets:
             assets[output] = (source, article.relpath)

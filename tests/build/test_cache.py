@@ -333,3 +333,29 @@ def test_tables_larger_than_a_batch_come_back_whole_and_in_order(tmp_path):
     assert back.inputs == {}
     # Saving put the tables back on the cache it saved.
     assert len(cache.content.stamps) == rows and len(cache.outputs) == rows
+
+
+def test_a_view_is_keyed_by_what_it_shows_besides_its_file_and_markdown(tmp_path):
+    """An article view's key (brief.render.views.view_key) stands for its file, its rendered
+    Markdown, its links and whether it is still scheduled: in a --future build, the page of
+    an article whose time has come since the last build loses its "scheduled" notice, as
+    in a clean build, though neither its file nor its Markdown changed."""
+    files = {
+        "content/a.md": article("Text a.\n", title="A", date="2026-12-05T09:00:00Z", takeaways=["One"]),
+        "content/b.md": article("Text b.\n", title="B", date="2026-11-01", takeaways=["Two"]),
+    }
+    site = make_site(tmp_path, files)
+    out, ref = tmp_path / "out", tmp_path / "ref"
+
+    def cached(now: datetime) -> None:
+        cache = BuildCache.load(site)
+        build(load_config(site), out, BuildOptions(now=now, cache=cache, future=True))
+        cache.save(site)
+
+    cached(NOW)
+    before = (out / "2026/12/a/index.html").read_text()
+    later = NOW + timedelta(days=7)
+    cached(later)
+    build(load_config(site), ref, BuildOptions(now=later, future=True))
+    assert tree(out) == tree(ref)
+    assert (out / "2026/12/a/index.html").read_text() != before

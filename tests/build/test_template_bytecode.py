@@ -1,4 +1,4 @@
-"""Compiled templates kept between builds (brief.render.bytecode): used when signed and
+"""Compiled templates kept between builds (brief.bytecode): used when signed and
 current, ignored when altered, rewritten when a template changes, never written by a
 failing build."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from helpers import article, make_site, run_build, tree
 
-from brief.render.bytecode import FOLDER
+from brief.bytecode import FOLDER
 from brief.settings import CACHE_DIR
 
 
