@@ -333,3 +333,15 @@ def test_tables_larger_than_a_batch_come_back_whole_and_in_order(tmp_path):
     assert back.markdown.parts == {} and back.inputs == {}
     # Saving put the tables back on the cache it saved.
     assert len(cache.content.stamps) == rows and len(cache.outputs) == rows
+
+
+def test_a_digest_depends_on_values_not_on_which_equal_objects_are_one():
+    """Two articles sharing one author string (parsed in one build) and two with equal
+    strings of their own (read from two shards of the cache) give a page the same key."""
+    from brief.digests import pickled_digest
+
+    name = "".join(["Sta", "ff"])  # made at run time: not the interned constant below
+    shared = [{"author": name, "title": "A"}, {"author": name, "title": "B"}]
+    apart = [{"author": "Staff", "title": "A"}, {"author": "".join(["St", "aff"]), "title": "B"}]
+    assert shared[0]["author"] is shared[1]["author"] and apart[0]["author"] is not apart[1]["author"]
+    assert pickled_digest(shared) == pickled_digest(apart)
