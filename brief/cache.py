@@ -25,18 +25,19 @@ bookkeeping at the end of a successful build.
 brief.toml, the brief version and the Python version are part of the key of the
 whole cache: when one changes, nothing in it is used.
 
-On disk the cache is a pickle (the large tables in batches of their own, see
-:data:`_STREAMED`), and unpickling runs code, so it is signed: an
-HMAC-SHA256 with a key that only this user on this machine has (``~/.cache/brief/key``,
-or ``BRIEF_CACHE_KEY`` to share one between CI runs). A cache that is truncated,
-corrupted, written by another user, machine or version, or for another site folder
-is ignored (and rebuilt), never trusted.
+On disk (brief.cachefile) the cache is a pickle, and unpickling runs code, so it is
+signed: an HMAC-SHA256 with a key that only this user on this machine has
+(``~/.cache/brief/key``, or ``BRIEF_CACHE_KEY`` to share one between CI runs). Its large
+tables (:data:`_STREAMED`) are kept in shard files whose digests the signed main file
+holds, and a save rewrites only the shards whose rows changed since the cache was loaded
+or last saved. A cache that is truncated, corrupted (its main file or any shard), written
+by another user, machine or version, or for another site folder is ignored (and
+rebuilt), never trusted.
 """
 
 from __future__ import annotations
 
 import hmac
-import io
 import logging
 import os
 import pickle
@@ -47,9 +48,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from brief import cachefile
 from brief.content.load import ContentMemo
 from brief.digests import file_stamp
-from brief.manifest import CACHE_FILE, MAGIC, MANIFEST_FILE, cache_folder, format_header, signing_key, snapshot
+from brief.manifest import MAGIC, MANIFEST_FILE, cache_folder, format_header, signing_key, snapshot
 from brief.output.redirects import RedirectMemo
 from brief.render.articles import MarkdownMemo
 from brief.render.feeds import FeedMemo
@@ -89,17 +91,21 @@ class BuildCache:
     next_change: float = 0.0
     """When the output of the last build starts to depend on the clock again (a scheduled
     article comes due, an article leaves the news sitemap, a new day for related scoring)."""
+    stored: cachefile.Stored | None = field(default=None, init=False, repr=False, compare=False)
+    """What the files on disk hold, as last loaded or saved (in memory only): a save
+    rewrites only the shards whose rows changed since."""
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        for name in _IN_MEMORY:
-            state.pop(name)
+        for name in (*_IN_MEMORY, "stored"):
+            state.pop(name, None)
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         for name, kind in _IN_MEMORY.items():
             setattr(self, name, kind())
+        self.stored = None
 
     def reset(self, key: bytes, root: str, output: str) -> None:
         """Start a build: keep what applies to ``key``, ``root`` and ``output``, drop the rest."""
@@ -149,39 +155,45 @@ class BuildCache:
     def load(cls, site_root: Path) -> BuildCache:
         """The cache saved beside ``site_root``, or an empty one (with a note why) when there is
         none or it cannot be trusted."""
-        path = site_root / CACHE_DIR / CACHE_FILE
+        folder = site_root / CACHE_DIR
         try:
-            blob = path.read_bytes()
-        except FileNotFoundError:
+            found = cachefile.read_main(folder)
+            if found is None:
+                return cls()
+            cache, index = found
+            if not isinstance(cache, BuildCache):
+                raise cachefile.Unusable("unexpected contents")
+            if cache.root != str(site_root):
+                raise cachefile.Unusable(f"it belongs to another site folder ({cache.root})")
+            tables, cache.stored = cachefile.read_tables(folder, index)
+        except cachefile.Unusable as exc:
+            log.warning("Ignoring the build cache in %s: %s; building without it", folder, exc)
             return cls()
-        except OSError as exc:
-            log.warning("Ignoring the build cache: cannot read %s (%s)", path, exc.strerror or exc)
-            return cls()
-        reason, cache = _open(blob, site_root)
-        if cache is None:
-            log.warning("Ignoring the build cache in %s: %s; building without it", path.parent, reason)
-            return cls()
+        for stored_as, owner, name, _ in _tables(cache):
+            setattr(owner, name, tables[stored_as])
         return cache
 
     def save(self, site_root: Path) -> None:
-        """Write the cache beside ``site_root`` (atomically; a failure only costs speed). It is
-        pickled straight into the file, signature last, so saving needs little extra memory."""
+        """Write the cache beside ``site_root`` (a failure only costs speed): the shards of its
+        large tables that changed since it was loaded or saved, then the signed main file
+        (brief.cachefile), then the manifest (brief.manifest)."""
         key = signing_key()
         if key is None:
             return
         folder = site_root / CACHE_DIR
-        header = format_header()
         tmp = None
         try:
             cache_folder(site_root)
-            fd, tmp = tempfile.mkstemp(prefix=".state-", dir=folder)
-            with os.fdopen(fd, "wb") as raw:
-                signed = _SigningWriter(raw, hmac.new(key, header, "sha256"))
-                raw.write(MAGIC + len(header).to_bytes(4, "little") + header)
-                _dump(self, signed)
-                raw.write(signed.mac.digest())
-            os.replace(tmp, folder / CACHE_FILE)
-            tmp = None
+            tables = _tables(self)
+            try:  # the main file holds the cache without its tables (they go to the shards)
+                for _, owner, name, _ in tables:
+                    setattr(owner, name, {})
+                stored = cachefile.write(folder, key, self, {n: t for n, _, _, t in tables}, self.stored)
+            finally:
+                for _, owner, name, table in tables:
+                    setattr(owner, name, table)
+            self.stored = stored
+            header = format_header()
             manifest = {
                 "key": self.key,
                 "root": self.root,
@@ -212,40 +224,7 @@ class BuildCache:
 
 
 _IN_MEMORY = {"templates": TemplateMemo, "pages": PageMemo, "feeds": FeedMemo}
-"""Parts never saved: an unpickled cache starts them empty."""
-
-
-class _SigningWriter:
-    """A file object that signs everything written through it."""
-
-    def __init__(self, raw, mac) -> None:
-        self.raw = raw
-        self.mac = mac
-
-    def write(self, data) -> int:
-        self.mac.update(data)
-        return self.raw.write(data)
-
-
-def _open(blob: bytes, site_root: Path) -> tuple[str, BuildCache | None]:
-    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4 + 32:
-        return "not a brief cache file", None
-    at = len(MAGIC)
-    size = int.from_bytes(blob[at : at + 4], "little")
-    header = bytes(blob[at + 4 : at + 4 + size])
-    payload = memoryview(blob)[at + 4 + size : -32]
-    signature = blob[-32:]
-    if header != format_header():
-        return f"written by another version ({header.decode('ascii', 'replace')[:80]})", None
-    key = signing_key()
-    if key is None:
-        return "no cache key", None
-    mac = hmac.new(key, header, "sha256")
-    mac.update(payload)
-    if not hmac.compare_digest(signature, mac.digest()):
-        return "its signature does not match (corrupted, or written by another user or machine)", None
-    return _unpickle(blob, at + 4 + size, site_root)
-
+"""Parts never saved: an unpickled cache starts them empty (and with no ``stored``)."""
 
 _STREAMED = (
     ("content", "articles"),
@@ -254,63 +233,16 @@ _STREAMED = (
     (None, "outputs"),
     (None, "inputs"),
 )
-"""The cache's tables that grow with the site (a row per article or per file). They are
-pickled after the rest, in batches of :data:`BATCH` rows, each a pickle of its own: one
-pickle of everything keeps an entry per object in the pickler's memo until the end (at
-100,000 articles, 380 MB more memory while saving, and a third of its time). No object is
-shared between rows, so nothing is lost by the batches."""
-BATCH = 1000
+"""The cache's tables that grow with the site (a row per article or per file): saved apart
+from the rest, in shards (brief.cachefile), so that a save after a small edit rewrites
+little, and a load reads one shard at a time."""
 
 
-def _dump(cache: BuildCache, file) -> None:
-    """Pickle ``cache`` into ``file``: the cache without its :data:`_STREAMED` tables, then
-    each table as its length and its rows in batches."""
-    tables = []
+def _tables(cache: BuildCache) -> list[tuple[str, Any, str, dict]]:
+    """(name on disk, owner, attribute, table) of each of :data:`_STREAMED`
+    (``content-articles``, ..., ``outputs``)."""
+    found = []
     for part, name in _STREAMED:
         owner = cache if part is None else getattr(cache, part)
-        tables.append((owner, name, getattr(owner, name)))
-    try:
-        for owner, name, _ in tables:
-            setattr(owner, name, {})
-        pickle.dump(cache, file, protocol=pickle.HIGHEST_PROTOCOL)
-    finally:
-        for owner, name, table in tables:
-            setattr(owner, name, table)
-    for _, _, table in tables:  # each pickle with a memo of its own (as each is read)
-        pickle.dump(len(table), file, protocol=pickle.HIGHEST_PROTOCOL)
-        rows = list(table.items())
-        for start in range(0, len(rows), BATCH):
-            pickle.dump(rows[start : start + BATCH], file, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _load(blob: bytes, start: int) -> Any:
-    """What :func:`_dump` wrote, from ``start`` in ``blob`` (read in place: a BytesIO made
-    from a bytes object shares its buffer)."""
-    stream = io.BytesIO(blob)
-    stream.seek(start)
-    cache = pickle.load(stream)
-    if not isinstance(cache, BuildCache):
-        raise TypeError("not a BuildCache")
-    for part, name in _STREAMED:
-        owner = cache if part is None else getattr(cache, part)
-        table: dict = getattr(owner, name)
-        left = pickle.load(stream)
-        while left > 0:
-            rows = pickle.load(stream)
-            if not rows:
-                raise ValueError("a batch of the cache is empty")
-            table.update(rows)
-            left -= len(rows)
-    return cache
-
-
-def _unpickle(blob: bytes, start: int, site_root: Path) -> tuple[str, BuildCache | None]:
-    try:
-        cache = _load(blob, start)
-    except TypeError:
-        return "unexpected contents", None
-    except Exception as exc:  # noqa: BLE001 - a signed but unreadable cache is still only a cache
-        return f"cannot read it ({type(exc).__name__})", None
-    if cache.root != str(site_root):
-        return f"it belongs to another site folder ({cache.root})", None
-    return "", cache
+        found.append((name if part is None else f"{part}-{name}", owner, name, getattr(owner, name)))
+    return found

@@ -43,8 +43,10 @@ def file_stamp(path: str | os.PathLike[str]) -> tuple[int, int, int] | None:
 
 
 def pickled_digest(value: object, known: dict[int, bytes] | None = None, kinds: tuple[type, ...] = ()) -> bytes:
-    """A digest of ``value``'s pickle. Objects of ``kinds`` stand in by their own digest (kept
-    in ``known`` by id, so a view shared by many pages is pickled once per build)."""
+    """A digest of ``value``'s pickle, made without pickle's memo so that it depends on the
+    values only, never on which of them are one object. Objects of ``kinds`` stand in by
+    their own digest (kept in ``known`` by id, so a view shared by many pages is pickled once
+    per build). ``value`` holds no cycle (pickle refuses one without its memo)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     table = dict(_FAST_REDUCE)
@@ -60,6 +62,11 @@ def pickled_digest(value: object, known: dict[int, bytes] | None = None, kinds: 
         for kind in kinds:
             table[kind] = by_digest
     pickler.dispatch_table = table  # consulted in C by type: only these types call back into Python
+    # No memo: with one, an object met twice is written the second time as a reference, so
+    # the bytes would depend on which equal objects are one object (the default author's
+    # name is one string in all articles parsed by a build, but one per shard of the cache
+    # they are read from: most pages' keys would change in the next build).
+    pickler.fast = True
     pickler.dump(value)
     return digest(buffer.getvalue())
 

@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import article, make_site, tree, with_note
 
@@ -22,6 +23,7 @@ from brief.cache import BuildCache
 from brief.config import load_config
 from brief.manifest import CACHE_FILE, MANIFEST_FILE
 from brief.settings import CACHE_DIR
+from brief.site.rescoring import Snapshot
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 TOPICS = ("grid storage batteries", "port congestion shipping", "central bank rates", "wheat harvest prices")
@@ -315,22 +317,26 @@ def test_a_scheduled_article_coming_due_is_built(tmp_path):
     assert "Coming soon" in (site / "public/index.html").read_text()
 
 
-def test_tables_larger_than_a_batch_come_back_whole_and_in_order(tmp_path):
-    from brief import cache as cache_module
+def test_tables_larger_than_a_batch_come_back_whole(tmp_path):
+    from brief import cachefile
 
     cache = BuildCache(root=str(tmp_path))
-    rows = cache_module.BATCH * 2 + 7
+    rows = cachefile.BATCH * cachefile.SHARDS * 2 + 7
     for i in range(rows):
         cache.content.stamps[f"content/a{i}.md"] = ((i, i + 1, i + 2), i.to_bytes(4, "little"), float(i))
         cache.outputs[f"a{i}/index.html"] = (i.to_bytes(8, "little"), (i, 1, 2))
     cache.markdown.parts[b"only"] = "a rendered article"  # type: ignore[assignment]
+    # Arrays larger than a pickle frame reach the file as buffers, not bytes.
+    starts = np.arange(200_001, dtype=np.int64)
+    cache.related.last = Snapshot("s", "a", "", "", {"want": np.ones(200_000)}, np.zeros(0, np.int64), starts)
     cache.save(tmp_path)
     back = BuildCache.load(tmp_path)
     assert back.root == str(tmp_path)
-    assert list(back.content.stamps.items()) == list(cache.content.stamps.items())
-    assert list(back.outputs.items()) == list(cache.outputs.items())
+    assert back.content.stamps == cache.content.stamps  # in the order of the shards
+    assert back.outputs == cache.outputs
     assert back.markdown.parts == cache.markdown.parts
     assert back.inputs == {}
+    assert back.related.last is not None and np.array_equal(back.related.last.pick_start, starts)
     # Saving put the tables back on the cache it saved.
     assert len(cache.content.stamps) == rows and len(cache.outputs) == rows
 
@@ -359,3 +365,15 @@ def test_a_view_is_keyed_by_what_it_shows_besides_its_file_and_markdown(tmp_path
     build(load_config(site), ref, BuildOptions(now=later, future=True))
     assert tree(out) == tree(ref)
     assert (out / "2026/12/a/index.html").read_text() != before
+
+
+def test_a_digest_depends_on_values_not_on_which_equal_objects_are_one():
+    """Two articles sharing one author string (parsed in one build) and two with equal
+    strings of their own (read from two shards of the cache) give a page the same key."""
+    from brief.digests import pickled_digest
+
+    name = "".join(["Sta", "ff"])  # made at run time: not the interned constant below
+    shared = [{"author": name, "title": "A"}, {"author": name, "title": "B"}]
+    apart = [{"author": "Staff", "title": "A"}, {"author": "".join(["St", "aff"]), "title": "B"}]
+    assert shared[0]["author"] is shared[1]["author"] and apart[0]["author"] is not apart[1]["author"]
+    assert pickled_digest(shared) == pickled_digest(apart)

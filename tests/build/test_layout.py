@@ -42,7 +42,7 @@ LAYERS = [
     ("site", ["brief.site"]),
     ("render", ["brief.render"]),
     ("output", ["brief.output"]),
-    ("pipeline", ["brief.manifest", "brief.cache", "brief.bytecode", "brief.build", "brief.edit"]),
+    ("pipeline", ["brief.manifest", "brief.cachefile", "brief.cache", "brief.bytecode", "brief.build", "brief.edit"]),
     ("migrate", ["brief.migrate"]),
     ("commands", ["brief.commands"]),
     ("serve", ["brief.serve"]),
