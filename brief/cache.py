@@ -166,6 +166,9 @@ class BuildCache:
             if cache.root != str(site_root):
                 raise cachefile.Unusable(f"it belongs to another site folder ({cache.root})")
             tables, cache.stored = cachefile.read_tables(folder, index)
+            missing = [stored_as for stored_as, _, _, _ in _tables(cache) if stored_as not in tables]
+            if missing:  # (a format change that forgot to raise FORMAT)
+                raise cachefile.Unusable(f"it lacks the table {missing[0]}")
         except cachefile.Unusable as exc:
             log.warning("Ignoring the build cache in %s: %s; building without it", folder, exc)
             return cls()
@@ -230,6 +233,7 @@ _STREAMED = (
     ("content", "articles"),
     ("content", "stamps"),
     ("markdown", "parts"),
+    ("related", "term_rows"),
     (None, "outputs"),
     (None, "inputs"),
 )

@@ -110,8 +110,7 @@ class RelatedIndex:
             chunk = max(1, min(CHUNK, len(missing) // (workers * 4)))
             return fork_map(partial(term_entry, stops), missing, workers, chunk)
 
-        self.terms, self.vocab = TermTable.build(self.articles, last, count)
-        term_all, tf_all, bounds = self.terms.term_ids, self.terms.counts, self.terms.ends
+        self.terms, self.vocab, term_all, tf_all, bounds = TermTable.build(self.articles, last, count)
         df = np.bincount(term_all, minlength=len(self.vocab))
         idf = np.log((n + 1) / (df + 0.5))
         shared_term = df > 1  # a term in one article relates it to nothing

@@ -78,12 +78,23 @@ class RelatedMemo(Memo):
     automatic suggestions with a digest of all their inputs, and the last scoring's
     :class:`Snapshot`."""
 
-    terms: TermTable | None = None
-    """Every article's term counts in the last build (brief.site.terms)."""
+    term_names: tuple[str, ...] = ()
+    term_rows: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)
+    """Every article's term counts in the last build: :attr:`terms`, in two fields (the
+    rows are one of the cache's large tables, saved in shards)."""
     chosen: tuple[bytes, dict[str, tuple[str, ...]]] | None = None
     """(digest of every input, the suggested slugs of each article)."""
     last: Snapshot | None = None
     used: set[bytes] = field(default_factory=set)
+
+    @property
+    def terms(self) -> TermTable | None:
+        """The last build's term table (brief.site.terms), or None."""
+        return TermTable(self.term_names, self.term_rows) if self.term_names or self.term_rows else None
+
+    @terms.setter
+    def terms(self, table: TermTable | None) -> None:
+        self.term_names, self.term_rows = (table.names, table.rows) if table is not None else ((), {})
 
     def clear(self) -> None:
         self.terms = None

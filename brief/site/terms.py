@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from brief.content.model import Article
-from brief.site.postings import spans
 
 BODY_CHARS = 6000
 """Text of the body read per article: bounded work for very long pieces."""
@@ -38,8 +37,8 @@ def term_counts(article: Article, stops: frozenset[str]) -> Counter:
 
 @dataclass(frozen=True)
 class TermTable:
-    """Every article's term counts as one table, kept between builds (in the build cache) so
-    that a build after an edit counts only the edited articles' words and copies the rest.
+    """Every article's term counts, kept between builds (in the build cache, a row per
+    article) so that a build after an edit counts only the edited articles' words.
 
     Term ids are numbered in the order a build first met each term: a table carried over
     from earlier builds numbers them otherwise than a clean build would (and may keep terms
@@ -47,16 +46,11 @@ class TermTable:
     article's terms as written and sums over them in that order, and the rescoring compares
     terms by name (brief.site.rescoring)."""
 
-    digests: tuple[bytes, ...]
-    """Each article's digest (its file's path and bytes), in the table's order."""
     names: tuple[str, ...]
     """Term names by id."""
-    term_ids: np.ndarray
-    """int32: the term ids of every article, one article after the other, as written."""
-    counts: np.ndarray
-    """int32: the count of each of those terms."""
-    ends: np.ndarray
-    """int64: article i's terms are ``term_ids[ends[i]:ends[i + 1]]`` (``ends[0]`` is 0)."""
+    rows: dict[bytes, tuple[bytes, bytes]]
+    """Article digest (its file's path and bytes) → its term ids and their counts, as written
+    (C ints). Articles without a digest have no row: they are counted in every build."""
 
     @classmethod
     def build(
@@ -64,57 +58,42 @@ class TermTable:
         articles: Sequence[Article],
         last: TermTable | None,
         counted: Callable[[list[Article]], list[tuple[str, bytes]]],
-    ) -> tuple[TermTable, dict[str, int]]:
-        """The table of ``articles`` and its vocabulary (name → id): the rows of ``last`` for
-        articles it has (by digest), the others counted by ``counted`` (the articles → their
-        :func:`term_entry`, on every core)."""
+    ) -> tuple[TermTable, dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+        """The table of ``articles`` with its vocabulary (name → id), and the term ids, counts
+        (int32) and bounds (int64: article i's are ``[ends[i]:ends[i + 1]]``) of every article
+        in order: the rows of ``last`` for the articles it has, the others counted by
+        ``counted`` (the articles → their :func:`term_entry`, on every core)."""
         vocab: defaultdict[str, int] = defaultdict()
         vocab.default_factory = vocab.__len__  # a new term gets the next id, all in C
-        old_rows: dict[bytes, int] = {}
+        old: dict[bytes, tuple[bytes, bytes]] = {}
         if last is not None:
             vocab.update(zip(last.names, range(len(last.names))))
-            old_rows = {d: i for i, d in enumerate(last.digests) if d}
-        missing = [a for a in articles if not a.digest or a.digest not in old_rows]
-        new_ids, new_counts, new_ends = array("i"), array("i"), [0]
-        for terms, tf in counted(missing) if missing else []:
-            new_ids.extend(map(vocab.__getitem__, terms.split(" ") if terms else []))
-            new_counts.frombytes(tf)
-            new_ends.append(len(new_ids))
-        offset = len(last.term_ids) if last is not None else 0
-        fresh = {id(a): k for k, a in enumerate(missing)}
-        starts = np.empty(len(articles), dtype=np.int64)
-        lengths = np.empty(len(articles), dtype=np.int64)
-        for i, article in enumerate(articles):
-            k = fresh.get(id(article))
-            if k is None:
-                row = old_rows[article.digest]
-                assert last is not None
-                starts[i] = last.ends[row]
-                lengths[i] = last.ends[row + 1] - last.ends[row]
-            else:
-                starts[i] = offset + new_ends[k]
-                lengths[i] = new_ends[k + 1] - new_ends[k]
-        ids = np.frombuffer(new_ids, dtype=np.int32)
-        tfs = np.frombuffer(new_counts, dtype=np.int32)
-        if last is not None:
-            ids, tfs = np.concatenate([last.term_ids, ids]), np.concatenate([last.counts, tfs])
-        at = spans(starts, lengths)
-        ends = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        table = cls(tuple(a.digest for a in articles), (), ids[at], tfs[at], ends)
-        return table._compacted(vocab)
+            old = last.rows
+        missing = [a for a in articles if not a.digest or a.digest not in old]
+        fresh: dict[int, tuple[bytes, bytes]] = {}
+        for article, (terms, tf) in zip(missing, counted(missing) if missing else []):
+            ids = array("i", map(vocab.__getitem__, terms.split(" ") if terms else []))
+            fresh[id(article)] = (ids.tobytes(), tf)
+        rows = [fresh.get(id(a)) or old[a.digest] for a in articles]
+        table = cls((), {a.digest: row for a, row in zip(articles, rows) if a.digest})
+        term_ids = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.int32)
+        counts = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.int32)
+        ends = np.concatenate([[0], np.cumsum([len(r[0]) // 4 for r in rows])]).astype(np.int64)
+        return table._compacted(vocab, term_ids, counts, ends)
 
-    def _compacted(self, vocab: dict[str, int]) -> tuple[TermTable, dict[str, int]]:
+    def _compacted(
+        self, vocab: dict[str, int], term_ids: np.ndarray, counts: np.ndarray, ends: np.ndarray
+    ) -> tuple[TermTable, dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
         """This table with ``vocab``'s names; when over a quarter of them are no longer used
         (words edited out over many builds), renumbered without them."""
         names = [""] * len(vocab)
         for name, i in vocab.items():
             names[i] = name
-        used = np.bincount(self.term_ids, minlength=len(names)) > 0
-        if len(names) and used.sum() * 4 < len(names) * 3:
-            new_id = np.cumsum(used) - 1
-            names = [name for name, keep in zip(names, used.tolist()) if keep]
-            table = TermTable(
-                self.digests, tuple(names), new_id[self.term_ids].astype(np.int32), self.counts, self.ends
-            )
-            return table, {name: i for i, name in enumerate(names)}
-        return TermTable(self.digests, tuple(names), self.term_ids, self.counts, self.ends), vocab
+        used = np.bincount(term_ids, minlength=len(names)) > 0
+        if not len(names) or used.sum() * 4 >= len(names) * 3:
+            return TermTable(tuple(names), self.rows), vocab, term_ids, counts, ends
+        new_id = (np.cumsum(used) - 1).astype(np.int32)
+        names = [name for name, keep in zip(names, used.tolist()) if keep]
+        rows = {d: (new_id[np.frombuffer(ids, dtype=np.int32)].tobytes(), tf) for d, (ids, tf) in self.rows.items()}
+        table = TermTable(tuple(names), rows)
+        return table, {name: i for i, name in enumerate(names)}, new_id[term_ids], counts, ends

@@ -193,7 +193,7 @@ def test_forked_scoring_equals_one_process(tmp_path):
         index = RelatedIndex(articles, config.related, config.language, NOW, memo.terms, workers=2)
         assert index.suggest_all(wanted, exclude, workers=2) == one
         memo.terms = index.terms
-    assert memo.terms is not None and len(memo.terms.digests) == len(articles)
+    assert memo.terms is not None and len(memo.terms.rows) == len(articles)
 
 
 def test_brief_related_explains_the_choice(tmp_path):
@@ -254,6 +254,7 @@ def test_a_term_table_carried_over_edits_suggests_what_a_fresh_one_does(tmp_path
     where most names are unused is renumbered without them."""
     import dataclasses
     import random
+    from array import array
 
     from corpus import write_corpus
 
@@ -281,4 +282,34 @@ def test_a_term_table_carried_over_edits_suggests_what_a_fresh_one_does(tmp_path
         for slug in [a.slug for a in edited[::40]]:
             assert carried.explain(slug) == fresh.explain(slug)
         last, articles = carried.terms, edited
-    assert last is not None and len(set(last.term_ids.tolist())) * 4 >= len(last.names) * 3
+    assert last is not None and len(last.rows) == len(articles)
+    used = {i for ids, _ in last.rows.values() for i in array("i", ids)}
+    assert len(used) * 4 >= len(last.names) * 3
+
+
+def test_a_term_table_whose_words_were_edited_out_is_renumbered_without_them(tmp_path):
+    """Words no article has any more stay in a carried table's names until they are over a
+    quarter of them; then the table is renumbered without them, and suggests as before."""
+    import dataclasses
+
+    from corpus import write_corpus
+
+    from brief.content.load import ContentMemo
+
+    site = write_corpus(tmp_path / "corpus", 80, seed=2)
+    config = load_config(site)
+    articles = sorted(load_articles(config, ContentMemo()).articles, key=lambda a: a.sort_key)
+    wordy = [
+        dataclasses.replace(a, body=a.body + " ".join(f"oddword{i}x{k}" for k in range(300)), digest=a.digest + b"w")
+        for i, a in enumerate(articles)
+    ]
+    last = RelatedIndex(wordy, config.related, config.language, NOW).terms
+    assert last is not None
+    carried = RelatedIndex(articles, config.related, config.language, NOW, last)
+    fresh = RelatedIndex(articles, config.related, config.language, NOW)
+    assert carried.terms is not None and fresh.terms is not None
+    assert len(carried.terms.names) == len(fresh.terms.names) < len(last.names) / 4
+    assert not any(name.startswith("oddword") for name in carried.terms.names)
+    wanted, exclude = [4] * len(articles), [set() for _ in articles]
+    assert carried.suggest_all(wanted, exclude) == fresh.suggest_all(wanted, exclude)
+    assert [carried.explain(a.slug) for a in articles[::9]] == [fresh.explain(a.slug) for a in articles[::9]]
