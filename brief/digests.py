@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import operator
 import os
 import pickle
 from dataclasses import fields as dataclass_fields
@@ -82,11 +83,11 @@ def _reduce_sorted(obj: set | frozenset) -> tuple:
 
 def _fast_reducer(cls: type):
     names = tuple(f.name for f in dataclass_fields(cls))
-
-    def reduce(obj: object) -> tuple:
-        return (cls, tuple(getattr(obj, name) for name in names))
-
-    return reduce
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda obj: (cls, (one(obj),))
+    values = operator.attrgetter(*names)  # the field values as a tuple, read in C
+    return lambda obj: (cls, values(obj))
 
 
 _FAST_REDUCE: dict[type, Any] = {

@@ -15,7 +15,7 @@ import jinja2
 from brief.config import Config
 from brief.digests import digest, fast_digest_of, pickled_digest
 from brief.errors import BuildFailed, Problem, relpath
-from brief.render.contract import CONTRACT, ArticleView
+from brief.render.contract import CONTRACT, ArticleView, SiteView
 from brief.render.plans import PageSpec
 from brief.render.templates import make_environment
 from brief.theme import TEXT_LIMIT, input_problem, read_input, theme_templates_dir
@@ -90,7 +90,8 @@ def page_key(spec: PageSpec, context: dict | None, templates: dict[str, bytes], 
     return digest(template, pickled_digest(context, known, _VIEW_KINDS))
 
 
-_VIEW_KINDS = (ArticleView,)
+_VIEW_KINDS = (ArticleView, SiteView)
+"""Objects many pages share, each digested once per process and standing in by its digest."""
 
 
 # Pages' contexts are made of these: each is digested field by field (pickle's generic path

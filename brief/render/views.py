@@ -187,8 +187,9 @@ def view_key(article: Article, parts: ArticleParts, view: ArticleView, setting: 
     digest when the article's or the parts' is not known."""
     if not article.digest or not parts.digest:
         return pickled_digest(view)
-    links = repr((view.section_link, view.author_links, view.tag_links, view.scheduled))
-    return digest(b"view", setting, article.digest, parts.digest, links)
+    shown = (view.section_link, *view.author_links, *view.tag_links)
+    links = "\n".join(f"{link.name}\t{link.url}" if link is not None else "-" for link in shown)
+    return digest(b"view", setting, article.digest, parts.digest, links, "scheduled" if view.scheduled else "")
 
 
 def view_setting(site: Site) -> bytes:
