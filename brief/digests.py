@@ -106,3 +106,21 @@ def fast_digest_of(*classes: type) -> None:
 def register_reducer(cls: type, reduce: Any) -> None:
     """Digest objects of ``cls`` as ``reduce(obj)`` (a pickle reduce value) says."""
     _FAST_REDUCE[cls] = reduce
+
+
+def fast_pickle(cls: type) -> type:
+    """Pickle the frozen dataclass ``cls`` as ``cls(*field values)``: the build cache holds
+    one per article or ledger line, and pickle's default for slotted dataclasses looks the
+    fields up again for every object it reads back. Every field must be an ``__init__``
+    argument (a ``__post_init__`` runs again: it may only check)."""
+    fields = dataclass_fields(cls)
+    if not all(f.init for f in fields):
+        raise TypeError(f"{cls.__name__}: every field must be an __init__ argument")
+    values = operator.attrgetter(*(f.name for f in fields))
+    one = len(fields) == 1
+
+    def reduce(obj: object) -> tuple:
+        return (cls, (values(obj),) if one else values(obj))
+
+    cls.__reduce__ = reduce  # type: ignore[method-assign,assignment]
+    return cls

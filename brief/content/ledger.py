@@ -31,7 +31,7 @@ from urllib.parse import unquote
 
 from brief.content.aliases import alias_path
 from brief.content.model import Article
-from brief.digests import RACY_SECONDS
+from brief.digests import RACY_SECONDS, fast_pickle
 from brief.errors import BriefError, Problem, did_you_mean
 from brief.theme import TEXT_LIMIT, InputError, read_input
 
@@ -68,6 +68,9 @@ class Entry:
     @property
     def key(self) -> tuple[str, str]:
         return (self.path, self.source)
+
+
+fast_pickle(Entry)  # (the build cache keeps the ledger's lines with the redirect plan)
 
 
 def ledger_file(root: Path) -> Path:

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from brief.content.load import FailedBody
 from brief.content.model import Article
-from brief.digests import digest, fast_digest_of, file_stamp, pickled_digest
+from brief.digests import digest, fast_digest_of, fast_pickle, file_stamp, pickled_digest
 from brief.errors import WARNING, Problem
 from brief.media.images import ImageUse, Responsive
 from brief.media.imagesize import image_size
@@ -74,6 +74,7 @@ class ArticleParts:
 
 
 fast_digest_of(ArticleParts)
+fast_pickle(ArticleParts)
 
 
 def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleParts:

@@ -377,3 +377,25 @@ def test_a_digest_depends_on_values_not_on_which_equal_objects_are_one():
     apart = [{"author": "Staff", "title": "A"}, {"author": "".join(["St", "aff"]), "title": "B"}]
     assert shared[0]["author"] is shared[1]["author"] and apart[0]["author"] is not apart[1]["author"]
     assert pickled_digest(shared) == pickled_digest(apart)
+
+
+def test_fast_pickled_dataclasses_come_back_equal_and_refuse_fields_outside_init():
+    """brief.digests.fast_pickle: what the cache keeps of rendered articles and ledger lines
+    comes back equal, through the class's constructor; a field the constructor does not take
+    could not come back, so such a class is refused."""
+    import dataclasses
+    import pickle
+
+    from brief.content.ledger import Entry
+    from brief.digests import fast_pickle
+
+    entry = Entry("/2024/01/a/", "content/a.md", True, "2024-01-02T00:00:00Z", "A Quiet Week", 7)
+    assert pickle.loads(pickle.dumps(entry)) == entry and pickle.loads(pickle.dumps(entry)).line == 7
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Hidden:
+        shown: int
+        kept: int = dataclasses.field(default=0, init=False)
+
+    with pytest.raises(TypeError, match="every field must be an __init__ argument"):
+        fast_pickle(Hidden)
