@@ -399,3 +399,22 @@ def test_fast_pickled_dataclasses_come_back_equal_and_refuse_fields_outside_init
 
     with pytest.raises(TypeError, match="every field must be an __init__ argument"):
         fast_pickle(Hidden)
+
+
+def test_an_edited_author_profile_renames_the_byline_of_unchanged_articles(tmp_path):
+    """An author's shown name comes from their profile (content/authors/<slug>.md): renaming
+    them there changes the byline link on every page of theirs, though no article file and
+    no rendered Markdown changed (the links are part of each view's key, view_key)."""
+    files = {
+        "content/a.md": article("Text a.\n", title="A", authors=["Ana Ortiz"], takeaways=["One"]),
+        "content/b.md": article("Text b.\n", title="B", authors=["Ana Ortiz"], takeaways=["Two"]),
+        "content/authors/ana-ortiz.md": "---\nname: Ana Ortiz\nrole: Editor\n---\nAna writes about energy.\n",
+    }
+    site = make_site(tmp_path, files)
+    out, ref = tmp_path / "out", tmp_path / "ref"
+    cached_build(site, out)
+    (site / "content/authors/ana-ortiz.md").write_text("---\nname: Ana Ortiz-Vega\nrole: Editor\n---\nAna writes.\n")
+    cached_build(site, out)
+    clean_build(site, ref)
+    assert tree(out) == tree(ref)
+    assert "Ana Ortiz-Vega" in (out / "2024/01/a/index.html").read_text()
