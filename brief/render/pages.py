@@ -162,16 +162,14 @@ def article_page(
         }
 
     def inputs() -> tuple:
+        # The related articles by their views (each stands in by its key, brief.render.keys):
+        # a related entry shows nothing that its article's view does not hold.
         term = site.term("section", article.section)
-        return (
-            "article.html",
-            sv,
-            view,
-            term.name,
-            term.url_path,
-            related_views(site, article.slug, views),
-            main_feeds,
+        related = tuple(
+            (item.title, item.url, item.domain) if item.external or item.article is None else views[item.article.slug]
+            for item in site.related.get(article.slug, ())
         )
+        return ("article.html", sv, view, term.name, term.url_path, related, main_feeds)
 
     return PageSpec(
         f"{article.output_dir}/index.html",
