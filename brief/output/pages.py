@@ -39,8 +39,11 @@ def render_and_write(
     workers = worker_count(len(specs), jobs) if isinstance(writer, OutputWriter) else 1
     try:
         if isinstance(writer, OutputWriter) and workers > 1 and len(specs) > 1:
+            # The pages' folders are made by the workers (brief.output.parallel), in parallel.
             tasks = [
-                (spec, target) for spec in specs if (target := writer.reserve(spec.output, spec.origin)) is not None
+                (spec, target)
+                for spec in specs
+                if (target := writer.reserve(spec.output, spec.origin, folder=False)) is not None
             ]
             done, found = render_parallel(tasks, env, templates, writer, workers, progress, view_keys, search)
             problems += [p for p in found if p not in problems]

@@ -25,7 +25,7 @@ import jinja2
 
 from brief.errors import BriefError, Problem
 from brief.output.search import SearchFeed, put_part
-from brief.output.writers import OutputWriter, write_file
+from brief.output.writers import OutputWriter, make_folder_of, write_file
 from brief.render.plans import PageSpec
 
 PARALLEL_MIN_PAGES = 2000
@@ -107,6 +107,8 @@ def render_parallel(
 
 
 _known_views: dict[int, bytes] = {}
+_made: set[str] = set()
+"""Staging folders this worker has made (each worker makes the folders of its pages)."""
 
 
 def _can_fork() -> bool:
@@ -150,6 +152,7 @@ def _process_range(bounds: tuple[int, int]):
     try:
         for i in range(*bounds):
             spec, target = jobs[i]
+            make_folder_of(spec.output, target, _made)
             context = None if spec.inputs is not None and templates is not None else spec.get_context()
             key = page_key(spec, context, templates, known) if templates is not None else None
             if key is not None:

@@ -175,17 +175,15 @@ class OutputWriter(_Claims):
                 f"is {out_dir.parent} writable?"
             ) from None
 
-    def reserve(self, relpath: str, origin: str, key: bytes | None = None) -> str | None:
-        """Staging path for ``relpath``, its folder made, or None (with a problem) when the path
-        is unsafe or taken. Whoever holds the path may then write it (worker processes do)."""
+    def reserve(self, relpath: str, origin: str, key: bytes | None = None, folder: bool = True) -> str | None:
+        """Staging path for ``relpath``, its folder made (unless ``folder`` is False: then
+        whoever writes it makes it, with :func:`make_folder_of`), or None (with a problem) when
+        the path is unsafe or taken. Whoever holds the path may then write it (worker processes do)."""
         if not self._claim(relpath, origin):
             return None
         # Strings, not pathlib's objects or operators: this runs for every file of the site.
-        folder, _, _ = relpath.rpartition("/")
-        if folder not in self._folders:
-            with _disk_errors(relpath):
-                _make_folder(os.path.join(self._staged, folder))
-            self._folders.add(folder)
+        if folder:
+            make_folder_of(relpath, os.path.join(self._staged, relpath), self._folders)
         if key is not None:
             self.keys[relpath] = key
         return os.path.join(self._staged, relpath)
@@ -309,6 +307,16 @@ def write_file(target: str, relpath: str, data: bytes) -> None:
     """Write one reserved file (see :meth:`OutputWriter.reserve`)."""
     with _disk_errors(relpath), open(target, "wb") as out:
         out.write(data)
+
+
+def make_folder_of(relpath: str, target: str, made: set[str]) -> None:
+    """Make the folder of the staging path ``target`` (of the output path ``relpath``) unless
+    it is in ``made``, the folders this process made so far (it is added)."""
+    folder = target.rpartition("/")[0]
+    if folder not in made:
+        with _disk_errors(relpath):
+            _make_folder(folder)
+        made.add(folder)
 
 
 def _make_folder(path: str) -> None:

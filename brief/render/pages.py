@@ -162,14 +162,17 @@ def article_page(
         }
 
     def inputs() -> tuple:
-        # The related articles by their views (each stands in by its key, brief.render.keys):
-        # a related entry shows nothing that its article's view does not hold.
+        # What the related entries show (related_views makes them of the same fields), as plain
+        # tuples: an edit of a related article's text leaves this page as it is.
         term = site.term("section", article.section)
-        related = tuple(
-            (item.title, item.url, item.domain) if item.external or item.article is None else views[item.article.slug]
-            for item in site.related.get(article.slug, ())
-        )
-        return ("article.html", sv, view, term.name, term.url_path, related, main_feeds)
+        related: list[tuple] = []
+        for item in site.related.get(article.slug, ()):
+            if item.external or item.article is None:
+                related.append((item.title, item.url, item.domain))
+            else:
+                other = views[item.article.slug]
+                related.append((other.title, other.url, other.section, other.date, other.dek))
+        return ("article.html", sv, view, term.name, term.url_path, tuple(related), main_feeds)
 
     return PageSpec(
         f"{article.output_dir}/index.html",
