@@ -219,8 +219,21 @@ def tuned(problems: Iterable[Problem], levels: dict[str, str]) -> list[Problem]:
     return out
 
 
+def under(path: Path, folder: Path) -> str | None:
+    """``path.relative_to(folder).as_posix()`` worked out on the paths' text, for a path
+    written below ``folder`` (None otherwise, or when the text cannot tell: then ask
+    ``relative_to``). A path's text is its parts joined by ``/``, so the two agree."""
+    text, base = str(path), str(folder)
+    if len(text) > len(base) + 1 and text[len(base)] == "/" and text.startswith(base) and base not in ("/", "."):
+        return text[len(base) + 1 :]
+    return None
+
+
 def relpath(path: Path, root: Path) -> str:
     """``path`` as messages show it: relative to the site root, POSIX style (absolute when outside it)."""
+    rest = under(path, root)
+    if rest is not None:
+        return rest
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
