@@ -19,7 +19,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from typing import TypeVar
 
 from brief.config import Config
 from brief.content.captions import caption_support
@@ -30,6 +30,7 @@ from brief.content.stopwords import stop_words
 from brief.content.words import Vocabulary, content_words
 from brief.media.imagesize import image_size
 
+T = TypeVar("T")
 MAX_HEADLINE = 110
 """Google truncates NewsArticle headlines longer than this."""
 MAX_DEK = 200
@@ -91,8 +92,8 @@ def article_warnings(c: Checker, article: Article, config: Config) -> None:
     text = html.unescape(article.body + ("\n" + article.analysis.body if article.analysis else ""))
     # The text is read word by word once, and only when a check needs it: most captions share
     # words with the headline and most takeaways quote figures and names as the text writes them.
-    vocabulary = cache(lambda: Vocabulary(content_words(text, stops)))
-    source = cache(lambda: read_source(text, vocabulary()))
+    vocabulary = _once(lambda: Vocabulary(content_words(text, stops)))
+    source = _once(lambda: read_source(text, vocabulary()))
     image = article.image
     if image is not None and not image.decorative and (image.caption or image.alt):
         _caption(c, article, image, vocabulary, stops)
@@ -107,6 +108,19 @@ def article_warnings(c: Checker, article: Article, config: Config) -> None:
                 "or say in the text where it comes from",
                 "takeaway-unsupported",
             )
+
+
+def _once(make: Callable[[], T]) -> Callable[[], T]:
+    """``make``, called at most once: its value is kept for the calls after the first (as
+    ``functools.cache`` would, at a tenth of the cost of making one, twice an article)."""
+    kept: list[T] = []
+
+    def get() -> T:
+        if not kept:
+            kept.append(make())
+        return kept[0]
+
+    return get
 
 
 def _caption(c: Checker, article: Article, image: Image, text: Callable[[], Vocabulary], stops: frozenset[str]) -> None:
@@ -136,11 +150,20 @@ def repeats(dek: str, title: str, stops: frozenset[str]) -> bool:
     if len(title.split()) >= 3 and _normal(dek).startswith(_normal(title)):
         return True
     heading = list(dict.fromkeys(content_words(title, stops)))
+    if len(heading) < 2:
+        return False
     words = list(dict.fromkeys(content_words(dek, stops)))
-    if len(heading) < 2 or not words:
+    if not words:
         return False
     in_dek = Vocabulary(words)
-    if sum(1 for w in heading if w in in_dek) < DEK_REPEAT * len(heading):
+    needed = DEK_REPEAT * len(heading)
+    hits = 0
+    for n, word in enumerate(heading, 1):
+        if word in in_dek:
+            hits += 1
+        elif hits + len(heading) - n < needed:  # too few, even if every word after this one is in the dek
+            return False
+    if hits < needed:
         return False
     in_title = Vocabulary(heading)
     return sum(1 for w in words if w in in_title) >= DEK_OWN * len(words)

@@ -146,6 +146,17 @@ def names(text: str, stops: frozenset[str] = frozenset()) -> list[str]:
     """Capitalised runs ("Bank of Japan", "Fumio Kishida") and acronyms of ``text``, each once.
     A run ends at punctuation or a lowercase word (but "of", "for the"… inside a name); a
     sentence's first word is left out when it is all there is, or a stop word ("In March")."""
+    rest = text[1:]
+    if rest.islower() and (rest[:1].islower() or not text[:1].isupper()):
+        # No capital after the first character (islower: no upper- or titlecase one), and a
+        # first capital, if any, opens a word with a small letter in it: a lone first word at
+        # most, which is no name (nor an acronym); the sentence loop would find nothing.
+        return []
+    return _names(text, stops)
+
+
+def _names(text: str, stops: frozenset[str]) -> list[str]:
+    """:func:`names`, sentence by sentence and word by word."""
     found: list[str] = []
     for sentence in _SENTENCE.split(text):
         run: list[str] = []

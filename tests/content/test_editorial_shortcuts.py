@@ -1,0 +1,159 @@
+"""The editorial checks' shortcuts give what the long way gives.
+
+Each shortcut skips work that cannot change the answer: names() skips text with no capital
+to start a name, a vocabulary's membership stops at the first word that is the same,
+tokens() skips looking into words when none holds a dot or a comma, repeats() stops once
+the headline's words cannot reach the share, and the placeholder check looks at a text
+where it finds it. The long way is kept here (or in the module, as ``facts._names``) as
+the reference.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from brief.content import placeholders
+from brief.content.editorial import DEK_OWN, DEK_REPEAT, _normal, repeats
+from brief.content.facts import _names, names
+from brief.content.stopwords import stop_words
+from brief.content.words import _NOISE, _NUMBER, _TOKEN, Vocabulary, _is_acronym, content_words, tokens
+
+FAST = settings(max_examples=300, deadline=None)
+STOPS = stop_words("en")
+
+# Letters whose case is unusual: titlecase (ǅ), upper- or lowercase but no letter (Ⓐ, ⓐ), a
+# capital with no small letter (ℂ), a letter that is neither (ª, ʰ); dotted capitals and
+# digits next to capitals (U.S., A1).
+TRICKY = ["ǅ", "Ⓐ", "ⓐ", "ℂ", "ϒ", "ª", "ʰ", "ß", "İ", "ſ", "K", "Σ", "σ", "ς", "\u0301", "’", "'", "-", ".", "&"]
+WORDS = ["Bank", "of", "the", "Japan", "IMF", "U.S.", "A1", "In", "for", "Fed", "markets", "rose", "1,200", "18%"]
+text = st.lists(
+    st.one_of(st.sampled_from(WORDS), st.sampled_from(TRICKY), st.sampled_from([" ", ". ", ", ", "; ", "\n"])),
+    max_size=14,
+).map("".join) | st.text(alphabet=string.ascii_letters + " .,:;'’-&" + "".join(TRICKY), max_size=30)
+
+
+@FAST
+@given(text)
+@example("Nolnol justrepaka fropara.")
+@example("A1 rose")
+@example("Ⓐbc def")
+@example("Nⓐ rose")
+@example("ab ℂd")
+@example("ǅemal rose")
+@example("The IMF rose")
+@example("Aé rose")
+@example("A")
+@example("")
+def test_names_shortcut_answers_as_the_sentence_loop(value):
+    assert names(value, STOPS) == _names(value, STOPS)
+    assert names(value) == _names(value, frozenset())
+
+
+vocabulary_words = st.lists(
+    st.sampled_from(["diplomat", "diplomacy", "diplomatic", "japan", "japanese", "meet", "meeting", "us", "g7", "2024"])
+    | st.text(alphabet="abcdeé1", min_size=1, max_size=9),
+    max_size=12,
+)
+
+
+@FAST
+@given(vocabulary_words, st.text(alphabet="abcdeé1", max_size=9) | st.sampled_from(["diplomats", "japan", "meets"]))
+def test_vocabulary_membership_is_a_count_above_nought(words, word):
+    vocabulary = Vocabulary(words)
+    assert (word in vocabulary) == (vocabulary.count(word) > 0)
+
+
+def _tokens_the_long_way(value: str) -> list[str]:
+    found = []
+    for token in _TOKEN.findall(_NOISE.sub(" ", value)):
+        if ("." not in token and "," not in token) or _is_acronym(token) or _NUMBER.fullmatch(token):
+            found.append(token)
+        else:
+            found += [part for part in re.split(r"[.,]", token) if part]
+    return found
+
+
+@FAST
+@given(text | st.sampled_from(["analytics.usa.gov", "See [x](y.md) <b>1,200</b> &amp; 2.50 U.S. a,b"]))
+def test_tokens_answer_as_the_long_way(value):
+    assert tokens(value) == _tokens_the_long_way(value)
+
+
+def _repeats_the_long_way(dek: str, title: str, stops: frozenset[str]) -> bool:
+    if len(title.split()) >= 3 and _normal(dek).startswith(_normal(title)):
+        return True
+    heading = list(dict.fromkeys(content_words(title, stops)))
+    words = list(dict.fromkeys(content_words(dek, stops)))
+    if len(heading) < 2 or not words:
+        return False
+    in_dek = Vocabulary(words)
+    if sum(1 for w in heading if w in in_dek) < DEK_REPEAT * len(heading):
+        return False
+    in_title = Vocabulary(heading)
+    return sum(1 for w in words if w in in_title) >= DEK_OWN * len(words)
+
+
+few_words = st.lists(
+    st.sampled_from(
+        ["Grid", "grids", "batteries", "battery", "store", "storing", "power", "the", "of", "cheap", "IMF"]
+    ),
+    max_size=9,
+).map(" ".join)
+
+
+@FAST
+@given(few_words, few_words)
+@example("Grid batteries store power cheaply", "Grid batteries store power")
+def test_repeats_answers_as_the_long_way(dek, title):
+    assert repeats(dek, title, STOPS) == _repeats_the_long_way(dek, title, STOPS)
+
+
+def _values_the_long_way(c: Any, value: Any, key: tuple) -> None:
+    if isinstance(value, dict):
+        if key[:1] == ("related",) and value == placeholders.RELATED:
+            c.warn(
+                key, placeholders._left_in(placeholders.NEW, "link", placeholders.RELATED["title"]), "placeholder-text"
+            )
+            return
+        for name, item in value.items():
+            _values_the_long_way(c, item, (*key, name))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _values_the_long_way(c, item, (*key, i))
+    elif isinstance(value, str) and value.strip() in placeholders._VALUES:
+        shown = value.strip()
+        what = "image" if shown == placeholders.IMAGE else "text"
+        c.warn(key, placeholders._left_in(placeholders._VALUES[shown], what, shown), "placeholder-text")
+
+
+class _Warnings:
+    def __init__(self) -> None:
+        self.seen: list[tuple] = []
+
+    def warn(self, key: tuple, message: str, code: str) -> None:
+        self.seen.append((key, message, code))
+
+
+leaf = st.one_of(
+    st.sampled_from([placeholders.TAG, f" {placeholders.DEK} ", placeholders.IMAGE, "Mine", "", 3, None, True]),
+    st.just(dict(placeholders.RELATED)),
+)
+front = st.dictionaries(
+    st.sampled_from(["tags", "related", "image", "dek", "takeaways"]),
+    st.recursive(leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("ab"), inner)),
+    max_size=5,
+)
+
+
+@FAST
+@given(front)
+def test_placeholder_values_are_found_as_the_long_way_finds_them(meta):
+    mine, reference = _Warnings(), _Warnings()
+    placeholders._values(mine, meta, ())
+    _values_the_long_way(reference, meta, ())
+    assert mine.seen == reference.seen
