@@ -5,8 +5,10 @@ parses them, with better messages), tags other than YAML's plain ones and
 anchors/aliases are refused, duplicate keys are errors, and every key and scalar
 gets its 1-based line in the file (PyYAML counts from the start of the block).
 
-libyaml composes the nodes; front matter with nothing to refuse or build specially (nearly
-all of it) is then read in one walk, :func:`_quick`. Anything else goes the careful way:
+Front matter of the plainest shapes (``key: text`` lines, lists and mappings of them) is
+read line by line without libyaml (brief.content.yamlplain). Otherwise libyaml composes the
+nodes; front matter with nothing to refuse or build specially is then read in one walk,
+:func:`_quick`. Anything else goes the careful way:
 :func:`_index` records the lines and finds every problem, then :func:`_construct` builds
 the values with PyYAML's constructor. Both give the same answer where the walk gives one
 (tests/content/test_yaml_quick.py).
@@ -19,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from brief.content.yamlplain import read_plain
 from brief.content.yamlquotes import explain
 from brief.errors import Problem
 
@@ -74,6 +77,16 @@ def parse_yaml(
     """The front matter ``text`` (whose first line is file line ``first_line``) as (values,
     line of each key and item, raw text of each scalar, line of each scalar's text), or
     the problems that keep it from being read."""
+    plain = read_plain(text, first_line)
+    if plain is not None:
+        return plain
+    return _parse_nodes(text, rel, first_line)
+
+
+def _parse_nodes(
+    text: str, rel: str, first_line: int
+) -> tuple[dict, dict[Key, int], dict[Key, str], dict[Key, int]] | list[Problem]:
+    """:func:`parse_yaml` through libyaml's nodes (for what :func:`read_plain` leaves)."""
     loader = _Loader(text)
     at = _mark_lines(text, first_line)
     try:
