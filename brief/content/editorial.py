@@ -146,11 +146,18 @@ def _caption(c: Checker, article: Article, image: Image, text: Callable[[], Voca
 def repeats(dek: str, title: str, stops: frozenset[str]) -> bool:
     """Whether ``dek`` starts with the headline (of three words or more), or mostly repeats
     it: it holds at least :data:`DEK_REPEAT` of the headline's content words (two or more),
-    and they make up :data:`DEK_OWN` of its own."""
-    if len(title.split()) >= 3 and _normal(dek).startswith(_normal(title)):
-        return True
+    and they make up :data:`DEK_OWN` of its own.
+
+    An ASCII dek is first looked at as text (see :func:`_may_repeat`), to skip reading its
+    words when it cannot repeat the headline."""
+    lowered = dek.lower() if dek.isascii() else None
+    if len(title.split()) >= 3:
+        start = _normal(title)
+        # The dek's normal form starts with the headline's only if the dek holds its first word.
+        if (lowered is None or start.split(" ", 1)[0] in lowered) and _normal(dek).startswith(start):
+            return True
     heading = list(dict.fromkeys(content_words(title, stops)))
-    if len(heading) < 2:
+    if len(heading) < 2 or not _may_repeat(heading, dek, lowered):
         return False
     words = list(dict.fromkeys(content_words(dek, stops)))
     if not words:
@@ -167,6 +174,26 @@ def repeats(dek: str, title: str, stops: frozenset[str]) -> bool:
         return False
     in_title = Vocabulary(heading)
     return sum(1 for w in words if w in in_title) >= DEK_OWN * len(words)
+
+
+def _may_repeat(heading: list[str], dek: str, lowered: str | None) -> bool:
+    """False when ``dek`` (ASCII, ``lowered`` its lowercase; None: not ASCII) cannot hold
+    :data:`DEK_REPEAT` of the headline's content words ``heading``.
+
+    Each content word of an ASCII dek with no dot or comma inside a word (no "U.S.", no
+    "1,200") is one of its words lowercased, at most with an ending changed (a plural, a
+    possessive): all but its last letter are in the lowercased text. A headline word that
+    is the same (:func:`~brief.content.words.same_word`) is equal to it or shares its first
+    four letters, so the dek's text holds the headline word's first three letters (all but
+    the last, for a shorter one)."""
+    if lowered is None or _INSIDE_WORD.search(dek) is not None:
+        return True
+    held = sum(1 for word in heading if word[: min(3, len(word) - 1)] in lowered)
+    return held >= DEK_REPEAT * len(heading)
+
+
+_INSIDE_WORD = re.compile(r"[.,]\w")
+"""A dot or comma a word goes on after ("U.S.", "1,200"): such words are read differently."""
 
 
 def visible_length(text: str) -> int:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from brief.content import placeholders
 from brief.content.editorial import DEK_OWN, DEK_REPEAT, _normal, repeats
-from brief.content.facts import _names, names
+from brief.content.facts import _FIGURE, _MARKUP, Figure, _names, _plain, _value, figures, names
 from brief.content.stopwords import stop_words
 from brief.content.words import _NOISE, _NUMBER, _TOKEN, Vocabulary, _is_acronym, content_words, tokens
 
@@ -52,6 +52,46 @@ text = st.lists(
 def test_names_shortcut_answers_as_the_sentence_loop(value):
     assert names(value, STOPS) == _names(value, STOPS)
     assert names(value) == _names(value, frozenset())
+
+
+NUMBERS = ["18%", "18 per cent", "1,200", "2.50", "$1.2bn", "two", "Two million", "ſix", "SIXTY", "ten", "often"]
+NUMBERS += [
+    "0",
+    "0.5",
+    "05",
+    "3k",
+    "4m",
+    "5b",
+    "1.5-billion",
+    "x7",
+    "7x",
+    "a.9",
+    ",9",
+    "9.",
+    "Kelvin",
+    "twenty-two",
+    "100_000",
+    "\x1c%",
+]
+numbers_text = st.lists(st.sampled_from(NUMBERS + WORDS + TRICKY + [" ", ". ", "-", "("]), max_size=10).map("".join)
+
+
+@FAST
+@given(numbers_text | text)
+@example("eighteen PERCENT of it")
+@example("The ſix of them")
+def test_figures_shortcut_answers_as_the_pattern(value):
+    expected = [
+        Figure(m.group().strip(), _value(m), m.group("num")[0].isdigit() or bool(m.group("pct") or m.group("scale")))
+        for m in _FIGURE.finditer(value)
+    ]
+    assert figures(value) == expected
+
+
+@FAST
+@given(text | st.sampled_from(["a *b* [x](y.md) [^1] <i>c</i> `d` ~e~ _f_", "[unclosed", "<", "a_b", "a ~b~", "`c`"]))
+def test_plain_text_of_markup_is_the_pattern_s(value):
+    assert _plain(value) == _MARKUP.sub(lambda m: m.group(1) or "", value)
 
 
 vocabulary_words = st.lists(
@@ -98,17 +138,19 @@ def _repeats_the_long_way(dek: str, title: str, stops: frozenset[str]) -> bool:
     return sum(1 for w in words if w in in_title) >= DEK_OWN * len(words)
 
 
-few_words = st.lists(
-    st.sampled_from(
-        ["Grid", "grids", "batteries", "battery", "store", "storing", "power", "the", "of", "cheap", "IMF"]
-    ),
-    max_size=9,
-).map(" ".join)
+WORD_FORMS = ["Grid", "grids", "batteries", "battery", "store", "storing", "power", "the", "of", "cheap", "IMF"]
+WORD_FORMS += ["U.S.", "US", "us", "flies", "fly", "Fly", "1,200", "1200", "12", "Japan's", "Japanese", "policies"]
+WORD_FORMS += ["policy", "G7", "bus", "buses", "é", "Énergie", "energie", "[x](grid.md)", "<b>", "a.b", "x,y", "it's"]
+WORD_FORMS += ["Straße", "strasse", "STRASSE", "ΟΔΟΣ", "οδος", "İstanbul", "istanbul", "ﬁnance", "finance"]
+few_words = st.lists(st.sampled_from(WORD_FORMS), max_size=9).map(" ".join)
 
 
 @FAST
 @given(few_words, few_words)
 @example("Grid batteries store power cheaply", "Grid batteries store power")
+@example("Flies fly US policies", "fly us policy")
+@example("U.S. grids 1,200", "US grid 1200")
+@example("Straße in the grid", "strasse in the")
 def test_repeats_answers_as_the_long_way(dek, title):
     assert repeats(dek, title, STOPS) == _repeats_the_long_way(dek, title, STOPS)
 
