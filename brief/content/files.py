@@ -168,7 +168,7 @@ def _real_path(path: Path, folders: dict[str, str]) -> Path:
     real = folders.get(folder)
     if real is None:
         real = folders[folder] = str(Path(folder).resolve())
-    return Path(os.path.join(real, name))
+    return path if real == folder else Path(os.path.join(real, name))  # (the path itself when it is real)
 
 
 def body_of(path: Path, data: bytes | None = None) -> tuple[str, int] | None:
@@ -233,7 +233,7 @@ def _split(data: bytes) -> tuple[str, str, int] | None:
 
 
 def _lf(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _not_split(data: bytes, rel: str) -> Problem:
