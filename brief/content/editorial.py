@@ -182,13 +182,14 @@ def _may_repeat(heading: list[str], dek: str, lowered: str | None) -> bool:
 
     Each content word of an ASCII dek with no dot or comma inside a word (no "U.S.", no
     "1,200") is one of its words lowercased, at most with an ending changed (a plural, a
-    possessive): all but its last letter are in the lowercased text. A headline word that
-    is the same (:func:`~brief.content.words.same_word`) is equal to it or shares its first
-    four letters, so the dek's text holds the headline word's first three letters (all but
-    the last, for a shorter one)."""
+    possessive): all but its last letter are in the lowercased text, and all of it unless
+    it is a plural in -ies made -y ("cities": "city"). A headline word that is the same
+    (:func:`~brief.content.words.same_word`) is equal to it or shares its first four
+    letters; so the dek's text holds the headline word's first four letters (all but the
+    last, for a shorter one), or its first three and "ies"."""
     if lowered is None or _INSIDE_WORD.search(dek) is not None:
         return True
-    held = sum(1 for word in heading if word[: min(3, len(word) - 1)] in lowered)
+    held = sum(1 for word in heading if word[: min(4, len(word) - 1)] in lowered or word[:3] + "ies" in lowered)
     return held >= DEK_REPEAT * len(heading)
 
 

@@ -141,6 +141,22 @@ def _repeats_the_long_way(dek: str, title: str, stops: frozenset[str]) -> bool:
 WORD_FORMS = ["Grid", "grids", "batteries", "battery", "store", "storing", "power", "the", "of", "cheap", "IMF"]
 WORD_FORMS += ["U.S.", "US", "us", "flies", "fly", "Fly", "1,200", "1200", "12", "Japan's", "Japanese", "policies"]
 WORD_FORMS += ["policy", "G7", "bus", "buses", "é", "Énergie", "energie", "[x](grid.md)", "<b>", "a.b", "x,y", "it's"]
+WORD_FORMS += [
+    "meet",
+    "meets",
+    "meeting",
+    "cityscape",
+    "cities",
+    "city",
+    "citizen",
+    "classes",
+    "class",
+    "buss",
+    "Japan",
+    "japans",
+    "Feds",
+    "federal",
+]
 WORD_FORMS += ["Straße", "strasse", "STRASSE", "ΟΔΟΣ", "οδος", "İstanbul", "istanbul", "ﬁnance", "finance"]
 few_words = st.lists(st.sampled_from(WORD_FORMS), max_size=9).map(" ".join)
 
@@ -151,6 +167,9 @@ few_words = st.lists(st.sampled_from(WORD_FORMS), max_size=9).map(" ".join)
 @example("Flies fly US policies", "fly us policy")
 @example("U.S. grids 1,200", "US grid 1200")
 @example("Straße in the grid", "strasse in the")
+@example("cities grid power", "city grid power")
+@example("cities grid power", "cityscape grid power")
+@example("meet grid power", "meeting grid power")
 def test_repeats_answers_as_the_long_way(dek, title):
     assert repeats(dek, title, STOPS) == _repeats_the_long_way(dek, title, STOPS)
 
