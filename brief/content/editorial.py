@@ -219,10 +219,13 @@ def visible_length(text: str) -> int:
 
 
 def _normal(text: str) -> str:
+    if text.isascii():  # the same classes spelt out for ASCII, sooner
+        return _NOT_ASCII_WORD.sub(" ", text.lower()).strip()
     return _NOT_WORD.sub(" ", text.casefold()).strip()
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def _shown(text: str) -> str:

@@ -49,9 +49,11 @@ class ContentMemo(Memo):
         """Digest of a source file's bytes without reading it: the one noted with its stamp,
         while the file keeps that stamp and the stamp is old enough to be trusted; else None
         (the file is read, and its digest noted by :meth:`note`)."""
-        stamp = file_stamp(path)
         known = self.stamps.get(str(path))
-        if stamp is not None and known is not None and known[0] == stamp and known[2] - stamp[0] / 1e9 > RACY_SECONDS:
+        if known is None:  # (a file the memo has not seen needs no stat)
+            return None
+        stamp = file_stamp(path)
+        if stamp is not None and known[0] == stamp and known[2] - stamp[0] / 1e9 > RACY_SECONDS:
             return known[1]
         return None
 

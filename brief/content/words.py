@@ -21,6 +21,8 @@ from itertools import repeat
 # Dotted acronyms ("U.S."), then words and numbers ("1,200", "2.5", "Japan's",
 # "analytics.usa.gov"); a hyphen splits ("grid-scale" is "grid" and "scale").
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[.,'’][^\W_]+)*")
+_TOKEN_ASCII = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9]+(?:[.,'][A-Za-z0-9]+)*")
+"""``_TOKEN`` for ASCII text, sooner (its classes spelt out: a letter, a letter or digit)."""
 # Link targets, HTML tags, bare URLs, entities and footnote marks say nothing about the story.
 _NOISE = re.compile(r"\]\([^)]*\)|<[^>]*>|https?://\S+|&#?\w+;|\[\^[^\]]*\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -31,7 +33,8 @@ MIN_PREFIX = 4
 def tokens(text: str) -> list[str]:
     """The words and numbers of ``text`` as written (Markdown link targets and HTML left out);
     a name with dots that is no acronym nor number is its parts ("analytics.usa.gov")."""
-    matched = _TOKEN.findall(_NOISE.sub(" ", text))
+    text = _NOISE.sub(" ", text)
+    matched = (_TOKEN_ASCII if text.isascii() else _TOKEN).findall(text)
     joined = "".join(matched)
     if "." not in joined and "," not in joined:  # no token to look into (most text)
         return matched

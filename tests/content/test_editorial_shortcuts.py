@@ -119,9 +119,19 @@ def _tokens_the_long_way(value: str) -> list[str]:
 
 
 @FAST
-@given(text | st.sampled_from(["analytics.usa.gov", "See [x](y.md) <b>1,200</b> &amp; 2.50 U.S. a,b"]))
+@given(
+    text
+    | st.text(alphabet=string.printable + "’é", max_size=40)
+    | st.sampled_from(["analytics.usa.gov", "See [x](y.md) <b>1,200</b> &amp; 2.50 U.S. a,b", "snake_case x_1"])
+)
 def test_tokens_answer_as_the_long_way(value):
     assert tokens(value) == _tokens_the_long_way(value)
+
+
+@FAST
+@given(text | st.text(alphabet=string.printable, max_size=30))
+def test_normal_form_of_ascii_text_is_the_unicode_one(value):
+    assert _normal(value) == re.sub(r"[\W_]+", " ", value.casefold()).strip()
 
 
 def _repeats_the_long_way(dek: str, title: str, stops: frozenset[str]) -> bool:
