@@ -67,6 +67,8 @@ Tell readers how to reach the newsroom, send a tip or ask for a correction.
 """
 
 _VALUES: dict[str, str] = dict.fromkeys((IMAGE, DEK, TAG, ALT, CAPTION, CREDIT, *TAKEAWAYS, ANALYSIS, CANONICAL), NEW)
+_SUSPECTS = frozenset((*_VALUES, RELATED["title"]))
+"""The texts (stripped) one of which a front matter holds when it holds an example."""
 
 
 def _paragraphs(body: str, origin: str) -> list[tuple[str, re.Pattern[str], str]]:
@@ -85,8 +87,12 @@ _BODY = _paragraphs(ARTICLE_BODY, NEW) + _paragraphs(ABOUT_BODY, INIT)
 
 
 def placeholder_warnings(c: Checker) -> None:
-    """Warn (``placeholder-text``) on every example value and paragraph left in the document."""
-    _values(c, c.doc.meta, ())
+    """Warn (``placeholder-text``) on every example value and paragraph left in the document.
+
+    Every text in the front matter is the text of one of its scalars (``SourceDoc.raw``):
+    the values are walked only when one of those is an example's."""
+    if not _SUSPECTS.isdisjoint(map(str.strip, c.doc.raw.values())):
+        _values(c, c.doc.meta, ())
     body = c.doc.body
     for start, pattern, origin in _BODY:
         if start not in body:  # the cheap test first: most bodies hold none of them

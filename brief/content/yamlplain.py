@@ -23,7 +23,6 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 Key = tuple[str | int, ...]
-_STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"  # kept as text (brief.content.yamllines)
 _BUILT = frozenset("tag:yaml.org,2002:" + t for t in ("int", "float", "bool", "null"))
 _CONSTRUCTOR = SafeConstructor()  # int, float, bool and null are built as the safe loader builds them
@@ -138,19 +137,15 @@ class _NotPlain(Exception):
 
 def _scalar(value: str) -> Any:
     """A plain scalar's value, typed as YAML's implicit resolvers type it (dates kept as text)."""
-    if value[0] in _STARTS or ": " in value or value.endswith(":"):
+    first = value[0]
+    if first in _STARTS or ": " in value or value[-1] == ":":
         raise _NotPlain
-    tag = _tag(value)
-    if tag in (_STR, _TIMESTAMP):
-        return value
-    if tag not in _BUILT:  # a merge key (<<) or a value key (=)
-        raise _NotPlain
-    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
-
-
-def _tag(value: str) -> str:
-    """The tag YAML's implicit resolvers give a plain scalar (text when none matches)."""
-    for tag, pattern in _IMPLICIT.get(value[0], ()):
-        if pattern.match(value):
-            return tag
-    return _STR
+    if first in _IMPLICIT:  # (most text starts with a letter no implicit type starts with)
+        for tag, pattern in _IMPLICIT[first]:
+            if pattern.match(value):
+                if tag == _TIMESTAMP:
+                    return value
+                if tag not in _BUILT:  # a merge key (<<) or a value key (=)
+                    raise _NotPlain
+                return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+    return value
