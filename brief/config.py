@@ -13,6 +13,7 @@ import re
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -105,15 +106,15 @@ class Config:
 
     @property
     def content_dir(self) -> Path:
-        return self.root / "content"
+        return _below(self.root, "content")
 
     @property
     def static_dir(self) -> Path:
-        return self.root / "static"
+        return _below(self.root, "static")
 
     @property
     def templates_dir(self) -> Path:
-        return self.root / "templates"
+        return _below(self.root, "templates")
 
     def with_base_url(self, url: str) -> Config:
         """A copy with another base_url (``brief build --base-url``); raises on a bad URL."""
@@ -235,6 +236,13 @@ def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
             message += "; each key and [table] may be given only once"
         raise BuildFailed([Problem(CONFIG_NAME, line, None, f"invalid TOML: {message}")], "configuration") from None
     return text, data
+
+
+@lru_cache(maxsize=64, typed=True)
+def _below(root: Path, name: str) -> Path:
+    """``root / name``, made once: the site's folders are asked for once per file (a path is
+    immutable, so every caller may share it)."""
+    return root / name
 
 
 def load_config(root: Path) -> Config:

@@ -126,6 +126,7 @@ FORBIDDEN_IN_PAGES = re.compile(
 )
 _FORBIDDEN_BMP = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 _FORBIDDEN_ASCII = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_FORBIDDEN_ASCII_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
@@ -136,7 +137,11 @@ def find_forbidden(text: str) -> re.Match[str] | None:
     text: a character class holding the 32 supplementary noncharacters is slow to scan
     (120 µs for a 3.6 KB body against 8 µs without them), so it is used only on text that
     has a character beyond U+FFFF (an emoji, say)."""
+    if text.isprintable():  # every forbidden code point is a control or a noncharacter: unprintable
+        return None
     if text.isascii():
+        if len(text) > 256 and len(text.encode("ascii").translate(None, _FORBIDDEN_ASCII_BYTES)) == len(text):
+            return None  # none to delete: the bytes' translate looks at a long text sooner than the pattern
         return _FORBIDDEN_ASCII.search(text)
     if _ASTRAL.search(text) is None:
         return _FORBIDDEN_BMP.search(text)
@@ -219,8 +224,21 @@ def tuned(problems: Iterable[Problem], levels: dict[str, str]) -> list[Problem]:
     return out
 
 
+def under(path: Path, folder: Path) -> str | None:
+    """``path.relative_to(folder).as_posix()`` worked out on the paths' text, for a path
+    written below ``folder`` (None otherwise, or when the text cannot tell: then ask
+    ``relative_to``). A path's text is its parts joined by ``/``, so the two agree."""
+    text, base = str(path), str(folder)
+    if len(text) > len(base) + 1 and text[len(base)] == "/" and text.startswith(base) and base not in ("/", "."):
+        return text[len(base) + 1 :]
+    return None
+
+
 def relpath(path: Path, root: Path) -> str:
     """``path`` as messages show it: relative to the site root, POSIX style (absolute when outside it)."""
+    rest = under(path, root)
+    if rest is not None:
+        return rest
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

@@ -38,11 +38,12 @@ class Checker:
             if required:
                 self.error(key, "is required (expected a non-empty string)")
             return None
-        if isinstance(value, (int, float)) or hasattr(value, "isoformat"):
-            value = self.doc.raw.get(key, str(value))
-        if not isinstance(value, str):
-            self.error(key, f"expected a string, got {describe(value)}")
-            return None
+        if type(value) is not str:  # (a str has no isoformat: the test below is for other values)
+            if isinstance(value, (int, float)) or hasattr(value, "isoformat"):
+                value = self.doc.raw.get(key, str(value))
+            if not isinstance(value, str):
+                self.error(key, f"expected a string, got {describe(value)}")
+                return None
         bad = find_forbidden(value)  # only YAML escapes in double quotes ("\0", "\e") can write these
         if bad:
             self.error(

@@ -19,7 +19,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from typing import TypeVar
 
 from brief.config import Config
 from brief.content.captions import caption_support
@@ -30,6 +30,7 @@ from brief.content.stopwords import stop_words
 from brief.content.words import Vocabulary, content_words
 from brief.media.imagesize import image_size
 
+T = TypeVar("T")
 MAX_HEADLINE = 110
 """Google truncates NewsArticle headlines longer than this."""
 MAX_DEK = 200
@@ -91,8 +92,8 @@ def article_warnings(c: Checker, article: Article, config: Config) -> None:
     text = html.unescape(article.body + ("\n" + article.analysis.body if article.analysis else ""))
     # The text is read word by word once, and only when a check needs it: most captions share
     # words with the headline and most takeaways quote figures and names as the text writes them.
-    vocabulary = cache(lambda: Vocabulary(content_words(text, stops)))
-    source = cache(lambda: read_source(text, vocabulary()))
+    vocabulary = _once(lambda: Vocabulary(content_words(text, stops)))
+    source = _once(lambda: read_source(text, vocabulary()))
     image = article.image
     if image is not None and not image.decorative and (image.caption or image.alt):
         _caption(c, article, image, vocabulary, stops)
@@ -107,6 +108,19 @@ def article_warnings(c: Checker, article: Article, config: Config) -> None:
                 "or say in the text where it comes from",
                 "takeaway-unsupported",
             )
+
+
+def _once(make: Callable[[], T]) -> Callable[[], T]:
+    """``make``, called at most once: its value is kept for the calls after the first (as
+    ``functools.cache`` would, at a tenth of the cost of making one, twice an article)."""
+    kept: list[T] = []
+
+    def get() -> T:
+        if not kept:
+            kept.append(make())
+        return kept[0]
+
+    return get
 
 
 def _caption(c: Checker, article: Article, image: Image, text: Callable[[], Vocabulary], stops: frozenset[str]) -> None:
@@ -132,18 +146,55 @@ def _caption(c: Checker, article: Article, image: Image, text: Callable[[], Voca
 def repeats(dek: str, title: str, stops: frozenset[str]) -> bool:
     """Whether ``dek`` starts with the headline (of three words or more), or mostly repeats
     it: it holds at least :data:`DEK_REPEAT` of the headline's content words (two or more),
-    and they make up :data:`DEK_OWN` of its own."""
-    if len(title.split()) >= 3 and _normal(dek).startswith(_normal(title)):
-        return True
+    and they make up :data:`DEK_OWN` of its own.
+
+    An ASCII dek is first looked at as text (see :func:`_may_repeat`), to skip reading its
+    words when it cannot repeat the headline."""
+    lowered = dek.lower() if dek.isascii() else None
+    if len(title.split()) >= 3:
+        start = _normal(title)
+        # The dek's normal form starts with the headline's only if the dek holds its first word.
+        if (lowered is None or start.split(" ", 1)[0] in lowered) and _normal(dek).startswith(start):
+            return True
     heading = list(dict.fromkeys(content_words(title, stops)))
+    if len(heading) < 2 or not _may_repeat(heading, dek, lowered):
+        return False
     words = list(dict.fromkeys(content_words(dek, stops)))
-    if len(heading) < 2 or not words:
+    if not words:
         return False
     in_dek = Vocabulary(words)
-    if sum(1 for w in heading if w in in_dek) < DEK_REPEAT * len(heading):
+    needed = DEK_REPEAT * len(heading)
+    hits = 0
+    for n, word in enumerate(heading, 1):
+        if word in in_dek:
+            hits += 1
+        elif hits + len(heading) - n < needed:  # too few, even if every word after this one is in the dek
+            return False
+    if hits < needed:
         return False
     in_title = Vocabulary(heading)
     return sum(1 for w in words if w in in_title) >= DEK_OWN * len(words)
+
+
+def _may_repeat(heading: list[str], dek: str, lowered: str | None) -> bool:
+    """False when ``dek`` (ASCII, ``lowered`` its lowercase; None: not ASCII) cannot hold
+    :data:`DEK_REPEAT` of the headline's content words ``heading``.
+
+    Each content word of an ASCII dek with no dot or comma inside a word (no "U.S.", no
+    "1,200") is one of its words lowercased, at most with an ending changed (a plural, a
+    possessive): all but its last letter are in the lowercased text, and all of it unless
+    it is a plural in -ies made -y ("cities": "city"). A headline word that is the same
+    (:func:`~brief.content.words.same_word`) is equal to it or shares its first four
+    letters; so the dek's text holds the headline word's first four letters (all but the
+    last, for a shorter one), or its first three and "ies"."""
+    if lowered is None or _INSIDE_WORD.search(dek) is not None:
+        return True
+    held = sum(1 for word in heading if word[: min(4, len(word) - 1)] in lowered or word[:3] + "ies" in lowered)
+    return held >= DEK_REPEAT * len(heading)
+
+
+_INSIDE_WORD = re.compile(r"[.,]\w")
+"""A dot or comma a word goes on after ("U.S.", "1,200"): such words are read differently."""
 
 
 def visible_length(text: str) -> int:
@@ -168,10 +219,13 @@ def visible_length(text: str) -> int:
 
 
 def _normal(text: str) -> str:
+    if text.isascii():  # the same classes spelt out for ASCII, sooner
+        return _NOT_ASCII_WORD.sub(" ", text.lower()).strip()
     return _NOT_WORD.sub(" ", text.casefold()).strip()
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def _shown(text: str) -> str:

@@ -44,7 +44,11 @@ _FIGURE = re.compile(
     r"(?P<pct>\s?%|\s?(?:per\s?cent|percent)\b)?",
     re.IGNORECASE,
 )
+_FIGURE_START = re.compile(r"(?<![a-z0-9_.,])(?:[0-9]|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")")
+"""Where a number of ASCII text (lowercased) may start: ``_FIGURE`` on the same text finds one only there."""
 _MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[\^[^\]]*\]|[*_`~]+|<[^>]*>")
+_MARKUP_START = re.compile(r"[\[*_`~<]")
+"""A character every match of ``_MARKUP`` starts with: text without one has no markup."""
 _DIGITS = re.compile(r"\d+")
 _ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][A-Z0-9&]+\b")
 _RUN = re.compile(  # two or more capitalised words, maybe joined by "of", "for the"…: a name to spell as initials
@@ -86,7 +90,7 @@ class Source:
 
 def read_source(text: str, vocabulary: Vocabulary) -> Source:
     """The :class:`Source` of ``text`` (Markdown), whose content words are ``vocabulary``."""
-    plain = _MARKUP.sub(lambda m: m.group(1) or "", text)
+    plain = _plain(text)
     acronyms = {m.group().replace(".", "") for m in _ACRONYM.finditer(plain)}
     for m in _RUN.finditer(plain):  # a regex, sooner than names() over a long text
         words = [w for w in m.group().split() if w not in _CONNECTORS and w not in ("the", "The")]
@@ -98,7 +102,7 @@ def unsupported(takeaway: str, text: str, source: Callable[[], Source], stops: f
     """The numbers and names of ``takeaway`` (inline Markdown) that ``text``, the body and the
     analysis with HTML entities decoded, does not give, as written in the takeaway, in order. What ``text`` holds as
     written needs no more; the rest is looked up in ``source()``, read only then."""
-    plain = _MARKUP.sub(lambda m: m.group(1) or "", html.unescape(takeaway))
+    plain = _plain(html.unescape(takeaway))
     claims = [f for f in figures(plain) if f.exact]
     missing = [f.text for f in claims if f.text not in text and f.value not in source().values]
     for name in names(plain, stops):
@@ -107,8 +111,19 @@ def unsupported(takeaway: str, text: str, source: Callable[[], Source], stops: f
     return missing
 
 
+def _plain(text: str) -> str:
+    """Inline Markdown as the text it shows (link targets, footnote marks, emphasis and tags out)."""
+    return _MARKUP.sub(_link_text, text) if _MARKUP_START.search(text) else text
+
+
+def _link_text(m: re.Match[str]) -> str:
+    return m.group(1) or ""
+
+
 def figures(text: str) -> list[Figure]:
     """The numbers of ``text`` with their values (percentages and scales applied to the value's form)."""
+    if text.isascii() and _FIGURE_START.search(text.lower()) is None:
+        return []  # (sooner: the pattern ignores case as Unicode does, slowly, at every character)
     return [
         Figure(m.group().strip(), _value(m), m.group("num")[0].isdigit() or bool(m.group("pct") or m.group("scale")))
         for m in _FIGURE.finditer(text)
@@ -146,6 +161,17 @@ def names(text: str, stops: frozenset[str] = frozenset()) -> list[str]:
     """Capitalised runs ("Bank of Japan", "Fumio Kishida") and acronyms of ``text``, each once.
     A run ends at punctuation or a lowercase word (but "of", "for the"… inside a name); a
     sentence's first word is left out when it is all there is, or a stop word ("In March")."""
+    rest = text[1:]
+    if rest.islower() and (rest[:1].islower() or not text[:1].isupper()):
+        # No capital after the first character (islower: no upper- or titlecase one), and a
+        # first capital, if any, opens a word with a small letter in it: a lone first word at
+        # most, which is no name (nor an acronym); the sentence loop would find nothing.
+        return []
+    return _names(text, stops)
+
+
+def _names(text: str, stops: frozenset[str]) -> list[str]:
+    """:func:`names`, sentence by sentence and word by word."""
     found: list[str] = []
     for sentence in _SENTENCE.split(text):
         run: list[str] = []

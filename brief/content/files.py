@@ -44,6 +44,12 @@ class SourceDoc:
     """File line on which the body starts (for Markdown source maps)."""
     value_lines: dict[Key, int] = field(default_factory=dict)
     """File line on which each scalar's text starts (the line after ``key: |``)."""
+    real_path: Path | None = None
+    """``path`` with symlinks resolved (None: not worked out yet, see :meth:`real`)."""
+
+    def real(self) -> Path:
+        """``path`` with symlinks resolved."""
+        return self.real_path or self.path.resolve()
 
     def line(self, key: Key) -> int | None:
         """The line of ``key``, or of its closest known parent."""
@@ -105,11 +111,15 @@ FOLDER_LIKE_ARTICLE = (
 )
 
 
-def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[Problem]:
+def load(
+    path: Path, root: Path, data: bytes | None = None, folders: dict[str, str] | None = None
+) -> SourceDoc | list[Problem]:
     """Read and split one article file (``data``: its bytes, when already read); on failure
-    return the problems found."""
+    return the problems found. ``folders`` keeps each folder's resolved path for the files
+    after this one (the caller's to drop when the files' folders may have changed)."""
     rel = relpath(path, root)
-    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+    link = path.is_symlink()
+    if link and not path.resolve().is_relative_to(root.resolve()):
         return [
             Problem(
                 rel,
@@ -146,7 +156,19 @@ def load(path: Path, root: Path, data: bytes | None = None) -> SourceDoc | list[
     if isinstance(parsed, list):
         return parsed
     meta, line_map, raw, value_lines = parsed
-    return SourceDoc(path, rel, meta, line_map, raw, body, end + 2, value_lines)
+    real = _real_path(path, folders) if folders is not None and not link else None
+    return SourceDoc(path, rel, meta, line_map, raw, body, end + 2, value_lines, real)
+
+
+def _real_path(path: Path, folders: dict[str, str]) -> Path:
+    """``path.resolve()`` for a file that is no symlink: its folder resolved (once for all
+    the folder's files; resolving every file walked every folder above it again), then its
+    name. A symlinked file is resolved whole, as the link may lead anywhere."""
+    folder, name = os.path.split(str(path))
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = str(Path(folder).resolve())
+    return path if real == folder else Path(os.path.join(real, name))  # (the path itself when it is real)
 
 
 def body_of(path: Path, data: bytes | None = None) -> tuple[str, int] | None:
@@ -211,7 +233,7 @@ def _split(data: bytes) -> tuple[str, str, int] | None:
 
 
 def _lf(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _not_split(data: bytes, rel: str) -> Problem:

@@ -49,9 +49,11 @@ class ContentMemo(Memo):
         """Digest of a source file's bytes without reading it: the one noted with its stamp,
         while the file keeps that stamp and the stamp is old enough to be trusted; else None
         (the file is read, and its digest noted by :meth:`note`)."""
-        stamp = file_stamp(path)
         known = self.stamps.get(str(path))
-        if stamp is not None and known is not None and known[0] == stamp and known[2] - stamp[0] / 1e9 > RACY_SECONDS:
+        if known is None:  # (a file the memo has not seen needs no stat)
+            return None
+        stamp = file_stamp(path)
+        if stamp is not None and known[0] == stamp and known[2] - stamp[0] / 1e9 > RACY_SECONDS:
             return known[1]
         return None
 
@@ -157,13 +159,14 @@ def load_articles(
     else:
         workers = max(1, jobs)
     chunk = max(1, min(CHUNK, len(todo) // (workers * 4)))  # a few chunks per worker, to balance them
-    parsed = fork_map(partial(_parse, paths, config, memo), todo, workers, chunk, done)
+    folders: dict[str, str] = {}  # each folder's resolved path, for this call only (links may change)
+    parsed = fork_map(partial(_parse, paths, config, memo, folders), todo, workers, chunk, done)
     for (n, known_key), (outcome, read) in zip(todo, parsed):
         if memo is not None:
             memo_key = known_key
             if read is not None:  # read by the worker: its digest is noted now
-                memo.note(paths[n], *read)
-                memo_key = digest(str(paths[n]), read[1]) if read[1] is not None else None
+                stamp, value, at, memo_key = read
+                memo.note(paths[n], stamp, value, at)
             if memo_key is not None:
                 memo.used.add(memo_key)
                 outcome = memo.kept(memo_key) if outcome is None else _remember(outcome, memo_key, memo)
@@ -178,30 +181,37 @@ def load_articles(
 
 
 def _parse(
-    paths: list[Path], config: Config, memo: ContentMemo | None, job: tuple[int, bytes | None]
-) -> tuple[FileResult | None, tuple[tuple[int, int, int] | None, bytes | None, float] | None]:
+    paths: list[Path],
+    config: Config,
+    memo: ContentMemo | None,
+    folders: dict[str, str],
+    job: tuple[int, bytes | None],
+) -> tuple[FileResult | None, tuple[tuple[int, int, int] | None, bytes | None, float, bytes | None] | None]:
     """One file's outcome. With a memo and no key for the file, also its stamp before it was
-    read, the digest of its bytes (None when it cannot be read) and when it was read; and no
-    outcome when the memo holds the file's bytes already (a file touched but not changed)."""
+    read, the digest of its bytes (None when it cannot be read), when it was read and its
+    key in the memo (the digest of its path and bytes); and no outcome when the memo holds
+    the file's bytes already (a file touched but not changed)."""
     path = paths[job[0]]
     if memo is None or job[1] is not None:
-        return _load_one(path, config), None
+        return _load_one(path, config, folders, key=job[1] or b""), None
     stamp = file_stamp(path)
     try:
         data = read_input(path, TEXT_LIMIT)
     except OSError:  # InputError too: loading the file reports why
-        return _load_one(path, config), (stamp, None, 0.0)
+        return _load_one(path, config, folders), (stamp, None, 0.0, None)
     value = digest(data)
-    if memo.kept(digest(str(path), value)) is not None:
-        return None, (stamp, value, time.time())
-    return _load_one(path, config, data), (stamp, value, time.time())
+    key = digest(str(path), value)
+    if memo.kept(key) is not None:
+        return None, (stamp, value, time.time(), key)
+    return _load_one(path, config, folders, data, key), (stamp, value, time.time(), key)
 
 
 def _remember(result: FileResult, key: bytes, memo: ContentMemo) -> FileResult:
     """Keep a parsed file's outcome in the memo (under ``key``: its path and bytes)."""
     article, found, invalid_slug = result
     if article is not None:
-        article = replace(article, digest=key)
+        if article.digest != key:  # the worker digests the file as it reads it: this is a safety net
+            article = replace(article, digest=key)
         if not errors_in(found):  # a file with errors is checked again next time
             image = article.image if isinstance(article, Article) else None
             deps = (str(image.source),) if image is not None and image.source is not None else ()
@@ -223,12 +233,15 @@ def _add(loaded: Loaded, path: Path, result: FileResult, config: Config) -> None
             loaded.failed.append(FailedBody(path, relpath(path, config.root), body[0], body[1], invalid_slug))
 
 
-def _load_one(path: Path, config: Config, data: bytes | None = None) -> FileResult:
-    """Stages 1–2 for one file: the article or page (or None), its problems, and a failed file's likely slug."""
-    doc = load(path, config.root, data)
+def _load_one(
+    path: Path, config: Config, folders: dict[str, str], data: bytes | None = None, key: bytes = b""
+) -> FileResult:
+    """Stages 1–2 for one file: the article or page (or None), its problems, and a failed
+    file's likely slug. ``key``: the digest of the file's path and bytes, for the cache."""
+    doc = load(path, config.root, data, folders)
     if isinstance(doc, list):
         return None, doc, slugify(path.stem)
-    article, found = validate_content(doc, config)
+    article, found = validate_content(doc, config, digest=key)
     if article is not None:
         return article, found, None
     given = doc.meta.get("slug")

@@ -19,7 +19,7 @@ from brief.content.files import SourceDoc
 from brief.content.model import Article, Page
 from brief.content.placeholders import placeholder_warnings
 from brief.content.schema import FIELDS, date_field, draft_field, slug_field, validate
-from brief.errors import WARNING, Problem, did_you_mean
+from brief.errors import WARNING, Problem, did_you_mean, under
 
 PAGES_FOLDER = "pages"
 """Files under ``content/pages/`` (at any depth) are pages."""
@@ -30,17 +30,25 @@ ARTICLE_FIELDS = tuple(key for key in FIELDS if key not in PAGE_FIELDS)
 """Fields only an article shows (date, authors, section, tags, image, takeaways, …)."""
 
 
-def validate_content(doc: SourceDoc, config: Config) -> tuple[Article | Page | None, list[Problem]]:
-    """Validate one document as what it is: a standalone page or an article."""
+def validate_content(
+    doc: SourceDoc, config: Config, *, digest: bytes = b""
+) -> tuple[Article | Page | None, list[Problem]]:
+    """Validate one document as what it is: a standalone page or an article (``digest``:
+    the file's path and bytes digested, for the build cache)."""
     kind, problem = content_type(doc, config.content_dir)
     if kind == "page":
-        page, problems = validate_page(doc, config)
+        page, problems = validate_page(doc, config, digest=digest)
         return (None if problem else page), ([problem] if problem else []) + problems
-    article, problems = validate(doc, config)
+    article, problems = validate(doc, config, digest=digest)
     return (None if problem else article), ([problem] if problem else []) + problems
 
 
 def in_pages_folder(path: Path, content_dir: Path) -> bool:
+    """Whether ``path`` sits in ``content/pages/`` or a folder under it."""
+    rest = under(path, content_dir)
+    if rest is not None:
+        first, slash, _ = rest.partition("/")
+        return bool(slash) and first == PAGES_FOLDER
     try:
         parts = path.relative_to(content_dir).parts
     except ValueError:
@@ -68,7 +76,7 @@ def content_type(doc: SourceDoc, content_dir: Path) -> tuple[str, Problem | None
     return default, problem
 
 
-def validate_page(doc: SourceDoc, config: Config) -> tuple[Page | None, list[Problem]]:
+def validate_page(doc: SourceDoc, config: Config, *, digest: bytes = b"") -> tuple[Page | None, list[Problem]]:
     """One page's front matter. Returns the page (None when it has errors) and all problems."""
     c = Checker(doc)
     meta = doc.meta
@@ -110,5 +118,6 @@ def validate_page(doc: SourceDoc, config: Config) -> tuple[Page | None, list[Pro
         url_path=f"/{slug}/",
         slug_line=doc.lines.get(("slug",)),
         lines=doc.lines,
-        real_path=doc.path.resolve(),
+        real_path=doc.real(),
+        digest=digest,
     ), c.problems

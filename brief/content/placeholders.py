@@ -10,6 +10,7 @@ lines are wrapped; a value the editor changed at all is theirs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from brief.content.checker import Checker
@@ -66,6 +67,8 @@ Tell readers how to reach the newsroom, send a tip or ask for a correction.
 """
 
 _VALUES: dict[str, str] = dict.fromkeys((IMAGE, DEK, TAG, ALT, CAPTION, CREDIT, *TAKEAWAYS, ANALYSIS, CANONICAL), NEW)
+_SUSPECTS = frozenset((*_VALUES, RELATED["title"]))
+"""The texts (stripped) one of which a front matter holds when it holds an example."""
 
 
 def _paragraphs(body: str, origin: str) -> list[tuple[str, re.Pattern[str], str]]:
@@ -84,8 +87,12 @@ _BODY = _paragraphs(ARTICLE_BODY, NEW) + _paragraphs(ABOUT_BODY, INIT)
 
 
 def placeholder_warnings(c: Checker) -> None:
-    """Warn (``placeholder-text``) on every example value and paragraph left in the document."""
-    _values(c, c.doc.meta, ())
+    """Warn (``placeholder-text``) on every example value and paragraph left in the document.
+
+    Every text in the front matter is the text of one of its scalars (``SourceDoc.raw``):
+    the values are walked only when one of those is an example's."""
+    if not _SUSPECTS.isdisjoint(map(str.strip, c.doc.raw.values())):
+        _values(c, c.doc.meta, ())
     body = c.doc.body
     for start, pattern, origin in _BODY:
         if start not in body:  # the cheap test first: most bodies hold none of them
@@ -96,16 +103,27 @@ def placeholder_warnings(c: Checker) -> None:
 
 
 def _values(c: Checker, value: Any, key: Key) -> None:
+    """Warn on the example values in ``value`` (at ``key``), in the order they are written."""
+    items: Iterable[tuple[Any, Any]]
     if isinstance(value, dict):
         if key[:1] == ("related",) and value == RELATED:
             c.warn(key, _left_in(NEW, "link", RELATED["title"]), "placeholder-text")
             return
-        for name, item in value.items():
-            _values(c, item, (*key, name))
+        items = value.items()
     elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _values(c, item, (*key, i))
-    elif isinstance(value, str) and value.strip() in _VALUES:
+        items = enumerate(value)
+    else:
+        _value(c, value, key)
+        return
+    for name, item in items:  # a text is looked at here: most values are, and a call for each adds up
+        if isinstance(item, (dict, list)):
+            _values(c, item, (*key, name))
+        elif isinstance(item, str) and item.strip() in _VALUES:
+            _value(c, item, (*key, name))
+
+
+def _value(c: Checker, value: Any, key: Key) -> None:
+    if isinstance(value, str) and value.strip() in _VALUES:
         text = value.strip()
         c.warn(key, _left_in(_VALUES[text], "image" if text == IMAGE else "text", text), "placeholder-text")
 

@@ -51,8 +51,9 @@ DEFAULT_ANALYSIS_LABEL = "Strategic Analysis"
 MAX_TAKEAWAYS = 7
 
 
-def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Problem]]:
-    """Validate one document. Returns the article (None when it has errors) and all problems."""
+def validate(doc: SourceDoc, config: Config, *, digest: bytes = b"") -> tuple[Article | None, list[Problem]]:
+    """Validate one document. Returns the article (None when it has errors) and all problems.
+    ``digest``: the file's path and bytes digested, for the build cache (kept on the article)."""
     c = Checker(doc)
     meta = doc.meta
     for key in meta:
@@ -120,7 +121,8 @@ def validate(doc: SourceDoc, config: Config) -> tuple[Article | None, list[Probl
         expires=expires,
         corrections=corrections,
         lines=doc.lines,
-        real_path=doc.path.resolve(),
+        real_path=doc.real(),
+        digest=digest,
     )
     article_warnings(c, article, config)
     return article, c.problems

@@ -16,10 +16,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import repeat
 
 # Dotted acronyms ("U.S."), then words and numbers ("1,200", "2.5", "Japan's",
 # "analytics.usa.gov"); a hyphen splits ("grid-scale" is "grid" and "scale").
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[.,'’][^\W_]+)*")
+_TOKEN_ASCII = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9]+(?:[.,'][A-Za-z0-9]+)*")
+"""``_TOKEN`` for ASCII text, sooner (its classes spelt out: a letter, a letter or digit)."""
 # Link targets, HTML tags, bare URLs, entities and footnote marks say nothing about the story.
 _NOISE = re.compile(r"\]\([^)]*\)|<[^>]*>|https?://\S+|&#?\w+;|\[\^[^\]]*\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -30,8 +33,13 @@ MIN_PREFIX = 4
 def tokens(text: str) -> list[str]:
     """The words and numbers of ``text`` as written (Markdown link targets and HTML left out);
     a name with dots that is no acronym nor number is its parts ("analytics.usa.gov")."""
+    text = _NOISE.sub(" ", text)
+    matched = (_TOKEN_ASCII if text.isascii() else _TOKEN).findall(text)
+    joined = "".join(matched)
+    if "." not in joined and "," not in joined:  # no token to look into (most text)
+        return matched
     found = []
-    for token in _TOKEN.findall(_NOISE.sub(" ", text)):
+    for token in matched:
         if ("." not in token and "," not in token) or _is_acronym(token) or _NUMBER.fullmatch(token):
             found.append(token)
         else:
@@ -41,12 +49,7 @@ def tokens(text: str) -> list[str]:
 
 def content_words(text: str, stops: frozenset[str]) -> list[str]:
     """The content words of ``text`` in order (see the module docstring), repeats included."""
-    words = []
-    for token in tokens(text):
-        word = normal(token, stops)
-        if word:
-            words.append(word)
-    return words
+    return [word for word in map(normal, tokens(text), repeat(stops)) if word]
 
 
 @lru_cache(maxsize=1 << 16)  # the same words, over and over
@@ -115,7 +118,20 @@ class Vocabulary:
         return i < len(self._sorted) and self._sorted[i].startswith(prefix)
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and self.count(word) > 0
+        """Whether :meth:`count` of ``word`` is more than 0 (the first word that is the same will do)."""
+        if not isinstance(word, str):
+            return False
+        if word in self.counts:
+            return True
+        if not word.isalpha() or len(word) < MIN_PREFIX:
+            return False
+        start = word[:MIN_PREFIX]
+        i = bisect.bisect_left(self._sorted, start)
+        while i < len(self._sorted) and self._sorted[i].startswith(start):
+            if same_word(word, self._sorted[i]):
+                return True
+            i += 1
+        return False
 
 
 _SINGULAR = "news series species gas lens bias canvas atlas chaos ethos always perhaps whereas"

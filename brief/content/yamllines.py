@@ -4,6 +4,14 @@ PyYAML's safe loader, with what brief needs on top: dates stay text (the schema
 parses them, with better messages), tags other than YAML's plain ones and
 anchors/aliases are refused, duplicate keys are errors, and every key and scalar
 gets its 1-based line in the file (PyYAML counts from the start of the block).
+
+Front matter of the plainest shapes (``key: text`` lines, lists and mappings of them) is
+read line by line without libyaml (brief.content.yamlplain). Otherwise libyaml composes the
+nodes; front matter with nothing to refuse or build specially is then read in one walk,
+:func:`_quick`. Anything else goes the careful way:
+:func:`_index` records the lines and finds every problem, then :func:`_construct` builds
+the values with PyYAML's constructor. Both give the same answer where the walk gives one
+(tests/content/test_yaml_quick.py).
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from brief.content.yamlplain import read_plain
 from brief.content.yamlquotes import explain
 from brief.errors import Problem
 
@@ -26,10 +35,28 @@ class _Loader(_SafeLoader):
     """The safe loader, but dates stay text: the schema parses them with better messages
     (YAML's own constructor raises a bare ValueError on ``date: 2026-13-45``)."""
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """YAML's tag for a node, as the resolver gives it, sooner (libyaml asks for every
+        node): the implicit resolvers are tried straight from their table, and collections
+        get their default tag."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, pattern in _IMPLICIT.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+            return _STR
+        if kind is yaml.MappingNode:
+            return _MAP
+        return _SEQ if kind is yaml.SequenceNode else super().resolve(kind, value, implicit)
+
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_str)  # type: ignore[type-var]
 
 Key = tuple[str | int, ...]
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_IMPLICIT = dict(_Loader.yaml_implicit_resolvers)
+"""The implicit resolvers (tag and pattern) by a plain scalar's first character ('' for the empty one)."""
+assert None not in _IMPLICIT and not _Loader.yaml_path_resolvers  # none for any character, none by path
 _PLAIN_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
@@ -47,6 +74,19 @@ _ALIAS_MESSAGE = "YAML anchors and aliases (& and *) are not supported in front 
 def parse_yaml(
     text: str, rel: str, first_line: int
 ) -> tuple[dict, dict[Key, int], dict[Key, str], dict[Key, int]] | list[Problem]:
+    """The front matter ``text`` (whose first line is file line ``first_line``) as (values,
+    line of each key and item, raw text of each scalar, line of each scalar's text), or
+    the problems that keep it from being read."""
+    plain = read_plain(text, first_line)
+    if plain is not None:
+        return plain
+    return _parse_nodes(text, rel, first_line)
+
+
+def _parse_nodes(
+    text: str, rel: str, first_line: int
+) -> tuple[dict, dict[Key, int], dict[Key, str], dict[Key, int]] | list[Problem]:
+    """:func:`parse_yaml` through libyaml's nodes (for what :func:`read_plain` leaves)."""
     loader = _Loader(text)
     at = _mark_lines(text, first_line)
     try:
@@ -62,6 +102,9 @@ def parse_yaml(
                     "front matter must be fields written 'key: value', not a list or a single value",
                 )
             ]
+        quick = _quick(loader, node, at, "&" in text)
+        if quick is not None:
+            return quick
         line_map: dict[Key, int] = {}
         raw: dict[Key, str] = {}
         value_lines: dict[Key, int] = {}
@@ -133,6 +176,92 @@ def _construct(
         except (ValueError, TypeError, KeyError, OverflowError) as exc:  # e.g. `!!int abc`, or an int of 5000 digits
             problems.append(Problem(rel, at(vnode.start_mark), knode.value, f"cannot read the value ({exc})"))
     return problems or meta
+
+
+_SCALAR_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+
+
+class _Unusual(Exception):
+    """Front matter :func:`_quick` leaves to the careful path (:func:`_index`, :func:`_construct`)."""
+
+
+def _quick(
+    loader: Any, node: yaml.MappingNode, at: Callable[[Any], int], anchors: bool
+) -> tuple[dict, dict[Key, int], dict[Key, str], dict[Key, int]] | None:
+    """What :func:`_index` and :func:`_construct` give for front matter with nothing to refuse
+    and nothing unusual to build, in one walk over the nodes; None for anything else (an
+    alias, a tag not plain, a duplicate key, a merge key, a value that cannot be read, a
+    node whose tag is not its kind's), which the careful path then reads and reports.
+    ``anchors``: whether the text may hold one (it has a ``&``), so aliases must be looked for."""
+    lines: dict[Key, int] = {}
+    raw: dict[Key, str] = {}
+    value_lines: dict[Key, int] = {}
+    meta: dict[str, Any] = {}
+    seen = {id(node)} if anchors else None
+    try:
+        if node.tag != _MAP:
+            return None
+        for knode, vnode in node.value:
+            if type(knode) is not yaml.ScalarNode or knode.tag not in _SCALAR_TAGS or knode.value in meta:
+                return None
+            key = (knode.value,)
+            lines[key] = at(knode.start_mark)
+            meta[knode.value] = _quick_value(loader, vnode, key, at, lines, raw, value_lines, seen)
+    except Exception:  # _Unusual, a value that cannot be built, nesting too deep: the careful path says what
+        return None
+    return meta, lines, raw, value_lines
+
+
+def _quick_value(
+    loader: Any,
+    node: Any,
+    key: Key,
+    at: Callable[[Any], int],
+    lines: dict,
+    raw: dict,
+    value_lines: dict,
+    seen: set[int] | None,
+) -> Any:
+    """One value for :func:`_quick`, its lines recorded in the order :func:`_index` records them."""
+    if seen is not None:
+        if id(node) in seen:
+            raise _Unusual
+        seen.add(id(node))
+    kind, tag = type(node), node.tag
+    if kind is yaml.ScalarNode:
+        raw[key] = node.value
+        value_lines[key] = at(node.start_mark) + (1 if node.style in ("|", ">") else 0)
+        return _quick_scalar(loader, node)
+    if kind is yaml.SequenceNode and tag == _SEQ:
+        items = []
+        for i, item in enumerate(node.value):
+            lines[key + (i,)] = at(item.start_mark)
+            items.append(_quick_value(loader, item, key + (i,), at, lines, raw, value_lines, seen))
+        return items
+    if kind is yaml.MappingNode and tag == _MAP:
+        mapping = {}
+        for knode, vnode in node.value:
+            if type(knode) is not yaml.ScalarNode:
+                raise _Unusual
+            inner = key + (knode.value,)
+            if inner in lines:  # a duplicate key: only this mapping records lines one longer than its own
+                raise _Unusual
+            lines[inner] = at(knode.start_mark)
+            name = _quick_scalar(loader, knode)
+            mapping[name] = _quick_value(loader, vnode, inner, at, lines, raw, value_lines, seen)
+        return mapping
+    raise _Unusual
+
+
+def _quick_scalar(loader: Any, node: yaml.ScalarNode) -> Any:
+    """A scalar as the safe loader builds it (dates as text), or :class:`_Unusual` for a tag
+    it would not build as a plain value (or would merge, as ``<<``)."""
+    tag = node.tag
+    if tag == _STR or tag == "tag:yaml.org,2002:timestamp":
+        return node.value
+    if tag not in _SCALAR_TAGS:
+        raise _Unusual
+    return loader.yaml_constructors[tag](loader, node)
 
 
 def _index(

@@ -45,3 +45,26 @@ def test_forked_reading_fills_the_cache_as_one_process_does(tmp_path):
     assert memo_forked.articles.keys() == memo_one.articles.keys() and len(memo_one.articles) == 61
     again = load_articles(config, memo_forked, jobs=2)  # every file from the memo now
     assert _shape(again) == _shape(one)
+
+
+def test_real_paths_are_the_resolved_paths_through_symlinks(tmp_path):
+    """Each file's real path is worked out from its folder's (resolved once); it must be what
+    resolving the file gives, for files in symlinked folders and for symlinked files."""
+    site = make_site(
+        tmp_path,
+        {
+            "content/economy/a.md": article(title="A"),
+            "content/climate/b.md": article(title="B"),
+            "drafts/c.md": article(title="C", slug="c"),
+        },
+    )
+    (site / "content/linked").symlink_to(site / "content/climate", target_is_directory=True)
+    (site / "content/economy/c.md").symlink_to(site / "drafts/c.md")
+    (site / "content/economy/d.md").symlink_to("../climate/b.md")
+    config = load_config(site)
+    for jobs in (1, 2):
+        loaded = load_articles(config, ContentMemo(), jobs=jobs)
+        assert {a.relpath for a in loaded.articles} >= {"content/economy/c.md", "content/economy/d.md"}
+        for item in loaded.articles:
+            assert item.real_path == item.path.resolve()
+        assert len(loaded.articles) == len({a.path for a in loaded.articles})

@@ -327,3 +327,16 @@ _NEAR_FORBIDDEN = st.sampled_from(
 def test_find_forbidden_answers_as_the_whole_class_does(text):
     found, expected = find_forbidden(text), FORBIDDEN_IN_PAGES.search(text)
     assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group()))
+
+
+@FAST
+@given(
+    st.text(alphabet=string.printable, min_size=250, max_size=400)
+    | st.text(alphabet=string.printable + "\x01\x08\x0b\x0c\x0e\x1f\x7f", min_size=250, max_size=400)
+)
+@example("x" * 300)
+@example("x" * 300 + "\x7f")
+def test_find_forbidden_in_long_ascii_text_answers_as_the_whole_class_does(text):
+    """A long ASCII text is first looked at as bytes (a shortcut for bodies)."""
+    found, expected = find_forbidden(text), FORBIDDEN_IN_PAGES.search(text)
+    assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group()))
