@@ -189,8 +189,13 @@ def _may_repeat(heading: list[str], dek: str, lowered: str | None) -> bool:
     last, for a shorter one), or its first three and "ies"."""
     if lowered is None or _INSIDE_WORD.search(dek) is not None:
         return True
-    held = sum(1 for word in heading if word[: min(4, len(word) - 1)] in lowered or word[:3] + "ies" in lowered)
-    return held >= DEK_REPEAT * len(heading)
+    spare = len(heading) - DEK_REPEAT * len(heading)  # headline words the dek may lack
+    for word in heading:
+        if word[: min(4, len(word) - 1)] not in lowered and word[:3] + "ies" not in lowered:
+            spare -= 1
+            if spare < 0:
+                return False
+    return True
 
 
 _INSIDE_WORD = re.compile(r"[.,]\w")

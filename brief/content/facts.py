@@ -44,8 +44,16 @@ _FIGURE = re.compile(
     r"(?P<pct>\s?%|\s?(?:per\s?cent|percent)\b)?",
     re.IGNORECASE,
 )
-_FIGURE_START = re.compile(r"(?<![a-z0-9_.,])(?:[0-9]|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")")
-"""Where a number of ASCII text (lowercased) may start: ``_FIGURE`` on the same text finds one only there."""
+_FIGURE_START = re.compile(
+    r"(?<![a-z0-9_.,])(?:[0-9]|"
+    + "|".join(
+        f"{first}(?:{'|'.join(word[1:] for word in _NUMBER_WORDS if word[0] == first)})"
+        for first in sorted({word[0] for word in _NUMBER_WORDS})
+    )
+    + ")"
+)
+"""Where a number of ASCII text (lowercased) may start: ``_FIGURE`` on the same text finds one
+only there (the number words grouped by their first letter, which the pattern tries sooner)."""
 _MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[\^[^\]]*\]|[*_`~]+|<[^>]*>")
 _MARKUP_START = re.compile(r"[\[*_`~<]")
 """A character every match of ``_MARKUP`` starts with: text without one has no markup."""

@@ -36,8 +36,6 @@ _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
 """A top-level line: its key, and its value unless the line ends at the colon."""
 _INNER = re.compile(r"( +)(?:(- +)|([A-Za-z_][A-Za-z0-9_-]*):(?: +))(.*)")
 """A line of a key's block: its indent, then ``- `` and an item, or a key and its value."""
-_ITEM = re.compile(r"- +(.*)")
-"""An item of a list written at the key's own indent (``tags:`` then ``- Energy``)."""
 _STARTS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 """Characters that cannot start a plain scalar, or start one only in some places."""
 
@@ -46,13 +44,17 @@ def read_plain(text: str, first_line: int) -> tuple[dict, dict[Key, int], dict[K
     """The front matter ``text`` (its first line being file line ``first_line``) as (values,
     line of each key and item, raw text of each scalar, line of each scalar's text), when
     it is written in the plainest YAML (see the module docstring); None otherwise."""
-    if not text or _UNSAFE.search(text) is not None or "#" in text:
+    if not text or "#" in text:
         return None
     rows = text.split("\n")
+    # (printable ASCII lines are safe: the pattern is for the rest)
+    if not (text.isascii() and all(map(str.isprintable, rows))) and _UNSAFE.search(text) is not None:
+        return None
     meta: dict[str, Any] = {}
     lines: dict[Key, int] = {}
     raw: dict[Key, str] = {}
     value_lines: dict[Key, int] = {}
+    field = _KEY.fullmatch
     n = 0
     try:
         while n < len(rows):
@@ -60,16 +62,20 @@ def read_plain(text: str, first_line: int) -> tuple[dict, dict[Key, int], dict[K
             if not row:  # an empty line between fields
                 n += 1
                 continue
-            m = _KEY.fullmatch(row)
-            if m is None or m.group(1) in meta:
+            m = field(row)
+            if m is None:
                 return None
-            name, value = m.group(1), (m.group(2) or "").rstrip(" ")
+            name, value = m.groups()
+            if name in meta:
+                return None
             key: Key = (name,)
-            lines[key] = n + first_line
+            line = n + first_line
+            lines[key] = line
+            value = value.rstrip(" ") if value else ""
             if value:
                 meta[name] = _scalar(value)
                 raw[key] = value
-                value_lines[key] = n + first_line
+                value_lines[key] = line
                 n += 1
             else:
                 meta[name], n = _block(rows, n + 1, key, first_line, lines, raw, value_lines)
@@ -98,10 +104,9 @@ def _block(
             n += 1
             continue
         if flush:
-            m = _ITEM.fullmatch(row)
-            if m is None:
+            if row[:2] != "- ":  # an item at the key's own indent (``tags:`` then ``- Energy``) is "- +(.*)"
                 break  # the next field, which the top level reads (or refuses)
-            width, item, name, value = 0, True, None, m.group(1)
+            width, item, name, value = 0, True, None, row[2:].lstrip(" ")
         elif row.startswith(" "):
             m = _INNER.fullmatch(row)
             if m is None:
@@ -114,19 +119,20 @@ def _block(
         value = value.rstrip(" ")
         if width != indent or item != listed or not value:
             raise _NotPlain
+        line = n + first_line
         if item:
             inner: Key = key + (len(items),)
-            lines[inner] = n + first_line
+            lines[inner] = line
             items.append(_scalar(value))
         else:
             assert name is not None
             inner = key + (name,)
             if inner in lines:  # a repeated key (only this block records lines one longer than its key's)
                 raise _NotPlain
-            lines[inner] = n + first_line
+            lines[inner] = line
             mapping[_scalar(name)] = _scalar(value)
         raw[inner] = value
-        value_lines[inner] = n + first_line
+        value_lines[inner] = line
         n += 1
     return (items if listed else mapping), n
 
