@@ -173,8 +173,9 @@ def _construct(
     for knode, vnode in node.value:
         try:
             meta[knode.value] = loader.construct_object(vnode, deep=True)
-        except (ValueError, TypeError, KeyError, OverflowError) as exc:  # e.g. `!!int abc`, or an int of 5000 digits
-            problems.append(Problem(rel, at(vnode.start_mark), knode.value, f"cannot read the value ({exc})"))
+        except (ValueError, TypeError, LookupError, OverflowError) as exc:  # `!!int abc`, `!!int ""`, 5000 digits
+            why = "it is empty" if isinstance(exc, IndexError) else str(exc)
+            problems.append(Problem(rel, at(vnode.start_mark), knode.value, f"cannot read the value ({why})"))
     return problems or meta
 
 

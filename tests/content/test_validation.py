@@ -421,6 +421,15 @@ def test_explicit_tag_with_bad_value(tmp_path):
     )
 
 
+@pytest.mark.parametrize("tag", ["!!int", "!!float"])
+def test_an_empty_number_is_an_error_not_a_crash(tmp_path, tag):
+    fails_with(
+        tmp_path,
+        {"content/a.md": article(dek=Raw(f'{tag} ""'))},
+        "content/a.md:4: dek: cannot read the value (it is empty)",
+    )
+
+
 # --- wrong types ------------------------------------------------------------------------------
 
 
