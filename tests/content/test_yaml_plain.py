@@ -10,10 +10,9 @@ empty values, comments, carried-on lines, characters YAML treats specially.
 
 from __future__ import annotations
 
-import math
-
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from test_yaml_quick import _shape
 
 from brief.content import yamllines
 from brief.content.yamllines import _parse_nodes, parse_yaml
@@ -197,17 +196,6 @@ def near(draw) -> str:
         if change == 2:
             out.append(draw(st.sampled_from(NOISE) | single))
     return "\n".join(out)
-
-
-def _shape(value):
-    """A value's types and contents, item by item in order (NaN as text: it equals nothing)."""
-    if isinstance(value, dict):
-        return ("dict", [(_shape(k), _shape(v)) for k, v in value.items()])
-    if isinstance(value, list):
-        return ("list", [_shape(v) for v in value])
-    if isinstance(value, float) and math.isnan(value):
-        return ("float", "nan")
-    return (type(value).__name__, value)
 
 
 def _same(text: str) -> bool:
