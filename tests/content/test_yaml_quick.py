@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -204,6 +205,7 @@ def test_quick_reading_is_the_careful_one_whenever_it_answers(text):
         _same(quick, careful)
 
 
+@pytest.mark.slow  # (6 s: in make test, not in the inner loop's subset)
 @FAST
 @given(front_matter.filter(lambda t: not any(mark in t for mark in "&*!<=")))
 def test_parse_yaml_answers_as_the_careful_path(text):
