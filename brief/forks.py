@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -50,26 +50,37 @@ def fork_map(
     possible). ``done`` is called with the items finished so far, as chunks come back.
 
     An exception in a worker is raised here, as it would be in a one-process run."""
+    return list(fork_iter(function, items, workers, chunk, done))
+
+
+def fork_iter(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    workers: int,
+    chunk: int,
+    done: Callable[[int], None] | None = None,
+) -> Iterator[R]:
+    """:func:`fork_map` one result at a time, in the order of ``items``, each as soon as its
+    chunk is back: a caller that keeps only a digest of each result never holds them all."""
     global _task
     if workers <= 1 or len(items) <= chunk or not can_fork():
-        results = []
         for n, item in enumerate(items, 1):
-            results.append(function(item))
+            yield function(item)
             if done is not None and (n % chunk == 0 or n == len(items)):
                 done(n)
-        return results
+        return
     bounds = [(lo, min(lo + chunk, len(items))) for lo in range(0, len(items), chunk)]
-    out: list[R] = []
+    finished = 0
     _task = (function, items)
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
             for part in pool.imap(_run_range, bounds):  # in order: the result does not depend on timing
-                out += part
+                finished += len(part)
                 if done is not None:
-                    done(len(out))
+                    done(finished)
+                yield from part
     finally:
         _task = None
-    return out
 
 
 def _worker_start() -> None:

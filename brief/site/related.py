@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -35,7 +35,7 @@ import numpy as np
 from brief.config import RelatedOptions
 from brief.content.model import Article
 from brief.content.stopwords import stop_words
-from brief.forks import fork_map
+from brief.forks import fork_iter
 from brief.site.postings import expand, postings, spans
 from brief.site.terms import TermTable, term_entry
 from brief.slugs import slugify
@@ -106,9 +106,9 @@ class RelatedIndex:
         articles ``last`` (the previous build's :class:`TermTable`) lacks; weighting and top-k
         selection run in numpy. The table made is kept in ``self.terms``."""
 
-        def count(missing: list[Article]) -> list[tuple[str, bytes]]:
+        def count(missing: list[Article]) -> Iterator[tuple[str, bytes]]:
             chunk = max(1, min(CHUNK, len(missing) // (workers * 4)))
-            return fork_map(partial(term_entry, stops), missing, workers, chunk)
+            return fork_iter(partial(term_entry, stops), missing, workers, chunk)
 
         self.terms, self.vocab, term_all, tf_all, bounds = TermTable.build(self.articles, last, count)
         df = np.bincount(term_all, minlength=len(self.vocab))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,12 +57,13 @@ class TermTable:
         cls,
         articles: Sequence[Article],
         last: TermTable | None,
-        counted: Callable[[list[Article]], list[tuple[str, bytes]]],
+        counted: Callable[[list[Article]], Iterable[tuple[str, bytes]]],
     ) -> tuple[TermTable, dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
         """The table of ``articles`` with its vocabulary (name → id), and the term ids, counts
         (int32) and bounds (int64: article i's are ``[ends[i]:ends[i + 1]]``) of every article
         in order: the rows of ``last`` for the articles it has, the others counted by
-        ``counted`` (the articles → their :func:`term_entry`, on every core)."""
+        ``counted`` (the articles → their :func:`term_entry`, on every core, one at a time:
+        each article's terms as text are dropped once numbered, never all held at once)."""
         vocab: defaultdict[str, int] = defaultdict()
         vocab.default_factory = vocab.__len__  # a new term gets the next id, all in C
         old: dict[bytes, tuple[bytes, bytes]] = {}
