@@ -58,8 +58,6 @@ def build_index(
         items = _resolve_related(article, by_slug, built_slugs, invalid_slugs, config, problems)
         if article.slug in built_slugs:
             related[article.slug] = items
-    if memo is not None:
-        memo.used.update(a.digest for a in by_slug.values() if a.digest)
     _suggest(built, related, config, now, memo, workers)
     _duplicate_titles(by_slug, problems)
     problems += future_notes(by_slug.values(), now)
