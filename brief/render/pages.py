@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from brief.content.model import Article
+from brief.digests import pickled_digest
 from brief.render.archive import archive_pages
 from brief.render.atom import ATOM_TYPE
 from brief.render.contract import (
@@ -63,8 +64,9 @@ def site_pages(
     ``docs`` are the standalone pages' views by slug (brief.render.standalone)."""
     sv = site_view(site)
     main_feeds = site_feeds(site)
+    digests: dict[int, bytes] = {}  # (views and main_feeds live as long as the specs)
     for article in site.articles:
-        yield article_page(site, sv, article, views[article.slug], views, main_feeds, memo)
+        yield article_page(site, sv, article, views[article.slug], views, main_feeds, memo, digests)
     entries = [views[a.slug] for a in site.articles]
     yield from paginated(
         site,
@@ -131,8 +133,12 @@ def article_page(
     views: dict[str, ArticleView],
     main_feeds: tuple[FeedLink, ...],
     memo: PageMemo | None = None,
+    digests: dict[int, bytes] | None = None,
 ) -> PageSpec:
-    """The page of one article (also used by the preview to show an edit before the full rebuild)."""
+    """The page of one article (also used by the preview to show an edit before the full rebuild).
+    ``digests`` keeps, by object, what the page's key digests of objects many pages share (the
+    related entries made of each article's view, the site's feeds): it must outlive them all."""
+    digests = {} if digests is None else digests
 
     def make() -> dict[str, Any]:
         term = site.term("section", article.section)
@@ -163,16 +169,24 @@ def article_page(
 
     def inputs() -> tuple:
         # What the related entries show (related_views makes them of the same fields), as plain
-        # tuples: an edit of a related article's text leaves this page as it is.
+        # values: an edit of a related article's text leaves this page as it is. Each article's
+        # entry, and the site's feeds, are digested once per process (``digests``, by object).
         term = site.term("section", article.section)
-        related: list[tuple] = []
+        related: list[tuple | bytes] = []
         for item in site.related.get(article.slug, ()):
             if item.external or item.article is None:
                 related.append((item.title, item.url, item.domain))
             else:
                 other = views[item.article.slug]
-                related.append((other.title, other.url, other.section, other.date, other.dek))
-        return ("article.html", sv, view, term.name, term.url_path, tuple(related), main_feeds)
+                found = digests.get(id(other))
+                if found is None:
+                    entry = (other.title, other.url, other.section, other.date, other.dek)
+                    found = digests[id(other)] = pickled_digest(entry)
+                related.append(found)
+        feeds = digests.get(id(main_feeds))
+        if feeds is None:
+            feeds = digests[id(main_feeds)] = pickled_digest(main_feeds)
+        return ("article.html", sv, view, term.name, term.url_path, tuple(related), feeds)
 
     return PageSpec(
         f"{article.output_dir}/index.html",
