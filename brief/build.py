@@ -286,8 +286,9 @@ def _check(
         if options.progress is not None:
             options.progress("Indexing", 1, 1)
         view_keys: dict[int, bytes] | None = {} if cache is not None else None  # for page and feed keys
+        written: dict[str, tuple[tuple[str, str], ...]] = {}  # each article's links, found with its HTML
         views, assets, md_problems = render_articles(
-            site, renderer, cache.markdown if cache is not None else None, options.progress, workers, view_keys
+            site, renderer, cache.markdown if cache is not None else None, options.progress, workers, view_keys, written
         )
         bios, bio_problems = render_bios(site, renderer)
         docs, doc_problems = render_docs(site, renderer, assets)  # standalone pages
@@ -307,7 +308,7 @@ def _check(
             files = {spec.output for spec in specs} | set(all_static) | set(assets)
             pages = {a.output_dir + "/index.html": views[a.slug] for a in site.articles}
             has_id = PageIds(specs, pages, None if template_problems else env)
-            problems += article_link_problems(site, views, files, has_id)
+            problems += article_link_problems(site, views, files, has_id, written)
             problems += doc_link_problems(site, docs, files, has_id)
             problems += failed_body_link_problems(site, failed_html, files, config.root)
         problems += template_problems

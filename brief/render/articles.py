@@ -34,6 +34,7 @@ from brief.memo import Memo
 from brief.render.contract import ArticleView
 from brief.render.foreign import foreign_syntax
 from brief.render.fragment import PageEnv
+from brief.render.links import html_urls
 from brief.render.markdown import Renderer
 from brief.site.model import Site
 
@@ -68,6 +69,10 @@ class ArticleParts:
     makes, and where it reports an image that does not decode."""
     corrections: tuple[Markup, ...] = ()
     """The text of each of the article's ``corrections:`` notes (inline Markdown), in its order."""
+    urls: tuple[tuple[str, str], ...] = ()
+    """(attribute, URL) of each link and image in the body, takeaways, analysis and caption, once
+    each (brief.render.links.html_urls): found where the Markdown is rendered, kept with it, so
+    that checking the links of an unchanged article does not read its HTML again."""
     digest: bytes = field(default=b"", compare=False)
     """A digest of all the above, taken where the parts were rendered (b"": not taken): with
     the article's own, it stands for the parts in the key of the article's view (brief.render.views)."""
@@ -110,6 +115,7 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
         _count(_WORD, text)
         for text in (article.body, *article.takeaways, article.analysis.body if article.analysis else "")
     )
+    urls = html_urls("".join([body, *takeaways, analysis or "", caption or ""]))  # as markdown_urls orders them
     return ArticleParts(
         caption,
         takeaways,
@@ -124,6 +130,7 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
         image_set,
         tuple(env.images),
         notes,
+        tuple(urls),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -174,21 +174,28 @@ HasId = Callable[[str, str], bool | None]
 """Whether the page at an output path has an element with an id (or ``<a name>``); None: unknown."""
 
 
-def article_link_problems(site, views: dict, files: set[str], has_id: HasId | None = None) -> list[Problem]:
+def article_link_problems(
+    site,
+    views: dict,
+    files: set[str],
+    has_id: HasId | None = None,
+    written: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> list[Problem]:
     """Links and images written in articles (body, takeaways, analysis, caption) that lead to
     no page or file of this build (``files``: its pages, static files and article files;
     feeds and sitemaps are added here), and ``#anchors`` that name no element of their page
-    (see :data:`HasId`). What ``brief build`` checks, and so ``brief check``: one set of rules."""
+    (see :data:`HasId`). What ``brief build`` checks, and so ``brief check``: one set of rules.
+    ``written``: each article's :func:`markdown_urls` by slug, when known already."""
     files = with_feeds(site, files)
     problems = []
     for article in site.articles:
-        urls = markdown_urls(views[article.slug])
+        urls = written[article.slug] if written is not None else markdown_urls(views[article.slug])
         problems += written_link_problems(article, urls, files, site.config.base_path, has_id)
     return problems
 
 
 def written_link_problems(
-    source, urls: list[tuple[str, str]], files: set[str], base: str, has_id: HasId | None
+    source, urls: Sequence[tuple[str, str]], files: set[str], base: str, has_id: HasId | None
 ) -> list[Problem]:
     """The broken ones of the (attribute, URL) pairs written in ``source``'s Markdown (an
     article or a standalone page, with ``relpath``, ``path`` and ``output_dir``), on its file

@@ -220,9 +220,11 @@ def render_articles(
     progress: Callable[[str, int, int], None] | None = None,
     jobs: int | None = 1,
     keys: dict[int, bytes] | None = None,
+    urls: dict[str, tuple[tuple[str, str], ...]] | None = None,
 ) -> tuple[dict[str, ArticleView], dict[str, tuple[Path, str]], list[Problem]]:
     """Render the Markdown of every built article once; with ``keys``, put there each view's
-    key (:func:`view_key`, by the view's id) for the keys of the pages and feeds made of it.
+    key (:func:`view_key`, by the view's id) for the keys of the pages and feeds made of it;
+    with ``urls``, each article's links and images as written (by slug: ArticleParts.urls).
 
     Returns the views by slug, the files next to articles that their pages show
     (output path → source file and the article that uses it), and the problems found.
@@ -264,6 +266,8 @@ def render_articles(
         views[article.slug] = view
         if keys is not None:
             keys[id(view)] = view_key(article, parts, view, setting)
+        if urls is not None:
+            urls[article.slug] = parts.urls
         problems.extend(parts.problems)
         for output, source in parts.assets:
             assets[output] = (source, article.relpath)

@@ -104,3 +104,46 @@ def test_feeds_and_sitemap_links_resolve(tmp_path):
     assert urls
     bad = [u for u in urls if not (_file_for(out, "/briefs/", urlsplit(u).path) or Path("/nonexistent")).is_file()]
     assert bad == []
+
+
+def _every_field_links(tmp_path: Path) -> Path:
+    """One article with links in each field that holds Markdown, one of them twice."""
+    from helpers import article, make_site
+
+    text = article(
+        "See [the body's](https://example.org/body) and [again](https://example.org/takeaway).\n",
+        title="Links everywhere",
+        takeaways=["A [takeaway's](https://example.org/takeaway) link."],
+        analysis={"label": "Analysis", "body": "An [analysis link](https://example.org/analysis)."},
+        image={"src": "https://example.org/hero.jpg", "alt": "A hero", "caption": "[Caption](https://example.org/c)"},
+    )
+    return make_site(tmp_path, {"content/links.md": text})
+
+
+@pytest.mark.parametrize("where", ["tests/sites/golden", "tests/sites/edge", ".", "every field"])
+def test_links_kept_with_the_rendered_markdown_are_those_of_the_view(where, tmp_path):
+    """The build checks the links each article's rendered parts kept (found once, where the
+    Markdown was rendered, and cached with it); ``brief check`` and the preview read them from
+    the views. Both must be the same list, in the same order."""
+    from test_feeds import index_site
+
+    from brief.render.links import markdown_urls
+    from brief.render.markdown import Renderer
+    from brief.render.views import render_articles
+
+    site, _ = index_site(_every_field_links(tmp_path) if where == "every field" else REPO / where)
+    config = site.config
+    urls = {a.path.resolve(): site.url(a.url_path) for a in site.articles}
+    written: dict[str, tuple[tuple[str, str], ...]] = {}
+    views, _, _ = render_articles(site, Renderer(config, urls), urls=written)
+    assert written.keys() == views.keys()
+    assert any(written.values())
+    for slug, view in views.items():
+        assert list(written[slug]) == markdown_urls(view), slug
+    if where == "every field":
+        assert [url for _, url in written["links"]] == [
+            "https://example.org/body",
+            "https://example.org/takeaway",
+            "https://example.org/analysis",
+            "https://example.org/c",
+        ]
