@@ -137,19 +137,20 @@ def _suggest(
             if key is not None:
                 memo.chosen = (key, chosen)
     by_slug = {a.slug: a for a in built}
+    suggested: dict[str, RelatedItem] = {}  # one (frozen) entry per article, however many list it
+
+    def entry(slug: str) -> RelatedItem:
+        found = suggested.get(slug)
+        if found is None:
+            other = by_slug[slug]
+            url = config.base_path + other.url_path.lstrip("/")
+            found = suggested[slug] = RelatedItem(other.title, url, external=False, article=other, automatic=True)
+        return found
+
     for article in built:
         picks = chosen.get(article.slug)
         if picks:
-            related[article.slug] += tuple(
-                RelatedItem(
-                    title=by_slug[s].title,
-                    url=config.base_path + by_slug[s].url_path.lstrip("/"),
-                    external=False,
-                    article=by_slug[s],
-                    automatic=True,
-                )
-                for s in picks
-            )
+            related[article.slug] += tuple(map(entry, picks))
 
 
 _EXAMPLE_NAMES = {"section": "'Economy'", "tag": "'Energy Storage'", "author": "'Ana Ruiz'"}
