@@ -63,12 +63,13 @@ def build_index(
     problems += future_notes(by_slug.values(), now)
     everything = sorted(by_slug.values(), key=lambda a: a.relpath)
     problems += byline_problems(everything, profiles or {}, config)
-    sections = _terms("section", [(a, a.section, ("section",)) for a in everything], built_slugs, problems)
-    tags = _terms("tag", [(a, t, ("tags", i)) for a in everything for i, t in enumerate(a.tags)], built_slugs, problems)
+    rank = {a.slug: i for i, a in enumerate(built)}  # (built is in sort_key order)
+    sections = _terms("section", [(a, a.section, ("section",)) for a in everything], rank, problems)
+    tags = _terms("tag", [(a, t, ("tags", i)) for a in everything for i, t in enumerate(a.tags)], rank, problems)
     authors = _terms(
         "author",
         [(a, n, ("authors", i)) for a in everything for i, n in enumerate(a.authors)],
-        built_slugs,
+        rank,
         problems,
         profiles or {},
     )
@@ -180,22 +181,22 @@ def _duplicate_titles(by_slug: dict[str, Article], problems: list[Problem]) -> N
 def _terms(
     kind: str,
     uses: list[tuple[Article, str, tuple]],
-    built: frozenset[str],
+    built: dict[str, int],
     problems: list[Problem],
     profiles: dict[str, Profile] | None = None,
 ) -> dict[str, Term]:
-    """Group the articles by the slug of a name; two spellings of one slug are an error."""
+    """Group the articles by the slug of a name; two spellings of one slug are an error.
+    ``built``: the built articles' slugs, each with its place in sort_key order."""
     names: dict[str, tuple[str, Article]] = {}
     members: dict[str, list[Article]] = defaultdict(list)
     for article, name, key in uses:
         slug = slugify(name)
-        field = dotted(key)
         if not slug:
             problems.append(
                 Problem(
                     article.relpath,
                     article.lines.get(key),
-                    field,
+                    dotted(key),
                     f"'{name}' has no letter or digit to make a URL from "
                     f"(expected {'an' if kind[0] in 'aeiou' else 'a'} {kind} name such as {_EXAMPLE_NAMES[kind]})",
                 )
@@ -208,7 +209,7 @@ def _terms(
                 Problem(
                     article.relpath,
                     article.lines.get(key),
-                    field,
+                    dotted(key),
                     f"'{name}' and '{first[0]}' ({first[1].relpath}) would share the page /{folder}/{slug}/ "
                     f"(expected one spelling of each {kind}; write '{first[0]}')",
                 )
@@ -220,7 +221,7 @@ def _terms(
     for slug in sorted(members, key=lambda s: (names[s][0].casefold(), s)):
         profile = (profiles or {}).get(slug)
         name = profile.name if profile and profile.name else names[slug][0]
-        terms[slug] = Term(kind, name, slug, tuple(sorted(members[slug], key=lambda a: a.sort_key)), profile)
+        terms[slug] = Term(kind, name, slug, tuple(sorted(members[slug], key=lambda a: built[a.slug])), profile)
     for slug, profile in (profiles or {}).items():
         if slug not in names:
             known = sorted(names)
