@@ -180,6 +180,10 @@ class BuildFailed(BriefError):
         tail = "; nothing was written" if what == "build" else ""
         super().__init__(f"{what} failed: {counts(self.problems)}{tail}")
 
+    def __reduce__(self) -> tuple:
+        # (raised in a worker process, brief.forks, it is pickled back to the parent)
+        return (BuildFailed, (self.problems, self.what))
+
     def without(self, shown: Iterable[Problem]) -> BuildFailed:
         """The same failure, counted the same, listing only the problems not ``shown`` already
         (warnings printed while the build went on)."""

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "state.bin"
 MANIFEST_FILE = "manifest.bin"
-FORMAT = 15
+FORMAT = 16
 """Raised whenever what the cache holds changes shape (its classes moved in 4; articles
 gained ``canonical`` and images ``hero`` in 5; standalone pages were cached with the articles
 in 6; rendered articles keep the images they show, for the image stage, in 7; the large
@@ -46,8 +46,10 @@ tables pickled in batches in 8; the related part moved to brief.site.rescoring a
 last scoring in 9; articles gained ``corrections`` and their rendered parts the notes' HTML
 in 10; the last redirect plan, and term counts as one table, in 11; rendered parts keep their
 digest in 12; the large tables in shard files (brief.cachefile), and page keys digested
-without pickle's memo, in 13; term counts a row per article, in 14; rendered parts keep their links and images as written, in
-15): an older cache is then ignored, with a warning, and rebuilt."""
+without pickle's memo, in 13; term counts a row per article, in 14; rendered parts keep their
+links and images as written, in 15; articles without their body, read again from the file
+when needed (brief.content.bodies), in 16): an older cache is then ignored, with a warning,
+and rebuilt."""
 MAGIC = b"brief-cache\n"
 LAST_BUILD_FILE = "last-build.json"
 

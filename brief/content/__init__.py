@@ -9,6 +9,8 @@ In: the site's folder and its :class:`~brief.config.Config`. Out: typed, frozen
 (through ``checker``; the hero image and related entries in ``references``, dates
 in ``dates``) into an ``Article`` (``model``), ``pages`` tells a standalone page (About,
 Contact) from an article and checks it into a ``Page``, ``authors`` reads the profiles, and
-``load`` runs all of that for every file (with the build cache's part for this stage).
+``load`` runs all of that for every file (with the build cache's part for this stage);
+``bodies`` gives an article's Markdown body, read again from its file for an article that
+was pickled without it (the cache's, a worker's).
 Nothing here knows about other articles: cross-article checks are the site index's.
 """

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from brief.config import Config
+from brief.content.bodies import article_body
 from brief.content.captions import caption_support
 from brief.content.checker import Checker
 from brief.content.facts import read_source, unsupported
@@ -89,7 +90,7 @@ def field_warnings(
 def article_warnings(c: Checker, article: Article, config: Config) -> None:
     """The warnings on a valid article as a whole (see the module docstring)."""
     stops = stop_words(config.language)
-    text = html.unescape(article.body + ("\n" + article.analysis.body if article.analysis else ""))
+    text = html.unescape(article_body(article) + ("\n" + article.analysis.body if article.analysis else ""))
     # The text is read word by word once, and only when a check needs it: most captions share
     # words with the headline and most takeaways quote figures and names as the text writes them.
     vocabulary = _once(lambda: Vocabulary(content_words(text, stops)))

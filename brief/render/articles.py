@@ -23,6 +23,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from brief.content.bodies import article_body
 from brief.content.load import FailedBody
 from brief.content.model import Article
 from brief.digests import digest, fast_digest_of, fast_pickle, file_stamp, pickled_digest
@@ -83,7 +84,9 @@ fast_pickle(ArticleParts)
 
 
 def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleParts:
-    """Render every Markdown fragment of ``article`` once; problems and files land in ``env``."""
+    """Render every Markdown fragment of ``article`` once; problems and files land in ``env``.
+    Raises BuildFailed when the body must be read from a file that changed (brief.content.bodies)."""
+    source = article_body(article)
     _foreign_in_fields(article, env)
     caption = image_path = size = image_set = None
     if article.image:
@@ -107,13 +110,12 @@ def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleP
         key_line = article.lines.get(("analysis", "body"))
         if a.line is None or a.line == key_line:  # a quoted or plain YAML string: its lines are not the file's
             env.problems[before:] = [dc_replace(p, line=key_line) for p in env.problems[before:]]
-    body = renderer.block(article.body, env, article.body_line)
+    body = renderer.block(source, env, article.body_line)
     notes = tuple(
         renderer.inline(note.text, env, note.line, f"corrections[{note.index}].text") for note in article.corrections
     )
     words = sum(
-        _count(_WORD, text)
-        for text in (article.body, *article.takeaways, article.analysis.body if article.analysis else "")
+        _count(_WORD, text) for text in (source, *article.takeaways, article.analysis.body if article.analysis else "")
     )
     urls = html_urls("".join([body, *takeaways, analysis or "", caption or ""]))  # as markdown_urls orders them
     return ArticleParts(

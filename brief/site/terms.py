@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from brief.content.bodies import article_body
 from brief.content.model import Article
 
 BODY_CHARS = 6000
@@ -25,10 +26,11 @@ def term_entry(stops: frozenset[str], article: Article) -> tuple[str, bytes]:
 
 
 def term_counts(article: Article, stops: frozenset[str]) -> Counter:
-    """Weighted term counts: title ×3, dek and takeaways ×2, body ×1 (its first BODY_CHARS)."""
+    """Weighted term counts: title ×3, dek and takeaways ×2, body ×1 (its first BODY_CHARS).
+    Raises BuildFailed when the body must be read from a file that changed (brief.content.bodies)."""
     heading = f"{article.title}\n{article.title}\n{article.title}\n"
     summary = f"{article.dek or ''}\n{' '.join(article.takeaways)}\n"
-    text = heading + summary * 2 + article.body[:BODY_CHARS]
+    text = heading + summary * 2 + article_body(article)[:BODY_CHARS]
     counts = Counter(_TOKEN.findall(_NOISE.sub(" ", text).lower()))
     for word in stops & counts.keys():
         del counts[word]

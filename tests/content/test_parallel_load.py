@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from brief.config import load_config
+from brief.content.bodies import article_body
 from brief.content.load import ContentMemo, load_articles
 from tests.helpers import article, make_site
 
@@ -25,7 +27,10 @@ def _site(tmp_path: Path) -> Path:
 
 
 def _shape(loaded):
-    return (loaded.articles, loaded.problems, loaded.invalid, loaded.pages, loaded.failed)
+    """What was loaded; an article's body as brief.content.bodies reads it (one that a worker
+    read with a cache comes back without its body, read again from its file when needed)."""
+    articles = [replace(a, body=article_body(a)) for a in loaded.articles]
+    return (articles, loaded.problems, loaded.invalid, loaded.pages, loaded.failed)
 
 
 def test_forked_reading_equals_one_process(tmp_path):
