@@ -42,6 +42,7 @@ from brief.output.pages import copy_files, render_and_write
 from brief.output.parallel import worker_count
 from brief.output.redirects import publish_redirects, redirect_plan
 from brief.output.search import SearchFeed
+from brief.output.spare import SPARES
 from brief.output.writers import MemoryWriter, OutputWriter
 from brief.render.anchors import PageIds
 from brief.render.articles import check_bodies, render_bios
@@ -57,6 +58,7 @@ from brief.render.sitemaps import sitemap_files
 from brief.render.standalone import doc_link_problems, render_docs, searchable
 from brief.render.templates import TemplateProblem, check_templates
 from brief.render.views import render_articles
+from brief.settings import CACHE_DIR
 from brief.site.index import build_index
 from brief.site.model import Site
 from brief.site.pages import PageLinkStates, page_link_states
@@ -206,7 +208,8 @@ def _build(
     target: OutputWriter | MemoryWriter
     if writer is None:
         assert output is not None
-        target = OutputWriter(output, previous)
+        spares = config.root / CACHE_DIR / SPARES if cache is not None else None
+        target = OutputWriter(output, previous, spares, cache.spare if cache is not None else "")
         target.background = options.background_cleanup
     else:
         target = writer
@@ -222,7 +225,8 @@ def _build(
             with timed("cache notes", timings):
                 read = [source for source, _ in checked.assets.values()]
                 read += [ledger_file(config.root)] if options.ledger else []
-                cache.finish(target.outputs(), read, cache_deadline(checked.site, now, drafts=options.drafts))
+                spare = target.spare if isinstance(target, OutputWriter) else ""
+                cache.finish(target.outputs(), read, cache_deadline(checked.site, now, drafts=options.drafts), spare)
                 if isinstance(target, OutputWriter):
                     prune_images(config.root, [source for source, _ in checked.assets.values()], time.time())
     except TemplateProblem as exc:

@@ -83,6 +83,9 @@ class BuildCache:
     feeds: FeedMemo = field(default_factory=FeedMemo)
     outputs: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
     """Output path → (digest of its data, its stamp on disk or its bytes in memory)."""
+    spare: str = ""
+    """The name of the spare tree made of the output before the last build's, a mirror of
+    the ``outputs`` (brief.output.spare); "" when none was made."""
     inputs: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     """Stamp of every file the last build could read (see :func:`snapshot`), taken before it read them."""
     inputs_time: float = 0.0
@@ -131,12 +134,15 @@ class BuildCache:
         self.inputs_time = time.time()
         self.inputs = snapshot(folders)
 
-    def finish(self, outputs: dict[str, tuple[bytes, Any]], read: Iterable[Path], next_change: float) -> None:
+    def finish(
+        self, outputs: dict[str, tuple[bytes, Any]], read: Iterable[Path], next_change: float, spare: str = ""
+    ) -> None:
         """The bookkeeping at the end of a successful build: what it wrote (``outputs``),
         the files outside the input folders that it read (``read``: images next to
-        articles), and when its output starts to depend on the clock again. Drops what
-        the build did not use."""
+        articles), when its output starts to depend on the clock again, and the name of
+        the ``spare`` tree it left. Drops what the build did not use."""
         self.outputs = outputs
+        self.spare = spare
         for part in (self.content, self.related, self.markdown):
             part.prune()
         extra = sorted(

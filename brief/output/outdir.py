@@ -11,7 +11,9 @@ import os
 import shutil
 import signal
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
 
 from brief.errors import BriefError
@@ -44,8 +46,7 @@ def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> None:
 
 
 _cleanups: list[threading.Thread | int] = []
-"""Removals of previous outputs under way: threads, or forked processes (by pid)."""
-"""Threads removing previous outputs (see :func:`remove_previous`)."""
+"""Work on previous outputs under way (see :func:`in_background`): threads, or forked processes (by pid)."""
 
 
 @contextmanager
@@ -86,16 +87,23 @@ def finish_cleanups() -> None:
 
 
 def remove_previous(folder: Path, background: bool) -> None:
-    """Remove the previous output after the exchange, now or in the background (then the CLI
-    waits for it with :func:`finish_cleanups` after saving the cache). In the background means
-    a forked process where the platform forks: removing 16,000 files from Python on a thread
-    holds the interpreter lock long enough to slow the cache's saving by half (10,000
-    articles: 0.6 s against 0.35 s), while a process of its own runs on the other core."""
+    """Remove the previous output after the exchange, now or in the background (see
+    :func:`in_background`)."""
+    in_background(partial(shutil.rmtree, folder, ignore_errors=True), background, "remove previous output")
+
+
+def in_background(task: Callable[[], object], background: bool, name: str) -> None:
+    """Run ``task`` (work on the previous output after the exchange) now, or in the
+    background: then the CLI waits for it with :func:`finish_cleanups` after saving the
+    cache. In the background means a forked process where the platform forks: removing
+    16,000 files from Python on a thread holds the interpreter lock long enough to slow the
+    cache's saving by half (10,000 articles: 0.6 s against 0.35 s), while a process of its
+    own runs on the other core. ``task`` must not raise."""
     if not background:
-        shutil.rmtree(folder, ignore_errors=True)
+        task()
         return
     if hasattr(os, "fork") and hasattr(signal, "pthread_sigmask"):
-        # Ctrl-C reaches the whole process group: the child ignores it (the removal finishes
+        # Ctrl-C reaches the whole process group: the child ignores it (the task finishes
         # whatever happens; the parent reports), and it is held back while forking, so that it
         # cannot land in either process in the middle of the fork.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
@@ -103,21 +111,19 @@ def remove_previous(folder: Path, background: bool) -> None:
             pid = os.fork()
         except OSError:
             pid = -1
-        if pid == 0:  # the child: remove, and leave without running anything of the parent's
+        if pid == 0:  # the child: do it, and leave without running anything of the parent's
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.signal(signal.SIGTERM, signal.SIG_IGN)
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
-                shutil.rmtree(folder, ignore_errors=True)
+                task()
             finally:
                 os._exit(0)
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
         if pid > 0:
             _cleanups.append(pid)
             return
-    cleanup = threading.Thread(
-        target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, name="remove previous output"
-    )
+    cleanup = threading.Thread(target=task, name=name)
     cleanup.start()
     _cleanups.append(cleanup)
 

@@ -25,7 +25,8 @@ import jinja2
 
 from brief.errors import BriefError, Problem
 from brief.output.search import SearchFeed, put_part
-from brief.output.writers import OutputWriter, make_folder_of, write_file
+from brief.output.staged import make_folder_of, write_file
+from brief.output.writers import OutputWriter
 from brief.render.plans import PageSpec
 
 PARALLEL_MIN_PAGES = 2000
@@ -149,10 +150,10 @@ def _process_range(bounds: tuple[int, int]):
     parts: list[int] = []  # pages whose part to index was put into the search folder
     problems: list[Problem] = []
     known = _known_views  # a view shared by pages of several ranges is digested once per worker
+    spare = writer.from_spare
     try:
         for i in range(*bounds):
             spec, target = jobs[i]
-            make_folder_of(spec.output, target, _made)
             context = None if spec.inputs is not None and templates is not None else spec.get_context()
             key = page_key(spec, context, templates, known) if templates is not None else None
             if key is not None:
@@ -167,6 +168,7 @@ def _process_range(bounds: tuple[int, int]):
             data = render_page(env, spec, context if context is not None else spec.get_context(), problems)
             if data is None:
                 continue
+            make_folder_of(spec.output, target, _made, spare)
             write_file(target, spec.output, data)
             if search is not None and spec.output in search[1]:
                 put_part(search[0], spec.output, data)

@@ -13,13 +13,21 @@ from __future__ import annotations
 
 import os
 import shutil
-from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from brief.digests import digest, file_stamp
 from brief.errors import BriefError, Problem
-from brief.output.outdir import recover_interrupted_swap, remove_dead_staging, remove_previous, swap_in
+from brief.output.outdir import (
+    in_background,
+    recover_interrupted_swap,
+    remove_dead_staging,
+    remove_previous,
+    swap_in,
+)
+from brief.output.spare import drop_unclaimed, keep_as_spare, new_spare_name, same_device, take_spare
+from brief.output.staged import disk_errors, make_folder_of, replace_path, write_file
 
 
 class _Claims:
@@ -152,28 +160,52 @@ class OutputWriter(_Claims):
     """Writes one build into a staging folder, then swaps it into place.
 
     A file whose key is the previous build's, and which is still as that build left it in
-    the output folder, is hard-linked into the staging folder instead of written again."""
+    the output folder, is hard-linked into the staging folder instead of written again.
 
-    def __init__(self, out_dir: Path, previous: dict[str, tuple[bytes, Any]] | None = None) -> None:
+    With ``spares`` (a folder in the cache folder) the staging folder starts as the spare
+    tree called ``spare`` when there is one (brief.output.spare): a file of it whose stamp
+    is the one recorded stays, so an unchanged file costs a ``stat``. After the swap the
+    previous output becomes the next spare, named :attr:`spare`."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        previous: dict[str, tuple[bytes, Any]] | None = None,
+        spares: Path | None = None,
+        spare: str = "",
+    ) -> None:
         super().__init__(previous)
         self.out_dir = out_dir
         self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
         self._staged = str(self.staging)
         self._folders: set[str] = set()
         self.background = False
-        """Remove the previous output in the background after the swap (see :func:`finish_cleanups`)."""
+        """Work on the previous output in the background after the swap (see :func:`finish_cleanups`)."""
+        self.spares = spares
+        self.spare = ""
+        """After the commit: the name of the spare that the previous output is becoming ("": none)."""
+        self._claimed: set[str] | None = None
+        """With a staging folder made of a spare: every path this build claimed."""
         try:
             recover_interrupted_swap(out_dir)
             remove_dead_staging(out_dir)
             if self.staging.exists():
                 shutil.rmtree(self.staging)
             out_dir.parent.mkdir(parents=True, exist_ok=True)
-            self.staging.mkdir()
+            if spares is not None and previous and take_spare(spares, spare, self.staging):
+                self._claimed = set()
+            else:
+                self.staging.mkdir()
         except OSError as exc:
             raise BriefError(
                 f"cannot create the staging folder beside {out_dir}: {exc.strerror or exc}; "
                 f"is {out_dir.parent} writable?"
             ) from None
+
+    @property
+    def from_spare(self) -> bool:
+        """Whether the staging folder was made of a spare (its paths may hold files already)."""
+        return self._claimed is not None
 
     def reserve(self, relpath: str, origin: str, key: bytes | None = None, folder: bool = True) -> str | None:
         """Staging path for ``relpath``, its folder made (unless ``folder`` is False: then
@@ -181,22 +213,29 @@ class OutputWriter(_Claims):
         the path is unsafe or taken. Whoever holds the path may then write it (worker processes do)."""
         if not self._claim(relpath, origin):
             return None
+        if self._claimed is not None:
+            self._claimed.add(relpath)
         # Strings, not pathlib's objects or operators: this runs for every file of the site.
         if folder:
-            make_folder_of(relpath, os.path.join(self._staged, relpath), self._folders)
+            make_folder_of(relpath, os.path.join(self._staged, relpath), self._folders, self._claimed is not None)
         if key is not None:
             self.keys[relpath] = key
         return os.path.join(self._staged, relpath)
 
     def reuse(self, relpath: str, key: bytes, origin: str) -> bool:
-        """Link the previous build's file of ``relpath`` into the staging folder, if it was
-        made from ``key`` and nobody changed it since; False when it must be written."""
-        current = self._intact(relpath, key)
-        if current is None:
+        """Keep or link the previous build's file of ``relpath`` in the staging folder, if it
+        was made from ``key`` and nobody changed it since; False when it must be written."""
+        stamp = self._unchanged(relpath, key)
+        if stamp is None:
             return False
-        target = self.reserve(relpath, origin, key)
-        if target is not None:  # else the problem is recorded and the build fails
-            self.link_previous(relpath, key, target)
+        target = os.path.join(self._staged, relpath)
+        in_place = self._claimed is not None and file_stamp(target) == stamp
+        if not in_place and file_stamp(os.path.join(self.out_dir, relpath)) != stamp:
+            return False
+        if self.reserve(relpath, origin, key, folder=False) is not None:  # else the problem is recorded
+            if not in_place:
+                self._link(relpath, target)
+            self.reused += 1
         return True
 
     def _intact(self, relpath: str, key: bytes) -> str | None:
@@ -207,18 +246,30 @@ class OutputWriter(_Claims):
         return current if file_stamp(current) == stamp else None
 
     def link_previous(self, relpath: str, key: bytes, target: str) -> bool:
-        """Put the previous build's file of ``relpath`` at the reserved ``target`` when it was
-        made from ``key`` and is intact (worker processes call this too)."""
-        current = self._intact(relpath, key)
-        if current is None:
+        """Keep or put the previous build's file of ``relpath`` at the reserved ``target``
+        when it was made from ``key`` and is intact; False when it must be written (worker
+        processes call this)."""
+        stamp = self._unchanged(relpath, key)
+        if stamp is None:
             return False
-        try:
-            os.link(current, target)
-        except OSError:  # no hard links here (or too many): copy instead
-            with _disk_errors(relpath):
-                shutil.copyfile(current, target)
-        self.reused += 1
+        if self._claimed is not None and file_stamp(target) == stamp:
+            return True  # the spare's file is the published one
+        if file_stamp(os.path.join(self.out_dir, relpath)) != stamp:
+            return False
+        self._link(relpath, target)
         return True
+
+    def _link(self, relpath: str, target: str) -> None:
+        """Hard-link the published file of ``relpath`` at ``target`` (or copy it)."""
+        make_folder_of(relpath, target, self._folders, self._claimed is not None)
+        current = os.path.join(self.out_dir, relpath)
+        with disk_errors(relpath):
+            if self._claimed is not None:
+                replace_path(target)
+            try:
+                os.link(current, target)
+            except OSError:  # no hard links here (or too many): copy instead
+                shutil.copyfile(current, target)
 
     def _store(self, relpath: str, data: bytes, origin: str, key: bytes | None) -> None:
         target = self.reserve(relpath, origin, key)
@@ -231,7 +282,9 @@ class OutputWriter(_Claims):
             return
         target = self.reserve(relpath, origin, key)
         if target is not None:
-            with _disk_errors(relpath):
+            with disk_errors(relpath):
+                if self._claimed is not None:
+                    replace_path(target)
                 shutil.copyfile(source, target)
 
     @property
@@ -241,7 +294,10 @@ class OutputWriter(_Claims):
         return self.staging
 
     def written(self, relpath: str) -> Path | None:
-        """The staged file of ``relpath``, once written or linked."""
+        """The staged file of ``relpath``, once written or linked (in a staging folder made of
+        a spare: once claimed, which for a page is before its worker writes it)."""
+        if self._claimed is not None and relpath not in self._claimed:
+            return None
         path = self.staging / relpath
         return path if path.is_file() else None
 
@@ -257,7 +313,7 @@ class OutputWriter(_Claims):
         """Move a work file made for ``relpath`` into place."""
         target = self.reserve(relpath, origin, key)
         if target is not None:
-            with _disk_errors(relpath):
+            with disk_errors(relpath):
                 os.replace(source, target)
 
     def outputs(self) -> dict[str, tuple[bytes, Any]]:
@@ -272,17 +328,37 @@ class OutputWriter(_Claims):
 
     def commit(self) -> None:
         """Put the staged site in place of the output folder."""
-        with _disk_errors(self.out_dir.name):
+        with disk_errors(self.out_dir.name):
+            if self._claimed is not None:  # the spare's files that this build does not have
+                drop_unclaimed(self._staged, self.previous or {}, self._claimed)
             self._swap()
 
     def _swap(self) -> None:
         previous = swap_in(self.staging, self.out_dir)
-        if previous is not None:
-            self.staging = previous  # what abort() removes from now on
+        if previous is None:
+            return
+        self.staging = previous  # what abort() removes from now on
+        spares = self.spares
+        if spares is not None and _spare_home(spares, self.out_dir):
+            self.spare = name = new_spare_name()
+            keep = self.keys
+            task = partial(keep_as_spare, str(previous), str(self.out_dir), keep, spares, name)
+            in_background(task, self.background, "keep the previous output as a spare")
+        else:
             remove_previous(previous, self.background)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _spare_home(spares: Path, out_dir: Path) -> bool:
+    """Whether spares can be kept in ``spares`` (made if missing) for ``out_dir``: on the
+    same file system, so that a spare moves into place by a rename."""
+    try:
+        spares.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return same_device(spares, out_dir.parent)
 
 
 def unsafe_reason(relpath: str) -> str | None:
@@ -301,40 +377,3 @@ def unsafe_reason(relpath: str) -> str | None:
 def _copy_key(source: Path) -> bytes:
     """What a copied file is made from: its source path and that file's stamp."""
     return digest("copy", str(source), repr(file_stamp(source)))
-
-
-def write_file(target: str, relpath: str, data: bytes) -> None:
-    """Write one reserved file (see :meth:`OutputWriter.reserve`)."""
-    with _disk_errors(relpath), open(target, "wb") as out:
-        out.write(data)
-
-
-def make_folder_of(relpath: str, target: str, made: set[str]) -> None:
-    """Make the folder of the staging path ``target`` (of the output path ``relpath``) unless
-    it is in ``made``, the folders this process made so far (it is added)."""
-    folder = target.rpartition("/")[0]
-    if folder not in made:
-        with _disk_errors(relpath):
-            _make_folder(folder)
-        made.add(folder)
-
-
-def _make_folder(path: str) -> None:
-    """Make the folder ``path`` and any missing parents (``os.makedirs`` for the rare case:
-    the parent of a page's folder was nearly always made for an earlier page)."""
-    try:
-        os.mkdir(path)
-    except FileExistsError:
-        if not os.path.isdir(path):
-            raise
-    except FileNotFoundError:
-        os.makedirs(path, exist_ok=True)
-
-
-@contextmanager
-def _disk_errors(relpath: str):
-    """Turn a failed write (disk full, read-only, quota) into a clear message."""
-    try:
-        yield
-    except OSError as exc:
-        raise BriefError(f"cannot write {relpath}: {exc.strerror or exc}; the previous output is unchanged") from None

@@ -1,0 +1,141 @@
+"""The spare output tree: the previous output kept as hard links, for the next build to
+stage into.
+
+A build writes its site into a staging folder and swaps it into place
+(brief.output.writers). Making that folder from nothing costs a hard link, and often a
+folder, for every file an edit leaves alone (16,000 links and 11,000 folders at 10,000
+articles), and the old tree must then be removed file by file. Instead, after the swap,
+the old tree is made into a mirror of the new output: each file with a key is a hard link
+to the published one, nothing else is in it. A process of its own does that while the
+cache is saved, and keeps the mirror in the cache folder under a new name, which the cache
+records (:attr:`BuildCache.spare <brief.cache.BuildCache.spare>`).
+
+The next build renames that mirror into its staging folder. A file whose stamp (inode,
+size, time) is the one recorded for its path stays as it is; any other file is replaced;
+the paths the build does not write again are removed before the swap. A spare whose name
+is not the one the cache records (a killed build's, one for a cache since dropped) is
+never used, and the next spare made removes it.
+
+Staged files share their inodes with the published ones, so nothing writes into a staged
+file in place: every writer replaces it with a new file (:func:`replace_path`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Collection, Container, Iterable
+from contextlib import suppress
+from pathlib import Path
+
+SPARES = "spare-output"
+"""The folder of spare trees inside the cache folder (brief.settings.CACHE_DIR)."""
+
+
+def new_spare_name() -> str:
+    """A name no earlier spare had: the cache records it, so that a build takes only the
+    spare made for the output the cache describes."""
+    return f"{time.time_ns():x}-{os.getpid()}"
+
+
+def take_spare(spares: Path, name: str, staging: Path) -> bool:
+    """Move the spare called ``name`` to ``staging`` (which must not exist); False when there
+    is no such spare or it cannot be moved (another file system: then a fresh staging folder)."""
+    if not name or "/" in name or name.startswith("."):
+        return False
+    try:
+        os.rename(spares / name, staging)
+    except OSError:
+        return False
+    return True
+
+
+def same_device(a: Path, b: Path) -> bool:
+    try:
+        return os.stat(a).st_dev == os.stat(b).st_dev
+    except OSError:
+        return False
+
+
+def keep_as_spare(old: str, out_dir: str, keep: Collection[str], spares: Path, name: str) -> None:
+    """Make the previous output ``old`` a mirror of ``out_dir`` restricted to the paths in
+    ``keep`` (the files with a key), then move it to ``spares/name`` in place of any other
+    spare. Whatever fails, ``old`` does not stay behind: the mirror is removed instead."""
+    try:
+        kept: set[str] = set()
+        _prune(old, "", keep, out_dir, kept)
+        for rel in keep:
+            if rel not in kept:
+                _link_in(os.path.join(out_dir, rel), os.path.join(old, rel))
+        os.makedirs(spares, exist_ok=True)
+        with os.scandir(spares) as entries:
+            for entry in entries:
+                shutil.rmtree(entry.path, ignore_errors=True)
+        os.rename(old, spares / name)
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _prune(folder: str, prefix: str, keep: Container[str], out_dir: str, kept: set[str]) -> bool:
+    """Remove from ``folder`` (the output path ``prefix``) each file that is not a hard link
+    to the published file of its path in ``keep``, and each folder left empty; returns
+    whether anything is left in it."""
+    left = False
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if _prune(entry.path, rel + "/", keep, out_dir, kept):
+                    left = True
+                else:
+                    with suppress(OSError):
+                        os.rmdir(entry.path)
+                continue
+            if rel in keep and entry.is_file(follow_symlinks=False):
+                try:
+                    same = os.lstat(os.path.join(out_dir, rel)).st_ino == entry.inode()
+                except OSError:
+                    same = False
+                if same:
+                    kept.add(rel)
+                    left = True
+                    continue
+            with suppress(OSError):
+                os.unlink(entry.path)
+    return left
+
+
+def _link_in(source: str, target: str) -> None:
+    """Hard-link the published file ``source`` at ``target`` in the spare (nothing when it
+    cannot be: the next build then writes or links that file itself)."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        with suppress(OSError):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(source, target)
+    except OSError:
+        pass
+
+
+def drop_unclaimed(staging: str, previous: Iterable[str], claimed: Container[str]) -> None:
+    """Remove from a staging folder made of a spare the previous build's files that this
+    build did not write again, and the folders that leaves empty."""
+    folders: set[str] = set()
+    for rel in previous:
+        if rel in claimed:
+            continue
+        path = os.path.join(staging, rel)
+        try:
+            os.unlink(path)
+        except OSError:  # gone already, or a folder this build made in its place
+            continue
+        folders.add(rel.rpartition("/")[0])
+    for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+        while folder:
+            try:
+                os.rmdir(os.path.join(staging, folder))
+            except OSError:  # not empty (or gone already)
+                break
+            folder = folder.rpartition("/")[0]

@@ -1,0 +1,156 @@
+"""The spare output tree (brief.output.spare): a cached build stages into the output before
+last, kept as hard links in the cache folder. Its builds equal clean ones, the published
+site is never written into while the next one is staged, and a spare that is not the one
+the cache names is never used."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from helpers import article, make_site, tree
+
+from brief.build import BuildOptions, build
+from brief.cache import BuildCache
+from brief.config import load_config
+from brief.errors import BuildFailed
+from brief.output.spare import SPARES
+from brief.settings import CACHE_DIR
+
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
+
+
+def story(i: int, body: str = "") -> str:
+    return article(
+        f"Body {i} on grid storage and port congestion.\n{body}",
+        title=f"Story {i}",
+        date=f"2026-0{1 + i % 9}-1{i % 9}",
+        tags=[f"T{i % 3}"],
+        takeaways=["One"],
+    )
+
+
+def page_of(site: Path, i: int) -> Path:
+    """The published page of story ``i``."""
+    return site / f"public/2026/0{1 + i % 9}/a{i}/index.html"
+
+
+def cached_build(site: Path, jobs: int | None = None) -> BuildCache:
+    cache = BuildCache.load(site)
+    build(load_config(site), site / "public", BuildOptions(now=NOW, cache=cache, jobs=jobs))
+    cache.save(site)
+    return cache
+
+
+def clean(site: Path, tmp_path: Path) -> dict[str, str]:
+    out = tmp_path / "clean"
+    build(load_config(site), out, BuildOptions(now=NOW))
+    return tree(out)
+
+
+def spares(site: Path) -> list[str]:
+    folder = site / CACHE_DIR / SPARES
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+@pytest.fixture
+def site(tmp_path):
+    files = {f"content/a{i}.md": story(i) for i in range(8)}
+    files["static/notes/guide.txt"] = "A guide.\n"
+    site = make_site(tmp_path, files)
+    cached_build(site)
+    (site / "content/a0.md").write_text(story(0, "Second build.\n"))
+    cache = cached_build(site)  # the first output becomes the spare
+    assert spares(site) == [cache.spare]
+    return site
+
+
+def test_a_build_from_the_spare_equals_a_clean_build(site, tmp_path):
+    (site / "content/a1.md").write_text(story(1, "Edited.\n"))
+    (site / "content/a2.md").unlink()  # its page and its tag's entry go
+    (site / "content/a9.md").write_text(story(9))  # a page the spare lacks
+    cache = cached_build(site)
+    assert cache.outputs and cache.spare
+    assert tree(site / "public") == clean(site, tmp_path)
+    assert not page_of(site, 2).parent.exists()
+
+
+def test_the_published_site_is_never_written_in_place(site):
+    """A page that changes is a new file in the new output: the published file (which the
+    spare shares by a hard link) keeps its bytes until it is gone."""
+    page = page_of(site, 3)
+    kept = page.stat()
+    with open(page, "rb") as published:
+        before = published.read()
+        (site / "content/a3.md").write_text(story(3, "A change that shows on its page.\n"))
+        cached_build(site)
+        published.seek(0)
+        assert published.read() == before
+    assert page.stat().st_ino != kept.st_ino
+    assert b"A change that shows on its page." in page.read_bytes()
+
+
+def test_hand_changes_to_the_output_do_not_survive_a_build(site, tmp_path):
+    public = site / "public"
+    (public / "added-by-hand.html").write_text("not built")
+    with open(page_of(site, 4), "ab") as published:  # in place: the spare's link sees it too
+        published.write(b"<!-- appended -->")
+    page_of(site, 5).unlink()
+    (site / "content/a6.md").write_text(story(6, "An edit elsewhere.\n"))
+    cached_build(site)
+    assert tree(public) == clean(site, tmp_path)
+
+
+def test_a_spare_the_cache_does_not_name_is_not_used(site, tmp_path):
+    cache = BuildCache.load(site)
+    named = site / CACHE_DIR / SPARES / cache.spare
+    rogue = site / CACHE_DIR / SPARES / "rogue"
+    named.rename(rogue)
+    (rogue / "planted.html").write_text("not built")
+    (site / "content/a7.md").write_text(story(7, "Edited.\n"))
+    cache = cached_build(site)
+    assert not (site / "public/planted.html").exists()
+    assert tree(site / "public") == clean(site, tmp_path)
+    assert spares(site) == [cache.spare]  # the rogue one is gone
+
+
+def test_a_file_where_the_new_build_needs_a_folder(site, tmp_path):
+    (site / "static/notes/guide.txt").unlink()
+    (site / "static/notes/guide.txt").mkdir()
+    (site / "static/notes/guide.txt/part.txt").write_text("Now a folder.\n")
+    cached_build(site)
+    assert (site / "public/notes/guide.txt/part.txt").read_text() == "Now a folder.\n"
+    assert tree(site / "public") == clean(site, tmp_path)
+
+
+def test_a_failed_build_leaves_the_output_and_the_next_build_is_right(site, tmp_path):
+    before = tree(site / "public")
+    (site / "content/a1.md").write_text(story(1, "Edited.\n"))
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ 1 // 0 }}{% endblock %}"
+    )
+    with pytest.raises(BuildFailed):
+        cached_build(site)
+    assert tree(site / "public") == before
+    assert not [p for p in site.iterdir() if p.name.startswith(".public")]
+    (site / "templates/article.html").unlink()
+    cached_build(site)
+    assert tree(site / "public") == clean(site, tmp_path)
+
+
+def test_parallel_workers_stage_into_the_spare(site, tmp_path):
+    (site / "content/a1.md").write_text(story(1, "Edited.\n"))
+    (site / "content/a3.md").unlink()
+    cached_build(site, jobs=2)
+    assert tree(site / "public") == clean(site, tmp_path)
+
+
+def test_no_spare_without_a_cache(tmp_path):
+    site = make_site(tmp_path, {"content/a1.md": story(1)})
+    for _ in range(2):
+        build(load_config(site), site / "public", BuildOptions(now=NOW))
+        (site / "content/a1.md").write_text(story(1, f"{os.urandom(4).hex()}\n"))
+    assert spares(site) == []
