@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
+from brief.content.linemap import LineMap
+
 
 @dataclass(frozen=True, slots=True)
 class Image:
@@ -119,7 +121,7 @@ class Article:
     sitemaps and related lists (an embargoed licence, a time-limited notice)."""
     corrections: tuple[Correction, ...] = ()
     """``corrections:``, newest first (notes of one time keep their written order)."""
-    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    lines: LineMap = field(default_factory=LineMap, compare=False, repr=False)
     """Front-matter lines by key (``("tags", 1)`` → 7), for messages found after validation."""
     real_path: Path | None = field(default=None, compare=False, repr=False)
     """``path`` with symlinks resolved (computed once: links between articles are matched on it)."""
@@ -175,7 +177,7 @@ class Page:
     """Site path without the base path: ``/{slug}/``."""
     slug_line: int | None = None
     """Line of ``slug:`` when the slug was set in front matter."""
-    lines: dict = field(default_factory=dict, compare=False, repr=False)
+    lines: LineMap = field(default_factory=LineMap, compare=False, repr=False)
     """Front-matter lines by key, for messages found after validation."""
     real_path: Path | None = field(default=None, compare=False, repr=False)
     digest: bytes = field(default=b"", compare=False, repr=False)

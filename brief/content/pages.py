@@ -16,6 +16,7 @@ from pathlib import Path
 from brief.config import Config
 from brief.content.checker import Checker, describe
 from brief.content.files import SourceDoc
+from brief.content.linemap import LineMap
 from brief.content.model import Article, Page
 from brief.content.placeholders import placeholder_warnings
 from brief.content.schema import FIELDS, date_field, draft_field, slug_field, validate
@@ -117,7 +118,7 @@ def validate_page(doc: SourceDoc, config: Config, *, digest: bytes = b"") -> tup
         body_line=doc.body_line,
         url_path=f"/{slug}/",
         slug_line=doc.lines.get(("slug",)),
-        lines=doc.lines,
+        lines=LineMap(doc.lines),
         real_path=doc.real(),
         digest=digest,
     ), c.problems

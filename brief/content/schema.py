@@ -17,6 +17,7 @@ from brief.content.corrections import corrections_field
 from brief.content.dates import parse_datetime
 from brief.content.editorial import article_warnings, field_warnings
 from brief.content.files import SourceDoc
+from brief.content.linemap import LineMap
 from brief.content.model import Analysis, Article
 from brief.content.placeholders import placeholder_warnings
 from brief.content.references import image_field, related_field
@@ -120,7 +121,7 @@ def validate(doc: SourceDoc, config: Config, *, digest: bytes = b"") -> tuple[Ar
         aliases=aliases,
         expires=expires,
         corrections=corrections,
-        lines=doc.lines,
+        lines=LineMap(doc.lines),
         real_path=doc.real(),
         digest=digest,
     )
