@@ -303,7 +303,10 @@ def _check(
         fingerprints = fingerprinted(all_static) if options.fingerprint else {}
         env, template_digests = environment(config, cache.templates if cache is not None else None, fingerprints)
         template_problems = check_templates(env)
-        specs = list(site_pages(site, views, bios, cache.pages if cache is not None else None, docs))
+        # The pages' memo is the preview's (kept between its rebuilds): a build into a folder
+        # would only fill it, in each page worker (100,000 articles: ~100 MB per worker).
+        kept = cache.pages if cache is not None and not parallel else None
+        specs = list(site_pages(site, views, bios, kept, docs))
         statics = (own_static, all_static, fingerprints)
         memo = cache.redirects if cache is not None else None
         redirects = redirect_plan(config, site, specs, statics, assets, options.ledger, memo)

@@ -197,7 +197,7 @@ class ArticlePages:
             "page": replace(page, meta=meta),
             "article": view,
             "related": related_views(site, article.slug, self.views),
-            "share": share_links(view),
+            "share": share_links(view, memoised=memo is not None),
         }
 
     def inputs(self, article: Article, view: ArticleView) -> tuple:
