@@ -99,8 +99,9 @@ def test_disk_full_is_a_clear_error_and_keeps_the_old_site(tmp_path):
 @pytest.mark.slow
 def test_build_killed_during_the_write_phase_leaves_a_complete_site(tmp_path):
     """SIGKILL (no chance to clean up) at random moments of the write phase, five times: the
-    output folder always holds the old site or the new one, complete."""
-    site = big_site(tmp_path)
+    output folder always holds the old site or the new one, complete. The kills come 0.06–0.52 s
+    into a write phase of about 2 s (800 articles, 2-core machine)."""
+    site = big_site(tmp_path, 800)
     out = site / "public"
     code, _, err = finish(cli(site))
     assert code == 0, err

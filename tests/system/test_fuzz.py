@@ -24,8 +24,8 @@ example that built (they are kept in one module-wide temporary folder), so it mu
 run in the same session as the fuzz tests; it names the example behind an invalid page
 and prints that example's input files.
 
-The number of in-process examples is ``BRIEF_FUZZ_EXAMPLES`` (default 200; the CLI
-test runs one twentieth of it, at least 5). The default takes about 50 s on 2 cores. A
+The number of in-process examples is ``BRIEF_FUZZ_EXAMPLES`` (default 100; the CLI
+test runs one twentieth of it, at least 5). The default takes about 40 s on 2 cores. A
 longer run, e.g. before a release (3,000 in-process and 150 CLI examples, about 10 minutes
 on 2 cores, plus the time Hypothesis spends shrinking a failure)::
 
@@ -64,7 +64,7 @@ from brief.config import load_config
 from brief.errors import ERROR, WARNING, BriefError, BuildFailed, Problem, _one_line
 from brief.slugs import slugify
 
-EXAMPLES = int(os.environ.get("BRIEF_FUZZ_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("BRIEF_FUZZ_EXAMPLES", "100"))
 CLI_EXAMPLES = max(5, EXAMPLES // 20)
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 FUZZ = settings(

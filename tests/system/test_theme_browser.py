@@ -335,7 +335,7 @@ def test_screenshots_of_every_page_kind(browser, sample_url):
             context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
             page = context.new_page()
             for kind, path in PAGE_KINDS.items():
-                response = page.goto(sample_url + path, wait_until="networkidle")
+                response = page.goto(sample_url + path)  # "load": the page, its styles, fonts and images in view
                 assert response is not None and (response.ok or kind == "404"), path
                 if kind == "search":
                     page.wait_for_selector(".pagefind-ui__result", timeout=15000)
