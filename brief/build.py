@@ -291,8 +291,11 @@ def _check(
             options.progress("Indexing", 1, 1)
         view_keys: dict[int, bytes] | None = {} if cache is not None else None  # for page and feed keys
         written: dict[str, tuple[tuple[str, str], ...]] = {}  # each article's links, found with its HTML
+        # Markdown on every core from views.PARALLEL_MIN_ARTICLES articles (the related
+        # scoring's own threshold, ``workers`` above, is 4,000)
+        md_jobs = options.jobs if parallel else 1
         views, assets, md_problems = render_articles(
-            site, renderer, cache.markdown if cache is not None else None, options.progress, workers, view_keys, written
+            site, renderer, cache.markdown if cache is not None else None, options.progress, md_jobs, view_keys, written
         )
         bios, bio_problems = render_bios(site, renderer)
         docs, doc_problems = render_docs(site, renderer, assets)  # standalone pages

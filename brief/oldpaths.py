@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 from brief.errors import Problem
 from brief.settings import CONFIG_NAME, clean_url
 from brief.settings import _describe as describe
-from brief.tomllines import line_of
+from brief.tomllines import key_lines, line_in, line_of
 
 EXAMPLE = "/2019/05/old-title/"
 PAGE_SUFFIXES = (".html", ".htm")
@@ -176,8 +176,9 @@ def check_redirects(data: Any, text: str, problems: list[Problem]) -> tuple[Tabl
         problems.append(Problem(CONFIG_NAME, line_of(text, "redirects"), "redirects", message))
         return ()
     found: dict[str, TableRedirect] = {}
+    lines = key_lines(text)
     for key, value in data.items():
-        line = line_of(text, f"redirects.{key}")
+        line = line_in(lines, f"redirects.{key}")
         name = f'redirects."{key}"'
         old, reason = alias_path(key)
         if old == "/":

@@ -12,7 +12,12 @@ def line_of(text: str, dotted: str) -> int | None:
 
     Follows [table] headers, dotted and quoted keys; a key inside an inline table
     (``ana = { name = "A" }``) is found on the line of that table. None when absent."""
-    lines = key_lines(text)
+    return line_in(key_lines(text), dotted)
+
+
+def line_in(lines: dict[str, int], dotted: str) -> int | None:
+    """:func:`line_of` in the :func:`key_lines` of a text, for many keys of one text (a
+    table of hundreds of redirects would otherwise read the whole text for each)."""
     wanted = dotted
     while wanted:
         if wanted in lines:
