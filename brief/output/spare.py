@@ -51,9 +51,12 @@ def take_spare(spares: Path, name: str, staging: Path) -> bool:
     return True
 
 
-def same_device(a: Path, b: Path) -> bool:
+def spare_home(spares: Path, out_dir: Path) -> bool:
+    """Whether spares can be kept in ``spares`` (made if missing) for ``out_dir``: on the
+    same file system, so that a spare moves into place by a rename."""
     try:
-        return os.stat(a).st_dev == os.stat(b).st_dev
+        spares.mkdir(parents=True, exist_ok=True)
+        return os.stat(spares).st_dev == os.stat(out_dir.parent).st_dev
     except OSError:
         return False
 

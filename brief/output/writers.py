@@ -26,7 +26,7 @@ from brief.output.outdir import (
     remove_previous,
     swap_in,
 )
-from brief.output.spare import drop_unclaimed, keep_as_spare, new_spare_name, same_device, take_spare
+from brief.output.spare import drop_unclaimed, keep_as_spare, new_spare_name, spare_home, take_spare
 from brief.output.staged import disk_errors, make_folder_of, replace_path, write_file
 
 
@@ -217,7 +217,7 @@ class OutputWriter(_Claims):
             self._claimed.add(relpath)
         # Strings, not pathlib's objects or operators: this runs for every file of the site.
         if folder:
-            make_folder_of(relpath, os.path.join(self._staged, relpath), self._folders, self._claimed is not None)
+            make_folder_of(relpath, os.path.join(self._staged, relpath), self._folders, self.from_spare)
         if key is not None:
             self.keys[relpath] = key
         return os.path.join(self._staged, relpath)
@@ -225,46 +225,44 @@ class OutputWriter(_Claims):
     def reuse(self, relpath: str, key: bytes, origin: str) -> bool:
         """Keep or link the previous build's file of ``relpath`` in the staging folder, if it
         was made from ``key`` and nobody changed it since; False when it must be written."""
-        stamp = self._unchanged(relpath, key)
-        if stamp is None:
-            return False
         target = os.path.join(self._staged, relpath)
-        in_place = self._claimed is not None and file_stamp(target) == stamp
-        if not in_place and file_stamp(os.path.join(self.out_dir, relpath)) != stamp:
+        found = self._previous_file(relpath, key, target)
+        if found is None:
             return False
         if self.reserve(relpath, origin, key, folder=False) is not None:  # else the problem is recorded
-            if not in_place:
+            if not found:
                 self._link(relpath, target)
             self.reused += 1
         return True
 
-    def _intact(self, relpath: str, key: bytes) -> str | None:
+    def _previous_file(self, relpath: str, key: bytes, target: str) -> bool | None:
+        """Where the previous build's file of ``relpath`` made from ``key`` is, unchanged:
+        True when the spare holds it at ``target`` already, False when only the output
+        folder does, None when neither (it must be written)."""
         stamp = self._unchanged(relpath, key)
         if stamp is None:
             return None
-        current = os.path.join(self.out_dir, relpath)
-        return current if file_stamp(current) == stamp else None
+        if self.from_spare and file_stamp(target) == stamp:
+            return True  # the spare's file is the published one
+        return False if file_stamp(os.path.join(self.out_dir, relpath)) == stamp else None
 
     def link_previous(self, relpath: str, key: bytes, target: str) -> bool:
         """Keep or put the previous build's file of ``relpath`` at the reserved ``target``
         when it was made from ``key`` and is intact; False when it must be written (worker
         processes call this)."""
-        stamp = self._unchanged(relpath, key)
-        if stamp is None:
+        found = self._previous_file(relpath, key, target)
+        if found is None:
             return False
-        if self._claimed is not None and file_stamp(target) == stamp:
-            return True  # the spare's file is the published one
-        if file_stamp(os.path.join(self.out_dir, relpath)) != stamp:
-            return False
-        self._link(relpath, target)
+        if not found:
+            self._link(relpath, target)
         return True
 
     def _link(self, relpath: str, target: str) -> None:
         """Hard-link the published file of ``relpath`` at ``target`` (or copy it)."""
-        make_folder_of(relpath, target, self._folders, self._claimed is not None)
+        make_folder_of(relpath, target, self._folders, self.from_spare)
         current = os.path.join(self.out_dir, relpath)
         with disk_errors(relpath):
-            if self._claimed is not None:
+            if self.from_spare:
                 replace_path(target)
             try:
                 os.link(current, target)
@@ -283,7 +281,7 @@ class OutputWriter(_Claims):
         target = self.reserve(relpath, origin, key)
         if target is not None:
             with disk_errors(relpath):
-                if self._claimed is not None:
+                if self.from_spare:
                     replace_path(target)
                 shutil.copyfile(source, target)
 
@@ -303,7 +301,7 @@ class OutputWriter(_Claims):
 
     def reuse_all(self, keys: dict[str, bytes], origin: str) -> bool:
         """Link the previous build's file of every path in ``keys``, or of none of them."""
-        if not all(self._intact(rel, key) is not None for rel, key in keys.items()):
+        if any(self._previous_file(rel, key, os.path.join(self._staged, rel)) is None for rel, key in keys.items()):
             return False
         for rel, key in keys.items():
             self.reuse(rel, key, origin)
@@ -339,7 +337,7 @@ class OutputWriter(_Claims):
             return
         self.staging = previous  # what abort() removes from now on
         spares = self.spares
-        if spares is not None and _spare_home(spares, self.out_dir):
+        if spares is not None and spare_home(spares, self.out_dir):
             self.spare = name = new_spare_name()
             keep = self.keys
             task = partial(keep_as_spare, str(previous), str(self.out_dir), keep, spares, name)
@@ -349,16 +347,6 @@ class OutputWriter(_Claims):
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def _spare_home(spares: Path, out_dir: Path) -> bool:
-    """Whether spares can be kept in ``spares`` (made if missing) for ``out_dir``: on the
-    same file system, so that a spare moves into place by a rename."""
-    try:
-        spares.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return same_device(spares, out_dir.parent)
 
 
 def unsafe_reason(relpath: str) -> str | None:
