@@ -10,7 +10,7 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -29,6 +29,7 @@ from brief.commands.options import (
 from brief.commands.schedule import next_change_line, schedule_command
 from brief.errors import BriefError, BuildFailed, Problem
 from brief.excerpts import excerpted
+from brief.launch import interrupted
 
 log = logging.getLogger("brief")
 
@@ -322,27 +323,34 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _stopped_by_ctrl_c() -> NoReturn:
+    """Ctrl-C ends every command the same way: one line that says which site is in place."""
+    # click turns Ctrl-C into Abort; builds clean up their staging folder on the way out.
+    # Whether the new site is in place is what the swap recorded, not a guess.
+    from brief.output.outdir import swapped_outputs
+
+    placed = swapped_outputs()
+    if placed:
+        where = ", ".join(_shown(path) for path in placed)
+        click.echo(f"Interrupted after the new site was put in place: {where} holds the new build.", err=True)
+    else:
+        click.echo("Interrupted; the previous output is unchanged.", err=True)
+    sys.exit(130)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        # click turns Ctrl-C into Abort; builds clean up their staging folder on the way out.
-        # Whether the new site is in place is what the swap recorded, not a guess.
-        from brief.output.outdir import swapped_outputs
-
-        placed = swapped_outputs()
-        if placed:
-            where = ", ".join(_shown(path) for path in placed)
-            click.echo(f"Interrupted after the new site was put in place: {where} holds the new build.", err=True)
-        else:
-            click.echo("Interrupted; the previous output is unchanged.", err=True)
-        sys.exit(130)
+        _stopped_by_ctrl_c()
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except Exception as exc:  # a bug in brief, not a problem with the user's files
+        if interrupted(exc):  # Ctrl-C during a lazy import, wrapped by Python (see brief.launch)
+            _stopped_by_ctrl_c()
         if any(arg in ("-v", "-vv", "--verbose") for arg in sys.argv[1:]):
             raise
         command = " ".join(["brief", *sys.argv[1:]])

@@ -18,11 +18,27 @@ def _unraisable(info) -> None:
         sys.__unraisablehook__(info)
 
 
+def interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` is Ctrl-C, or what Python made of it: on 3.11 a KeyboardInterrupt that
+    lands while a class is being made (``__set_name__``, as in any import) comes out as a
+    RuntimeError whose cause is the KeyboardInterrupt."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def main() -> None:
     sys.unraisablehook = _unraisable  # for the whole command
     try:
         from brief.cli import main as run
-    except KeyboardInterrupt:
+    except BaseException as exc:
+        if not interrupted(exc):
+            raise
         sys.stderr.write("Interrupted; the previous output is unchanged.\n")  # nothing was read or written yet
         sys.exit(130)
     run()

@@ -160,3 +160,63 @@ def test_ctrl_c_during_the_write_phase_keeps_the_previous_site(tmp_path):
     code, err = _interrupt(proc)
     assert _check(code, err, site, "Third edition") in ("previous", "finished")
     assert not list(site.glob(".public.tmp-*")), "the staging folder is removed"
+
+
+_WRAPPED_CTRL_C = """
+import sys, types
+
+class _Lands:  # Ctrl-C arriving while Python makes a class, as in any module's import
+    def __set_name__(self, owner, name):
+        raise KeyboardInterrupt
+
+class _Finder:
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r}:
+            class Module:
+                attribute = _Lands()
+        return None
+
+sys.meta_path.insert(0, _Finder())
+sys.argv = ["brief", *{args!r}]
+from brief.launch import main
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "args"),
+    [
+        ("brief.cli", ["build"]),  # while brief.launch imports the CLI
+        ("brief.commands.scaffold", ["init", "new-site"]),  # while a command imports what it needs
+    ],
+)
+def test_ctrl_c_that_python_wraps_in_a_runtime_error_still_ends_with_one_line(tmp_path, module, args):
+    """On Python 3.11 a KeyboardInterrupt raised in ``__set_name__`` comes out as "RuntimeError:
+    Error calling __set_name__", its cause the interrupt: still Ctrl-C, not a bug in brief."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAPPED_CTRL_C.format(module=module, args=args)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr == PREVIOUS + "\n"
+    assert not (tmp_path / "new-site").exists()
+
+
+def test_an_error_that_is_not_ctrl_c_is_not_taken_for_one():
+    from brief.launch import interrupted
+
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as stop:
+            raise RuntimeError("Error calling __set_name__") from stop
+    except RuntimeError as wrapped:
+        assert interrupted(wrapped)
+    loop = ValueError("a")
+    loop.__context__ = ValueError("b")
+    loop.__context__.__context__ = loop  # a cycle ends the walk
+    assert not interrupted(loop)
+    assert not interrupted(RuntimeError("Error calling __set_name__"))
