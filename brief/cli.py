@@ -29,7 +29,7 @@ from brief.commands.options import (
 from brief.commands.schedule import next_change_line, schedule_command
 from brief.errors import BriefError, BuildFailed, Problem
 from brief.excerpts import excerpted
-from brief.launch import interrupted
+from brief.interrupts import interrupted
 
 log = logging.getLogger("brief")
 

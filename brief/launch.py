@@ -6,6 +6,8 @@ from __future__ import annotations
 import _thread
 import sys
 
+from brief.interrupts import interrupted
+
 
 def _unraisable(info) -> None:
     """Ctrl-C may land in a callback of Python's import machinery (a module lock's weakref
@@ -16,20 +18,6 @@ def _unraisable(info) -> None:
         _thread.interrupt_main()
     else:
         sys.__unraisablehook__(info)
-
-
-def interrupted(exc: BaseException) -> bool:
-    """Whether ``exc`` is Ctrl-C, or what Python made of it: on 3.11 a KeyboardInterrupt that
-    lands while a class is being made (``__set_name__``, as in any import) comes out as a
-    RuntimeError whose cause is the KeyboardInterrupt."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, KeyboardInterrupt):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
 
 
 def main() -> None:

@@ -206,7 +206,7 @@ def test_ctrl_c_that_python_wraps_in_a_runtime_error_still_ends_with_one_line(tm
 
 
 def test_an_error_that_is_not_ctrl_c_is_not_taken_for_one():
-    from brief.launch import interrupted
+    from brief.interrupts import interrupted
 
     try:
         try:
