@@ -15,6 +15,8 @@ from brief.media.assets import slim_css
 from brief.output.parallel import render_parallel, worker_count
 from brief.output.search import SearchFeed
 from brief.output.writers import MemoryWriter, OutputWriter
+from brief.render.contract import ArticleView
+from brief.render.fragments import remembered
 from brief.render.keys import page_key
 from brief.render.plans import PageSpec
 from brief.render.templates import render_page
@@ -37,22 +39,23 @@ def render_and_write(
     processed by several processes. ``search`` is told of each page written, in the order
     of ``specs``, and ended when the build is to fail. Returns the pages done."""
     workers = worker_count(len(specs), jobs) if isinstance(writer, OutputWriter) else 1
-    try:
-        if isinstance(writer, OutputWriter) and workers > 1 and len(specs) > 1:
-            # The pages' folders are made by the workers (brief.output.parallel), in parallel.
-            tasks = [
-                (spec, target)
-                for spec in specs
-                if (target := writer.reserve(spec.output, spec.origin, folder=False)) is not None
-            ]
-            done, found = render_parallel(tasks, env, templates, writer, workers, progress, view_keys, search)
-            problems += [p for p in found if p not in problems]
-        else:
-            done = _render_here(specs, env, templates, writer, progress, problems, view_keys, search)
-    except BaseException:
-        if search is not None:
-            search.close()
-        raise
+    with remembered(env, (ArticleView,)):  # an entry card is rendered once per article (brief.render.fragments)
+        try:
+            if isinstance(writer, OutputWriter) and workers > 1 and len(specs) > 1:
+                # The pages' folders are made by the workers (brief.output.parallel), in parallel.
+                tasks = [
+                    (spec, target)
+                    for spec in specs
+                    if (target := writer.reserve(spec.output, spec.origin, folder=False)) is not None
+                ]
+                done, found = render_parallel(tasks, env, templates, writer, workers, progress, view_keys, search)
+                problems += [p for p in found if p not in problems]
+            else:
+                done = _render_here(specs, env, templates, writer, progress, problems, view_keys, search)
+        except BaseException:
+            if search is not None:
+                search.close()
+            raise
     if problems and search is not None:  # the build fails: no index to wait for
         search.close()
     return done

@@ -17,6 +17,7 @@ from brief.config import Config
 from brief.errors import Problem
 from brief.media.assets import asset_url
 from brief.render.contract import MONTHS
+from brief.render.fragments import use_fragments
 from brief.render.plans import PageSpec
 from brief.site.model import Site
 from brief.theme import theme_templates_dir
@@ -57,8 +58,10 @@ def make_environment(
         # when they change: without this, every {% include %} would stat its file again
         # (250,000 stat calls in a 10,000-article build).
         auto_reload=False,
+        cache_size=-1,  # a plain dict: a theme's few templates, without the LRU's lock and queue per include
         bytecode_cache=bytecode,
     )
+    use_fragments(env)
     env.filters["isodate"] = isodate
     env.filters["humandate"] = humandate
     env.filters["humantime"] = humantime

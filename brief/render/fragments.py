@@ -1,0 +1,164 @@
+"""Partials rendered once per article, not once per page that shows it.
+
+A listing page includes ``partials/entry.html`` for each of its entries, and an article is
+an entry on many pages (its section, each of its tags, its authors, the front page): at
+10,000 articles, about 57,000 entry cards are rendered for 10,000 distinct ones. While
+:func:`remembered` is active, an included template whose output can only depend on values
+that do not change during the build is rendered once for each combination of them, and
+its text is reused.
+
+Which templates qualify is read from their source, not assumed, so a site's own theme
+gets the same treatment and no wrong page: every name the template (and what it includes
+with context) reads from its context is found with Jinja's own analysis, and the template
+is remembered only when each name's value is, at render time, one of the "stable" objects
+(the build's article views, which are frozen for the build and outlive it), the Jinja
+sentinel for a missing name, or the environment's own global of that name. A template that
+extends another, has blocks, includes a name computed at render time, or uses ``random``
+or ``lipsum`` is never remembered. Remembered texts keep their key objects alive, so an
+object's ``id`` cannot be reused for another while its text is kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+from jinja2.runtime import missing
+
+LIMIT = 32 * 1024 * 1024
+"""Characters of remembered text per process, at most (about 30,000 entry cards): beyond
+it, partials are rendered each time, so that a very large site's page workers do not grow
+by a copy of every card."""
+
+
+class _Memo:
+    """One environment's remembered partials, while :func:`remembered` is active."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, tuple[str, ...] | None] = {}  # by template name: what it reads
+        self.texts: dict[tuple[str, tuple[int, ...]], tuple[tuple[Any, ...], str]] | None = None
+        self.stable: tuple[type, ...] = ()
+        self.size = 0  # characters remembered
+        self.local = threading.local()  # .busy: a remembered render in progress, per thread
+
+
+_MEMOS: weakref.WeakKeyDictionary[jinja2.Environment, _Memo] = weakref.WeakKeyDictionary()
+
+
+class FragmentTemplate(jinja2.Template):
+    """A template whose render function consults the environment's memo (set as the
+    environment's ``template_class``); without an active memo it renders as Jinja's does."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):
+        template = super()._from_namespace(environment, namespace, globals)
+        template.root_render_func = _remembering(template, template.root_render_func)
+        return template
+
+
+def use_fragments(env: jinja2.Environment) -> None:
+    """Make ``env`` load its templates as :class:`FragmentTemplate` (before any is loaded)."""
+    env.template_class = FragmentTemplate
+    _MEMOS[env] = _Memo()
+
+
+@contextlib.contextmanager
+def remembered(env: jinja2.Environment, stable: tuple[type, ...]) -> Iterator[None]:
+    """Remember partials rendered through ``env`` until the block ends (then forget them,
+    with the objects they were keyed by). ``stable``: the types whose instances do not change
+    while the block runs."""
+    memo = _MEMOS.get(env)
+    if memo is None or memo.texts is not None:  # not set up, or already active (nested)
+        yield
+        return
+    memo.texts, memo.stable, memo.size = {}, stable, 0
+    try:
+        yield
+    finally:
+        memo.texts, memo.stable, memo.size = None, (), 0
+
+
+def _remembering(template: jinja2.Template, render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
+    env = template.environment
+    name = template.name
+
+    def root(context: Any) -> Iterator[str]:
+        memo = _MEMOS.get(env)
+        if memo is None or memo.texts is None or name is None or getattr(memo.local, "busy", False):
+            yield from render(context)
+            return
+        if name not in memo.names:
+            memo.names[name] = _read_names(env, name)
+        names = memo.names[name]
+        values = _stable_values(context, names, memo.stable, env.globals) if names is not None else None
+        if values is None:
+            yield from render(context)
+            return
+        key = (name, tuple(map(id, values)))
+        found = memo.texts.get(key)
+        if found is None and memo.size > LIMIT:  # full: what is kept is still used
+            yield from render(context)
+            return
+        if found is None:
+            memo.local.busy = True  # what it includes is remembered with it, not on its own
+            try:
+                text = env.concat(render(context))
+            finally:
+                memo.local.busy = False
+            memo.texts[key] = found = (values, text)
+            memo.size += len(text)
+        yield found[1]
+
+    return root
+
+
+def _stable_values(
+    context: Any, names: tuple[str, ...], stable: tuple[type, ...], globals_: dict[str, Any]
+) -> tuple[Any, ...] | None:
+    values = []
+    for name in names:
+        value = context.resolve_or_missing(name)
+        if not (value is missing or isinstance(value, stable) or (name in globals_ and value is globals_[name])):
+            return None
+        values.append(value)
+    return tuple(values)
+
+
+def _read_names(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
+    """The names template ``name`` reads from its context, sorted; None when it cannot be
+    remembered (see the module's doc)."""
+    found = _free_names(env, name, frozenset())
+    return tuple(sorted(found)) if found is not None else None
+
+
+def _free_names(env: jinja2.Environment, name: str, seen: frozenset[str]) -> frozenset[str] | None:
+    if name in seen or env.loader is None:
+        return None
+    try:
+        source = env.loader.get_source(env, name)[0]
+        tree = env.parse(source, name)
+    except jinja2.TemplateError:
+        return None
+    if any(True for _ in tree.find_all((nodes.Extends, nodes.Block))):
+        return None
+    if any(f.name == "random" for f in tree.find_all(nodes.Filter)):
+        return None
+    names = set(meta.find_undeclared_variables(tree))
+    if "lipsum" in names:
+        return None
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport)):
+        assert isinstance(node, nodes.Include | nodes.Import | nodes.FromImport)
+        target = node.template
+        if not (isinstance(target, nodes.Const) and isinstance(target.value, str)):
+            return None
+        if node.with_context:  # an import without context sees only globals and its arguments
+            inner = _free_names(env, target.value, seen | {name})
+            if inner is None:
+                return None
+            names |= inner
+    return frozenset(names)
