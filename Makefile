@@ -46,8 +46,10 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Two test processes (pytest-xdist): the suite waits on subprocesses, browsers and servers
+# much of the time, and two were measured stable on 2 cores (see README › Development).
 test: test-deps lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses=2
 
 # The inner loop: all but tests/system/ (no browser, HTML validator, nginx or node_modules)
 # and the tests marked slow, on every core (pytest-xdist): about 5 minutes on 2 cores (see README).
