@@ -11,7 +11,11 @@ APT    := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteract
 
 .PHONY: build serve test test-fast venv test-deps clean lint
 
+# brief's own bytecode, written even where PYTHONDONTWRITEBYTECODE is set (pip does this for
+# an installed package; the editable install here does not): each `brief` command would
+# otherwise compile its 120 modules again, about 0.17 s of every run on 2 cores.
 venv: $(VENV)/.installed
+	@$(BIN)/python -m compileall -q brief >/dev/null
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
