@@ -88,22 +88,21 @@ def _remembering(template: jinja2.Template, render: Callable[[Any], Iterator[str
     name = template.name
 
     def root(context: Any) -> Iterator[str]:
+        # A plain function, not a generator: a template rendered as Jinja does costs one
+        # call here, not one more frame for each piece of text it yields.
         memo = _MEMOS.get(env)
         if memo is None or memo.texts is None or name is None or getattr(memo.local, "busy", False):
-            yield from render(context)
-            return
+            return render(context)
         if name not in memo.names:
             memo.names[name] = _read_names(env, name)
         names = memo.names[name]
         values = _stable_values(context, names, memo.stable, env.globals) if names is not None else None
         if values is None:
-            yield from render(context)
-            return
+            return render(context)
         key = (name, tuple(map(id, values)))
         found = memo.texts.get(key)
         if found is None and memo.size > LIMIT:  # full: what is kept is still used
-            yield from render(context)
-            return
+            return render(context)
         if found is None:
             memo.local.busy = True  # what it includes is remembered with it, not on its own
             try:
@@ -112,9 +111,14 @@ def _remembering(template: jinja2.Template, render: Callable[[Any], Iterator[str
                 memo.local.busy = False
             memo.texts[key] = found = (values, text)
             memo.size += len(text)
-        yield found[1]
+        return _once(found[1])
 
     return root
+
+
+def _once(text: str) -> Iterator[str]:
+    """The remembered text, as a generator (Jinja closes what an include renders)."""
+    yield text
 
 
 def _stable_values(
