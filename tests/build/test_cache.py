@@ -230,7 +230,15 @@ def test_cache_reuses_pages_whose_data_did_not_change(tmp_path):
     assert reused > 0 and kept, "nothing was reused after a one-article edit"
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "foreign-key"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "flip",
+        pytest.param("truncate", marks=pytest.mark.slow),  # the other damages: make test, not the inner loop
+        pytest.param("garbage", marks=pytest.mark.slow),
+        "foreign-key",
+    ],
+)
 def test_damaged_or_foreign_cache_is_ignored(tmp_path, damage):
     rng = random.Random(1)
     site = make_site(tmp_path, {f"content/a{i}.md": story(i, rng) for i in range(7)})

@@ -197,12 +197,16 @@ def _tagged(marker: Path) -> dict[str, tuple[str, str]]:
     }
 
 
-@pytest.mark.parametrize("where", list(_tagged(Path("x"))))
-def test_yaml_python_tags_never_execute(tmp_path, where):
+def test_yaml_python_tags_never_execute(tmp_path):
+    """Each way of writing a tag, in an article of its own: refused, all in one run."""
     marker = tmp_path / "PWNED"
-    yaml_text, expected = _tagged(marker)[where]
-    text = f"---\ntitle: A\ndate: 2024-01-02\n{yaml_text}\n---\nBody.\n"
-    refused(tmp_path, {"content/a.md": text, "static/images/x.svg": "<svg/>"}, expected)
+    cases = _tagged(marker)
+    files: dict[str, str | bytes] = {"static/images/x.svg": "<svg/>"}
+    expected = []
+    for where, (yaml_text, line) in cases.items():
+        files[f"content/{where}.md"] = f"---\ntitle: A {where}\ndate: 2024-01-02\n{yaml_text}\n---\nBody.\n"
+        expected.append(line.replace("content/a.md:", f"content/{where}.md:", 1))
+    refused(tmp_path, files, *expected, problems=len(cases))
     assert not marker.exists()
     assert not (tmp_path / "site" / "PWNED").exists()
 
@@ -439,20 +443,25 @@ def test_utf16_file_is_refused_with_a_clear_message(tmp_path):
     )
 
 
-@pytest.mark.parametrize(
-    ("bad", "byte"),
-    [
-        (b"\xc0\xaf", "0xc0"),  # overlong '/'
-        (b"\xed\xa0\x80", "0xed"),  # a UTF-16 surrogate
-        (b"\x80", "0x80"),  # a lone continuation byte
-        (b"\xf5\x80\x80\x80", "0xf5"),  # beyond U+10FFFF
-        (b"\xe2\x82", "0xe2"),  # cut off at the end of the file
-    ],
-    ids=["overlong", "surrogate", "continuation", "too-large", "truncated"],
-)
-def test_invalid_utf8(tmp_path, bad, byte):
-    data = b"---\ntitle: A\ndate: 2024-01-02\n---\nFirst.\r\nSecond.\rThird " + bad
-    refused(tmp_path, {"content/a.md": data}, f"content/a.md:7: not valid UTF-8 (byte {byte}); save the file as UTF-8")
+INVALID_UTF8 = {  # name → (bytes, the first bad byte as the error names it)
+    "overlong": (b"\xc0\xaf", "0xc0"),  # overlong '/'
+    "surrogate": (b"\xed\xa0\x80", "0xed"),  # a UTF-16 surrogate
+    "continuation": (b"\x80", "0x80"),  # a lone continuation byte
+    "too-large": (b"\xf5\x80\x80\x80", "0xf5"),  # beyond U+10FFFF
+    "truncated": (b"\xe2\x82", "0xe2"),  # cut off at the end of the file
+}
+
+
+def test_invalid_utf8(tmp_path):
+    files: dict[str, str | bytes] = {
+        f"content/{name}.md": b"---\ntitle: A\ndate: 2024-01-02\n---\nFirst.\r\nSecond.\rThird " + bad
+        for name, (bad, _) in INVALID_UTF8.items()
+    }
+    expected = [
+        f"content/{name}.md:7: not valid UTF-8 (byte {byte}); save the file as UTF-8"
+        for name, (_, byte) in INVALID_UTF8.items()
+    ]
+    refused(tmp_path, files, *expected, problems=len(INVALID_UTF8))
 
 
 def test_invalid_utf8_in_front_matter_among_valid_files(tmp_path):

@@ -85,50 +85,36 @@ def built(tmp_path: Path, site: Path, names: re.Pattern = SAFE_NAME) -> set[str]
 NOT_A_SLUG = "is not a valid slug (expected lowercase letters, digits and single hyphens)"
 
 
-@pytest.mark.parametrize(
-    ("slug", "hint"),
-    [
-        ("../../etc/evil", "etc-evil"),
-        ("../../../../../../../../tmp/evil", "tmp-evil"),
-        ("/etc/evil", "etc-evil"),
-        ("C:\\x", "c-x"),
-        ("C:/Windows/evil", "c-windows-evil"),
-        ("..\\..\\evil", "evil"),
-        ("\\\\server\\share\\evil", "server-share-evil"),
-        ("..／..／evil", "evil"),  # fullwidth solidus
-        ("․․∕․․∕evil", "evil"),  # one-dot leaders and division slashes
-        ("..⁄..⁄evil", "evil"),  # fraction slash
-        ("Ｃ：＼evil", "c-evil"),  # fullwidth drive letter and reverse solidus
-        ("%2e%2e%2fevil", "2e-2e-2fevil"),
-        ("..", None),
-        ("․", None),
-    ],
-    ids=[
-        "dotdot",
-        "many-dotdots",
-        "absolute",
-        "drive-backslash",
-        "drive-slash",
-        "backslashes",
-        "unc",
-        "fullwidth-solidus",
-        "dot-leader-division-slash",
-        "fraction-slash",
-        "fullwidth-drive",
-        "percent-encoded",
-        "only-dots",
-        "only-leader",
-    ],
-)
-def test_slug_trying_to_leave_the_output_folder(tmp_path, slug, hint):
-    site = make_site(tmp_path, {"content/a.md": article(slug=slug), "content/b.md": article(title="Other")})
-    tail = f"; did you mean '{hint}'?" if hint else ""
-    refused(
-        tmp_path,
-        site,
-        f"content/a.md:4: slug: '{slug}' {NOT_A_SLUG}{tail}",
-        summary="Error: build failed: 1 error, 0 warnings; nothing was written",
-    )
+HOSTILE_SLUGS = [
+    ("../../etc/evil", "etc-evil"),
+    ("../../../../../../../../tmp/evil", "tmp-evil"),
+    ("/etc/evil", "etc-evil"),
+    ("C:\\x", "c-x"),
+    ("C:/Windows/evil", "c-windows-evil"),
+    ("..\\..\\evil", "evil"),
+    ("\\\\server\\share\\evil", "server-share-evil"),
+    ("..／..／evil", "evil"),  # fullwidth solidus
+    ("․․∕․․∕evil", "evil"),  # one-dot leaders and division slashes
+    ("..⁄..⁄evil", "evil"),  # fraction slash
+    ("Ｃ：＼evil", "c-evil"),  # fullwidth drive letter and reverse solidus
+    ("%2e%2e%2fevil", "2e-2e-2fevil"),
+    ("..", None),
+    ("․", None),
+]
+
+
+def test_slugs_trying_to_leave_the_output_folder_are_each_refused_in_one_run(tmp_path):
+    """Every hostile slug of one site, each in its own article: one error for each, with its
+    suggestion when there is one, all reported together and nothing written."""
+    files = {f"content/a{i}.md": article(slug=slug, title=f"Story {i}") for i, (slug, _) in enumerate(HOSTILE_SLUGS)}
+    files["content/other.md"] = article(title="Other")
+    site = make_site(tmp_path, files)
+    expected = [
+        f"content/a{i}.md:4: slug: '{slug}' {NOT_A_SLUG}" + (f"; did you mean '{hint}'?" if hint else "")
+        for i, (slug, hint) in enumerate(HOSTILE_SLUGS)
+    ]
+    errors = len(HOSTILE_SLUGS)
+    refused(tmp_path, site, *expected, summary=f"Error: build failed: {errors} errors, 0 warnings; nothing was written")
 
 
 # --- section, tag and author names ------------------------------------------------------------

@@ -354,30 +354,32 @@ def test_dangerous_urls_never_become_href_or_src(tmp_path):
         assert shown in html, shown  # still there, as text
 
 
-@pytest.mark.parametrize(
-    ("url", "shown"),
-    [
-        ("JaVaScRiPt:alert(1)", "JaVaScRiPt:alert(1)"),
-        ('" javascript:alert(1)"', "javascript:alert(1)"),
-        ('"java\\tscript:alert(1)"', "java\\tscript:alert(1)"),
-        ('"\\njavascript:alert(1)"', "javascript:alert(1)"),
-        ("vbscript:msgbox(1)", "vbscript:msgbox(1)"),
-        ('"data:text/html,<script>alert(1)</script>"', "data:text/html,<script>alert(1)</script>"),
-        ("javascript://example.org/%0Aalert(1)", "javascript://example.org/%0Aalert(1)"),
-        ("https:javascript:alert(1)", "https:javascript:alert(1)"),
-    ],
-    ids=["mixed-case", "leading-space", "tab", "newline", "vbscript", "data", "fake-authority", "no-host"],
-)
-def test_dangerous_related_urls_are_refused(tmp_path, url, shown):
-    text = article(related=Raw(f"\n  - title: Click\n    url: {url}"))
-    site = make_site(tmp_path, {"content/a.md": text})
+DANGEROUS_RELATED_URLS = [  # (the url as written in YAML, as the error shows it)
+    ("JaVaScRiPt:alert(1)", "JaVaScRiPt:alert(1)"),
+    ('" javascript:alert(1)"', "javascript:alert(1)"),
+    ('"java\\tscript:alert(1)"', "java\\tscript:alert(1)"),
+    ('"\\njavascript:alert(1)"', "javascript:alert(1)"),
+    ("vbscript:msgbox(1)", "vbscript:msgbox(1)"),
+    ('"data:text/html,<script>alert(1)</script>"', "data:text/html,<script>alert(1)</script>"),
+    ("javascript://example.org/%0Aalert(1)", "javascript://example.org/%0Aalert(1)"),
+    ("https:javascript:alert(1)", "https:javascript:alert(1)"),
+]
+
+
+def test_dangerous_related_urls_are_each_refused_in_one_run(tmp_path):
+    files = {
+        f"content/a{i}.md": article(related=Raw(f"\n  - title: Click\n    url: {url}"), title=f"Story {i}")
+        for i, (url, _) in enumerate(DANGEROUS_RELATED_URLS)
+    }
+    site = make_site(tmp_path, files)
     code, _, err = run_build(site)
     assert "Traceback" not in err
     assert code == 1
-    assert (
-        f"content/a.md:6: related[0].url: '{shown}' is not an http(s) URL (expected e.g. https://example.org/report)"
-        in err.splitlines()
-    ), err
+    for i, (_, shown) in enumerate(DANGEROUS_RELATED_URLS):
+        assert (
+            f"content/a{i}.md:6: related[0].url: '{shown}' is not an http(s) URL (expected e.g. https://example.org/report)"
+            in err.splitlines()
+        ), err
     assert not (site / "public").exists()
 
 
@@ -394,31 +396,33 @@ def test_related_url_that_tries_to_break_out_of_its_attribute(tmp_path):
 SRC_REFUSED = "is not allowed (expected an https URL, a path under static/ such as /images/x.jpg, or a path relative to the article)"
 
 
-@pytest.mark.parametrize(
-    ("src", "line"),
-    [
-        ("JaVaScRiPt:alert(1)", f"'JaVaScRiPt:alert(1)' {SRC_REFUSED}"),
-        ('" vbscript:msgbox(1)"', f"'vbscript:msgbox(1)' {SRC_REFUSED}"),
-        ('"data:text/html,<script>alert(1)</script>"', f"'data:text/html,<script>alert(1)</script>' {SRC_REFUSED}"),
-        (
-            '"java\\tscript:alert(1)"',
-            "'java\\tscript:alert(1)' contains a control character (expected an https URL or a path such as /images/x.jpg)",
-        ),
-        ("https:javascript:alert(1)", f"'https:javascript:alert(1)' {SRC_REFUSED}"),
-        (
-            "//evil.example/x.png",
-            "'//evil.example/x.png' is not a valid path (use forward slashes, e.g. /images/x.jpg)",
-        ),
-    ],
-    ids=["mixed-case", "leading-space", "data-html", "tab", "no-host", "protocol-relative"],
-)
-def test_dangerous_hero_image_src_is_refused(tmp_path, src, line):
-    text = article(image=Raw(f"\n  src: {src}\n  alt: A chart"))
-    site = make_site(tmp_path, {"content/a.md": text})
+DANGEROUS_HERO_SOURCES = [  # (src as written in YAML, the error's text)
+    ("JaVaScRiPt:alert(1)", f"'JaVaScRiPt:alert(1)' {SRC_REFUSED}"),
+    ('" vbscript:msgbox(1)"', f"'vbscript:msgbox(1)' {SRC_REFUSED}"),
+    ('"data:text/html,<script>alert(1)</script>"', f"'data:text/html,<script>alert(1)</script>' {SRC_REFUSED}"),
+    (
+        '"java\\tscript:alert(1)"',
+        "'java\\tscript:alert(1)' contains a control character (expected an https URL or a path such as /images/x.jpg)",
+    ),
+    ("https:javascript:alert(1)", f"'https:javascript:alert(1)' {SRC_REFUSED}"),
+    (
+        "//evil.example/x.png",
+        "'//evil.example/x.png' is not a valid path (use forward slashes, e.g. /images/x.jpg)",
+    ),
+]
+
+
+def test_dangerous_hero_image_sources_are_each_refused_in_one_run(tmp_path):
+    files = {
+        f"content/a{i}.md": article(image=Raw(f"\n  src: {src}\n  alt: A chart"), title=f"Story {i}")
+        for i, (src, _) in enumerate(DANGEROUS_HERO_SOURCES)
+    }
+    site = make_site(tmp_path, files)
     code, _, err = run_build(site)
     assert "Traceback" not in err
     assert code == 1
-    assert f"content/a.md:5: image.src: {line}" in err.splitlines(), err
+    for i, (_, line) in enumerate(DANGEROUS_HERO_SOURCES):
+        assert f"content/a{i}.md:5: image.src: {line}" in err.splitlines(), err
     assert not (site / "public").exists()
 
 

@@ -51,7 +51,16 @@ def corpus(tmp_path_factory):
     return config, load_articles(config, ContentMemo()).articles  # with digests
 
 
-@pytest.mark.parametrize(("seed", "postings"), [(1, None), (2, None), (3, None), (4, (4, 3)), (5, (2, 2))])
+@pytest.mark.parametrize(
+    ("seed", "postings"),
+    [
+        (1, None),
+        pytest.param(2, None, marks=pytest.mark.slow),  # more seeds: make test, not the inner loop
+        pytest.param(3, None, marks=pytest.mark.slow),
+        (4, (4, 3)),
+        pytest.param(5, (2, 2), marks=pytest.mark.slow),
+    ],
+)
 def test_rescoring_what_an_edit_moves_equals_a_full_scoring(corpus, seed, postings, monkeypatch):
     """Also with short postings, so that an edited article may be in none of its own terms'
     and tags' postings (only its own entries then show it moved)."""
