@@ -86,12 +86,14 @@ def remembered(env: jinja2.Environment, stable: tuple[type, ...]) -> Iterator[No
 def _remembering(template: jinja2.Template, render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
     env = template.environment
     name = template.name
+    memo = _MEMOS.get(env)  # made by use_fragments before any template is loaded
+    if memo is None:
+        return render
 
     def root(context: Any) -> Iterator[str]:
         # A plain function, not a generator: a template rendered as Jinja does costs one
         # call here, not one more frame for each piece of text it yields.
-        memo = _MEMOS.get(env)
-        if memo is None or memo.texts is None or name is None or getattr(memo.local, "busy", False):
+        if memo.texts is None or name is None or getattr(memo.local, "busy", False):
             return render(context)
         if name not in memo.names:
             memo.names[name] = _read_names(env, name)
