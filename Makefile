@@ -56,7 +56,7 @@ test: test-deps lint
 	$(BIN)/python -m pytest -n auto --maxprocesses=2
 
 # The inner loop: all but tests/system/ (no browser, HTML validator, nginx or node_modules)
-# and the tests marked slow, on every core (pytest-xdist): about 5 minutes on 2 cores (see README).
+# and the tests marked slow, on every core (pytest-xdist): under 3 minutes on 2 cores (see README).
 test-fast: venv
 	$(BIN)/python -m pytest -m "not system and not slow" -q -n auto
 

@@ -89,17 +89,117 @@ def make_site(tmp_path: Path, files: dict[str, str | bytes], config: str | None 
 
 
 def run_build(site: Path, *args: str) -> tuple[int, str, str]:
-    """Run ``python -m brief build --site SITE *args`` in a subprocess; return (exit code, stdout, stderr)."""
+    """Run ``python -m brief build --site SITE *args`` in a process of its own (:func:`run_brief`);
+    return (exit code, stdout, stderr)."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "COLUMNS": "200"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "brief", "build", "--site", str(site), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-    )
+    proc = run_brief(["build", "--site", str(site), *args], env=env)
     return proc.returncode, proc.stdout, proc.stderr
+
+
+# --- brief in a process of its own, without starting Python each time ------------------------
+
+
+class _Zygote:
+    """tests/zygote.py: a Python process with brief imported, forking a child per command."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(TESTS / "zygote.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=REPO,
+        )
+        self.lock = threading.Lock()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def _answer(self, timeout: float | None) -> tuple:
+        import pickle
+        import select
+
+        assert self.proc.stdout is not None
+        if timeout is not None and not select.select([self.proc.stdout], [], [], timeout)[0]:
+            raise TimeoutError
+        head = self.proc.stdout.read(8)
+        if len(head) < 8:
+            raise EOFError("the zygote ended")
+        return pickle.loads(self.proc.stdout.read(int.from_bytes(head, "little")))
+
+    def run(self, args: list[str], cwd: str, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+        import pickle
+        import tempfile
+
+        assert self.proc.stdin is not None
+        with tempfile.TemporaryDirectory(prefix="brief-run-") as folder:
+            out, err = os.path.join(folder, "stdout"), os.path.join(folder, "stderr")
+            data = pickle.dumps((args, cwd, env, out, err))
+            self.proc.stdin.write(len(data).to_bytes(8, "little") + data)
+            self.proc.stdin.flush()
+            _, pid = self._answer(None)
+            try:
+                _, code = self._answer(timeout)
+            except TimeoutError:
+                os.kill(pid, signal.SIGKILL)
+                self._answer(None)
+                raise subprocess.TimeoutExpired(["brief", *args], timeout) from None
+            stdout = Path(out).read_text(encoding="utf-8")
+            stderr = Path(err).read_text(encoding="utf-8")
+        return subprocess.CompletedProcess(["brief", *args], code, stdout, stderr)
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+_zygotes: list[_Zygote] = []
+_turn = 0
+
+
+def run_brief(
+    args: list[str], *, cwd: Path | str | None = None, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """Run the ``brief`` command ``args`` as ``python -m brief`` would, in a process of its own,
+    and return its exit code and output (text, UTF-8), as :func:`subprocess.run` does.
+
+    The process is forked from one that has imported brief already (tests/zygote.py), so a
+    command does not pay for starting Python and importing brief (~0.4 s). Two such
+    processes take turns, each with its own hash seed, so that two commands in a row (a
+    build and a rebuild) run with different set and dict orders of strings, as two real
+    runs would. Tests of what happens before brief is imported (the launcher) run
+    ``python -m brief`` themselves."""
+    global _turn
+    env = dict(os.environ if env is None else env)
+    cwd = str(cwd or os.getcwd())
+    if not _zygotes:
+        import atexit
+
+        _zygotes.extend(_Zygote() for _ in range(2))
+        atexit.register(lambda: [zygote.close() for zygote in _zygotes])
+    _turn += 1
+    index = _turn % len(_zygotes)
+    zygote = _zygotes[index]
+    if not zygote.alive():
+        zygote = _zygotes[index] = _Zygote()
+    if not zygote.lock.acquire(blocking=False):  # another thread's command runs in it: start Python
+        return subprocess.run(
+            [sys.executable, "-m", "brief", *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            cwd=cwd,
+            env=env,
+            timeout=timeout,
+        )
+    try:
+        return zygote.run(list(args), cwd, env, timeout)
+    finally:
+        zygote.lock.release()
 
 
 EXCERPT_ROW = re.compile(r"^  [ >] +\d+ \|(?: |$)")

@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import article, make_site
+from helpers import article, make_site, run_brief
 
 TOML_BASE = "https://toml.example.org/"
 ENV_BASE = "https://env.example.net/preview/pr-7/"
@@ -29,15 +28,7 @@ def run(command: str, site: Path, *args: str, env_value: str | None = None) -> s
     env.update({"PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "COLUMNS": "200"})
     if env_value is not None:
         env["BRIEF_BASE_URL"] = env_value
-    return subprocess.run(
-        [sys.executable, "-m", "brief", command, "--site", str(site), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_brief([command, "--site", str(site), *args], env=env)
 
 
 @pytest.fixture

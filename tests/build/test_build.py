@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import TESTS, tree
+from helpers import TESTS, run_brief, tree
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
@@ -22,9 +22,7 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "brief", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
-    )
+    return run_brief(list(args), cwd=cwd, env=env)
 
 
 def snapshot(folder: Path) -> dict[str, str]:

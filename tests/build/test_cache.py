@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import article, make_site, tree, with_note
+from helpers import article, make_site, run_brief, tree, with_note
 
 from brief.build import BuildOptions, build
 from brief.cache import BuildCache
@@ -30,13 +30,7 @@ TOPICS = ("grid storage batteries", "port congestion shipping", "central bank ra
 
 
 def cli(site: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "brief", "build", "--site", str(site), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
+    return run_brief(["build", "--site", str(site), *args], env={**os.environ, **(env or {})})
 
 
 def story(i: int, rng: random.Random, **extra) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from helpers import article, make_site, run_build
+from helpers import article, make_site, run_brief, run_build
 
 from brief.errors import WARNING, Problem
 from brief.excerpts import WIDTH, Excerpt, excerpt, excerpts, shown
@@ -171,19 +171,11 @@ def test_build_shows_the_lines_of_brief_toml_too(tmp_path):
 @pytest.mark.parametrize("quiet", [False, True])
 def test_check_shows_the_source_lines_in_text_only(tmp_path, quiet):
     import json
-    import subprocess
-    import sys
 
     site = make_site(tmp_path, {"content/a.md": BROKEN})
 
     def check(*args: str) -> str:
-        run = subprocess.run(
-            [sys.executable, "-m", "brief", "check", "--site", str(site), *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=120,
-        )
+        run = run_brief(["check", "--site", str(site), *args])
         assert run.returncode == 1, run.stderr
         return run.stdout
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
-from helpers import REPO, article, make_site, problem_lines, run_build
+from helpers import REPO, article, make_site, problem_lines, run_brief, run_build
 
 from brief.commands.check import reachability
 
@@ -18,12 +17,7 @@ NO_ID = " (expected the id of an element on that page, such as a heading's: ## O
 
 
 def check(site: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "brief", "check", "--site", str(site), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_brief(["check", "--site", str(site), *args])
 
 
 def broken_site(tmp_path: Path) -> Path:

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import click
 import pytest
 from conftest import BUILD_TIME
-from helpers import REPO, article, make_site
+from helpers import REPO, article, make_site, run_brief
 
 from brief.commands.edition import Request, make_edition
 from brief.config import load_config
@@ -21,13 +20,7 @@ from brief.errors import BriefError, BuildFailed
 
 
 def newsletter(site: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "brief", "newsletter", "--site", str(site), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+    return run_brief(["newsletter", "--site", str(site), *args])
 
 
 def day(delta: int) -> str:

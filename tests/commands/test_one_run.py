@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
-from helpers import article, make_site, run_build
+from helpers import article, make_site, run_brief, run_build
 
 NO_PAGE = " (expected a page or file of this site; build with --no-link-check to publish anyway)"
 NO_ID = " (expected the id of an element on that page, such as a heading's: ## Outlook is #outlook)"
 
 
 def check(site: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "brief", "check", "--site", str(site), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_brief(["check", "--site", str(site), *args])
 
 
 def _errors(text: str) -> list[str]:

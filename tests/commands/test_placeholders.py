@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from helpers import make_site, run_build
+from helpers import make_site, run_brief, run_build
 
 from brief.commands.scaffold import init_site, new_article
 from brief.config import load_config
@@ -68,9 +67,7 @@ REPLACEMENTS = [  # (what brief new wrote, what the editor writes instead, the w
 
 
 def check(site: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "brief", "check", "--site", str(site)], capture_output=True, text=True, timeout=120
-    )
+    return run_brief(["check", "--site", str(site)])
 
 
 def _placeholders(site: Path, path: Path) -> list[str]:

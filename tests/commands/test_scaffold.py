@@ -12,7 +12,7 @@ from pathlib import Path
 
 import frontmatter
 import pytest
-from helpers import REPO
+from helpers import REPO, run_brief
 
 from brief.commands.scaffold import new_article
 from brief.config import Config
@@ -20,9 +20,7 @@ from brief.content.schema import FIELDS
 
 
 def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "brief", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
-    )
+    return run_brief(list(args), cwd=cwd, env=env)
 
 
 def test_new_fills_every_field_builds_and_never_overwrites(tmp_path):

@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from helpers import Raw, article, make_site
+from helpers import Raw, article, make_site, run_brief
 
 from brief.manifest import LAST_BUILD_FILE
 from brief.settings import CACHE_DIR
@@ -34,14 +33,7 @@ def brief(site: Path, *args: str, now: str | None = NOW) -> subprocess.Completed
     if now is not None:
         env["BRIEF_NOW"] = now
     command, *rest = args
-    return subprocess.run(
-        [sys.executable, "-m", "brief", command, "--site", str(site), *rest],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-    )
+    return run_brief([command, "--site", str(site), *rest], env=env)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import REPO, Raw, article, make_site
+from helpers import REPO, Raw, article, make_site, run_brief
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("## Scheduled publishing", 1)[1].split("\n## ", 1)[0]
@@ -68,9 +68,7 @@ def run_step(site: Path, bin_dir: Path, event: str, now: str) -> tuple[int, str,
 
 def build(site: Path, now: str) -> None:
     env = {**os.environ, "BRIEF_NOW": now}
-    proc = subprocess.run(
-        [sys.executable, "-m", "brief", "build", "-q", "--site", str(site)], env=env, capture_output=True, text=True
-    )
+    proc = run_brief(["build", "-q", "--site", str(site)], env=env)
     assert proc.returncode == 0, proc.stderr
 
 

@@ -6,22 +6,16 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import REPO, article, make_site, run_build
+from helpers import REPO, article, make_site, run_brief, run_build
 
 from brief.errors import WARNING, WARNING_CODES, Problem
 
 
 def check(site: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "brief", "check", "--site", str(site), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_brief(["check", "--site", str(site), *args])
 
 
 def _site(tmp_path: Path, toml: str = "") -> Path:

@@ -6,14 +6,12 @@ forms, decorative images, tuning)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import article, make_site
+from helpers import article, make_site, run_brief
 
 from brief.content.captions import caption_support
 from brief.content.stopwords import stop_words
@@ -34,9 +32,7 @@ def brief(item: dict, caption: str | None, alt: str, **image_fields) -> str:
 
 def check(tmp_path: Path, text: str, config: str = "") -> str:
     site = make_site(tmp_path, {"content/a.md": text, "content/hero.svg": WIDE}, 'title = "T"\n' + config)
-    result = subprocess.run(
-        [sys.executable, "-m", "brief", "check", "--site", str(site)], capture_output=True, text=True, timeout=120
-    )
+    result = run_brief(["check", "--site", str(site)])
     return result.stdout
 
 

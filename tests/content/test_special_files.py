@@ -12,13 +12,11 @@ from __future__ import annotations
 import os
 import re
 import socket
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
-from helpers import article, make_site
+from helpers import article, make_site, run_brief
 from PIL import Image
 
 from brief.serve.rebuild import Preview
@@ -59,14 +57,7 @@ MAKERS = {"fifo": (fifo, FIFO), "socket": (unix_socket, SOCKET), "symlink to a f
 def run(site: Path, command: str) -> tuple[int, str]:
     """``brief build`` or ``brief check`` in a subprocess; (exit code, stdout and stderr)."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "COLUMNS": "300"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "brief", command, "--site", str(site)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=TIMEOUT,
-    )
+    proc = run_brief([command, "--site", str(site)], env=env, timeout=TIMEOUT)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, proc.stdout + proc.stderr
 

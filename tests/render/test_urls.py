@@ -8,12 +8,10 @@ import html
 import io
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from helpers import article, make_site, run_build
+from helpers import article, make_site, run_brief, run_build
 from PIL import Image
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900" viewBox="0 0 16 9"/>'
@@ -108,7 +106,7 @@ def test_encoded_urls_lead_to_the_published_files(tmp_path):
 
 def test_the_check_finds_every_encoded_link(tmp_path):
     site = _site(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "brief", "check", "--site", str(site)], capture_output=True, text=True)
+    done = run_brief(["check", "--site", str(site)])
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from helpers import REPO, article, make_site, read_output, run_build
+from helpers import REPO, article, make_site, read_output, run_brief, run_build
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
@@ -198,9 +197,7 @@ def test_forked_scoring_equals_one_process(tmp_path):
 
 def test_brief_related_explains_the_choice(tmp_path):
     site = grid_site(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "brief", "related", "c", "--site", str(site)], capture_output=True, text=True, timeout=60
-    )
+    result = run_brief(["related", "c", "--site", str(site)], timeout=60)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "Related articles for c (Wind output and grid storage in winter)"
@@ -213,25 +210,13 @@ def test_brief_related_explains_the_choice(tmp_path):
         or abs(float(rows[0][0]) - sum(float(x) for x in rows[0][1:5])) < 0.002
     )
     assert any("tags: Grid" in line for line in lines)
-    data = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "brief", "related", "c", "--site", str(site), "--json"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        ).stdout
-    )
+    data = json.loads(run_brief(["related", "c", "--site", str(site), "--json"], timeout=60).stdout)
     first = data["candidates"][0]
     assert first["slug"] == "a" and first["shown"] is True
     assert set(first) >= {"score", "tags", "text", "section", "recency", "shared_tags", "shared_terms"}
     assert first["shared_tags"] == ["Grid"] and "grid" in first["shared_terms"]
     assert abs(first["score"] - (first["tags"] + first["text"] + first["section"] + first["recency"])) < 1e-6
-    missing = subprocess.run(
-        [sys.executable, "-m", "brief", "related", "wnd", "--site", str(site)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    missing = run_brief(["related", "wnd", "--site", str(site)], timeout=60)
     assert missing.returncode == 1
     assert "article 'wnd' does not exist" in missing.stderr
 
