@@ -158,6 +158,7 @@ class _Zygote:
 
 
 _zygotes: list[_Zygote] = []
+_zygotes_lock = threading.Lock()
 _turn = 0
 
 
@@ -176,16 +177,17 @@ def run_brief(
     global _turn
     env = dict(os.environ if env is None else env)
     cwd = str(cwd or os.getcwd())
-    if not _zygotes:
-        import atexit
+    with _zygotes_lock:
+        if not _zygotes:
+            import atexit
 
-        _zygotes.extend(_Zygote() for _ in range(2))
-        atexit.register(lambda: [zygote.close() for zygote in _zygotes])
-    _turn += 1
-    index = _turn % len(_zygotes)
-    zygote = _zygotes[index]
-    if not zygote.alive():
-        zygote = _zygotes[index] = _Zygote()
+            _zygotes.extend(_Zygote() for _ in range(2))
+            atexit.register(lambda: [zygote.close() for zygote in _zygotes])
+        _turn += 1
+        index = _turn % len(_zygotes)
+        zygote = _zygotes[index]
+        if not zygote.alive():
+            zygote = _zygotes[index] = _Zygote()
     if not zygote.lock.acquire(blocking=False):  # another thread's command runs in it: start Python
         return subprocess.run(
             [sys.executable, "-m", "brief", *args],
