@@ -108,6 +108,7 @@ class _Zygote:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             cwd=REPO,
+            bufsize=0,
         )
         self.lock = threading.Lock()
 
@@ -119,12 +120,21 @@ class _Zygote:
         import select
 
         assert self.proc.stdout is not None
-        if timeout is not None and not select.select([self.proc.stdout], [], [], timeout)[0]:
+        fd = self.proc.stdout.fileno()  # unbuffered (bufsize=0): select sees every byte not read yet
+        if timeout is not None and not select.select([fd], [], [], timeout)[0]:
             raise TimeoutError
-        head = self.proc.stdout.read(8)
-        if len(head) < 8:
-            raise EOFError("the zygote ended")
-        return pickle.loads(self.proc.stdout.read(int.from_bytes(head, "little")))
+        head = self._exactly(fd, 8)
+        return pickle.loads(self._exactly(fd, int.from_bytes(head, "little")))
+
+    @staticmethod
+    def _exactly(fd: int, size: int) -> bytes:
+        data = b""
+        while len(data) < size:
+            part = os.read(fd, size - len(data))
+            if not part:
+                raise EOFError("the zygote ended")
+            data += part
+        return data
 
     def run(self, args: list[str], cwd: str, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
         import pickle
@@ -134,8 +144,9 @@ class _Zygote:
         with tempfile.TemporaryDirectory(prefix="brief-run-") as folder:
             out, err = os.path.join(folder, "stdout"), os.path.join(folder, "stderr")
             data = pickle.dumps((args, cwd, env, out, err))
-            self.proc.stdin.write(len(data).to_bytes(8, "little") + data)
-            self.proc.stdin.flush()
+            request = memoryview(len(data).to_bytes(8, "little") + data)
+            while request:  # (unbuffered: a write may take only part)
+                request = request[os.write(self.proc.stdin.fileno(), request) :]
             _, pid = self._answer(None)
             try:
                 _, code = self._answer(timeout)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from helpers import article, make_site, run_brief
 
 
@@ -37,3 +38,11 @@ def test_each_command_has_its_working_folder_and_environment(tmp_path):
     again = run_brief(["build", "-q", "--site", "."], cwd=tmp_path, env=env)  # another folder: no site there
     assert again.returncode == 1
     assert f"{tmp_path}: not a brief site" in again.stderr
+
+
+def test_a_command_past_its_timeout_is_killed_and_the_next_one_runs(tmp_path):
+    site = make_site(tmp_path, {"content/a.md": article()})
+    with pytest.raises(subprocess.TimeoutExpired):
+        run_brief(["serve", "--site", str(site), "--port", "0"], timeout=3)  # serves until stopped
+    for _ in range(4):  # each zygote takes its turn again
+        assert run_brief(["--version"]).returncode == 0
