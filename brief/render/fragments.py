@@ -27,8 +27,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import jinja2
+import markupsafe
 from jinja2 import meta, nodes
 from jinja2.runtime import missing
+
+from brief.render.escaping import escape
 
 LIMIT = 32 * 1024 * 1024
 """Characters of remembered text per process, at most (about 30,000 entry cards): beyond
@@ -52,10 +55,13 @@ _MEMOS: weakref.WeakKeyDictionary[jinja2.Environment, _Memo] = weakref.WeakKeyDi
 
 class FragmentTemplate(jinja2.Template):
     """A template whose render function consults the environment's memo (set as the
-    environment's ``template_class``); without an active memo it renders as Jinja's does."""
+    environment's ``template_class``); without an active memo it renders as Jinja's does.
+    Its ``{{ value }}`` is escaped by :func:`brief.render.escaping.escape`."""
 
     @classmethod
     def _from_namespace(cls, environment, namespace, globals):
+        if namespace.get("escape") is markupsafe.escape:  # the compiled module's own import
+            namespace["escape"] = escape  # (its functions look it up when they run)
         template = super()._from_namespace(environment, namespace, globals)
         template.root_render_func = _remembering(template, template.root_render_func)
         return template
