@@ -6,11 +6,12 @@ prints as ``Error: …`` with exit code 1; tracebacks only with ``-v``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -30,6 +31,10 @@ from brief.commands.schedule import next_change_line, schedule_command
 from brief.errors import BriefError, BuildFailed, Problem
 from brief.excerpts import excerpted
 from brief.interrupts import interrupted
+
+if TYPE_CHECKING:  # (imported by the commands that need them)
+    from brief.commands.build import Outcome
+    from brief.config import Config
 
 log = logging.getLogger("brief")
 
@@ -124,9 +129,14 @@ def build(
     finally:
         if progress is not None:
             progress.close()
+    if not quiet:
+        _print_outcome(outcome, out, config)
+    _end_now()
+
+
+def _print_outcome(outcome: Outcome, out: Path, config: Config) -> None:
+    """What ``brief build`` tells after a build (or after finding the output up to date)."""
     result = outcome.result
-    if quiet:
-        return
     if result is None:
         click.echo(
             f"Up to date: nothing changed since the last build ({outcome.unchanged} files, "
@@ -145,6 +155,29 @@ def build(
         f"in {result.elapsed:.2f} s → {_shown(out)}"
     )
     click.echo(next_change_line(outcome.next_changes or [], config.tz))
+
+
+def _end_now() -> NoReturn:
+    """End a command that succeeded, as Python would (its threads waited for, its exit
+    functions run, its output flushed), but without taking its heap apart object by object
+    first: the site, its views and the cache of a large build (10,000 articles: 0.13 s after
+    the last line is printed; more with every article). Everything brief writes is closed
+    and in place by then."""
+    import atexit
+    import os
+    import threading
+
+    run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_functions is None:  # (not CPython's atexit: a normal exit)
+        sys.exit(0)
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    run_exit_functions()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that went away (brief build | head)
+            stream.flush()
+    os._exit(0)
 
 
 @cli.command()
