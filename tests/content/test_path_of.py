@@ -1,0 +1,89 @@
+"""Paths read back from the build cache (brief.content.model.path_of): the same path as
+``Path(text)``, whichever way this Python adds a name to a folder's path."""
+
+from __future__ import annotations
+
+import operator
+import pickle
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from brief.content import model
+from brief.content.model import path_of
+
+_names = st.one_of(
+    st.sampled_from([".", "..", "a.md", "index.md", " spaced name.md", "ünïcödé.md", "..md", ".hidden"]),
+    st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=12),
+)
+_texts = st.builds(
+    lambda lead, names, tail: lead + "/".join(names) + tail,
+    st.sampled_from(["", "/", "//", "./", "../"]),
+    st.lists(_names, min_size=0, max_size=6),
+    st.sampled_from(["", "/", "/."]),
+)
+
+
+@pytest.fixture(params=["pathlib's own", "the / operator"])
+def adder(request, monkeypatch):
+    if request.param == "the / operator":
+        monkeypatch.setattr(model, "_add_name", operator.truediv)
+    return request.param
+
+
+def _same(text: str) -> None:
+    expected = Path(text)
+    written = str(expected)  # the cache keeps a path as pathlib writes it
+    made = path_of(written)
+    assert made == expected
+    assert str(made) == written
+    assert made.parts == expected.parts
+    assert made.name == expected.name
+    assert made.parent == expected.parent
+    assert type(made) is type(expected)
+
+
+@given(text=_texts)
+def test_a_path_read_back_is_the_path_written(text):
+    _same(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["/", ".", "..", "a", "/a", "/a/b/c.md", "a/b", "../a/b", "/a/../b", "/a/b/..", "//a/b", "/a/b/.hidden"],
+)
+def test_edge_cases_with_either_way_of_adding_a_name(adder, text):
+    _same(text)
+    _same(text)  # the second time from the remembered folder
+
+
+def test_articles_keep_their_paths_through_the_cache(tmp_path):
+    source = tmp_path / "content" / "2026" / "a story.md"
+    article = model.Article(
+        path=source,
+        relpath="content/2026/a story.md",
+        slug="a-story",
+        title="A story",
+        dek=None,
+        date=__import__("datetime").datetime(2026, 1, 2, tzinfo=__import__("datetime").UTC),
+        updated=None,
+        authors=(),
+        section="News",
+        tags=(),
+        image=None,
+        takeaways=(),
+        takeaway_lines=(),
+        analysis=None,
+        related=(),
+        draft=False,
+        body="Text.",
+        body_line=5,
+        url_path="/2026/01/a-story/",
+        real_path=tmp_path / "elsewhere" / "a story.md",
+    )
+    back = pickle.loads(pickle.dumps(article))
+    assert back == article
+    assert back.path == source and str(back.path) == str(source)
+    assert back.real_path == article.real_path
