@@ -34,7 +34,7 @@ from brief.content.dates import current_time
 from brief.content.ledger import ledger_file, write_ledger
 from brief.content.load import load_articles
 from brief.errors import WARNING, BuildFailed, Problem, errors_in, tuned
-from brief.manifest import input_folders, site_key
+from brief.manifest import Stamps, input_folders, site_key
 from brief.media.assets import fingerprinted
 from brief.media.images import prune_cache as prune_images
 from brief.output.outdir import check_output_dir, output_lock
@@ -137,6 +137,8 @@ class BuildOptions:
     """Read the URL ledger (brief.content.ledger) for redirects from old URLs and, in a build
     into an output folder without drafts or future articles, record this build's article URLs
     in it after success (brief build's; brief check only reads it)."""
+    stamps: Stamps | None = None
+    """The input files' stamps taken before it began (brief build's): the cache records these."""
 
 
 def build(
@@ -194,12 +196,8 @@ def _build(
         check_output_dir(output, config.root, [config.content_dir, config.templates_dir, config.static_dir])
     cache = options.cache
     if cache is not None:
-        cache.start(
-            site_key(config, options.drafts, options.future, options.link_check),
-            str(config.root),
-            str(output) if writer is None else "",
-            input_folders(config),
-        )
+        key = site_key(config, options.drafts, options.future, options.link_check)
+        cache.start(key, str(config.root), str(output) if writer is None else "", input_folders(config), options.stamps)
     checked = _check(config, options, now, timings, parallel=writer is None)
     if on_warning:
         for warning in sorted(checked.warnings, key=lambda p: p.sort_key):

@@ -42,7 +42,6 @@ import logging
 import os
 import pickle
 import tempfile
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +50,7 @@ from typing import Any
 from brief import cachefile
 from brief.content.load import ContentMemo
 from brief.digests import file_stamp
-from brief.manifest import MAGIC, MANIFEST_FILE, cache_folder, format_header, signing_key, snapshot
+from brief.manifest import MAGIC, MANIFEST_FILE, Stamps, cache_folder, format_header, signing_key, take_stamps
 from brief.output.redirects import RedirectMemo
 from brief.render.articles import MarkdownMemo
 from brief.render.feeds import FeedMemo
@@ -128,11 +127,13 @@ class BuildCache:
         """Drop what is known of one file's stamp (a watcher saw it change)."""
         self.content.forget(path)
 
-    def start(self, key: bytes, root: str, output: str, folders: list[Path]) -> None:
-        """A build begins: :meth:`reset`, and the stamps of every file it may read, taken now."""
+    def start(self, key: bytes, root: str, output: str, folders: list[Path], stamps: Stamps | None = None) -> None:
+        """A build begins: :meth:`reset`, and the stamps of every file it may read: ``stamps``
+        (taken before it began: ``brief build`` checks them for "up to date" first), else taken now."""
         self.reset(key, root, output)
-        self.inputs_time = time.time()
-        self.inputs = snapshot(folders)
+        stamps = stamps or take_stamps(folders)
+        self.inputs_time = stamps.taken
+        self.inputs = dict(stamps.files)
 
     def finish(
         self, outputs: dict[str, tuple[bytes, Any]], read: Iterable[Path], next_change: float, spare: str = ""

@@ -26,6 +26,8 @@ import pickle
 import secrets
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from brief import __version__
@@ -135,10 +137,27 @@ def snapshot(folders: list[Path]) -> dict[str, tuple[int, int, int]]:
     return found
 
 
-def up_to_date(site_root: Path, key: bytes, output: Path, folders: list[Path], now: float) -> int | None:
+@dataclass(frozen=True)
+class Stamps:
+    """The stamp of every file under the input folders (:func:`snapshot`), and when they were
+    taken: before the build read any of them."""
+
+    taken: float
+    files: dict[str, tuple[int, int, int]]
+
+
+def take_stamps(folders: list[Path]) -> Stamps:
+    """The stamps of every file under ``folders``, now."""
+    return Stamps(time.time(), snapshot(folders))
+
+
+def up_to_date(
+    site_root: Path, key: bytes, output: Path, folders: list[Path], now: float, stamps: Stamps | None = None
+) -> int | None:
     """The number of files in ``output`` when the last build there came from exactly the files
     that are there now, with the same settings, and nothing in it depends on a clock that has
-    moved since; None when a build is needed. Reads only the small manifest."""
+    moved since; None when a build is needed. Reads only the small manifest. ``stamps``: the
+    input files' stamps taken just before (the build that follows records them), else taken here."""
     path = site_root / CACHE_DIR / MANIFEST_FILE
     try:
         blob = path.read_bytes()
@@ -165,7 +184,7 @@ def up_to_date(site_root: Path, key: bytes, output: Path, folders: list[Path], n
         return None
     if now >= manifest["next_change"]:
         return None
-    inputs = snapshot(folders)
+    inputs = dict(stamps.files) if stamps is not None else snapshot(folders)
     for extra in manifest["extra"]:
         stamp = file_stamp(Path(extra))
         if stamp is not None:

@@ -23,7 +23,7 @@ from brief.commands.schedule import change_record, first_moment, iso, valid_reco
 from brief.config import Config
 from brief.content.dates import current_time
 from brief.errors import Problem
-from brief.manifest import input_folders, last_build, record_build, site_key, up_to_date
+from brief.manifest import input_folders, last_build, record_build, site_key, take_stamps, up_to_date
 
 if TYPE_CHECKING:  # the build's modules are imported only when there is something to build
     from brief.build import BuildResult
@@ -59,10 +59,13 @@ def build_site(
     """Build ``config`` into ``out`` unless nothing changed since the last build there.
     Raises :class:`~brief.errors.BuildFailed`."""
     now = now or current_time()
+    stamps = None
     if use_cache:
         started = time.perf_counter()
+        folders = input_folders(config)
+        stamps = take_stamps(folders)  # the build that follows records them: one stat per file in all
         unchanged = up_to_date(
-            config.root, site_key(config, drafts, future, link_check), out, input_folders(config), now.timestamp()
+            config.root, site_key(config, drafts, future, link_check), out, folders, now.timestamp(), stamps
         )
         if unchanged is not None:
             return Outcome(None, unchanged, time.perf_counter() - started, _recorded(config, out, drafts, future))
@@ -91,6 +94,7 @@ def build_site(
                 background_cleanup=True,
                 link_check=link_check,
                 ledger=True,
+                stamps=stamps,
             ),
             on_warning=on_warning,
         )

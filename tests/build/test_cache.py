@@ -304,6 +304,34 @@ def test_unchanged_site_is_up_to_date_and_any_change_builds(tmp_path):
     assert cli(site, "--no-cache").stdout.startswith("Built")
 
 
+def test_a_file_changed_after_its_stamp_was_taken_is_built_again(tmp_path):
+    # brief build takes the input files' stamps once, for its "up to date" check, and the
+    # build records those: a file changed after that (before the build read it) must not
+    # pass for the version the stamp describes.
+    from brief.commands.build import build_site
+    from brief.manifest import input_folders, take_stamps
+
+    rng = random.Random(5)
+    site = make_site(tmp_path, {f"content/a{i}.md": story(i, rng) for i in range(7)})
+    old = time.time() - 60
+    for path in site.rglob("*"):
+        os.utime(path, (old, old))
+    config = load_config(site)
+    out = site / "public"
+    stamps = take_stamps(input_folders(config))
+    page = site / "content/a1.md"
+    page.write_text(page.read_text() + "\nA sentence added.\n")
+    os.utime(page, (old + 1, old + 1))  # an old time: only its stamp can tell
+    cache = BuildCache()
+    build(config, out, BuildOptions(cache=cache, stamps=stamps))
+    assert cache.inputs_time == stamps.taken
+    now = page.stat()
+    assert cache.inputs[str(page)] == stamps.files[str(page)] != (now.st_mtime_ns, now.st_size, now.st_ino)
+    cache.save(site)
+    assert build_site(config, out).result is not None  # built, not "up to date"
+    assert build_site(config, out).result is None  # and now it is
+
+
 @pytest.mark.slow
 def test_a_scheduled_article_coming_due_is_built(tmp_path):
     # The clock is pinned (BRIEF_NOW) on either side of the article's time: a build on a busy
