@@ -24,11 +24,11 @@ chunks of articles.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
+from itertools import chain
 
 import numpy as np
 
@@ -140,22 +140,13 @@ class RelatedIndex:
         )
 
     def _build_tags(self, n: int) -> None:
+        """Each article's tags as a unit vector, each tag weighted ``log(1 + n / df)``, and
+        the newest articles of each tag. In numpy: the same floats, added in the same order, as
+        a loop over the articles would make (:func:`tag_vectors`)."""
         tag_ids: dict[str, int] = {}
         per_doc = [[tag_ids.setdefault(slugify(t), len(tag_ids)) for t in a.tags] for a in self.articles]
-        df = Counter(t for tags in per_doc for t in set(tags))
         self.tag_names = {i: t for t, i in tag_ids.items()}
-        docs, tags, weights = [], [], []
-        for i, ids in enumerate(per_doc):
-            ids = sorted(set(ids))
-            idf = {t: math.log(1 + n / df[t]) for t in ids}
-            norm = math.sqrt(sum(v * v for v in idf.values())) or 1.0
-            for t in ids:
-                docs.append(i)
-                tags.append(t)
-                weights.append(idf[t] / norm)
-        self.t_doc = np.array(docs, dtype=np.int64)
-        self.t_tag = np.array(tags, dtype=np.int64)
-        self.t_w = np.array(weights, dtype=np.float64)
+        self.t_doc, self.t_tag, self.t_w = tag_vectors(per_doc, len(tag_ids))
         self.t_start = np.searchsorted(self.t_doc, np.arange(n + 1))
         self.tp_start, self.tp_len, self.tp_doc, self.tp_w = postings(
             self.t_doc, self.t_tag, self.t_w, len(tag_ids), TAG_POSTINGS, by_weight=False
@@ -331,6 +322,24 @@ PARALLEL_MIN_ARTICLES = 4000
 """Below this many articles, scoring in one process is faster than starting workers."""
 _scoring: tuple | None = None
 """The index being scored by forked workers (they inherit it)."""
+
+
+def tag_vectors(per_doc: list[list[int]], tags: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (article, tag, weight) entries of every article's tag vector, by article and then
+    tag id, each tag once per article: weight ``log(1 + n / df) / norm`` with ``norm`` the
+    root of the article's sum of squared idfs, summed in tag order (as ``sum`` would), the
+    logarithm taken by ``math.log`` (one per tag, not numpy's own)."""
+    n = len(per_doc)
+    counts = np.fromiter(map(len, per_doc), dtype=np.int64, count=n)
+    flat = np.fromiter(chain.from_iterable(per_doc), dtype=np.int64, count=int(counts.sum()))
+    if not len(flat):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    pairs = np.unique(np.repeat(np.arange(n, dtype=np.int64), counts) * tags + flat)  # sorted, once each
+    doc, tag = pairs // tags, pairs % tags
+    df = np.bincount(tag, minlength=tags)
+    idf = np.array([math.log(1 + n / d) if d else 0.0 for d in df.tolist()], dtype=np.float64)[tag]
+    norm = np.sqrt(np.bincount(doc, weights=idf * idf, minlength=n))  # (added in entry order)
+    return doc, tag, idf / norm[doc]
 
 
 def _entries(starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
