@@ -31,9 +31,7 @@ def _loop(per_doc: list[list[int]]) -> tuple[list[int], list[int], list[float]]:
 @settings(max_examples=300)
 @given(
     st.integers(1, 40).flatmap(
-        lambda size: st.tuples(
-            st.just(size), st.lists(st.lists(st.integers(0, size - 1), max_size=12), max_size=60)
-        )
+        lambda size: st.tuples(st.just(size), st.lists(st.lists(st.integers(0, size - 1), max_size=12), max_size=60))
     )
 )
 def test_the_same_floats_as_a_loop(case):
