@@ -261,9 +261,8 @@ def _check(
     with every problem of every file when any is an error."""
     cache = options.cache
     with timed("load+validate", timings):
-        loaded = load_articles(
-            config, cache.content if cache is not None else None, options.progress, options.jobs if parallel else 1
-        )
+        content, stamps = (cache.content, cache.inputs) if cache is not None else (None, None)
+        loaded = load_articles(config, content, options.progress, options.jobs if parallel else 1, stamps)
         profiles, profile_problems = load_profiles(config)
         own_static, static_problems = static_files(config.static_dir, config.root)
         problems = loaded.problems + profile_problems + static_problems
@@ -302,7 +301,8 @@ def _check(
     with timed("plan+links", timings):
         all_static = {**theme_static_files(), **own_static}
         fingerprints = fingerprinted(all_static) if options.fingerprint else {}
-        env, template_digests = environment(config, cache.templates if cache is not None else None, fingerprints)
+        memos = (cache.templates, cache.template_facts) if cache is not None else (None, None)
+        env, template_digests = environment(config, memos[0], fingerprints, memos[1])
         template_problems = check_templates(env)
         # The pages' memo is the preview's (kept between its rebuilds): a build into a folder
         # would only fill it, in each page worker (100,000 articles: ~100 MB per worker).

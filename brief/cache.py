@@ -54,7 +54,7 @@ from brief.manifest import MAGIC, MANIFEST_FILE, Stamps, cache_folder, format_he
 from brief.output.redirects import RedirectMemo
 from brief.render.articles import MarkdownMemo
 from brief.render.feeds import FeedMemo
-from brief.render.keys import TemplateMemo
+from brief.render.keys import TemplateFacts, TemplateMemo
 from brief.render.pages import PageMemo
 from brief.settings import CACHE_DIR
 from brief.site.rescoring import RelatedMemo
@@ -78,6 +78,8 @@ class BuildCache:
     redirects: RedirectMemo = field(default_factory=RedirectMemo)
     templates: TemplateMemo = field(default_factory=TemplateMemo)
     """In memory only, like ``pages`` and ``feeds``."""
+    template_facts: TemplateFacts = field(default_factory=TemplateFacts)
+    """What parsing the templates found (saved; keyed by the templates' sources)."""
     pages: PageMemo = field(default_factory=PageMemo)
     feeds: FeedMemo = field(default_factory=FeedMemo)
     outputs: dict[str, tuple[bytes, Any]] = field(default_factory=dict)

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "state.bin"
 MANIFEST_FILE = "manifest.bin"
-FORMAT = 18
+FORMAT = 19
 """Raised whenever what the cache holds changes shape (its classes moved in 4; articles
 gained ``canonical`` and images ``hero`` in 5; standalone pages were cached with the articles
 in 6; rendered articles keep the images they show, for the image stage, in 7; the large
@@ -51,7 +51,8 @@ digest in 12; the large tables in shard files (brief.cachefile), and page keys d
 without pickle's memo, in 13; term counts a row per article, in 14; rendered parts keep their
 links and images as written, in 15; articles without their body, read again from the file
 when needed (brief.content.bodies), in 16; the name of the spare output tree, in 17;
-front-matter lines as a brief.content.linemap.LineMap, in 18): an older cache is then
+front-matter lines as a brief.content.linemap.LineMap, in 18; what parsing the templates
+found, in 19): an older cache is then
 ignored, with a warning, and rebuilt."""
 MAGIC = b"brief-cache\n"
 LAST_BUILD_FILE = "last-build.json"

@@ -9,7 +9,7 @@ still there) keeps its validated article without being parsed again.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -45,14 +45,18 @@ class ContentMemo(Memo):
     def clear(self) -> None:
         self.articles.clear()  # a file's stamp and digest hold whatever the settings
 
-    def known_digest(self, path: Path) -> bytes | None:
+    def known_digest(self, path: Path, stamps: Mapping[str, tuple[int, int, int]] | None = None) -> bytes | None:
         """Digest of a source file's bytes without reading it: the one noted with its stamp,
         while the file keeps that stamp and the stamp is old enough to be trusted; else None
-        (the file is read, and its digest noted by :meth:`note`)."""
-        known = self.stamps.get(str(path))
+        (the file is read, and its digest noted by :meth:`note`). ``stamps``: the files'
+        stamps as the build took them before reading any (the cache records those), else a
+        ``stat`` here."""
+        name = str(path)
+        known = self.stamps.get(name)
         if known is None:  # (a file the memo has not seen needs no stat)
             return None
-        stamp = file_stamp(path)
+        stamp = stamps.get(name) if stamps is not None else None
+        stamp = stamp or file_stamp(path)
         if stamp is not None and known[0] == stamp and known[2] - stamp[0] / 1e9 > RACY_SECONDS:
             return known[1]
         return None
@@ -127,17 +131,19 @@ def load_articles(
     memo: ContentMemo | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     jobs: int | None = 1,
+    stamps: Mapping[str, tuple[int, int, int]] | None = None,
 ) -> Loaded:
     """Stages 1–2 for every article file. With a cache, a file whose bytes are unchanged
-    (and whose hero image is still there) keeps its validated article. The files left to
-    parse are parsed by ``jobs`` forked processes (None: every core when there are many);
-    the result is the same, in the same order, whatever the number."""
+    (and whose hero image is still there) keeps its validated article; ``stamps`` are the
+    files' stamps taken before the build read any (brief.cache), else each file is stat'ed.
+    The files left to parse are parsed by ``jobs`` forked processes (None: every core when
+    there are many); the result is the same, in the same order, whatever the number."""
     loaded = Loaded([], [], {})
     paths = list(discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,), notes=loaded.problems))
     results: list[FileResult | None] = [None] * len(paths)
     todo: list[tuple[int, bytes | None]] = []  # (index, memo key when the file's digest is known)
     for n, path in enumerate(paths):
-        value = memo.known_digest(path) if memo is not None else None
+        value = memo.known_digest(path, stamps) if memo is not None else None
         if value is None:
             todo.append((n, None))  # read, hashed (with a memo) and parsed by a worker
             continue

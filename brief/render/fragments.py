@@ -141,6 +141,22 @@ def _stable_values(
     return tuple(values)
 
 
+def read_names(env: jinja2.Environment, templates: list[str]) -> dict[str, tuple[str, ...] | None]:
+    """What each of ``templates`` reads from its context (None: it is never remembered), as
+    its renders would find out; kept in the build cache with the templates' digests
+    (brief.render.keys), since finding out parses the template and what it includes."""
+    return {name: _read_names(env, name) for name in templates}
+
+
+def know_names(env: jinja2.Environment, names: dict[str, tuple[str, ...] | None]) -> None:
+    """Give ``env`` what :func:`read_names` found for its templates, found before (by a build
+    of the same templates): no render parses them again, in this process or a worker forked
+    from it."""
+    memo = _MEMOS.get(env)
+    if memo is not None:
+        memo.names.update(names)
+
+
 def _read_names(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
     """The names template ``name`` reads from its context, sorted; None when it cannot be
     remembered (see the module's doc)."""

@@ -16,6 +16,7 @@ from brief.config import Config
 from brief.digests import digest, fast_digest_of, pickled_digest
 from brief.errors import BuildFailed, Problem, relpath
 from brief.render.contract import CONTRACT, ArticleView, SiteView
+from brief.render.fragments import know_names, read_names
 from brief.render.plans import PageSpec
 from brief.render.templates import make_environment
 from brief.theme import TEXT_LIMIT, input_problem, read_input, theme_templates_dir
@@ -100,6 +101,18 @@ fast_digest_of(*CONTRACT, PageSpec)
 
 
 @dataclass
+class TemplateFacts:
+    """What the build finds out about the templates by parsing them, kept in the build cache
+    (saved) while every template and the hashed asset names are the same (``key``): each
+    template's digest with what it uses, and what each reads from its context
+    (brief.render.fragments). A cached build then parses no template it does not compile."""
+
+    key: bytes = b""
+    digests: dict[str, bytes] = field(default_factory=dict)
+    names: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+
+
+@dataclass
 class TemplateMemo:
     """The templates' part of the build cache, in memory only (the preview's): the last
     environment, with its compiled templates, and the digests of its templates."""
@@ -112,12 +125,15 @@ class TemplateMemo:
 
 
 def environment(
-    config: Config, memo: TemplateMemo | None, assets: dict[str, str] | None = None
+    config: Config,
+    memo: TemplateMemo | None,
+    assets: dict[str, str] | None = None,
+    facts: TemplateFacts | None = None,
 ) -> tuple[jinja2.Environment, dict[str, bytes]]:
     """The Jinja environment of ``config`` and, for each template, a digest of its source, of
     every template it extends, includes or imports, and of the hashed asset names (which
     every page links to). The memo keeps the environment (and its compiled templates)
-    while none of that changed."""
+    while none of that changed; ``facts`` (the build cache's) what parsing the templates found."""
     sources = _template_sources(config)
     names = repr(sorted((assets or {}).items()))
     key = digest(
@@ -126,7 +142,14 @@ def environment(
     if memo is not None and memo.env is not None and memo.key == key:
         return memo.env, memo.digests
     env = make_environment(config, assets=assets, bytecode=memo.bytecode if memo is not None else None)
-    digests = {name: digest(value, names) for name, value in _closure_digests(env, sources).items()}
+    if facts is not None and facts.key == key:
+        digests = facts.digests
+        know_names(env, facts.names)
+    else:
+        digests = {name: digest(value, names) for name, value in _closure_digests(env, sources).items()}
+        if facts is not None:
+            facts.key, facts.digests, facts.names = key, digests, read_names(env, sorted(sources))
+            know_names(env, facts.names)
     if memo is not None:
         memo.key, memo.env, memo.digests = key, env, digests
     return env, digests

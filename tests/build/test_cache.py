@@ -332,6 +332,26 @@ def test_a_file_changed_after_its_stamp_was_taken_is_built_again(tmp_path):
     assert build_site(config, out).result is None  # and now it is
 
 
+def test_the_content_memo_trusts_the_stamps_the_build_took(tmp_path):
+    # A file's digest is known without a stat when the build's own stamps (taken before it
+    # read anything, and recorded) match the memo's: the build stats each input once.
+    from brief.content.load import ContentMemo
+
+    path = tmp_path / "a.md"
+    path.write_text("one")
+    old = time.time() - 60
+    os.utime(path, (old, old))
+    info = path.stat()
+    stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+    memo = ContentMemo()
+    memo.note(path, stamp, b"digest-of-one", time.time())
+    assert memo.known_digest(path) == b"digest-of-one"
+    path.write_text("two, longer")  # changed after the build took its stamps
+    assert memo.known_digest(path) is None  # a stat sees it
+    assert memo.known_digest(path, {str(path): stamp}) == b"digest-of-one"  # as the recorded stamp says
+    assert memo.known_digest(path, {}) is None  # a file the stamps lack is stat'ed
+
+
 @pytest.mark.slow
 def test_a_scheduled_article_coming_due_is_built(tmp_path):
     # The clock is pinned (BRIEF_NOW) on either side of the article's time: a build on a busy

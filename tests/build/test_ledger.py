@@ -216,6 +216,32 @@ def test_an_article_left_out_of_the_build_is_not_gone(tmp_path, fields):
     assert ledger(site) == before
 
 
+def test_a_cached_plan_follows_an_article_that_expires_between_builds(tmp_path):
+    # Its file is the same (so is its digest, which stands for it in the plan's key), but it
+    # is no longer built: its alias must stop redirecting, as in a clean build at that time.
+    from datetime import timedelta
+
+    from helpers import tree
+
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article(title="Soon gone", aliases=["/old/a/"], expires="2026-11-26T00:00:00Z"),
+            "content/b.md": article(title="Stays"),
+        },
+    )
+    config = load_config(site)
+    build_site(config, site / "public", now=BUILD_TIME)
+    assert (site / "public/old/a/index.html").exists()
+    later = BUILD_TIME + timedelta(days=2)
+    build_site(config, site / "public", now=later)
+    ref = tmp_path / "ref"
+    shutil.copytree(site, ref, ignore=shutil.ignore_patterns(".brief-cache", "public"))
+    build_site(load_config(ref), ref / "public", now=later, use_cache=False)
+    assert not (ref / "public/old/a/index.html").exists()
+    assert tree(site / "public") == tree(ref / "public")
+
+
 def test_a_malformed_line_is_an_error_on_the_ledgers_line(tmp_path):
     site = make_site(
         tmp_path,
