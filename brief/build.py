@@ -51,6 +51,7 @@ from brief.render.feeds import feed_plan
 from brief.render.keys import environment
 from brief.render.links import article_link_problems, failed_body_link_problems
 from brief.render.markdown import Renderer
+from brief.render.pagedeps import PageDeps, keep_keys
 from brief.render.pages import site_pages
 from brief.render.plans import PageSpec
 from brief.render.schedule import Change, cache_deadline, upcoming
@@ -113,26 +114,21 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     now: datetime | None = None
-    """Build time (UTC); defaults to the current time (or BRIEF_NOW, see
-    :func:`~brief.content.dates.current_time`). Tests pin it."""
+    """Build time (UTC); default: now (or BRIEF_NOW: :func:`~brief.content.dates.current_time`)."""
     progress: Callable[[str, int, int], None] | None = None
     """Called as the build goes with (stage, items done, items in all), for a progress bar."""
     cache: BuildCache | None = None
-    """What the previous build kept (see brief.cache): the preview's in memory, or
-    ``.brief-cache/`` for ``brief build``. Updated by a successful build."""
+    """What the last build kept (brief.cache: the preview's, or ``.brief-cache/``); updated on success."""
     jobs: int | None = None
     """Processes to render pages with; None: every core for a large site, one for a small one."""
     link_check: bool = True
     """Fail on links and images in articles that lead to no page or file of the site."""
     background_cleanup: bool = False
-    """Remove the previous output on a thread once the new one is in place (the CLI waits for
-    it after saving the cache); the default removes it before returning."""
+    """Remove the previous output on a thread after the swap (the CLI waits for it once the cache is saved)."""
     search: bool = True
-    """Index the articles for search (when the site has search on); the preview indexes
-    on its own, after a pause, so that showing an edit never waits for it."""
+    """Index the articles for search (when the site has it on); the preview indexes on its own, later."""
     fingerprint: bool = True
-    """Publish stylesheets and scripts under content-hashed names too, and link to those
-    (brief.media.assets); off in the preview, which swaps stylesheets in place."""
+    """Publish and link stylesheets and scripts under content-hashed names (off in the preview)."""
     ledger: bool = False
     """Read the URL ledger (brief.content.ledger) for redirects from old URLs and, in a build
     into an output folder without drafts or future articles, record this build's article URLs
@@ -178,6 +174,7 @@ class _Checked:
     redirects: RedirectPlan = field(default_factory=RedirectPlan)  # aliases' and the ledger's
     view_keys: dict[int, bytes] | None = None
     """With a cache: each article view's key, by the view's id (brief.render.views.view_key)."""
+    page_deps: PageDeps | None = None  # with a cache: what its page keys are kept by
 
 
 def _build(
@@ -225,6 +222,7 @@ def _build(
                 read += [ledger_file(config.root)] if options.ledger else []
                 spare = target.spare if isinstance(target, OutputWriter) else ""
                 cache.finish(target.outputs(), read, cache_deadline(checked.site, now, drafts=options.drafts), spare)
+                cache.page_deps = checked.page_deps or PageDeps()
                 if isinstance(target, OutputWriter):
                     prune_images(config.root, [source for source, _ in checked.assets.values()], time.time())
     except TemplateProblem as exc:
@@ -358,8 +356,12 @@ def _publish(
     with timed("render+write", timings):
         view_keys = checked.view_keys  # page and feed keys are made of them
         templates = checked.template_digests if cache is not None else None
+        last = cache.page_deps if cache is not None else None
+        known, checked.page_deps = keep_keys(
+            last, writer.previous, specs, site, views, view_keys, checked.template_digests, checked.bios
+        )
         pages = render_and_write(
-            specs, env, templates, writer, options.jobs, options.progress, template_problems, view_keys, search
+            specs, env, templates, writer, options.jobs, options.progress, template_problems, view_keys, search, known
         )
         if template_problems:
             raise BuildFailed(template_problems)

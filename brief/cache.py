@@ -55,6 +55,7 @@ from brief.output.redirects import RedirectMemo
 from brief.render.articles import MarkdownMemo
 from brief.render.feeds import FeedMemo
 from brief.render.keys import TemplateFacts, TemplateMemo
+from brief.render.pagedeps import PageDeps
 from brief.render.pages import PageMemo
 from brief.settings import CACHE_DIR
 from brief.site.rescoring import RelatedMemo
@@ -80,6 +81,8 @@ class BuildCache:
     """In memory only, like ``pages`` and ``feeds``."""
     template_facts: TemplateFacts = field(default_factory=TemplateFacts)
     """What parsing the templates found (saved; keyed by the templates' sources)."""
+    page_deps: PageDeps = field(default_factory=PageDeps)
+    """What the last build's page keys were kept by (brief.render.pagedeps; saved with ``outputs``)."""
     pages: PageMemo = field(default_factory=PageMemo)
     feeds: FeedMemo = field(default_factory=FeedMemo)
     outputs: dict[str, tuple[bytes, Any]] = field(default_factory=dict)

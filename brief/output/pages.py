@@ -33,25 +33,33 @@ def render_and_write(
     problems: list[Problem],
     view_keys: dict[int, bytes] | None = None,
     search: SearchFeed | None = None,
+    kept: dict[int, bytes] | None = None,
 ) -> int:
     """Build each page's context; with ``templates`` (a cached build) reuse the previous
     build's page when its key is unchanged, else render and write it. Many pages are
     processed by several processes. ``search`` is told of each page written, in the order
-    of ``specs``, and ended when the build is to fail. Returns the pages done."""
-    workers = worker_count(len(specs), jobs) if isinstance(writer, OutputWriter) else 1
+    of ``specs``, and ended when the build is to fail. ``kept``: the keys of pages known
+    without making them (brief.render.pagedeps), by position in ``specs``. Returns the pages done."""
+    # (pages whose key is kept cost a stat here, less than starting workers)
+    workers = worker_count(len(specs) - len(kept or ()), jobs) if isinstance(writer, OutputWriter) else 1
     with remembered(env, (ArticleView,)):  # an entry card is rendered once per article (brief.render.fragments)
         try:
             if isinstance(writer, OutputWriter) and workers > 1 and len(specs) > 1:
                 # The pages' folders are made by the workers (brief.output.parallel), in parallel.
-                tasks = [
-                    (spec, target)
-                    for spec in specs
-                    if (target := writer.reserve(spec.output, spec.origin, folder=False)) is not None
-                ]
-                done, found = render_parallel(tasks, env, templates, writer, workers, progress, view_keys, search)
+                tasks: list[tuple[PageSpec, str]] = []
+                kept_tasks: dict[int, bytes] = {}  # ``kept`` by position in ``tasks``
+                for i, spec in enumerate(specs):
+                    target = writer.reserve(spec.output, spec.origin, folder=False)
+                    if target is not None:
+                        if kept and i in kept:
+                            kept_tasks[len(tasks)] = kept[i]
+                        tasks.append((spec, target))
+                done, found = render_parallel(
+                    tasks, env, templates, writer, workers, progress, view_keys, search, kept_tasks
+                )
                 problems += [p for p in found if p not in problems]
             else:
-                done = _render_here(specs, env, templates, writer, progress, problems, view_keys, search)
+                done = _render_here(specs, env, templates, writer, progress, problems, view_keys, search, kept or {})
         except BaseException:
             if search is not None:
                 search.close()
@@ -70,13 +78,16 @@ def _render_here(
     problems: list[Problem],
     view_keys: dict[int, bytes] | None,
     search: SearchFeed | None,
+    kept: dict[int, bytes],
 ) -> int:
     """Every page in this process (a small site, the preview)."""
     known: dict[int, bytes] = dict(view_keys or {})
     done = 0
     for n, spec in enumerate(specs, 1):
-        context = None if spec.inputs is not None and templates is not None else spec.get_context()
-        key = page_key(spec, context, templates, known) if templates is not None else None
+        key = kept.get(n - 1)
+        context = None if (spec.inputs is not None or key is not None) and templates is not None else spec.get_context()
+        if key is None and templates is not None:
+            key = page_key(spec, context, templates, known)
         data = None
         if key is None or not writer.reuse(spec.output, key, spec.origin):
             data = render_page(env, spec, context if context is not None else spec.get_context(), problems)

@@ -62,6 +62,7 @@ def render_parallel(
     progress: Callable[[str, int, int], None] | None = None,
     view_keys: dict[int, bytes] | None = None,
     search: SearchFeed | None = None,
+    kept: dict[int, bytes] | None = None,
 ) -> tuple[int, list[Problem]]:
     """Process every ``(spec, reserved staging path)`` with ``workers`` processes: build the
     context, and (with ``templates``, the template digests of a cached build) reuse the
@@ -70,10 +71,12 @@ def render_parallel(
 
     Records each page's key in ``writer`` and tells ``search`` of each page, in the order of
     ``jobs`` whatever order the workers finish in. Returns the pages done and the template
-    problems (each once, in a stable order). Raises :class:`BriefError` when a worker
+    problems (each once, in a stable order). ``kept``: the keys known without making them,
+    by position in ``jobs`` (brief.render.pagedeps). Raises :class:`BriefError` when a worker
     cannot write."""
     global _job, _known_views
-    _job = (jobs, env, templates, writer, (search.folder, search.wanted) if search is not None else None)
+    found = (search.folder, search.wanted) if search is not None else None
+    _job = (jobs, env, templates, writer, found, kept or {})
     _known_views = dict(view_keys or {})  # inherited by the workers
     done = 0
     problems: list[Problem] = []
@@ -144,7 +147,7 @@ def _process_range(bounds: tuple[int, int]):
     from brief.render.templates import render_page
 
     assert _job is not None
-    jobs, env, templates, writer, search = _job
+    jobs, env, templates, writer, search, kept = _job
     done = reused = 0
     keys: list[tuple[int, bytes]] = []
     parts: list[int] = []  # pages whose part to index was put into the search folder
@@ -154,8 +157,12 @@ def _process_range(bounds: tuple[int, int]):
     try:
         for i in range(*bounds):
             spec, target = jobs[i]
-            context = None if spec.inputs is not None and templates is not None else spec.get_context()
-            key = page_key(spec, context, templates, known) if templates is not None else None
+            key = kept.get(i)
+            context = (
+                None if (spec.inputs is not None or key is not None) and templates is not None else spec.get_context()
+            )
+            if key is None and templates is not None:
+                key = page_key(spec, context, templates, known)
             if key is not None:
                 keys.append((i, key))
                 if writer.link_previous(spec.output, key, target):

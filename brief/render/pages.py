@@ -31,7 +31,7 @@ from brief.render.contract import (
 )
 from brief.render.corrections import corrections_pages
 from brief.render.metadata import article_meta, page_meta
-from brief.render.plans import PageSpec, last_change, paginated
+from brief.render.plans import PageSpec, last_change, paginated, related_dep
 from brief.render.share import share_links
 from brief.render.standalone import doc_pages
 from brief.render.views import related_views, site_view
@@ -162,6 +162,9 @@ class ArticlePages:
 
     def spec(self, article: Article, view: ArticleView) -> PageSpec:
         plan = _ArticlePlan(self, article, view)
+        related = self.site.related.get(article.slug, ())
+        shown = (i.article.slug for i in related if not i.external and i.article is not None)
+        deps = (article.slug, related_dep(article.slug), *shown)
         return PageSpec(
             f"{article.output_dir}/index.html",
             article.url_path,
@@ -170,6 +173,7 @@ class ArticlePages:
             source=article.relpath,
             make=plan,
             inputs=plan.inputs,
+            deps=deps,
         )
 
     def context(self, article: Article, view: ArticleView) -> dict[str, Any]:

@@ -39,6 +39,11 @@ class PageSpec:
     whole build cache): a cached build digests these for the page's key (brief.render.keys)
     instead of making the context, so an unchanged page costs a digest of a few objects whose
     digests are mostly known already. Must name everything the context depends on."""
+    deps: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    """The slugs of the articles whose views ``inputs`` holds (or shows parts of), when
+    everything else in them follows from the site's shape (brief.render.pagedeps): a cached
+    build then keeps the page's last key, without making its inputs, while none of these
+    articles and nothing of that shape changed. None: the key is made every build."""
 
     @property
     def origin(self) -> str:
@@ -50,6 +55,12 @@ class PageSpec:
             return self.context
         assert self.make is not None
         return self.make()
+
+
+def related_dep(slug: str) -> str:
+    """In :attr:`PageSpec.deps`, the dependency on an article's related list (what its own
+    page shows of other articles), apart from its view (what every page showing it shows)."""
+    return "~" + slug
 
 
 def last_change(article: Article) -> datetime:
@@ -110,8 +121,15 @@ def paginated(
         ) -> tuple:
             return (template, sv, n, make_page(n, total), chunk, pagination, extra, breadcrumb, more)
 
+        deps = tuple(view.slug for view in chunk) + tuple(a.slug for a in shown)
         yield PageSpec(
-            path.lstrip("/") + "index.html", path, max(changed, default=None), template, make=make, inputs=inputs
+            path.lstrip("/") + "index.html",
+            path,
+            max(changed, default=None),
+            template,
+            make=make,
+            inputs=inputs,
+            deps=deps,
         )
 
 

@@ -22,6 +22,7 @@ from brief.build import BuildOptions, build
 from brief.cache import BuildCache
 from brief.config import load_config
 from brief.manifest import CACHE_FILE, MANIFEST_FILE
+from brief.render import pagedeps
 from brief.settings import CACHE_DIR
 from brief.site.rescoring import Snapshot
 
@@ -59,7 +60,8 @@ def clean_build(site: Path, out: Path) -> None:
 
 
 @pytest.mark.slow
-def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path):
+def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path, monkeypatch):
+    monkeypatch.setattr(pagedeps, "VERIFY", True)  # every page key kept by dependency is made again
     rng = random.Random(11)
     files = {f"content/a{i}.md": story(i, rng) for i in range(24)}
     files["content/a3.md"] = story(3, rng, related=["a5", "a6"])
@@ -127,10 +129,11 @@ def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path):
 
 
 @pytest.mark.slow
-def test_cached_builds_equal_clean_builds_after_related_heavy_edits(tmp_path):
+def test_cached_builds_equal_clean_builds_after_related_heavy_edits(tmp_path, monkeypatch):
     """Edits that move related suggestions (terms and tags of another topic, a new title, a
     body taken from another cluster, a changed section), on a clustered corpus built by forked
     workers: every cached build equals a clean one-process build, and the related lists did move."""
+    monkeypatch.setattr(pagedeps, "VERIFY", True)  # every page key kept by dependency is made again
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     from corpus import write_corpus
 
