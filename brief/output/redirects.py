@@ -64,8 +64,7 @@ def _plan_key(config: Config, site: Site, taken: dict[str, str], ledger: bool) -
     """A digest of what :func:`brief.site.redirects.plan_redirects` reads: ``[redirects]``,
     each article's and page's file, slug, URL, headline, canonical URL, date, aliases (with
     their lines) and whether it is built, what every output path is taken by, and the
-    ledger's bytes. None when the ledger cannot be read (the plan says why). An article with
-    a digest of its file's path and bytes stands in by it: its fields follow from the file."""
+    ledger's bytes. None when the ledger cannot be read (the plan says why)."""
     parts = [repr((config.redirects, ledger)).encode()]
     if ledger:
         try:
@@ -75,12 +74,7 @@ def _plan_key(config: Config, site: Site, taken: dict[str, str], ledger: bool) -
         except OSError:
             return None
     rows: list[tuple] = []
-    built = site.built
-    stand_ins = bytearray()  # an article with a digest (of its file's path and bytes) by it
     for article in site.all_articles.values():
-        if article.digest:  # everything below follows from its file (and brief.toml: the cache's key)
-            stand_ins += article.digest + (b"+" if article.slug in built else b"-")
-            continue
         lines = tuple(article.lines.get(("aliases", i)) for i in range(len(article.aliases)))
         when = article.date.astimezone(UTC).isoformat()
         rows.append(
@@ -90,7 +84,6 @@ def _plan_key(config: Config, site: Site, taken: dict[str, str], ledger: bool) -
     built_pages = {page.slug for page in site.pages}
     for page in site.all_pages.values():
         rows.append((page.relpath, page.slug, page.url_path, page.title, page.slug in built_pages))
-    parts.append(bytes(stand_ins))
     parts.append(repr(rows).encode())
     parts.append("\n".join(f"{rel}\t{who}" for rel, who in taken.items()).encode("utf-8", "surrogatepass"))
     return digest(*parts)
