@@ -479,3 +479,30 @@ def test_an_edited_author_profile_renames_the_byline_of_unchanged_articles(tmp_p
     clean_build(site, ref)
     assert tree(out) == tree(ref)
     assert "Ana Ortiz-Vega" in (out / "2024/01/a/index.html").read_text()
+
+
+def test_brief_build_reads_and_saves_its_cache_with_the_cycle_collector_paused(tmp_path, monkeypatch):
+    # Reading 10,000 articles' rows with the collector on took 0.45 s instead of 0.25 s; the
+    # collector is on again once the build is done.
+    import gc
+
+    from brief.commands.build import build_site
+
+    site = make_site(tmp_path, {f"content/a{i}.md": story(i, random.Random(i)) for i in range(7)})
+    seen: list[bool] = []
+    load, save = BuildCache.load, BuildCache.save
+
+    def loading(cls, root):
+        seen.append(gc.isenabled())
+        return load.__func__(cls, root)
+
+    def saving(self, root):
+        seen.append(gc.isenabled())
+        return save(self, root)
+
+    monkeypatch.setattr(BuildCache, "load", classmethod(loading))
+    monkeypatch.setattr(BuildCache, "save", saving)
+    assert gc.isenabled()
+    build_site(load_config(site), site / "public", now=NOW)
+    assert seen == [False, False]
+    assert gc.isenabled()
