@@ -24,6 +24,7 @@ from brief.config import Config
 from brief.content.dates import current_time
 from brief.errors import Problem
 from brief.manifest import input_folders, last_build, record_build, site_key, take_stamps, up_to_date
+from brief.timing import cyclic_gc_paused
 
 if TYPE_CHECKING:  # the build's modules are imported only when there is something to build
     from brief.build import BuildResult
@@ -58,23 +59,25 @@ def build_site(
 ) -> Outcome:
     """Build ``config`` into ``out`` unless nothing changed since the last build there.
     Raises :class:`~brief.errors.BuildFailed`."""
-    now = now or current_time()
-    stamps = None
-    if use_cache:
-        started = time.perf_counter()
-        folders = input_folders(config)
-        stamps = take_stamps(folders)  # the build that follows records them: one stat per file in all
-        unchanged = up_to_date(
-            config.root, site_key(config, drafts, future, link_check), out, folders, now.timestamp(), stamps
-        )
-        if unchanged is not None:
-            return Outcome(None, unchanged, time.perf_counter() - started, _recorded(config, out, drafts, future))
-    from brief.build import BuildOptions, build
-    from brief.cache import BuildCache
-    from brief.output.outdir import finish_cleanups
-    from brief.timing import cyclic_gc_paused, timed
+    # A build makes hardly any reference cycles: the collector's scans find nothing and cost
+    # time (reading 10,000 articles' rows from the cache: 0.45 s with them, 0.25 s without).
+    with cyclic_gc_paused():
+        now = now or current_time()
+        stamps = None
+        if use_cache:
+            started = time.perf_counter()
+            folders = input_folders(config)
+            stamps = take_stamps(folders)  # the build that follows records them: one stat per file in all
+            unchanged = up_to_date(
+                config.root, site_key(config, drafts, future, link_check), out, folders, now.timestamp(), stamps
+            )
+            if unchanged is not None:
+                return Outcome(None, unchanged, time.perf_counter() - started, _recorded(config, out, drafts, future))
+        from brief.build import BuildOptions, build
+        from brief.cache import BuildCache
+        from brief.output.outdir import finish_cleanups
+        from brief.timing import timed
 
-    with cyclic_gc_paused():  # (the cache's rows too: 10,000 articles load in 0.25 s, not 0.45 s)
         cache = BuildCache.load(config.root) if use_cache else BuildCache()
         compiled = None
         if use_cache:
@@ -108,7 +111,7 @@ def build_site(
             record_build(config.root, record)
         finally:
             finish_cleanups()
-    return Outcome(result, next_changes=ahead)
+        return Outcome(result, next_changes=ahead)
 
 
 def _recorded(config: Config, out: Path, drafts: bool, future: bool) -> list[dict] | None:
