@@ -186,6 +186,8 @@ class OutputWriter(_Claims):
         """After the commit: the name of the spare that the previous output is becoming ("": none)."""
         self._claimed: set[str] | None = None
         """With a staging folder made of a spare: every path this build claimed."""
+        self._kept: dict[str, Any] = {}
+        """Files this process kept from the previous build, with the stamp they were checked to have."""
         try:
             recover_interrupted_swap(out_dir)
             remove_dead_staging(out_dir)
@@ -230,8 +232,8 @@ class OutputWriter(_Claims):
         if found is None:
             return False
         if self.reserve(relpath, origin, key, folder=False) is not None:  # else the problem is recorded
-            if not found:
-                self._link(relpath, target)
+            if found or self._link(relpath, target):  # the very file checked: its stamp is known
+                self._kept[relpath] = self._unchanged(relpath, key)
             self.reused += 1
         return True
 
@@ -257,8 +259,8 @@ class OutputWriter(_Claims):
             self._link(relpath, target)
         return True
 
-    def _link(self, relpath: str, target: str) -> None:
-        """Hard-link the published file of ``relpath`` at ``target`` (or copy it)."""
+    def _link(self, relpath: str, target: str) -> bool:
+        """Hard-link the published file of ``relpath`` at ``target`` (or copy it: then False)."""
         make_folder_of(relpath, target, self._folders, self.from_spare)
         current = os.path.join(self.out_dir, relpath)
         with disk_errors(relpath):
@@ -268,6 +270,8 @@ class OutputWriter(_Claims):
                 os.link(current, target)
             except OSError:  # no hard links here (or too many): copy instead
                 shutil.copyfile(current, target)
+                return False
+        return True
 
     def _store(self, relpath: str, data: bytes, origin: str, key: bytes | None) -> None:
         target = self.reserve(relpath, origin, key)
@@ -318,8 +322,9 @@ class OutputWriter(_Claims):
         """This build's files in the output folder with their keys and stamps (after commit)."""
         found = {}
         out = str(self.out_dir)
+        kept = self._kept  # (its file, linked or left in place: the same inode, size and time)
         for rel, key in self.keys.items():
-            stamp = file_stamp(os.path.join(out, rel))
+            stamp = kept.get(rel) or file_stamp(os.path.join(out, rel))
             if stamp is not None:
                 found[rel] = (key, stamp)
         return found

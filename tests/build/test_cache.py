@@ -506,3 +506,31 @@ def test_brief_build_reads_and_saves_its_cache_with_the_cycle_collector_paused(t
     build_site(load_config(site), site / "public", now=NOW)
     assert seen == [False, False]
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_files_kept_from_the_last_build_are_recorded_as_they_are(tmp_path, monkeypatch, links):
+    # A kept file's stamp is known without a stat when it is the very file checked (left in
+    # place, or hard-linked); a copy (no hard links on that file system) is stat'ed. Either way
+    # the next build finds the output as recorded: "up to date".
+    from brief.commands.build import build_site
+
+    site = make_site(tmp_path, {f"content/a{i}.md": story(i, random.Random(i)) for i in range(7)})
+    old = time.time() - 60
+    for path in site.rglob("*"):
+        os.utime(path, (old, old))
+    config = load_config(site)
+    out = site / "public"
+    assert build_site(config, out, now=NOW).result is not None
+    page = site / "content/a2.md"
+    page.write_text(page.read_text() + "\nOne more line.\n")
+    os.utime(page, (old + 1, old + 1))
+    if not links:
+
+        def refuse(*args, **kwargs):
+            raise OSError("no hard links here")
+
+        monkeypatch.setattr(os, "link", refuse)
+    built = build_site(config, out, now=NOW).result
+    assert built is not None and built.reused > 0
+    assert build_site(config, out, now=NOW).result is None  # up to date: every stamp as recorded
