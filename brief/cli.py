@@ -7,6 +7,7 @@ prints as ``Error: …`` with exit code 1; tracebacks only with ``-v``.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -112,6 +113,10 @@ def build(
         shown.append(problem)
         _warn(problem)
 
+    # The process ends once the build is done (_end_now): the cycle collector, paused for the
+    # build, stays off, or its first pass after the build scans every object the build left
+    # (10,000 articles: 0.2 s) just before they are all dropped at once.
+    gc.disable()
     try:
         outcome = build_site(
             config,
