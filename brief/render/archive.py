@@ -9,7 +9,7 @@ from dataclasses import replace
 from brief.content.model import Article
 from brief.render.contract import MONTHS, ArticleView, FeedLink, ListingView, MonthView, PageView, SiteView, YearView
 from brief.render.metadata import page_meta
-from brief.render.plans import PageSpec, last_change, paginated
+from brief.render.plans import ORDER_DEP, PageSpec, last_change, paginated
 from brief.site.model import Site
 
 
@@ -91,4 +91,5 @@ def archive_pages(
             make_page,
             {"listing": listing, "months": ()},
             trail,
+            frame=(ORDER_DEP,),  # (its years and months: the articles' times, in order)
         )

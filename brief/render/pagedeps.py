@@ -3,20 +3,21 @@
 A page's key (brief.render.keys) digests its template and its inputs; making the inputs
 and digesting them costs 15–30 µs a page, 0.35 s of every cached build at 10,000
 articles, most of it for pages an edit leaves alone. An article page and a page of a
-listing (:func:`brief.render.plans.paginated`) say which articles they show
-(:attr:`PageSpec.deps <brief.render.plans.PageSpec.deps>`); everything else in their
-inputs follows from the site's **frame**:
+listing (:func:`brief.render.plans.paginated`) say what their inputs are made of
+(:attr:`PageSpec.deps <brief.render.plans.PageSpec.deps>`), and each such dependency has
+a **mark** in every build:
 
-- the templates' digests, the site's view and its feeds;
-- every section, tag and author: its slug, name, URL, profile, bio and articles in order;
-- the built articles in order, with their slugs, URLs and times (the archive's years and
-  months).
+- an article: its view's key (brief.render.views.view_key), which every page showing it
+  depends on; its related list (the articles it lists, the external links), which only
+  its own page does (:func:`~brief.render.plans.related_dep`);
+- a section, tag or author: its name, URL, profile, bio and articles in order (its
+  pages), or only its name and URL (the pages of articles in a section);
+- the built articles in order, with their URLs and times (the front page, the archive);
+  every section (the front page's blocks);
+- the site: the templates' digests, the site's view and its feeds (every page).
 
-Each built article has two **marks**: its view's key (brief.render.views.view_key), which
-every page showing it depends on, and what its related list is made of (the articles it
-lists, the external links: :func:`~brief.render.plans.related_dep`), which only its own page does. When the
-frame is the last build's, a page whose dependencies all have their last marks keeps its
-last key: its inputs would be the same. Any other page's key is made as before.
+A page whose dependencies all have their last build's marks, while the site's has, keeps
+its last key: its inputs would be the same. Any other page's key is made as before.
 
 :data:`VERIFY` (for tests) makes every kept key again and fails when one differs.
 """
@@ -33,7 +34,15 @@ from brief.digests import digest, pickled_digest
 from brief.render.contract import ArticleView
 from brief.render.keys import page_key
 from brief.render.pages import site_feeds
-from brief.render.plans import PageSpec, related_dep
+from brief.render.plans import (
+    ORDER_DEP,
+    SECTIONS_DEP,
+    SITE_DEP,
+    PageSpec,
+    related_dep,
+    term_dep,
+    term_name_dep,
+)
 from brief.render.views import site_view
 from brief.site.model import Site
 
@@ -43,12 +52,10 @@ VERIFY = False
 
 @dataclass
 class PageDeps:
-    """What a build's page keys were kept by (saved in the build cache): the frame's digest
-    and each built article's mark, by slug."""
+    """What a build's page keys are kept by (saved in the build cache): each dependency's mark."""
 
-    frame: bytes = b""
     marks: dict[str, bytes | tuple] = field(default_factory=dict)
-    """A view's key by the article's slug; its related list's items by :func:`related_dep`."""
+    """By the names :attr:`PageSpec.deps <brief.render.plans.PageSpec.deps>` uses."""
 
 
 def page_deps(
@@ -58,22 +65,21 @@ def page_deps(
     templates: Mapping[str, bytes],
     bios: Mapping[str, Markup],
 ) -> PageDeps:
-    """This build's frame and marks (see the module's doc)."""
-    rows: list[tuple] = []
+    """This build's marks (see the module's doc)."""
+    marks: dict[str, bytes | tuple] = {
+        SITE_DEP: digest(
+            pickled_digest(site_view(site)), pickled_digest(site_feeds(site)), repr(sorted(templates.items()))
+        ),
+        ORDER_DEP: digest("\n".join(f"{a.slug}\t{a.url_path}\t{a.date.timestamp()!r}" for a in site.articles)),
+    }
     for kind, terms in (("section", site.sections), ("tag", site.tags), ("author", site.authors)):
         for slug, term in terms.items():
             bio = str(bios.get(slug, "")) if kind == "author" else ""
-            rows.append((kind, slug, term.name, term.url_path, term.profile, bio, tuple(a.slug for a in term.articles)))
-    built = "\n".join(f"{a.slug}\t{a.url_path}\t{a.date.timestamp()!r}" for a in site.articles)
-    frame = digest(
-        b"frame",
-        pickled_digest(site_view(site)),
-        pickled_digest(site_feeds(site)),
-        repr(sorted(templates.items())),
-        pickled_digest(rows),
-        built,
-    )
-    marks: dict[str, bytes | tuple] = {}
+            members = tuple(a.slug for a in term.articles)
+            marks[term_dep(kind, slug)] = pickled_digest((term.name, term.url_path, term.profile, bio, members))
+            marks[term_name_dep(kind, slug)] = (term.name, term.url_path)
+    sections = [term_dep("section", slug) for slug in site.sections]
+    marks[SECTIONS_DEP] = digest(repr([(name, marks[name]) for name in sections]))
     for article in site.articles:
         related = tuple(
             (item.title, item.url, item.domain) if item.external or item.article is None else item.article.slug
@@ -81,7 +87,7 @@ def page_deps(
         )
         marks[article.slug] = view_keys[id(views[article.slug])]
         marks[related_dep(article.slug)] = related
-    return PageDeps(frame, marks)
+    return PageDeps(marks)
 
 
 def kept_keys(
@@ -94,10 +100,10 @@ def kept_keys(
 ) -> dict[int, bytes]:
     """The pages of ``specs`` (by position) whose key stays the one ``previous`` (the last
     build's outputs, which ``last`` describes) holds, with that key."""
-    if not previous or not last.frame or last.frame != now.frame:
+    if not previous or last.marks.get(SITE_DEP) != now.marks[SITE_DEP]:
         return {}
-    # (a page's dependencies are built articles: every one has marks now)
-    changed = {slug for slug, mark in now.marks.items() if last.marks.get(slug) != mark}
+    # (a page's dependencies are what this build has: every one has a mark now)
+    changed = {name for name, mark in now.marks.items() if last.marks.get(name) != mark}
     kept: dict[int, bytes] = {}
     for i, spec in enumerate(specs):
         deps = spec.deps

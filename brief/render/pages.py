@@ -31,7 +31,16 @@ from brief.render.contract import (
 )
 from brief.render.corrections import corrections_pages
 from brief.render.metadata import article_meta, page_meta
-from brief.render.plans import PageSpec, last_change, paginated, related_dep
+from brief.render.plans import (
+    ORDER_DEP,
+    SECTIONS_DEP,
+    PageSpec,
+    last_change,
+    paginated,
+    related_dep,
+    term_dep,
+    term_name_dep,
+)
 from brief.render.share import share_links
 from brief.render.standalone import doc_pages
 from brief.render.views import related_views, site_view
@@ -85,6 +94,7 @@ def site_pages(
         ),
         {},
         first=front_sections(site, views),
+        frame=(ORDER_DEP, SECTIONS_DEP),
     )
     for kind, terms in (("section", site.sections), ("tag", site.tags), ("author", site.authors)):
         yield _overview(site, sv, kind, terms, views, main_feeds)
@@ -164,7 +174,8 @@ class ArticlePages:
         plan = _ArticlePlan(self, article, view)
         related = self.site.related.get(article.slug, ())
         shown = (i.article.slug for i in related if not i.external and i.article is not None)
-        deps = (article.slug, related_dep(article.slug), *shown)
+        section = term_name_dep("section", self.site.term("section", article.section).slug)
+        deps = (section, article.slug, related_dep(article.slug), *shown)
         return PageSpec(
             f"{article.output_dir}/index.html",
             article.url_path,
@@ -320,6 +331,7 @@ def _term_pages(
         make_page,
         {"listing": listing},
         trail,
+        frame=(term_dep(term.kind, term.slug),),
     )
 
 

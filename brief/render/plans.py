@@ -63,6 +63,27 @@ def related_dep(slug: str) -> str:
     return "~" + slug
 
 
+def term_dep(kind: str, slug: str) -> str:
+    """In :attr:`PageSpec.deps`, a section's, tag's or author's name, URL, profile, bio and
+    articles in order (what its pages are made of besides the articles' views)."""
+    return f"#{kind}:{slug}"
+
+
+def term_name_dep(kind: str, slug: str) -> str:
+    """In :attr:`PageSpec.deps`, only a term's name and URL (an article page shows its section's)."""
+    return f"#name:{kind}:{slug}"
+
+
+ORDER_DEP = "#order"
+"""In :attr:`PageSpec.deps`: the built articles in order, with their URLs and times (the
+front page's and the archive's pages)."""
+SECTIONS_DEP = "#sections"
+"""In :attr:`PageSpec.deps`: every section's name, URL and articles (the front page's blocks)."""
+SITE_DEP = "#site"
+"""What every page's key depends on: its template, the site's view, the site's feeds (kept
+keys need it unchanged, so no spec names it)."""
+
+
 def last_change(article: Article) -> datetime:
     """The sitemap's ``lastmod``: the latest of the date, ``updated`` and the newest note."""
     return article.modified
@@ -80,10 +101,12 @@ def paginated(
     extra: dict[str, Any],
     breadcrumb: list[tuple[str, str]] | None = None,
     first: tuple[dict[str, Any], list[Article]] | None = None,
+    frame: tuple[str, ...] = (),
 ) -> Iterator[PageSpec]:
     """Pages of a listing at ``base``, ``base/page/2/``…; ``make_page(n, total)`` gives each
     PageView; ``breadcrumb`` is the trail after Home for the listing's metadata; ``first``
-    is more context for the first page only, with the articles it shows (for its last change)."""
+    is more context for the first page only, with the articles it shows (for its last change);
+    ``frame``: what everything but the entries' views is made of (:attr:`PageSpec.deps`)."""
     total = max(1, -(-len(entries) // per_page))
 
     def path_of(n: int) -> str:
@@ -121,7 +144,7 @@ def paginated(
         ) -> tuple:
             return (template, sv, n, make_page(n, total), chunk, pagination, extra, breadcrumb, more)
 
-        deps = tuple(view.slug for view in chunk) + tuple(a.slug for a in shown)
+        deps = frame + tuple(view.slug for view in chunk) + tuple(a.slug for a in shown)
         yield PageSpec(
             path.lstrip("/") + "index.html",
             path,
