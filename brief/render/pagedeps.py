@@ -9,7 +9,7 @@ a **mark** in every build:
 
 - an article: its view's key (brief.render.views.view_key), which every page showing it
   depends on; its related list (the articles it lists, the external links), which only
-  its own page does (:func:`~brief.render.plans.related_dep`);
+  its own page does (:attr:`PageSpec.own <brief.render.plans.PageSpec.own>`);
 - a section, tag or author: its name, URL, profile, bio and articles in order (its
   pages), or only its name and URL (the pages of articles in a section);
 - the built articles in order, with their URLs and times (the front page, the archive);
@@ -39,7 +39,6 @@ from brief.render.plans import (
     SECTIONS_DEP,
     SITE_DEP,
     PageSpec,
-    related_dep,
     term_dep,
     term_name_dep,
 )
@@ -56,6 +55,8 @@ class PageDeps:
 
     marks: dict[str, bytes | tuple] = field(default_factory=dict)
     """By the names :attr:`PageSpec.deps <brief.render.plans.PageSpec.deps>` uses."""
+    related: dict[str, tuple] = field(default_factory=dict)
+    """Each article's related list (:attr:`PageSpec.own <brief.render.plans.PageSpec.own>`), by its slug."""
 
 
 def page_deps(
@@ -80,14 +81,14 @@ def page_deps(
             marks[term_name_dep(kind, slug)] = (term.name, term.url_path)
     sections = [term_dep("section", slug) for slug in site.sections]
     marks[SECTIONS_DEP] = digest(repr([(name, marks[name]) for name in sections]))
+    related: dict[str, tuple] = {}
     for article in site.articles:
-        related = tuple(
+        marks[article.slug] = view_keys[id(views[article.slug])]
+        related[article.slug] = tuple(
             (item.title, item.url, item.domain) if item.external or item.article is None else item.article.slug
             for item in site.related.get(article.slug, ())
         )
-        marks[article.slug] = view_keys[id(views[article.slug])]
-        marks[related_dep(article.slug)] = related
-    return PageDeps(marks)
+    return PageDeps(marks, related)
 
 
 def kept_keys(
@@ -104,10 +105,11 @@ def kept_keys(
         return {}
     # (a page's dependencies are what this build has: every one has a mark now)
     changed = {name for name, mark in now.marks.items() if last.marks.get(name) != mark}
+    moved = {slug for slug, items in now.related.items() if last.related.get(slug) != items}
     kept: dict[int, bytes] = {}
     for i, spec in enumerate(specs):
         deps = spec.deps
-        if deps is None or not changed.isdisjoint(deps):
+        if deps is None or not changed.isdisjoint(deps) or spec.own in moved:
             continue
         entry = previous.get(spec.output)
         if entry is not None:

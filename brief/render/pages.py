@@ -37,7 +37,6 @@ from brief.render.plans import (
     PageSpec,
     last_change,
     paginated,
-    related_dep,
     term_dep,
     term_name_dep,
 )
@@ -156,7 +155,7 @@ class ArticlePages:
     then an :class:`_ArticlePlan` of three slots, where two closures over eight variables
     took about 900 bytes per article (90 MB at 100,000 articles)."""
 
-    __slots__ = ("site", "sv", "views", "main_feeds", "memo", "digests")
+    __slots__ = ("site", "sv", "views", "main_feeds", "memo", "digests", "sections")
 
     def __init__(
         self,
@@ -169,13 +168,18 @@ class ArticlePages:
     ) -> None:
         self.site, self.sv, self.views, self.main_feeds, self.memo = site, sv, views, main_feeds, memo
         self.digests = {} if digests is None else digests
+        self.sections: dict[str, str] = {}  # each section's dependency name, by the name as written
 
     def spec(self, article: Article, view: ArticleView) -> PageSpec:
         plan = _ArticlePlan(self, article, view)
         related = self.site.related.get(article.slug, ())
         shown = (i.article.slug for i in related if not i.external and i.article is not None)
-        section = term_name_dep("section", self.site.term("section", article.section).slug)
-        deps = (section, article.slug, related_dep(article.slug), *shown)
+        section = self.sections.get(article.section)
+        if section is None:  # (one string per section, not one per article: 100,000 pages)
+            section = self.sections[article.section] = term_name_dep(
+                "section", self.site.term("section", article.section).slug
+            )
+        deps = (section, article.slug, *shown)
         return PageSpec(
             f"{article.output_dir}/index.html",
             article.url_path,
@@ -185,6 +189,7 @@ class ArticlePages:
             make=plan,
             inputs=plan.inputs,
             deps=deps,
+            own=article.slug,
         )
 
     def context(self, article: Article, view: ArticleView) -> dict[str, Any]:

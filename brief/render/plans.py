@@ -44,6 +44,8 @@ class PageSpec:
     everything else in them follows from the site's shape (brief.render.pagedeps): a cached
     build then keeps the page's last key, without making its inputs, while none of these
     articles and nothing of that shape changed. None: the key is made every build."""
+    own: str | None = field(default=None, compare=False, repr=False)
+    """The article whose related list the page shows (its own page's), for the same purpose."""
 
     @property
     def origin(self) -> str:
@@ -55,12 +57,6 @@ class PageSpec:
             return self.context
         assert self.make is not None
         return self.make()
-
-
-def related_dep(slug: str) -> str:
-    """In :attr:`PageSpec.deps`, the dependency on an article's related list (what its own
-    page shows of other articles), apart from its view (what every page showing it shows)."""
-    return "~" + slug
 
 
 def term_dep(kind: str, slug: str) -> str:
