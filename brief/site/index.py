@@ -21,7 +21,7 @@ from brief.site.bylines import byline_problems
 from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
 from brief.site.pages import index_pages
 from brief.site.related import RelatedIndex
-from brief.site.rescoring import RelatedMemo, take, to_score
+from brief.site.rescoring import RelatedMemo, key_terms_of, take, to_score
 from brief.slugs import slugify
 
 
@@ -118,7 +118,9 @@ def _suggest(
     if key is not None and memo is not None and memo.chosen is not None and memo.chosen[0] == key:
         chosen = memo.chosen[1]
     else:
-        index = RelatedIndex(built, config.related, config.language, now, memo.terms if memo else None, workers)
+        last = memo.terms if memo else None
+        previous = key_terms_of(memo.last, built) if memo is not None and memo.last is not None else None
+        index = RelatedIndex(built, config.related, config.language, now, last, workers, previous)
         exclude = [{index.position[slug] for slug in slugs} for slugs in listed]
         setting = repr((config.related, config.language, now.astimezone(UTC).date().isoformat()))
         docs = to_score(index, memo.last, setting, wanted, exclude) if memo is not None and memo.last else None

@@ -6,7 +6,7 @@ Each candidate's score adds four signals, each weighted in ``[related]``:
   rarity (idf), so a tag on 2 articles says more than a tag on 2,000;
 - **text**: cosine of TF-IDF vectors over title (×3), dek and takeaways (×2) and
   body, stop words of the site's language removed, each article reduced to its
-  top :data:`TOP_TERMS` key terms;
+  top :data:`~brief.site.keyterms.TOP_TERMS` key terms (brief.site.keyterms);
 - **section**: a fixed bonus for the same section;
 - **recency**: ``0.5 ** (age / half_life_days)`` of the candidate at build time.
 
@@ -36,12 +36,11 @@ from brief.config import RelatedOptions
 from brief.content.model import Article
 from brief.content.stopwords import stop_words
 from brief.forks import fork_iter
+from brief.site.keyterms import KeyTerms, key_terms
 from brief.site.postings import expand, postings, spans
 from brief.site.terms import TermTable, term_entry
 from brief.slugs import slugify
 
-TOP_TERMS = 16
-"""Key terms kept per article."""
 TERM_POSTINGS = 24
 """Articles kept per term in the inverted index (the ones where the term weighs most)."""
 TAG_POSTINGS = 64
@@ -81,12 +80,15 @@ class RelatedIndex:
         now: datetime,
         terms: TermTable | None = None,
         workers: int = 1,
+        previous: KeyTerms | None = None,
     ) -> None:
+        """``terms``: the last build's term table; ``previous``: the key terms made with it, when
+        the articles and their order are the same as then (brief.site.rescoring)."""
         self.articles = list(articles)
         self.options = options
         self.position = {a.slug: i for i, a in enumerate(self.articles)}
         n = len(self.articles)
-        self._build_terms(stop_words(options.language or language), n, terms, workers)
+        self._build_terms(stop_words(options.language or language), n, terms, workers, previous)
         self._build_tags(n)
         sections: dict[str, int] = {}
         self.section_id = np.array(
@@ -100,41 +102,34 @@ class RelatedIndex:
 
     # --- building -------------------------------------------------------------------------
 
-    def _build_terms(self, stops: frozenset[str], n: int, last: TermTable | None, workers: int) -> None:
-        """TF-IDF key terms of every article, computed in bulk: the per-article Python work
-        is one regex pass and one Counter (on every core with ``workers``), and only for the
-        articles ``last`` (the previous build's :class:`TermTable`) lacks; weighting and top-k
-        selection run in numpy. The table made is kept in ``self.terms``."""
+    def _build_terms(
+        self, stops: frozenset[str], n: int, last: TermTable | None, workers: int, previous: KeyTerms | None
+    ) -> None:
+        """TF-IDF key terms of every article (brief.site.keyterms), computed in bulk: the
+        per-article Python work is one regex pass and one Counter (on every core with
+        ``workers``), and only for the articles ``last`` (the previous build's
+        :class:`TermTable`) lacks. ``previous``: the key terms made with ``last``, for the same
+        articles in the same order; then only the articles an edit can change are weighed
+        again. The table made is kept in ``self.terms``."""
 
         def count(missing: list[Article]) -> Iterator[tuple[str, bytes]]:
             chunk = max(1, min(CHUNK, len(missing) // (workers * 4)))
             return fork_iter(partial(term_entry, stops), missing, workers, chunk)
 
         self.terms, self.vocab, term_all, tf_all, bounds = TermTable.build(self.articles, last, count)
-        df = np.bincount(term_all, minlength=len(self.vocab))
-        idf = np.log((n + 1) / (df + 0.5))
-        shared_term = df > 1  # a term in one article relates it to nothing
-        kept_doc, kept_term, kept_w = [], [], []
-        for lo in range(0, n, CHUNK):  # in slices, so memory stays flat however many articles
-            hi = min(n, lo + CHUNK)
-            term = term_all[bounds[lo] : bounds[hi]].astype(np.int64)
-            doc = np.repeat(np.arange(lo, hi, dtype=np.int64), np.diff(bounds[lo : hi + 1]))
-            weight = (1 + np.log(tf_all[bounds[lo] : bounds[hi]].astype(np.float64))) * idf[term]
-            norm = np.sqrt(np.bincount(doc - lo, weights=weight * weight, minlength=hi - lo))
-            weight /= np.where(norm > 0, norm, 1.0)[doc - lo]
-            keep = shared_term[term]
-            doc, term, weight = doc[keep], term[keep], weight[keep]
-            order = np.argsort(doc - weight * 0.5, kind="stable")  # per article, heaviest first; ties: as written
-            doc, term, weight = doc[order], term[order], weight[order]
-            first = np.searchsorted(doc, np.arange(lo, hi))
-            top = (np.arange(len(doc)) - first[doc - lo]) < TOP_TERMS
-            kept_doc.append(doc[top])
-            kept_term.append(term[top])
-            kept_w.append(weight[top])
-        self.e_doc = np.concatenate(kept_doc) if kept_doc else np.zeros(0, dtype=np.int64)
-        self.e_term = np.concatenate(kept_term) if kept_term else np.zeros(0, dtype=np.int64)
-        self.e_w = np.concatenate(kept_w) if kept_w else np.zeros(0)
-        self.e_start = np.searchsorted(self.e_doc, np.arange(n + 1))
+        counted = None
+        if (
+            previous is not None
+            and last is not None
+            and len(previous.df) == len(last.names)
+            and self.terms.names[: len(last.names)] == last.names  # (not renumbered)
+        ):
+            rows = last.rows
+            fresh = [i for i, a in enumerate(self.articles) if not a.digest or a.digest not in rows]
+            counted = np.array(fresh, dtype=np.int64)
+        self.key_terms = key_terms(term_all, tf_all, bounds, len(self.vocab), previous, counted)
+        self.e_start, self.e_term, self.e_w = self.key_terms.start, self.key_terms.term, self.key_terms.weight
+        self.e_doc = self.key_terms.doc
         self.p_start, self.p_len, self.p_doc, self.p_w = postings(
             self.e_doc, self.e_term, self.e_w, len(self.vocab), TERM_POSTINGS, by_weight=True
         )

@@ -19,11 +19,14 @@ edit adding common words those of nearly all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from brief.content.model import Article
 from brief.memo import Memo
+from brief.site.keyterms import KeyTerms
 from brief.site.postings import spans
 from brief.site.related import RelatedIndex
 from brief.site.terms import TermTable
@@ -61,7 +64,8 @@ class Snapshot:
     tags: str
     """Tag slugs by id, one per line."""
     arrays: dict[str, np.ndarray]
-    """The index's arrays (:data:`_ARRAYS`), its section ids, and the wants and exclusions."""
+    """The index's arrays (:data:`_ARRAYS`), its section ids and terms' document frequencies,
+    and the wants and exclusions."""
     picks: np.ndarray
     pick_start: np.ndarray
     """Article i's picks (positions) are ``picks[pick_start[i]:pick_start[i + 1]]``."""
@@ -111,6 +115,7 @@ def take(
     """The snapshot of a scoring just made."""
     arrays = {name: getattr(index, name) for name in _ARRAYS}
     arrays["section_id"] = index.section_id
+    arrays["df"] = index.key_terms.df
     arrays["want"] = np.asarray(want, dtype=np.int64)
     arrays["exclude"] = _pairs(exclude)
     lengths = np.array([len(p) for p in picks], dtype=np.int64)
@@ -123,6 +128,14 @@ def take(
         np.array([i for p in picks for i in p], dtype=np.int64),
         np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
     )
+
+
+def key_terms_of(last: Snapshot, articles: Sequence[Article]) -> KeyTerms | None:
+    """The key terms ``last`` was scored with, when it scored the same articles in the same order."""
+    old = last.arrays
+    if "df" not in old or "\n".join(a.slug for a in articles) != last.slugs:
+        return None
+    return KeyTerms(old["e_start"], old["e_term"], old["e_w"], old["df"])
 
 
 def _pairs(exclude: list[set[int]]) -> np.ndarray:
