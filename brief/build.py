@@ -42,7 +42,7 @@ from brief.output.pages import copy_files, render_and_write
 from brief.output.parallel import worker_count
 from brief.output.redirects import publish_redirects, redirect_plan
 from brief.output.search import SearchFeed
-from brief.output.spare import SPARES
+from brief.output.spare import SPARES, spares_for
 from brief.output.writers import MemoryWriter, OutputWriter
 from brief.render.anchors import PageIds
 from brief.render.articles import check_bodies, render_bios
@@ -203,7 +203,7 @@ def _build(
     target: OutputWriter | MemoryWriter
     if writer is None:
         assert output is not None
-        spares = config.root / CACHE_DIR / SPARES if cache is not None else None
+        spares = spares_for(config.root / CACHE_DIR / SPARES, output) if cache is not None else None
         target = OutputWriter(output, previous, spares, cache.spare if cache is not None else "")
         target.background = options.background_cleanup
     else:

@@ -8,7 +8,8 @@ articles), and the old tree must then be removed file by file. Instead, after th
 the old tree is made into a mirror of the new output: each file with a key is a hard link
 to the published one, nothing else is in it. A process of its own does that while the
 cache is saved, and keeps the mirror in the cache folder under a new name, which the cache
-records (:attr:`BuildCache.spare <brief.cache.BuildCache.spare>`).
+records (:attr:`BuildCache.spare <brief.cache.BuildCache.spare>`); when the cache folder is
+on another file system than the output, beside the output instead (:func:`spares_for`).
 
 The next build renames that mirror into its staging folder. A file whose stamp (inode,
 size, time) is the one recorded for its path stays as it is; any other file is replaced;
@@ -49,6 +50,22 @@ def take_spare(spares: Path, name: str, staging: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def spares_for(cache_spares: Path, out_dir: Path) -> Path:
+    """Where the spares of ``out_dir`` are kept: ``cache_spares`` (in the cache folder) when
+    it is on the file system of the output, else a hidden folder beside the output, as the
+    staging folder is (``.public.spares`` for ``public``): a spare must move into place by a
+    rename. The build before and the build after agree, as they see the same file systems."""
+    near = cache_spares
+    while not near.exists() and near.parent != near:  # (the cache folder is made later)
+        near = near.parent
+    try:
+        if os.stat(near).st_dev == os.stat(out_dir.parent).st_dev:
+            return cache_spares
+    except OSError:
+        return cache_spares  # (then spare_home says no)
+    return out_dir.parent / f".{out_dir.name}.spares"
 
 
 def spare_home(spares: Path, out_dir: Path) -> bool:

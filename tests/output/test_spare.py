@@ -154,3 +154,45 @@ def test_no_spare_without_a_cache(tmp_path):
         build(load_config(site), site / "public", BuildOptions(now=NOW))
         (site / "content/a1.md").write_text(story(1, f"{os.urandom(4).hex()}\n"))
     assert spares(site) == []
+
+
+@pytest.fixture
+def other_file_system(tmp_path):
+    """A folder on another file system than ``tmp_path`` (tmpfs /dev/shm), removed afterwards."""
+    import shutil
+    import tempfile
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev or not os.access(shm, os.W_OK):
+        pytest.skip("no second file system to put the output on")
+    folder = Path(tempfile.mkdtemp(prefix="brief-spare-", dir=shm))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_an_output_on_another_file_system_keeps_its_spare_beside_it(tmp_path, other_file_system):
+    """The cache folder cannot hold a spare that must move into place by a rename: the spare
+    is kept beside the output (as the staging folder is), and the next build stages into it."""
+    site = make_site(tmp_path, {f"content/a{i}.md": story(i) for i in range(6)})
+    out = other_file_system / "public"
+
+    def cached() -> BuildCache:
+        cache = BuildCache.load(site)
+        build(load_config(site), out, BuildOptions(now=NOW, cache=cache))
+        cache.save(site)
+        return cache
+
+    cached()
+    (site / "content/a0.md").write_text(story(0, "Second build.\n"))
+    cache = cached()
+    beside = other_file_system / ".public.spares"
+    assert sorted(p.name for p in beside.iterdir()) == [cache.spare]
+    assert spares(site) == []  # nothing in the cache folder
+    spare_folder = os.stat(beside / cache.spare).st_ino
+    (site / "content/a1.md").write_text(story(1, "Third build.\n"))
+    cache = cached()
+    assert os.stat(out).st_ino == spare_folder  # the spare became the output
+    assert sorted(p.name for p in beside.iterdir()) == [cache.spare]
+    assert tree(out) == clean(
+        site, other_file_system
+    )  # (Pagefind numbers pages in the order the file system lists them)
