@@ -128,6 +128,14 @@ class BuildCache:
             self.outputs.clear()
         self.key, self.root, self.output = key, root, output
 
+    def release(self) -> None:
+        """Drop what is kept in memory only, never saved (the last build's views and page
+        plans, for the preview's next rebuild): for a process that saves the cache and ends,
+        so that the save needs no more memory than the build (100,000 articles: the peak)."""
+        for part in (self.content, self.related, self.markdown):
+            part.forget_in_memory()
+        self.pages, self.feeds = PageMemo(), FeedMemo()
+
     def forget(self, path: Path) -> None:
         """Drop what is known of one file's stamp (a watcher saw it change)."""
         self.content.forget(path)

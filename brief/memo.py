@@ -23,6 +23,12 @@ class Memo:
         vars(self).update(vars(type(self)()))  # fresh in-memory fields
         vars(self).update(state)
 
+    def forget_in_memory(self) -> None:
+        """Drop the fields that are never saved (a process that saves the cache and ends)."""
+        fresh = vars(type(self)())
+        for name in self.IN_MEMORY:
+            setattr(self, name, fresh[name])
+
     def start(self, same_settings: bool) -> None:
         """A build begins; with other settings, nothing kept applies any more."""
         if not same_settings:

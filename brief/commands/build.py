@@ -103,6 +103,8 @@ def build_site(
                 on_warning=on_warning,
             )
             with timed("cache save", result.timings):
+                result.state = None  # (nothing reads it after a build here: its memory goes to the save)
+                cache.release()
                 cache.save(config.root)  # meanwhile the previous output is removed in the background
                 if compiled is not None:
                     compiled.flush()

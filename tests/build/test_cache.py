@@ -508,6 +508,32 @@ def test_brief_build_reads_and_saves_its_cache_with_the_cycle_collector_paused(t
     assert gc.isenabled()
 
 
+def test_brief_build_lets_go_of_what_is_never_saved_before_saving(tmp_path, monkeypatch):
+    # At 100,000 articles saving the cache raised the build's peak memory (views and page
+    # plans kept for a preview's next rebuild); the CLI build drops them first, and the site.
+    import pickle
+
+    from brief.commands.build import build_site
+
+    site = make_site(tmp_path, {f"content/a{i}.md": story(i, random.Random(i)) for i in range(7)})
+    found: list[tuple[int, bytes]] = []
+    save = BuildCache.save
+
+    def saving(self, root):
+        found.append((len(self.markdown.views), pickle.dumps(self.markdown.__getstate__())))
+        return save(self, root)
+
+    monkeypatch.setattr(BuildCache, "save", saving)
+    outcome = build_site(load_config(site), site / "public", now=NOW)
+    assert outcome.result is not None and outcome.result.state is None
+    assert found[0][0] == 0  # no view held while saving
+    cache = BuildCache()  # what a build that keeps everything saves: the same
+    result = build(load_config(site), tmp_path / "kept", BuildOptions(now=NOW, cache=cache))
+    assert result.state is not None and len(cache.markdown.views) == 7
+    assert pickle.loads(found[0][1]).keys() == cache.markdown.__getstate__().keys()
+    assert len(pickle.loads(found[0][1])["parts"]) == len(cache.markdown.parts) == 7
+
+
 @pytest.mark.parametrize("links", [True, False])
 def test_files_kept_from_the_last_build_are_recorded_as_they_are(tmp_path, monkeypatch, links):
     # A kept file's stamp is known without a stat when it is the very file checked (left in
