@@ -60,7 +60,12 @@ def upcoming(articles: Iterable[Article], now: datetime, *, drafts: bool = False
     ones, drafts included; drafts have no changes unless ``drafts`` (a build that publishes
     them, for the cache)."""
     changes = []
+    # An article a day older than the window has left the news sitemap, whatever the daylight
+    # saving shifts in its time zone (``date + NEWS_WINDOW`` counts wall-clock hours there).
+    long_gone = now - NEWS_WINDOW - timedelta(days=1)
     for article in articles:
+        if article.expires is None and article.date < long_gone:
+            continue  # (most of them: nothing ahead, found without date arithmetic)
         if (article.draft and not drafts) or article.expired(now):
             continue
         if article.date > now:

@@ -142,3 +142,43 @@ def test_a_site_without_articles_is_never_up_to_date(tmp_path):
     found, config = articles(tmp_path, {})
     site = _index(found, config, NOW)
     assert cache_deadline(site, NOW, drafts=False) == NOW.timestamp()
+
+
+def test_the_quick_skip_of_old_articles_changes_nothing(tmp_path):
+    """upcoming() skips an article without an expiry a day older than the news window
+    without date arithmetic; the changes are those of the full rule at every moment around
+    the window's end, daylight saving included (Paris: 2026-10-25 and 2027-03-28)."""
+    import dataclasses
+
+    from brief.render.schedule import NEWS_WINDOW
+
+    def full_rule(found: list[Article], now: datetime) -> list[tuple]:
+        changes = []
+        for a in found:
+            if a.draft or a.expired(now):
+                continue
+            if a.date > now:
+                changes.append((a.date.astimezone(UTC), "scheduled", a.slug))
+            leaves = a.date + NEWS_WINDOW
+            if a.canonical is None and leaves >= now and (a.expires is None or a.expires > leaves):
+                changes.append((leaves.astimezone(UTC), "news-window", a.slug))
+            if a.expires is not None:
+                changes.append((a.expires.astimezone(UTC), "expires", a.slug))
+        return sorted(changes, key=lambda c: (c[0], ("scheduled", "news-window", "expires").index(c[1]), c[2]))
+
+    found, config = articles(tmp_path)
+    base = next(a for a in found if a.slug == "old")
+    paris = config.tz
+    dated = [
+        dataclasses.replace(base, slug=f"at-{i}", date=datetime(2026, 10, 22, 0, tzinfo=paris) + timedelta(hours=7 * i))
+        for i in range(40)
+    ] + [
+        dataclasses.replace(
+            base, slug=f"spring-{i}", date=datetime(2027, 3, 25, 0, tzinfo=paris) + timedelta(hours=7 * i)
+        )
+        for i in range(40)
+    ]
+    for start in (datetime(2026, 10, 24, tzinfo=UTC), datetime(2027, 3, 27, tzinfo=UTC)):
+        for step in range(0, 24 * 6, 5):
+            now = start + timedelta(hours=step, minutes=17)
+            assert [(c.at, c.kind, c.article.slug) for c in upcoming(dated, now)] == full_rule(dated, now)
