@@ -38,7 +38,7 @@ from brief.content.stopwords import stop_words
 from brief.forks import fork_iter
 from brief.site.keyterms import KeyTerms, key_terms
 from brief.site.postings import expand, postings, spans
-from brief.site.terms import TermTable, term_entry
+from brief.site.terms import RunCounts, TermTable, count_run
 from brief.slugs import slugify
 
 TERM_POSTINGS = 24
@@ -112,9 +112,11 @@ class RelatedIndex:
         articles in the same order; then only the articles an edit can change are weighed
         again. The table made is kept in ``self.terms``."""
 
-        def count(missing: list[Article]) -> Iterator[tuple[str, bytes]]:
-            chunk = max(1, min(CHUNK, len(missing) // (workers * 4)))
-            return fork_iter(partial(term_entry, stops), missing, workers, chunk)
+        def count(missing: list[Article]) -> Iterator[RunCounts]:
+            few = len(missing) < CHUNK  # (an edit's articles: counted here, not worth forking for)
+            size = len(missing) if few else max(1, min(CHUNK, len(missing) // (workers * 4)))
+            runs = [missing[lo : lo + size] for lo in range(0, len(missing), size)]
+            return fork_iter(partial(count_run, stops), runs, workers, 1)
 
         self.terms, self.vocab, term_all, tf_all, bounds = TermTable.build(self.articles, last, count)
         counted = None

@@ -19,10 +19,24 @@ _TOKEN = re.compile(r"(?!\d)\w{3,}")  # words of 3+ characters not starting with
 _NOISE = re.compile(r"\]\([^)]*\)|<[^>]*>|https?://\S+|&\w+;")
 
 
-def term_entry(stops: frozenset[str], article: Article) -> tuple[str, bytes]:
-    """An article's term counts as the memo keeps them: the terms joined by spaces, the counts as C ints."""
-    counts = term_counts(article, stops)
-    return " ".join(counts), array("i", counts.values()).tobytes()
+RunCounts = tuple[list[str], bytes, bytes, bytes]
+"""The term counts of a run of articles, as a worker sends them back: the terms the run
+has, in the order first met; then, for every article in turn and as C ints, its terms (as
+indexes into that list, in the order written), their counts, and how many it has. The main
+process then looks each term of the run up once, not once per article that has it."""
+
+
+def count_run(stops: frozenset[str], articles: Sequence[Article]) -> RunCounts:
+    """The :data:`RunCounts` of ``articles``."""
+    met: defaultdict[str, int] = defaultdict()
+    met.default_factory = met.__len__  # a new term gets the next index, all in C
+    ids, counts, lengths = array("i"), array("i"), array("i")
+    for article in articles:
+        found = term_counts(article, stops)
+        ids.extend(map(met.__getitem__, found))
+        counts.extend(found.values())
+        lengths.append(len(found))
+    return list(met), ids.tobytes(), counts.tobytes(), lengths.tobytes()
 
 
 def term_counts(article: Article, stops: frozenset[str]) -> Counter:
@@ -59,13 +73,14 @@ class TermTable:
         cls,
         articles: Sequence[Article],
         last: TermTable | None,
-        counted: Callable[[list[Article]], Iterable[tuple[str, bytes]]],
+        counted: Callable[[list[Article]], Iterable[RunCounts]],
     ) -> tuple[TermTable, dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
         """The table of ``articles`` with its vocabulary (name → id), and the term ids, counts
         (int32) and bounds (int64: article i's are ``[ends[i]:ends[i + 1]]``) of every article
         in order: the rows of ``last`` for the articles it has, the others counted by
-        ``counted`` (the articles → their :func:`term_entry`, on every core, one at a time:
-        each article's terms as text are dropped once numbered, never all held at once)."""
+        ``counted`` (the articles → the :data:`RunCounts` of consecutive runs of them, in
+        order, on every core). Ids are given in the order terms are first met, article by
+        article, whatever the runs."""
         vocab: defaultdict[str, int] = defaultdict()
         vocab.default_factory = vocab.__len__  # a new term gets the next id, all in C
         old: dict[bytes, tuple[bytes, bytes]] = {}
@@ -74,9 +89,16 @@ class TermTable:
             old = last.rows
         missing = [a for a in articles if not a.digest or a.digest not in old]
         fresh: dict[int, tuple[bytes, bytes]] = {}
-        for article, (terms, tf) in zip(missing, counted(missing) if missing else []):
-            ids = array("i", map(vocab.__getitem__, terms.split(" ") if terms else []))
-            fresh[id(article)] = (ids.tobytes(), tf)
+        waiting = iter(missing)
+        for names, run_ids, run_counts, lengths in counted(missing) if missing else ():
+            # (a run's terms in the order it met them: new ones numbered as article by article)
+            ids = np.fromiter(map(vocab.__getitem__, names), dtype=np.int32, count=len(names))
+            numbered = ids[np.frombuffer(run_ids, dtype=np.int32)].tobytes()
+            at = 0
+            for length in array("i", lengths):
+                end = at + 4 * length
+                fresh[id(next(waiting))] = (numbered[at:end], run_counts[at:end])
+                at = end
         rows = [fresh.get(id(a)) or old[a.digest] for a in articles]
         table = cls((), {a.digest: row for a, row in zip(articles, rows) if a.digest})
         term_ids = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.int32)

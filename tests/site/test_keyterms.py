@@ -134,3 +134,36 @@ def test_a_carried_index_has_the_arrays_of_a_fresh_one(tmp_path):
         fresh = RelatedIndex(edited, config.related, config.language, NOW)  # counted from nothing
         assert carried.suggest_all(wanted, exclude) == fresh.suggest_all(wanted, exclude)
         last, articles = carried, edited
+
+
+def test_term_ids_are_numbered_alike_however_the_articles_are_counted_in_runs(tmp_path):
+    """Workers count runs of articles; the main process numbers each run's terms once. The
+    table (names, ids, counts) is the same for runs of any length, and the same as counting
+    the articles one by one."""
+    from functools import partial
+
+    from corpus import write_corpus
+
+    from brief.content.stopwords import stop_words
+    from brief.site.terms import TermTable, count_run
+
+    site = write_corpus(tmp_path / "corpus", 60, seed=4)
+    config = load_config(site)
+    articles = sorted(load_articles(config, ContentMemo()).articles, key=lambda a: a.sort_key)
+    stops = stop_words(config.language)
+
+    def in_runs(size: int):
+        def counted(missing):
+            return map(partial(count_run, stops), [missing[lo : lo + size] for lo in range(0, len(missing), size)])
+
+        return TermTable.build(articles, None, counted)
+
+    one = in_runs(1)
+    for size in (2, 7, 60):
+        other = in_runs(size)
+        assert other[0].names == one[0].names and other[1] == one[1]
+        assert other[0].rows == one[0].rows
+        for mine, theirs in zip(other[2:], one[2:]):
+            assert mine.tolist() == theirs.tolist()
+    first_met = list(dict.fromkeys(w for a in articles for w in count_run(stops, [a])[0]))
+    assert list(one[0].names) == first_met  # in the order first met, article by article
