@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -185,9 +186,10 @@ def write_ledger(root: Path, entries: list[Entry], started: datetime | None = No
     """Write the ledger (atomically) when its text changes; True when it did. Raises
     :class:`BriefError` when the file cannot be written.
 
-    The file is dated a little before ``started`` (when the build began): brief wrote it
-    after reading every input, and a file changed during a build is not trusted by the
-    next build's "up to date" check (brief.manifest), which would then build again."""
+    The file is dated a little before ``started`` (when the build began; the clock's time
+    when that is later, as for a build made "as of" a moment ahead): brief wrote it after
+    reading every input, and a file changed during a build, or dated after it, is not trusted
+    by the next build's "up to date" check (brief.manifest), which would then build again."""
     path = ledger_file(root)
     data = format_ledger(entries).encode("utf-8")
     mode = 0o644
@@ -206,7 +208,7 @@ def write_ledger(root: Path, entries: list[Entry], started: datetime | None = No
         os.replace(tmp, path)
         tmp = None
         if started is not None:
-            dated = started.timestamp() - RACY_SECONDS - 1
+            dated = min(started.timestamp(), time.time()) - RACY_SECONDS - 1
             os.utime(path, (dated, dated))
     except OSError as exc:
         raise BriefError(

@@ -352,6 +352,22 @@ def test_editing_the_ledger_makes_the_next_cached_build_run(tmp_path):
     assert withdrawn is not None and "published-url-gone" not in [w.code for w in withdrawn.warnings]
 
 
+def test_a_build_as_of_a_later_moment_does_not_date_the_ledger_ahead_of_the_clock(tmp_path):
+    # Dated by the build's own "now" (BRIEF_NOW ahead of the clock), the ledger looked changed
+    # after the build to every later up-to-date check, which then never said "up to date".
+    from datetime import UTC, datetime, timedelta
+
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    config = load_config(site)
+    old = time.time() - 60
+    for path in site.rglob("*.md"):
+        os.utime(path, (old, old))
+    ahead = datetime.now(UTC) + timedelta(hours=3)
+    assert build_site(config, site / "public", now=ahead).result is not None
+    assert (site / LEDGER_NAME).stat().st_mtime < time.time()
+    assert build_site(config, site / "public", now=ahead + timedelta(minutes=1)).result is None  # up to date
+
+
 def test_a_ledger_that_is_not_a_regular_file_is_an_error_not_a_wait(tmp_path):
     site = make_site(tmp_path, {"content/a.md": article()})
     os.mkfifo(site / LEDGER_NAME)
