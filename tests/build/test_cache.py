@@ -137,6 +137,20 @@ def test_cached_builds_equal_clean_builds_after_related_heavy_edits(tmp_path, mo
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     from corpus import write_corpus
 
+    from brief.site import related
+
+    updates: list[int] = []  # key terms made again for only some articles (brief.site.keyterms)
+    full = related.key_terms
+
+    def key_terms(*args, **kwargs):
+        made = full(*args, **kwargs)
+        last, counted = (list(args) + [None, None])[4:6]
+        if last is not None and counted is not None:
+            updates.append(len(counted))
+        return made
+
+    monkeypatch.setattr(related, "key_terms", key_terms)
+
     site = write_corpus(tmp_path / "site", 90, seed=3)
     rng = random.Random(5)
     cached, clean = tmp_path / "cached", tmp_path / "clean"
@@ -168,6 +182,7 @@ def test_cached_builds_equal_clean_builds_after_related_heavy_edits(tmp_path, mo
         moved += sum(related_now.get(page) != lists for page, lists in related_before.items())
         related_before = related_now
     assert moved >= 10, "the edits hardly moved any related list: this test tested little"
+    assert len(updates) >= 5 and all(n <= 2 for n in updates)  # the cached builds updated the key terms
 
 
 def _related_lists(out: Path) -> dict[str, list[str]]:
