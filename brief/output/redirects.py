@@ -5,7 +5,7 @@ build's writer (atomic with the rest of the build)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
@@ -38,7 +38,7 @@ def redirect_plan(
     taken = taken_paths(specs, *static, assets, config.root)
     for rel in sorted(with_feeds(site, set())):  # a [redirects] entry may lead to a feed
         taken.setdefault(rel, f"brief's own {rel}")
-    key = _plan_key(config, site, taken, ledger) if memo is not None else None
+    key = _plan_key(config, site, taken, ledger, memo) if memo is not None else None
     if memo is not None and key is not None and memo.key == key and memo.plan is not None:
         return memo.plan
     entries, problems = read_ledger(config.root) if ledger else (None, [])
@@ -58,13 +58,20 @@ class RedirectMemo:
 
     key: bytes | None = None
     plan: RedirectPlan | None = None
+    rows: dict[bytes, bytes] = field(default_factory=dict)
+    """Article digest (its file's path and bytes) → the digest of what the plan reads of it
+    but whether it is built: an unchanged file's is not made again (with the same settings;
+    other settings start the memo empty)."""
 
 
-def _plan_key(config: Config, site: Site, taken: dict[str, str], ledger: bool) -> bytes | None:
+def _plan_key(
+    config: Config, site: Site, taken: dict[str, str], ledger: bool, memo: RedirectMemo | None = None
+) -> bytes | None:
     """A digest of what :func:`brief.site.redirects.plan_redirects` reads: ``[redirects]``,
     each article's and page's file, slug, URL, headline, canonical URL, date, aliases (with
     their lines) and whether it is built, what every output path is taken by, and the
-    ledger's bytes. None when the ledger cannot be read (the plan says why)."""
+    ledger's bytes. None when the ledger cannot be read (the plan says why). With ``memo``,
+    each article's part is made once per file (digest), and kept there."""
     parts = [repr((config.redirects, ledger)).encode()]
     if ledger:
         try:
@@ -73,18 +80,29 @@ def _plan_key(config: Config, site: Site, taken: dict[str, str], ledger: bool) -
             parts.append(b"no ledger")
         except OSError:
             return None
-    rows: list[tuple] = []
+    known = memo.rows if memo is not None else {}
+    kept: dict[bytes, bytes] = {}
+    articles: list[bytes] = []
+    built = site.built
     for article in site.all_articles.values():
-        lines = tuple(article.lines.get(("aliases", i)) for i in range(len(article.aliases)))
-        when = article.date.astimezone(UTC).isoformat()
-        rows.append(
-            (article.relpath, article.slug, article.url_path, article.title, article.canonical, when)
-            + (article.aliases, lines, article.slug in site.built)
-        )
+        part = known.get(article.digest) if article.digest else None
+        if part is None:
+            lines = tuple(article.lines.get(("aliases", i)) for i in range(len(article.aliases)))
+            when = article.date.astimezone(UTC).isoformat()
+            row = (article.relpath, article.slug, article.url_path, article.title, article.canonical, when)
+            part = digest(repr((*row, article.aliases, lines)))
+        if article.digest:
+            kept[article.digest] = part
+        articles.append(part + (b"+" if article.slug in built else b"-"))
+    if memo is not None:
+        memo.rows = kept
+    parts.append(b"".join(articles))
     built_pages = {page.slug for page in site.pages}
-    for page in site.all_pages.values():
-        rows.append((page.relpath, page.slug, page.url_path, page.title, page.slug in built_pages))
-    parts.append(repr(rows).encode())
+    pages = [
+        (page.relpath, page.slug, page.url_path, page.title, page.slug in built_pages)
+        for page in site.all_pages.values()
+    ]
+    parts.append(repr(pages).encode())
     parts.append("\n".join(f"{rel}\t{who}" for rel, who in taken.items()).encode("utf-8", "surrogatepass"))
     return digest(*parts)
 

@@ -430,3 +430,31 @@ def test_cached_builds_plan_redirects_as_a_clean_build_does_after_each_change(tm
     both()
     (site / "content/d.md").write_text(article("Other text.\n", title="Story d, retitled", aliases=["/old/d/"]))
     both()
+
+
+def test_a_body_edit_keeps_the_redirect_plan_and_a_headline_edit_makes_it_again(tmp_path, monkeypatch):
+    """The plan's key reads what planning reads of each article, kept per file: an edit of
+    the text leaves it as it was (the plan is not made again), an edit of the headline,
+    which a renamed file is found by, does not."""
+    from brief.output import redirects
+
+    made: list[int] = []
+    plan = redirects.plan_redirects
+
+    def planning(*args, **kwargs):
+        made.append(1)
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(redirects, "plan_redirects", planning)
+    site = make_site(tmp_path, {f"content/{n}.md": article(title=f"Story {n}") for n in "abc"})
+    config = load_config(site)
+    build_site(config, site / "public", now=BUILD_TIME)
+    (site / "content/c.md").write_text(article("Text.\n", title="Story c"))
+    build_site(config, site / "public", now=BUILD_TIME)  # (the ledger the first build wrote is read)
+    assert len(made) == 2
+    (site / "content/a.md").write_text(article("A new paragraph.\n", title="Story a"))
+    assert build_site(config, site / "public", now=BUILD_TIME).result is not None
+    assert len(made) == 2  # the same plan
+    (site / "content/b.md").write_text(article(title="Story b, retitled"))
+    build_site(config, site / "public", now=BUILD_TIME)
+    assert len(made) == 3
