@@ -46,7 +46,8 @@ class _Claims:
         self.reused = 0
 
     def _claim(self, relpath: str, origin: str) -> bool:
-        reason = unsafe_reason(relpath)
+        # (a path the previous build wrote passed this check then: it depends on the text only)
+        reason = None if self.previous is not None and relpath in self.previous else unsafe_reason(relpath)
         if reason:
             self.problems.append(Problem(origin, None, None, f"refusing to write '{relpath}': {reason}"))
             return False
@@ -228,20 +229,23 @@ class OutputWriter(_Claims):
         """Keep or link the previous build's file of ``relpath`` in the staging folder, if it
         was made from ``key`` and nobody changed it since; False when it must be written."""
         target = os.path.join(self._staged, relpath)
-        found = self._previous_file(relpath, key, target)
+        stamp = self._unchanged(relpath, key)
+        found = self._previous_file(relpath, key, target, stamp)
         if found is None:
             return False
         if self.reserve(relpath, origin, key, folder=False) is not None:  # else the problem is recorded
             if found or self._link(relpath, target):  # the very file checked: its stamp is known
-                self._kept[relpath] = self._unchanged(relpath, key)
+                self._kept[relpath] = stamp
             self.reused += 1
         return True
 
-    def _previous_file(self, relpath: str, key: bytes, target: str) -> bool | None:
+    def _previous_file(self, relpath: str, key: bytes, target: str, stamp: Any = False) -> bool | None:
         """Where the previous build's file of ``relpath`` made from ``key`` is, unchanged:
         True when the spare holds it at ``target`` already, False when only the output
-        folder does, None when neither (it must be written)."""
-        stamp = self._unchanged(relpath, key)
+        folder does, None when neither (it must be written). ``stamp``: the one recorded
+        for it, when the caller has looked it up already."""
+        if stamp is False:
+            stamp = self._unchanged(relpath, key)
         if stamp is None:
             return None
         if self.from_spare and file_stamp(target) == stamp:
