@@ -36,7 +36,8 @@ class ContentMemo(Memo):
     file's bytes by its stamp, and each file's validated article by its path and bytes."""
 
     stamps: dict[str, tuple[tuple[int, int, int], bytes, float]] = field(default_factory=dict)
-    """Source path → (stamp, digest of its bytes, when the digest was taken)."""
+    """Source path → (stamp, its key in :attr:`articles`: the digest of its path and bytes,
+    when the bytes were read)."""
     articles: dict[bytes, tuple[FileResult, tuple[str, ...]]] = field(default_factory=dict)
     """Digest of (path, bytes) → the file's outcome and the files it depends on (its hero image)."""
     used: set[bytes] = field(default_factory=set)
@@ -45,12 +46,12 @@ class ContentMemo(Memo):
     def clear(self) -> None:
         self.articles.clear()  # a file's stamp and digest hold whatever the settings
 
-    def known_digest(self, path: Path, stamps: Mapping[str, tuple[int, int, int]] | None = None) -> bytes | None:
-        """Digest of a source file's bytes without reading it: the one noted with its stamp,
-        while the file keeps that stamp and the stamp is old enough to be trusted; else None
-        (the file is read, and its digest noted by :meth:`note`). ``stamps``: the files'
-        stamps as the build took them before reading any (the cache records those), else a
-        ``stat`` here."""
+    def known_key(self, path: Path, stamps: Mapping[str, tuple[int, int, int]] | None = None) -> bytes | None:
+        """The key of a source file (the digest of its path and bytes) without reading it: the
+        one noted with its stamp, while the file keeps that stamp and the stamp is old enough
+        to be trusted; else None (the file is read, and its key noted by :meth:`note`).
+        ``stamps``: the files' stamps as the build took them before reading any (the cache
+        records those), else a ``stat`` here."""
         name = str(path)
         known = self.stamps.get(name)
         if known is None:  # (a file the memo has not seen needs no stat)
@@ -61,13 +62,14 @@ class ContentMemo(Memo):
             return known[1]
         return None
 
-    def note(self, path: Path, stamp: tuple[int, int, int] | None, value: bytes | None, at: float) -> None:
-        """Remember the digest ``value`` of ``path``'s bytes as read at time ``at``, the file
-        having had ``stamp`` before it was read (no stamp or no value: forget the file)."""
-        if stamp is None or value is None:
+    def note(self, path: Path, stamp: tuple[int, int, int] | None, key: bytes | None, at: float) -> None:
+        """Remember the ``key`` of ``path`` (the digest of its path and bytes) as read at time
+        ``at``, the file having had ``stamp`` before it was read (no stamp or no key: forget
+        the file)."""
+        if stamp is None or key is None:
             self.stamps.pop(str(path), None)
         else:
-            self.stamps[str(path)] = (stamp, value, at)
+            self.stamps[str(path)] = (stamp, key, at)
 
     def kept(self, key: bytes) -> FileResult | None:
         """The outcome kept under ``key`` (a file's path and bytes), while the files it
@@ -143,12 +145,11 @@ def load_articles(
     results: list[FileResult | None] = [None] * len(paths)
     todo: list[tuple[int, bytes | None]] = []  # (index, memo key when the file's digest is known)
     for n, path in enumerate(paths):
-        value = memo.known_digest(path, stamps) if memo is not None else None
-        if value is None:
+        key = memo.known_key(path, stamps) if memo is not None else None
+        if key is None:
             todo.append((n, None))  # read, hashed (with a memo) and parsed by a worker
             continue
         assert memo is not None
-        key = digest(str(path), value)
         memo.used.add(key)
         entry = memo.kept(key)
         if entry is not None:
@@ -171,8 +172,8 @@ def load_articles(
         if memo is not None:
             memo_key = known_key
             if read is not None:  # read by the worker: its digest is noted now
-                stamp, value, at, memo_key = read
-                memo.note(paths[n], stamp, value, at)
+                stamp, _, at, memo_key = read
+                memo.note(paths[n], stamp, memo_key, at)
             if memo_key is not None:
                 memo.used.add(memo_key)
                 outcome = memo.kept(memo_key) if outcome is None else _remember(outcome, memo_key, memo)

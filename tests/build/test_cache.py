@@ -362,12 +362,12 @@ def test_the_content_memo_trusts_the_stamps_the_build_took(tmp_path):
     info = path.stat()
     stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
     memo = ContentMemo()
-    memo.note(path, stamp, b"digest-of-one", time.time())
-    assert memo.known_digest(path) == b"digest-of-one"
+    memo.note(path, stamp, b"key-of-one", time.time())
+    assert memo.known_key(path) == b"key-of-one"
     path.write_text("two, longer")  # changed after the build took its stamps
-    assert memo.known_digest(path) is None  # a stat sees it
-    assert memo.known_digest(path, {str(path): stamp}) == b"digest-of-one"  # as the recorded stamp says
-    assert memo.known_digest(path, {}) is None  # a file the stamps lack is stat'ed
+    assert memo.known_key(path) is None  # a stat sees it
+    assert memo.known_key(path, {str(path): stamp}) == b"key-of-one"  # as the recorded stamp says
+    assert memo.known_key(path, {}) is None  # a file the stamps lack is stat'ed
 
 
 @pytest.mark.slow
