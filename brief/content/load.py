@@ -172,7 +172,7 @@ def load_articles(
         if memo is not None:
             memo_key = known_key
             if read is not None:  # read by the worker: its digest is noted now
-                stamp, _, at, memo_key = read
+                stamp, memo_key, at = read
                 memo.note(paths[n], stamp, memo_key, at)
             if memo_key is not None:
                 memo.used.add(memo_key)
@@ -193,11 +193,11 @@ def _parse(
     memo: ContentMemo | None,
     folders: dict[str, str],
     job: tuple[int, bytes | None],
-) -> tuple[FileResult | None, tuple[tuple[int, int, int] | None, bytes | None, float, bytes | None] | None]:
+) -> tuple[FileResult | None, tuple[tuple[int, int, int] | None, bytes | None, float] | None]:
     """One file's outcome. With a memo and no key for the file, also its stamp before it was
-    read, the digest of its bytes (None when it cannot be read), when it was read and its
-    key in the memo (the digest of its path and bytes); and no outcome when the memo holds
-    the file's bytes already (a file touched but not changed)."""
+    read, its key in the memo (the digest of its path and bytes; None when it cannot be read)
+    and when it was read; and no outcome when the memo holds the file's bytes already (a file
+    touched but not changed)."""
     path = paths[job[0]]
     if memo is None or job[1] is not None:
         return _load_one(path, config, folders, key=job[1] or b""), None
@@ -205,12 +205,11 @@ def _parse(
     try:
         data = read_input(path, TEXT_LIMIT)
     except OSError:  # InputError too: loading the file reports why
-        return _load_one(path, config, folders), (stamp, None, 0.0, None)
-    value = digest(data)
-    key = digest(str(path), value)
+        return _load_one(path, config, folders), (stamp, None, 0.0)
+    key = digest(str(path), digest(data))
     if memo.kept(key) is not None:
-        return None, (stamp, value, time.time(), key)
-    return _load_one(path, config, folders, data, key), (stamp, value, time.time(), key)
+        return None, (stamp, key, time.time())
+    return _load_one(path, config, folders, data, key), (stamp, key, time.time())
 
 
 def _remember(result: FileResult, key: bytes, memo: ContentMemo) -> FileResult:

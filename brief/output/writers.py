@@ -230,7 +230,7 @@ class OutputWriter(_Claims):
         was made from ``key`` and nobody changed it since; False when it must be written."""
         target = os.path.join(self._staged, relpath)
         stamp = self._unchanged(relpath, key)
-        found = self._previous_file(relpath, key, target, stamp)
+        found = self._previous_file(relpath, target, stamp)
         if found is None:
             return False
         if self.reserve(relpath, origin, key, folder=False) is not None:  # else the problem is recorded
@@ -239,13 +239,11 @@ class OutputWriter(_Claims):
             self.reused += 1
         return True
 
-    def _previous_file(self, relpath: str, key: bytes, target: str, stamp: Any = False) -> bool | None:
-        """Where the previous build's file of ``relpath`` made from ``key`` is, unchanged:
-        True when the spare holds it at ``target`` already, False when only the output
-        folder does, None when neither (it must be written). ``stamp``: the one recorded
-        for it, when the caller has looked it up already."""
-        if stamp is False:
-            stamp = self._unchanged(relpath, key)
+    def _previous_file(self, relpath: str, target: str, stamp: Any) -> bool | None:
+        """Where the previous build's file of ``relpath`` is, unchanged since it was recorded
+        with ``stamp`` (:meth:`_unchanged`: None when there is none made from this build's key):
+        True when the spare holds it at ``target`` already, False when only the output folder
+        does, None when neither (it must be written)."""
         if stamp is None:
             return None
         if self.from_spare and file_stamp(target) == stamp:
@@ -256,7 +254,7 @@ class OutputWriter(_Claims):
         """Keep or put the previous build's file of ``relpath`` at the reserved ``target``
         when it was made from ``key`` and is intact; False when it must be written (worker
         processes call this)."""
-        found = self._previous_file(relpath, key, target)
+        found = self._previous_file(relpath, target, self._unchanged(relpath, key))
         if found is None:
             return False
         if not found:
@@ -309,7 +307,11 @@ class OutputWriter(_Claims):
 
     def reuse_all(self, keys: dict[str, bytes], origin: str) -> bool:
         """Link the previous build's file of every path in ``keys``, or of none of them."""
-        if any(self._previous_file(rel, key, os.path.join(self._staged, rel)) is None for rel, key in keys.items()):
+        staged = self._staged
+        if any(
+            self._previous_file(rel, os.path.join(staged, rel), self._unchanged(rel, key)) is None
+            for rel, key in keys.items()
+        ):
             return False
         for rel, key in keys.items():
             self.reuse(rel, key, origin)

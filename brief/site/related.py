@@ -38,7 +38,7 @@ from brief.content.stopwords import stop_words
 from brief.forks import fork_iter
 from brief.site.keyterms import KeyTerms, key_terms
 from brief.site.postings import expand, postings, spans
-from brief.site.terms import RunCounts, TermTable, count_run
+from brief.site.terms import RunCounts, TermTable, count_run, counted_again
 from brief.slugs import slugify
 
 TERM_POSTINGS = 24
@@ -126,9 +126,8 @@ class RelatedIndex:
             and len(previous.df) == len(last.names)
             and self.terms.names[: len(last.names)] == last.names  # (not renumbered)
         ):
-            rows = last.rows
-            fresh = [i for i, a in enumerate(self.articles) if not a.digest or a.digest not in rows]
-            counted = np.array(fresh, dtype=np.int64)
+            rows = last.rows  # (the articles TermTable.build counted)
+            counted = np.array([i for i, a in enumerate(self.articles) if counted_again(a, rows)], dtype=np.int64)
         self.key_terms = key_terms(term_all, tf_all, bounds, len(self.vocab), previous, counted)
         self.e_start, self.e_term, self.e_w = self.key_terms.start, self.key_terms.term, self.key_terms.weight
         self.e_doc = self.key_terms.doc

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +51,12 @@ def term_counts(article: Article, stops: frozenset[str]) -> Counter:
     return counts
 
 
+def counted_again(article: Article, rows: Mapping[bytes, tuple[bytes, bytes]]) -> bool:
+    """Whether ``article``'s terms are counted in this build: ``rows`` (a last
+    :class:`TermTable`'s) has no row for it, or it has no digest to find one by."""
+    return not article.digest or article.digest not in rows
+
+
 @dataclass(frozen=True)
 class TermTable:
     """Every article's term counts, kept between builds (in the build cache, a row per
@@ -87,7 +93,7 @@ class TermTable:
         if last is not None:
             vocab.update(zip(last.names, range(len(last.names))))
             old = last.rows
-        missing = [a for a in articles if not a.digest or a.digest not in old]
+        missing = [a for a in articles if counted_again(a, old)]
         fresh: dict[int, tuple[bytes, bytes]] = {}
         waiting = iter(missing)
         for names, run_ids, run_counts, lengths in counted(missing) if missing else ():
