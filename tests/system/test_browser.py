@@ -81,6 +81,8 @@ def axe_serious(browser, url: str, width: int, node_tool, ready: str | None = No
     page.goto(url)
     if ready:
         page.wait_for_selector(ready, timeout=15000)
+        # Pagefind's UI shows its first result before the others have loaded: checked once none is loading
+        page.wait_for_function("!document.querySelector('.pagefind-ui__loading')", timeout=15000)
     page.add_script_tag(path=str(node_tool("axe-core/axe.min.js")))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [

@@ -287,6 +287,7 @@ def test_search_page_has_the_margins_of_every_page(browser, sample_url, width):
     page = context.new_page()
     page.goto(sample_url + "/search/?q=rates")
     page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    page.wait_for_function("!document.querySelector('.pagefind-ui__loading')", timeout=15000)  # every result in
     search = page.evaluate("document.querySelector('.search-page').getBoundingClientRect().left")
     header = page.evaluate("document.querySelector('.site-title').getBoundingClientRect().left")
     title_font = page.evaluate("getComputedStyle(document.querySelector('.pagefind-ui__result-title')).fontFamily")
