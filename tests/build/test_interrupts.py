@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -81,8 +82,19 @@ def _starting_python(code: int, err: str) -> bool:
     )
 
 
+_STARTUP_REPORT = re.compile(
+    r"\AFailed checking if argv\[0\] is an import path entry\nTraceback \(most recent call last\):\n.*?\nKeyboardInterrupt\n",
+    re.S,
+)
+"""What CPython itself prints when the signal lands while it looks at its own script path, before
+any of brief's code runs; it then goes on and runs the command as usual."""
+
+
 def _check(code: int, err: str, site: Path, new: str) -> str:
     """The outcome's kind; fails on a traceback or a message that disagrees with public/."""
+    startup = _STARTUP_REPORT.match(err)
+    if startup and "brief" not in startup.group(0).replace(".venv/bin/brief", ""):
+        err = err[startup.end() :]
     if _starting_python(code, err):
         assert not _shows(site, new)
         return "python"
