@@ -42,6 +42,7 @@ def _env(templates: dict[str, str]) -> tuple[jinja2.Environment, list[str]]:
 
 
 LIST = "{% for entry in entries %}{% include 'card.html' %}{% endfor %}"
+LIST_CARD = "<li>{{ seen(entry.title) }}</li>"
 
 
 def test_a_partial_that_reads_only_stable_values_is_rendered_once_per_value():
@@ -105,8 +106,23 @@ def test_past_the_limit_kept_texts_are_used_and_no_more_are_kept(monkeypatch):
     env, calls = _env({"list.html": LIST, "card.html": "<li>{{ seen(entry.title) }}</li>"})
     a, b = Card("A"), Card("B")
     with remembered(env, (Card,)):
-        assert env.get_template("list.html").render(entries=[a, b, a, b]) == "<li>A</li><li>B</li>" * 2
+        assert env.get_template("list.html").render(entries=[a, a, b, b]) == "<li>A</li><li>A</li><li>B</li><li>B</li>"
     assert calls == ["A", "B", "B"]  # A's 9 characters filled it: B is rendered each time, A reused
+
+
+def test_a_full_memo_forgets_the_partials_it_never_used_again(monkeypatch):
+    monkeypatch.setattr(fragments, "LIMIT", 21)
+    page = "{% include 'head.html' %}" + LIST
+    env, calls = _env({"page.html": page, "head.html": "<h1>{{ seen(subject.title) }}</h1>", "card.html": LIST_CARD})
+    a = Card("A")
+    with remembered(env, (Card,)):
+        pages = [env.get_template("page.html").render(subject=Card(f"S{n}"), entries=[a]) for n in range(1, 5)]
+    assert pages == [f"<h1>S{n}</h1><li>A</li>" for n in range(1, 5)]
+    # S1's header and A's card fill the memo, S2's header overfills it: the header, whose
+    # texts were each used once, is forgotten (S3's and S4's not kept); A's card, used
+    # again, is kept and rendered once in all
+    assert calls == ["S1", "A", "S2", "S3", "S4"]
+    assert fragments._MEMOS[env].texts is None  # all forgotten once the block ends
 
 
 def _custom_theme_site(tmp_path):
