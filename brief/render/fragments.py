@@ -34,12 +34,13 @@ from jinja2.runtime import missing
 
 from brief.render.escaping import escape
 
-LIMIT = 16 * 1024 * 1024
-"""Characters of remembered text per process, at most (about 15,000 entry cards of the
+LIMIT = 8 * 1024 * 1024
+"""Characters of remembered text per process, at most (about 7,500 entry cards of the
 default theme): beyond it, partials are rendered each time, so that a very large site's page
-workers do not grow by a copy of every card. When the memo is full, the templates none of
-whose texts was used a second time are forgotten and no longer remembered (:func:`_make_room`):
-an article page's own partials are shown once, and at 100,000 articles they filled the memo
+workers do not grow by a copy of every card (a worker starts as large as the build that
+forked it: at 100,000 articles, 1.4 GB). When the memo is full, the templates none of whose
+texts was used a second time are forgotten and no longer remembered (:func:`_make_room`): an
+article page's own partials are shown once, and at 100,000 articles they filled the memo
 before the first listing page, so that no entry card was remembered at all."""
 
 
