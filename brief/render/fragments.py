@@ -35,13 +35,20 @@ from jinja2.runtime import missing
 from brief.render.escaping import escape
 
 LIMIT = 8 * 1024 * 1024
-"""Characters of remembered text per process, at most (about 7,500 entry cards of the
-default theme): beyond it, partials are rendered each time, so that a very large site's page
-workers do not grow by a copy of every card (a worker starts as large as the build that
-forked it: at 100,000 articles, 1.4 GB). When the memo is full, the templates none of whose
-texts was used a second time are forgotten and no longer remembered (:func:`_make_room`): an
-article page's own partials are shown once, and at 100,000 articles they filled the memo
-before the first listing page, so that no entry card was remembered at all."""
+"""Characters of remembered text per process, at most, each text counted :data:`ENTRY`
+characters longer than it is (about 6,000 entry cards of the default theme): beyond it,
+partials are rendered each time, so that a very large site's page workers do not grow by a
+copy of every card (a worker starts as large as the build that forked it: at 100,000
+articles, 1.4 GB). When the memo is full, the templates none of whose texts was used a
+second time are forgotten and no longer remembered (:func:`_make_room`): an article page's
+own partials are shown once, and at 100,000 articles they filled the memo before the first
+listing page, so that no entry card was remembered at all."""
+
+ENTRY = 320
+"""What keeping one text costs besides its characters (its key, its values and their
+tuples, a slot of the memo's dict), in bytes: counted so that many empty texts (a partial
+that prints nothing for most articles) fill the memo too, as they fill memory (at 100,000
+articles, three such partials held 600,000 tuples in each page worker)."""
 
 
 class _Memo:
@@ -51,8 +58,8 @@ class _Memo:
         self.names: dict[str, tuple[str, ...] | None] = {}  # by template name: what it reads
         self.texts: dict[tuple[str, tuple[int, ...]], tuple[tuple[Any, ...], str]] | None = None
         self.stable: tuple[type, ...] = ()
-        self.size = 0  # characters remembered
-        self.sizes: dict[str, int] = {}  # characters remembered, by template name
+        self.size = 0  # characters remembered, each text counted ENTRY more than its length
+        self.sizes: dict[str, int] = {}  # the same, by template name
         self.used: set[str] = set()  # the templates a remembered text was used again of
         self.dropped: set[str] = set()  # the templates no longer remembered (_make_room)
         self.local = threading.local()  # .busy: a remembered render in progress, per thread
@@ -146,8 +153,9 @@ def _remembering(template: jinja2.Template, render: Callable[[Any], Iterator[str
         finally:
             memo.local.busy = False
         memo.texts[key] = (values, text)
-        memo.size += len(text)
-        memo.sizes[name] = memo.sizes.get(name, 0) + len(text)
+        cost = len(text) + ENTRY
+        memo.size += cost
+        memo.sizes[name] = memo.sizes.get(name, 0) + cost
         return _once(text)
 
     return root
@@ -158,7 +166,7 @@ def _make_room(memo: _Memo) -> bool:
     those templates no more; whether there is room now. A full memo is evidence enough: a
     template that was rendered for as many distinct values as fill it, and never for one of
     them twice, is shown once per value (an article page's header, say)."""
-    idle = {name for name, size in memo.sizes.items() if size and name not in memo.used}
+    idle = {name for name in memo.sizes if name not in memo.used}
     if idle and memo.texts is not None:
         memo.texts = {key: kept for key, kept in memo.texts.items() if key[0] not in idle}
         memo.size -= sum(memo.sizes.pop(name) for name in idle)

@@ -103,6 +103,7 @@ def test_a_global_shadowed_by_the_page_is_not_taken_for_the_global():
 
 def test_past_the_limit_kept_texts_are_used_and_no_more_are_kept(monkeypatch):
     monkeypatch.setattr(fragments, "LIMIT", 5)
+    monkeypatch.setattr(fragments, "ENTRY", 0)
     env, calls = _env({"list.html": LIST, "card.html": "<li>{{ seen(entry.title) }}</li>"})
     a, b = Card("A"), Card("B")
     with remembered(env, (Card,)):
@@ -112,6 +113,7 @@ def test_past_the_limit_kept_texts_are_used_and_no_more_are_kept(monkeypatch):
 
 def test_a_full_memo_forgets_the_partials_it_never_used_again(monkeypatch):
     monkeypatch.setattr(fragments, "LIMIT", 21)
+    monkeypatch.setattr(fragments, "ENTRY", 0)
     page = "{% include 'head.html' %}" + LIST
     env, calls = _env({"page.html": page, "head.html": "<h1>{{ seen(subject.title) }}</h1>", "card.html": LIST_CARD})
     a = Card("A")
@@ -123,6 +125,26 @@ def test_a_full_memo_forgets_the_partials_it_never_used_again(monkeypatch):
     # again, is kept and rendered once in all
     assert calls == ["S1", "A", "S2", "S3", "S4"]
     assert fragments._MEMOS[env].texts is None  # all forgotten once the block ends
+
+
+def test_texts_that_print_nothing_fill_the_memo_too(monkeypatch):
+    # a partial that prints nothing for most pages costs a key and a slot per page all the
+    # same: counted, it fills the memo and is forgotten like any other never used again
+    monkeypatch.setattr(fragments, "LIMIT", 35)
+    monkeypatch.setattr(fragments, "ENTRY", 10)
+    page = "{% include 'notes.html' %}" + LIST
+    env, calls = _env(
+        {"page.html": page, "notes.html": "{% if seen(subject.title) == 'x' %}x{% endif %}", "card.html": LIST_CARD}
+    )
+    a = Card("A")
+    memo = fragments._MEMOS[env]
+    with remembered(env, (Card,)):
+        for n in range(1, 7):
+            assert env.get_template("page.html").render(subject=Card(f"S{n}"), entries=[a]) == "<li>A</li>"
+            kept = [key[0] for key in memo.texts]
+            assert len(kept) <= 3
+        assert kept == ["card.html"]
+    assert calls == ["S1", "A", "S2", "S3", "S4", "S5", "S6"]
 
 
 def _custom_theme_site(tmp_path):
