@@ -169,7 +169,7 @@ def _make_room(memo: _Memo) -> bool:
     idle = {name for name in memo.sizes if name not in memo.used}
     if idle and memo.texts is not None:
         memo.texts = {key: kept for key, kept in memo.texts.items() if key[0] not in idle}
-        memo.size -= sum(memo.sizes.pop(name) for name in idle)
+        memo.size -= sum(memo.sizes.pop(name, 0) for name in idle)  # (0: another thread did)
         memo.dropped |= idle
     return memo.size <= LIMIT
 
