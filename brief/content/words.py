@@ -26,6 +26,13 @@ _TOKEN_ASCII = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z0-9]+(?:[.,'][A-Za-z0-9]+)
 # Link targets, HTML tags, bare URLs, entities and footnote marks say nothing about the story.
 _NOISE = re.compile(r"\]\([^)]*\)|<[^>]*>|https?://\S+|&#?\w+;|\[\^[^\]]*\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+NON_WORD = re.compile(
+    "[" + "".join(re.escape(c) for c in map(chr, [*range(0x80, 0xC0), *range(0x2000, 0x2070)]) if not c.isalnum()) + "]"
+)
+"""Non-ASCII characters that are never part of a ``\\w`` run (no-break space, «», ¿, the curly
+quotes, dashes, ellipsis and spaces of General Punctuation): a space in their place leaves
+a text's ``\\w`` runs as they are, and English prose is plain ASCII but for them (497 of
+18F's 509 posts), so that a pattern of ASCII classes, quicker, finds the same runs in it."""
 MIN_PREFIX = 4
 """Letters two different words must share at the start to count as one word."""
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from brief.content.bodies import article_body
 from brief.content.model import Article
+from brief.content.words import NON_WORD
 
 BODY_CHARS = 6000
 """Text of the body read per article: bounded work for very long pieces."""
@@ -20,12 +21,6 @@ _NOISE = re.compile(r"\]\([^)]*\)|<[^>]*>|https?://\S+|&\w+;")
 _TOKEN_ASCII = re.compile(r"[a-z_][a-z0-9_]{2,}")
 """:data:`_TOKEN` on lower-case ASCII text: the same words, found in 60 % of the time (it
 tests a byte against a class instead of asking Unicode what each character is)."""
-_PUNCTUATION = re.compile(
-    "[" + "".join(re.escape(c) for c in map(chr, [*range(0x80, 0xC0), *range(0x2000, 0x2070)]) if not c.isalnum()) + "]"
-)
-"""Non-ASCII characters that are never part of a word (no-break space, «», ¿, the curly
-quotes, dashes, ellipsis and spaces of General Punctuation): a space in their place leaves
-the words of a text as they are, and English news is plain ASCII but for them."""
 
 
 RunCounts = tuple[list[str], bytes, bytes, bytes]
@@ -62,7 +57,7 @@ def term_counts(article: Article, stops: frozenset[str]) -> Counter:
 
 def words(text: str) -> list[str]:
     """``_TOKEN.findall(text)`` of lower-case ``text``, on ASCII when that is the same."""
-    plain = text if text.isascii() else _PUNCTUATION.sub(" ", text)
+    plain = text if text.isascii() else NON_WORD.sub(" ", text)
     return _TOKEN_ASCII.findall(plain) if plain.isascii() else _TOKEN.findall(text)
 
 
