@@ -33,8 +33,16 @@ NON_WORD = re.compile(
 quotes, dashes, ellipsis and spaces of General Punctuation): a space in their place leaves
 a text's ``\\w`` runs as they are, and English prose is plain ASCII but for them (497 of
 18F's 509 posts), so that a pattern of ASCII classes, quicker, finds the same runs in it."""
+
 MIN_PREFIX = 4
 """Letters two different words must share at the start to count as one word."""
+
+
+def ascii_form(text: str) -> str | None:
+    """``text`` with its :data:`NON_WORD` characters made spaces, when that leaves it ASCII
+    (its ``\\w`` runs are then found by ASCII classes alike); None when it does not."""
+    plain = text if text.isascii() else NON_WORD.sub(" ", text)
+    return plain if plain.isascii() else None
 
 
 def tokens(text: str) -> list[str]:

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from brief.content.bodies import article_body
 from brief.content.load import FailedBody
 from brief.content.model import Article
-from brief.content.words import NON_WORD
+from brief.content.words import ascii_form
 from brief.digests import digest, fast_digest_of, fast_pickle, file_stamp, pickled_digest
 from brief.errors import WARNING, Problem
 from brief.media.images import ImageUse, Responsive
@@ -44,7 +44,7 @@ WORDS_PER_MINUTE = 230
 
 
 _WORD = re.compile(r"\w+")
-_WORD_ASCII = re.compile(r"[A-Za-z0-9_]+")  # _WORD on ASCII text (brief.content.words.NON_WORD)
+_WORD_ASCII = re.compile(r"[A-Za-z0-9_]+")  # _WORD on brief.content.words.ascii_form's text
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,8 +296,8 @@ def render_bios(site: Site, renderer: Renderer) -> tuple[dict[str, Markup], list
 def word_count(text: str) -> int:
     """How many ``\\w+`` runs ``text`` has (its words, for the reading time), counted with
     ASCII classes where that gives the same number: 30 % sooner."""
-    plain = text if text.isascii() else NON_WORD.sub(" ", text)
-    return _count(_WORD_ASCII, plain) if plain.isascii() else _count(_WORD, text)
+    plain = ascii_form(text)
+    return _count(_WORD_ASCII, plain) if plain is not None else _count(_WORD, text)
 
 
 def _count(pattern: re.Pattern[str], text: str) -> int:

@@ -12,7 +12,7 @@ import numpy as np
 
 from brief.content.bodies import article_body
 from brief.content.model import Article
-from brief.content.words import NON_WORD
+from brief.content.words import ascii_form
 
 BODY_CHARS = 6000
 """Text of the body read per article: bounded work for very long pieces."""
@@ -57,8 +57,8 @@ def term_counts(article: Article, stops: frozenset[str]) -> Counter:
 
 def words(text: str) -> list[str]:
     """``_TOKEN.findall(text)`` of lower-case ``text``, on ASCII when that is the same."""
-    plain = text if text.isascii() else NON_WORD.sub(" ", text)
-    return _TOKEN_ASCII.findall(plain) if plain.isascii() else _TOKEN.findall(text)
+    plain = ascii_form(text)
+    return _TOKEN_ASCII.findall(plain) if plain is not None else _TOKEN.findall(text)
 
 
 def counted_again(article: Article, rows: Mapping[bytes, tuple[bytes, bytes]]) -> bool:
