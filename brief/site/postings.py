@@ -34,6 +34,40 @@ def expand(e_doc, e_key, e_w, lo, hi, p_start, p_len, p_doc, p_w, n):
     return np.repeat(doc, lengths) * n + candidates, np.repeat(w, lengths) * p_w[offsets]
 
 
+TABLE_CELLS = 1 << 22
+"""The largest table :func:`best_first` fills (32 MB of floats); beyond it, it sorts everything."""
+
+
+def best_first(
+    group: np.ndarray, other: np.ndarray, score: np.ndarray, groups: np.ndarray, want: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Entries (``group``, ``other``), sorted by group then other, with their ``score``: sorted
+    by group, then best score first, then other, leaving out entries that cannot be among the
+    first ``want[g]`` of their group ``g``. ``groups``: every group, sorted.
+
+    The same first ``want[g]`` of each group as sorting them all, at a fraction of the cost: a
+    chunk of 1,024 articles has some 200,000 candidates and wants 4 of each. Each group's
+    ``want[g]``-th best score is found first (``np.partition`` over a table, a row per group),
+    and only the entries at least that good (ties included) are sorted."""
+    if len(group):
+        wanted = want[groups]
+        top = int(wanted.max())
+        start = np.searchsorted(group, groups)
+        sizes = np.diff(np.append(start, len(group)))
+        width = int(sizes.max())
+        if 0 < top < width and len(groups) * width <= TABLE_CELLS:
+            row = np.repeat(np.arange(len(groups)), sizes)
+            table = np.full((len(groups), width), -np.inf)
+            table[row, np.arange(len(group)) - start[row]] = score
+            table.partition(list(range(width - top, width)), axis=1)  # each row's best ``top`` in place
+            threshold = table[np.arange(len(groups)), width - np.maximum(wanted, 1)]
+            threshold[wanted <= 0] = np.inf
+            keep = score >= threshold[row]
+            group, other, score = group[keep], other[keep], score[keep]
+    order = np.lexsort((other, -score, group))
+    return group[order], other[order]
+
+
 def spans(first: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The positions ``first[k] .. first[k] + lengths[k] - 1`` of every k, one after the other."""
     total = int(lengths.sum())

@@ -37,7 +37,7 @@ from brief.content.model import Article
 from brief.content.stopwords import stop_words
 from brief.forks import fork_iter
 from brief.site.keyterms import KeyTerms, key_terms
-from brief.site.postings import expand, postings, spans
+from brief.site.postings import best_first, expand, postings, spans
 from brief.site.terms import RunCounts, TermTable, count_run, counted_again
 from brief.slugs import slugify
 
@@ -197,10 +197,11 @@ class RelatedIndex:
 
     def _suggest_docs(self, docs: np.ndarray, want: np.ndarray, excluded: np.ndarray) -> list[tuple[int, list[int]]]:
         n = len(self.articles)
-        d, c, _ = self._chunk_scores(docs)
+        d, c, total = self._chunk_scores(docs)
         if len(excluded):
             keep = ~np.isin(d * n + c, excluded)
-            d, c = d[keep], c[keep]
+            d, c, total = d[keep], c[keep], total[keep]
+        d, c = best_first(d, c, total, docs, want)
         first = np.searchsorted(d, docs)
         keep = (np.arange(len(d)) - first[np.searchsorted(docs, d)]) < want[d]  # the best wanted[i] of each article
         d, c = d[keep], c[keep]
@@ -214,8 +215,10 @@ class RelatedIndex:
         return out
 
     def _chunk_scores(self, docs: np.ndarray):
-        """Candidates of the articles at positions ``docs`` (sorted) that clear the thresholds,
-        sorted by article, then best first (ties: newer, then slug — the order of ``self.articles``)."""
+        """Candidates of the articles at positions ``docs`` (sorted) that clear the thresholds, with
+        their scores, sorted by article, then candidate (:func:`~brief.site.postings.best_first`
+        puts each article's best first: ties go to the newer, then the slug, the order of
+        ``self.articles``)."""
         n = len(self.articles)
         o = self.options
         text = _entries(self.e_start, docs)
@@ -255,9 +258,7 @@ class RelatedIndex:
         relevance = text + tags
         total = relevance + o.section * (self.section_id[d] == self.section_id[c]) + o.recency * self.freshness[c]
         keep = (c != d) & (relevance >= MIN_RELEVANCE) & (total >= o.min_score)
-        d, c, total = d[keep], c[keep], np.round(total[keep], 9)
-        order = np.lexsort((c, -total, d))
-        return d[order], c[order], total[order]
+        return d[keep], c[keep], np.round(total[keep], 9)
 
     def explain(self, slug: str, limit: int = 10) -> list[Suggestion]:
         """The best candidates of one article with every signal's contribution, computed from
