@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from brief.site.postings import spans
+from brief.site.postings import can_lead, spans
 
 TOP_TERMS = 16
 """Key terms kept per article."""
@@ -102,7 +102,12 @@ def _weighed(
         weight /= np.where(norm > 0, norm, 1.0)[local]
         keep = shared[term]
         doc, term, weight, local = doc[keep], term[keep], weight[keep], local[keep]
-        order = np.argsort(doc - weight * 0.5, kind="stable")  # per article, heaviest first; ties: as written
+        key = doc - weight * 0.5  # per article, heaviest first; ties: as written
+        sizes = np.bincount(local, minlength=len(part))
+        leads = can_lead(np.cumsum(sizes) - sizes, sizes, key, np.full(len(part), TOP_TERMS))
+        if leads is not None:  # (sorting only the weights that can be among the first TOP_TERMS)
+            doc, term, weight, local, key = doc[leads], term[leads], weight[leads], local[leads], key[leads]
+        order = np.argsort(key, kind="stable")
         doc, term, weight, local = doc[order], term[order], weight[order], local[order]
         first = np.searchsorted(local, np.arange(len(part)))
         top = (np.arange(len(doc)) - first[local]) < TOP_TERMS

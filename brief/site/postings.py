@@ -35,7 +35,32 @@ def expand(e_doc, e_key, e_w, lo, hi, p_start, p_len, p_doc, p_w, n):
 
 
 TABLE_CELLS = 1 << 22
-"""The largest table :func:`best_first` fills (32 MB of floats); beyond it, it sorts everything."""
+"""The largest table :func:`can_lead` fills (32 MB of floats); beyond it, everything is sorted."""
+
+
+def can_lead(start: np.ndarray, sizes: np.ndarray, key: np.ndarray, wanted: np.ndarray) -> np.ndarray | None:
+    """For entries laid out by row (row r's are ``key[start[r]:start[r] + sizes[r]]``), whether
+    each can be among the first ``wanted[r]`` of its row in ascending ``key`` order, ties kept:
+    its key is at most the row's ``wanted[r]``-th smallest. None when that leaves nothing out
+    or the table would pass :data:`TABLE_CELLS` (then every entry can).
+
+    Sorting only those gives each row's first ``wanted[r]`` as sorting them all does (a stable
+    sort keeps the order of equal keys), at a fraction of the cost: a chunk of 1,024 articles
+    has some 200,000 related candidates and wants 4 of each, some 330,000 term weights and
+    keeps 20 of each. The thresholds come from ``np.partition`` over a table, a row per row."""
+    rows = len(sizes)
+    width = int(sizes.max()) if rows else 0
+    top = int(wanted.max()) if rows else 0
+    if not 0 < top < width or rows * width > TABLE_CELLS:
+        return None
+    row = np.repeat(np.arange(rows), sizes)
+    table = np.full((rows, width), np.inf)
+    table[row, np.arange(len(key)) - start[row]] = key
+    at = np.maximum(wanted, 1) - 1
+    table.partition(np.unique(at), axis=1)  # each row's wanted-th smallest key in its place
+    threshold = table[np.arange(rows), at]
+    threshold[wanted <= 0] = -np.inf
+    return key <= threshold[row]
 
 
 def best_first(
@@ -43,26 +68,11 @@ def best_first(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Entries (``group``, ``other``), sorted by group then other, with their ``score``: sorted
     by group, then best score first, then other, leaving out entries that cannot be among the
-    first ``want[g]`` of their group ``g``. ``groups``: every group, sorted.
-
-    The same first ``want[g]`` of each group as sorting them all, at a fraction of the cost: a
-    chunk of 1,024 articles has some 200,000 candidates and wants 4 of each. Each group's
-    ``want[g]``-th best score is found first (``np.partition`` over a table, a row per group),
-    and only the entries at least that good (ties included) are sorted."""
+    first ``want[g]`` of their group ``g`` (:func:`can_lead`). ``groups``: every group, sorted."""
     if len(group):
-        wanted = want[groups]
-        top = int(wanted.max())
         start = np.searchsorted(group, groups)
-        sizes = np.diff(np.append(start, len(group)))
-        width = int(sizes.max())
-        if 0 < top < width and len(groups) * width <= TABLE_CELLS:
-            row = np.repeat(np.arange(len(groups)), sizes)
-            table = np.full((len(groups), width), -np.inf)
-            table[row, np.arange(len(group)) - start[row]] = score
-            table.partition(list(range(width - top, width)), axis=1)  # each row's best ``top`` in place
-            threshold = table[np.arange(len(groups)), width - np.maximum(wanted, 1)]
-            threshold[wanted <= 0] = np.inf
-            keep = score >= threshold[row]
+        keep = can_lead(start, np.diff(np.append(start, len(group))), -score, want[groups])
+        if keep is not None:
             group, other, score = group[keep], other[keep], score[keep]
     order = np.lexsort((other, -score, group))
     return group[order], other[order]

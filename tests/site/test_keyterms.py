@@ -3,6 +3,7 @@ computation makes: only the articles an edit can change are weighed again, to th
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from brief.config import load_config
 from brief.content.load import ContentMemo, load_articles
+from brief.site import keyterms, postings
 from brief.site.keyterms import KeyTerms, key_terms
 from brief.site.related import RelatedIndex
 
@@ -167,3 +169,30 @@ def test_term_ids_are_numbered_alike_however_the_articles_are_counted_in_runs(tm
             assert mine.tolist() == theirs.tolist()
     first_met = list(dict.fromkeys(w for a in articles for w in count_run(stops, [a])[0]))
     assert list(one[0].names) == first_met  # in the order first met, article by article
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 60).flatmap(lambda size: st.lists(_row_long(size), min_size=1, max_size=30)))
+def test_the_same_key_terms_as_sorting_every_weight(rows):
+    """Only the weights that can be among an article's first TOP_TERMS are sorted (brief.site.
+    postings.can_lead): the same key terms, in the same order, as sorting them all, ties and all."""
+    terms, counts, bounds = _arrays(rows)
+    size = int(terms.max()) + 1 if len(terms) else 1
+    selected = key_terms(terms, counts, bounds, size)
+    with _every_weight_sorted():
+        _same(selected, key_terms(terms, counts, bounds, size))
+
+
+def _row_long(size: int):
+    """An article with up to three times TOP_TERMS terms, counts that tie often."""
+    return st.dictionaries(st.integers(0, size - 1), st.integers(1, 3), max_size=3 * keyterms.TOP_TERMS)
+
+
+@contextlib.contextmanager
+def _every_weight_sorted():
+    saved = postings.TABLE_CELLS
+    postings.TABLE_CELLS = 0
+    try:
+        yield
+    finally:
+        postings.TABLE_CELLS = saved
