@@ -46,9 +46,11 @@ class Places:
     def take(self, relpath: str, who: str) -> None:
         key = relpath.casefold()
         self.files.setdefault(key, who)
-        parts = key.split("/")
-        for n in range(1, len(parts)):
-            self.folders.setdefault("/".join(parts[:n]), who)
+        folders = self.folders
+        end = key.find("/")
+        while end != -1:  # each folder on the way: the text before each "/"
+            folders.setdefault(key[:end], who)
+            end = key.find("/", end + 1)
 
     def owner(self, relpath: str) -> str | None:
         """Who already takes ``relpath``, a folder it would need, or a file inside it."""
