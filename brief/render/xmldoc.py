@@ -20,10 +20,79 @@ def clean_xml_text(text: str) -> str:
 
 
 def xml_document(root: ET.Element) -> bytes:
-    """``root`` serialized as a UTF-8 document with a double-quoted XML declaration. Written
-    as bytes straight away: a feed of long articles is never also held as text."""
+    """``root`` serialized as a UTF-8 document with a double-quoted XML declaration, the bytes
+    :func:`tree_document` (ElementTree) makes, written here for the trees brief builds (tags
+    and attribute names without a namespace in braces, text and values that are strings):
+    ElementTree's own writer first walks the tree for namespaces, then encodes each piece as
+    it writes it (feeds of 10,000 articles: half of their time). Any other tree goes to it."""
+    parts = [XML_DECLARATION]
+    try:
+        _serialize(root, parts.append)
+    except _NotPlain:
+        return tree_document(root)
+    parts.append("\n")
+    return "".join(parts).encode("utf-8", "xmlcharrefreplace")
+
+
+def tree_document(root: ET.Element) -> bytes:
+    """:func:`xml_document` by ElementTree, written as bytes straight away."""
     buffer = io.BytesIO()
     buffer.write(XML_DECLARATION.encode("ascii"))
     ET.ElementTree(root).write(buffer, encoding="utf-8", xml_declaration=False)
     buffer.write(b"\n")
     return buffer.getvalue()
+
+
+class _NotPlain(Exception):
+    """A tree :func:`_serialize` leaves to ElementTree (a namespace, a comment, a value that is no string)."""
+
+
+def _serialize(element: ET.Element, write) -> None:
+    """``element`` as ElementTree writes it (short empty elements, attributes in their order)."""
+    tag, text = element.tag, element.text
+    if not isinstance(tag, str) or tag[:1] == "{" or not (text is None or isinstance(text, str)):
+        raise _NotPlain
+    write("<" + tag)
+    for name, value in element.attrib.items():
+        if not isinstance(name, str) or name[:1] == "{" or not isinstance(value, str):
+            raise _NotPlain
+        write(f' {name}="{_escape_attribute(value)}"')
+    if text or len(element):
+        write(">")
+        if text:
+            write(_escape_text(text))
+        for child in element:
+            _serialize(child, write)
+        write("</" + tag + ">")
+    else:
+        write(" />")
+    tail = element.tail
+    if tail:
+        if not isinstance(tail, str):
+            raise _NotPlain
+        write(_escape_text(tail))
+
+
+def _escape_text(text: str) -> str:
+    """Character data escaped as ElementTree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _escape_attribute(text: str) -> str:
+    """An attribute value escaped as ElementTree escapes it."""
+    text = _escape_text(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
