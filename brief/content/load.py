@@ -21,7 +21,7 @@ from brief.content.model import Article, Page
 from brief.content.pages import validate_content
 from brief.digests import RACY_SECONDS, digest, file_stamp
 from brief.errors import Problem, errors_in, relpath
-from brief.forks import cores, fork_map
+from brief.forks import cores, fork_iter
 from brief.memo import Memo
 from brief.slugs import slugify
 from brief.theme import TEXT_LIMIT, read_input
@@ -167,7 +167,7 @@ def load_articles(
         workers = max(1, jobs)
     chunk = max(1, min(CHUNK, len(todo) // (workers * 4)))  # a few chunks per worker, to balance them
     folders: dict[str, str] = {}  # each folder's resolved path, for this call only (links may change)
-    parsed = fork_map(partial(_parse, paths, config, memo, folders), todo, workers, chunk, done)
+    parsed = fork_iter(partial(_parse, paths, config, memo, folders), todo, workers, chunk, done)
     for (n, known_key), (outcome, read) in zip(todo, parsed):
         if memo is not None:
             memo_key = known_key

@@ -17,7 +17,7 @@ from pathlib import Path
 from brief.content.model import Article
 from brief.digests import digest, pickled_digest
 from brief.errors import Problem
-from brief.forks import cores, fork_map
+from brief.forks import cores, fork_iter
 from brief.media.images import HERO_SIZES, variant_url
 from brief.render.articles import (
     ArticleParts,
@@ -252,7 +252,7 @@ def render_articles(
     else:
         workers = max(1, jobs)
     chunk = max(1, min(CHUNK, len(todo) // (workers * 4)))
-    fresh = iter(fork_map(partial(fresh_parts, renderer), todo, workers, chunk, done))
+    fresh = fork_iter(partial(fresh_parts, renderer), todo, workers, chunk, done)  # (views made as parts come)
     links: dict[tuple[str, str], Link] = {}
     setting = view_setting(site) if keys is not None else b""
     for article, found in zip(site.articles, known):
