@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from brief.content.model import Article
-from brief.render.xmldoc import XML_DECLARATION, clean_xml_text, xml_document
+from brief.render.xmldoc import XML_DECLARATION, clean_xml_text, escape_xml_text, xml_document
 from brief.site.model import Site
 
 log = logging.getLogger(__name__)
@@ -73,20 +73,13 @@ def _urlset(entries: Iterable[tuple[str, datetime | None]]) -> bytes:
         return _urlset_tree(rows)
     parts = [XML_DECLARATION, f'<urlset xmlns="{SITEMAP_NS}">\n']
     for loc, modified in rows:
-        text = _escape(clean_xml_text(loc))
+        text = escape_xml_text(clean_xml_text(loc))
         parts.append(f"  <url>\n    <loc>{text}</loc>\n" if text else "  <url>\n    <loc />\n")
         if modified is not None:
             parts.append(f"    <lastmod>{_w3c(modified)}</lastmod>\n")
         parts.append("  </url>\n")
     parts.append("</urlset>\n")
     return "".join(parts).encode("utf-8")
-
-
-def _escape(text: str) -> str:
-    """Text escaped as ElementTree escapes an element's text."""
-    if "&" in text or "<" in text or ">" in text:
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text
 
 
 def _urlset_tree(entries: Iterable[tuple[str, datetime | None]]) -> bytes:

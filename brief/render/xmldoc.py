@@ -60,7 +60,7 @@ def _serialize(element: ET.Element, write) -> None:
     if text or len(element):
         write(">")
         if text:
-            write(_escape_text(text))
+            write(escape_xml_text(text))
         for child in element:
             _serialize(child, write)
         write("</" + tag + ">")
@@ -70,29 +70,25 @@ def _serialize(element: ET.Element, write) -> None:
     if tail:
         if not isinstance(tail, str):
             raise _NotPlain
-        write(_escape_text(tail))
+        write(escape_xml_text(tail))
 
 
-def _escape_text(text: str) -> str:
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
+
+
+def escape_xml_text(text: str) -> str:
     """Character data escaped as ElementTree escapes it."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+    return _escaped(text, _TEXT_ESCAPES)
 
 
 def _escape_attribute(text: str) -> str:
     """An attribute value escaped as ElementTree escapes it."""
-    text = _escape_text(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
+    return _escaped(text, _ATTRIBUTE_ESCAPES)
+
+
+def _escaped(text: str, escapes: tuple[tuple[str, str], ...]) -> str:
+    for plain, escaped in escapes:
+        if plain in text:  # (most text has none: no new string)
+            text = text.replace(plain, escaped)
     return text
