@@ -37,6 +37,7 @@ from brief.errors import WARNING, BuildFailed, Problem, errors_in, tuned
 from brief.manifest import Stamps, input_folders, site_key
 from brief.media.assets import fingerprinted
 from brief.media.images import prune_cache as prune_images
+from brief.output.feeds import FeedsAhead, cancel, feeds_ahead, write_feeds
 from brief.output.outdir import check_output_dir, output_lock
 from brief.output.pages import copy_files, render_and_write
 from brief.output.parallel import worker_count
@@ -58,11 +59,11 @@ from brief.render.schedule import Change, cache_deadline, upcoming
 from brief.render.sitemaps import sitemap_files
 from brief.render.standalone import doc_link_problems, render_docs, searchable
 from brief.render.templates import TemplateProblem, check_templates
-from brief.render.views import render_articles
+from brief.render.views import render_articles, site_renderer
 from brief.settings import CACHE_DIR
 from brief.site.index import build_index
 from brief.site.model import Site
-from brief.site.pages import PageLinkStates, page_link_states
+from brief.site.pages import page_link_states
 from brief.site.redirects import Moved, RedirectPlan
 from brief.site.related import PARALLEL_MIN_ARTICLES
 from brief.theme import static_files, theme_static_files
@@ -175,6 +176,7 @@ class _Checked:
     view_keys: dict[int, bytes] | None = None
     """With a cache: each article view's key, by the view's id (brief.render.views.view_key)."""
     page_deps: PageDeps | None = None  # with a cache: what its page keys are kept by
+    feeds_ahead: FeedsAhead | None = None  # the feeds, made meanwhile (brief.output.feeds)
 
 
 def _build(
@@ -195,7 +197,7 @@ def _build(
     if cache is not None:
         key = site_key(config, options.drafts, options.future, options.link_check)
         cache.start(key, str(config.root), str(output) if writer is None else "", input_folders(config), options.stamps)
-    checked = _check(config, options, now, timings, parallel=writer is None)
+    checked = _check(config, options, now, timings, out=output if writer is None else None)
     if on_warning:
         for warning in sorted(checked.warnings, key=lambda p: p.sort_key):
             on_warning(warning)
@@ -253,11 +255,12 @@ def _build(
 
 
 def _check(
-    config: Config, options: BuildOptions, now: datetime, timings: dict[str, float], *, parallel: bool
+    config: Config, options: BuildOptions, now: datetime, timings: dict[str, float], *, out: Path | None
 ) -> _Checked:
     """Load, validate, index and render every article's Markdown; raise :class:`BuildFailed`
-    with every problem of every file when any is an error."""
-    cache = options.cache
+    with every problem of every file when any is an error. ``out``: the output folder (None:
+    a build kept in memory, in one process)."""
+    cache, parallel = options.cache, out is not None
     with timed("load+validate", timings):
         content, stamps = (cache.content, cache.inputs) if cache is not None else (None, None)
         loaded = load_articles(config, content, options.progress, options.jobs if parallel else 1, stamps)
@@ -281,7 +284,7 @@ def _check(
         )
         problems += index_problems
     with timed("markdown", timings):
-        renderer = _renderer(site, frozenset(loaded.invalid), page_link_states(site, loaded.pages))
+        renderer = site_renderer(site, frozenset(loaded.invalid), page_link_states(site, loaded.pages))
         if options.progress is not None:
             options.progress("Indexing", 1, 1)
         view_keys: dict[int, bytes] | None = {} if cache is not None else None  # for page and feed keys
@@ -296,6 +299,8 @@ def _check(
         docs, doc_problems = render_docs(site, renderer, assets)  # standalone pages
         failed_html, failed_problems = check_bodies(loaded.failed, renderer)
         problems += md_problems + bio_problems + failed_problems + doc_problems
+        previous = cache.outputs if cache is not None else None
+        ahead = feeds_ahead(site, views, now, view_keys, options.jobs, previous, out, problems)
     with timed("plan+links", timings):
         all_static = {**theme_static_files(), **own_static}
         fingerprints = fingerprinted(all_static) if options.fingerprint else {}
@@ -320,13 +325,13 @@ def _check(
         problems += template_problems
     problems = tuned([*config.notes, *problems], config.warnings)
     if errors_in(problems):
+        cancel(ahead)
         raise BuildFailed(problems)
     warnings = [p for p in problems if p.severity == WARNING]
     checked = _Checked(
         site, renderer, views, bios, assets, own_static, warnings, env, template_digests, fingerprints, specs
     )
-    checked.redirects = redirects
-    checked.view_keys = view_keys
+    checked.redirects, checked.view_keys, checked.feeds_ahead = redirects, view_keys, ahead
     return checked
 
 
@@ -344,6 +349,8 @@ def _publish(
     site, views = checked.site, checked.views
     env, specs, fingerprints = checked.env, checked.specs, checked.fingerprints
     template_problems: list[Problem] = []
+    if checked.feeds_ahead is not None:
+        checked.feeds_ahead.finish()  # its process ends before the page workers are forked
     # First the images' copies the image cache lacks (brief.media.copies: threads on every core):
     # an image whose pixels do not decode fails the build before any page is rendered.
     with timed("images", timings):
@@ -371,9 +378,7 @@ def _publish(
         # Only the preview keeps the feeds' bytes for its next build: brief build's cache
         # starts the next run without them, and they hold a copy of every entry's HTML.
         kept = cache.feeds if cache is not None and isinstance(writer, MemoryWriter) else None
-        for relpath, key, make in feed_plan(site, views, now, kept, view_keys):
-            if key is None or not writer.reuse(relpath, key, "feeds"):
-                writer.write(relpath, make(), origin="feeds", key=key)
+        write_feeds(feed_plan(site, views, now, kept, view_keys), writer, checked.feeds_ahead)
         public = [(spec.path, spec.lastmod) for spec in specs if spec.public]
         for relpath, data in sitemap_files(site, public, now):
             if relpath in checked.own_static:  # the site's own robots.txt (or sitemap) wins
@@ -392,9 +397,3 @@ def _publish(
     if writer.problems:
         raise BuildFailed(writer.problems)
     return env, pages
-
-
-def _renderer(site: Site, invalid: frozenset[Path], pages: PageLinkStates) -> Renderer:
-    urls = {a.key: site.url(a.url_path) for a in site.articles}
-    unbuilt = frozenset(p for p, a in site.by_path.items() if a.slug not in site.built)
-    return Renderer(site.config, urls | pages.urls, unbuilt | pages.unbuilt, invalid | pages.clashing)

@@ -41,6 +41,7 @@ from brief.render.contract import (
 from brief.render.fragment import PageEnv
 from brief.render.markdown import Renderer
 from brief.site.model import Site
+from brief.site.pages import PageLinkStates
 
 
 def site_view(site: Site) -> SiteView:
@@ -177,6 +178,14 @@ def _term_link(site: Site, kind: str, name: str, links: dict[tuple[str, str], Li
         term = site.term(kind, name)
         found = links[(kind, name)] = Link(term.name, site.url(term.url_path))
     return found
+
+
+def site_renderer(site: Site, invalid: frozenset[Path], pages: PageLinkStates) -> Renderer:
+    """The Markdown renderer of ``site``'s build: each article's and page's URL, the paths of
+    articles and pages left out of it, and the files that are ``invalid``."""
+    urls = {a.key: site.url(a.url_path) for a in site.articles}
+    unbuilt = frozenset(p for p, a in site.by_path.items() if a.slug not in site.built)
+    return Renderer(site.config, urls | pages.urls, unbuilt | pages.unbuilt, invalid | pages.clashing)
 
 
 def view_key(article: Article, parts: ArticleParts, view: ArticleView, setting: bytes) -> bytes:
