@@ -34,8 +34,9 @@ def story(i: int) -> str:
 
 @pytest.fixture
 def made(monkeypatch) -> list[str]:
-    """Lowers the threshold to one article; records each feed taken from the process."""
+    """Lowers the thresholds to one article and one feed; records each feed taken from the process."""
     monkeypatch.setattr(feeds, "MIN_ARTICLES", 1)
+    monkeypatch.setattr(feeds, "MIN_FEEDS", 1)
     taken: list[str] = []
     adopt = feeds.FeedsAhead.adopt
 
@@ -101,3 +102,17 @@ def test_a_build_that_fails_leaves_no_process_and_no_work_folder(tmp_path, made,
     assert len(started) == 1  # the feeds were being made when the links were checked
     assert leftovers(tmp_path / "public") == [] and multiprocessing.active_children() == []
     assert not (tmp_path / "public").exists()
+
+
+def test_a_build_with_few_feeds_to_make_makes_them_itself(tmp_path, made, monkeypatch):
+    """An edit changes a few feeds: making them is cheaper than a process for them."""
+    site = make_site(tmp_path, {f"content/a{i}.md": story(i) for i in range(12)})
+    out, cache = tmp_path / "public", BuildCache()
+    built(site, out, jobs=2, cache=cache)
+    edited = site / "content" / "a4.md"
+    edited.write_text(edited.read_text().replace("Story 4 on storage", "Story 4, revised, on storage"))
+    monkeypatch.setattr(feeds, "MIN_FEEDS", 6)  # the edit changes five: main, JSON, section, two tags
+    made.clear()
+    after = built(site, out, jobs=2, cache=cache)
+    assert made == []
+    assert after == built(site, tmp_path / "clean", jobs=1)
