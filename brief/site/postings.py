@@ -46,8 +46,8 @@ def can_lead(start: np.ndarray, sizes: np.ndarray, key: np.ndarray, wanted: np.n
 
     Sorting only those gives each row's first ``wanted[r]`` as sorting them all does (a stable
     sort keeps the order of equal keys), at a fraction of the cost: a chunk of 1,024 articles
-    has some 200,000 related candidates and wants 4 of each, some 330,000 term weights and
-    keeps 20 of each. The thresholds come from ``np.partition`` over a table, a row per row."""
+    has some 200,000 related candidates and wants 4 of each, some 230,000 term weights and
+    keeps 16 of each. The thresholds come from ``np.partition`` over a table, a row per row."""
     rows = len(sizes)
     width = int(sizes.max()) if rows else 0
     top = int(wanted.max()) if rows else 0
