@@ -79,7 +79,18 @@ def _starting_python(code: int, err: str) -> bool:
             and err.rstrip().endswith("KeyboardInterrupt")
             and "brief/cli.py" not in err
         )
+        or (  # ... or had not entered it yet (seen as "line 0"): the script's own frame alone
+            code == -signal.SIGINT
+            and err.rstrip().endswith("KeyboardInterrupt")
+            and _LAUNCHER_ONLY.fullmatch(err.rstrip()) is not None
+        )
     )
+
+
+_LAUNCHER_ONLY = re.compile(
+    r'Traceback \(most recent call last\):\n  File "[^"\n]*/bin/brief", line \d+, in <module>\nKeyboardInterrupt'
+)
+"""A traceback of the `brief` script's frame alone: the signal landed before brief.launch ran."""
 
 
 _STARTUP_REPORT = re.compile(
