@@ -45,8 +45,7 @@ MIN_FEEDS = 50
 process for them slowed such a build of 10,000 articles by 0.05 s)."""
 
 _job: tuple | None = None
-"""What the forked process makes the feeds of (it inherits it): the site, the views, the
-build's time, the views' keys, the previous build's feed keys and the work folder."""
+"""What the forked process makes (it inherits it): the feeds to make, planned, and the work folder."""
 
 
 def feeds_ahead(
@@ -70,11 +69,12 @@ def feeds_ahead(
         return None
     last = previous or {}
     plan = feed_plan(site, views, now, None, view_keys)
-    if sum(1 for rel, key, _ in plan if key is not None and last.get(rel, (None,))[0] != key) < MIN_FEEDS:
+    todo = [(rel, key, make) for rel, key, make in plan if key is not None and last.get(rel, (None,))[0] != key]
+    if len(todo) < MIN_FEEDS:
         return None
     folder = out.parent / f".{out.name}.tmp-feeds-{os.getpid()}"  # (removed after a kill as staging is)
     try:
-        return FeedsAhead(site, views, now, view_keys, previous, folder)
+        return FeedsAhead(todo, folder)
     except OSError:  # (no room for its folder: the feeds stage makes them)
         return None
 
@@ -103,23 +103,16 @@ def write_feeds(
 class FeedsAhead:
     """The feeds of one build, being made by a process of its own (see the module's doc)."""
 
-    def __init__(
-        self,
-        site: Site,
-        views: dict[str, ArticleView],
-        now: datetime,
-        view_keys: dict[int, bytes] | None,
-        previous: dict[str, tuple[bytes, Any]] | None,
-        folder: Path,
-    ) -> None:
-        """``previous``: the previous build's outputs, by path (a feed made from the same key
-        is taken from it, not made). Raises OSError when the work folder cannot be made."""
+    def __init__(self, todo: list[tuple[str, bytes, Callable[[], bytes]]], folder: Path) -> None:
+        """``todo``: (output path, key, make) of each feed to make, from the feed plan
+        (brief.render.feeds.feed_plan), which the process inherits. Raises OSError when the
+        work folder cannot be made."""
         global _job
         self.folder = folder
         self._made: dict[str, tuple[bytes, Path]] | None = None
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        _job = (site, views, now, view_keys, previous or {}, folder)
+        _job = (todo, folder)
         try:
             self._pool = multiprocessing.get_context("fork").Pool(1, initializer=_ignore_sigint)
             self._result = self._pool.apply_async(_make_feeds)
@@ -169,15 +162,12 @@ def _end(pool: Any, folder: Path) -> None:
 
 
 def _make_feeds() -> list[tuple[str, bytes, str]]:
-    """In the forked process: each feed with a key that the previous build did not make from
-    that key, written to the work folder, as (output path, key, file name)."""
+    """In the forked process: each feed to make, written to the work folder, as (output path,
+    key, file name)."""
     assert _job is not None
-    site, views, now, view_keys, previous, folder = _job
+    todo, folder = _job
     made = []
-    for n, (relpath, key, make) in enumerate(feed_plan(site, views, now, None, view_keys)):
-        last = previous.get(relpath)
-        if key is None or (last is not None and last[0] == key):
-            continue  # left to the main process: taken from the previous build, or made there
+    for n, (relpath, key, make) in enumerate(todo):
         name = f"{n}.xml"
         with open(folder / name, "wb") as file:
             file.write(make())

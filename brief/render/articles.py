@@ -300,8 +300,8 @@ def word_count(text: str) -> int:
     """How many ``\\w+`` runs ``text`` has (its words, for the reading time). When its ASCII
     form (:func:`~brief.content.words.ascii_form`) gives the same runs, they are counted
     without a string per word: each byte marked ``1`` (a letter, digit or ``_``) or ``0``,
-    a run starts wherever a ``1`` follows a ``0`` or the start (3 KB of text: 4 µs, where
-    finding the words took 30 µs)."""
+    a run starts wherever a ``1`` follows a ``0`` or the start (the benchmark corpus's files
+    and 18F's posts: 17 µs each, where finding the words took 52 µs)."""
     plain = ascii_form(text)
     if plain is None:
         return _count(_WORD, text)
