@@ -101,14 +101,20 @@ def test_a_global_shadowed_by_the_page_is_not_taken_for_the_global():
     assert out == "<li>a</li>"
 
 
-def test_past_the_limit_kept_texts_are_used_and_no_more_are_kept(monkeypatch):
-    monkeypatch.setattr(fragments, "LIMIT", 5)
+def test_past_the_limit_the_texts_used_longest_ago_make_room(monkeypatch):
+    monkeypatch.setattr(fragments, "LIMIT", 19)  # two cards of 10 characters overfill it
     monkeypatch.setattr(fragments, "ENTRY", 0)
-    env, calls = _env({"list.html": LIST, "card.html": "<li>{{ seen(entry.title) }}</li>"})
-    a, b = Card("A"), Card("B")
+    env, calls = _env({"list.html": LIST, "card.html": LIST_CARD})
+    a, b, c = Card("A"), Card("B"), Card("C")
     with remembered(env, (Card,)):
-        assert env.get_template("list.html").render(entries=[a, a, b, b]) == "<li>A</li><li>A</li><li>B</li><li>B</li>"
-    assert calls == ["A", "B", "B"]  # A's 9 characters filled it: B is rendered each time, A reused
+        out = env.get_template("list.html").render(entries=[a, b, a, c, a, b])
+        kept = [values[0].title for values, _ in fragments._MEMOS[env].texts.values()]
+    assert out == "<li>A</li><li>B</li><li>A</li><li>C</li><li>A</li><li>B</li>"
+    # the memo is full when C comes: B, used longest ago, is forgotten (A was used again
+    # after it), so A is reused once more, and B is rendered again and forgets C (keeping the
+    # first texts instead, or forgetting the first ones kept, would render A again)
+    assert calls == ["A", "B", "C", "B"]
+    assert kept == ["A", "B"]
 
 
 def test_a_full_memo_forgets_the_partials_it_never_used_again(monkeypatch):
