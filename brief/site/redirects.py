@@ -88,8 +88,10 @@ def plan_redirects(site: Site, taken: Mapping[str, str], ledger: list[Entry] | N
     claimed = claim_old_paths(site.config.redirects, places, plan.problems)
     if ledger is not None:
         table = {c.output.casefold(): c.entry for c in claimed}
-        _ledger(site, ledger, places, plan, table)
-        plan.ledger = merged(ledger, [entry_of(a) for a in site.articles])
+        recorded = {entry.key for entry in ledger}
+        _ledger(site, ledger, places, plan, table, recorded)
+        # a line only for each article at a URL the ledger lacks (merged keeps a line it has)
+        plan.ledger = merged(ledger, [entry_of(a) for a in site.articles if (a.url_path, a.relpath) not in recorded])
     resolve_targets(site, claimed, taken, places, plan.redirects, plan.problems)
     plan.redirects.sort(key=lambda r: r.old)
     return plan
@@ -122,11 +124,17 @@ def _aliases(site: Site, article: Article, places: Places, plan: RedirectPlan) -
 
 
 def _ledger(
-    site: Site, ledger: list[Entry], places: Places, plan: RedirectPlan, table: dict[str, TableRedirect]
+    site: Site,
+    ledger: list[Entry],
+    places: Places,
+    plan: RedirectPlan,
+    table: dict[str, TableRedirect],
+    recorded: set[tuple[str, str]],
 ) -> None:
+    """Redirects from the old URLs of the ``ledger`` (whose (path, file) pairs are ``recorded``)
+    to where their articles are now, and a warning for each URL whose article is gone."""
     by_source = {a.relpath: a for a in site.all_articles.values()}
     by_identity = _Identities(site.all_articles.values())
-    recorded = {entry.key for entry in ledger}
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in ledger:
         groups[entry.path].append(entry)
