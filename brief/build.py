@@ -290,7 +290,7 @@ def _check(
         view_keys: dict[int, bytes] | None = {} if cache is not None else None  # for page and feed keys
         written: dict[str, tuple[tuple[str, str], ...]] = {}  # each article's links, found with its HTML
         # Markdown on every core from views.PARALLEL_MIN_ARTICLES articles (the related
-        # scoring's own threshold, ``workers`` above, is 4,000)
+        # scoring's own threshold, ``workers`` above, is 1,000)
         md_jobs = options.jobs if parallel else 1
         views, assets, md_problems = render_articles(
             site, renderer, cache.markdown if cache is not None else None, options.progress, md_jobs, view_keys, written
