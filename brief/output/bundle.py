@@ -170,16 +170,19 @@ def _head(out: bytearray, major: int, size: int) -> None:
     out += size.to_bytes(width, "big")
 
 
-def fragment_names(bundle: Path) -> set[str] | None:
-    """The names of the page fragments (``fragment/{name}.pf_fragment``) that the metadata of
-    ``bundle`` lists, or None when it cannot be read."""
+def listed_names(bundle: Path) -> tuple[set[str], set[str]] | None:
+    """The names of the page fragments (``fragment/{name}.pf_fragment``) and of the word
+    indexes (``index/{name}.pf_index``) that the metadata of ``bundle`` lists, or None when it
+    cannot be read."""
     try:
         entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
-        names: set[str] = set()
+        fragments: set[str] = set()
+        chunks: set[str] = set()
         for about in entry["languages"].values():
             meta = _unpack((bundle / f"pagefind.{about['hash']}.pf_meta").read_bytes())
-            names.update(name for name, _ in meta[1])
-        return names
+            fragments.update(name for name, _ in meta[1])
+            chunks.update(chunk[2] for chunk in meta[2])  # [first word, last word, name]
+        return fragments, chunks
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 

@@ -235,3 +235,55 @@ def test_pagefind_that_fails_is_a_clear_error_and_the_build_changes_nothing(tmp_
     assert failed.value.message == "search index: Pagefind failed (exit code 3): thread main panicked: out of cheese"
     assert _bundle(out) == before
     assert not [p for p in out.parent.iterdir() if ".tmp-" in p.name]  # no staging folder left
+
+
+def test_an_edit_keeps_the_word_indexes_it_does_not_change(tmp_path):
+    # Pagefind cuts its word index into chunks of about 20,000 word places, in word order:
+    # 80 stories of 550 places, each with words of its own ("a07w3"), make a few chunks.
+    # Changing a word of the last story (no word moves) changes only the last chunk; the
+    # previous build's other chunks are linked in, and Pagefind writes the same bundle a
+    # clean build does.
+    def story(i: int, last: str = "") -> str:
+        words = [f"a{i:02d}w{j}" for j in range(50)]
+        body = " ".join(words * 10) + (f" {last}" if last else f" a{i:02d}w0") + "\n"
+        return article(body, title=f"Story {i}", date=f"2026-02-{i % 28 + 1:02d}", section="Climate", tags=["Grid"])
+
+    site = make_site(
+        tmp_path / "site",
+        {f"content/a{i:02d}.md": story(i) for i in range(80)},
+        'title = "Words"\nbase_url = "https://example.org/"\n',
+    )
+    out = tmp_path / "out"
+    cache = BuildCache.load(site)
+    build(load_config(site), out, BuildOptions(now=NOW, cache=cache))
+    cache.save(site)
+    before = {p.name: p.stat().st_ino for p in (out / "pagefind/index").iterdir()}
+    assert len(before) >= 3
+    (site / "content/a79.md").write_text(story(79, last="a79zz"))
+    build(load_config(site), out, BuildOptions(now=NOW, cache=BuildCache.load(site)))
+    after = {p.name: p.stat().st_ino for p in (out / "pagefind/index").iterdir()}
+    kept = [name for name in after if before.get(name) == after[name]]
+    assert 0 < len(kept) < len(after)  # the unchanged chunks are the very files, the last one is new
+    build(load_config(site), tmp_path / "clean", BuildOptions(now=NOW))
+    assert _bundle(out) == _bundle(tmp_path / "clean")
+
+
+def test_linked_word_indexes_are_kept_only_where_no_name_clashes(tmp_path):
+    bundle = tmp_path / "pagefind"
+    (bundle / "index").mkdir(parents=True)
+    (bundle / "fragment").mkdir()
+    chunks = [["a", "f", "en_1234567"], ["g", "p", "en_12345678"], ["q", "z", "en_abcdef0"]]
+    meta = ["1.5.2", [["en_5555555", 3]], chunks, [], [], []]
+    (bundle / "pagefind.en_0000000000.pf_meta").write_bytes(_pack(_cbor(meta)))
+    (bundle / "pagefind-entry.json").write_text('{"languages":{"en":{"hash":"en_0000000000"}}}')
+    for name in ("en_1234567", "en_12345678", "en_abcdef0", "en_7777777"):
+        (bundle / "index" / f"{name}.pf_index").write_bytes(b"x")
+    # A chunk linked in under a clashing name may hold other words now: Pagefind must write again.
+    assert not _check_links(bundle, set(), {"en_12345678"})
+    # Otherwise each linked chunk listed is Pagefind's; one the bundle does not list goes.
+    assert _check_links(bundle, set(), {"en_abcdef0", "en_7777777"})
+    assert sorted(p.name for p in (bundle / "index").iterdir()) == [
+        "en_1234567.pf_index",
+        "en_12345678.pf_index",
+        "en_abcdef0.pf_index",
+    ]
