@@ -373,7 +373,7 @@ def _publish(
         if template_problems:
             raise BuildFailed(template_problems)
     public = [(spec.path, spec.lastmod) for spec in specs if spec.public]
-    checked.specs = specs = []  # done with: freed for the feeds and cache (100,000 articles: 17 MB off the peak)
+    checked.specs = specs = []  # done with: freed for the feeds, ledger and cache (the peak at 100,000 articles)
     with timed("feeds+sitemaps", timings):
         if options.progress is not None:
             options.progress("Feeds and sitemaps", 1, 1)
