@@ -229,13 +229,14 @@ class SearchFeed:
     def _link_previous(self, bundle: Path) -> dict[str, set[str]]:
         """Link files of the previous build's bundle into ``bundle`` before Pagefind writes it:
         it skips a file whose name is there already (a name is the start of a digest of the
-        content), and compressing its files is most of its time after an edit (10,000 articles:
-        about 4 s for the fragments, 4 s for the word indexes). Linked are the fragments of the
-        pages unchanged and every word index: a word index holds a run of words, with the pages
-        and places of each, so an edit changes the ones holding words the edited pages have or
-        had, and the others are written again with the same bytes under the same names. Files
-        whose names clash in the previous bundle stay out (see :func:`_check_links`). Returns
-        the names linked: ``fragments`` and ``chunks`` (the word indexes)."""
+        content), and compressing its files is most of its time after an edit. Linked are the
+        fragments of the pages unchanged (10,000 articles: about 4 s saved) and every word
+        index: a word index holds a run of words, with the pages and places of each, so an edit
+        changes the ones holding a word of the edited pages whose places changed, and the
+        others are written again with the same bytes under the same names (10,000 articles:
+        232 of 356 kept after a sentence added to one, 2.5 s saved). Files whose names clash
+        in the previous bundle stay out (see :func:`_check_links`). Returns the names linked:
+        ``fragments`` and ``chunks`` (the word indexes)."""
         writer, previous = self._writer, self._writer.previous
         if not previous or not isinstance(getattr(writer, "out_dir", None), Path):
             return {}
