@@ -23,11 +23,13 @@ import subprocess
 import tempfile
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from pathlib import Path
 
 from brief import __version__
 from brief.digests import digest, file_stamp
 from brief.errors import BriefError
+from brief.forks import cores, fork_map
 from brief.output.bundle import clashing, fragment_url, listed_names, settle
 from brief.output.indexer import Run
 from brief.output.searchable import searchable_part
@@ -35,6 +37,8 @@ from brief.output.searchable import searchable_part
 SEARCH_FOLDER = "pagefind"
 """Where the index and Pagefind's UI go in the output."""
 ORIGIN = "search index"
+PARALLEL_MIN_PARTS = 1000
+"""From this many pages whose part is made again from their files (after an edit), on every core."""
 BUNDLE_FILES = ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css")
 """Files every bundle has under these names (the search page links to them)."""
 
@@ -149,7 +153,7 @@ class SearchFeed:
             put_part(self.folder, relpath, page)
         elif not put:
             self._waiting.append(relpath)
-        if self._changed:
+        if self._changed and self._done == len(self.outputs):
             self._catch_up()
 
     @property
@@ -216,12 +220,23 @@ class SearchFeed:
         return key is None or last is None or last[0] != key
 
     def _catch_up(self) -> None:
-        """Put the parts of the pages waiting into the folder; once every page is done, start Pagefind."""
+        """Put the parts of the pages waiting into the folder; once every page is done, start Pagefind.
+
+        After an edit, the pages waiting are most of the site's: unchanged, their parts are
+        made again from the files the previous build wrote (reading, finding the part and
+        writing it take about 100 µs a page). ``brief build`` has them made on every core
+        when there are many (10,000 articles: 1.5 s in one process)."""
+        files: list[tuple[str, str]] = []
         for relpath in self._waiting:
             page = self._writer.written(relpath)
-            if page is not None:
-                put_part(self.folder, relpath, page.read_bytes() if isinstance(page, Path) else page)
+            if isinstance(page, Path):
+                files.append((relpath, str(page)))
+            elif page is not None:
+                put_part(self.folder, relpath, page)
         self._waiting.clear()
+        # (only an output folder's writer gives files: the preview's keeps pages in memory and never forks)
+        workers = cores() if len(files) >= PARALLEL_MIN_PARTS else 1
+        fork_map(partial(_put_file, str(self.folder)), files, workers, max(1, len(files) // (workers * 4)))
         if self._done == len(self.outputs) and self._run is None:
             self._linked = self._link_previous(self._scratch / SEARCH_FOLDER)
             self._run = Run(self.folder, self._scratch / SEARCH_FOLDER)
@@ -259,6 +274,14 @@ class SearchFeed:
                 except OSError:
                     continue  # (no hard links here: Pagefind writes it)
         return linked
+
+
+def _put_file(folder: str, job: tuple[str, str]) -> None:
+    """Put the part of the page in the file ``job[1]`` at ``job[0]`` under ``folder``."""
+    relpath, path = job
+    with open(path, "rb") as file:
+        page = file.read()
+    put_part(Path(folder), relpath, page)
 
 
 def _check_links(bundle: Path, fragments: set[str], chunks: frozenset[str] | set[str] = frozenset()) -> bool:

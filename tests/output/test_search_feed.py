@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from brief.build import BuildOptions, build
 from brief.cache import BuildCache
 from brief.config import load_config
 from brief.errors import BriefError
-from brief.output import parallel
+from brief.output import parallel, search
 from brief.output.bundle import SIGNATURE, _cbor, _item, _pack, clashing, settle
 from brief.output.indexer import Run
 from brief.output.search import _check_links, index
@@ -112,6 +113,41 @@ def test_an_edit_keeps_the_fragments_of_the_pages_unchanged(tmp_path):
     assert len(kept) == 13  # every page's but the edited one's: the same file
     build(load_config(site), tmp_path / "clean", BuildOptions(now=NOW))
     assert _bundle(out) == _bundle(tmp_path / "clean")
+
+
+def test_after_an_edit_the_parts_of_unchanged_pages_are_made_on_every_core(tmp_path, monkeypatch):
+    # After an edit the unchanged pages' parts are made again from their files, by forked
+    # processes when there are many (here: from one); the index is a clean build's.
+    monkeypatch.setattr(search, "PARALLEL_MIN_PARTS", 1)
+    log = tmp_path / "made-by"
+    real = search._put_file
+
+    def put(folder: str, job: tuple[str, str]) -> None:
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        real(folder, job)
+
+    monkeypatch.setattr(search, "_put_file", put)
+    site = _site(tmp_path)
+    out = tmp_path / "out"
+    cache = BuildCache.load(site)
+    build(load_config(site), out, BuildOptions(now=NOW, cache=cache))
+    cache.save(site)
+    story = site / "content/s5.md"
+    story.write_text(story.read_text().replace("appears here only", "is now quokkalith"))
+    build(load_config(site), out, BuildOptions(now=NOW, cache=BuildCache.load(site)))
+    made_by = log.read_text().split()
+    assert len(made_by) >= 10 and str(os.getpid()) not in made_by  # most pages, each in a worker
+    build(load_config(site), tmp_path / "clean", BuildOptions(now=NOW))
+    assert _bundle(out) == _bundle(tmp_path / "clean")
+    # Below the threshold, this process makes them, and the index is the same as a clean build's too.
+    monkeypatch.setattr(search, "PARALLEL_MIN_PARTS", 10**6)
+    log.unlink()
+    story.write_text(story.read_text().replace("quokkalith", "quokkalithic"))
+    build(load_config(site), out, BuildOptions(now=NOW, cache=BuildCache.load(site)))
+    assert set(log.read_text().split()) == {str(os.getpid())}
+    build(load_config(site), tmp_path / "clean2", BuildOptions(now=NOW))
+    assert _bundle(out) == _bundle(tmp_path / "clean2")
 
 
 def test_linked_fragments_are_kept_only_where_no_name_clashes(tmp_path):
