@@ -123,10 +123,12 @@ class SearchFeed:
     parts of pages taken from the previous build are put into the folder only then). A
     feed that is dropped (the build failed) ends its Pagefind process."""
 
-    def __init__(self, outputs: list[str], writer) -> None:
+    def __init__(self, outputs: list[str], writer, jobs: int | None = None) -> None:
         self.outputs = outputs
         """Output paths of the pages to index, in the build's page order."""
         self.wanted = frozenset(outputs)
+        self.jobs = jobs
+        """Processes to make parts with (``brief build -j``); None: every core when there are many."""
         self._writer = writer
         self._scratch = Path(tempfile.mkdtemp(prefix=".brief-search-", dir=writer.scratch))
         self.folder = self._scratch / "site"
@@ -235,7 +237,7 @@ class SearchFeed:
                 put_part(self.folder, relpath, page)
         self._waiting.clear()
         # (only an output folder's writer gives files: the preview's keeps pages in memory and never forks)
-        workers = cores() if len(files) >= PARALLEL_MIN_PARTS else 1
+        workers = 1 if len(files) < PARALLEL_MIN_PARTS else max(1, self.jobs) if self.jobs is not None else cores()
         fork_map(partial(_put_file, str(self.folder)), files, workers, max(1, len(files) // (workers * 4)))
         if self._done == len(self.outputs) and self._run is None:
             self._linked = self._link_previous(self._scratch / SEARCH_FOLDER)

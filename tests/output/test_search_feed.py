@@ -148,6 +148,12 @@ def test_after_an_edit_the_parts_of_unchanged_pages_are_made_on_every_core(tmp_p
     assert set(log.read_text().split()) == {str(os.getpid())}
     build(load_config(site), tmp_path / "clean2", BuildOptions(now=NOW))
     assert _bundle(out) == _bundle(tmp_path / "clean2")
+    # brief build -j 1: one process, however many parts.
+    monkeypatch.setattr(search, "PARALLEL_MIN_PARTS", 1)
+    log.unlink()
+    story.write_text(story.read_text().replace("quokkalithic", "quokka"))
+    build(load_config(site), out, BuildOptions(now=NOW, cache=BuildCache.load(site), jobs=1))
+    assert set(log.read_text().split()) == {str(os.getpid())}
 
 
 def test_linked_fragments_are_kept_only_where_no_name_clashes(tmp_path):
