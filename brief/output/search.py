@@ -37,6 +37,9 @@ from brief.output.searchable import searchable_part
 SEARCH_FOLDER = "pagefind"
 """Where the index and Pagefind's UI go in the output."""
 ORIGIN = "search index"
+LINKED = (("fragment", ".pf_fragment"), ("index", ".pf_index"))
+"""(folder, suffix) of the bundle's files taken from the previous build: the pages' fragments,
+the word indexes (:meth:`SearchFeed._link_previous`)."""
 PARALLEL_MIN_PARTS = 1000
 """From this many pages whose part is made again from their files (after an edit), on every core."""
 BUNDLE_FILES = ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css")
@@ -139,7 +142,7 @@ class SearchFeed:
         """Pages done whose part is not in the folder yet."""
         self._changed = not writer.previous
         self._run: Run | None = None
-        self._linked: dict[str, set[str]] = {}
+        self._linked: tuple[set[str], set[str]] = (set(), set())
         self._ended = weakref.finalize(self, shutil.rmtree, self._scratch, True)
 
     def done(self, relpath: str, page: bytes | None = None, *, put: bool = False) -> None:
@@ -202,7 +205,7 @@ class SearchFeed:
         self._catch_up()
         assert self._run is not None
         bundle = self._run.wait()
-        if any(self._linked.values()) and not _check_links(bundle, **self._linked):
+        if any(self._linked) and not _check_links(bundle, *self._linked):
             shutil.rmtree(bundle)  # Pagefind may have taken a linked file for another page's: again, without
             self._run = Run(self.folder, bundle)
             bundle = self._run.wait()
@@ -243,7 +246,7 @@ class SearchFeed:
             self._linked = self._link_previous(self._scratch / SEARCH_FOLDER)
             self._run = Run(self.folder, self._scratch / SEARCH_FOLDER)
 
-    def _link_previous(self, bundle: Path) -> dict[str, set[str]]:
+    def _link_previous(self, bundle: Path) -> tuple[set[str], set[str]]:
         """Link files of the previous build's bundle into ``bundle`` before Pagefind writes it:
         it skips a file whose name is there already (a name is the start of a digest of the
         content), and compressing its files is most of its time after an edit. Linked are the
@@ -252,30 +255,30 @@ class SearchFeed:
         changes the ones holding a word of the edited pages whose places changed, and the
         others are written again with the same bytes under the same names (10,000 articles:
         232 of 356 kept after a sentence added to one, 2.5 s saved). Files whose names clash
-        in the previous bundle stay out (see :func:`_check_links`). Returns the names linked:
-        ``fragments`` and ``chunks`` (the word indexes)."""
+        in the previous bundle stay out (see :func:`_check_links`). Returns the names linked,
+        of fragments and of word indexes (as :data:`LINKED`)."""
         writer, previous = self._writer, self._writer.previous
         if not previous or not isinstance(getattr(writer, "out_dir", None), Path):
-            return {}
+            return set(), set()
         unchanged = {_page_url(rel) for rel in self.outputs if not self._key_changed(rel)}
-        linked: dict[str, set[str]] = {}
-        for kind, folder, suffix in (("fragments", "fragment", ".pf_fragment"), ("chunks", "index", ".pf_index")):
+        fragments: set[str] = set()
+        chunks: set[str] = set()
+        for (folder, suffix), found in zip(LINKED, (fragments, chunks), strict=True):
             start = f"{SEARCH_FOLDER}/{folder}/"
             names = {rel[len(start) : -len(suffix)]: rel for rel in previous if rel.startswith(start)}
             risky = clashing(set(names))
-            found = linked[kind] = set()
             os.makedirs(bundle / folder, exist_ok=True)
             for name, rel in names.items():
                 source = writer.out_dir / rel
                 if name in risky or file_stamp(source) != previous[rel][1]:
                     continue
                 try:
-                    if kind == "chunks" or fragment_url(source.read_bytes()) in unchanged:
+                    if found is chunks or fragment_url(source.read_bytes()) in unchanged:
                         os.link(source, bundle / folder / f"{name}{suffix}")
                         found.add(name)
                 except OSError:
                     continue  # (no hard links here: Pagefind writes it)
-        return linked
+        return fragments, chunks
 
 
 def _put_file(folder: str, job: tuple[str, str]) -> None:
@@ -302,12 +305,11 @@ def _check_links(bundle: Path, fragments: set[str], chunks: frozenset[str] | set
     listed = listed_names(bundle)
     if listed is None:
         return False
-    kinds = (("fragment/", ".pf_fragment", fragments, listed[0]), ("index/", ".pf_index", chunks, listed[1]))
-    if any(clashing(names) & linked for _, _, linked, names in kinds):
+    if any(clashing(names) & linked for linked, names in zip((fragments, chunks), listed, strict=True)):
         return False
-    for folder, suffix, linked, names in kinds:
+    for (folder, suffix), linked, names in zip(LINKED, (fragments, chunks), listed, strict=True):
         for name in linked - names:
-            (bundle / f"{folder}{name}{suffix}").unlink()
+            (bundle / folder / f"{name}{suffix}").unlink()
     return True
 
 
