@@ -73,6 +73,9 @@ def _starting_python(code: int, err: str) -> bool:
     return (
         (code == -signal.SIGINT and not err)
         or (code == 1 and err.startswith("Fatal Python error: init_"))
+        # CPython's report of a signal that lands before the script's first line runs (no frame
+        # to show): seen with a script of one `import sys` as often as with brief's
+        or (code == 1 and _BARE_REPORT.fullmatch(err) is not None)
         or (  # the pip-made `brief` script was still importing brief.launch, whose guard starts it all
             code == -signal.SIGINT
             and "from brief.launch import main" in err
@@ -85,6 +88,10 @@ def _starting_python(code: int, err: str) -> bool:
             and _LAUNCHER_ONLY.fullmatch(err.rstrip()) is not None
         )
     )
+
+
+_BARE_REPORT = re.compile(r"KeyboardInterrupt:?\n")
+"""CPython's own message when the interrupted work had no Python frame at all."""
 
 
 _LAUNCHER_ONLY = re.compile(
