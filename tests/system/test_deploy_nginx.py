@@ -455,7 +455,13 @@ def _watch(page, deployed) -> list[str]:
 
 
 def _results(page) -> list[tuple[str, str]]:
-    page.wait_for_selector(".pagefind-ui__result", timeout=20_000)
+    # Pagefind's UI first shows each result as a loading skeleton, then fills in its link once
+    # the result's fragment has arrived: wait for every shown result to have its link.
+    page.wait_for_function(
+        "() => { const r = document.querySelectorAll('.pagefind-ui__result');"
+        " return r.length > 0 && [...r].every(e => e.querySelector('.pagefind-ui__result-link')); }",
+        timeout=20_000,
+    )
     links = page.locator(".pagefind-ui__result-link")
     return [(links.nth(i).inner_text().strip(), links.nth(i).get_attribute("href")) for i in range(links.count())]
 

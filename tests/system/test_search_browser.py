@@ -66,6 +66,13 @@ def test_search_in_a_browser_finds_the_article(tmp_path, browser, prefix):
         assert titles == [] and "No results" in message
 
 
+_ALL_LOADED = (
+    "[...document.querySelectorAll('.pagefind-ui__result')].every(e => e.querySelector('.pagefind-ui__result-link'))"
+    " && document.querySelectorAll('.pagefind-ui__result').length > 0"
+)
+"""Every result shown has its link: Pagefind's UI shows a loading skeleton until a result's data arrives."""
+
+
 def test_section_facet_narrows_the_results(tmp_path, browser):
     site = _site(tmp_path)
     out = tmp_path / "public"
@@ -79,7 +86,7 @@ def test_section_facet_narrows_the_results(tmp_path, browser):
         if section.get_attribute("open") is None:  # the UI opens the block when it is the only one
             section.locator("summary").click()
         page.get_by_label(re.compile("^Economy")).check()
-        page.wait_for_function("document.querySelectorAll('.pagefind-ui__result').length === 1", timeout=15000)
+        page.wait_for_function(_ALL_LOADED + " && document.querySelectorAll('.pagefind-ui__result').length === 1")
         assert page.locator(".pagefind-ui__result-link").all_inner_texts() == ["Central Banks Hold Steady"]
         page.close()
 
@@ -102,7 +109,7 @@ def test_header_search_box_works_without_javascript(tmp_path, browser):
         page.goto(f"{origin}/")
         page.fill("#brief-search-q", "wages")
         page.press("#brief-search-q", "Enter")
-        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        page.wait_for_function(_ALL_LOADED, timeout=15000)
         assert page.locator(".pagefind-ui__result-link").all_inner_texts() == ["Central Banks Hold Steady"]
         assert page.input_value(".pagefind-ui__search-input") == "wages"
         page.close()
