@@ -42,6 +42,10 @@ class Outcome:
     """The changes at the first moment ahead, as :func:`~brief.commands.schedule.change_record`
     makes them (empty: none ahead); None when not known (an output up to date with a build
     that recorded none)."""
+    kept: object = field(default=None, repr=False, compare=False)
+    """What the build loaded and made (its cache), held until whoever runs the build lets the
+    outcome go: the command then ends at once (brief.cli), where freeing it object by object
+    on return took 10,000 articles 0.04 s."""
 
 
 def build_site(
@@ -113,7 +117,7 @@ def build_site(
             record_build(config.root, record)
         finally:
             finish_cleanups()
-        return Outcome(result, next_changes=ahead)
+        return Outcome(result, next_changes=ahead, kept=cache)
 
 
 def _recorded(config: Config, out: Path, drafts: bool, future: bool) -> list[dict] | None:
