@@ -1,6 +1,6 @@
 """Measure one change of brief against another, side by side: alternating builds, per-stage medians.
 
-    python benchmarks/ab.py BASE [NEW] [--articles 10000] [--mode edit|cold] [--runs 8]
+    python benchmarks/ab.py BASE [NEW] [--articles 10000] [--mode edit|cold] [--runs 8] [--search]
 
 BASE and NEW are git revisions (NEW defaults to the working tree as it is). Each side gets
 its own checkout (a git worktree under the work folder; the working tree itself for NEW's
@@ -12,6 +12,9 @@ over a morning) slows both alike:
 - ``edit``: the same one-sentence body edit on both copies (another article each round),
   then ``brief build -v`` with the cache, as an editor's next build;
 - ``cold``: ``brief build -v`` with ``.brief-cache/`` removed first.
+
+``--search`` turns search on in both sites (the corpus has it off, as the peers it is
+compared with have none).
 
 It prints the median of each stage ``brief build -v`` reports, the wall time (Python's
 start included) and the largest peak RSS, for each side.
@@ -50,6 +53,7 @@ def main() -> None:
     parser.add_argument("--mode", choices=("edit", "cold"), default="edit")
     parser.add_argument("--runs", type=int, default=8, help="timed builds per side")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--search", action="store_true", help="with search on (Pagefind) in both sites")
     parser.add_argument("--work", type=Path, help="work folder (default: a new one on /dev/shm, else in /tmp)")
     args = parser.parse_args()
     shm = Path("/dev/shm")
@@ -62,6 +66,10 @@ def main() -> None:
             "new": checkout(args.new, work / "tree-new", trees) if args.new else REPO,
         }
         sites = {name: corpus(work / f"site-{name}", args.articles, args.seed) for name in sides}
+        if args.search:
+            for site in sites.values():
+                config = site / "brief.toml"
+                config.write_text(config.read_text().replace("search = false", "search = true"))
         for name in sides:  # untimed: bytecode compiled, caches and spare trees made
             for _ in range(2):
                 build(sides[name], sites[name], work, name)
@@ -133,7 +141,10 @@ def build(tree: Path, site: Path, work: Path, name: str) -> dict[str, float]:
 
 def report(results: dict[str, dict[str, list[float]]], args: argparse.Namespace) -> None:
     names = list(results)
-    print(f"\n{args.articles:,} articles, {args.mode}, {args.runs} runs each, medians (peak: the largest)")
+    shown_search = ", search on" if args.search else ""
+    print(
+        f"\n{args.articles:,} articles, {args.mode}{shown_search}, {args.runs} runs each, medians (peak: the largest)"
+    )
     print(f"{'':16s}" + "".join(f"{n:>10s}" for n in names) + f"{'new/base':>10s}")
     for key in results[names[0]]:
         values = [results[n].get(key, [0.0]) for n in names]

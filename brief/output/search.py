@@ -33,6 +33,7 @@ from brief.forks import cores, fork_map
 from brief.output.bundle import clashing, fragment_url, listed_names, settle
 from brief.output.indexer import Run
 from brief.output.searchable import searchable_part
+from brief.output.searchparts import KeptParts
 
 SEARCH_FOLDER = "pagefind"
 """Where the index and Pagefind's UI go in the output."""
@@ -126,12 +127,15 @@ class SearchFeed:
     parts of pages taken from the previous build are put into the folder only then). A
     feed that is dropped (the build failed) ends its Pagefind process."""
 
-    def __init__(self, outputs: list[str], writer, jobs: int | None = None) -> None:
+    def __init__(self, outputs: list[str], writer, jobs: int | None = None, kept_in: Path | None = None) -> None:
         self.outputs = outputs
         """Output paths of the pages to index, in the build's page order."""
         self.wanted = frozenset(outputs)
         self.jobs = jobs
         """Processes to make parts with (``brief build -j``); None: every core when there are many."""
+        out_dir = getattr(writer, "out_dir", None)  # (the preview's writer keeps pages in memory)
+        self.kept = KeptParts.of_site(kept_in) if kept_in is not None and isinstance(out_dir, Path) else None
+        """The parts of the last build's pages, by key, kept in the site ``kept_in``'s cache folder."""
         self._writer = writer
         self._scratch = Path(tempfile.mkdtemp(prefix=".brief-search-", dir=writer.scratch))
         self.folder = self._scratch / "site"
@@ -143,6 +147,8 @@ class SearchFeed:
         self._changed = not writer.previous
         self._run: Run | None = None
         self._linked: tuple[set[str], set[str]] = (set(), set())
+        self._fragment_urls: dict[str, tuple[int, str]] = {}
+        """The fragments linked from the previous bundle, with their sizes and pages' URLs."""
         self._ended = weakref.finalize(self, shutil.rmtree, self._scratch, True)
 
     def done(self, relpath: str, page: bytes | None = None, *, put: bool = False) -> None:
@@ -209,6 +215,9 @@ class SearchFeed:
             shutil.rmtree(bundle)  # Pagefind may have taken a linked file for another page's: again, without
             self._run = Run(self.folder, bundle)
             bundle = self._run.wait()
+            self._fragment_urls.clear()
+        if self.kept is not None:  # (those linked and kept are this bundle's)
+            self.kept.keep_fragment_urls(self._fragment_urls)
         settle(bundle)
         count = 0
         for relpath, path in bundle_files(bundle):
@@ -228,14 +237,17 @@ class SearchFeed:
         """Put the parts of the pages waiting into the folder; once every page is done, start Pagefind.
 
         After an edit, the pages waiting are most of the site's: unchanged, their parts are
-        made again from the files the previous build wrote (reading, finding the part and
-        writing it take about 100 µs a page). ``brief build`` has them made on every core
-        when there are many (10,000 articles: 1.5 s in one process)."""
-        files: list[tuple[str, str]] = []
+        copied from the parts kept by the last build (brief.output.searchparts), or made
+        again from the files the previous build wrote (reading, finding the part and writing
+        it take about 100 µs a page). ``brief build`` has those made on every core when
+        there are many (10,000 articles: 1.5 s in one process). The parts of this build's
+        pages are kept while Pagefind runs."""
+        files: list[tuple[str, str, str | None]] = []
+        kept, keys = self.kept, self._writer.keys
         for relpath in self._waiting:
             page = self._writer.written(relpath)
             if isinstance(page, Path):
-                files.append((relpath, str(page)))
+                files.append((relpath, str(page), kept.source(keys.get(relpath)) if kept is not None else None))
             elif page is not None:
                 put_part(self.folder, relpath, page)
         self._waiting.clear()
@@ -245,6 +257,11 @@ class SearchFeed:
         if self._done == len(self.outputs) and self._run is None:
             self._linked = self._link_previous(self._scratch / SEARCH_FOLDER)
             self._run = Run(self.folder, self._scratch / SEARCH_FOLDER)
+            if kept is not None:  # (the main process waits for Pagefind meanwhile)
+                folder = str(self.folder)
+                kept.keep(
+                    (key, os.path.join(folder, rel)) for rel in self.outputs if (key := keys.get(rel)) is not None
+                )
 
     def _link_previous(self, bundle: Path) -> tuple[set[str], set[str]]:
         """Link files of the previous build's bundle into ``bundle`` before Pagefind writes it:
@@ -263,27 +280,44 @@ class SearchFeed:
         unchanged = {_page_url(rel) for rel in self.outputs if not self._key_changed(rel)}
         fragments: set[str] = set()
         chunks: set[str] = set()
+        known = self.kept.fragment_urls() if self.kept is not None else {}
         for (folder, suffix), found in zip(LINKED, (fragments, chunks), strict=True):
             start = f"{SEARCH_FOLDER}/{folder}/"
             names = {rel[len(start) : -len(suffix)]: rel for rel in previous if rel.startswith(start)}
             risky = clashing(set(names))
             os.makedirs(bundle / folder, exist_ok=True)
             for name, rel in names.items():
-                source = writer.out_dir / rel
-                if name in risky or file_stamp(source) != previous[rel][1]:
+                source, stamp = writer.out_dir / rel, previous[rel][1]
+                if name in risky or file_stamp(source) != stamp:
                     continue
                 try:
-                    if found is chunks or fragment_url(source.read_bytes()) in unchanged:
-                        os.link(source, bundle / folder / f"{name}{suffix}")
-                        found.add(name)
+                    if found is fragments:
+                        size, url = known.get(name) or (-1, None)
+                        if size != stamp[1]:  # (read only the fragments the last build did not keep)
+                            url = fragment_url(source.read_bytes())
+                        if url not in unchanged:
+                            continue
+                        self._fragment_urls[name] = (stamp[1], url)
+                    os.link(source, bundle / folder / f"{name}{suffix}")
+                    found.add(name)
                 except OSError:
                     continue  # (no hard links here: Pagefind writes it)
         return fragments, chunks
 
 
-def _put_file(folder: str, job: tuple[str, str]) -> None:
-    """Put the part of the page in the file ``job[1]`` at ``job[0]`` under ``folder``."""
-    relpath, path = job
+def _put_file(folder: str, job: tuple[str, str, str | None]) -> None:
+    """Put the part of the page in the file ``job[1]`` at ``job[0]`` under ``folder``: a copy
+    of the part kept in the file ``job[2]`` when there is one, else made from the page."""
+    relpath, path, kept = job
+    if kept is not None:
+        try:
+            with open(kept, "rb") as file:
+                part = file.read()
+            with open(os.path.join(folder, relpath), "wb") as file:
+                file.write(part)
+            return
+        except OSError:
+            pass  # (removed meanwhile by a build of another output folder: made from the page)
     with open(path, "rb") as file:
         page = file.read()
     put_part(Path(folder), relpath, page)

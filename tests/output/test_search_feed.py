@@ -116,8 +116,9 @@ def test_an_edit_keeps_the_fragments_of_the_pages_unchanged(tmp_path):
 
 
 def test_after_an_edit_the_parts_of_unchanged_pages_are_made_on_every_core(tmp_path, monkeypatch):
-    # After an edit the unchanged pages' parts are made again from their files, by forked
-    # processes when there are many (here: from one); the index is a clean build's.
+    # After an edit the unchanged pages' parts are copied from those the last build kept
+    # (brief.output.searchparts) or made again from their files, by forked processes when
+    # there are many (here: from one); the index is a clean build's.
     monkeypatch.setattr(search, "PARALLEL_MIN_PARTS", 1)
     log = tmp_path / "made-by"
     real = search._put_file

@@ -1,0 +1,186 @@
+"""The parts of pages that Pagefind reads, kept between builds by page key, and the pages of
+the fragments linked from the previous bundle (brief.output.searchparts; issue #17, item 5:
+what an edit costs with search on). Real builds, a real Pagefind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from helpers import article, make_site
+
+from brief import __version__
+from brief.build import BuildOptions, build
+from brief.cache import BuildCache
+from brief.config import load_config
+from brief.output import search
+from brief.output.searchparts import FRAGMENTS, PREFIX, KeptParts
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def _site(tmp_path: Path, n: int = 12) -> Path:
+    files = {
+        f"content/s{i}.md": article(
+            f"Story {i} on the harbour.\n\nWord{i} appears here only.\n",
+            title=f"Story {i}",
+            date=f"2026-01-{i + 1:02d}",
+            tags=["Ports"],
+        )
+        for i in range(n)
+    }
+    # No automatic related links: an edit changes the edited page alone (brief.site.related
+    # would move others' lists, changing their pages too).
+    config = 'title = "Parts"\nbase_url = "https://example.org/"\n\n[related]\ncount = 0\n'
+    return make_site(tmp_path / "site", files, config)
+
+
+def _bundle(out: Path) -> dict[str, str]:
+    folder = out / "pagefind"
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _cached_build(site: Path, out: Path) -> None:
+    cache = BuildCache.load(site)
+    build(load_config(site), out, BuildOptions(now=NOW, cache=cache, jobs=1))
+    cache.save(site)
+
+
+def _edit(site: Path, i: int, text: str) -> None:
+    story = site / f"content/s{i}.md"
+    story.write_text(story.read_text().replace("appears here only", text))
+
+
+def _counting(monkeypatch, name: str) -> list[int]:
+    calls: list[int] = []
+    real = getattr(search, name)
+
+    def counted(*args):
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(search, name, counted)
+    return calls
+
+
+def test_an_edit_copies_the_parts_the_last_build_kept_and_indexes_as_a_clean_build(tmp_path, monkeypatch):
+    site = _site(tmp_path)
+    out = tmp_path / "out"
+    _cached_build(site, out)
+    kept = site / ".brief-cache" / f"{PREFIX}{__version__}"
+    assert len([name for name in os.listdir(kept) if not name.startswith(".")]) == 12  # a part per article page
+    made = _counting(monkeypatch, "searchable_part")
+    _edit(site, 4, "is now quokkalith")
+    _cached_build(site, out)
+    assert len(made) == 1  # the edited page's part alone is made from a page; the others are copied
+    build(load_config(site), tmp_path / "clean", BuildOptions(now=NOW))
+    assert _bundle(out) == _bundle(tmp_path / "clean")
+    # The kept parts are this build's: the edited page's old part is gone, its new one is there.
+    assert len([name for name in os.listdir(kept) if not name.startswith(".")]) == 12
+    # Without kept parts (removed, or kept by another version of brief), each is made from its page.
+    for path in kept.iterdir():
+        path.unlink()
+    made.clear()
+    _edit(site, 7, "is now quokkalithic")
+    _cached_build(site, out)
+    assert len(made) == 12
+    build(load_config(site), tmp_path / "clean2", BuildOptions(now=NOW))
+    assert _bundle(out) == _bundle(tmp_path / "clean2")
+
+
+def test_a_kept_part_is_used_only_for_its_page_key(tmp_path, monkeypatch):
+    # A part kept under a key no page has any more (the page changed) is never copied: the
+    # changed page's part is made from it, and the old one is dropped.
+    site = _site(tmp_path)
+    out = tmp_path / "out"
+    _cached_build(site, out)
+    kept = KeptParts.of_site(site)
+    before = kept.names() - {FRAGMENTS}
+    _edit(site, 2, "is now zorbulent")
+    _cached_build(site, out)
+    after = KeptParts.of_site(site).names() - {FRAGMENTS}
+    assert len(before - after) == 1 and len(after - before) == 1
+    (gone,) = before - after
+    (new,) = after - before
+    assert b"zorbulent" in (kept.folder / new).read_bytes()
+    assert not (kept.folder / gone).exists()
+
+
+def test_the_second_edit_reads_only_the_fragments_new_since_the_first(tmp_path, monkeypatch):
+    # To link the previous bundle's fragments of unchanged pages, each fragment's page must be
+    # known: read from the file the first time, then kept beside the parts.
+    site = _site(tmp_path)
+    out = tmp_path / "out"
+    _cached_build(site, out)
+    read = _counting(monkeypatch, "fragment_url")
+    _edit(site, 3, "is now quokkalith")
+    _cached_build(site, out)
+    assert len(read) == 12  # every fragment of the cold build's bundle
+    read.clear()
+    _edit(site, 9, "is now quokkalithic")
+    _cached_build(site, out)
+    assert len(read) == 1  # only the edited page's fragment of the first edit, new then
+    build(load_config(site), tmp_path / "clean", BuildOptions(now=NOW))
+    assert _bundle(out) == _bundle(tmp_path / "clean")
+    # A kept entry whose size is not the file's is not trusted: the file is read.
+    kept = KeptParts.of_site(site)
+    urls = kept.fragment_urls()
+    assert len(urls) == 11 and all(url.startswith("/2026/01/") for _, url in urls.values())
+    kept.keep_fragment_urls({name: (size + 1, url) for name, (size, url) in urls.items()})
+    read.clear()
+    _edit(site, 5, "is now quokka")
+    _cached_build(site, out)
+    assert len(read) == 12
+    build(load_config(site), tmp_path / "clean2", BuildOptions(now=NOW))
+    assert _bundle(out) == _bundle(tmp_path / "clean2")
+
+
+def test_keeping_drops_other_keys_and_other_versions_but_not_the_fragments_file(tmp_path):
+    cache = tmp_path / ".brief-cache"
+    old = cache / f"{PREFIX}0.0.1"
+    old.mkdir(parents=True)
+    (old / "aa").write_text("an older brief's part")
+    kept = KeptParts(cache / f"{PREFIX}{__version__}")
+    kept.folder.mkdir()
+    (kept.folder / "bb").write_text("a part of a page gone")
+    (kept.folder / ".tmp-x1").write_text("a copy cut short")
+    kept.keep_fragment_urls({"en_1234567": (10, "/2026/01/a/")})
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "one").write_text("part one")
+    (work / "two").write_text("part two")
+    added = kept.keep([(b"\x01", str(work / "one")), (b"\x02", str(work / "two"))])
+    assert added == 2
+    assert sorted(os.listdir(kept.folder)) == [FRAGMENTS, "01", "02"]
+    assert not old.exists()
+    assert (kept.folder / "02").read_text() == "part two"
+    assert (
+        kept.source(b"\x01") == str(kept.folder / "01") and kept.source(b"\x03") is None and kept.source(None) is None
+    )
+    assert kept.fragment_urls() == {"en_1234567": (10, "/2026/01/a/")}
+    # Kept again: nothing added, the same files (hard links or copies, never rewritten).
+    inode = (kept.folder / "01").stat().st_ino
+    assert KeptParts(kept.folder).keep([(b"\x01", str(work / "one"))]) == 0
+    assert (kept.folder / "01").stat().st_ino == inode and not (kept.folder / "02").exists()
+
+
+def test_unreadable_kept_files_only_cost_time(tmp_path):
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    (folder / FRAGMENTS).write_bytes(b"en_1\t12\t/a/\nbroken line\nen_2\tx\t/b/\nen_3\t5\t\n\xff\n")
+    assert KeptParts(folder).fragment_urls() == {}  # (not UTF-8: ignored whole)
+    (folder / FRAGMENTS).write_text("en_1\t12\t/a/\nbroken line\nen_2\tx\t/b/\nen_3\t5\t\n")
+    assert KeptParts(folder).fragment_urls() == {"en_1": (12, "/a/")}
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder would go")
+    parts = KeptParts(blocked / "parts")
+    assert parts.keep([(b"\x01", str(folder / FRAGMENTS))]) == 0
+    parts.keep_fragment_urls({"en_1": (1, "/a/")})  # (logged, not raised)
+    assert parts.names() == set() and parts.fragment_urls() == {}
