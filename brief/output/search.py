@@ -239,9 +239,9 @@ class SearchFeed:
         After an edit, the pages waiting are most of the site's: unchanged, their parts are
         copied from the parts kept by the last build (brief.output.searchparts), or made
         again from the files the previous build wrote (reading, finding the part and writing
-        it take about 100 µs a page). ``brief build`` has those made on every core when
-        there are many (10,000 articles: 1.5 s in one process). The parts of this build's
-        pages are kept while Pagefind runs."""
+        it take about 100 µs a page). ``brief build`` has them put on every core when there
+        are many (10,000 articles made again: 1.5 s in one process). The parts of this
+        build's pages are kept while Pagefind runs."""
         files: list[tuple[str, str, str | None]] = []
         kept, keys = self.kept, self._writer.keys
         for relpath in self._waiting:
