@@ -116,7 +116,7 @@ def _suggest(
         day = now.astimezone(UTC).date().isoformat()
         key = digest(repr((config.related, config.language, day, wanted, listed)), *(a.digest for a in built))
     if key is not None and memo is not None and memo.chosen is not None and memo.chosen[0] == key:
-        chosen = memo.chosen[1]
+        all_picks = memo.chosen[1]
     else:
         last = memo.terms if memo else None
         previous = key_terms_of(memo.last, built) if memo is not None and memo.last is not None else None
@@ -131,27 +131,22 @@ def _suggest(
             all_picks = memo.last.picked()
             for i, rescored in index.suggest_some(docs, wanted, exclude).items():
                 all_picks[i] = rescored
-        chosen = {
-            article.slug: tuple(built[i].slug for i in found) for article, found in zip(built, all_picks) if found
-        }
         if memo is not None:
             memo.terms = index.terms if all(a.digest for a in built) else None
             memo.last = take(index, setting, wanted, exclude, all_picks)
             if key is not None:
-                memo.chosen = (key, chosen)
-    by_slug = {a.slug: a for a in built}
-    suggested: dict[str, RelatedItem] = {}  # one (frozen) entry per article, however many list it
+                memo.chosen = (key, all_picks)  # (positions in ``built``: the key holds its order)
+    suggested: list[RelatedItem | None] = [None] * len(built)  # one (frozen) entry per article, however many list it
 
-    def entry(slug: str) -> RelatedItem:
-        found = suggested.get(slug)
+    def entry(i: int) -> RelatedItem:
+        found = suggested[i]
         if found is None:
-            other = by_slug[slug]
+            other = built[i]
             url = config.base_path + other.url_path.lstrip("/")
-            found = suggested[slug] = RelatedItem(other.title, url, external=False, article=other, automatic=True)
+            found = suggested[i] = RelatedItem(other.title, url, external=False, article=other, automatic=True)
         return found
 
-    for article in built:
-        picks = chosen.get(article.slug)
+    for article, picks in zip(built, all_picks):
         if picks:
             related[article.slug] += tuple(map(entry, picks))
 
