@@ -216,8 +216,8 @@ class SearchFeed:
             self._run = Run(self.folder, bundle)
             bundle = self._run.wait()
             self._fragment_urls.clear()
-        if self.kept is not None:  # (those linked and kept are this bundle's)
-            self.kept.keep_fragment_urls(self._fragment_urls)
+        if self.kept is not None and self._fragment_urls:  # (those linked and kept are this bundle's; a
+            self.kept.keep_fragment_urls(self._fragment_urls)  # build that linked none, cold, keeps the last)
         settle(bundle)
         count = 0
         for relpath, path in bundle_files(bundle):

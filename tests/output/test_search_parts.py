@@ -123,6 +123,10 @@ def test_the_second_edit_reads_only_the_fragments_new_since_the_first(tmp_path, 
     _edit(site, 3, "is now quokkalith")
     _cached_build(site, out)
     assert len(read) == 12  # every fragment of the cold build's bundle
+    # A build that links nothing (here into another folder, with a cache of its own, as
+    # --no-cache builds) leaves what the last one kept.
+    build(load_config(site), tmp_path / "elsewhere", BuildOptions(now=NOW, cache=BuildCache()))
+    assert len(KeptParts.of_site(site).fragment_urls()) == 11
     read.clear()
     _edit(site, 9, "is now quokkalithic")
     _cached_build(site, out)
