@@ -31,7 +31,7 @@ from brief.commands.options import (
 from brief.commands.schedule import next_change_line, schedule_command
 from brief.errors import BriefError, BuildFailed, Problem
 from brief.excerpts import excerpted
-from brief.interrupts import interrupted
+from brief.interrupts import interrupted, left_behind
 
 if TYPE_CHECKING:  # (imported by the commands that need them)
     from brief.commands.build import Outcome
@@ -111,7 +111,7 @@ def build(
         if progress is not None:
             progress.close()  # a message starts on a clean line
         shown.append(problem)
-        _warn(problem)
+        log.warning(problem.format())
 
     gc.disable()  # to the end (_end_now): no collector pass over all the build left (10,000 articles: 0.2 s)
     try:
@@ -345,10 +345,6 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _warn(problem: Problem) -> None:
-    log.warning(problem.format())
-
-
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
@@ -357,13 +353,14 @@ def _shown(path: Path) -> str:
 
 
 def _stopped_by_ctrl_c() -> NoReturn:
-    """Ctrl-C ends every command the same way: one line that says which site is in place."""
-    # click turns Ctrl-C into Abort; builds clean up their staging folder on the way out.
-    # Whether the new site is in place is what the swap recorded, not a guess.
+    """Ctrl-C ends every command with one line: which site is in place (what the swap recorded,
+    not a guess), or what a command that writes as it goes (brief import) wrote."""
     from brief.output.outdir import swapped_outputs
 
-    placed = swapped_outputs()
-    if placed:
+    placed, said = swapped_outputs(), left_behind()
+    if said:
+        click.echo(said, err=True)
+    elif placed:
         where = ", ".join(_shown(path) for path in placed)
         click.echo(f"Interrupted after the new site was put in place: {where} holds the new build.", err=True)
     else:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from brief.errors import BriefError
+from brief.interrupts import leaving
 from brief.migrate import feed, hugo, jekyll, wordpress
 from brief.migrate.constructs import Replacements
 from brief.migrate.links import Linker
@@ -78,6 +79,23 @@ def _target_settings(into: Path) -> tuple[str | None, set[str], str | None]:
 
 
 def run(options: Options, progress: Progress) -> Outcome:
+    made: list[Writer] = []  # (the writer, once there is one)
+    with leaving(lambda: _stopped(options.into, made)):
+        return _run(options, progress, made)
+
+
+def _stopped(into: Path, made: list[Writer]) -> str:
+    """What an import stopped by Ctrl-C says."""
+    if not made or not made[0].files:
+        return f"Interrupted; nothing was written into {into}."
+    files = "1 file" if made[0].files == 1 else f"{made[0].files:,} files"
+    return (
+        f"Interrupted; the import stopped part way: {files} written into {into} are kept, each whole "
+        "(run the same command again to finish it: it keeps the files already there)."
+    )
+
+
+def _run(options: Options, progress: Progress, made: list[Writer]) -> Outcome:
     report = Report(kind=options.kind, source=str(options.source))
     replacements = Replacements.load(options.map_file) if options.map_file else Replacements()
     if options.source.is_dir() and options.into.resolve().is_relative_to(options.source.resolve()):
@@ -94,6 +112,20 @@ def run(options: Options, progress: Progress) -> Outcome:
     writer = Writer(options.into, report, overwrite=options.overwrite, dry_run=options.dry_run, source_root=root)
     if options.uploads is not None:
         writer.extra_roots.append(options.uploads.resolve())
+    made.append(writer)
+    return _write(options, archive, result, writer, report, progress, toml_text, have)
+
+
+def _write(
+    options: Options,
+    archive: Archive,
+    result: Plan,
+    writer: Writer,
+    report: Report,
+    progress: Progress,
+    toml_text: str | None,
+    have: set[str],
+) -> Outcome:
     _write_items(result, writer, Linker(result, archive.site.base_url, report), progress)
     _write_profiles(result, writer)
     if toml_text is None:

@@ -52,6 +52,8 @@ class Writer:
         self.source_root = source_root.resolve()
         self.extra_roots: list[Path] = []
         """More folders assets may be copied from (WordPress's uploads folder)."""
+        self.files = 0
+        """Files written so far (each whole: under a temporary name, then renamed)."""
 
     def exists(self, rel: str) -> bool:
         return (self.target / rel).exists()
@@ -68,6 +70,7 @@ class Writer:
         self.report.written.append(safe)
         if not self.dry_run:
             _atomic(path, content.encode("utf-8"))
+            self.files += 1
         return True
 
     def copy(self, asset: Asset, rel: str, used_by: str) -> None:
@@ -95,8 +98,8 @@ class Writer:
         self.report.counts["assets copied"] += 1
         self.report.written.append(safe)
         if not self.dry_run:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(real, path)
+            _atomic(path, real)
+            self.files += 1
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -106,12 +109,18 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def _atomic(path: Path, data: bytes) -> None:
+def _atomic(path: Path, data: bytes | Path) -> None:
+    """``data`` (or a copy of the file ``data``) at ``path``, whole or not at all: an import
+    stopped part way leaves no cut file, which a second run would keep."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".import-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, Path):
+                with data.open("rb") as source:
+                    shutil.copyfileobj(source, handle)
+            else:
+                handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
