@@ -5,6 +5,7 @@ follows every href, src and form action, so it also proves every page is reachab
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -12,9 +13,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from conftest import BUILD_TIME
 from helpers import REPO
+from hypothesis import given
+from hypothesis import strategies as st
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
+from brief.render.links import html_urls
 
 
 class _Links(HTMLParser):
@@ -147,3 +151,25 @@ def test_links_kept_with_the_rendered_markdown_are_those_of_the_view(where, tmp_
             "https://example.org/analysis",
             "https://example.org/c",
         ]
+
+
+_PIECES = [' href="', '\thref="', '\nsrc="', ' src="', 'data-src="', 'xhref="', '"', "a b", "/x?y=1&amp;z", "é", "\u2003href=\""]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_the_urls_found_in_html_are_those_of_the_whitespace_rule(pieces):
+    # html_urls looks after spaces alone when every href=" and src=" follows one (a faster
+    # regex); whatever the HTML, it finds what the rule "whitespace, href or src, =\"" finds.
+    html = "".join(pieces)
+    rule = re.compile(r'\s(href|src)="([^"]*)"')
+    expected = [(attr, unescape(url)) for attr, url in dict.fromkeys(rule.findall(html))]
+    assert html_urls(html) == expected
+
+
+def test_the_urls_of_a_rendered_article_are_found_after_spaces():
+    html = '<p>See <a href="/2024/01/grid/">the grid</a> and <img src="/img/a.png" alt="A"></p>'
+    assert html_urls(html) == [("href", "/2024/01/grid/"), ("src", "/img/a.png")]
+    assert html_urls('<a\nhref="/x/">x</a> <img data-src="/no.png" src="/yes.png">') == [
+        ("href", "/x/"),
+        ("src", "/yes.png"),
+    ]
