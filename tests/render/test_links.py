@@ -153,7 +153,19 @@ def test_links_kept_with_the_rendered_markdown_are_those_of_the_view(where, tmp_
         ]
 
 
-_PIECES = [' href="', '\thref="', '\nsrc="', ' src="', 'data-src="', 'xhref="', '"', "a b", "/x?y=1&amp;z", "é", "\u2003href=\""]
+_PIECES = [
+    ' href="',
+    '\thref="',
+    '\nsrc="',
+    ' src="',
+    'data-src="',
+    'xhref="',
+    '"',
+    "a b",
+    "/x?y=1&amp;z",
+    "é",
+    '\u2003href="',
+]
 
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=30))
