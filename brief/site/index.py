@@ -115,8 +115,8 @@ def _suggest(
     if memo is not None and all(a.digest for a in built):
         day = now.astimezone(UTC).date().isoformat()
         key = digest(repr((config.related, config.language, day, wanted, listed)), *(a.digest for a in built))
-    if key is not None and memo is not None and memo.chosen is not None and memo.chosen[0] == key:
-        all_picks = memo.chosen[1]
+    if key is not None and memo is not None and memo.chosen == key and memo.last is not None:
+        all_picks = memo.last.picked()  # (the last scoring's picks: its inputs are all the same)
     else:
         last = memo.terms if memo else None
         previous = key_terms_of(memo.last, built) if memo is not None and memo.last is not None else None
@@ -134,8 +134,7 @@ def _suggest(
         if memo is not None:
             memo.terms = index.terms if all(a.digest for a in built) else None
             memo.last = take(index, setting, wanted, exclude, all_picks)
-            if key is not None:
-                memo.chosen = (key, all_picks)  # (positions in ``built``: the key holds its order)
+            memo.chosen = key  # (None: these inputs have no key, and the last picks are kept by none)
     suggested: list[RelatedItem | None] = [None] * len(built)  # one (frozen) entry per article, however many list it
 
     def entry(i: int) -> RelatedItem:

@@ -86,9 +86,9 @@ class RelatedMemo(Memo):
     term_rows: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)
     """Every article's term counts in the last build: :attr:`terms`, in two fields (the
     rows are one of the cache's large tables, saved in shards)."""
-    chosen: tuple[bytes, list[list[int]]] | None = None
-    """(digest of every input, the positions of the articles suggested to each, in the order
-    of the articles that the digest was made of)."""
+    chosen: bytes | None = None
+    """A digest of every input of :attr:`last`'s picks (the articles in order, what each
+    lists and wants, the settings and the day): while it is the same, they are this build's."""
     last: Snapshot | None = None
     used: set[bytes] = field(default_factory=set)
 

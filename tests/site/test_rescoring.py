@@ -104,3 +104,25 @@ def test_another_day_or_other_settings_score_everything(corpus):
     full = build_index(articles, config, drafts=False, future=False, now=NOW.replace(day=2))
     assert _lists(later[0]) == _lists(full[0])
     assert memo.last.setting.endswith("'2026-12-02')")
+
+
+def test_the_same_inputs_keep_the_last_picks_and_a_build_without_their_key_drops_it(corpus, monkeypatch):
+    config, articles = corpus
+    memo = RelatedMemo()
+    memo.start(True)
+    first = build_index(articles, config, drafts=False, future=False, now=NOW, memo=memo)
+    assert memo.chosen is not None and memo.last is not None
+    scored: list[int] = []
+    monkeypatch.setattr("brief.site.index.RelatedIndex", lambda *a, **k: scored.append(1) or None)
+    again = build_index(articles, config, drafts=False, future=False, now=NOW, memo=memo)
+    assert scored == [] and _lists(again[0]) == _lists(first[0])  # no index made: the last picks, as they were
+    monkeypatch.undo()
+    # A build of other inputs that have no key (an article without a digest) scores them, and
+    # the key of the first inputs no longer names the last picks: the first inputs again are
+    # scored again, not given the picks of the build between.
+    other = [dataclasses.replace(a, digest=b"") if i == 3 else a for i, a in enumerate(articles)]
+    other[5] = dataclasses.replace(other[5], title=other[5].title + " " + articles[9].title)
+    build_index(other, config, drafts=False, future=False, now=NOW, memo=memo)
+    assert memo.chosen is None
+    back = build_index(articles, config, drafts=False, future=False, now=NOW, memo=memo)
+    assert _lists(back[0]) == _lists(first[0])
