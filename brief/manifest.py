@@ -55,8 +55,8 @@ front-matter lines as a brief.content.linemap.LineMap, in 18; what parsing the t
 found, in 19; what page keys were kept by (brief.render.pagedeps), in 20, with each
 article's related list apart, in 21; the related key terms' document frequencies, and
 rows put in shards by CRC, in 22; the redirect plan's part of each article, in 23; each
-file's key with its stamp, in 24; the related picks' key alone (the picks are the last scoring's), in 25): an older
-cache is then ignored, with a warning, and rebuilt."""
+file's key with its stamp, in 24; the related picks' key alone, the picks being the last
+scoring's, in 25): an older cache is then ignored, with a warning, and rebuilt."""
 MAGIC = b"brief-cache\n"
 LAST_BUILD_FILE = "last-build.json"
 

@@ -272,8 +272,10 @@ class SearchFeed:
         changes the ones holding a word of the edited pages whose places changed, and the
         others are written again with the same bytes under the same names (10,000 articles:
         232 of 356 kept after a sentence added to one, 2.5 s saved). Files whose names clash
-        in the previous bundle stay out (see :func:`_check_links`). Returns the names linked,
-        of fragments and of word indexes (as :data:`LINKED`)."""
+        in the previous bundle stay out (see :func:`_check_links`). Which page a fragment is
+        of is read from the file, unless the last build kept it (brief.output.searchparts:
+        reading all 10,000 took 0.3 s). Returns the names linked, of fragments and of word
+        indexes (as :data:`LINKED`)."""
         writer, previous = self._writer, self._writer.previous
         if not previous or not isinstance(getattr(writer, "out_dir", None), Path):
             return set(), set()

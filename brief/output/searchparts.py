@@ -7,7 +7,7 @@ reading the page, finding the part in it and writing it, about 100 µs; at 10,00
 0.5 s on two cores before Pagefind can start. A page whose key is unchanged has the same
 bytes, hence the same part: :class:`KeptParts` keeps the part of each page of the last
 build under its page's key, in the cache folder, and the next build copies it (about
-10 µs).
+15 µs).
 
 The folder, ``.brief-cache/search-parts-<brief version>/``, holds one file per key (its
 hex digits), written whole or not at all (a hard link to the work folder's file, or a copy
