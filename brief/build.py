@@ -358,8 +358,8 @@ def _publish(
         if image_problems:
             raise BuildFailed(image_problems)
     # The search index is made while the pages are written (Pagefind in a process of its own).
-    kept_in, indexed = (config.root if cache is not None else None), config.search and options.search and site.articles
-    search = SearchFeed(searchable(specs), writer, options.jobs, kept_in) if indexed else None
+    parts, indexed = (cache.kept_parts() if cache else None), config.search and options.search and site.articles
+    search = SearchFeed(searchable(specs), writer, options.jobs, parts) if indexed else None
     with timed("render+write", timings):
         view_keys = checked.view_keys  # page and feed keys are made of them
         templates = checked.template_digests if cache is not None else None

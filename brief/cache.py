@@ -16,7 +16,9 @@ defined beside the code that uses it; everything saved is keyed by content
 - ``redirects`` (:class:`~brief.output.redirects.RedirectMemo`): the last redirect plan,
   by a digest of everything it was made from (the ledger's bytes among them);
 - ``outputs``: for each output file, the digest of the data it was made from, and
-  (on disk) the stamp of the file in the output folder, or (in memory) its bytes.
+  (on disk) the stamp of the file in the output folder, or (in memory) its bytes;
+- ``search_parts``: the SHA-256 of each page's part kept for the search index, by the
+  page's key (brief.output.searchparts: the files themselves are not trusted).
 
 ``templates``, ``pages`` and ``feeds`` (compiled templates, article metadata, feeds)
 are kept in memory only, for the preview. :meth:`BuildCache.finish` does the
@@ -52,6 +54,7 @@ from brief.content.load import ContentMemo
 from brief.digests import file_stamp
 from brief.manifest import MAGIC, MANIFEST_FILE, Stamps, cache_folder, format_header, signing_key, take_stamps
 from brief.output.redirects import RedirectMemo
+from brief.output.searchparts import KeptParts
 from brief.render.articles import MarkdownMemo
 from brief.render.feeds import FeedMemo
 from brief.render.keys import TemplateFacts, TemplateMemo
@@ -85,6 +88,9 @@ class BuildCache:
     """What the last build's page keys were kept by (brief.render.pagedeps; saved with ``outputs``)."""
     pages: PageMemo = field(default_factory=PageMemo)
     feeds: FeedMemo = field(default_factory=FeedMemo)
+    search_parts: dict[str, bytes] = field(default_factory=dict)
+    """The SHA-256 of each part of a page kept for the search index, by the page's key in hex
+    (brief.output.searchparts): a kept part is used only when its bytes have this digest."""
     outputs: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
     """Output path → (digest of its data, its stamp on disk or its bytes in memory)."""
     spare: str = ""
@@ -127,6 +133,11 @@ class BuildCache:
         if output != self.output:
             self.outputs.clear()
         self.key, self.root, self.output = key, root, output
+
+    def kept_parts(self) -> KeptParts:
+        """The parts of pages kept for the search index (brief.output.searchparts), with the
+        digests this cache holds of them (it brings them up to date as it keeps more)."""
+        return KeptParts.of_site(Path(self.root), self.search_parts)
 
     def release(self) -> None:
         """Drop what is kept in memory only, never saved (the last build's views and page
@@ -255,6 +266,7 @@ _STREAMED = (
     ("markdown", "parts"),
     ("related", "term_rows"),
     (None, "outputs"),
+    (None, "search_parts"),
     (None, "inputs"),
 )
 """The cache's tables that grow with the site (a row per article or per file): saved apart

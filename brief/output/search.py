@@ -33,7 +33,7 @@ from brief.forks import cores, fork_map
 from brief.output.bundle import clashing, fragment_url, listed_names, settle
 from brief.output.indexer import Run
 from brief.output.searchable import searchable_part
-from brief.output.searchparts import KeptParts
+from brief.output.searchparts import KeptParts, checked_part
 
 SEARCH_FOLDER = "pagefind"
 """Where the index and Pagefind's UI go in the output."""
@@ -127,15 +127,15 @@ class SearchFeed:
     parts of pages taken from the previous build are put into the folder only then). A
     feed that is dropped (the build failed) ends its Pagefind process."""
 
-    def __init__(self, outputs: list[str], writer, jobs: int | None = None, kept_in: Path | None = None) -> None:
+    def __init__(self, outputs: list[str], writer, jobs: int | None = None, kept: KeptParts | None = None) -> None:
         self.outputs = outputs
         """Output paths of the pages to index, in the build's page order."""
         self.wanted = frozenset(outputs)
         self.jobs = jobs
         """Processes to make parts with (``brief build -j``); None: every core when there are many."""
         out_dir = getattr(writer, "out_dir", None)  # (the preview's writer keeps pages in memory)
-        self.kept = KeptParts.of_site(kept_in) if kept_in is not None and isinstance(out_dir, Path) else None
-        """The parts of the last build's pages, by key, kept in the site ``kept_in``'s cache folder."""
+        self.kept = kept if isinstance(out_dir, Path) else None
+        """The parts of the last build's pages, by key, kept in the cache folder (``brief build``'s)."""
         self._writer = writer
         self._scratch = Path(tempfile.mkdtemp(prefix=".brief-search-", dir=writer.scratch))
         self.folder = self._scratch / "site"
@@ -147,6 +147,8 @@ class SearchFeed:
         self._changed = not writer.previous
         self._run: Run | None = None
         self._linked: tuple[set[str], set[str]] = (set(), set())
+        self._unkept: set[str] = set()
+        """Pages whose kept part was not as kept (its digest differs): made from the page, and kept again."""
         self._fragment_urls: dict[str, tuple[int, str]] = {}
         """The fragments linked from the previous bundle, with their sizes and pages' URLs."""
         self._ended = weakref.finalize(self, shutil.rmtree, self._scratch, True)
@@ -242,7 +244,7 @@ class SearchFeed:
         it take about 100 µs a page). ``brief build`` has them put on every core when there
         are many (10,000 articles made again: 1.5 s in one process). The parts of this
         build's pages are kept while Pagefind runs."""
-        files: list[tuple[str, str, str | None]] = []
+        files: list[tuple[str, str, tuple[str, bytes] | None]] = []
         kept, keys = self.kept, self._writer.keys
         for relpath in self._waiting:
             page = self._writer.written(relpath)
@@ -253,15 +255,17 @@ class SearchFeed:
         self._waiting.clear()
         # (only an output folder's writer gives files: the preview's keeps pages in memory and never forks)
         workers = 1 if len(files) < PARALLEL_MIN_PARTS else max(1, self.jobs) if self.jobs is not None else cores()
-        fork_map(partial(_put_file, str(self.folder)), files, workers, max(1, len(files) // (workers * 4)))
+        copied = fork_map(partial(_put_file, str(self.folder)), files, workers, max(1, len(files) // (workers * 4)))
+        self._unkept.update(rel for (rel, _, source), done in zip(files, copied) if source is not None and not done)
         if self._done == len(self.outputs) and self._run is None:
             self._linked = self._link_previous(self._scratch / SEARCH_FOLDER)
             self._run = Run(self.folder, self._scratch / SEARCH_FOLDER)
             if kept is not None:  # (the main process waits for Pagefind meanwhile)
-                folder = str(self.folder)
-                kept.keep(
-                    (key, os.path.join(folder, rel)) for rel in self.outputs if (key := keys.get(rel)) is not None
+                folder, unkept = str(self.folder), self._unkept
+                parts = (
+                    (key, os.path.join(folder, rel), rel in unkept) for rel in self.outputs if (key := keys.get(rel))
                 )
+                kept.keep(parts)
 
     def _link_previous(self, bundle: Path) -> tuple[set[str], set[str]]:
         """Link files of the previous build's bundle into ``bundle`` before Pagefind writes it:
@@ -307,22 +311,20 @@ class SearchFeed:
         return fragments, chunks
 
 
-def _put_file(folder: str, job: tuple[str, str, str | None]) -> None:
+def _put_file(folder: str, job: tuple[str, str, tuple[str, bytes] | None]) -> bool:
     """Put the part of the page in the file ``job[1]`` at ``job[0]`` under ``folder``: a copy
-    of the part kept in the file ``job[2]`` when there is one, else made from the page."""
+    of the part kept in the file ``job[2][0]`` when its digest is ``job[2][1]`` (then True),
+    else made from the page."""
     relpath, path, kept = job
-    if kept is not None:
-        try:
-            with open(kept, "rb") as file:
-                part = file.read()
-            with open(os.path.join(folder, relpath), "wb") as file:
-                file.write(part)
-            return
-        except OSError:
-            pass  # (removed meanwhile by a build of another output folder: made from the page)
+    part = checked_part(*kept) if kept is not None else None
+    if part is not None:
+        with open(os.path.join(folder, relpath), "wb") as file:
+            file.write(part)
+        return True
     with open(path, "rb") as file:
         page = file.read()
     put_part(Path(folder), relpath, page)
+    return False
 
 
 def _check_links(bundle: Path, fragments: set[str], chunks: frozenset[str] | set[str] = frozenset()) -> bool:

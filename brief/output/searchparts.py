@@ -13,13 +13,19 @@ The folder, ``.brief-cache/search-parts-<brief version>/``, holds one file per k
 hex digits), written whole or not at all (a hard link to the work folder's file, or a copy
 under a temporary name renamed into place), never changed afterwards. A file there is the
 part of a page made from that key, however old, so no build can find a stale one; a part
-made by another version of brief is in another folder (the older ones are removed). The
-parts are kept while Pagefind runs (the build waits for it then), and the parts of keys no
-longer in the site are removed. Failing to keep them only costs the next build time.
+made by another version of brief is in another folder (the older ones are removed). Like
+the rest of the cache folder, the files are not trusted as they are: the SHA-256 of each
+part is kept in the build cache, which is signed (brief.cache, ``search_parts``), and a
+part is copied only when its bytes have that digest (hashing one takes about 3 µs), else
+made from its page. The parts are kept while Pagefind runs (the build waits for it then),
+and the parts of keys no longer in the site are removed. Failing to keep them only costs
+the next build time.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import os
 import shutil
@@ -39,16 +45,19 @@ it made too (see :meth:`KeptParts.fragment_urls`)."""
 
 
 class KeptParts:
-    """The parts kept in ``folder`` (see the module's doc)."""
+    """The parts kept in ``folder``, with the digest of each (see the module's doc)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, digests: dict[str, bytes] | None = None) -> None:
         self.folder = folder
+        self.digests = {} if digests is None else digests
+        """The SHA-256 of each part kept, by its name (the page's key in hex): the build
+        cache's table, brought up to date by :meth:`keep`."""
         self._names: set[str] | None = None
 
     @classmethod
-    def of_site(cls, root: Path) -> KeptParts:
+    def of_site(cls, root: Path, digests: dict[str, bytes] | None = None) -> KeptParts:
         """The kept parts of the site at ``root``, for this version of brief."""
-        return cls(root / CACHE_DIR / f"{PREFIX}{__version__}")
+        return cls(root / CACHE_DIR / f"{PREFIX}{__version__}", digests)
 
     def names(self) -> set[str]:
         """The keys (in hex) of the parts kept, read once."""
@@ -59,27 +68,33 @@ class KeptParts:
                 self._names = set()
         return self._names
 
-    def source(self, key: bytes | None) -> str | None:
-        """The file holding the part of a page made from ``key``, or None when none is kept."""
+    def source(self, key: bytes | None) -> tuple[str, bytes] | None:
+        """The file holding the part of a page made from ``key``, with the digest its bytes
+        must have (:func:`checked_part`), or None when none is kept."""
         if key is None:
             return None
         name = key.hex()
-        return os.path.join(self.folder, name) if name in self.names() else None
+        digest = self.digests.get(name)
+        return (os.path.join(self.folder, name), digest) if digest is not None and name in self.names() else None
 
-    def keep(self, parts: Iterable[tuple[bytes, str]]) -> int:
-        """Keep each part (key, file holding it) not kept yet, and remove the parts of other
-        keys; returns how many were added. The files given must not change afterwards (the
-        build's work folder, removed when the build ends: a hard link outlives it)."""
+    def keep(self, parts: Iterable[tuple[bytes, str, bool]]) -> int:
+        """Keep each part (key, file holding it, whether the one kept was found changed) not
+        kept yet, or found changed, with its digest, and remove the parts of other keys;
+        returns how many were added. The files given must not change afterwards (the build's
+        work folder, removed when the build ends: a hard link outlives it)."""
         added = 0
+        digests = self.digests
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _remove_other_versions(self.folder)
             have = self.names()
             wanted: set[str] = set()
-            for key, path in parts:
+            for key, path, changed in parts:
                 name = key.hex()
                 wanted.add(name)
-                if name not in have:
+                if changed or name not in have or name not in digests:  # (a file of no known digest is replaced)
+                    with open(path, "rb") as file:
+                        digests[name] = hashlib.sha256(file.read()).digest()
                     _put(path, os.path.join(self.folder, name))
                     have.add(name)
                     added += 1
@@ -90,6 +105,9 @@ class KeptParts:
         except OSError as exc:
             log.debug("search index: could not keep the pages' parts in %s: %s", self.folder, exc)
             self._names = None
+            wanted = set(self.names())  # (only what is there, and whose digest is known)
+        for name in digests.keys() - wanted:
+            del digests[name]
         return added
 
     def fragment_urls(self) -> dict[str, tuple[int, str]]:
@@ -126,22 +144,33 @@ class KeptParts:
             log.debug("search index: could not keep the fragments' pages in %s: %s", self.folder, exc)
 
 
+def checked_part(path: str, digest: bytes) -> bytes | None:
+    """The bytes of the kept part in ``path`` when their SHA-256 is ``digest``, else None."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError:  # (removed meanwhile by a build of another output folder)
+        return None
+    return data if hashlib.sha256(data).digest() == digest else None
+
+
 def _put(source: str, target: str) -> None:
-    """``source``'s bytes at ``target``, whole: a hard link, or a copy renamed into place."""
+    """``source``'s bytes at ``target``, whole, in place of any file there: a hard link, or
+    a copy, made under a temporary name and renamed into place."""
+    tmp = os.path.join(os.path.dirname(target), f".tmp-{os.getpid()}-{os.path.basename(target)}")
     try:
-        os.link(source, target)
-        return
-    except FileExistsError:
-        return
-    except OSError:
-        pass  # (another file system, or no hard links there)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(target))
-    try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as data:
-            shutil.copyfileobj(data, out)
+        try:
+            os.link(source, tmp)
+        except FileExistsError:
+            os.unlink(tmp)
+            os.link(source, tmp)
+        except OSError:  # (another file system, or no hard links there)
+            with open(tmp, "wb") as out, open(source, "rb") as data:
+                shutil.copyfileobj(data, out)
         os.replace(tmp, target)
     except BaseException:
-        os.unlink(tmp)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
 
 

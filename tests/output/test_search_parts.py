@@ -5,6 +5,7 @@ what an edit costs with search on). Real builds, a real Pagefind.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,6 +90,28 @@ def test_an_edit_copies_the_parts_the_last_build_kept_and_indexes_as_a_clean_bui
     assert _as_clean(site, out, tmp_path / "clean2")
 
 
+def test_a_kept_part_whose_bytes_are_not_those_kept_is_not_used(tmp_path, monkeypatch):
+    # The files are not trusted as they are: a part changed on disk (or replaced by a link to
+    # another file) is made from its page instead, and the index is a clean build's.
+    site = _site(tmp_path)
+    out = tmp_path / "out"
+    _cached_build(site, out)
+    kept = KeptParts.of_site(site)
+    of_story = {
+        (kept.folder / name).read_text().split("Word", 1)[1].split()[0]: name for name in kept.names() - {FRAGMENTS}
+    }
+    names = [of_story["7"], of_story["8"]]  # (not story 4's, which the edit changes)
+    (kept.folder / names[0]).write_text("<html><body><article data-pagefind-body><h1>Planted</h1></article>")
+    (kept.folder / names[1]).unlink()
+    (kept.folder / names[1]).symlink_to(site / "brief.toml")
+    made = _counting(monkeypatch, "searchable_part")
+    _edit(site, 4, "is now quokkalith")
+    _cached_build(site, out)
+    assert len(made) == 3  # the edited page's part, and the two that were not as kept
+    assert _as_clean(site, out, tmp_path / "clean")
+    assert b"Planted" not in (kept.folder / names[0]).read_bytes()  # kept again, as made
+
+
 def test_a_kept_part_is_used_only_for_its_page_key(tmp_path, monkeypatch):
     # A part kept under a key no page has any more (the page changed) is never copied: the
     # changed page's part is made from it, and the old one is dropped.
@@ -152,19 +175,30 @@ def test_keeping_drops_other_keys_and_other_versions_but_not_the_fragments_file(
     work.mkdir()
     (work / "one").write_text("part one")
     (work / "two").write_text("part two")
-    added = kept.keep([(b"\x01", str(work / "one")), (b"\x02", str(work / "two"))])
+    added = kept.keep([(b"\x01", str(work / "one"), False), (b"\x02", str(work / "two"), False)])
     assert added == 2
     assert sorted(os.listdir(kept.folder)) == [FRAGMENTS, "01", "02"]
     assert not old.exists()
     assert (kept.folder / "02").read_text() == "part two"
-    assert (
-        kept.source(b"\x01") == str(kept.folder / "01") and kept.source(b"\x03") is None and kept.source(None) is None
-    )
+    one = hashlib.sha256(b"part one").digest()
+    assert kept.digests == {"01": one, "02": hashlib.sha256(b"part two").digest()}
+    assert kept.source(b"\x01") == (str(kept.folder / "01"), one)
+    assert kept.source(b"\x03") is None and kept.source(None) is None
     assert kept.fragment_urls() == {"en_1234567": (10, "/2026/01/a/")}
-    # Kept again: nothing added, the same files (hard links or copies, never rewritten).
+    # Kept again: nothing added, the same files (hard links or copies, never rewritten), and
+    # the digest of a key gone dropped with its file.
     inode = (kept.folder / "01").stat().st_ino
-    assert KeptParts(kept.folder).keep([(b"\x01", str(work / "one"))]) == 0
+    digests = dict(kept.digests)
+    assert KeptParts(kept.folder, digests).keep([(b"\x01", str(work / "one"), False)]) == 0
     assert (kept.folder / "01").stat().st_ino == inode and not (kept.folder / "02").exists()
+    assert digests == {"01": one}
+    # A file whose digest the cache does not hold (there before it, or put there by anything
+    # but brief) is replaced, not trusted.
+    (kept.folder / "03").write_text("planted")
+    fresh: dict[str, bytes] = {}
+    (work / "three").write_text("part three")
+    assert KeptParts(kept.folder, fresh).keep([(b"\x03", str(work / "three"), False)]) == 1
+    assert (kept.folder / "03").read_text() == "part three" and fresh == {"03": hashlib.sha256(b"part three").digest()}
 
 
 def test_unreadable_kept_files_only_cost_time(tmp_path):
@@ -177,6 +211,6 @@ def test_unreadable_kept_files_only_cost_time(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("a file where the folder would go")
     parts = KeptParts(blocked / "parts")
-    assert parts.keep([(b"\x01", str(folder / FRAGMENTS))]) == 0
+    assert parts.keep([(b"\x01", str(folder / FRAGMENTS), False)]) == 0
     parts.keep_fragment_urls({"en_1": (1, "/a/")})  # (logged, not raised)
     assert parts.names() == set() and parts.fragment_urls() == {}
