@@ -18,7 +18,8 @@ defined beside the code that uses it; everything saved is keyed by content
 - ``outputs``: for each output file, the digest of the data it was made from, and
   (on disk) the stamp of the file in the output folder, or (in memory) its bytes;
 - ``search_parts``: the SHA-256 of each page's part kept for the search index, by the
-  page's key (brief.output.searchparts: the files themselves are not trusted).
+  page's key (brief.output.searchparts: the files themselves are not trusted), and
+  ``search_fragments``: which page each result file of the last search bundle is of.
 
 ``templates``, ``pages`` and ``feeds`` (compiled templates, article metadata, feeds)
 are kept in memory only, for the preview. :meth:`BuildCache.finish` does the
@@ -91,6 +92,9 @@ class BuildCache:
     search_parts: dict[str, bytes] = field(default_factory=dict)
     """The SHA-256 of each part of a page kept for the search index, by the page's key in hex
     (brief.output.searchparts): a kept part is used only when its bytes have this digest."""
+    search_fragments: dict[str, tuple[int, str]] = field(default_factory=dict)
+    """Each result file of the last search bundle taken from the one before: its size and its
+    page's URL, by its name (brief.output.searchparts.KeptParts.fragment_urls)."""
     outputs: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
     """Output path → (digest of its data, its stamp on disk or its bytes in memory)."""
     spare: str = ""
@@ -137,7 +141,7 @@ class BuildCache:
     def kept_parts(self) -> KeptParts:
         """The parts of pages kept for the search index (brief.output.searchparts), with the
         digests this cache holds of them (it brings them up to date as it keeps more)."""
-        return KeptParts.of_site(Path(self.root), self.search_parts)
+        return KeptParts.of_site(Path(self.root), self.search_parts, self.search_fragments)
 
     def release(self) -> None:
         """Drop what is kept in memory only, never saved (the last build's views and page
@@ -267,6 +271,7 @@ _STREAMED = (
     ("related", "term_rows"),
     (None, "outputs"),
     (None, "search_parts"),
+    (None, "search_fragments"),
     (None, "inputs"),
 )
 """The cache's tables that grow with the site (a row per article or per file): saved apart

@@ -19,7 +19,8 @@ part is kept in the build cache, which is signed (brief.cache, ``search_parts``)
 part is copied only when its bytes have that digest (hashing one takes about 3 µs), else
 made from its page. The parts are kept while Pagefind runs (the build waits for it then),
 and the parts of keys no longer in the site are removed. Failing to keep them only costs
-the next build time.
+the next build time. Which page each result file of the last bundle is of is kept in the
+signed build cache too (``search_fragments``, :meth:`KeptParts.fragment_urls`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import hashlib
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -39,25 +39,31 @@ from brief.settings import CACHE_DIR
 log = logging.getLogger(__name__)
 
 PREFIX = "search-parts-"
-FRAGMENTS = ".fragments"
-"""In the folder: the page URL of each fragment file of the last bundle that the build before
-it made too (see :meth:`KeptParts.fragment_urls`)."""
 
 
 class KeptParts:
     """The parts kept in ``folder``, with the digest of each (see the module's doc)."""
 
-    def __init__(self, folder: Path, digests: dict[str, bytes] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        digests: dict[str, bytes] | None = None,
+        fragments: dict[str, tuple[int, str]] | None = None,
+    ) -> None:
         self.folder = folder
         self.digests = {} if digests is None else digests
         """The SHA-256 of each part kept, by its name (the page's key in hex): the build
         cache's table, brought up to date by :meth:`keep`."""
+        self.fragments = {} if fragments is None else fragments
+        """The build cache's table of :meth:`fragment_urls`, replaced by :meth:`keep_fragment_urls`."""
         self._names: set[str] | None = None
 
     @classmethod
-    def of_site(cls, root: Path, digests: dict[str, bytes] | None = None) -> KeptParts:
+    def of_site(
+        cls, root: Path, digests: dict[str, bytes] | None = None, fragments: dict[str, tuple[int, str]] | None = None
+    ) -> KeptParts:
         """The kept parts of the site at ``root``, for this version of brief."""
-        return cls(root / CACHE_DIR / f"{PREFIX}{__version__}", digests)
+        return cls(root / CACHE_DIR / f"{PREFIX}{__version__}", digests, fragments)
 
     def names(self) -> set[str]:
         """The keys (in hex) of the parts kept, read once."""
@@ -99,8 +105,7 @@ class KeptParts:
                     have.add(name)
                     added += 1
             for name in have - wanted:
-                if not name.startswith(".") or name.startswith(".tmp-"):  # (not the fragments' file)
-                    os.unlink(os.path.join(self.folder, name))
+                os.unlink(os.path.join(self.folder, name))
             have &= wanted
         except OSError as exc:
             log.debug("search index: could not keep the pages' parts in %s: %s", self.folder, exc)
@@ -116,32 +121,13 @@ class KeptParts:
         page's URL), each with its size and its page's URL: brief.output.search links the
         previous bundle's fragments of unchanged pages, and need not read these to know
         which page each is of."""
-        found: dict[str, tuple[int, str]] = {}
-        try:
-            text = (self.folder / FRAGMENTS).read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            return found
-        for line in text.splitlines():
-            name, size, url = (line.split("\t", 2) + ["", ""])[:3]
-            if name and size.isdigit() and url:
-                found[name] = (int(size), url)
-        return found
+        return self.fragments
 
     def keep_fragment_urls(self, fragments: dict[str, tuple[int, str]]) -> None:
         """Keep ``fragments`` (as :meth:`fragment_urls` gives them) for the next build."""
-        lines = "".join(
-            f"{name}\t{size}\t{url}\n"
-            for name, (size, url) in sorted(fragments.items())
-            if not any(c in name + url for c in "\t\n\r")
-        )
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(lines)
-            os.replace(tmp, self.folder / FRAGMENTS)
-        except OSError as exc:
-            log.debug("search index: could not keep the fragments' pages in %s: %s", self.folder, exc)
+        if fragments is not self.fragments:
+            self.fragments.clear()
+            self.fragments.update(fragments)
 
 
 def checked_part(path: str, digest: bytes) -> bytes | None:

@@ -17,7 +17,7 @@ from brief.build import BuildOptions, build
 from brief.cache import BuildCache
 from brief.config import load_config
 from brief.output import search
-from brief.output.searchparts import FRAGMENTS, PREFIX, KeptParts
+from brief.output.searchparts import PREFIX, KeptParts
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -97,9 +97,7 @@ def test_a_kept_part_whose_bytes_are_not_those_kept_is_not_used(tmp_path, monkey
     out = tmp_path / "out"
     _cached_build(site, out)
     kept = KeptParts.of_site(site)
-    of_story = {
-        (kept.folder / name).read_text().split("Word", 1)[1].split()[0]: name for name in kept.names() - {FRAGMENTS}
-    }
+    of_story = {(kept.folder / name).read_text().split("Word", 1)[1].split()[0]: name for name in kept.names()}
     names = [of_story["7"], of_story["8"]]  # (not story 4's, which the edit changes)
     (kept.folder / names[0]).write_text("<html><body><article data-pagefind-body><h1>Planted</h1></article>")
     (kept.folder / names[1]).unlink()
@@ -119,10 +117,10 @@ def test_a_kept_part_is_used_only_for_its_page_key(tmp_path, monkeypatch):
     out = tmp_path / "out"
     _cached_build(site, out)
     kept = KeptParts.of_site(site)
-    before = kept.names() - {FRAGMENTS}
+    before = kept.names()
     _edit(site, 2, "is now zorbulent")
     _cached_build(site, out)
-    after = KeptParts.of_site(site).names() - {FRAGMENTS}
+    after = KeptParts.of_site(site).names()
     assert len(before - after) == 1 and len(after - before) == 1
     (gone,) = before - after
     (new,) = after - before
@@ -142,18 +140,20 @@ def test_the_second_edit_reads_only_the_fragments_new_since_the_first(tmp_path, 
     assert len(read) == 12  # every fragment of the cold build's bundle
     # A build that links nothing (here into another folder, with a cache of its own, as
     # --no-cache builds) leaves what the last one kept.
-    build(load_config(site), tmp_path / "elsewhere", BuildOptions(now=NOW, cache=BuildCache()))
-    assert len(KeptParts.of_site(site).fragment_urls()) == 11
+    other = BuildCache()
+    build(load_config(site), tmp_path / "elsewhere", BuildOptions(now=NOW, cache=other))
+    assert len(BuildCache.load(site).search_fragments) == 11 and other.search_fragments == {}
     read.clear()
     _edit(site, 9, "is now quokkalithic")
     _cached_build(site, out)
     assert len(read) == 1  # only the edited page's fragment of the first edit, new then
     assert _as_clean(site, out, tmp_path / "clean")
     # A kept entry whose size is not the file's is not trusted: the file is read.
-    kept = KeptParts.of_site(site)
-    urls = kept.fragment_urls()
+    cache = BuildCache.load(site)
+    urls = cache.kept_parts().fragment_urls()
     assert len(urls) == 11 and all(url.startswith("/2026/01/") for _, url in urls.values())
-    kept.keep_fragment_urls({name: (size + 1, url) for name, (size, url) in urls.items()})
+    cache.kept_parts().keep_fragment_urls({name: (size + 1, url) for name, (size, url) in urls.items()})
+    cache.save(site)
     read.clear()
     _edit(site, 5, "is now quokka")
     _cached_build(site, out)
@@ -170,21 +170,19 @@ def test_keeping_drops_other_keys_and_other_versions_but_not_the_fragments_file(
     kept.folder.mkdir()
     (kept.folder / "bb").write_text("a part of a page gone")
     (kept.folder / ".tmp-x1").write_text("a copy cut short")
-    kept.keep_fragment_urls({"en_1234567": (10, "/2026/01/a/")})
     work = tmp_path / "work"
     work.mkdir()
     (work / "one").write_text("part one")
     (work / "two").write_text("part two")
     added = kept.keep([(b"\x01", str(work / "one"), False), (b"\x02", str(work / "two"), False)])
     assert added == 2
-    assert sorted(os.listdir(kept.folder)) == [FRAGMENTS, "01", "02"]
+    assert sorted(os.listdir(kept.folder)) == ["01", "02"]
     assert not old.exists()
     assert (kept.folder / "02").read_text() == "part two"
     one = hashlib.sha256(b"part one").digest()
     assert kept.digests == {"01": one, "02": hashlib.sha256(b"part two").digest()}
     assert kept.source(b"\x01") == (str(kept.folder / "01"), one)
     assert kept.source(b"\x03") is None and kept.source(None) is None
-    assert kept.fragment_urls() == {"en_1234567": (10, "/2026/01/a/")}
     # Kept again: nothing added, the same files (hard links or copies, never rewritten), and
     # the digest of a key gone dropped with its file.
     inode = (kept.folder / "01").stat().st_ino
@@ -201,16 +199,12 @@ def test_keeping_drops_other_keys_and_other_versions_but_not_the_fragments_file(
     assert (kept.folder / "03").read_text() == "part three" and fresh == {"03": hashlib.sha256(b"part three").digest()}
 
 
-def test_unreadable_kept_files_only_cost_time(tmp_path):
-    folder = tmp_path / "kept"
-    folder.mkdir()
-    (folder / FRAGMENTS).write_bytes(b"en_1\t12\t/a/\nbroken line\nen_2\tx\t/b/\nen_3\t5\t\n\xff\n")
-    assert KeptParts(folder).fragment_urls() == {}  # (not UTF-8: ignored whole)
-    (folder / FRAGMENTS).write_text("en_1\t12\t/a/\nbroken line\nen_2\tx\t/b/\nen_3\t5\t\n")
-    assert KeptParts(folder).fragment_urls() == {"en_1": (12, "/a/")}
+def test_a_folder_that_cannot_be_made_only_costs_time(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("a file where the folder would go")
-    parts = KeptParts(blocked / "parts")
-    assert parts.keep([(b"\x01", str(folder / FRAGMENTS), False)]) == 0
-    parts.keep_fragment_urls({"en_1": (1, "/a/")})  # (logged, not raised)
-    assert parts.names() == set() and parts.fragment_urls() == {}
+    work = tmp_path / "one"
+    work.write_text("part one")
+    digests: dict[str, bytes] = {"07": b"a digest of a part gone"}
+    parts = KeptParts(blocked / "parts", digests)
+    assert parts.keep([(b"\x01", str(work), False)]) == 0  # (logged, not raised)
+    assert parts.names() == set() and digests == {}  # nothing kept, and no digest of a part not there
