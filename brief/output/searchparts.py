@@ -100,8 +100,9 @@ class KeptParts:
                 wanted.add(name)
                 if changed or name not in have or name not in digests:  # (a file of no known digest is replaced)
                     with open(path, "rb") as file:
-                        digests[name] = hashlib.sha256(file.read()).digest()
+                        digest = hashlib.sha256(file.read()).digest()
                     _put(path, os.path.join(self.folder, name))
+                    digests[name] = digest
                     have.add(name)
                     added += 1
             for name in have - wanted:
