@@ -86,9 +86,10 @@ def run(options: Options, progress: Progress) -> Outcome:
 
 def _stopped(into: Path, made: list[Writer]) -> str:
     """What an import stopped by Ctrl-C says."""
-    if not made or not made[0].files:
+    count = made[0].files if made else 0
+    if not count:
         return f"Interrupted; nothing was written into {into}."
-    files = "1 file" if made[0].files == 1 else f"{made[0].files:,} files"
+    files = "1 file" if count == 1 else f"{count:,} files"
     return (
         f"Interrupted; the import stopped part way: {files} written into {into} are kept, each whole "
         "(run the same command again to finish it: it keeps the files already there)."

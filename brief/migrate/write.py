@@ -52,8 +52,10 @@ class Writer:
         self.source_root = source_root.resolve()
         self.extra_roots: list[Path] = []
         """More folders assets may be copied from (WordPress's uploads folder)."""
-        self.files = 0
-        """Files written so far (each whole: under a temporary name, then renamed)."""
+        self._state: tuple[int, tuple[Path, bytes | Path] | None] = (0, None)
+        """Files written so far (each whole: under a temporary name, then renamed), and the
+        one being written (its path and what it gets), changed in one assignment each time so
+        that Ctrl-C finds them consistent."""
 
     def exists(self, rel: str) -> bool:
         return (self.target / rel).exists()
@@ -69,8 +71,7 @@ class Writer:
             return False
         self.report.written.append(safe)
         if not self.dry_run:
-            _atomic(path, content.encode("utf-8"))
-            self.files += 1
+            self._put(path, content.encode("utf-8"))
         return True
 
     def copy(self, asset: Asset, rel: str, used_by: str) -> None:
@@ -98,8 +99,28 @@ class Writer:
         self.report.counts["assets copied"] += 1
         self.report.written.append(safe)
         if not self.dry_run:
-            _atomic(path, real)
-            self.files += 1
+            self._put(path, real)
+
+    def _put(self, path: Path, data: bytes | Path) -> None:
+        count = self._state[0]
+        self._state = (count, (path, data))
+        _atomic(path, data)
+        self._state = (count + 1, None)
+
+    @property
+    def files(self) -> int:
+        """Files written so far, the one being written when Ctrl-C came counted when it is in
+        place already (its bytes are the ones it was to get)."""
+        count, pending = self._state
+        if pending is None:
+            return count
+        path, data = pending
+        try:
+            there = path.read_bytes()
+            wanted = data.read_bytes() if isinstance(data, Path) else data
+        except OSError:
+            return count
+        return count + (there == wanted)
 
 
 def _same(a: Path, b: Path) -> bool:

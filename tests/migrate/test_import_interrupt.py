@@ -116,3 +116,27 @@ def test_ctrl_c_before_the_import_writes_says_nothing_was_written(tmp_path, monk
     interrupts._left.clear()
     importing.run(options, lambda *a: None)
     assert interrupts.left_behind() is None  # an import that ends leaves no line behind
+
+
+@pytest.mark.parametrize("lands", ["before the rename", "after the rename"])
+def test_a_file_interrupted_as_it_is_put_in_place_is_counted_as_it_is(tmp_path, monkeypatch, lands):
+    # Ctrl-C may land between putting a file in place and counting it: the count is what is there.
+    from brief.migrate import write as writing
+    from brief.migrate.report import Report
+
+    writer = writing.Writer(
+        tmp_path / "site", Report(kind="jekyll", source="x"), overwrite=False, dry_run=False, source_root=tmp_path
+    )
+    assert writer.text("content/a.md", "first\n") and writer.files == 1
+    real = writing._atomic
+
+    def stopped(path, data):
+        if lands == "after the rename":
+            real(path, data)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writing, "_atomic", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        writer.text("content/b.md", "second\n")
+    there = sorted(p.name for p in (tmp_path / "site/content").iterdir())
+    assert writer.files == len(there) == (2 if lands == "after the rename" else 1)
