@@ -94,7 +94,7 @@ class BuildCache:
     (brief.output.searchparts): a kept part is used only when its bytes have this digest."""
     search_fragments: dict[str, tuple[int, str]] = field(default_factory=dict)
     """Each result file of the last search bundle taken from the one before: its size and its
-    page's URL, by its name (brief.output.searchparts.KeptParts.fragment_urls)."""
+    page's URL, by its name (brief.output.searchparts.KeptParts.fragments)."""
     outputs: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
     """Output path → (digest of its data, its stamp on disk or its bytes in memory)."""
     spare: str = ""

@@ -133,8 +133,9 @@ class SearchFeed:
         self.wanted = frozenset(outputs)
         self.jobs = jobs
         """Processes to make parts with (``brief build -j``); None: every core when there are many."""
-        out_dir = getattr(writer, "out_dir", None)  # (the preview's writer keeps pages in memory)
-        self.kept = kept if isinstance(out_dir, Path) else None
+        self._on_disk = isinstance(getattr(writer, "out_dir", None), Path)
+        """Whether the pages are files in an output folder (the preview's writer keeps them in memory)."""
+        self.kept = kept if self._on_disk else None
         """The parts of the last build's pages, by key, kept in the cache folder (``brief build``'s)."""
         self._writer = writer
         self._scratch = Path(tempfile.mkdtemp(prefix=".brief-search-", dir=writer.scratch))
@@ -281,12 +282,12 @@ class SearchFeed:
         reading all 10,000 took 0.3 s). Returns the names linked, of fragments and of word
         indexes (as :data:`LINKED`)."""
         writer, previous = self._writer, self._writer.previous
-        if not previous or not isinstance(getattr(writer, "out_dir", None), Path):
+        if not previous or not self._on_disk:
             return set(), set()
         unchanged = {_page_url(rel) for rel in self.outputs if not self._key_changed(rel)}
         fragments: set[str] = set()
         chunks: set[str] = set()
-        known = self.kept.fragment_urls() if self.kept is not None else {}
+        known = self.kept.fragments if self.kept is not None else {}
         for (folder, suffix), found in zip(LINKED, (fragments, chunks), strict=True):
             start = f"{SEARCH_FOLDER}/{folder}/"
             names = {rel[len(start) : -len(suffix)]: rel for rel in previous if rel.startswith(start)}

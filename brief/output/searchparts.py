@@ -20,7 +20,7 @@ part is copied only when its bytes have that digest (hashing one takes about 3 Â
 made from its page. The parts are kept while Pagefind runs (the build waits for it then),
 and the parts of keys no longer in the site are removed. Failing to keep them only costs
 the next build time. Which page each result file of the last bundle is of is kept in the
-signed build cache too (``search_fragments``, :meth:`KeptParts.fragment_urls`).
+signed build cache too (``search_fragments``, :attr:`KeptParts.fragments`).
 """
 
 from __future__ import annotations
@@ -55,7 +55,11 @@ class KeptParts:
         """The SHA-256 of each part kept, by its name (the page's key in hex): the build
         cache's table, brought up to date by :meth:`keep`."""
         self.fragments = {} if fragments is None else fragments
-        """The build cache's table of :meth:`fragment_urls`, replaced by :meth:`keep_fragment_urls`."""
+        """The fragment files of the last bundle that it took from the bundle before (by name:
+        Pagefind names a fragment by a digest of its contents, which begin with the page's
+        URL), each with its size and its page's URL: brief.output.search links the previous
+        bundle's fragments of unchanged pages, and need not read these to know which page each
+        is of. The build cache's table, replaced by :meth:`keep_fragment_urls`."""
         self._names: set[str] | None = None
 
     @classmethod
@@ -116,16 +120,8 @@ class KeptParts:
             del digests[name]
         return added
 
-    def fragment_urls(self) -> dict[str, tuple[int, str]]:
-        """The fragment files of the last bundle that it took from the bundle before (by
-        name: Pagefind names a fragment by a digest of its contents, which begin with the
-        page's URL), each with its size and its page's URL: brief.output.search links the
-        previous bundle's fragments of unchanged pages, and need not read these to know
-        which page each is of."""
-        return self.fragments
-
     def keep_fragment_urls(self, fragments: dict[str, tuple[int, str]]) -> None:
-        """Keep ``fragments`` (as :meth:`fragment_urls` gives them) for the next build."""
+        """Keep ``fragments`` (as :attr:`fragments` holds them) for the next build."""
         if fragments is not self.fragments:
             self.fragments.clear()
             self.fragments.update(fragments)

@@ -150,7 +150,7 @@ def test_the_second_edit_reads_only_the_fragments_new_since_the_first(tmp_path, 
     assert _as_clean(site, out, tmp_path / "clean")
     # A kept entry whose size is not the file's is not trusted: the file is read.
     cache = BuildCache.load(site)
-    urls = cache.kept_parts().fragment_urls()
+    urls = cache.kept_parts().fragments
     assert len(urls) == 11 and all(url.startswith("/2026/01/") for _, url in urls.values())
     cache.kept_parts().keep_fragment_urls({name: (size + 1, url) for name, (size, url) in urls.items()})
     cache.save(site)
