@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -59,7 +59,7 @@ from brief.render.schedule import Change, cache_deadline, upcoming
 from brief.render.sitemaps import sitemap_files
 from brief.render.standalone import doc_link_problems, render_docs, searchable
 from brief.render.templates import TemplateProblem, check_templates
-from brief.render.views import render_articles, site_renderer
+from brief.render.views import ArticleViews, render_articles, site_renderer
 from brief.settings import CACHE_DIR
 from brief.site.index import build_index
 from brief.site.model import Site
@@ -79,7 +79,7 @@ class BuildState:
 
     config: Config
     site: Site
-    views: dict[str, ArticleView]
+    views: Mapping[str, ArticleView]
     """Every built article's view, by slug."""
     renderer: Renderer
     env: jinja2.Environment
@@ -161,7 +161,7 @@ class _Checked:
 
     site: Site
     renderer: Renderer
-    views: dict[str, ArticleView]
+    views: ArticleViews
     bios: dict[str, Markup]
     assets: dict[str, tuple[Path, str]]
     """Files next to articles that pages show: output path → (source file, the article's file)."""
@@ -300,7 +300,7 @@ def _check(
         failed_html, failed_problems = check_bodies(loaded.failed, renderer)
         problems += md_problems + bio_problems + failed_problems + doc_problems
         previous = cache.outputs if cache is not None else None
-        ahead = feeds_ahead(site, views, now, view_keys, options.jobs, previous, out, problems)
+        ahead = feeds_ahead(site, views, now, views.key_of, options.jobs, previous, out, problems)
     with timed("plan+links", timings):
         all_static = {**theme_static_files(), **own_static}
         fingerprints = fingerprinted(all_static) if options.fingerprint else {}
@@ -317,8 +317,8 @@ def _check(
         problems += redirects.problems
         if options.link_check:
             files = {spec.output for spec in specs} | set(all_static) | set(assets)
-            pages = {a.output_dir + "/index.html": views[a.slug] for a in site.articles}
-            has_id = PageIds(specs, pages, None if template_problems else env)
+            pages = {a.output_dir + "/index.html": a.slug for a in site.articles}
+            has_id = PageIds(specs, pages, views, None if template_problems else env)
             problems += article_link_problems(site, views, files, has_id, written)
             problems += doc_link_problems(site, docs, files, has_id)
             problems += failed_body_link_problems(site, failed_html, files, config.root)
@@ -361,14 +361,14 @@ def _publish(
     parts, indexed = (cache.kept_parts() if cache else None), config.search and options.search and site.articles
     search = SearchFeed(searchable(specs), writer, options.jobs, parts) if indexed else None
     with timed("render+write", timings):
-        view_keys = checked.view_keys  # page and feed keys are made of them
+        jobs, progress, view_keys = options.jobs, options.progress, checked.view_keys
         templates = checked.template_digests if cache is not None else None
         last = cache.page_deps if cache is not None else None
         known, checked.page_deps = keep_keys(
             last, writer.previous, specs, site, views, view_keys, checked.template_digests, checked.bios
         )
         pages = render_and_write(
-            specs, env, templates, writer, options.jobs, options.progress, template_problems, view_keys, search, known
+            specs, env, templates, writer, jobs, progress, template_problems, view_keys, search, known, views.make_all
         )
         if template_problems:
             raise BuildFailed(template_problems)
@@ -380,7 +380,7 @@ def _publish(
         # Only the preview keeps the feeds' bytes for its next build: brief build's cache
         # starts the next run without them, and they hold a copy of every entry's HTML.
         kept = cache.feeds if cache is not None and isinstance(writer, MemoryWriter) else None
-        write_feeds(feed_plan(site, views, now, kept, view_keys), writer, checked.feeds_ahead)
+        write_feeds(feed_plan(site, views, now, kept, views.key_of), writer, checked.feeds_ahead)
         for relpath, data in sitemap_files(site, public, now):
             if relpath in checked.own_static:  # the site's own robots.txt (or sitemap) wins
                 continue

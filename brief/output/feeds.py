@@ -24,7 +24,7 @@ import os
 import shutil
 import signal
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -52,9 +52,9 @@ _job: tuple | None = None
 
 def feeds_ahead(
     site: Site,
-    views: dict[str, ArticleView],
+    views: Mapping[str, ArticleView],
     now: datetime,
-    view_keys: dict[int, bytes] | None,
+    keys: Callable[[str], bytes] | None,
     jobs: int | None,
     previous: dict[str, tuple[bytes, Any]] | None,
     out: Path | None,
@@ -65,12 +65,12 @@ def feeds_ahead(
     (``jobs``) with :data:`MIN_FEEDS` or more feeds to make (by key, against the
     ``previous`` build's outputs), while no error is found; None otherwise (the feeds stage
     makes them)."""
-    if out is None or view_keys is None or worker_count(len(site.articles), jobs, MIN_ARTICLES) < 2:
+    if out is None or keys is None or worker_count(len(site.articles), jobs, MIN_ARTICLES) < 2:
         return None
     if errors_in(problems) or not can_fork():
         return None
     last = previous or {}
-    plan = feed_plan(site, views, now, None, view_keys)
+    plan = feed_plan(site, views, now, None, keys)
     todo = [(rel, key, make) for rel, key, make in plan if key is not None and last.get(rel, (None,))[0] != key]
     if len(todo) < MIN_FEEDS:
         return None

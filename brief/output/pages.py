@@ -34,10 +34,12 @@ def render_and_write(
     view_keys: dict[int, bytes] | None = None,
     search: SearchFeed | None = None,
     kept: dict[int, bytes] | None = None,
+    prepare: Callable[[], None] | None = None,
 ) -> int:
     """Build each page's context; with ``templates`` (a cached build) reuse the previous
     build's page when its key is unchanged, else render and write it. Many pages are
-    processed by several processes. ``search`` is told of each page written, in the order
+    processed by several processes, after ``prepare()`` (what they should share, made before
+    they are forked: the views). ``search`` is told of each page written, in the order
     of ``specs``, and ended when the build is to fail. ``kept``: the keys of pages known
     without making them (brief.render.pagedeps), by position in ``specs``. Returns the pages done."""
     # (pages whose key is kept cost a stat here, less than starting workers)
@@ -45,6 +47,8 @@ def render_and_write(
     with remembered(env, (ArticleView,)):  # an entry card is rendered once per article (brief.render.fragments)
         try:
             if isinstance(writer, OutputWriter) and workers > 1 and len(specs) > 1:
+                if prepare is not None:
+                    prepare()
                 # The pages' folders are made by the workers (brief.output.parallel), in parallel.
                 tasks: list[tuple[PageSpec, str]] = []
                 kept_tasks: dict[int, bytes] = {}  # ``kept`` by position in ``tasks``
@@ -82,7 +86,7 @@ def _render_here(
     kept: dict[int, bytes],
 ) -> int:
     """Every page in this process (a small site, the preview)."""
-    known: dict[int, bytes] = dict(view_keys or {})
+    known: dict[int, bytes] = view_keys if view_keys is not None else {}  # (a view made now is put there)
     done = 0
     for n, i in enumerate(cards_together(specs), 1):
         spec = specs[i]

@@ -10,6 +10,8 @@ not compile answers "unknown" (their errors are reported on their own).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import jinja2
 
 from brief.render.contract import ArticleView
@@ -21,9 +23,17 @@ from brief.render.templates import render_page
 class PageIds:
     """``has_id(output, fragment)`` for the pages in ``specs``."""
 
-    def __init__(self, specs: list[PageSpec], views: dict[str, ArticleView], env: jinja2.Environment | None) -> None:
-        """``views``: each article page's view, by its output path."""
+    def __init__(
+        self,
+        specs: list[PageSpec],
+        articles: Mapping[str, str],
+        views: Mapping[str, ArticleView],
+        env: jinja2.Environment | None,
+    ) -> None:
+        """``articles``: the slug of each article page, by its output path; ``views``: the
+        articles' views, by slug (a view is asked for only when a link names its page)."""
         self._specs = {spec.output: spec for spec in specs}
+        self._articles = articles
         self._views = views
         self._env = env
         self._markdown: dict[str, set[str]] = {}
@@ -33,8 +43,9 @@ class PageIds:
         spec = self._specs.get(output)
         if spec is None:
             return None
-        view = self._views.get(output)
-        if view is not None:
+        slug = self._articles.get(output)
+        if slug is not None:
+            view = self._views[slug]
             if output not in self._markdown:
                 self._markdown[output] = extract(_markdown_html(view)).ids
             if fragment in self._markdown[output]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
 from brief.content.model import Article
@@ -14,7 +14,7 @@ from brief.site.model import Site
 
 
 def archive_pages(
-    site: Site, sv: SiteView, views: dict[str, ArticleView], main_feeds: tuple[FeedLink, ...]
+    site: Site, sv: SiteView, views: Mapping[str, ArticleView], main_feeds: tuple[FeedLink, ...]
 ) -> Iterator[PageSpec]:
     tz = site.config.tz
     by_year: dict[int, list[Article]] = defaultdict(list)
@@ -55,7 +55,6 @@ def archive_pages(
     )
     for year_view in years:
         articles = by_year[year_view.year]
-        entries = [views[a.slug] for a in articles]
         heading = f"{year_view.year}"
 
         def make_page(n: int, total: int, heading: str = heading) -> PageView:
@@ -84,7 +83,7 @@ def archive_pages(
             site,
             sv,
             f"/archive/{year_view.year}/",
-            entries,
+            views,
             articles,
             per_page,
             "archive_year.html",

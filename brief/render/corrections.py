@@ -12,7 +12,7 @@ is linked from its introduction.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -42,7 +42,7 @@ POLICY_SLUG = "corrections-policy"
 TEMPLATE = "corrections.html"
 
 
-def correction_entries(site: Site, views: dict[str, ArticleView]) -> list[CorrectionEntryView]:
+def correction_entries(site: Site, views: Mapping[str, ArticleView]) -> list[CorrectionEntryView]:
     """Every correction of the built articles, newest first (ties: the newer article first)."""
     entries = [
         CorrectionEntryView(
@@ -54,7 +54,7 @@ def correction_entries(site: Site, views: dict[str, ArticleView]) -> list[Correc
             view.canonical,
             note.anchor,
         )
-        for view in (views[a.slug] for a in site.articles)
+        for view in (views[a.slug] for a in site.articles if a.corrections)  # (a view's notes are its article's)
         for note in view.corrections
         if note.kind == "correction"
     ]
@@ -62,7 +62,7 @@ def correction_entries(site: Site, views: dict[str, ArticleView]) -> list[Correc
 
 
 def corrections_pages(
-    site: Site, sv: SiteView, views: dict[str, ArticleView], main_feeds: tuple[FeedLink, ...]
+    site: Site, sv: SiteView, views: Mapping[str, ArticleView], main_feeds: tuple[FeedLink, ...]
 ) -> Iterator[PageSpec]:
     """The pages of ``/corrections/`` (``/corrections/page/2/``…); one page when there are none."""
     entries = correction_entries(site, views)
@@ -114,7 +114,7 @@ def _with_meta(site: Site, trail: list[tuple[str, str]], context: dict[str, Any]
 
 
 def corrections_feed_plan(
-    site: Site, views: dict[str, ArticleView], now: datetime, memo: dict | None = None
+    site: Site, views: Mapping[str, ArticleView], now: datetime, memo: dict | None = None
 ) -> tuple[str, bytes, Callable[[], bytes]]:
     """``(path, key, make)`` of ``corrections/feed.xml``, as brief.render.feeds plans the
     other feeds: its newest ``feed_size`` corrections. ``memo`` (the preview's feed memo)

@@ -13,7 +13,7 @@ import io
 import json
 import logging
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,7 +35,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def feed_files(
-    site: Site, views: dict[str, ArticleView], now: datetime, memo: FeedMemo | None = None
+    site: Site, views: Mapping[str, ArticleView], now: datetime, memo: FeedMemo | None = None
 ) -> Iterator[tuple[str, bytes]]:
     """Every feed of ``site`` as ``(path, bytes)`` (see :func:`feed_plan`)."""
     for path, _, make in feed_plan(site, views, now, memo):
@@ -52,10 +52,10 @@ class FeedMemo:
 
 def feed_plan(
     site: Site,
-    views: dict[str, ArticleView],
+    views: Mapping[str, ArticleView],
     now: datetime,
     memo: FeedMemo | None = None,
-    view_keys: dict[int, bytes] | None = None,
+    keys: Callable[[str], bytes] | None = None,
 ) -> Iterator[tuple[str, bytes | None, Callable[[], bytes]]]:
     """Every feed of ``site``: ``feed.xml``, ``feed.json``, one Atom feed per section and tag,
     then ``corrections/feed.xml`` (brief.render.corrections), as ``(path, key, make)``:
@@ -64,8 +64,8 @@ def feed_plan(
     ``views`` are the rendered articles by slug; ``now`` (the build time) is the
     ``updated`` of a feed without entries. Paths are relative to the output folder.
     ``memo`` (the preview's, kept in the build cache) keeps each feed while its title and
-    the very same entry views stay. With ``view_keys`` (digests of the views, by id) each
-    feed gets a ``key`` from its title and its entries, so a cached build can keep the
+    the very same entry views stay. With ``keys`` (each article's view's key, by its slug:
+    brief.render.views.ArticleViews.key) each feed gets a ``key`` from its title and its entries, so a cached build can keep the
     previous build's file without making it again (the site's settings are part of the
     cache's own key)."""
     size = site.config.feed_size
@@ -83,21 +83,20 @@ def feed_plan(
         for t in site.tags.values()
     ]
     for path, feed_title, page_path, articles, kind in feeds:
-        entries = tuple(views[a.slug] for a in articles)
-        key = (feed_title, page_path, kind, None if entries else now)
+        key = (feed_title, page_path, kind, None if articles else now)
         digest_key = None
-        if view_keys is not None:
-            digest_key = digest(repr(key), *(view_keys[id(v)] for v in entries))
+        if keys is not None:
+            digest_key = digest(repr(key), *(keys(a.slug) for a in articles))
 
         def make(
             path=path,
             key=key,
-            entries=entries,
             articles=articles,
             feed_title=feed_title,
             page_path=page_path,
             kind=kind,
         ) -> bytes:
+            entries = tuple(views[a.slug] for a in articles)
             last = memo.feeds.get(path) if memo is not None else None
             if (
                 last is not None
@@ -120,7 +119,7 @@ def feed_plan(
 
 def atom_feed(
     site: Site,
-    views: dict[str, ArticleView],
+    views: Mapping[str, ArticleView],
     articles: tuple[Article, ...] | list[Article],
     *,
     title: str,
@@ -163,7 +162,7 @@ def _atom_entry(site: Site, view: ArticleView, origin: str) -> ET.Element:
     return entry
 
 
-def json_feed(site: Site, views: dict[str, ArticleView], articles: tuple[Article, ...] | list[Article]) -> bytes:
+def json_feed(site: Site, views: Mapping[str, ArticleView], articles: tuple[Article, ...] | list[Article]) -> bytes:
     """The JSON Feed 1.1 document of ``articles`` (newest first)."""
     config = site.config
     origin = origin_of(config.base_url)

@@ -182,7 +182,7 @@ HasId = Callable[[str, str], bool | None]
 
 def article_link_problems(
     site,
-    views: dict,
+    views: Mapping,
     files: set[str],
     has_id: HasId | None = None,
     written: Mapping[str, Sequence[tuple[str, str]]] | None = None,

@@ -24,14 +24,13 @@ its last key: its inputs would be the same. Any other page's key is made as befo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
 
 from brief.digests import digest, pickled_digest
-from brief.render.contract import ArticleView
 from brief.render.keys import page_key
 from brief.render.pages import site_feeds
 from brief.render.plans import (
@@ -42,7 +41,7 @@ from brief.render.plans import (
     term_dep,
     term_name_dep,
 )
-from brief.render.views import site_view
+from brief.render.views import ArticleViews, site_view
 from brief.site.model import Site
 
 VERIFY = False
@@ -61,12 +60,12 @@ class PageDeps:
 
 def page_deps(
     site: Site,
-    views: Mapping[str, ArticleView],
-    view_keys: Mapping[int, bytes],
+    keys: Callable[[str], bytes],
     templates: Mapping[str, bytes],
     bios: Mapping[str, Markup],
 ) -> PageDeps:
-    """This build's marks (see the module's doc)."""
+    """This build's marks (see the module's doc); ``keys``: each article's view's key by its
+    slug (brief.render.views.ArticleViews.key)."""
     marks: dict[str, bytes | tuple] = {
         SITE_DEP: digest(
             pickled_digest(site_view(site)), pickled_digest(site_feeds(site)), repr(sorted(templates.items()))
@@ -83,7 +82,7 @@ def page_deps(
     marks[SECTIONS_DEP] = digest(repr([(name, marks[name]) for name in sections]))
     related: dict[str, tuple] = {}
     for article in site.articles:
-        marks[article.slug] = view_keys[id(views[article.slug])]
+        marks[article.slug] = keys(article.slug)
         related[article.slug] = tuple(
             (item.title, item.url, item.domain) if item.external or item.article is None else item.article.slug
             for item in site.related.get(article.slug, ())
@@ -97,7 +96,7 @@ def kept_keys(
     last: PageDeps,
     previous: Mapping[str, tuple[bytes, Any]] | None,
     templates: Mapping[str, bytes],
-    view_keys: Mapping[int, bytes],
+    view_keys: dict[int, bytes],
 ) -> dict[int, bytes]:
     """The pages of ``specs`` (by position) whose key stays the one ``previous`` (the last
     build's outputs, which ``last`` describes) holds, with that key."""
@@ -114,10 +113,9 @@ def kept_keys(
         entry = previous.get(spec.output)
         if entry is not None:
             kept[i] = entry[0]
-    if VERIFY:
-        known = dict(view_keys)
+    if VERIFY:  # (``view_keys`` itself: a view made now for a page's inputs is put there)
         for i, key in kept.items():
-            made = page_key(specs[i], None, dict(templates), known)
+            made = page_key(specs[i], None, dict(templates), view_keys)
             if made != key:
                 raise AssertionError(f"{specs[i].output}: the kept key is not the page's key")
     return kept
@@ -128,8 +126,8 @@ def keep_keys(
     previous: Mapping[str, tuple[bytes, Any]] | None,
     specs: list[PageSpec],
     site: Site,
-    views: Mapping[str, ArticleView],
-    view_keys: Mapping[int, bytes] | None,
+    views: ArticleViews,
+    view_keys: dict[int, bytes] | None,
     templates: Mapping[str, bytes],
     bios: Mapping[str, Markup],
 ) -> tuple[dict[int, bytes], PageDeps | None]:
@@ -137,5 +135,5 @@ def keep_keys(
     for the cache to keep once the build succeeds; nothing without a cache (``last`` None)."""
     if last is None or view_keys is None:
         return {}, None
-    now = page_deps(site, views, view_keys, templates, bios)
+    now = page_deps(site, views.key, templates, bios)
     return kept_keys(specs, now, last, previous, templates, view_keys), now

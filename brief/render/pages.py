@@ -8,7 +8,7 @@ a page listed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -62,7 +62,7 @@ class PageMemo:
 
 def site_pages(
     site: Site,
-    views: dict[str, ArticleView],
+    views: Mapping[str, ArticleView],
     bios: dict[str, Markup] | None = None,
     memo: PageMemo | None = None,
     docs: dict[str, DocView] | None = None,
@@ -74,13 +74,12 @@ def site_pages(
     main_feeds = site_feeds(site)
     articles = ArticlePages(site, sv, views, main_feeds, memo)  # (its digests live as long as the specs)
     for article in site.articles:
-        yield articles.spec(article, views[article.slug])
-    entries = [views[a.slug] for a in site.articles]
+        yield articles.spec(article)
     yield from paginated(
         site,
         sv,
         "/",
-        entries,
+        views,
         site.articles,
         site.config.per_page,
         "index.html",
@@ -113,7 +112,7 @@ def site_pages(
         "/404.html",
         None,
         "404.html",
-        {"site": sv, "page": page, "latest": entries[:LATEST_ON_404]},
+        {"site": sv, "page": page, "latest": [views[a.slug] for a in site.articles[:LATEST_ON_404]]},
         public=False,
     )
     if sv.search_url:  # not in the sitemap: it has nothing of its own to find
@@ -139,7 +138,7 @@ def article_page(
     sv: SiteView,
     article: Article,
     view: ArticleView,
-    views: dict[str, ArticleView],
+    views: Mapping[str, ArticleView],
     main_feeds: tuple[FeedLink, ...],
     memo: PageMemo | None = None,
     digests: dict[int, bytes] | None = None,
@@ -161,7 +160,7 @@ class ArticlePages:
         self,
         site: Site,
         sv: SiteView,
-        views: dict[str, ArticleView],
+        views: Mapping[str, ArticleView],
         main_feeds: tuple[FeedLink, ...],
         memo: PageMemo | None = None,
         digests: dict[int, bytes] | None = None,
@@ -170,7 +169,9 @@ class ArticlePages:
         self.digests = {} if digests is None else digests
         self.sections: dict[str, str] = {}  # each section's dependency name, by the name as written
 
-    def spec(self, article: Article, view: ArticleView) -> PageSpec:
+    def spec(self, article: Article, view: ArticleView | None = None) -> PageSpec:
+        """The plan of ``article``'s page, showing ``view`` (None: the build's view of it,
+        taken when the page's context or inputs are made)."""
         plan = _ArticlePlan(self, article, view)
         related = self.site.related.get(article.slug, ())
         shown = (i.article.slug for i in related if not i.external and i.article is not None)
@@ -248,17 +249,20 @@ class _ArticlePlan:
 
     __slots__ = ("pages", "article", "view")
 
-    def __init__(self, pages: ArticlePages, article: Article, view: ArticleView) -> None:
+    def __init__(self, pages: ArticlePages, article: Article, view: ArticleView | None) -> None:
         self.pages, self.article, self.view = pages, article, view
 
     def __call__(self) -> dict[str, Any]:
-        return self.pages.context(self.article, self.view)
+        return self.pages.context(self.article, self._view())
 
     def inputs(self) -> tuple:
-        return self.pages.inputs(self.article, self.view)
+        return self.pages.inputs(self.article, self._view())
+
+    def _view(self) -> ArticleView:
+        return self.view if self.view is not None else self.pages.views[self.article.slug]
 
 
-def front_sections(site: Site, views: dict[str, ArticleView]) -> tuple[dict[str, Any], list[Article]]:
+def front_sections(site: Site, views: Mapping[str, ArticleView]) -> tuple[dict[str, Any], list[Article]]:
     """The first front page's section blocks (``sections``: each section's latest briefs that
     are not among the page's own entries, sections without any left out), and their articles."""
     on_page = {a.slug for a in site.articles[: site.config.per_page]}
@@ -285,7 +289,7 @@ def _term_pages(
     site: Site,
     sv: SiteView,
     term: Term,
-    views: dict[str, ArticleView],
+    views: Mapping[str, ArticleView],
     main_feeds: tuple[FeedLink, ...],
     bio: Markup | None,
 ) -> Iterator[PageSpec]:
@@ -316,7 +320,6 @@ def _term_pages(
         avatar,
         len(term.articles),
     )
-    entries = [views[a.slug] for a in term.articles]
 
     def make_page(n: int, total: int) -> PageView:
         suffix = f" — Page {n} of {total}" if n > 1 else ""
@@ -329,7 +332,7 @@ def _term_pages(
         site,
         sv,
         term.url_path,
-        entries,
+        views,
         term.articles,
         site.config.per_page,
         "list.html",
@@ -345,7 +348,7 @@ def _overview(
     sv: SiteView,
     kind: str,
     terms: dict[str, Term],
-    views: dict[str, ArticleView],
+    views: Mapping[str, ArticleView],
     main_feeds: tuple[FeedLink, ...],
 ) -> PageSpec:
     folder = TERM_FOLDERS[kind]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -89,7 +89,7 @@ def paginated(
     site: Site,
     sv: SiteView,
     base: str,
-    entries: list[ArticleView],
+    views: Mapping[str, ArticleView],
     articles: tuple[Article, ...] | list[Article],
     per_page: int,
     template: str,
@@ -99,18 +99,19 @@ def paginated(
     first: tuple[dict[str, Any], list[Article]] | None = None,
     frame: tuple[str, ...] = (),
 ) -> Iterator[PageSpec]:
-    """Pages of a listing at ``base``, ``base/page/2/``…; ``make_page(n, total)`` gives each
+    """Pages of a listing of ``articles`` at ``base``, ``base/page/2/``…, showing their ``views``
+    (taken when a page's context or inputs are made); ``make_page(n, total)`` gives each
     PageView; ``breadcrumb`` is the trail after Home for the listing's metadata; ``first``
     is more context for the first page only, with the articles it shows (for its last change);
     ``frame``: what everything but the entries' views is made of (:attr:`PageSpec.deps`)."""
-    total = max(1, -(-len(entries) // per_page))
+    total = max(1, -(-len(articles) // per_page))
 
     def path_of(n: int) -> str:
         return base if n == 1 else f"{base}page/{n}/"
 
     for n in range(1, total + 1):
         window = slice((n - 1) * per_page, n * per_page)
-        chunk = entries[window]
+        chunk = articles[window]
         pagination = Pagination(
             number=n,
             total=total,
@@ -123,24 +124,26 @@ def paginated(
         path = path_of(n)
 
         def make(
-            n: int = n, chunk: list[ArticleView] = chunk, pagination: Pagination = pagination, more: dict = more
+            n: int = n, chunk: Sequence[Article] = chunk, pagination: Pagination = pagination, more: dict = more
         ) -> dict[str, Any]:
+            entries = [views[a.slug] for a in chunk]
             page = replace(make_page(n, total), canonical=site.absolute_url(path_of(n)))
             page = replace(
                 page,
                 meta=front_meta(site, page) if page.kind == "index" and n == 1 else page_meta(site, page, breadcrumb),
             )
-            context = {"site": sv, "page": page, "entries": chunk, "pagination": pagination, **extra, **more}
+            context = {"site": sv, "page": page, "entries": entries, "pagination": pagination, **extra, **more}
             if "months" in extra:
-                context["months"] = months_on_page(chunk, site)
+                context["months"] = months_on_page(entries, site)
             return context
 
         def inputs(
-            n: int = n, chunk: list[ArticleView] = chunk, pagination: Pagination = pagination, more: dict = more
+            n: int = n, chunk: Sequence[Article] = chunk, pagination: Pagination = pagination, more: dict = more
         ) -> tuple:
-            return (template, sv, n, make_page(n, total), chunk, pagination, extra, breadcrumb, more)
+            entries = [views[a.slug] for a in chunk]
+            return (template, sv, n, make_page(n, total), entries, pagination, extra, breadcrumb, more)
 
-        deps = frame + tuple(view.slug for view in chunk) + tuple(a.slug for a in shown)
+        deps = frame + tuple(a.slug for a in chunk) + tuple(a.slug for a in shown)
         yield PageSpec(
             path.lstrip("/") + "index.html",
             path,

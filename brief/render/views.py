@@ -4,12 +4,14 @@
 :mod:`brief.render.articles`, cached) giving each its
 :class:`~brief.render.contract.ArticleView`; :func:`assemble_view` makes a view
 from an article's rendered parts and its place in the site (cheap), so an
-article whose place changed keeps its rendered Markdown.
+article whose place changed keeps its rendered Markdown. The views come as an
+:class:`ArticleViews`, which makes a view when it is first asked for: after one edit of
+10,000 articles, a cached build asks for some 300.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
@@ -76,11 +78,16 @@ def article_view(article: Article, site: Site, renderer: Renderer, env: PageEnv)
 
 
 def assemble_view(
-    article: Article, site: Site, parts: ArticleParts, links: dict[tuple[str, str], Link] | None = None
+    article: Article,
+    site: Site,
+    parts: ArticleParts,
+    links: dict[tuple[str, str], Link] | None = None,
+    shown: tuple[Link, tuple[Link, ...], tuple[Link, ...]] | None = None,
 ) -> ArticleView:
     """The view of ``article`` from its rendered ``parts`` and the site index (cheap).
-    ``links`` keeps the section, tag and author links made so far (many articles share them)."""
-    links = {} if links is None else links
+    ``links`` keeps the section, tag and author links made so far (many articles share them);
+    ``shown``: the article's :func:`term_links`, when made already."""
+    section_link, author_links, tag_links = shown if shown is not None else term_links(article, site, links)
     tz = site.config.tz
     image = None
     if article.image:
@@ -131,10 +138,10 @@ def assemble_view(
         takeaways=parts.takeaways,
         analysis=analysis,
         body=parts.body,
-        section_link=_term_link(site, "section", article.section, links),
-        author_links=tuple(_term_link(site, "author", name, links) for name in article.authors),
-        tag_links=tuple(_term_link(site, "tag", tag, links) for tag in article.tags),
-        scheduled=site.now is not None and article.date > site.now,
+        section_link=section_link,
+        author_links=author_links,
+        tag_links=tag_links,
+        scheduled=_scheduled(article, site),
         original_url=article.canonical,
         corrections=notes,
         notices=notices,
@@ -172,6 +179,23 @@ def _notes(
     return notes, notices, modified, byline
 
 
+def term_links(
+    article: Article, site: Site, links: dict[tuple[str, str], Link] | None = None
+) -> tuple[Link, tuple[Link, ...], tuple[Link, ...]]:
+    """The links of ``article``'s view to its section, its authors and its tags (``links``
+    keeps the ones made so far: many articles share them)."""
+    links = {} if links is None else links
+    return (
+        _term_link(site, "section", article.section, links),
+        tuple(_term_link(site, "author", name, links) for name in article.authors),
+        tuple(_term_link(site, "tag", tag, links) for tag in article.tags),
+    )
+
+
+def _scheduled(article: Article, site: Site) -> bool:
+    return site.now is not None and article.date > site.now
+
+
 def _term_link(site: Site, kind: str, name: str, links: dict[tuple[str, str], Link]) -> Link:
     found = links.get((kind, name))
     if found is None:
@@ -188,17 +212,25 @@ def site_renderer(site: Site, invalid: frozenset[Path], pages: PageLinkStates) -
     return Renderer(site.config, urls | pages.urls, unbuilt | pages.unbuilt, invalid | pages.clashing)
 
 
-def view_key(article: Article, parts: ArticleParts, view: ArticleView, setting: bytes) -> bytes:
+def view_key(
+    article: Article,
+    parts: ArticleParts,
+    shown: tuple[Link, tuple[Link, ...], tuple[Link, ...]],
+    scheduled: bool,
+    setting: bytes,
+    view: Callable[[], ArticleView],
+) -> bytes:
     """A digest that changes whenever the view of ``article`` may (pages and feeds are keyed
-    by their views' keys): of what :func:`assemble_view` made it from, the article (its
-    file's digest), its rendered parts (their digest), its links to its section, tags and
-    authors, whether it is scheduled, and ``setting`` (:func:`view_setting`); the view's own
-    digest when the article's or the parts' is not known."""
+    by their views' keys): of what :func:`assemble_view` makes it from, the article (its
+    file's digest), its rendered parts (their digest), its links to its section, authors and
+    tags (``shown``: :func:`term_links`), whether it is ``scheduled``, and ``setting``
+    (:func:`view_setting`); the digest of the view itself (``view()`` makes it) when the
+    article's or the parts' is not known."""
     if not article.digest or not parts.digest:
-        return pickled_digest(view)
-    shown = (view.section_link, *view.author_links, *view.tag_links)
-    links = "\n".join(f"{link.name}\t{link.url}" if link is not None else "-" for link in shown)
-    return digest(b"view", setting, article.digest, parts.digest, links, "scheduled" if view.scheduled else "")
+        return pickled_digest(view())
+    section_link, author_links, tag_links = shown
+    links = "\n".join(f"{link.name}\t{link.url}" for link in (section_link, *author_links, *tag_links))
+    return digest(b"view", setting, article.digest, parts.digest, links, "scheduled" if scheduled else "")
 
 
 def view_setting(site: Site) -> bytes:
@@ -206,7 +238,7 @@ def view_setting(site: Site) -> bytes:
     return digest(repr((site.config.tz, site.config.base_path, site.absolute_url("/"))))
 
 
-def related_views(site: Site, slug: str, views: dict[str, ArticleView]) -> list[RelatedView]:
+def related_views(site: Site, slug: str, views: Mapping[str, ArticleView]) -> list[RelatedView]:
     out = []
     for item in site.related.get(slug, ()):
         if item.external or item.article is None:
@@ -215,6 +247,92 @@ def related_views(site: Site, slug: str, views: dict[str, ArticleView]) -> list[
             view = views[item.article.slug]
             out.append(RelatedView(view.title, view.url, False, None, view.section, view.date, view.dek))
     return out
+
+
+class ArticleViews(Mapping[str, ArticleView]):
+    """The views of a build's articles by slug, each made (:func:`assemble_view`) when first
+    asked for: a cached build after an edit asks for the views of the pages it renders again,
+    not for every article's. With ``keys``, each view's key (:func:`view_key`) is there, by
+    the view's id, from the moment the view is made (pages' keys digest a view as its key),
+    and :meth:`key` gives it by slug without making the view."""
+
+    def __init__(
+        self,
+        site: Site,
+        rows: dict[str, tuple[Article, ArticleParts]],
+        keys: dict[int, bytes] | None = None,
+        memo: MarkdownMemo | None = None,
+    ) -> None:
+        """``rows``: each article and its rendered parts, by slug (filled by the caller)."""
+        self._site = site
+        self._rows = rows
+        self._links: dict[tuple[str, str], Link] = {}
+        self._made: dict[str, ArticleView] = {}
+        self._keys = keys
+        self._by_slug: dict[str, bytes] = {}
+        self._setting = view_setting(site) if keys is not None else b""
+        self._previous = memo.views if memo is not None else None  # (the preview's: by article digest)
+        self._current: dict[bytes, tuple[ArticleParts, ArticleView]] | None = None
+        if memo is not None:
+            self._current = memo.views = {}
+
+    def __getitem__(self, slug: str) -> ArticleView:
+        view = self._made.get(slug)
+        if view is None:
+            view = self._make(slug)
+        return view
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._rows
+
+    def made(self) -> int:
+        """How many views were made so far."""
+        return len(self._made)
+
+    def make_all(self) -> None:
+        """Make every view now (before worker processes are forked, so that they share them)."""
+        for slug in self._rows:
+            self[slug]
+
+    @property
+    def key_of(self) -> Callable[[str], bytes] | None:
+        """:meth:`key`, in a build that keeps keys (with a cache); None otherwise."""
+        return self.key if self._keys is not None else None
+
+    def key(self, slug: str) -> bytes:
+        """The key of the view of ``slug`` (:func:`view_key`), made once; the view itself is
+        made only when the article's or its parts' digest is not known."""
+        found = self._by_slug.get(slug)
+        if found is None:
+            article, parts = self._rows[slug]
+            shown = term_links(article, self._site, self._links)
+            scheduled = _scheduled(article, self._site)
+            found = view_key(article, parts, shown, scheduled, self._setting, lambda: self[slug])
+            self._by_slug[slug] = found
+        return found
+
+    def _forget(self, slug: str) -> None:
+        self._made.pop(slug, None)
+        self._by_slug.pop(slug, None)
+
+    def _make(self, slug: str) -> ArticleView:
+        article, parts = self._rows[slug]
+        view = assemble_view(article, self._site, parts, self._links)
+        if self._current is not None:
+            last = self._previous.get(article.digest) if self._previous is not None else None
+            if last is not None and last[0] is parts and last[1] == view:
+                view = last[1]  # the same object: later stages recognise it unchanged
+            self._current[article.digest] = (parts, view)
+        self._made[slug] = view
+        if self._keys is not None:
+            self._keys[id(view)] = self.key(slug)
+        return view
 
 
 PARALLEL_MIN_ARTICLES = 500
@@ -230,24 +348,22 @@ def render_articles(
     jobs: int | None = 1,
     keys: dict[int, bytes] | None = None,
     urls: dict[str, tuple[tuple[str, str], ...]] | None = None,
-) -> tuple[dict[str, ArticleView], dict[str, tuple[Path, str]], list[Problem]]:
-    """Render the Markdown of every built article once; with ``keys``, put there each view's
-    key (:func:`view_key`, by the view's id) for the keys of the pages and feeds made of it;
+) -> tuple[ArticleViews, dict[str, tuple[Path, str]], list[Problem]]:
+    """Render the Markdown of every built article once; with ``keys``, the views' keys are
+    kept there (:class:`ArticleViews`) for the keys of the pages and feeds made of them;
     with ``urls``, each article's links and images as written (by slug: ArticleParts.urls).
 
     Returns the views by slug, the files next to articles that their pages show
     (output path → source file and the article that uses it), and the problems found.
     With a ``memo``, an article whose text and whose dependencies (link targets,
     image files) are unchanged keeps its rendered Markdown, and, while its place in
-    the site is unchanged too, the very same view object. The articles left to render
+    the site is unchanged too, the very same view object; its view is made when first
+    asked for, the view of an article rendered now at once. The articles left to render
     are rendered by ``jobs`` forked processes (None: every core when there are many;
     brief.forks), with the same result in the same order.
     """
-    views: dict[str, ArticleView] = {}
     assets: dict[str, tuple[Path, str]] = {}
     problems: list[Problem] = []
-    previous_views = memo.views if memo is not None else {}
-    current_views: dict[bytes, tuple[ArticleParts, ArticleView]] = {}
     total = len(site.articles)
     known = [remembered_parts(article, renderer, memo) for article in site.articles]
     todo = [article for article, found in zip(site.articles, known) if found is None]
@@ -262,26 +378,23 @@ def render_articles(
         workers = max(1, jobs)
     chunk = max(1, min(CHUNK, len(todo) // (workers * 4)))
     fresh = fork_iter(partial(fresh_parts, renderer), todo, workers, chunk, done)  # (views made as parts come)
-    links: dict[tuple[str, str], Link] = {}
-    setting = view_setting(site) if keys is not None else b""
+    rows: dict[str, tuple[Article, ArticleParts]] = {}
+    views = ArticleViews(site, rows, keys, memo)
     for article, found in zip(site.articles, known):
         parts = found if found is not None else keep_parts(article, renderer, memo, next(fresh))
-        view = assemble_view(article, site, parts, links)
-        if memo is not None:
-            last = previous_views.get(article.digest)
-            if last is not None and last[0] is parts and last[1] == view:
-                view = last[1]  # the same object: later stages recognise it unchanged
-            current_views[article.digest] = (parts, view)
-        views[article.slug] = view
-        if keys is not None:
-            keys[id(view)] = view_key(article, parts, view, setting)
+        if article.slug in rows:  # (a slug taken twice fails the build: the last one's view, as before)
+            views._forget(article.slug)
+        rows[article.slug] = (article, parts)
+        if found is None:
+            views[article.slug]  # (rendered now: its view is wanted, and made as the next parts come)
         if urls is not None:
             urls[article.slug] = parts.urls
         problems.extend(parts.problems)
         for output, source in parts.assets:
             assets[output] = (source, article.relpath)
-    if memo is not None:
-        memo.views = current_views
+    if keys is not None:
+        for article in site.articles:
+            views.key(article.slug)
     if progress is not None and not todo and total:
         progress("Rendering Markdown", total, total)
     return views, assets, problems

@@ -1,0 +1,94 @@
+"""Article views made when first asked for (brief.render.views.ArticleViews): a cached build
+after one article's edit makes the views of the pages and feeds it makes again, not every
+article's, and writes the site a clean build writes; a build that renders its pages in
+worker processes makes every view before they are forked, so that they share them."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from helpers import article, make_site, tree
+
+from brief.build import BuildOptions, build
+from brief.cache import BuildCache
+from brief.config import load_config
+from brief.render import views
+
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
+WORDS = [
+    ["grid", "battery", "storage", "substation", "transformer", "outage", "frequency", "inverter"],
+    ["glacier", "drought", "rainfall", "monsoon", "wildfire", "heatwave", "aquifer", "permafrost"],
+    ["tariff", "export", "subsidy", "inflation", "shipping", "freight", "customs", "currency"],
+]
+
+
+def _site(tmp_path: Path, count: int) -> Path:
+    rng = random.Random(count)
+    files = {}
+    for i in range(count):
+        words = WORDS[i % 3]
+        files[f"content/a{i}.md"] = article(
+            " ".join(rng.choice(words) for _ in range(40)) + ".\n",
+            title=f"Story {i} on {rng.choice(words)}",
+            date=f"20{20 + i % 6}-{1 + i % 12:02d}-{1 + i % 27:02d}",
+            section=["Energy", "Climate", "Trade"][i % 3],
+            tags=[f"Topic {i % 17}", f"Theme {i % 5}"],
+            authors=[f"Writer {i % 7}"],
+            dek=f"What story {i} says.",
+        )
+    return make_site(tmp_path, files)
+
+
+@pytest.fixture
+def made(monkeypatch) -> list[str]:
+    """The slug of each view made in this process. (Not with pagedeps.VERIFY, which makes the
+    inputs of every page whose key is kept: tests/build/test_page_deps.py has it on.)"""
+    slugs: list[str] = []
+    original = views.assemble_view
+
+    def counting(article, *args, **kwargs):
+        slugs.append(article.slug)
+        return original(article, *args, **kwargs)
+
+    monkeypatch.setattr(views, "assemble_view", counting)
+    return slugs
+
+
+def _cached(site: Path, out: Path, jobs: int = 1) -> None:
+    cache = BuildCache.load(site)
+    build(load_config(site), out, BuildOptions(now=NOW, cache=cache, jobs=jobs))
+    cache.save(site)
+
+
+def test_an_edit_makes_the_views_of_what_it_renders_again(tmp_path, made):
+    site = _site(tmp_path, 150)
+    cached, clean = tmp_path / "cached", tmp_path / "clean"
+    _cached(site, cached)
+    assert len(made) == 150  # a first build renders every article: each view at once
+    for name, edit in [("a40.md", "One more line.\n"), ("a41.md", "dek: What story 41 now says.\n")]:
+        made.clear()
+        page = site / "content" / name
+        text = page.read_text()
+        page.write_text(text + edit if edit.startswith("One") else text.replace("dek: What story 41 says.\n", edit))
+        _cached(site, cached)
+        assert name[:-3] in made
+        assert len(set(made)) < 150 / 2, (name, len(set(made)))  # (a few dozen: lists, related, feeds)
+        build(load_config(site), clean, BuildOptions(now=NOW))
+        assert tree(cached) == tree(clean), name
+
+
+def test_pages_rendered_by_workers_find_every_view_made(tmp_path, made):
+    site = _site(tmp_path, 400)  # 500 pages and more: rendered by worker processes
+    cached, clean = tmp_path / "cached", tmp_path / "clean"
+    _cached(site, cached, jobs=2)
+    (site / "templates/partials").mkdir(parents=True)
+    (site / "templates/partials/share.html").write_text('<section class="share"><p>Pass it on</p></section>\n')
+    made.clear()
+    _cached(site, cached, jobs=2)  # every page again, every article's Markdown remembered
+    assert sorted(set(made)) == sorted(f"a{i}" for i in range(400))  # in this process, before the fork
+    made.clear()
+    build(load_config(site), clean, BuildOptions(now=NOW, jobs=1))
+    assert tree(cached) == tree(clean)
