@@ -56,7 +56,7 @@ from brief.digests import file_stamp
 from brief.manifest import MAGIC, MANIFEST_FILE, Stamps, cache_folder, format_header, signing_key, take_stamps
 from brief.output.redirects import RedirectMemo
 from brief.output.searchparts import KeptParts
-from brief.render.articles import MarkdownMemo
+from brief.render.articles import ArticleParts, MarkdownMemo, stored_parts
 from brief.render.feeds import FeedMemo
 from brief.render.keys import TemplateFacts, TemplateMemo
 from brief.render.pagedeps import PageDeps
@@ -260,6 +260,8 @@ class BuildCache:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
 
+
+cachefile.store_as(ArticleParts, stored_parts)  # (their HTML unpickled only when a view of them is made)
 
 _IN_MEMORY = {"templates": TemplateMemo, "pages": PageMemo, "feeds": FeedMemo}
 """Parts never saved: an unpickled cache starts them empty (and with no ``stored``)."""

@@ -19,6 +19,7 @@ its main file leaves the previous main file with every shard it names, as it nam
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import hmac
 import io
@@ -82,6 +83,23 @@ def shard_of(key: str | bytes) -> int:
 
 
 # --- writing --------------------------------------------------------------------------------
+
+_STORED: dict[type, Callable[[Any], tuple]] = {}
+"""How objects of some classes are written in the shards (:func:`store_as`)."""
+
+
+def store_as(cls: type, reduce: Callable[[Any], tuple]) -> None:
+    """Write the objects of ``cls`` in the shards as ``reduce(obj)`` (a pickle reduce value)
+    says, not as they pickle elsewhere: a form that is cheap to read back for rows a build
+    may not need whole (brief.render.articles packs the HTML of an article's parts)."""
+    _STORED[cls] = reduce
+
+
+def _dump(value: object, out: _HashingWriter) -> None:
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    if _STORED:
+        pickler.dispatch_table = {**copyreg.dispatch_table, **_STORED}  # (consulted in C, by type)
+    pickler.dump(value)
 
 
 def write(folder: Path, key: bytes, main: object, tables: dict[str, Rows], stored: Stored | None) -> Stored:
@@ -150,7 +168,7 @@ def _keep_or_write(
     def fill(out: _HashingWriter) -> None:
         pickle.dump(len(items), out, protocol=pickle.HIGHEST_PROTOCOL)
         for start in range(0, len(items), BATCH):
-            pickle.dump(items[start : start + BATCH], out, protocol=pickle.HIGHEST_PROTOCOL)
+            _dump(items[start : start + BATCH], out)
 
     name, written = _atomic(shard_dir, ".tmp-", fill, lambda sha: f"{stem}-{sha.hexdigest()[:16]}")
     return Shard(name, written.size, written.hash.digest()), rows

@@ -14,12 +14,15 @@ image files) are unchanged.
 from __future__ import annotations
 
 import math
+import operator
+import pickle
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from dataclasses import replace as dc_replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -27,7 +30,7 @@ from brief.content.bodies import article_body
 from brief.content.load import FailedBody
 from brief.content.model import Article
 from brief.content.words import ascii_form
-from brief.digests import digest, fast_digest_of, fast_pickle, file_stamp, pickled_digest
+from brief.digests import digest, file_stamp, pickled_digest, register_reducer
 from brief.errors import WARNING, Problem
 from brief.media.images import ImageUse, Responsive
 from brief.media.imagesize import image_size
@@ -82,10 +85,55 @@ class ArticleParts:
     digest: bytes = field(default=b"", compare=False)
     """A digest of all the above, taken where the parts were rendered (b"": not taken): with
     the article's own, it stands for the parts in the key of the article's view (brief.render.views)."""
+    packed: bytes | None = field(default=None, init=False, compare=False, repr=False)
+    """The HTML (caption, takeaways, analysis, body, corrections) pickled, as the build cache
+    keeps it, while none of it has been read (then those fields have no value yet)."""
+
+    if not TYPE_CHECKING:  # (for the type checker, every field always has its value)
+
+        def __getattr__(self, name: str) -> Any:
+            # Python calls this only for a field with no value: HTML read back packed from the
+            # build cache, unpickled when first read (a cached build after an edit makes the
+            # views of a few hundred articles: brief.render.views.ArticleViews).
+            packed = object.__getattribute__(self, "packed")
+            if packed is None or name not in _HTML:
+                raise AttributeError(name)
+            for key, value in zip(_HTML, pickle.loads(packed), strict=True):
+                object.__setattr__(self, key, value)
+            object.__setattr__(self, "packed", None)
+            return object.__getattribute__(self, name)
 
 
-fast_digest_of(ArticleParts)
-fast_pickle(ArticleParts)
+_HTML = ("caption", "takeaways", "analysis", "body", "corrections")
+_REST = tuple(f.name for f in fields(ArticleParts) if f.init and f.name not in _HTML)
+_html_of, _rest_of = operator.attrgetter(*_HTML), operator.attrgetter(*_REST)
+_values = operator.attrgetter(*(f.name for f in fields(ArticleParts) if f.init))
+
+
+def _reduce_parts(parts: ArticleParts) -> tuple:
+    """Parts pickled whole (to and from worker processes; the digest), as ``ArticleParts(*fields)``."""
+    return (ArticleParts, _values(parts))
+
+
+def stored_parts(parts: ArticleParts) -> tuple:
+    """Parts as the build cache's files keep them (a pickle reduce value; brief.cache has its
+    files write parts so): the HTML as one pickle, unpickled when first read."""
+    packed = parts.packed
+    if packed is None:
+        packed = pickle.dumps(_html_of(parts), protocol=pickle.HIGHEST_PROTOCOL)
+    return (_unstored_parts, (_rest_of(parts), packed))
+
+
+def _unstored_parts(rest: tuple, packed: bytes) -> ArticleParts:
+    parts = object.__new__(ArticleParts)
+    for name, value in zip(_REST, rest, strict=True):
+        object.__setattr__(parts, name, value)
+    object.__setattr__(parts, "packed", packed)
+    return parts
+
+
+ArticleParts.__reduce__ = _reduce_parts  # type: ignore[method-assign,assignment]
+register_reducer(ArticleParts, _reduce_parts)
 
 
 def render_parts(article: Article, renderer: Renderer, env: PageEnv) -> ArticleParts:

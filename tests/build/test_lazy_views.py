@@ -1,7 +1,9 @@
 """Article views made when first asked for (brief.render.views.ArticleViews): a cached build
 after one article's edit makes the views of the pages and feeds it makes again, not every
 article's, and writes the site a clean build writes; a build that renders its pages in
-worker processes makes every view before they are forked, so that they share them."""
+worker processes makes every view before they are forked, so that they share them. The
+HTML of an article's parts read back from the build cache is unpickled only for the views
+made (brief.render.articles.ArticleParts.packed)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from helpers import article, make_site, tree
 from brief.build import BuildOptions, build
 from brief.cache import BuildCache
 from brief.config import load_config
+from brief.digests import pickled_digest
 from brief.render import views
+from brief.render.articles import stored_parts
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 WORDS = [
@@ -92,3 +96,30 @@ def test_pages_rendered_by_workers_find_every_view_made(tmp_path, made):
     made.clear()
     build(load_config(site), clean, BuildOptions(now=NOW, jobs=1))
     assert tree(cached) == tree(clean)
+
+
+def test_parts_read_from_the_cache_unpickle_their_html_for_the_views_made(tmp_path, made):
+    site = _site(tmp_path, 150)
+    out = tmp_path / "out"
+    _cached(site, out)
+    first = BuildCache.load(site).markdown.parts
+    assert first and all(parts.packed is not None for parts in first.values())
+    parts = next(iter(first.values()))
+    packed = parts.packed
+    assert stored_parts(parts)[1][1] is packed  # written back as it was read: not pickled again
+    body = parts.body  # (unpickled now)
+    assert parts.packed is None and "<p>" in body
+    again = next(iter(BuildCache.load(site).markdown.parts.values()))
+    assert again == parts and pickled_digest(again) == pickled_digest(parts)  # (== unpickles it)
+    page = site / "content/a40.md"
+    page.write_text(page.read_text() + "One more line.\n")
+    cache = BuildCache.load(site)
+    made.clear()
+    build(load_config(site), out, BuildOptions(now=NOW, cache=cache, jobs=1))
+    unpacked = [p for p in cache.markdown.parts.values() if p.packed is None]
+    assert 0 < len(unpacked) <= len(set(made)) < 150 / 2
+    cache.save(site)
+    clean = tmp_path / "clean"
+    build(load_config(site), clean, BuildOptions(now=NOW))
+    assert tree(out) == tree(clean)
+    assert BuildCache.load(site).markdown.parts == cache.markdown.parts
