@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from brief.site.postings import can_lead, spans
+from brief.site.postings import can_lead, sorted_unique, spans
 
 TOP_TERMS = 16
 """Key terms kept per article."""
@@ -64,7 +64,7 @@ def key_terms(
     moved = np.zeros(vocab_size, dtype=bool)  # (a term new to the numbering is only in counted articles)
     moved[: len(last.df)] = df[: len(last.df)] != last.df
     hits = np.flatnonzero(moved[term_all])
-    again = np.union1d(counted, np.searchsorted(bounds, hits, side="right") - 1).astype(np.int64)
+    again = sorted_unique(np.concatenate((counted, np.searchsorted(bounds, hits, side="right") - 1))).astype(np.int64)
     doc, term, weight = _weighed(again, term_all, tf_all, bounds, idf, shared)
     lengths = np.diff(last.start)
     lengths[again] = np.bincount(doc, minlength=n)[again]

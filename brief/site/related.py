@@ -37,7 +37,7 @@ from brief.content.model import Article
 from brief.content.stopwords import stop_words
 from brief.forks import fork_iter
 from brief.site.keyterms import KeyTerms, key_terms
-from brief.site.postings import best_first, expand, postings, spans
+from brief.site.postings import best_first, expand, member_of, postings, sorted_unique, spans, unique_inverse
 from brief.site.terms import RunCounts, TermTable, count_run, counted_again
 from brief.slugs import slugify
 
@@ -199,7 +199,7 @@ class RelatedIndex:
         n = len(self.articles)
         d, c, total = self._chunk_scores(docs)
         if len(excluded):
-            keep = ~np.isin(d * n + c, excluded)
+            keep = ~member_of(d * n + c, excluded)  # (``excluded`` is sorted)
             d, c, total = d[keep], c[keep], total[keep]
         d, c = best_first(d, c, total, docs, want)
         first = np.searchsorted(d, docs)
@@ -251,7 +251,7 @@ class RelatedIndex:
         if not len(keys):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
-        unique, inverse = np.unique(keys, return_inverse=True)
+        unique, inverse = unique_inverse(keys)
         text = np.bincount(inverse[: len(text_keys)], weights=text_vals, minlength=len(unique)) * o.text
         tags = np.bincount(inverse[len(text_keys) :], weights=tag_vals, minlength=len(unique)) * o.tags
         d, c = unique // n, unique % n
@@ -334,7 +334,7 @@ def tag_vectors(per_doc: list[list[int]], tags: int) -> tuple[np.ndarray, np.nda
     flat = np.fromiter(chain.from_iterable(per_doc), dtype=np.int64, count=int(counts.sum()))
     if not len(flat):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    pairs = np.unique(np.repeat(np.arange(n, dtype=np.int64), counts) * tags + flat)  # sorted, once each
+    pairs = sorted_unique(np.repeat(np.arange(n, dtype=np.int64), counts) * tags + flat)  # sorted, once each
     doc, tag = pairs // tags, pairs % tags
     df = np.bincount(tag, minlength=tags)
     idf = np.array([math.log(1 + n / d) if d else 0.0 for d in df.tolist()], dtype=np.float64)[tag]

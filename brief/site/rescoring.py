@@ -27,7 +27,7 @@ import numpy as np
 from brief.content.model import Article
 from brief.memo import Memo
 from brief.site.keyterms import KeyTerms
-from brief.site.postings import spans
+from brief.site.postings import member_of, spans
 from brief.site.related import RelatedIndex
 from brief.site.terms import TermTable
 
@@ -160,7 +160,8 @@ def to_score(
     ):
         return None
     moved = np.asarray(want, dtype=np.int64) != old["want"]
-    moved[np.setxor1d(_pairs(exclude), old["exclude"]) // n] = True
+    pairs, old_pairs = _pairs(exclude), old["exclude"]  # (both sorted: in one and not the other)
+    moved[np.concatenate((pairs[~member_of(pairs, old_pairs)], old_pairs[~member_of(old_pairs, pairs)])) // n] = True
     terms, tags = last.terms.split("\n") if last.terms else [], last.tags.split("\n") if last.tags else []
     term_map = _id_map(terms, index.vocab)
     tag_ids = {name: i for i, name in index.tag_names.items()}
