@@ -218,16 +218,15 @@ def view_key(
     shown: tuple[Link, tuple[Link, ...], tuple[Link, ...]],
     scheduled: bool,
     setting: bytes,
-    view: Callable[[], ArticleView],
-) -> bytes:
+) -> bytes | None:
     """A digest that changes whenever the view of ``article`` may (pages and feeds are keyed
     by their views' keys): of what :func:`assemble_view` makes it from, the article (its
     file's digest), its rendered parts (their digest), its links to its section, authors and
     tags (``shown``: :func:`term_links`), whether it is ``scheduled``, and ``setting``
-    (:func:`view_setting`); the digest of the view itself (``view()`` makes it) when the
-    article's or the parts' is not known."""
+    (:func:`view_setting`). None when the article's or the parts' digest is not known: the
+    view's own digest stands for it then."""
     if not article.digest or not parts.digest:
-        return pickled_digest(view())
+        return None
     section_link, author_links, tag_links = shown
     links = "\n".join(f"{link.name}\t{link.url}" for link in (section_link, *author_links, *tag_links))
     return digest(b"view", setting, article.digest, parts.digest, links, "scheduled" if scheduled else "")
@@ -277,10 +276,7 @@ class ArticleViews(Mapping[str, ArticleView]):
             self._current = memo.views = {}
 
     def __getitem__(self, slug: str) -> ArticleView:
-        view = self._made.get(slug)
-        if view is None:
-            view = self._make(slug)
-        return view
+        return self._made.get(slug) or self._make(slug)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._rows)
@@ -290,10 +286,6 @@ class ArticleViews(Mapping[str, ArticleView]):
 
     def __contains__(self, slug: object) -> bool:
         return slug in self._rows
-
-    def made(self) -> int:
-        """How many views were made so far."""
-        return len(self._made)
 
     def make_all(self) -> None:
         """Make every view now (before worker processes are forked, so that they share them)."""
@@ -312,8 +304,10 @@ class ArticleViews(Mapping[str, ArticleView]):
         if found is None:
             article, parts = self._rows[slug]
             shown = term_links(article, self._site, self._links)
-            scheduled = _scheduled(article, self._site)
-            found = view_key(article, parts, shown, scheduled, self._setting, lambda: self[slug])
+            found = view_key(article, parts, shown, _scheduled(article, self._site), self._setting)
+            if found is None:
+                self[slug]  # (the view's own digest, taken as it is made)
+                return self._by_slug[slug]
             self._by_slug[slug] = found
         return found
 
@@ -323,7 +317,8 @@ class ArticleViews(Mapping[str, ArticleView]):
 
     def _make(self, slug: str) -> ArticleView:
         article, parts = self._rows[slug]
-        view = assemble_view(article, self._site, parts, self._links)
+        shown = term_links(article, self._site, self._links)
+        view = assemble_view(article, self._site, parts, shown=shown)
         if self._current is not None:
             last = self._previous.get(article.digest) if self._previous is not None else None
             if last is not None and last[0] is parts and last[1] == view:
@@ -331,7 +326,11 @@ class ArticleViews(Mapping[str, ArticleView]):
             self._current[article.digest] = (parts, view)
         self._made[slug] = view
         if self._keys is not None:
-            self._keys[id(view)] = self.key(slug)
+            key = self._by_slug.get(slug)
+            if key is None:
+                key = view_key(article, parts, shown, _scheduled(article, self._site), self._setting)
+                key = self._by_slug[slug] = key or pickled_digest(view)
+            self._keys[id(view)] = key
         return view
 
 
