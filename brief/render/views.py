@@ -258,17 +258,17 @@ class ArticleViews(Mapping[str, ArticleView]):
     def __init__(
         self,
         site: Site,
-        rows: dict[str, tuple[Article, ArticleParts]],
+        rows: dict[str, tuple[Article, ArticleParts] | ArticleView],
         keys: dict[int, bytes] | None = None,
         memo: MarkdownMemo | None = None,
     ) -> None:
-        """``rows``: each article and its rendered parts, by slug (filled by the caller)."""
+        """``rows``: each article and its rendered parts, by slug (filled by the caller; the
+        pair is replaced by the view once it is made, so that a build holds one or the other)."""
         self._site = site
         self._rows = rows
         self._links: dict[tuple[str, str], Link] = {}
-        self._made: dict[str, ArticleView] = {}
         self._keys = keys
-        self._by_slug: dict[str, bytes] = {}
+        self._by_slug: dict[str, bytes] = {}  # the keys of views not made yet
         self._setting = view_setting(site) if keys is not None else b""
         self._previous = memo.views if memo is not None else None  # (the preview's: by article digest)
         self._current: dict[bytes, tuple[ArticleParts, ArticleView]] | None = None
@@ -276,7 +276,8 @@ class ArticleViews(Mapping[str, ArticleView]):
             self._current = memo.views = {}
 
     def __getitem__(self, slug: str) -> ArticleView:
-        return self._made.get(slug) or self._make(slug)
+        found = self._rows[slug]
+        return found if isinstance(found, ArticleView) else self._make(slug, *found)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._rows)
@@ -300,23 +301,21 @@ class ArticleViews(Mapping[str, ArticleView]):
     def key(self, slug: str) -> bytes:
         """The key of the view of ``slug`` (:func:`view_key`), made once; the view itself is
         made only when the article's or its parts' digest is not known."""
-        found = self._by_slug.get(slug)
-        if found is None:
-            article, parts = self._rows[slug]
+        assert self._keys is not None
+        found = self._rows[slug]
+        if isinstance(found, ArticleView):
+            return self._keys[id(found)]
+        key = self._by_slug.get(slug)
+        if key is None:
+            article, parts = found
             shown = term_links(article, self._site, self._links)
-            found = view_key(article, parts, shown, _scheduled(article, self._site), self._setting)
-            if found is None:
-                self[slug]  # (the view's own digest, taken as it is made)
-                return self._by_slug[slug]
-            self._by_slug[slug] = found
-        return found
+            key = view_key(article, parts, shown, _scheduled(article, self._site), self._setting)
+            if key is None:
+                return self._keys[id(self[slug])]  # (the view's own digest, taken as it is made)
+            self._by_slug[slug] = key
+        return key
 
-    def _forget(self, slug: str) -> None:
-        self._made.pop(slug, None)
-        self._by_slug.pop(slug, None)
-
-    def _make(self, slug: str) -> ArticleView:
-        article, parts = self._rows[slug]
+    def _make(self, slug: str, article: Article, parts: ArticleParts) -> ArticleView:
         shown = term_links(article, self._site, self._links)
         view = assemble_view(article, self._site, parts, shown=shown)
         if self._current is not None:
@@ -324,13 +323,12 @@ class ArticleViews(Mapping[str, ArticleView]):
             if last is not None and last[0] is parts and last[1] == view:
                 view = last[1]  # the same object: later stages recognise it unchanged
             self._current[article.digest] = (parts, view)
-        self._made[slug] = view
+        self._rows[slug] = view
         if self._keys is not None:
-            key = self._by_slug.get(slug)
+            key = self._by_slug.pop(slug, None)
             if key is None:
                 key = view_key(article, parts, shown, _scheduled(article, self._site), self._setting)
-                key = self._by_slug[slug] = key or pickled_digest(view)
-            self._keys[id(view)] = key
+            self._keys[id(view)] = key or pickled_digest(view)
         return view
 
 
@@ -377,13 +375,11 @@ def render_articles(
         workers = max(1, jobs)
     chunk = max(1, min(CHUNK, len(todo) // (workers * 4)))
     fresh = fork_iter(partial(fresh_parts, renderer), todo, workers, chunk, done)  # (views made as parts come)
-    rows: dict[str, tuple[Article, ArticleParts]] = {}
+    rows: dict[str, tuple[Article, ArticleParts] | ArticleView] = {}
     views = ArticleViews(site, rows, keys, memo)
     for article, found in zip(site.articles, known):
         parts = found if found is not None else keep_parts(article, renderer, memo, next(fresh))
-        if article.slug in rows:  # (a slug taken twice fails the build: the last one's view, as before)
-            views._forget(article.slug)
-        rows[article.slug] = (article, parts)
+        rows[article.slug] = (article, parts)  # (a slug taken twice fails the build: the last one's, as before)
         if found is None:
             views[article.slug]  # (rendered now: its view is wanted, and made as the next parts come)
         if urls is not None:
@@ -391,9 +387,6 @@ def render_articles(
         problems.extend(parts.problems)
         for output, source in parts.assets:
             assets[output] = (source, article.relpath)
-    if keys is not None:
-        for article in site.articles:
-            views.key(article.slug)
     if progress is not None and not todo and total:
         progress("Rendering Markdown", total, total)
     return views, assets, problems
