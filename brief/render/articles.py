@@ -98,7 +98,7 @@ class ArticleParts:
             packed = object.__getattribute__(self, "packed")
             if packed is None or name not in _HTML:
                 raise AttributeError(name)
-            for key, value in zip(_HTML, pickle.loads(packed), strict=True):
+            for key, value in zip(_HTML, _unpacked(packed), strict=True):
                 object.__setattr__(self, key, value)
             object.__setattr__(self, "packed", None)
             return object.__getattribute__(self, name)
@@ -120,8 +120,42 @@ def stored_parts(parts: ArticleParts) -> tuple:
     files write parts so): the HTML as one pickle, unpickled when first read."""
     packed = parts.packed
     if packed is None:
-        packed = pickle.dumps(_html_of(parts), protocol=pickle.HIGHEST_PROTOCOL)
+        packed = _packed(_html_of(parts))
     return (_unstored_parts, (_rest_of(parts), packed))
+
+
+_text = str.__new__  # (Markup from its text, in C: Markup's own __new__ is Python)
+
+
+def _packed(html: tuple) -> bytes:
+    """The HTML fields pickled as plain text (pickle writes each Markup through Python), with
+    a flag; as they are when one is not Markup where Markup is expected."""
+    caption, takeaways, analysis, body, corrections = html
+    texts = (*takeaways, body, *corrections, *(x for x in (caption, analysis) if x is not None))
+    if not all(type(x) is Markup for x in texts):
+        return pickle.dumps((False, html), protocol=pickle.HIGHEST_PROTOCOL)
+    plain = (
+        None if caption is None else str(caption),
+        tuple(map(str, takeaways)),
+        None if analysis is None else str(analysis),
+        str(body),
+        tuple(map(str, corrections)),
+    )
+    return pickle.dumps((True, plain), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpacked(packed: bytes) -> tuple:
+    markup, html = pickle.loads(packed)
+    if not markup:
+        return html
+    caption, takeaways, analysis, body, corrections = html
+    return (
+        None if caption is None else _text(Markup, caption),
+        tuple(_text(Markup, x) for x in takeaways),
+        None if analysis is None else _text(Markup, analysis),
+        _text(Markup, body),
+        tuple(_text(Markup, x) for x in corrections),
+    )
 
 
 def _unstored_parts(rest: tuple, packed: bytes) -> ArticleParts:

@@ -259,7 +259,9 @@ class _ArticlePlan:
         return self.pages.inputs(self.article, self._view())
 
     def _view(self) -> ArticleView:
-        return self.view if self.view is not None else self.pages.views[self.article.slug]
+        if self.view is None:  # (taken once: the page's key is made of it, then its context)
+            self.view = self.pages.views[self.article.slug]
+        return self.view
 
 
 def front_sections(site: Site, views: Mapping[str, ArticleView]) -> tuple[dict[str, Any], list[Article]]:

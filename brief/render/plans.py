@@ -122,11 +122,12 @@ def paginated(
         more, shown = first if first is not None and n == 1 else ({}, [])
         changed += [last_change(a) for a in shown]
         path = path_of(n)
+        listed = _Listed(views, chunk)
 
         def make(
-            n: int = n, chunk: Sequence[Article] = chunk, pagination: Pagination = pagination, more: dict = more
+            n: int = n, listed: _Listed = listed, pagination: Pagination = pagination, more: dict = more
         ) -> dict[str, Any]:
-            entries = [views[a.slug] for a in chunk]
+            entries = listed()
             page = replace(make_page(n, total), canonical=site.absolute_url(path_of(n)))
             page = replace(
                 page,
@@ -138,10 +139,9 @@ def paginated(
             return context
 
         def inputs(
-            n: int = n, chunk: Sequence[Article] = chunk, pagination: Pagination = pagination, more: dict = more
+            n: int = n, listed: _Listed = listed, pagination: Pagination = pagination, more: dict = more
         ) -> tuple:
-            entries = [views[a.slug] for a in chunk]
-            return (template, sv, n, make_page(n, total), entries, pagination, extra, breadcrumb, more)
+            return (template, sv, n, make_page(n, total), listed(), pagination, extra, breadcrumb, more)
 
         deps = frame + tuple(a.slug for a in chunk) + tuple(a.slug for a in shown)
         yield PageSpec(
@@ -153,6 +153,22 @@ def paginated(
             inputs=inputs,
             deps=deps,
         )
+
+
+class _Listed:
+    """The views of one listing page's entries, taken from the build's views once: the page's
+    key is made of them, then its context (brief.render.keys)."""
+
+    __slots__ = ("views", "articles", "made")
+
+    def __init__(self, views: Mapping[str, ArticleView], articles: Sequence[Article]) -> None:
+        self.views, self.articles = views, articles
+        self.made: list[ArticleView] | None = None
+
+    def __call__(self) -> list[ArticleView]:
+        if self.made is None:
+            self.made = [self.views[a.slug] for a in self.articles]
+        return self.made
 
 
 def months_on_page(entries: list[ArticleView], site: Site) -> tuple[MonthView, ...]:

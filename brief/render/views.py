@@ -381,7 +381,7 @@ def render_articles(
         parts = found if found is not None else keep_parts(article, renderer, memo, next(fresh))
         rows[article.slug] = (article, parts)  # (a slug taken twice fails the build: the last one's, as before)
         if found is None:
-            views[article.slug]  # (rendered now: its view is wanted, and made as the next parts come)
+            views._make(article.slug, article, parts)  # (rendered now: wanted, made as the next parts come)
         if urls is not None:
             urls[article.slug] = parts.urls
         problems.extend(parts.problems)

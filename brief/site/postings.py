@@ -17,7 +17,7 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)`` of a 1-d array: its distinct values, sorted,
     and the position among them of each value."""
-    order = np.argsort(values, kind="stable")
+    order = np.argsort(values)
     ordered = values[order]
     firsts = _firsts(ordered)
     inverse = np.empty(len(values), dtype=np.intp)

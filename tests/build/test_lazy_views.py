@@ -7,19 +7,23 @@ made (brief.render.articles.ArticleParts.packed)."""
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import pickle
 import random
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from helpers import article, make_site, tree
+from markupsafe import Markup
 
 from brief.build import BuildOptions, build
 from brief.cache import BuildCache
 from brief.config import load_config
 from brief.digests import pickled_digest
 from brief.render import views
-from brief.render.articles import stored_parts
+from brief.render.articles import ArticleParts, stored_parts
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 WORDS = [
@@ -123,3 +127,32 @@ def test_parts_read_from_the_cache_unpickle_their_html_for_the_views_made(tmp_pa
     build(load_config(site), clean, BuildOptions(now=NOW))
     assert tree(out) == tree(clean)
     assert BuildCache.load(site).markdown.parts == cache.markdown.parts
+
+
+def test_packed_html_comes_back_as_it_was():
+    markup = ArticleParts(
+        Markup("<em>cap</em>"),
+        (Markup("one &amp; two"),),
+        Markup("<p>desk</p>"),
+        Markup("<p>body</p>"),
+        None,
+        None,
+        1,
+        (),
+        (),
+        (),
+        corrections=(Markup("fixed"),),
+    )
+    plain = dataclasses.replace(markup, caption=None, analysis=None, body="<p>not Markup</p>", takeaways=())
+    for parts in (markup, plain):
+        stream = io.BytesIO()
+        pickle.dump(stored_parts(parts), stream)  # (the reduce value: a function and its arguments)
+        function, arguments = pickle.loads(stream.getvalue())
+        back = function(*arguments)
+        assert back.packed is not None
+        for name in ("caption", "takeaways", "analysis", "body", "corrections"):
+            value, original = getattr(back, name), getattr(parts, name)
+            assert value == original and type(value) is type(original), name
+            if isinstance(value, tuple):
+                assert [type(x) for x in value] == [type(x) for x in original], name
+        assert back == parts and back.packed is None
