@@ -174,7 +174,7 @@ class _Checked:
     """Every page to render, planned (contexts are made as each page is rendered)."""
     redirects: RedirectPlan = field(default_factory=RedirectPlan)  # aliases' and the ledger's
     view_keys: dict[int, bytes] | None = None
-    """With a cache: each article view's key, by the view's id (brief.render.views.view_key)."""
+    """With a cache: each article view's key, by the view's id (brief.render.viewkeys.view_key)."""
     page_deps: PageDeps | None = None  # with a cache: what its page keys are kept by
     feeds_ahead: FeedsAhead | None = None  # the feeds, made meanwhile (brief.output.feeds)
 

@@ -7,7 +7,7 @@ listing (:func:`brief.render.plans.paginated`) say what their inputs are made of
 (:attr:`PageSpec.deps <brief.render.plans.PageSpec.deps>`), and each such dependency has
 a **mark** in every build:
 
-- an article: its view's key (brief.render.views.view_key), which every page showing it
+- an article: its view's key (brief.render.viewkeys.view_key), which every page showing it
   depends on; its related list (the articles it lists, the external links), which only
   its own page does (:attr:`PageSpec.own <brief.render.plans.PageSpec.own>`);
 - a section, tag or author: its name, URL, profile, bio and articles in order (its

@@ -42,6 +42,7 @@ from brief.render.contract import (
 )
 from brief.render.fragment import PageEnv
 from brief.render.markdown import Renderer
+from brief.render.viewkeys import LinkLines, is_scheduled, term_links, view_digester, view_key
 from brief.site.model import Site
 from brief.site.pages import PageLinkStates
 
@@ -141,7 +142,7 @@ def assemble_view(
         section_link=section_link,
         author_links=author_links,
         tag_links=tag_links,
-        scheduled=_scheduled(article, site),
+        scheduled=is_scheduled(article, site),
         original_url=article.canonical,
         corrections=notes,
         notices=notices,
@@ -179,62 +180,12 @@ def _notes(
     return notes, notices, modified, byline
 
 
-def term_links(
-    article: Article, site: Site, links: dict[tuple[str, str], Link] | None = None
-) -> tuple[Link, tuple[Link, ...], tuple[Link, ...]]:
-    """The links of ``article``'s view to its section, its authors and its tags (``links``
-    keeps the ones made so far: many articles share them)."""
-    links = {} if links is None else links
-    return (
-        _term_link(site, "section", article.section, links),
-        tuple(_term_link(site, "author", name, links) for name in article.authors),
-        tuple(_term_link(site, "tag", tag, links) for tag in article.tags),
-    )
-
-
-def _scheduled(article: Article, site: Site) -> bool:
-    return site.now is not None and article.date > site.now
-
-
-def _term_link(site: Site, kind: str, name: str, links: dict[tuple[str, str], Link]) -> Link:
-    found = links.get((kind, name))
-    if found is None:
-        term = site.term(kind, name)
-        found = links[(kind, name)] = Link(term.name, site.url(term.url_path))
-    return found
-
-
 def site_renderer(site: Site, invalid: frozenset[Path], pages: PageLinkStates) -> Renderer:
     """The Markdown renderer of ``site``'s build: each article's and page's URL, the paths of
     articles and pages left out of it, and the files that are ``invalid``."""
     urls = {a.key: site.url(a.url_path) for a in site.articles}
     unbuilt = frozenset(p for p, a in site.by_path.items() if a.slug not in site.built)
     return Renderer(site.config, urls | pages.urls, unbuilt | pages.unbuilt, invalid | pages.clashing)
-
-
-def view_key(
-    article: Article,
-    parts: ArticleParts,
-    shown: tuple[Link, tuple[Link, ...], tuple[Link, ...]],
-    scheduled: bool,
-    setting: bytes,
-) -> bytes | None:
-    """A digest that changes whenever the view of ``article`` may (pages and feeds are keyed
-    by their views' keys): of what :func:`assemble_view` makes it from, the article (its
-    file's digest), its rendered parts (their digest), its links to its section, authors and
-    tags (``shown``: :func:`term_links`), whether it is ``scheduled``, and ``setting``
-    (:func:`view_setting`). None when the article's or the parts' digest is not known: the
-    view's own digest stands for it then."""
-    if not article.digest or not parts.digest:
-        return None
-    section_link, author_links, tag_links = shown
-    links = "\n".join(f"{link.name}\t{link.url}" for link in (section_link, *author_links, *tag_links))
-    return digest(b"view", setting, article.digest, parts.digest, links, "scheduled" if scheduled else "")
-
-
-def view_setting(site: Site) -> bytes:
-    """What every view is made with besides its article: the time zone and the site's URLs."""
-    return digest(repr((site.config.tz, site.config.base_path, site.absolute_url("/"))))
 
 
 def related_views(site: Site, slug: str, views: Mapping[str, ArticleView]) -> list[RelatedView]:
@@ -269,7 +220,8 @@ class ArticleViews(Mapping[str, ArticleView]):
         self._links: dict[tuple[str, str], Link] = {}
         self._keys = keys
         self._by_slug: dict[str, bytes] = {}  # the keys of views not made yet
-        self._setting = view_setting(site) if keys is not None else b""
+        self._keyed = view_digester(site) if keys is not None else digest
+        self._lines = LinkLines(site)  # (each view's term links, as its key has them)
         self._previous = memo.views if memo is not None else None  # (the preview's: by article digest)
         self._current: dict[bytes, tuple[ArticleParts, ArticleView]] | None = None
         if memo is not None:
@@ -308,8 +260,7 @@ class ArticleViews(Mapping[str, ArticleView]):
         key = self._by_slug.get(slug)
         if key is None:
             article, parts = found
-            shown = term_links(article, self._site, self._links)
-            key = view_key(article, parts, shown, _scheduled(article, self._site), self._setting)
+            key = view_key(article, parts, self._lines.of(article), is_scheduled(article, self._site), self._keyed)
             if key is None:
                 return self._keys[id(self[slug])]  # (the view's own digest, taken as it is made)
             self._by_slug[slug] = key
@@ -327,7 +278,8 @@ class ArticleViews(Mapping[str, ArticleView]):
         if self._keys is not None:
             key = self._by_slug.pop(slug, None)
             if key is None:
-                key = view_key(article, parts, shown, _scheduled(article, self._site), self._setting)
+                text = self._lines.of(article)
+                key = view_key(article, parts, text, is_scheduled(article, self._site), self._keyed)
             self._keys[id(view)] = key or pickled_digest(view)
         return view
 

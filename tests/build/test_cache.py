@@ -418,7 +418,7 @@ def test_tables_larger_than_a_batch_come_back_whole(tmp_path):
 
 
 def test_a_view_is_keyed_by_what_it_shows_besides_its_file_and_markdown(tmp_path):
-    """An article view's key (brief.render.views.view_key) stands for its file, its rendered
+    """An article view's key (brief.render.viewkeys.view_key) stands for its file, its rendered
     Markdown, its links and whether it is still scheduled: in a --future build, the page of
     an article whose time has come since the last build loses its "scheduled" notice, as
     in a clean build, though neither its file nor its Markdown changed."""

@@ -16,14 +16,17 @@ from pathlib import Path
 
 import pytest
 from helpers import article, make_site, tree
+from hypothesis import given
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from brief.build import BuildOptions, build
 from brief.cache import BuildCache
 from brief.config import load_config
-from brief.digests import pickled_digest
+from brief.digests import digest, digester, pickled_digest
 from brief.render import views
 from brief.render.articles import ArticleParts, stored_parts
+from brief.render.viewkeys import LinkLines, term_links
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 WORDS = [
@@ -156,3 +159,32 @@ def test_packed_html_comes_back_as_it_was():
             if isinstance(value, tuple):
                 assert [type(x) for x in value] == [type(x) for x in original], name
         assert back == parts and back.packed is None
+
+
+_parts = st.lists(st.binary(max_size=40) | st.text(max_size=40), max_size=5)
+
+
+@given(_parts, _parts)
+def test_a_digester_digests_as_digest_does(first, rest):
+    # (the keys of views are made with one: they must stay what digest() made, or every
+    # page's kept key would be made again after an upgrade)
+    assert digester(*first)(*rest) == digest(*first, *rest)
+    keyed = digester(*first)
+    assert keyed(*rest) == keyed(*rest)  # (its start is copied, never changed)
+
+
+def test_a_views_key_has_its_term_links_as_the_view_shows_them(tmp_path):
+    files = {
+        "content/a.md": article(
+            "A.\n", title="A", section="Energy", tags=["Grid", "Wind power"], authors=["Ana Ortiz"]
+        ),
+        "content/b.md": article("B.\n", title="B", section="Energy", tags=["Grid"], authors=["Ana Ortiz", "Ben Ode"]),
+        "content/c.md": article("C.\n", title="C", section="Trade", tags=[], authors=["Ben Ode"]),
+    }
+    site = make_site(tmp_path, files)
+    state = build(load_config(site), tmp_path / "out", BuildOptions(now=NOW)).state
+    lines = LinkLines(state.site)
+    for built in state.site.articles:
+        section, authors, tags = term_links(built, state.site)
+        expected = "\n".join(f"{link.name}\t{link.url}" for link in (section, *authors, *tags))
+        assert lines.of(built) == expected, built.slug
