@@ -118,7 +118,7 @@ def paginated(
             prev_url=site.url(path_of(n - 1)) if n > 1 else None,
             next_url=site.url(path_of(n + 1)) if n < total else None,
         )
-        changed = [last_change(a) for a in articles[window]]
+        changed = [last_change(a) for a in chunk]
         more, shown = first if first is not None and n == 1 else ({}, [])
         changed += [last_change(a) for a in shown]
         path = path_of(n)

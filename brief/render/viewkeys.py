@@ -68,10 +68,11 @@ def view_digester(site: Site) -> Callable[..., bytes]:
 class LinkLines:
     """Each article's term links as its view's key has them (``name<TAB>url``, a line each:
     its section's, its authors', its tags'), made of one line per section, author and tag
-    name, each made once (the lines :func:`term_links` would give, without its objects)."""
+    name, each made once from its link (:func:`term_links`; ``links`` keeps the links made)."""
 
-    def __init__(self, site: Site) -> None:
-        self._section, self._author, self._tag = (_Lines(site, kind) for kind in ("section", "author", "tag"))
+    def __init__(self, site: Site, links: dict[tuple[str, str], Link] | None = None) -> None:
+        links = {} if links is None else links
+        self._section, self._author, self._tag = (_Lines(site, kind, links) for kind in ("section", "author", "tag"))
 
     def of(self, article: Article) -> str:
         section, author, tag = self._section, self._author, self._tag
@@ -83,11 +84,11 @@ class LinkLines:
 class _Lines(dict[str, str]):
     """The line of each name of one kind of term, made when first asked for."""
 
-    def __init__(self, site: Site, kind: str) -> None:
+    def __init__(self, site: Site, kind: str, links: dict[tuple[str, str], Link]) -> None:
         super().__init__()
-        self.site, self.kind = site, kind
+        self.site, self.kind, self.links = site, kind, links
 
     def __missing__(self, name: str) -> str:
-        term = self.site.term(self.kind, name)
-        line = self[name] = f"{term.name}\t{self.site.url(term.url_path)}"
+        link = _term_link(self.site, self.kind, name, self.links)
+        line = self[name] = f"{link.name}\t{link.url}"
         return line

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from brief.content.model import Article
-from brief.digests import digest, pickled_digest
+from brief.digests import pickled_digest
 from brief.errors import Problem
 from brief.forks import cores, fork_iter
 from brief.media.images import HERO_SIZES, variant_url
@@ -220,8 +220,8 @@ class ArticleViews(Mapping[str, ArticleView]):
         self._links: dict[tuple[str, str], Link] = {}
         self._keys = keys
         self._by_slug: dict[str, bytes] = {}  # the keys of views not made yet
-        self._keyed = view_digester(site) if keys is not None else digest
-        self._lines = LinkLines(site)  # (each view's term links, as its key has them)
+        self._keyed = view_digester(site)
+        self._lines = LinkLines(site, self._links)  # (each view's term links, as its key has them)
         self._previous = memo.views if memo is not None else None  # (the preview's: by article digest)
         self._current: dict[bytes, tuple[ArticleParts, ArticleView]] | None = None
         if memo is not None:
@@ -259,8 +259,7 @@ class ArticleViews(Mapping[str, ArticleView]):
             return self._keys[id(found)]
         key = self._by_slug.get(slug)
         if key is None:
-            article, parts = found
-            key = view_key(article, parts, self._lines.of(article), is_scheduled(article, self._site), self._keyed)
+            key = self._digest_key(*found)
             if key is None:
                 return self._keys[id(self[slug])]  # (the view's own digest, taken as it is made)
             self._by_slug[slug] = key
@@ -276,12 +275,12 @@ class ArticleViews(Mapping[str, ArticleView]):
             self._current[article.digest] = (parts, view)
         self._rows[slug] = view
         if self._keys is not None:
-            key = self._by_slug.pop(slug, None)
-            if key is None:
-                text = self._lines.of(article)
-                key = view_key(article, parts, text, is_scheduled(article, self._site), self._keyed)
+            key = self._by_slug.pop(slug, None) or self._digest_key(article, parts)
             self._keys[id(view)] = key or pickled_digest(view)
         return view
+
+    def _digest_key(self, article: Article, parts: ArticleParts) -> bytes | None:
+        return view_key(article, parts, self._lines.of(article), is_scheduled(article, self._site), self._keyed)
 
 
 PARALLEL_MIN_ARTICLES = 500
