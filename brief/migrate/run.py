@@ -86,7 +86,7 @@ def run(options: Options, progress: Progress) -> Outcome:
 
 def _stopped(into: Path, made: list[Writer]) -> str:
     """What an import stopped by Ctrl-C says."""
-    count = made[0].files if made else 0
+    count = made[0].stopped() if made else 0
     if not count:
         return f"Interrupted; nothing was written into {into}."
     files = "1 file" if count == 1 else f"{count:,} files"

@@ -8,6 +8,7 @@ target folder, every copied file to be a regular file inside the source.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import posixpath
@@ -107,6 +108,17 @@ class Writer:
         _atomic(path, data)
         self._state = (count + 1, None)
 
+    def stopped(self) -> int:
+        """After Ctrl-C: :attr:`files`, once the temporary file of the one being written is
+        removed if the signal left it (landing inside ``mkstemp``, it leaves a file no code
+        has the name of yet): no cut file stays for a second run to keep."""
+        pending = self._state[1]
+        if pending is not None:
+            for leftover in pending[0].parent.glob(f"{_TMP_PREFIX}*"):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+        return self.files
+
     @property
     def files(self) -> int:
         """Files written so far, the one being written when Ctrl-C came counted when it is in
@@ -130,11 +142,15 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
+_TMP_PREFIX = ".import-"
+"""The name a file being written has until it is whole (:func:`_atomic`)."""
+
+
 def _atomic(path: Path, data: bytes | Path) -> None:
     """``data`` (or a copy of the file ``data``) at ``path``, whole or not at all: an import
     stopped part way leaves no cut file, which a second run would keep."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".import-", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, Path):

@@ -140,3 +140,31 @@ def test_a_file_interrupted_as_it_is_put_in_place_is_counted_as_it_is(tmp_path, 
         writer.text("content/b.md", "second\n")
     there = sorted(p.name for p in (tmp_path / "site/content").iterdir())
     assert writer.files == len(there) == (2 if lands == "after the rename" else 1)
+
+
+def test_a_temporary_file_left_by_ctrl_c_inside_mkstemp_is_removed(tmp_path, monkeypatch):
+    # The signal may land inside mkstemp once it has made the file and before it returns the
+    # name: no code holds the name, and the file would stay as a cut one.
+    import tempfile
+
+    from brief.migrate import write as writing
+    from brief.migrate.report import Report
+
+    writer = writing.Writer(
+        tmp_path / "site", Report(kind="jekyll", source="x"), overwrite=False, dry_run=False, source_root=tmp_path
+    )
+    assert writer.text("content/a.md", "first\n")
+    real = tempfile.mkstemp
+
+    def interrupted(*args, **kwargs):
+        fd, _ = real(*args, **kwargs)
+        os.close(fd)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tempfile, "mkstemp", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        writer.text("content/b.md", "second\n")
+    monkeypatch.undo()
+    assert len(list((tmp_path / "site/content").iterdir())) == 2  # a.md and the temporary file
+    assert writer.stopped() == 1
+    assert sorted(p.name for p in (tmp_path / "site/content").iterdir()) == ["a.md"]
