@@ -7,17 +7,22 @@
   const EVENTS = "/__brief/events";
   const WORKER = "/__brief/live-worker.js";
   const KEY = "brief-scroll:" + location.pathname;
-  const saved = sessionStorage.getItem(KEY);
-  if (saved !== null) {
+  // Where the page was before a live reload. Until it is restored (at "load"), a second
+  // reload keeps that place: the scroll position of a page still loading is not it.
+  let pending = sessionStorage.getItem(KEY);
+  if (pending !== null) {
     sessionStorage.removeItem(KEY);
-    const restore = () => window.scrollTo(0, Number(saved));
+    const restore = () => {
+      window.scrollTo(0, Number(pending));
+      pending = null;
+    };
     if (document.readyState === "complete") restore(); else window.addEventListener("load", restore);
   }
 
   let connectedBefore = false;
 
   function reload() {
-    sessionStorage.setItem(KEY, String(window.scrollY));
+    sessionStorage.setItem(KEY, pending !== null ? pending : String(window.scrollY));
     location.reload();
   }
 

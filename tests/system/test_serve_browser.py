@@ -9,6 +9,7 @@ The rest of ``brief serve`` (safety, debounce, load) is tested in tests/serve/te
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import time
@@ -85,6 +86,52 @@ def test_live_reload_keeps_scroll_shows_problems_and_swaps_css(browser, sample_s
         assert page.evaluate("window.__marker") == "still here"
         assert len(navigations) == before, navigations
         assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    finally:
+        context.close()
+
+
+def test_a_save_while_the_page_reloads_keeps_the_scroll_position(browser, sample_site, start_server):
+    """A second reload that comes before the page finished loading (a second save, or the
+    full rebuild's update after the edited page's fast path) keeps the place the reader
+    was at, not the scroll position of a page still loading. The browser's own restoration
+    is turned off and the page's one image held back, so the page is caught mid-load."""
+    path = sample_site / "content" / ARTICLE_FILE
+    original = path.read_text(encoding="utf-8")
+    filler = "".join(f"Filler paragraph {i} so the page is long enough to scroll.\n\n" for i in range(80))
+    path.write_text(original + "\nMARKER-ALPHA\n\n" + filler, encoding="utf-8")
+    server = start_server(sample_site)
+
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    context.add_init_script("history.scrollRestoration = 'manual'")
+    held: list = []
+    try:
+        page = context.new_page()
+        page.goto(server.url.rstrip("/") + ARTICLE_URL)
+        page.wait_for_function("window.__briefLive === true && document.readyState === 'complete'", timeout=10_000)
+        page.evaluate("window.scrollTo(0, 1500)")
+        page.wait_for_function("Math.abs(window.scrollY - 1500) < 2", timeout=5_000)
+
+        page.route("**/images/logo.svg", lambda route: held.append(route))  # "load" waits for it
+        atomic_write(path, original + "\nMARKER-BRAVO\n\n" + filler)
+        page.wait_for_function(
+            "document.body.innerText.includes('MARKER-BRAVO') && window.__briefLive === true"
+            " && document.readyState !== 'complete'",
+            timeout=10_000,
+        )
+        assert page.evaluate("window.scrollY") == 0  # caught before brief restores the place
+        atomic_write(path, original + "\nMARKER-CHARLIE\n\n" + filler)
+        page.wait_for_function(
+            "document.body.innerText.includes('MARKER-CHARLIE') && window.__briefLive === true", timeout=10_000
+        )
+        page.unroute("**/images/logo.svg")
+        for route in held:
+            with contextlib.suppress(Exception):  # the request of a page already left
+                route.continue_()
+        page.wait_for_function("document.readyState === 'complete'", timeout=10_000)
+        try:
+            page.wait_for_function("Math.abs(window.scrollY - 1500) <= 3", timeout=3_000)
+        except Exception:
+            pytest.fail(f"scroll position lost on reload: scrollY={page.evaluate('window.scrollY')}, expected 1500")
     finally:
         context.close()
 
