@@ -147,7 +147,9 @@ class Preview:
             self.last_duration = time.perf_counter() - started
         css_only = bool(changed) and all(path.endswith(".css") for path in changed) and not self.snapshot.problems
         files = _pinned(writer.files)
-        paths = None if self.snapshot.problems or css_only else self._changed_pages(self.snapshot.files, files)
+        # The search index last made is served with every build (so it is no change).
+        served = {**files, **self._search_files}
+        paths = None if self.snapshot.problems or css_only else self._changed_pages(self.snapshot.files, served)
         if shown_at_once:
             # The edited page went out already as the reload; this completes the site: pages
             # that changed since get an "update", and nothing at all is sent when none did.
@@ -200,14 +202,13 @@ class Preview:
                 self._indexing.clear()
             if self._stop.is_set():
                 return
-            self._search_files, self._search_key = found, key
             with self.changed:
-                current = self.snapshot
-                self._set(
-                    replace(
-                        current, files={**current.files, **found}, version=current.version + 1, kind="silent", paths=()
-                    )
-                )
+                current, previous = self.snapshot, self._search_files
+                self._search_files, self._search_key = found, key
+                # The new index replaces the last one: its files named by content go too.
+                files = {rel: data for rel, data in current.files.items() if rel not in previous}
+                files.update(found)
+                self._set(replace(current, files=files, version=current.version + 1, kind="silent", paths=()))
             log.info("Indexed %d articles for search in %.0f ms", len(pages), (time.perf_counter() - started) * 1000)
 
     def _show_edit_at_once(self, path: Path) -> bool:
