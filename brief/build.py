@@ -31,7 +31,7 @@ from brief.cache import BuildCache
 from brief.config import Config
 from brief.content.authors import load_profiles
 from brief.content.dates import current_time
-from brief.content.ledger import ledger_file, write_ledger
+from brief.content.ledger import ledger_file
 from brief.content.load import load_articles
 from brief.errors import WARNING, BuildFailed, Problem, errors_in, tuned
 from brief.manifest import Stamps, input_folders, site_key
@@ -41,7 +41,7 @@ from brief.output.feeds import FeedsAhead, cancel, feeds_ahead, write_feeds
 from brief.output.outdir import check_output_dir, output_lock
 from brief.output.pages import copy_files, render_and_write
 from brief.output.parallel import worker_count
-from brief.output.redirects import publish_redirects, redirect_plan
+from brief.output.redirects import publish_redirects, redirect_plan, write_plan_ledger
 from brief.output.search import SearchFeed
 from brief.output.spare import SPARES, spares_for
 from brief.output.writers import MemoryWriter, OutputWriter
@@ -216,8 +216,8 @@ def _build(
         env, pages = _publish(config, checked, target, options, now, timings)
         with timed("swap+ledger", timings):
             target.commit()
-            if checked.redirects.ledger is not None and writer is None and not (options.drafts or options.future):
-                write_ledger(config.root, checked.redirects.ledger, now)  # before the cache notes its stamp
+            if writer is None and not (options.drafts or options.future):  # (before the cache notes its stamp)
+                write_plan_ledger(config.root, checked.redirects, cache.redirects if cache else None, now)
         if cache is not None:
             with timed("cache notes", timings):
                 read = [source for source, _ in checked.assets.values()]

@@ -127,7 +127,7 @@ def write(folder: Path, key: bytes, main: object, tables: dict[str, Rows], store
         pickle.dump(main, signed, protocol=pickle.HIGHEST_PROTOCOL)
         out.write(signed.hash.digest())
 
-    _atomic(folder, ".state-", fill, lambda _: CACHE_FILE)  # after the shards it names
+    _atomic(folder, ".state-", fill, lambda _: CACHE_FILE, hashed=False)  # after the shards it names
     named = {shard.name for shards in index.values() for shard in shards if shard is not None}
     try:
         for path in shard_dir.iterdir():  # a crashed save's shards and temporary files too
@@ -191,21 +191,28 @@ class _HashingWriter:
 
     def write(self, data: Any) -> int:
         """Write ``data``: bytes, or a buffer (pickle hands a large array's over as it is)."""
-        self.hash.update(data)
+        if self.hash is not None:
+            self.hash.update(data)
         written = self.raw.write(data)
         self.size += written
         return written
 
 
 def _atomic(
-    folder: Path, prefix: str, fill: Callable[[_HashingWriter], None], name: Callable[[Any], str]
+    folder: Path,
+    prefix: str,
+    fill: Callable[[_HashingWriter], None],
+    name: Callable[[Any], str],
+    hashed: bool = True,
 ) -> tuple[str, _HashingWriter]:
     """Write a file in ``folder`` through ``fill``, under a temporary name, then rename it to
-    ``name(SHA-256 of its bytes)``; returns that name and the writer (the hash, the size)."""
+    ``name(SHA-256 of its bytes)``; returns that name and the writer (the hash, the size).
+    Not ``hashed``: ``name`` is given None (the main file, signed as it is written, is
+    named otherwise: hashing its 8 MB again cost 6 ms a save at 10,000 articles)."""
     fd, tmp = tempfile.mkstemp(prefix=prefix, dir=folder)
     try:
         with os.fdopen(fd, "wb") as raw:
-            out = _HashingWriter(raw, hashlib.sha256())
+            out = _HashingWriter(raw, hashlib.sha256() if hashed else None)
             fill(out)
         final = name(out.hash)
         os.replace(tmp, folder / final)

@@ -193,8 +193,12 @@ def write_ledger(root: Path, entries: list[Entry], started: datetime | None = No
     when that is later, as for a build made "as of" a moment ahead): brief wrote it after
     reading every input, and a file changed during a build, or dated after it, is not trusted
     by the next build's "up to date" check (brief.manifest), which would then build again."""
+    return write_ledger_data(root, format_ledger(entries), started)
+
+
+def write_ledger_data(root: Path, data: bytes, started: datetime | None = None) -> bool:
+    """:func:`write_ledger` of the ledger's bytes (:func:`format_ledger`)."""
     path = ledger_file(root)
-    data = format_ledger(entries)
     mode = 0o644
     try:
         info = path.stat()

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 from brief.config import Config
-from brief.content.ledger import ledger_file, read_ledger
+from brief.content.ledger import format_ledger, ledger_file, read_ledger, write_ledger_data
 from brief.digests import digest
 from brief.errors import relpath
 from brief.output.writers import MemoryWriter, OutputWriter
@@ -45,8 +45,23 @@ def redirect_plan(
     plan = plan_redirects(site, taken, entries)
     plan.problems[:0] = problems
     if memo is not None:
-        memo.key, memo.plan = key, plan
+        memo.key, memo.plan, memo.written = key, plan, None
     return plan
+
+
+def write_plan_ledger(root: Path, plan: RedirectPlan, memo: RedirectMemo | None, started: datetime) -> None:
+    """Write the ledger after this build (``plan.ledger``, brief.content.ledger.write_ledger),
+    unless the memo knows that the file holds those very bytes: the plan was kept (nothing
+    it is made of changed, the file's bytes included) and its ledger, written out, is what
+    the file was when read (the usual edit: 30 ms of formatting at 10,000 articles saved)."""
+    if plan.ledger is None:
+        return
+    if memo is not None and memo.plan is plan and memo.written is not None and memo.written == memo.seen:
+        return
+    data = format_ledger(plan.ledger)
+    write_ledger_data(root, data, started)
+    if memo is not None and memo.plan is plan:
+        memo.written = digest(data)
 
 
 @dataclass
@@ -58,6 +73,10 @@ class RedirectMemo:
 
     key: bytes | None = None
     plan: RedirectPlan | None = None
+    seen: bytes | None = None
+    """A digest of the ledger's bytes as this build read them (None: no ledger read)."""
+    written: bytes | None = None
+    """A digest of :attr:`plan`'s ledger as written out (:func:`write_plan_ledger`), once it was."""
     rows: dict[bytes, bytes] = field(default_factory=dict)
     """Article digest (its file's path and bytes) → the digest of what the plan reads of it
     but whether it is built: an unchanged file's is not made again (with the same settings;
@@ -73,6 +92,8 @@ def _plan_key(
     ledger's bytes. None when the ledger cannot be read (the plan says why). With ``memo``,
     each article's part is made once per file (digest), and kept there."""
     parts = [repr((config.redirects, ledger)).encode()]
+    if memo is not None:
+        memo.seen = None
     if ledger:
         try:
             parts.append(read_input(ledger_file(config.root), TEXT_LIMIT))  # (never waits on a FIFO)
@@ -80,6 +101,9 @@ def _plan_key(
             parts.append(b"no ledger")
         except OSError:
             return None
+        else:
+            if memo is not None:
+                memo.seen = digest(parts[-1])
     known = memo.rows if memo is not None else {}
     kept: dict[bytes, bytes] = {}
     articles: list[bytes] = []

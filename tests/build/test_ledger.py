@@ -458,3 +458,44 @@ def test_a_body_edit_keeps_the_redirect_plan_and_a_headline_edit_makes_it_again(
     (site / "content/b.md").write_text(article(title="Story b, retitled"))
     build_site(config, site / "public", now=BUILD_TIME)
     assert len(made) == 3
+
+
+def test_a_kept_plan_writes_the_ledger_only_when_the_file_lacks_it(tmp_path, monkeypatch):
+    """A kept plan's ledger is not written out again while the file holds it (the usual edit);
+    the file gone, or not what the plan wrote, it is written as a clean build writes it."""
+    from brief.output import redirects
+
+    formatted: list[int] = []
+    format_ledger = redirects.format_ledger
+
+    def formatting(entries):
+        formatted.append(1)
+        return format_ledger(entries)
+
+    monkeypatch.setattr(redirects, "format_ledger", formatting)
+    site = make_site(tmp_path, {f"content/{n}.md": article(title=f"Story {n}") for n in "abc"})
+    config = load_config(site)
+
+    def edit_and_build(n: int) -> None:
+        (site / "content/a.md").write_text(article(f"Paragraph {n}.\n", title="Story a"))
+        assert build_site(config, site / "public", now=BUILD_TIME).result is not None
+
+    build_site(config, site / "public", now=BUILD_TIME)
+    whole = ledger(site)
+    (site / LEDGER_NAME).unlink()
+    edit_and_build(0)  # the plan is kept (it was made without a ledger too), its ledger written
+    assert ledger(site) == whole and len(formatted) == 2
+    edit_and_build(1)  # the ledger the first build wrote is read: planned again, written out
+    assert len(formatted) == 3
+    edit_and_build(2)
+    edit_and_build(3)
+    assert len(formatted) == 3 and ledger(site) == whole  # kept: the file holds it
+    (site / LEDGER_NAME).unlink()
+    edit_and_build(4)
+    assert ledger(site) == whole
+    (site / LEDGER_NAME).write_text(whole.replace("/2024/01/b/", "/2024/01/x/"), encoding="utf-8")
+    edit_and_build(5)
+    edit_and_build(6)
+    assert ledger(site).count("\n") == whole.count("\n") + 1 and "/2024/01/b/ content/b.md" in ledger(site)
+    edit_and_build(7)
+    assert ledger(site).count("\n") == whole.count("\n") + 1
