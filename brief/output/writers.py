@@ -214,26 +214,35 @@ class OutputWriter(_Claims):
         """Staging path for ``relpath``, its folder made (unless ``folder`` is False: then
         whoever writes it makes it, with :func:`make_folder_of`), or None (with a problem) when
         the path is unsafe or taken. Whoever holds the path may then write it (worker processes do)."""
-        if not self._claim(relpath, origin):
+        if not self._take(relpath, origin, key):
             return None
+        # Strings, not pathlib's objects or operators: this runs for every file of the site.
+        target = os.path.join(self._staged, relpath)
+        if folder:
+            make_folder_of(relpath, target, self._folders, self.from_spare)
+        return target
+
+    def _take(self, relpath: str, origin: str, key: bytes | None) -> bool:
+        """Claim ``relpath`` (False, with a problem, when it is unsafe or taken) and note its key."""
+        if not self._claim(relpath, origin):
+            return False
         if self._claimed is not None:
             self._claimed.add(relpath)
-        # Strings, not pathlib's objects or operators: this runs for every file of the site.
-        if folder:
-            make_folder_of(relpath, os.path.join(self._staged, relpath), self._folders, self.from_spare)
         if key is not None:
             self.keys[relpath] = key
-        return os.path.join(self._staged, relpath)
+        return True
 
     def reuse(self, relpath: str, key: bytes, origin: str) -> bool:
         """Keep or link the previous build's file of ``relpath`` in the staging folder, if it
         was made from ``key`` and nobody changed it since; False when it must be written."""
-        target = os.path.join(self._staged, relpath)
         stamp = self._unchanged(relpath, key)
+        if stamp is None:
+            return False
+        target = os.path.join(self._staged, relpath)  # (a path of the previous build's: safe)
         found = self._previous_file(relpath, target, stamp)
         if found is None:
             return False
-        if self.reserve(relpath, origin, key, folder=False) is not None:  # else the problem is recorded
+        if self._take(relpath, origin, key):  # else the problem is recorded
             if found or self._link(relpath, target):  # the very file checked: its stamp is known
                 self._kept[relpath] = stamp
             self.reused += 1

@@ -14,9 +14,10 @@ from brief.render.metadata import front_meta, page_meta
 from brief.site.model import Site
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PageSpec:
-    """One HTML page to render."""
+    """One HTML page to render (never changed once made: not frozen only because a frozen
+    dataclass takes three times as long to make, and a build makes one per page)."""
 
     output: str
     """Path in the output folder, e.g. ``tags/energy/page/2/index.html``."""
