@@ -1,14 +1,11 @@
 """An article's Markdown, rendered once per build: the costly part of its view.
 
-In: a validated article and the build's :class:`~brief.render.markdown.Renderer`.
-Out: :class:`ArticleParts` (caption, takeaways, analysis and body as HTML, the
-hero's resized copies, reading time, problems by file and line, the files next to
-the article that its page shows, and what the HTML depended on). Author bios are
-rendered here too.
-
-:func:`remembered_parts` finds an article's parts in the build cache's
-:class:`MarkdownMemo` while its text and everything it depended on (link targets,
-image files) are unchanged.
+In: a validated article and the build's :class:`~brief.render.markdown.Renderer`. Out:
+:class:`ArticleParts` (caption, takeaways, analysis and body as HTML, the hero's resized
+copies, reading time, problems by file and line, the files next to the article that its
+page shows, and what the HTML depended on). Author bios are rendered here too.
+:func:`remembered_parts` finds an article's parts in the build cache's :class:`MarkdownMemo`
+while its text and everything it depended on (link targets, image files) are unchanged.
 """
 
 from __future__ import annotations
@@ -293,12 +290,16 @@ class MarkdownMemo(Memo):
     """Article digest → (its parts, the view made of them) in the last build."""
     used: set[bytes] = field(default_factory=set)
     """Keys of ``parts`` this build used; the rest is dropped at its end."""
+    view_keys: dict[bytes, tuple[bytes, bool, bytes]] = field(default_factory=dict)
+    """Article digest → (parts' digest, scheduled, view's key) in the last build (ArticleViews)."""
+    view_stamp: bytes = b""
 
     IN_MEMORY = ("used", "views")
 
     def clear(self) -> None:
         self.parts.clear()
         self.views.clear()
+        self.view_keys = {}
 
     def prune(self) -> None:
         for key in self.parts.keys() - self.used:

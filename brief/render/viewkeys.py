@@ -32,6 +32,19 @@ def is_scheduled(article: Article, site: Site) -> bool:
     return site.now is not None and article.date > site.now
 
 
+def links_stamp(site: Site) -> bytes:
+    """A digest of what every view's term links are made of besides its article's own names:
+    the site's :func:`view_setting` and each section's, author's and tag's name and URL (an
+    article's line for a name is its term's, found by the name's slug). Views' keys made
+    under the same stamp, of the same article and parts, are the same (ArticleViews)."""
+    lines = [
+        f"{kind}\t{slug}\t{term.name}\t{site.url(term.url_path)}"
+        for kind, terms in (("section", site.sections), ("author", site.authors), ("tag", site.tags))
+        for slug, term in terms.items()
+    ]
+    return digest(view_setting(site), "\n".join(lines))
+
+
 def _term_link(site: Site, kind: str, name: str, links: dict[tuple[str, str], Link]) -> Link:
     found = links.get((kind, name))
     if found is None:

@@ -42,7 +42,7 @@ from brief.render.contract import (
 )
 from brief.render.fragment import PageEnv
 from brief.render.markdown import Renderer
-from brief.render.viewkeys import LinkLines, is_scheduled, term_links, view_digester, view_key
+from brief.render.viewkeys import LinkLines, is_scheduled, links_stamp, term_links, view_digester, view_key
 from brief.site.model import Site
 from brief.site.pages import PageLinkStates
 
@@ -224,8 +224,16 @@ class ArticleViews(Mapping[str, ArticleView]):
         self._lines = LinkLines(site, self._links)  # (each view's term links, as its key has them)
         self._previous = memo.views if memo is not None else None  # (the preview's: by article digest)
         self._current: dict[bytes, tuple[ArticleParts, ArticleView]] | None = None
+        # The last build's view keys, while every term link is as it was (links_stamp), and this build's.
+        self._known: dict[bytes, tuple[bytes, bool, bytes]] = {}
+        self._made: dict[bytes, tuple[bytes, bool, bytes]] | None = None
         if memo is not None:
             self._current = memo.views = {}
+            if keys is not None:
+                stamp = links_stamp(site)
+                self._known = memo.view_keys if memo.view_stamp == stamp else {}
+                self._made, memo.view_stamp = {}, stamp
+                memo.view_keys = self._made
 
     def __getitem__(self, slug: str) -> ArticleView:
         found = self._rows[slug]
@@ -280,7 +288,15 @@ class ArticleViews(Mapping[str, ArticleView]):
         return view
 
     def _digest_key(self, article: Article, parts: ArticleParts) -> bytes | None:
-        return view_key(article, parts, self._lines.of(article), is_scheduled(article, self._site), self._keyed)
+        scheduled = is_scheduled(article, self._site)
+        known = self._known.get(article.digest) if article.digest else None
+        if known is not None and known[0] == parts.digest and known[1] == scheduled:
+            key: bytes | None = known[2]
+        else:
+            key = view_key(article, parts, self._lines.of(article), scheduled, self._keyed)
+        if key is not None and self._made is not None:
+            self._made[article.digest] = (parts.digest, scheduled, key)
+        return key
 
 
 PARALLEL_MIN_ARTICLES = 500

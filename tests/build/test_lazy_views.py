@@ -188,3 +188,27 @@ def test_a_views_key_has_its_term_links_as_the_view_shows_them(tmp_path):
         section, authors, tags = term_links(built, state.site)
         expected = "\n".join(f"{link.name}\t{link.url}" for link in (section, *authors, *tags))
         assert lines.of(built) == expected, built.slug
+
+
+def test_views_keys_kept_from_the_last_build_follow_a_renamed_author(tmp_path, monkeypatch):
+    """A view's key is kept from the last build (MarkdownMemo.view_keys) while its article,
+    its parts and every term link are the same: a profile's new name, with no article
+    touched, changes the links of the views that show the author, and their pages are made
+    again as a clean build makes them. An unchanged site makes no key at all."""
+    site = _site(tmp_path, 60)
+    profile = site / "content/authors/writer-3.md"
+    profile.parent.mkdir(parents=True)
+    profile.write_text("---\nname: Writer Three\n---\nWrites on storage.\n")
+    cached, clean = tmp_path / "cached", tmp_path / "clean"
+    _cached(site, cached)
+    made: list[str] = []
+    original = views.view_key
+    monkeypatch.setattr(views, "view_key", lambda article, *rest: made.append(article.slug) or original(article, *rest))
+    _cached(site, cached)
+    assert made == []
+    profile.write_text("---\nname: Writer Trois\n---\nWrites on storage.\n")
+    _cached(site, cached)
+    assert len(made) == 60
+    build(load_config(site), clean, BuildOptions(now=NOW))
+    assert tree(cached) == tree(clean)
+    assert "Writer Trois" in (cached / "2023/04/a3/index.html").read_text()
