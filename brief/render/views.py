@@ -225,6 +225,8 @@ class ArticleViews(Mapping[str, ArticleView]):
         self._previous = memo.views if memo is not None else None  # (the preview's: by article digest)
         self._current: dict[bytes, tuple[ArticleParts, ArticleView]] | None = None
         # The last build's view keys, while every term link is as it was (links_stamp), and this build's.
+        # Whether any article is dated after the build's time (the newest is first): else none is scheduled.
+        self._later = bool(site.articles) and is_scheduled(site.articles[0], site)
         self._known: dict[bytes, tuple[bytes, bool, bytes]] = {}
         self._made: dict[bytes, tuple[bytes, bool, bytes]] | None = None
         if memo is not None:
@@ -288,7 +290,7 @@ class ArticleViews(Mapping[str, ArticleView]):
         return view
 
     def _digest_key(self, article: Article, parts: ArticleParts) -> bytes | None:
-        scheduled = is_scheduled(article, self._site)
+        scheduled = self._later and is_scheduled(article, self._site)
         known = self._known.get(article.digest) if article.digest else None
         if known is not None and known[0] == parts.digest and known[1] == scheduled:
             key: bytes | None = known[2]
