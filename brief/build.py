@@ -56,7 +56,7 @@ from brief.render.pagedeps import PageDeps, keep_keys
 from brief.render.pages import site_pages
 from brief.render.plans import PageSpec
 from brief.render.schedule import Change, cache_deadline, upcoming
-from brief.render.sitemaps import sitemap_files
+from brief.render.sitemaps import sitemap_plan
 from brief.render.standalone import doc_link_problems, render_docs, searchable
 from brief.render.templates import TemplateProblem, check_templates
 from brief.render.views import ArticleViews, render_articles, site_renderer
@@ -381,10 +381,9 @@ def _publish(
         # starts the next run without them, and they hold a copy of every entry's HTML.
         kept = cache.feeds if cache is not None and isinstance(writer, MemoryWriter) else None
         write_feeds(feed_plan(site, views, now, kept, views.key_of), writer, checked.feeds_ahead)
-        for relpath, data in sitemap_files(site, public, now):
-            if relpath in checked.own_static:  # the site's own robots.txt (or sitemap) wins
-                continue
-            writer.write(relpath, data, origin="sitemaps")
+        for relpath, key, make in sitemap_plan(site, public, now):  # (the site's own robots.txt or sitemap wins)
+            if relpath not in checked.own_static and not (key is not None and writer.reuse(relpath, key, "sitemaps")):
+                writer.write(relpath, make(), origin="sitemaps", key=key)
     with timed("copy", timings):
         publish_redirects(checked.redirects, site, writer, checked.own_static)  # before the copies: see its doc
         copy_files(checked.own_static, checked.assets, writer, fingerprints)

@@ -1,6 +1,7 @@
 """Sitemaps (sitemaps.org 0.9), the Google News sitemap and robots.txt.
 
-Pure: ``sitemap_files`` yields ``(output path, bytes)`` pairs and touches no file.
+Pure: ``sitemap_files`` yields ``(output path, bytes)`` pairs and touches no file
+(``sitemap_plan`` gives each with a key, for a cached build to keep).
 A sitemap holds at most 50,000 URLs; past that, ``sitemap.xml`` becomes a
 sitemap index of ``sitemap-1.xml``, ``sitemap-2.xml``, … so its address never changes.
 """
@@ -8,11 +9,14 @@ sitemap index of ``sitemap-1.xml``, ``sitemap-2.xml``, … so its address never 
 from __future__ import annotations
 
 import logging
+import pickle
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from brief.content.model import Article
+from brief.digests import digest
 from brief.render.xmldoc import XML_DECLARATION, clean_xml_text, escape_xml_text, xml_document
 from brief.site.model import Site
 
@@ -38,8 +42,42 @@ def sitemap_files(
     modification or None), in the order the sitemap should list them; a path given
     twice is listed once. ``now`` (the build time) decides which articles are news.
     """
+    for relpath, _, make in sitemap_plan(site, pages, now, max_urls=max_urls):
+        yield relpath, make()
+
+
+def sitemap_plan(
+    site: Site, pages: list[tuple[str, datetime | None]], now: datetime, *, max_urls: int = MAX_URLS
+) -> list[tuple[str, bytes | None, Callable[[], bytes]]]:
+    """:func:`sitemap_files` as (output path, key, make): the sitemaps' files are keyed by a
+    digest of everything they are made of (the site's address, the pages' paths and last
+    changes, pickled as they are), so that a cached build keeps them without making them
+    (at 10,000 articles, 45 ms of every edit); the news sitemap and robots.txt (None) are
+    made each time."""
     if max_urls < 1:
         raise ValueError(f"max_urls must be at least 1, got {max_urls}")
+    count = len(dict.fromkeys(path for path, _ in pages))
+    names = ["sitemap.xml"]
+    if count > max_urls:
+        names += [f"sitemap-{n}.xml" for n in range(1, -(-count // max_urls) + 1)]
+    paths = "\n".join(path for path, _ in pages)
+    changes = pickle.dumps([modified for _, modified in pages], protocol=pickle.HIGHEST_PROTOCOL)
+    key = digest("sitemaps", site.absolute_url("/"), str(max_urls), paths, changes)
+    made: dict[str, bytes] = {}
+
+    def make(name: str) -> bytes:
+        if not made:
+            made.update(_sitemaps(site, pages, max_urls))
+        return made[name]
+
+    plan: list[tuple[str, bytes | None, Callable[[], bytes]]] = [(n, digest(key, n), partial(make, n)) for n in names]
+    plan.append(("news-sitemap.xml", None, partial(news_sitemap, site, now)))
+    plan.append(("robots.txt", None, partial(robots_txt, site)))
+    return plan
+
+
+def _sitemaps(site: Site, pages: list[tuple[str, datetime | None]], max_urls: int) -> Iterator[tuple[str, bytes]]:
+    """``sitemap.xml`` and, past ``max_urls`` pages, ``sitemap-N.xml`` (see :func:`sitemap_files`)."""
     unique = list(dict.fromkeys(path for path, _ in pages))
     lastmod: dict[str, datetime | None] = {}
     for path, modified in pages:
@@ -61,8 +99,6 @@ def sitemap_files(
         yield "sitemap.xml", xml_document(index)
         for n, chunk in enumerate(chunks, 1):
             yield f"sitemap-{n}.xml", _urlset(chunk)
-    yield "news-sitemap.xml", news_sitemap(site, now)
-    yield "robots.txt", robots_txt(site)
 
 
 def _urlset(entries: Iterable[tuple[str, datetime | None]]) -> bytes:
