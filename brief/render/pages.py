@@ -174,7 +174,7 @@ class ArticlePages:
         taken when the page's context or inputs are made)."""
         plan = _ArticlePlan(self, article, view)
         related = self.site.related.get(article.slug, ())
-        shown = (i.article.slug for i in related if not i.external and i.article is not None)
+        shown = [i.article.slug for i in related if not i.external and i.article is not None]
         section = self.sections.get(article.section)
         if section is None:  # (one string per section, not one per article: 100,000 pages)
             section = self.sections[article.section] = term_name_dep(

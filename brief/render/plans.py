@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from brief.content.model import Article
@@ -86,6 +88,10 @@ def last_change(article: Article) -> datetime:
     return article.modified
 
 
+_MODIFIED = attrgetter("modified")  # (last_change, in C: a listing page asks it of every entry)
+_SLUG = attrgetter("slug")
+
+
 def paginated(
     site: Site,
     sv: SiteView,
@@ -119,9 +125,8 @@ def paginated(
             prev_url=site.url(path_of(n - 1)) if n > 1 else None,
             next_url=site.url(path_of(n + 1)) if n < total else None,
         )
-        changed = [last_change(a) for a in chunk]
         more, shown = first if first is not None and n == 1 else ({}, [])
-        changed += [last_change(a) for a in shown]
+        lastmod = max(map(_MODIFIED, chain(chunk, shown)), default=None)  # (each one's last_change)
         path = path_of(n)
         listed = _Listed(views, chunk)
 
@@ -144,11 +149,11 @@ def paginated(
         ) -> tuple:
             return (template, sv, n, make_page(n, total), listed(), pagination, extra, breadcrumb, more)
 
-        deps = frame + tuple(a.slug for a in chunk) + tuple(a.slug for a in shown)
+        deps = (*frame, *map(_SLUG, chunk), *map(_SLUG, shown))
         yield PageSpec(
             path.lstrip("/") + "index.html",
             path,
-            max(changed, default=None),
+            lastmod,
             template,
             make=make,
             inputs=inputs,
