@@ -499,3 +499,17 @@ def test_a_kept_plan_writes_the_ledger_only_when_the_file_lacks_it(tmp_path, mon
     assert ledger(site).count("\n") == whole.count("\n") + 1 and "/2024/01/b/ content/b.md" in ledger(site)
     edit_and_build(7)
     assert ledger(site).count("\n") == whole.count("\n") + 1
+
+
+def test_a_plan_made_again_is_saved_as_made_not_as_it_was_read(tmp_path):
+    """The cache saves a kept plan as the bytes it was read from, and a plan made again anew:
+    the next build that keeps it has its redirects (each build_site loads and saves the cache)."""
+    site = make_site(tmp_path, {"content/a.md": article(), "content/b.md": article(title="B")})
+    config = load_config(site)
+    build_site(config, site / "public", now=BUILD_TIME)
+    (site / "content/a.md").write_text(article(slug="a-new"))
+    build_site(config, site / "public", now=BUILD_TIME)  # (read back as saved: a plan made again)
+    for text in ("Another text.\n", "A third text.\n"):  # (the first reads the ledger the last wrote)
+        (site / "content/b.md").write_text(article(text, title="B"))
+        assert build_site(config, site / "public", now=BUILD_TIME).result is not None
+        assert "/2024/01/a-new/" in redirect_page(site, "/2024/01/a/")
