@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from brief.content.model import child_path
 from brief.content.yamllines import Key, parse_yaml
 from brief.errors import WARNING, Problem, find_forbidden, relpath
 from brief.theme import TEXT_LIMIT, InputError, read_input
@@ -102,7 +103,7 @@ def discover(
         for name in sorted(filenames):
             if name.startswith((".", "#")) or name.endswith(_EDITOR_LEFTOVERS) or not name.endswith(".md"):
                 continue
-            yield here / name
+            yield child_path(here, name)
 
 
 FOLDER_LIKE_ARTICLE = (

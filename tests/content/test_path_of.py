@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from brief.content import model
-from brief.content.model import path_of
+from brief.content.model import child_path, path_of
 
 _names = st.one_of(
     st.sampled_from([".", "..", "a.md", "index.md", " spaced name.md", "ünïcödé.md", "..md", ".hidden"]),
@@ -57,6 +57,20 @@ def test_a_path_read_back_is_the_path_written(text):
 def test_edge_cases_with_either_way_of_adding_a_name(adder, text):
     _same(text)
     _same(text)  # the second time from the remembered folder
+
+
+_plain_names = st.text(
+    st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=12
+)
+
+
+@given(folder=_texts, name=_plain_names.filter(lambda n: n not in (".", "..")))
+def test_a_file_in_a_folder_is_the_path_joined(folder, name):
+    """child_path, which the walk of content/ names each file with."""
+    expected = Path(folder) / name
+    made = child_path(Path(folder), name)
+    assert made == expected and str(made) == str(expected) and made.parts == expected.parts
+    assert made.name == expected.name and made.parent == expected.parent and type(made) is type(expected)
 
 
 def test_articles_keep_their_paths_through_the_cache(tmp_path):
