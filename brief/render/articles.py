@@ -290,8 +290,8 @@ class MarkdownMemo(Memo):
     """Article digest → (its parts, the view made of them) in the last build."""
     used: set[bytes] = field(default_factory=set)
     """Keys of ``parts`` this build used; the rest is dropped at its end."""
-    view_keys: dict[bytes, tuple[bytes, bool, bytes]] = field(default_factory=dict)
-    """Article digest → (parts' digest, scheduled, view's key) in the last build (ArticleViews)."""
+    view_keys: dict[bytes, bytes] = field(default_factory=dict)
+    """The digests of an article and its parts, and s if scheduled → its view's key (ArticleViews)."""
     view_stamp: bytes = b""
 
     IN_MEMORY = ("used", "views")

@@ -227,8 +227,8 @@ class ArticleViews(Mapping[str, ArticleView]):
         # The last build's view keys, while every term link is as it was (links_stamp), and this build's.
         # Whether any article is dated after the build's time (the newest is first): else none is scheduled.
         self._later = bool(site.articles) and is_scheduled(site.articles[0], site)
-        self._known: dict[bytes, tuple[bytes, bool, bytes]] = {}
-        self._made: dict[bytes, tuple[bytes, bool, bytes]] | None = None
+        self._known: dict[bytes, bytes] = {}
+        self._made: dict[bytes, bytes] | None = None
         if memo is not None:
             self._current = memo.views = {}
             if keys is not None:
@@ -291,13 +291,12 @@ class ArticleViews(Mapping[str, ArticleView]):
 
     def _digest_key(self, article: Article, parts: ArticleParts) -> bytes | None:
         scheduled = self._later and is_scheduled(article, self._site)
-        known = self._known.get(article.digest) if article.digest else None
-        if known is not None and known[0] == parts.digest and known[1] == scheduled:
-            key: bytes | None = known[2]
-        else:
+        made_of = article.digest + parts.digest + (b"s" if scheduled else b"-")  # (one bytes object: small)
+        key = self._known.get(made_of) if article.digest and parts.digest else None
+        if key is None:
             key = view_key(article, parts, self._lines.of(article), scheduled, self._keyed)
         if key is not None and self._made is not None:
-            self._made[article.digest] = (parts.digest, scheduled, key)
+            self._made[made_of] = key
         return key
 
 
