@@ -224,9 +224,9 @@ class ArticleViews(Mapping[str, ArticleView]):
         self._lines = LinkLines(site, self._links)  # (each view's term links, as its key has them)
         self._previous = memo.views if memo is not None else None  # (the preview's: by article digest)
         self._current: dict[bytes, tuple[ArticleParts, ArticleView]] | None = None
-        # The last build's view keys, while every term link is as it was (links_stamp), and this build's.
         # Whether any article is dated after the build's time (the newest is first): else none is scheduled.
         self._later = bool(site.articles) and is_scheduled(site.articles[0], site)
+        # The last build's view keys, while every term link is as it was (links_stamp), and this build's.
         self._known: dict[bytes, bytes] = {}
         self._made: dict[bytes, bytes] | None = None
         if memo is not None:

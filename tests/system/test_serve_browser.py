@@ -25,11 +25,18 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 # --- 1. the browser ------------------------------------------------------------------------
 
 
-def test_live_reload_keeps_scroll_shows_problems_and_swaps_css(browser, sample_site, start_server):
-    path = sample_site / "content" / ARTICLE_FILE
+def _long_page(site: Path, marker: str) -> tuple[Path, str, str]:
+    """The sample article made long enough to scroll, with ``marker`` in it: its file, its
+    text as it was and the paragraphs added."""
+    path = site / "content" / ARTICLE_FILE
     original = path.read_text(encoding="utf-8")
     filler = "".join(f"Filler paragraph {i} so the page is long enough to scroll.\n\n" for i in range(80))
-    path.write_text(original + "\nMARKER-ALPHA stays put.\n\n" + filler, encoding="utf-8")
+    path.write_text(original + f"\n{marker}\n\n" + filler, encoding="utf-8")
+    return path, original, filler
+
+
+def test_live_reload_keeps_scroll_shows_problems_and_swaps_css(browser, sample_site, start_server):
+    path, original, filler = _long_page(sample_site, "MARKER-ALPHA stays put.")
     server = start_server(sample_site)
 
     context = browser.new_context(viewport={"width": 1000, "height": 700})
@@ -95,10 +102,7 @@ def test_a_save_while_the_page_reloads_keeps_the_scroll_position(browser, sample
     full rebuild's update after the edited page's fast path) keeps the place the reader
     was at, not the scroll position of a page still loading. The browser's own restoration
     is turned off and the page's one image held back, so the page is caught mid-load."""
-    path = sample_site / "content" / ARTICLE_FILE
-    original = path.read_text(encoding="utf-8")
-    filler = "".join(f"Filler paragraph {i} so the page is long enough to scroll.\n\n" for i in range(80))
-    path.write_text(original + "\nMARKER-ALPHA\n\n" + filler, encoding="utf-8")
+    path, original, filler = _long_page(sample_site, "MARKER-ALPHA")
     server = start_server(sample_site)
 
     context = browser.new_context(viewport={"width": 1000, "height": 700})
