@@ -218,12 +218,13 @@ def _build(
             target.commit()
             if writer is None and not (options.drafts or options.future):  # (before the cache notes its stamp)
                 write_plan_ledger(config.root, checked.redirects, cache.redirects if cache else None, now)
+        ahead = tuple(upcoming(checked.site.all_articles.values(), now))  # (the cache's deadline is the first)
         if cache is not None:
             with timed("cache notes", timings):
                 read = [source for source, _ in checked.assets.values()]
                 read += [ledger_file(config.root)] if options.ledger else []
-                spare = target.spare if isinstance(target, OutputWriter) else ""
-                cache.finish(target.outputs(), read, cache_deadline(checked.site, now, drafts=options.drafts), spare)
+                deadline = cache_deadline(checked.site, now, drafts=options.drafts, known=ahead)
+                cache.finish(target.outputs(), read, deadline, target.spare if isinstance(target, OutputWriter) else "")
                 cache.page_deps = checked.page_deps or PageDeps()
                 if isinstance(target, OutputWriter):
                     prune_images(config.root, [source for source, _ in checked.assets.values()], time.time())
@@ -250,7 +251,7 @@ def _build(
         redirects=checked.redirects.moved,
         expired=len(checked.site.expired),
         now=now,
-        upcoming=tuple(upcoming(checked.site.all_articles.values(), now)),
+        upcoming=ahead,
     )
 
 

@@ -86,7 +86,7 @@ def came(articles: Iterable[Article], since: datetime, now: datetime) -> list[Ch
     return [change for change in upcoming(articles, since) if change.shown_at(now)]
 
 
-def cache_deadline(site: Site, now: datetime, *, drafts: bool) -> float:
+def cache_deadline(site: Site, now: datetime, *, drafts: bool, known: Iterable[Change] | None = None) -> float:
     """The first moment (POSIX time) at which a build of the same files with the same options
     could differ from the one made at ``now`` (``site`` is its index): its first
     :func:`upcoming` change, or the next midnight UTC (related scoring counts ages in days),
@@ -95,5 +95,10 @@ def cache_deadline(site: Site, now: datetime, *, drafts: bool) -> float:
     if not site.articles:
         return now.timestamp()
     day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    first = upcoming(site.all_articles.values(), now, drafts=drafts)[:1]
+    # ``known``: the site's upcoming changes (without drafts'), when the caller has them already.
+    first = (
+        list(known)[:1]
+        if known is not None and not drafts
+        else upcoming(site.all_articles.values(), now, drafts=drafts)[:1]
+    )
     return min([day, *(change.at for change in first)]).timestamp()
