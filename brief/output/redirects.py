@@ -116,14 +116,15 @@ def _plan_key(
         memo.seen = None
     if ledger:
         try:
-            parts.append(read_input(ledger_file(config.root), TEXT_LIMIT))  # (never waits on a FIFO)
+            seen = digest(read_input(ledger_file(config.root), TEXT_LIMIT))  # (never waits on a FIFO)
         except FileNotFoundError:
             parts.append(b"no ledger")
         except OSError:
             return None
         else:
+            parts.append(seen)  # (the ledger's bytes by their digest, hashed once)
             if memo is not None:
-                memo.seen = digest(parts[-1])
+                memo.seen = seen
     known = memo.rows if memo is not None else {}
     kept: dict[bytes, bytes] = {}
     articles: list[bytes] = []
