@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,14 +27,14 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from brief.cache import BuildCache
+from brief.buildtypes import BuildOptions, BuildResult, BuildState
 from brief.config import Config
 from brief.content.authors import load_profiles
 from brief.content.dates import current_time
 from brief.content.ledger import ledger_file
 from brief.content.load import load_articles
 from brief.errors import WARNING, BuildFailed, Problem, errors_in, tuned
-from brief.manifest import Stamps, input_folders, site_key
+from brief.manifest import input_folders, site_key
 from brief.media.assets import fingerprinted
 from brief.media.images import prune_cache as prune_images
 from brief.output.feeds import FeedsAhead, cancel, feeds_ahead, write_feeds
@@ -47,7 +47,6 @@ from brief.output.spare import SPARES, spares_for
 from brief.output.writers import MemoryWriter, OutputWriter
 from brief.render.anchors import PageIds
 from brief.render.articles import check_bodies, render_bios
-from brief.render.contract import ArticleView
 from brief.render.feeds import feed_plan
 from brief.render.keys import environment
 from brief.render.links import article_link_problems, failed_body_link_problems
@@ -55,7 +54,7 @@ from brief.render.markdown import Renderer
 from brief.render.pagedeps import PageDeps, keep_keys
 from brief.render.pages import site_pages
 from brief.render.plans import PageSpec
-from brief.render.schedule import Change, cache_deadline, upcoming
+from brief.render.schedule import cache_deadline, upcoming
 from brief.render.sitemaps import sitemap_plan
 from brief.render.standalone import doc_link_problems, render_docs, searchable
 from brief.render.templates import TemplateProblem, check_templates
@@ -64,78 +63,12 @@ from brief.settings import CACHE_DIR
 from brief.site.index import build_index
 from brief.site.model import Site
 from brief.site.pages import page_link_states
-from brief.site.redirects import Moved, RedirectPlan
+from brief.site.redirects import RedirectPlan
 from brief.site.related import PARALLEL_MIN_ARTICLES
 from brief.theme import static_files, theme_static_files
 from brief.timing import cyclic_gc_paused, timed
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class BuildState:
-    """What a finished build hands to its consumers: the preview renders a one-article
-    edit against it (:func:`brief.edit.render_article_page`), ``brief check`` reads its site."""
-
-    config: Config
-    site: Site
-    views: Mapping[str, ArticleView]
-    """Every built article's view, by slug."""
-    renderer: Renderer
-    env: jinja2.Environment
-
-
-@dataclass
-class BuildResult:
-    """What a successful build did."""
-
-    output: Path | None
-    articles: int
-    pages: int
-    files: int
-    elapsed: float
-    warnings: list[Problem] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    reused: int = 0
-    """Files taken unchanged from the previous build (with a cache)."""
-    state: BuildState | None = None
-    """The site as this build made it (see :class:`BuildState`)."""
-    expired: int = 0
-    """Articles left out because their ``expires:`` time has come."""
-    redirects: list[Moved] = field(default_factory=list)
-    """Redirects this build added by itself: articles whose URL changed since the ledger recorded it."""
-    now: datetime | None = None
-    """The time the build took as now (UTC)."""
-    upcoming: tuple[Change, ...] = ()
-    """When the published site changes next by itself, in time order (brief.render.schedule)."""
-
-
-@dataclass
-class BuildOptions:
-    drafts: bool = False
-    future: bool = False
-    now: datetime | None = None
-    """Build time (UTC); default: now (or BRIEF_NOW: :func:`~brief.content.dates.current_time`)."""
-    progress: Callable[[str, int, int], None] | None = None
-    """Called as the build goes with (stage, items done, items in all), for a progress bar."""
-    cache: BuildCache | None = None
-    """What the last build kept (brief.cache: the preview's, or ``.brief-cache/``); updated on success."""
-    jobs: int | None = None
-    """Processes to render pages with; None: every core for a large site, one for a small one."""
-    link_check: bool = True
-    """Fail on links and images in articles that lead to no page or file of the site."""
-    background_cleanup: bool = False
-    """Remove the previous output on a thread after the swap (the CLI waits for it once the cache is saved)."""
-    search: bool = True
-    """Index the articles for search (when the site has it on); the preview indexes on its own, later."""
-    fingerprint: bool = True
-    """Publish and link stylesheets and scripts under content-hashed names (off in the preview)."""
-    ledger: bool = False
-    """Read the URL ledger (brief.content.ledger) for redirects from old URLs and, in a build
-    into an output folder without drafts or future articles, record this build's article URLs
-    in it after success (brief build's; brief check only reads it)."""
-    stamps: Stamps | None = None
-    """The input files' stamps taken before it began (brief build's): the cache records these."""
 
 
 def build(
@@ -201,17 +134,14 @@ def _build(
     if on_warning:
         for warning in sorted(checked.warnings, key=lambda p: p.sort_key):
             on_warning(warning)
-    previous = cache.outputs if cache is not None else None
     target: OutputWriter | MemoryWriter
     if writer is None:
         assert output is not None
-        spares = spares_for(config.root / CACHE_DIR / SPARES, output) if cache is not None else None
-        target = OutputWriter(output, previous, spares, cache.spare if cache is not None else "")
-        target.background = options.background_cleanup
+        target = _output_writer(config, output, options)
     else:
         target = writer
-        if previous is not None:
-            target.previous = previous
+        if cache is not None:
+            target.previous = cache.outputs
     try:
         env, pages = _publish(config, checked, target, options, now, timings)
         with timed("swap+ledger", timings):
@@ -253,6 +183,21 @@ def _build(
         now=now,
         upcoming=ahead,
     )
+
+
+def _output_writer(config: Config, output: Path, options: BuildOptions) -> OutputWriter:
+    """The writer of a build into ``output``; with a cache, one that stages into the spare tree
+    it records, and takes the output files the checks made ahead found as recorded as such."""
+    cache, ahead = options.cache, options.lookahead
+    if cache is None:
+        target = OutputWriter(output)
+    else:
+        checks = ahead.output_checks() if ahead is not None else None
+        changed = checks.changed if checks is not None and cache.saved and checks.saved == cache.saved else None
+        spares = spares_for(config.root / CACHE_DIR / SPARES, output)
+        target = OutputWriter(output, cache.outputs, spares, cache.spare, changed)
+    target.background = options.background_cleanup
+    return target
 
 
 def _check(

@@ -44,6 +44,7 @@ import hmac
 import logging
 import os
 import pickle
+import secrets
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -108,6 +109,9 @@ class BuildCache:
     next_change: float = 0.0
     """When the output of the last build starts to depend on the clock again (a scheduled
     article comes due, an article leaves the news sitemap, a new day for related scoring)."""
+    saved: bytes = b""
+    """A token new at each save, in the main file and the manifest both: checks of the output
+    files made against the manifest's stamps (brief.lookahead) apply to a cache of that save only."""
     stored: cachefile.Stored | None = field(default=None, init=False, repr=False, compare=False)
     """What the files on disk hold, as last loaded or saved (in memory only): a save
     rewrites only the shards whose rows changed since."""
@@ -187,12 +191,12 @@ class BuildCache:
     # --- on disk ------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, site_root: Path) -> BuildCache:
+    def load(cls, site_root: Path, checked: cachefile.Checked | None = None) -> BuildCache:
         """The cache saved beside ``site_root``, or an empty one (with a note why) when there is
-        none or it cannot be trusted."""
+        none or it cannot be trusted. ``checked``: its files' checks made ahead (brief.lookahead)."""
         folder = site_root / CACHE_DIR
         try:
-            found = cachefile.read_main(folder)
+            found = cachefile.read_main(folder, checked)
             if found is None:
                 return cls()
             cache, index = found
@@ -200,7 +204,7 @@ class BuildCache:
                 raise cachefile.Unusable("unexpected contents")
             if cache.root != str(site_root):
                 raise cachefile.Unusable(f"it belongs to another site folder ({cache.root})")
-            tables, cache.stored = cachefile.read_tables(folder, index)
+            tables, cache.stored = cachefile.read_tables(folder, index, checked)
             missing = [stored_as for stored_as, _, _, _ in _tables(cache) if stored_as not in tables]
             if missing:  # (a format change that forgot to raise FORMAT)
                 raise cachefile.Unusable(f"it lacks the table {missing[0]}")
@@ -222,6 +226,7 @@ class BuildCache:
         tmp = None
         try:
             cache_folder(site_root)
+            self.saved = secrets.token_bytes(16)
             tables = _tables(self)
             try:  # the main file holds the cache without its tables (they go to the shards)
                 for _, owner, name, _ in tables:
@@ -240,6 +245,7 @@ class BuildCache:
                 "extra": self.extra_inputs,
                 "inputs_time": self.inputs_time,
                 "next_change": self.next_change,
+                "saved": self.saved,
                 "outputs": {rel: entry[1] for rel, entry in self.outputs.items()},
             }
             payload = pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL)

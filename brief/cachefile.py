@@ -8,7 +8,9 @@ is split into :data:`SHARDS` shards by a stable hash of each row's key (:func:`s
 each shard a file of its own in ``.brief-cache/shards/``; the index names each shard
 file with its size and SHA-256 digest. A shard is trusted because its digest is in the
 signed main file: one missing, truncated or altered makes the whole cache untrusted
-(:class:`Unusable`).
+(:class:`Unusable`). ``brief build`` has those checks made ahead, by a process of its own
+(brief.lookahead): a file it checked is not hashed again here when it is the very file
+read (:class:`Checked`).
 
 Saving (:func:`write`) writes only the shards whose rows changed since they were read or
 last written (:class:`Stored` remembers each shard's rows as stored), then the main file,
@@ -30,7 +32,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from brief.manifest import CACHE_FILE, MAGIC, format_header, signing_key
 
@@ -58,6 +60,19 @@ class Shard:
     size: int
     digest: bytes
     """SHA-256 of the file's bytes."""
+
+
+class Checked(Protocol):
+    """Checks of the cache's files made ahead (brief.lookahead), each for the file with a stamp
+    (``(mtime in ns, size, inode)``): where one is known, reading the file skips it."""
+
+    def signed(self, stamp: tuple[int, int, int]) -> bool:
+        """Whether the main file with ``stamp`` was found signed."""
+        ...
+
+    def digest(self, name: str, stamp: tuple[int, int, int]) -> bytes | None:
+        """The SHA-256 of the shard file ``name`` with ``stamp``, when known."""
+        ...
 
 
 Rows = dict[Any, Any]
@@ -225,31 +240,18 @@ def _atomic(
 # --- reading --------------------------------------------------------------------------------
 
 
-def read_main(folder: Path) -> tuple[object, dict[str, list[Shard | None]]] | None:
+def read_main(folder: Path, checked: Checked | None = None) -> tuple[object, dict[str, list[Shard | None]]] | None:
     """The cache object in ``folder``'s main file (without its tables) and the index of its
     shards; None when there is no cache. Raises :class:`Unusable`."""
     try:
-        blob = (folder / CACHE_FILE).read_bytes()
+        stamp, blob = _read(folder / CACHE_FILE)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise Unusable(f"cannot read {CACHE_FILE} ({exc.strerror or exc})") from None
-    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4 + 32:
-        raise Unusable("not a brief cache file")
-    at = len(MAGIC)
-    size = int.from_bytes(blob[at : at + 4], "little")
-    header = bytes(blob[at + 4 : at + 4 + size])
-    if header != format_header():
-        raise Unusable(f"written by another version ({header.decode('ascii', 'replace')[:80]})")
-    key = signing_key()
-    if key is None:
-        raise Unusable("no cache key")
-    mac = hmac.new(key, header, "sha256")
-    mac.update(memoryview(blob)[at + 4 + size : -32])
-    if not hmac.compare_digest(blob[-32:], mac.digest()):
-        raise Unusable("its signature does not match (corrupted, or written by another user or machine)")
+    start = _signed_start(blob, checked is not None and checked.signed(stamp))
     stream = io.BytesIO(blob)  # read in place: a BytesIO made from bytes shares their buffer
-    stream.seek(at + 4 + size)
+    stream.seek(start)
     try:
         index = pickle.load(stream)
         main = pickle.load(stream)
@@ -260,7 +262,51 @@ def read_main(folder: Path) -> tuple[object, dict[str, list[Shard | None]]] | No
     return main, index
 
 
-def read_tables(folder: Path, index: dict[str, list[Shard | None]]) -> tuple[dict[str, Rows], Stored]:
+def _signed_start(blob: bytes, known: bool = False) -> int:
+    """Where the signed part of a main file's bytes starts, once checked: its header (this
+    version's) and, unless it is ``known`` to hold, its signature. Raises :class:`Unusable`."""
+    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4 + 32:
+        raise Unusable("not a brief cache file")
+    at = len(MAGIC)
+    size = int.from_bytes(blob[at : at + 4], "little")
+    header = bytes(blob[at + 4 : at + 4 + size])
+    if header != format_header():
+        raise Unusable(f"written by another version ({header.decode('ascii', 'replace')[:80]})")
+    key = signing_key()
+    if key is None:
+        raise Unusable("no cache key")
+    if not known:
+        mac = hmac.new(key, header, "sha256")
+        mac.update(memoryview(blob)[at + 4 + size : -32])
+        if not hmac.compare_digest(blob[-32:], mac.digest()):
+            raise Unusable("its signature does not match (corrupted, or written by another user or machine)")
+    return at + 4 + size
+
+
+def main_signed(path: Path) -> tuple[int, int, int] | None:
+    """The stamp of the main file at ``path`` when it is this version's and its signature
+    holds, else None (for brief.lookahead)."""
+    try:
+        stamp, blob = _read(path)
+        _signed_start(blob)
+    except (OSError, Unusable):
+        return None
+    return stamp
+
+
+def file_digest(path: Path) -> tuple[tuple[int, int, int], bytes] | None:
+    """The stamp and SHA-256 of the file at ``path``, read once (for brief.lookahead); None
+    when it cannot be read."""
+    try:
+        stamp, data = _read(path)
+    except OSError:
+        return None
+    return stamp, hashlib.sha256(data).digest()
+
+
+def read_tables(
+    folder: Path, index: dict[str, list[Shard | None]], checked: Checked | None = None
+) -> tuple[dict[str, Rows], Stored]:
     """Every table of the index, read from its shards (one file in memory at a time), and
     what the files hold. Raises :class:`Unusable` at the first shard missing, of another
     size or digest than the index says, or unreadable."""
@@ -270,23 +316,31 @@ def read_tables(folder: Path, index: dict[str, list[Shard | None]]) -> tuple[dic
         table: Rows = {}
         kept: Kept = []
         for shard in shards:
-            rows = {} if shard is None else _read_shard(folder / SHARD_DIR, shard)
+            rows = {} if shard is None else _read_shard(folder / SHARD_DIR, shard, checked)
             table.update(rows)
             kept.append((shard, rows))
         tables[name], stored[name] = table, kept
     return tables, Stored(folder, stored)
 
 
-def _read_shard(shard_dir: Path, shard: Shard) -> Rows:
+def _read(path: Path) -> tuple[tuple[int, int, int], bytes]:
+    """The stamp and the bytes of the file at ``path``, read through one open file. Raises OSError."""
+    with open(path, "rb", buffering=0) as file:
+        info = os.fstat(file.fileno())
+        return (info.st_mtime_ns, info.st_size, info.st_ino), file.readall()
+
+
+def _read_shard(shard_dir: Path, shard: Shard, checked: Checked | None = None) -> Rows:
     try:
-        data = (shard_dir / shard.name).read_bytes()
+        stamp, data = _read(shard_dir / shard.name)
     except FileNotFoundError:
         raise Unusable(f"its shard {shard.name} is missing") from None
     except OSError as exc:
         raise Unusable(f"cannot read its shard {shard.name} ({exc.strerror or exc})") from None
     if len(data) != shard.size:
         raise Unusable(f"its shard {shard.name} has {len(data)} bytes, not {shard.size} (truncated or altered)")
-    if not hmac.compare_digest(hashlib.sha256(data).digest(), shard.digest):
+    found = checked.digest(shard.name, stamp) if checked is not None else None
+    if not hmac.compare_digest(found or hashlib.sha256(data).digest(), shard.digest):
         raise Unusable(f"its shard {shard.name} does not match its digest (altered)")
     stream = io.BytesIO(data)
     rows: Rows = {}

@@ -156,14 +156,9 @@ def take_stamps(folders: list[Path]) -> Stamps:
     return Stamps(time.time(), snapshot(folders))
 
 
-def up_to_date(
-    site_root: Path, key: bytes, output: Path, folders: list[Path], now: float, stamps: Stamps | None = None
-) -> int | None:
-    """The number of files in ``output`` when the last build there came from exactly the files
-    that are there now, with the same settings, and nothing in it depends on a clock that has
-    moved since; None when a build is needed. Reads only the small manifest. ``stamps``: the
-    input files' stamps taken just before (the build that follows records them), else taken here."""
-    path = site_root / CACHE_DIR / MANIFEST_FILE
+def read_manifest(path: Path) -> dict | None:
+    """The manifest a build's cache saved at ``path`` (brief.cache.BuildCache.save), when it
+    is there, of this version and signed with this user's key; else None."""
     try:
         blob = path.read_bytes()
     except OSError:
@@ -184,6 +179,19 @@ def up_to_date(
     try:
         manifest = pickle.loads(payload)
     except Exception:  # noqa: BLE001
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def up_to_date(
+    site_root: Path, key: bytes, output: Path, folders: list[Path], now: float, stamps: Stamps | None = None
+) -> int | None:
+    """The number of files in ``output`` when the last build there came from exactly the files
+    that are there now, with the same settings, and nothing in it depends on a clock that has
+    moved since; None when a build is needed. Reads only the small manifest. ``stamps``: the
+    input files' stamps taken just before (the build that follows records them), else taken here."""
+    manifest = read_manifest(site_root / CACHE_DIR / MANIFEST_FILE)
+    if manifest is None:
         return None
     if manifest["key"] != key or manifest["root"] != str(site_root) or manifest["output"] != str(output):
         return None

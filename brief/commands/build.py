@@ -23,7 +23,9 @@ from brief.commands.schedule import change_record, first_moment, iso, valid_reco
 from brief.config import Config
 from brief.content.dates import current_time
 from brief.errors import Problem
+from brief.lookahead import look_ahead
 from brief.manifest import input_folders, last_build, record_build, site_key, take_stamps, up_to_date
+from brief.settings import CACHE_DIR
 from brief.timing import cyclic_gc_paused
 
 if TYPE_CHECKING:  # the build's modules are imported only when there is something to build
@@ -77,12 +79,14 @@ def build_site(
             )
             if unchanged is not None:
                 return Outcome(None, unchanged, time.perf_counter() - started, _recorded(config, out, drafts, future))
+        # Meanwhile, another process checks the last build's files (brief.lookahead).
+        ahead = look_ahead(config.root / CACHE_DIR, config.root / out) if use_cache else None
         from brief.build import BuildOptions, build
         from brief.cache import BuildCache
         from brief.output.outdir import finish_cleanups
         from brief.timing import timed
 
-        cache = BuildCache.load(config.root) if use_cache else BuildCache()
+        cache = BuildCache.load(config.root, ahead) if use_cache else BuildCache()
         compiled = None
         if use_cache:
             from brief.bytecode import SignedBytecode
@@ -103,6 +107,7 @@ def build_site(
                     link_check=link_check,
                     ledger=True,
                     stamps=stamps,
+                    lookahead=ahead,
                 ),
                 on_warning=on_warning,
             )
@@ -112,12 +117,20 @@ def build_site(
                 cache.save(config.root)  # meanwhile the previous output is removed in the background
                 if compiled is not None:
                     compiled.flush()
-            ahead = first_moment([change_record(change, config) for change in result.upcoming])
-            record = {"built": iso(now), "output": str(out), "drafts": drafts, "future": future, "next_changes": ahead}
-            record_build(config.root, record)
+            upcoming = _record(config, out, now, drafts, future, result.upcoming)
         finally:
+            if ahead is not None:
+                ahead.close()
             finish_cleanups()
-        return Outcome(result, next_changes=ahead, kept=cache)
+        return Outcome(result, next_changes=upcoming, kept=cache)
+
+
+def _record(config: Config, out: Path, now: datetime, drafts: bool, future: bool, changes: tuple) -> list[dict]:
+    """Record the build (brief.manifest.record_build); returns the changes at the first moment ahead."""
+    ahead = first_moment([change_record(change, config) for change in changes])
+    record = {"built": iso(now), "output": str(out), "drafts": drafts, "future": future, "next_changes": ahead}
+    record_build(config.root, record)
+    return ahead
 
 
 def _recorded(config: Config, out: Path, drafts: bool, future: bool) -> list[dict] | None:

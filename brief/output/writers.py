@@ -174,7 +174,9 @@ class OutputWriter(_Claims):
         previous: dict[str, tuple[bytes, Any]] | None = None,
         spares: Path | None = None,
         spare: str = "",
+        checked: dict[str, frozenset[str]] | None = None,
     ) -> None:
+        """``checked``: the previous build's files found changed, by folder (brief.lookahead)."""
         super().__init__(previous)
         self.out_dir = out_dir
         self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
@@ -189,6 +191,10 @@ class OutputWriter(_Claims):
         """With a staging folder made of a spare: every path this build claimed."""
         self._kept: dict[str, Any] = {}
         """Files this process kept from the previous build, with the stamp they were checked to have."""
+        self._out_changed = checked.get(str(out_dir)) if checked is not None else None
+        self._spare_changed: frozenset[str] | None = None
+        """The paths whose file in the output folder, and in the spare taken, is not as recorded,
+        as found ahead; None where not known (then each file's stamp is checked here)."""
         try:
             recover_interrupted_swap(out_dir)
             remove_dead_staging(out_dir)
@@ -197,6 +203,7 @@ class OutputWriter(_Claims):
             out_dir.parent.mkdir(parents=True, exist_ok=True)
             if spares is not None and previous and take_spare(spares, spare, self.staging):
                 self._claimed = set()
+                self._spare_changed = checked.get(str(spares / spare)) if checked is not None else None
             else:
                 self.staging.mkdir()
         except OSError as exc:
@@ -255,8 +262,13 @@ class OutputWriter(_Claims):
         does, None when neither (it must be written)."""
         if stamp is None:
             return None
-        if self.from_spare and file_stamp(target) == stamp:
-            return True  # the spare's file is the published one
+        if self.from_spare:
+            changed = self._spare_changed
+            if (file_stamp(target) == stamp) if changed is None else (relpath not in changed):
+                return True  # the spare's file is the published one
+        changed = self._out_changed
+        if changed is not None:
+            return None if relpath in changed else False
         return False if file_stamp(os.path.join(self.out_dir, relpath)) == stamp else None
 
     def link_previous(self, relpath: str, key: bytes, target: str) -> bool:

@@ -507,9 +507,9 @@ def test_brief_build_reads_and_saves_its_cache_with_the_cycle_collector_paused(t
     seen: list[bool] = []
     load, save = BuildCache.load, BuildCache.save
 
-    def loading(cls, root):
+    def loading(cls, root, checked=None):
         seen.append(gc.isenabled())
-        return load.__func__(cls, root)
+        return load.__func__(cls, root, checked)
 
     def saving(self, root):
         seen.append(gc.isenabled())
