@@ -245,27 +245,30 @@ class OutputWriter(_Claims):
         stamp = self._unchanged(relpath, key)
         if stamp is None:
             return False
-        target = os.path.join(self._staged, relpath)  # (a path of the previous build's: safe)
-        found = self._previous_file(relpath, target, stamp)
+        found = self._previous_file(relpath, None, stamp)
         if found is None:
             return False
         if self._take(relpath, origin, key):  # else the problem is recorded
-            if found or self._link(relpath, target):  # the very file checked: its stamp is known
+            # (a path of the previous build's: safe; the very file checked: its stamp is known)
+            if found or self._link(relpath, os.path.join(self._staged, relpath)):
                 self._kept[relpath] = stamp
             self.reused += 1
         return True
 
-    def _previous_file(self, relpath: str, target: str, stamp: Any) -> bool | None:
+    def _previous_file(self, relpath: str, target: str | None, stamp: Any) -> bool | None:
         """Where the previous build's file of ``relpath`` is, unchanged since it was recorded
         with ``stamp`` (:meth:`_unchanged`: None when there is none made from this build's key):
-        True when the spare holds it at ``target`` already, False when only the output folder
-        does, None when neither (it must be written)."""
+        True when the spare holds it at ``target`` (None: its staging path) already, False
+        when only the output folder does, None when neither (it must be written)."""
         if stamp is None:
             return None
         if self.from_spare:
             changed = self._spare_changed
-            if (file_stamp(target) == stamp) if changed is None else (relpath not in changed):
-                return True  # the spare's file is the published one
+            if changed is not None:
+                if relpath not in changed:
+                    return True  # the spare's file is the published one
+            elif file_stamp(target or os.path.join(self._staged, relpath)) == stamp:
+                return True
         changed = self._out_changed
         if changed is not None:
             return None if relpath in changed else False
@@ -328,11 +331,7 @@ class OutputWriter(_Claims):
 
     def reuse_all(self, keys: dict[str, bytes], origin: str) -> bool:
         """Link the previous build's file of every path in ``keys``, or of none of them."""
-        staged = self._staged
-        if any(
-            self._previous_file(rel, os.path.join(staged, rel), self._unchanged(rel, key)) is None
-            for rel, key in keys.items()
-        ):
+        if any(self._previous_file(rel, None, self._unchanged(rel, key)) is None for rel, key in keys.items()):
             return False
         for rel, key in keys.items():
             self.reuse(rel, key, origin)

@@ -116,38 +116,36 @@ def paginated(
     def path_of(n: int) -> str:
         return base if n == 1 else f"{base}page/{n}/"
 
-    for n in range(1, total + 1):
-        window = slice((n - 1) * per_page, n * per_page)
-        chunk = articles[window]
-        pagination = Pagination(
+    def pagination(n: int) -> Pagination:  # (made only for a page made again: few in a cached build)
+        return Pagination(
             number=n,
             total=total,
             prev_url=site.url(path_of(n - 1)) if n > 1 else None,
             next_url=site.url(path_of(n + 1)) if n < total else None,
         )
+
+    for n in range(1, total + 1):
+        window = slice((n - 1) * per_page, n * per_page)
+        chunk = articles[window]
         more, shown = first if first is not None and n == 1 else ({}, [])
         lastmod = max(map(_MODIFIED, chain(chunk, shown)), default=None)  # (each one's last_change)
         path = path_of(n)
         listed = _Listed(views, chunk)
 
-        def make(
-            n: int = n, listed: _Listed = listed, pagination: Pagination = pagination, more: dict = more
-        ) -> dict[str, Any]:
+        def make(n: int = n, listed: _Listed = listed, more: dict = more) -> dict[str, Any]:
             entries = listed()
             page = replace(make_page(n, total), canonical=site.absolute_url(path_of(n)))
             page = replace(
                 page,
                 meta=front_meta(site, page) if page.kind == "index" and n == 1 else page_meta(site, page, breadcrumb),
             )
-            context = {"site": sv, "page": page, "entries": entries, "pagination": pagination, **extra, **more}
+            context = {"site": sv, "page": page, "entries": entries, "pagination": pagination(n), **extra, **more}
             if "months" in extra:
                 context["months"] = months_on_page(entries, site)
             return context
 
-        def inputs(
-            n: int = n, listed: _Listed = listed, pagination: Pagination = pagination, more: dict = more
-        ) -> tuple:
-            return (template, sv, n, make_page(n, total), listed(), pagination, extra, breadcrumb, more)
+        def inputs(n: int = n, listed: _Listed = listed, more: dict = more) -> tuple:
+            return (template, sv, n, make_page(n, total), listed(), pagination(n), extra, breadcrumb, more)
 
         deps = (*frame, *map(_SLUG, chunk), *map(_SLUG, shown))
         yield PageSpec(
