@@ -13,7 +13,6 @@ has threads, never forks (``workers`` is 1 there).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
@@ -29,7 +28,10 @@ _task: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether processes can be forked here (multiprocessing's "fork" start method: every
+    system but Windows). Asked without importing multiprocessing, which is imported where a
+    pool is made: a cached build after an edit makes none, and saves its import (7 ms)."""
+    return hasattr(os, "fork")
 
 
 def cores() -> int:
@@ -73,6 +75,8 @@ def fork_iter(
     finished = 0
     _task = (function, items)
     try:
+        import multiprocessing
+
         with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
             for part in pool.imap(_run_range, bounds):  # in order: the result does not depend on timing
                 finished += len(part)

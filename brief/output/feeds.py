@@ -19,7 +19,6 @@ the same name pattern).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import signal
@@ -116,6 +115,8 @@ class FeedsAhead:
         folder.mkdir(parents=True)
         _job = (todo, folder)
         try:
+            import multiprocessing
+
             self._pool = multiprocessing.get_context("fork").Pool(1, initializer=_ignore_sigint)
             self._result = self._pool.apply_async(_make_feeds)
         finally:

@@ -16,7 +16,6 @@ has threads, never forks.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from collections.abc import Callable
 import jinja2
 
 from brief.errors import BriefError, Problem
+from brief.forks import can_fork
 from brief.output.search import SearchFeed, put_part
 from brief.output.staged import make_folder_of, write_file
 from brief.output.writers import OutputWriter
@@ -49,7 +49,7 @@ def worker_count(items: int, jobs: int | None, minimum: int = PARALLEL_MIN_PAGES
     at least ``minimum`` items and one otherwise."""
     if jobs is not None:
         return max(1, jobs)
-    if items < minimum or not _can_fork():
+    if items < minimum or not can_fork():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(cores, MAX_WORKERS))
@@ -86,6 +86,8 @@ def render_parallel(
     told = 0
     yielded = False
     try:
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
         ranges = [(lo, min(lo + CHUNK, len(jobs))) for lo in range(0, len(jobs), CHUNK)]
         with context.Pool(workers, initializer=_worker_start) as pool:
@@ -117,15 +119,13 @@ _made: set[str] = set()
 """Staging folders this worker has made (each worker makes the folders of its pages)."""
 
 
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
 def _yield_to_indexer() -> bool:
     """Lower the workers' priority: once Pagefind runs (on the pages to index, which come
     first), the rest of the site has time to render while it indexes, and Pagefind, which
     then writes its bundle on one core, is what the build waits for (10,000 articles on
     2 cores: 1 s sooner)."""
+    import multiprocessing
+
     for child in multiprocessing.active_children():
         if child.pid is not None:
             with contextlib.suppress(OSError):  # (gone already)

@@ -93,3 +93,16 @@ def disk_errors(relpath: str):
         yield
     except OSError as exc:
         raise BriefError(f"cannot write {relpath}: {exc.strerror or exc}; the previous output is unchanged") from None
+
+
+def unsafe_reason(relpath: str) -> str | None:
+    """Why ``relpath`` may not be written inside the output folder, or None."""
+    if not relpath or "\x00" in relpath:
+        return "empty path or NUL byte"
+    if "\\" in relpath or (len(relpath) > 1 and relpath[1] == ":"):
+        return "backslashes and drive letters are not allowed"
+    if relpath.startswith("/"):
+        return "absolute paths are not allowed"
+    if any(part in ("", ".", "..") for part in relpath.split("/")):
+        return "the path would leave the output folder"
+    return None

@@ -27,7 +27,7 @@ from brief.output.outdir import (
     swap_in,
 )
 from brief.output.spare import drop_unclaimed, keep_as_spare, new_spare_name, spare_home, take_spare
-from brief.output.staged import disk_errors, make_folder_of, replace_path, write_file
+from brief.output.staged import disk_errors, make_folder_of, replace_path, unsafe_reason, write_file
 
 
 class _Claims:
@@ -165,7 +165,8 @@ class OutputWriter(_Claims):
 
     With ``spares`` (a folder in the cache folder) the staging folder starts as the spare
     tree called ``spare`` when there is one (brief.output.spare): a file of it whose stamp
-    is the one recorded stays, so an unchanged file costs a ``stat``. After the swap the
+    is the one recorded stays, so an unchanged file costs a ``stat`` (none with ``checked``:
+    the previous build's files found changed, by folder, brief.lookahead). After the swap the
     previous output becomes the next spare, named :attr:`spare`."""
 
     def __init__(
@@ -176,7 +177,6 @@ class OutputWriter(_Claims):
         spare: str = "",
         checked: dict[str, frozenset[str]] | None = None,
     ) -> None:
-        """``checked``: the previous build's files found changed, by folder (brief.lookahead)."""
         super().__init__(previous)
         self.out_dir = out_dir
         self.staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
@@ -193,8 +193,8 @@ class OutputWriter(_Claims):
         """Files this process kept from the previous build, with the stamp they were checked to have."""
         self._out_changed = checked.get(str(out_dir)) if checked is not None else None
         self._spare_changed: frozenset[str] | None = None
-        """The paths whose file in the output folder, and in the spare taken, is not as recorded,
-        as found ahead; None where not known (then each file's stamp is checked here)."""
+        """The paths whose file in the output folder, and in the spare taken, is not as
+        recorded; None where not known ahead (then each file's stamp is checked here)."""
         try:
             recover_interrupted_swap(out_dir)
             remove_dead_staging(out_dir)
@@ -378,19 +378,6 @@ class OutputWriter(_Claims):
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def unsafe_reason(relpath: str) -> str | None:
-    """Why ``relpath`` may not be written inside the output folder, or None."""
-    if not relpath or "\x00" in relpath:
-        return "empty path or NUL byte"
-    if "\\" in relpath or (len(relpath) > 1 and relpath[1] == ":"):
-        return "backslashes and drive letters are not allowed"
-    if relpath.startswith("/"):
-        return "absolute paths are not allowed"
-    if any(part in ("", ".", "..") for part in relpath.split("/")):
-        return "the path would leave the output folder"
-    return None
 
 
 def _copy_key(source: Path) -> bytes:
