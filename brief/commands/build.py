@@ -127,10 +127,10 @@ def build_site(
 
 def _record(config: Config, out: Path, now: datetime, drafts: bool, future: bool, changes: tuple) -> list[dict]:
     """Record the build (brief.manifest.record_build); returns the changes at the first moment ahead."""
-    ahead = first_moment([change_record(change, config) for change in changes])
-    record = {"built": iso(now), "output": str(out), "drafts": drafts, "future": future, "next_changes": ahead}
+    first = first_moment([change_record(change, config) for change in changes])
+    record = {"built": iso(now), "output": str(out), "drafts": drafts, "future": future, "next_changes": first}
     record_build(config.root, record)
-    return ahead
+    return first
 
 
 def _recorded(config: Config, out: Path, drafts: bool, future: bool) -> list[dict] | None:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 import jinja2
 
 from brief.errors import BriefError, Problem
-from brief.forks import can_fork
+from brief.forks import can_fork, cores
 from brief.output.search import SearchFeed, put_part
 from brief.output.staged import make_folder_of, write_file
 from brief.output.writers import OutputWriter
@@ -35,7 +35,6 @@ benchmarks/ab.py (cold, 6 runs each) against 2,000 before: the pages stage of 1,
 articles' 1,722 pages 0.53 -> 0.35 s, of 300 articles' 0.17 -> 0.13 s."""
 CHUNK = 250
 """Pages per task: small enough to balance the workers, large enough to keep overhead low."""
-MAX_WORKERS = 8
 YIELD_NICENESS = 10
 """The workers' priority (``nice``) once Pagefind runs beside them."""
 
@@ -49,10 +48,7 @@ def worker_count(items: int, jobs: int | None, minimum: int = PARALLEL_MIN_PAGES
     at least ``minimum`` items and one otherwise."""
     if jobs is not None:
         return max(1, jobs)
-    if items < minimum or not can_fork():
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, MAX_WORKERS))
+    return cores() if items >= minimum and can_fork() else 1
 
 
 def render_parallel(

@@ -291,11 +291,13 @@ class ArticleViews(Mapping[str, ArticleView]):
 
     def _digest_key(self, article: Article, parts: ArticleParts) -> bytes | None:
         scheduled = self._later and is_scheduled(article, self._site)
-        made_of = article.digest + parts.digest + (b"s" if scheduled else b"-")  # (one bytes object: small)
-        key = self._known.get(made_of) if article.digest and parts.digest else None
+        made_of = None  # (kept by the digests of both: one bytes object, small)
+        if article.digest and parts.digest:
+            made_of = article.digest + parts.digest + (b"s" if scheduled else b"-")
+        key = self._known.get(made_of) if made_of is not None else None
         if key is None:
             key = view_key(article, parts, self._lines.of(article), scheduled, self._keyed)
-        if key is not None and self._made is not None:
+        if key is not None and made_of is not None and self._made is not None:
             self._made[made_of] = key
         return key
 
