@@ -47,12 +47,13 @@ from brief.output.spare import SPARES, spares_for
 from brief.output.writers import MemoryWriter, OutputWriter
 from brief.render.anchors import PageIds
 from brief.render.articles import check_bodies, render_bios
+from brief.render.contract import DocView
 from brief.render.feeds import feed_plan
 from brief.render.keys import environment
 from brief.render.links import article_link_problems, failed_body_link_problems
 from brief.render.markdown import Renderer
 from brief.render.pagedeps import PageDeps, keep_keys
-from brief.render.pages import site_pages
+from brief.render.pages import PageMemo, other_pages, site_pages
 from brief.render.plans import PageSpec
 from brief.render.schedule import cache_deadline, upcoming
 from brief.render.sitemaps import sitemap_plan
@@ -213,6 +214,7 @@ def _check(
         profiles, profile_problems = load_profiles(config)
         own_static, static_problems = static_files(config.static_dir, config.root)
         problems = loaded.problems + profile_problems + static_problems
+    later: list[Callable[[], None]] = []  # the related suggestions, when they are made meanwhile
     with timed("index", timings):
         workers = worker_count(len(loaded.articles), options.jobs, PARALLEL_MIN_ARTICLES) if parallel else 1
         site, index_problems = build_index(
@@ -227,6 +229,7 @@ def _check(
             workers=workers,
             pages=loaded.pages,
             static=frozenset(own_static),
+            later=later if parallel else None,
         )
         problems += index_problems
     with timed("markdown", timings):
@@ -255,8 +258,7 @@ def _check(
         template_problems = check_templates(env)
         # The pages' memo is the preview's (kept between its rebuilds): a build into a folder
         # would only fill it, in each page worker (100,000 articles: ~100 MB per worker).
-        kept = cache.pages if cache is not None and not parallel else None
-        specs = list(site_pages(site, views, bios, kept, docs))
+        specs = _page_plans(site, views, bios, docs, cache.pages if cache is not None and not parallel else None, later)
         statics = (own_static, all_static, fingerprints)
         memo = cache.redirects if cache is not None else None
         redirects = redirect_plan(config, site, specs, statics, assets, options.ledger, memo)
@@ -279,6 +281,23 @@ def _check(
     )
     checked.redirects, checked.view_keys, checked.feeds_ahead = redirects, view_keys, ahead
     return checked
+
+
+def _page_plans(
+    site: Site,
+    views: ArticleViews,
+    bios: dict[str, Markup],
+    docs: dict[str, DocView],
+    kept: PageMemo | None,
+    later: list[Callable[[], None]],
+) -> list[PageSpec]:
+    """Every page's plan (brief.render.pages); the pages but the articles' are planned first,
+    while the related lists may still be made by another process (``later``: what waits for
+    them and completes them)."""
+    others = list(other_pages(site, views, bios, docs))
+    for finish in later:
+        finish()
+    return list(site_pages(site, views, bios, kept, docs, others))
 
 
 def _publish(

@@ -66,15 +66,31 @@ def site_pages(
     bios: dict[str, Markup] | None = None,
     memo: PageMemo | None = None,
     docs: dict[str, DocView] | None = None,
+    others: list[PageSpec] | None = None,
 ) -> Iterator[PageSpec]:
-    """Every page of the site, in a stable order. ``bios`` are rendered author bios by slug;
-    ``memo`` (the preview's) keeps an article's metadata while its view and page are the same;
-    ``docs`` are the standalone pages' views by slug (brief.render.standalone)."""
+    """Every page of the site, in a stable order: the articles', then :func:`other_pages`
+    (``others``: those made already, before the site's related lists were complete; else
+    made here of ``bios`` and ``docs``). ``memo`` (the preview's) keeps an article's
+    metadata while its view and page are the same."""
     sv = site_view(site)
-    main_feeds = site_feeds(site)
-    articles = ArticlePages(site, sv, views, main_feeds, memo)  # (its digests live as long as the specs)
+    articles = ArticlePages(site, sv, views, site_feeds(site), memo)  # (its digests live as long as the specs)
     for article in site.articles:
         yield articles.spec(article)
+    yield from other_pages(site, views, bios, docs) if others is None else others
+
+
+def other_pages(
+    site: Site,
+    views: Mapping[str, ArticleView],
+    bios: dict[str, Markup] | None = None,
+    docs: dict[str, DocView] | None = None,
+) -> Iterator[PageSpec]:
+    """Every page but the articles', in a stable order: the front page, the sections', tags'
+    and authors' listings, the archive, corrections, standalone pages, 404 and search. None
+    reads the related lists. ``bios`` are rendered author bios by slug; ``docs`` are the
+    standalone pages' views by slug (brief.render.standalone)."""
+    sv = site_view(site)
+    main_feeds = site_feeds(site)
     yield from paginated(
         site,
         sv,

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from brief.config import Config
 from brief.content.corrections import future_notes
 from brief.content.model import Article, Page, Profile
 from brief.content.yamllines import dotted
-from brief.digests import digest
 from brief.errors import WARNING, Problem, did_you_mean
 from brief.site.bylines import byline_problems
 from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
 from brief.site.pages import index_pages
-from brief.site.related import RelatedIndex
-from brief.site.rescoring import RelatedMemo, key_terms_of, take, to_score
+from brief.site.rescoring import RelatedMemo
+from brief.site.suggestions import suggest
 from brief.slugs import slugify
 
 
@@ -38,6 +38,7 @@ def build_index(
     workers: int = 1,
     pages: list[Page] | None = None,
     static: frozenset[str] = frozenset(),
+    later: list[Callable[[], None]] | None = None,
 ) -> tuple[Site, list[Problem]]:
     """Index ``articles`` (every valid one, drafts included) for a build at time ``now``.
 
@@ -45,7 +46,11 @@ def build_index(
     is not reported as unknown, since that file's own problems already are. ``memo`` is the
     build cache's part for related suggestions (kept while their inputs are the same). ``pages``
     are the valid standalone pages, ``static`` the output paths of the site's static files
-    (a page's URL may clash with neither, see brief.site.pages)."""
+    (a page's URL may clash with neither, see brief.site.pages).
+
+    ``later`` (``brief build``'s): the related suggestions of a cached build may then be made
+    by a forked process while the caller goes on (brief.site.suggestions); a call put in ``later``
+    waits for them and completes ``site.related``, which nothing may read before."""
     problems: list[Problem] = []
     by_slug = _unique_slugs(articles, problems)
     built = sorted(
@@ -58,7 +63,9 @@ def build_index(
         items = _resolve_related(article, by_slug, built_slugs, invalid_slugs, config, problems)
         if article.slug in built_slugs:
             related[article.slug] = items
-    _suggest(built, related, config, now, memo, workers)
+    waiting = suggest(built, related, config, now, memo, workers, later is not None)
+    if waiting is not None and later is not None:
+        later.append(waiting)
     _duplicate_titles(by_slug, problems)
     problems += future_notes(by_slug.values(), now)
     everything = sorted(by_slug.values(), key=lambda a: a.relpath)
@@ -92,62 +99,6 @@ def build_index(
         menu=page_index.menu,
     )
     return site, problems
-
-
-def _suggest(
-    built: list[Article],
-    related: dict[str, tuple[RelatedItem, ...]],
-    config: Config,
-    now: datetime,
-    memo: RelatedMemo | None = None,
-    workers: int = 1,
-) -> None:
-    """Fill each article's related list up to ``related.count`` with automatic suggestions.
-
-    With a memo, the suggestions of the previous build are kept when every input is the
-    same: the articles (by digest, in order), what each already lists, the options and the day."""
-    count = config.related.count
-    wanted = [max(0, count - len(related[a.slug])) for a in built]
-    if not any(wanted):
-        return
-    listed = [tuple(item.article.slug for item in related[a.slug] if item.article is not None) for a in built]
-    key = None
-    if memo is not None and all(a.digest for a in built):
-        day = now.astimezone(UTC).date().isoformat()
-        key = digest(repr((config.related, config.language, day, wanted, listed)), *(a.digest for a in built))
-    if key is not None and memo is not None and memo.chosen == key and memo.last is not None:
-        all_picks = memo.last.picked()  # (the last scoring's picks: its inputs are all the same)
-    else:
-        last = memo.terms if memo else None
-        previous = key_terms_of(memo.last, built) if memo is not None and memo.last is not None else None
-        index = RelatedIndex(built, config.related, config.language, now, last, workers, previous)
-        exclude = [{index.position[slug] for slug in slugs} for slugs in listed]
-        setting = repr((config.related, config.language, now.astimezone(UTC).date().isoformat()))
-        docs = to_score(index, memo.last, setting, wanted, exclude) if memo is not None and memo.last else None
-        if docs is None:
-            all_picks = index.suggest_all(wanted, exclude, workers)
-        else:  # only the articles an edit can move (brief.site.rescoring)
-            assert memo is not None and memo.last is not None
-            all_picks = memo.last.picked()
-            for i, rescored in index.suggest_some(docs, wanted, exclude).items():
-                all_picks[i] = rescored
-        if memo is not None:
-            memo.terms = index.terms if all(a.digest for a in built) else None
-            memo.last = take(index, setting, wanted, exclude, all_picks)
-            memo.chosen = key  # (None: these inputs have no key, and the last picks are kept by none)
-    suggested: list[RelatedItem | None] = [None] * len(built)  # one (frozen) entry per article, however many list it
-
-    def entry(i: int) -> RelatedItem:
-        found = suggested[i]
-        if found is None:
-            other = built[i]
-            url = config.base_path + other.url_path.lstrip("/")
-            found = suggested[i] = RelatedItem(other.title, url, external=False, article=other, automatic=True)
-        return found
-
-    for article, picks in zip(built, all_picks):
-        if picks:
-            related[article.slug] += tuple(map(entry, picks))
 
 
 _EXAMPLE_NAMES = {"section": "'Economy'", "tag": "'Energy Storage'", "author": "'Ana Ruiz'"}

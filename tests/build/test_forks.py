@@ -53,3 +53,68 @@ def test_a_worker_error_is_raised_in_the_caller(workers: int) -> None:
 
 def test_one_worker_maps_here_in_order() -> None:
     assert forks.fork_map(_square_with_pid, [1, 2, 3], workers=1, chunk=1) == [(n * n, os.getpid()) for n in (1, 2, 3)]
+
+
+# --- fork_call: one call in a process of its own ---------------------------------------------
+
+_needs_fork = pytest.mark.skipif(not forks.can_fork(), reason="needs fork")
+
+
+@pytest.fixture
+def no_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fork_call forks only a process without threads; a pytest-xdist worker has some."""
+    monkeypatch.setattr("brief.forks.threading.active_count", lambda: 1)
+
+
+@_needs_fork
+def test_fork_call_returns_what_the_call_returned_in_another_process(no_threads: None) -> None:
+    running = forks.fork_call(lambda: (os.getpid(), [n * n for n in range(1000)], b"x" * 300_000))
+    assert running is not None
+    pid, squares, blob = running.result()  # type: ignore[misc]
+    assert pid != os.getpid() and squares[999] == 998_001 and blob == b"x" * 300_000
+
+
+@_needs_fork
+def test_a_result_larger_than_the_shared_memory_comes_through_the_pipe(
+    no_threads: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("brief.forks.SHARED", 4096)
+    running = forks.fork_call(lambda: "y" * 200_000)
+    assert running is not None and running.result() == "y" * 200_000
+
+
+@_needs_fork
+def test_a_call_that_raises_or_dies_gives_none_and_leaves_no_process(no_threads: None) -> None:
+    def fails() -> int:
+        raise ValueError("in the child")
+
+    def dies() -> int:
+        os._exit(9)
+
+    for function in (fails, dies):
+        running = forks.fork_call(function)
+        assert running is not None
+        pid = running.pid
+        assert running.result() is None
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reaped already
+
+
+@_needs_fork
+def test_a_cancelled_call_is_ended_at_once(no_threads: None) -> None:
+    import time
+
+    running = forks.fork_call(lambda: time.sleep(60))
+    assert running is not None
+    pid = running.pid
+    started = time.monotonic()
+    running.cancel()
+    assert time.monotonic() - started < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    assert running.result() is None  # (asked after all: nothing)
+
+
+def test_fork_call_declines_in_a_process_with_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("brief.forks.threading.active_count", lambda: 2)
+    assert forks.fork_call(lambda: 1) is None

@@ -80,7 +80,7 @@ def test_rescoring_what_an_edit_moves_equals_a_full_scoring(corpus, seed, postin
         scored.append(len(args[0].articles) if found is None else len(found))
         return found
 
-    monkeypatch.setattr("brief.site.index.to_score", counted)
+    monkeypatch.setattr("brief.site.suggestions.to_score", counted)
     current = list(articles)
     for step, kind in enumerate(["title", "dek", "listed", "tags", "body", "title", "listed", "body", "tags", "dek"]):
         at = rng.randrange(len(current))
@@ -113,7 +113,7 @@ def test_the_same_inputs_keep_the_last_picks_and_a_build_without_their_key_drops
     first = build_index(articles, config, drafts=False, future=False, now=NOW, memo=memo)
     assert memo.chosen is not None and memo.last is not None
     scored: list[int] = []
-    monkeypatch.setattr("brief.site.index.RelatedIndex", lambda *a, **k: scored.append(1) or None)
+    monkeypatch.setattr("brief.site.suggestions.RelatedIndex", lambda *a, **k: scored.append(1) or None)
     again = build_index(articles, config, drafts=False, future=False, now=NOW, memo=memo)
     assert scored == [] and _lists(again[0]) == _lists(first[0])  # no index made: the last picks, as they were
     monkeypatch.undo()
@@ -126,3 +126,47 @@ def test_the_same_inputs_keep_the_last_picks_and_a_build_without_their_key_drops
     assert memo.chosen is None
     back = build_index(articles, config, drafts=False, future=False, now=NOW, memo=memo)
     assert _lists(back[0]) == _lists(first[0])
+
+
+def _same_snapshot(one, other) -> bool:
+    import numpy as np
+
+    plain = ("setting", "slugs", "terms", "tags")
+    return (
+        all(getattr(one, name) == getattr(other, name) for name in plain)
+        and one.arrays.keys() == other.arrays.keys()
+        and all(np.array_equal(one.arrays[k], other.arrays[k]) for k in one.arrays)
+        and np.array_equal(one.picks, other.picks)
+        and np.array_equal(one.pick_start, other.pick_start)
+    )
+
+
+@pytest.mark.parametrize("child_fails", [False, True])
+def test_scoring_in_a_forked_process_gives_what_scoring_here_gives(corpus, monkeypatch, child_fails):
+    """``brief build``'s index leaves a cached build's scoring to a forked process (``later``):
+    the lists, and the memo the next build starts from, are those of a scoring in this process,
+    also when the process sends nothing (then the caller scores itself)."""
+    if not hasattr(__import__("os"), "fork"):
+        pytest.skip("needs fork")
+    monkeypatch.setattr("brief.forks.threading.active_count", lambda: 1)  # (an xdist worker has threads)
+    if child_fails:  # (the process runs this; the caller, when it scores itself, does not)
+        monkeypatch.setattr("brief.site.suggestions._new_rows", lambda *a: __import__("os")._exit(3))
+    config, articles = corpus
+    here, forked = RelatedMemo(), RelatedMemo()
+    for memo in (here, forked):
+        memo.start(True)
+        build_index(articles, config, drafts=False, future=False, now=NOW, memo=memo)
+    rng = random.Random(5)
+    current = list(articles)
+    for step, kind in enumerate(["body", "title", "tags", "listed"]):
+        at = rng.randrange(len(current))
+        current[at] = dataclasses.replace(_edited(current[at], rng, current, kind), digest=f"fork-{step}".encode())
+        inline = build_index(current, config, drafts=False, future=False, now=NOW, memo=here)
+        later: list = []
+        site, _ = build_index(current, config, drafts=False, future=False, now=NOW, memo=forked, later=later)
+        assert len(later) == 1, "the scoring was not left to a process"
+        later.pop()()
+        assert _lists(site) == _lists(inline[0]), (step, kind)
+        assert (forked.term_names, forked.term_rows, forked.chosen) == (here.term_names, here.term_rows, here.chosen)
+        assert list(forked.term_rows) == list(here.term_rows)  # (in the same order)
+        assert _same_snapshot(forked.last, here.last)
