@@ -194,9 +194,10 @@ def _output_writer(config: Config, output: Path, options: BuildOptions) -> Outpu
         target = OutputWriter(output)
     else:
         checks = ahead.output_checks() if ahead is not None else None
-        changed = checks.changed if checks is not None and cache.saved and checks.saved == cache.saved else None
+        same = checks is not None and cache.saved and checks.saved == cache.saved
+        changed, exact = (checks.changed, str(output) in checks.exact) if checks is not None and same else (None, False)
         spares = spares_for(config.root / CACHE_DIR / SPARES, output)
-        target = OutputWriter(output, cache.outputs, spares, cache.spare, changed)
+        target = OutputWriter(output, cache.outputs, spares, cache.spare, changed, exact)
     target.background = options.background_cleanup
     return target
 

@@ -7,7 +7,9 @@ core. Later it verifies the cache it loads (the main file's signature and the SH
 the file is as the last build left it (a ``stat`` of each of 16,000 files: 40 ms). None of
 that needs those modules, so :func:`look_ahead` forks a process that does it meanwhile and
 sends back what it found: each shard file's digest, whether the main file's signature
-holds, and which of the last build's output files are not as recorded.
+holds, which of the last build's output files are not as recorded, and whether the output
+folder holds any file the manifest does not record (when none, the spare tree is made of
+the old output without walking it: brief.output.spare).
 
 What the process found is used only for the very file it read: each finding comes with
 the file's stamp (inode, size, time to the nanosecond), and the build uses it only when
@@ -65,6 +67,9 @@ class OutputChecks:
     changed: dict[str, frozenset[str]]
     """Folder (the output folder, each spare tree) → the output paths whose file there is
     missing or has another stamp than the one recorded."""
+    exact: frozenset[str] = frozenset()
+    """The output folder (its path) when it holds no file at a path the manifest does not
+    record (nothing put there by hand): then what it holds is known without walking it."""
 
 
 class Lookahead:
@@ -207,7 +212,8 @@ def _findings(cache_dir: Path, out_dir: Path) -> Iterator[tuple[str, object]]:
     except OSError:
         folders = []
     changed = {str(folder): _changed(folder, outputs) for folder in [out_dir, *folders]}
-    yield "outputs", OutputChecks(saved, changed)
+    exact = frozenset() if _others(out_dir, outputs) else frozenset({str(out_dir)})
+    yield "outputs", OutputChecks(saved, changed, exact)
 
 
 def _changed(folder: Path, outputs: dict[str, Stamp]) -> frozenset[str]:
@@ -230,3 +236,22 @@ def _changed(folder: Path, outputs: dict[str, Stamp]) -> frozenset[str]:
         return frozenset(changed)
     finally:
         os.close(fd)
+
+
+def _others(folder: Path, outputs: dict[str, Stamp]) -> bool:
+    """Whether ``folder`` holds anything but folders at a path that ``outputs`` does not name
+    (True when it cannot be read: not known)."""
+    todo = [("", str(folder))]
+    try:
+        while todo:
+            prefix, path = todo.pop()
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    rel = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append((rel + "/", entry.path))
+                    elif rel not in outputs:
+                        return True
+    except OSError:
+        return True
+    return False

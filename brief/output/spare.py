@@ -7,7 +7,8 @@ folder, for every file an edit leaves alone (16,000 links and 11,000 folders at 
 articles), and the old tree must then be removed file by file. Instead, after the swap,
 the old tree is made into a mirror of the new output: each file with a key is a hard link
 to the published one, nothing else is in it. A process of its own does that while the
-cache is saved, and keeps the mirror in the cache folder under a new name, which the cache
+cache is saved (changing only the files the build did not keep, when the old tree is known
+to hold no other file than the last build's: brief.lookahead), and keeps the mirror in the cache folder under a new name, which the cache
 records (:attr:`BuildCache.spare <brief.cache.BuildCache.spare>`); when the cache folder is
 on another file system than the output, beside the output instead (:func:`spares_for`).
 
@@ -78,13 +79,31 @@ def spare_home(spares: Path, out_dir: Path) -> bool:
         return False
 
 
-def keep_as_spare(old: str, out_dir: str, keep: Collection[str], spares: Path, name: str) -> None:
+def keep_as_spare(
+    old: str,
+    out_dir: str,
+    keep: Collection[str],
+    spares: Path,
+    name: str,
+    known: tuple[Iterable[str], Container[str]] | None = None,
+) -> None:
     """Make the previous output ``old`` a mirror of ``out_dir`` restricted to the paths in
     ``keep`` (the files with a key), then move it to ``spares/name`` in place of any other
-    spare. Whatever fails, ``old`` does not stay behind: the mirror is removed instead."""
+    spare. Whatever fails, ``old`` does not stay behind: the mirror is removed instead.
+
+    ``known``: every file ``old`` holds (by path: no other), and which of them are the very
+    files published at their paths. Only the others are then removed or replaced, where
+    walking ``old`` to find them took 10,000 articles' output 0.2 s (a one-edit build
+    waited for a third of it)."""
     try:
-        kept: set[str] = set()
-        _prune(old, "", keep, out_dir, kept)
+        kept: Container[str]
+        if known is None:
+            found: set[str] = set()
+            _prune(old, "", keep, out_dir, found)
+            kept = found
+        else:
+            files, kept = known
+            remove_files(old, (rel for rel in files if rel not in kept))
         for rel in keep:
             if rel not in kept:
                 _link_in(os.path.join(out_dir, rel), os.path.join(old, rel))
@@ -142,11 +161,14 @@ def _link_in(source: str, target: str) -> None:
 def drop_unclaimed(staging: str, previous: Iterable[str], claimed: Container[str]) -> None:
     """Remove from a staging folder made of a spare the previous build's files that this
     build did not write again, and the folders that leaves empty."""
+    remove_files(staging, (rel for rel in previous if rel not in claimed))
+
+
+def remove_files(root: str, paths: Iterable[str]) -> None:
+    """Remove the files at ``paths`` (relative) in ``root``, and the folders that leaves empty."""
     folders: set[str] = set()
-    for rel in previous:
-        if rel in claimed:
-            continue
-        path = os.path.join(staging, rel)
+    for rel in paths:
+        path = os.path.join(root, rel)
         try:
             os.unlink(path)
         except OSError:  # gone already, or a folder this build made in its place
@@ -155,7 +177,7 @@ def drop_unclaimed(staging: str, previous: Iterable[str], claimed: Container[str
     for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
         while folder:
             try:
-                os.rmdir(os.path.join(staging, folder))
+                os.rmdir(os.path.join(root, folder))
             except OSError:  # not empty (or gone already)
                 break
             folder = folder.rpartition("/")[0]

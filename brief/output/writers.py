@@ -176,6 +176,7 @@ class OutputWriter(_Claims):
         spares: Path | None = None,
         spare: str = "",
         checked: dict[str, frozenset[str]] | None = None,
+        exact: bool = False,
     ) -> None:
         super().__init__(previous)
         self.out_dir = out_dir
@@ -192,6 +193,7 @@ class OutputWriter(_Claims):
         self._kept: dict[str, Any] = {}
         """Files this process kept from the previous build, with the stamp they were checked to have."""
         self._out_changed = checked.get(str(out_dir)) if checked is not None else None
+        self._exact = exact and self._out_changed is not None  # (no file there but ``previous``'s)
         self._spare_changed: frozenset[str] | None = None
         """The paths whose file in the output folder, and in the spare taken, is not as
         recorded; None where not known ahead (then each file's stamp is checked here)."""
@@ -371,7 +373,12 @@ class OutputWriter(_Claims):
         if spares is not None and spare_home(spares, self.out_dir):
             self.spare = name = new_spare_name()
             keep = self.keys
-            task = partial(keep_as_spare, str(previous), str(self.out_dir), keep, spares, name)
+            known = None
+            if self._exact and self.previous is not None and self._out_changed is not None:
+                # Its files are the last build's; those this one kept, unchanged there, are published.
+                changed = self._out_changed
+                known = (list(self.previous), {rel for rel in self._kept if rel not in changed})
+            task = partial(keep_as_spare, str(previous), str(self.out_dir), keep, spares, name, known)
             in_background(task, self.background, "keep the previous output as a spare")
         else:
             remove_previous(previous, self.background)

@@ -62,7 +62,6 @@ def clean_build(site: Path, out: Path) -> None:
 @pytest.mark.slow
 def test_cached_builds_equal_clean_builds_after_random_edits(tmp_path, monkeypatch):
     monkeypatch.setattr(pagedeps, "VERIFY", True)  # every page key kept by dependency is made again
-    monkeypatch.setattr("brief.forks.threading.active_count", lambda: 1)  # (as below)
     rng = random.Random(11)
     files = {f"content/a{i}.md": story(i, rng) for i in range(24)}
     files["content/a3.md"] = story(3, rng, related=["a5", "a6"])
@@ -135,9 +134,6 @@ def test_cached_builds_equal_clean_builds_after_related_heavy_edits(tmp_path, mo
     body taken from another cluster, a changed section), on a clustered corpus built by forked
     workers: every cached build equals a clean one-process build, and the related lists did move."""
     monkeypatch.setattr(pagedeps, "VERIFY", True)  # every page key kept by dependency is made again
-    # The cached builds' scoring is left to a forked process (brief.site.suggestions), which
-    # fork_call declines in a process with threads, as a pytest-xdist worker is.
-    monkeypatch.setattr("brief.forks.threading.active_count", lambda: 1)
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     from corpus import write_corpus
 

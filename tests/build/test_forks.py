@@ -60,14 +60,8 @@ def test_one_worker_maps_here_in_order() -> None:
 _needs_fork = pytest.mark.skipif(not forks.can_fork(), reason="needs fork")
 
 
-@pytest.fixture
-def no_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """fork_call forks only a process without threads; a pytest-xdist worker has some."""
-    monkeypatch.setattr("brief.forks.threading.active_count", lambda: 1)
-
-
 @_needs_fork
-def test_fork_call_returns_what_the_call_returned_in_another_process(no_threads: None) -> None:
+def test_fork_call_returns_what_the_call_returned_in_another_process() -> None:
     running = forks.fork_call(lambda: (os.getpid(), [n * n for n in range(1000)], b"x" * 300_000))
     assert running is not None
     pid, squares, blob = running.result()  # type: ignore[misc]
@@ -75,16 +69,14 @@ def test_fork_call_returns_what_the_call_returned_in_another_process(no_threads:
 
 
 @_needs_fork
-def test_a_result_larger_than_the_shared_memory_comes_through_the_pipe(
-    no_threads: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_result_larger_than_the_shared_memory_comes_through_the_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("brief.forks.SHARED", 4096)
     running = forks.fork_call(lambda: "y" * 200_000)
     assert running is not None and running.result() == "y" * 200_000
 
 
 @_needs_fork
-def test_a_call_that_raises_or_dies_gives_none_and_leaves_no_process(no_threads: None) -> None:
+def test_a_call_that_raises_or_dies_gives_none_and_leaves_no_process() -> None:
     def fails() -> int:
         raise ValueError("in the child")
 
@@ -101,7 +93,7 @@ def test_a_call_that_raises_or_dies_gives_none_and_leaves_no_process(no_threads:
 
 
 @_needs_fork
-def test_a_cancelled_call_is_ended_at_once(no_threads: None) -> None:
+def test_a_cancelled_call_is_ended_at_once() -> None:
     import time
 
     running = forks.fork_call(lambda: time.sleep(60))

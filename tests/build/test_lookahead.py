@@ -167,3 +167,86 @@ def test_no_process_is_forked_beside_threads(tmp_path):
     finally:
         stop.set()
         other.join()
+
+
+def files_of(folder: Path) -> dict[str, int]:
+    """Every file under ``folder`` (by relative path) with its inode; folders left empty fail."""
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_dir():
+            assert any(path.iterdir()), f"empty folder {path.relative_to(folder)}"
+        else:
+            found[path.relative_to(folder).as_posix()] = path.lstat().st_ino
+    return found
+
+
+def assert_spare_mirrors(site: Path, out: Path) -> None:
+    """The spare the cache names holds every published file the cache keeps, as a hard link
+    to it, and nothing else."""
+    cache = BuildCache.load(site)
+    spare = site / CACHE_DIR / SPARES / cache.spare
+    assert cache.spare and spare.is_dir()
+    published, mirrored = files_of(out), files_of(spare)
+    assert set(mirrored) == set(cache.outputs) <= set(published)
+    assert {rel: published[rel] for rel in mirrored} == mirrored
+
+
+def test_the_spare_of_an_output_found_as_recorded_is_made_without_walking_it(tmp_path, monkeypatch):
+    """The output folder holds only the files the manifest records: the process says so, and
+    the spare is then made of what the build knows (brief.output.spare.keep_as_spare's
+    ``known``). It is still an exact mirror after edits that change, add and remove pages;
+    a file put in the output by hand makes the process say otherwise, and is in no spare
+    and no later output."""
+    from brief.output import spare as spare_module
+
+    site = site_of(tmp_path)
+    out = built(site)
+    config = load_config(site)
+    ahead = look_ahead(site / CACHE_DIR, out)
+    assert ahead is not None
+    try:
+        checks = ahead.output_checks()
+        assert checks is not None and checks.exact == {str(out)}
+    finally:
+        ahead.close()
+    noted = tmp_path / "modes"  # (the spare is made by a process of its own: noted in a file)
+    real = spare_module.keep_as_spare
+
+    def keep_as_spare(*args):
+        with noted.open("a") as file:
+            file.write("known\n" if args[5] is not None else "walked\n")
+        real(*args)
+
+    monkeypatch.setattr("brief.output.writers.keep_as_spare", keep_as_spare)
+    rng = random.Random(8)
+    edit(site, "a3.md")  # a page changed (and the listings showing it)
+    build_site(config, out, now=NOW)
+    assert_spare_mirrors(site, out)
+    (site / "content/a20.md").write_text(story(20, rng))  # pages added
+    build_site(config, out, now=NOW)
+    assert_spare_mirrors(site, out)
+    (site / "content/a5.md").unlink()  # pages removed
+    build_site(config, out, now=NOW)
+    assert_spare_mirrors(site, out)
+    assert noted.read_text().split() == ["known"] * 3, "the spares were made by walking the old output"
+
+    (out / "by-hand.txt").write_text("not the site's")
+    (out / "extra").mkdir()
+    (out / "extra/page.html").write_text("<p>nor this</p>")
+    ahead = look_ahead(site / CACHE_DIR, out)
+    assert ahead is not None
+    try:
+        checks = ahead.output_checks()
+        assert checks is not None and checks.exact == frozenset()
+    finally:
+        ahead.close()
+    edit(site, "a1.md")
+    build_site(config, out, now=NOW)
+    assert noted.read_text().split()[-1] == "walked"  # (the old output held files nobody recorded)
+    assert_spare_mirrors(site, out)
+    edit(site, "a2.md")
+    build_site(config, out, now=NOW)  # (staged into that spare)
+    assert_spare_mirrors(site, out)
+    clean = tmp_path / "clean"
+    build(config, clean, BuildOptions(now=NOW))
+    assert tree(out) == tree(clean)

@@ -148,7 +148,6 @@ def test_scoring_in_a_forked_process_gives_what_scoring_here_gives(corpus, monke
     also when the process sends nothing (then the caller scores itself)."""
     if not hasattr(__import__("os"), "fork"):
         pytest.skip("needs fork")
-    monkeypatch.setattr("brief.forks.threading.active_count", lambda: 1)  # (an xdist worker has threads)
     if child_fails:  # (the process runs this; the caller, when it scores itself, does not)
         monkeypatch.setattr("brief.site.suggestions._new_rows", lambda *a: __import__("os")._exit(3))
     config, articles = corpus
