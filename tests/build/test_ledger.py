@@ -513,3 +513,20 @@ def test_a_plan_made_again_is_saved_as_made_not_as_it_was_read(tmp_path):
         (site / "content/b.md").write_text(article(text, title="B"))
         assert build_site(config, site / "public", now=BUILD_TIME).result is not None
         assert "/2024/01/a-new/" in redirect_page(site, "/2024/01/a/")
+
+
+def test_a_kept_plan_leaves_its_ledger_unread_while_the_file_holds_it(tmp_path):
+    """The cache keeps a plan's ledger apart: a build that keeps the plan and need not write
+    the ledger never reads it back (10,000 lines: 25 ms of every edit's build)."""
+    site = make_site(tmp_path, {f"content/{n}.md": article(title=f"Story {n}") for n in "abc"})
+    config = load_config(site)
+    build_site(config, site / "public", now=BUILD_TIME)
+    build_site(config, site / "public", now=BUILD_TIME)  # (reads the ledger the first wrote: planned again)
+    whole = ledger(site)
+    for n in range(2):
+        (site / "content/a.md").write_text(article(f"Paragraph {n}.\n", title="Story a"))
+        outcome = build_site(config, site / "public", now=BUILD_TIME)
+        assert outcome.result is not None and ledger(site) == whole
+    plan = outcome.kept.redirects.plan  # type: ignore[attr-defined]
+    assert plan is not None and plan.ledger is None  # (kept, and its ledger not read back)
+    assert len(outcome.kept.redirects.ledger_of(plan)) == 3  # type: ignore[attr-defined]
