@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from brief.content.linemap import LineMap
+from brief.frozen import maker
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +247,10 @@ def _article(values: tuple) -> Article:
     path = row[_PATH_AT] = path_of(row[_PATH_AT])
     real = row[_REAL_AT]
     row[_REAL_AT] = path if real is True else (None if real is None else Path(real))
-    return Article(*row)
+    return _make_article(*row)
+
+
+_make_article = maker(Article)  # (a cached build reads back every article: brief.frozen)
 
 
 _PATH = type(Path())

@@ -28,6 +28,7 @@ LAYERS = [
             "brief.tomllines",
             "brief.timing",
             "brief.forks",
+            "brief.frozen",
             "brief.interrupts",
             "brief.theme",
             "brief.excerpts",

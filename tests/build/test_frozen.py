@@ -1,0 +1,64 @@
+"""brief.frozen: a frozen dataclass made by its maker is the instance its ``__init__`` makes."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from brief.content.model import Article
+from brief.frozen import maker
+from brief.site.model import RelatedItem
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    x: int
+    label: str
+    tags: tuple[str, ...] = ()
+    note: str | None = dataclasses.field(default=None, compare=False)
+
+
+make_point = maker(Point)
+
+
+@given(st.integers(), st.text(), st.lists(st.text(max_size=3), max_size=4).map(tuple), st.none() | st.text())
+def test_a_made_instance_is_the_one_init_makes(x, label, tags, note):
+    made, init = make_point(x, label, tags, note), Point(x, label, tags, note)
+    assert type(made) is Point and made == init and hash(made) == hash(init) and repr(made) == repr(init)
+    assert dataclasses.astuple(made) == (x, label, tags, note)
+    assert pickle.loads(pickle.dumps(made)) == init
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.x = 1  # type: ignore[misc]
+    assert dataclasses.replace(made, x=0) == Point(0, label, tags, note)
+
+
+def test_the_classes_brief_makes_in_bulk_have_makers_that_agree_with_init():
+    item = maker(RelatedItem)("T", "/a/", False, None, None, True)
+    assert item == RelatedItem("T", "/a/", external=False, article=None, automatic=True) and type(item) is RelatedItem
+    values = tuple(getattr(item, f.name) for f in dataclasses.fields(item))
+    assert values == ("T", "/a/", False, None, None, True)
+    assert len(dataclasses.fields(Article)) == len(Article.__slots__)  # type: ignore[attr-defined]
+
+
+def test_a_class_that_is_not_a_frozen_dataclass_with_slots_is_refused():
+    @dataclass(slots=True)
+    class Mutable:
+        x: int
+
+    @dataclass(frozen=True)
+    class NoSlots:
+        x: int
+
+    for cls in (Mutable, NoSlots, int):
+        with pytest.raises(TypeError, match="not a frozen dataclass with slots"):
+            maker(cls)
+
+
+def test_every_field_must_be_given():
+    with pytest.raises(TypeError):
+        make_point(1, "a")
