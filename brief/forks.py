@@ -150,7 +150,8 @@ def fork_call(function: Callable[[], R]) -> Pending[R] | None:
     memory the two share (a pipe would hold the process until its parent reads: 5 MB
     took 10 ms there). None where this system cannot fork, or this process has threads
     (forking one is unsafe): the caller then calls ``function`` itself. The process
-    ignores Ctrl-C: it is killed when the caller asks for its result, cancels it, or drops it."""
+    ignores Ctrl-C (the caller is told of it, and ends it): it is killed when the caller
+    asks for its result, cancels it, or drops it."""
     if not can_fork() or not hasattr(signal, "pthread_sigmask") or threading.active_count() > 1:
         return None
     try:
@@ -167,7 +168,10 @@ def fork_call(function: Callable[[], R]) -> Pending[R] | None:
         code = 1
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            # Ended by SIGTERM, without running the parent's handler; and not ignoring it, which
+            # the processes it forks would inherit (a multiprocessing pool ends its workers so:
+            # with SIGTERM ignored, leaving the pool waited for them for ever).
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(read)
             data = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)

@@ -110,3 +110,22 @@ def test_a_cancelled_call_is_ended_at_once() -> None:
 def test_fork_call_declines_in_a_process_with_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("brief.forks.threading.active_count", lambda: 2)
     assert forks.fork_call(lambda: 1) is None
+
+
+def _pool_squares() -> list[int]:
+    import multiprocessing
+
+    for _ in range(30):  # (a worker left waiting for the queue's lock when the pool ends: not every time)
+        with multiprocessing.get_context("fork").Pool(2) as pool:  # (leaving it ends the workers by SIGTERM)
+            found = pool.map(abs, range(-40, 0), chunksize=3)
+    return found
+
+
+@_needs_fork
+@pytest.mark.timeout(60)
+def test_a_forked_call_may_use_a_pool_of_its_own() -> None:
+    """The process of a related scoring that scores everything uses a pool (brief.site.related):
+    its workers are ended by SIGTERM, which the process must not leave ignored for them."""
+    running = forks.fork_call(_pool_squares)
+    assert running is not None
+    assert running.result() == list(range(40, 0, -1))
