@@ -29,6 +29,7 @@ from brief.content.model import Article
 from brief.content.words import ascii_form
 from brief.digests import digest, file_stamp, pickled_digest, register_reducer
 from brief.errors import WARNING, Problem
+from brief.frozen import maker
 from brief.media.images import ImageUse, Responsive
 from brief.media.imagesize import image_size
 from brief.media.pixels import ImageError
@@ -156,11 +157,10 @@ def _unpacked(packed: bytes) -> tuple:
 
 
 def _unstored_parts(rest: tuple, packed: bytes) -> ArticleParts:
-    parts = object.__new__(ArticleParts)
-    for name, value in zip(_REST, rest, strict=True):
-        object.__setattr__(parts, name, value)
-    object.__setattr__(parts, "packed", packed)
-    return parts
+    return _make_unstored(*rest, packed)  # (the HTML fields without a value: read from packed when asked)
+
+
+_make_unstored = maker(ArticleParts, (*_REST, "packed"))  # (every article's parts in a cached build: brief.frozen)
 
 
 ArticleParts.__reduce__ = _reduce_parts  # type: ignore[method-assign,assignment]

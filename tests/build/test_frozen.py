@@ -62,3 +62,26 @@ def test_a_class_that_is_not_a_frozen_dataclass_with_slots_is_refused():
 def test_every_field_must_be_given():
     with pytest.raises(TypeError):
         make_point(1, "a")
+
+
+def test_a_maker_of_some_fields_leaves_the_others_without_a_value():
+    made = maker(Point, ("x", "tags"))(3, ("a",))
+    assert type(made) is Point and (made.x, made.tags) == (3, ("a",))
+    with pytest.raises(AttributeError):
+        made.label  # noqa: B018 - (no value: Point gives none when it is read)
+    with pytest.raises(TypeError, match="in their order"):
+        maker(Point, ("tags", "x"))
+    with pytest.raises(TypeError, match="in their order"):
+        maker(Point, ("x", "nope"))
+
+
+def test_parts_read_back_from_the_cache_give_their_html_when_first_read():
+    from markupsafe import Markup
+
+    from brief.render.articles import ArticleParts, stored_parts
+
+    parts = ArticleParts(Markup("<i>c</i>"), (Markup("t"),), None, Markup("<p>b</p>"), None, None, 1, (), (), ())
+    function, args = stored_parts(parts)
+    back = function(*args)
+    assert type(back) is ArticleParts and back.packed is not None
+    assert back == parts and back.body == Markup("<p>b</p>") and back.packed is None
