@@ -159,34 +159,22 @@ def fork_call(function: Callable[[], R]) -> Pending[R] | None:
     except OSError:
         return None
     read, write = os.pipe()
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        pid = os.fork()
-    except OSError:
-        pid = -1
-    if pid == 0:  # the child: send the result, and leave without running anything of the parent's
-        code = 1
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            # Ended by SIGTERM, without running the parent's handler; and not ignoring it, which
-            # the processes it forks would inherit (a multiprocessing pool ends its workers so:
-            # with SIGTERM ignored, leaving the pool waited for them for ever).
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            os.close(read)
-            data = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
-            if len(data) <= SHARED:
-                shared[: len(data)] = data
-                message = len(data).to_bytes(8, "little")
-            else:
-                message = b"\0" * 8 + data
-            view = memoryview(message)
-            while view:
-                view = view[os.write(write, view) :]
-            code = 0
-        finally:
-            os._exit(code)
-    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+    def send() -> int:
+        os.close(read)
+        data = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
+        if len(data) <= SHARED:
+            shared[: len(data)] = data
+            message = len(data).to_bytes(8, "little")
+        else:
+            message = b"\0" * 8 + data
+        view = memoryview(message)
+        while view:
+            view = view[os.write(write, view) :]
+        return 0
+
+    # (ended by SIGTERM: a pool it makes ends its workers so, and they would inherit it ignored)
+    pid = fork_process(send, ends_on_term=True)
     os.close(write)
     if pid < 0:
         os.close(read)
@@ -195,12 +183,44 @@ def fork_call(function: Callable[[], R]) -> Pending[R] | None:
     return Pending(pid, read, shared)
 
 
-def _end(pid: int, fd: int, shared: mmap.mmap) -> None:
-    with suppress(OSError):
-        os.close(fd)
+def fork_process(run: Callable[[], int], ends_on_term: bool = False) -> int:
+    """Fork a process that calls ``run()`` and leaves with what it returns (1 when it raised),
+    running nothing else of this process's (no exit handlers, no output buffers flushed);
+    returns its pid, or -1 when none could be forked. Ctrl-C and SIGTERM are held back while
+    forking, so that neither lands in either process in the middle of the fork. The process
+    ignores Ctrl-C, which reaches the whole process group: this one is told, and ends it (or
+    lets it finish its task). It ignores SIGTERM too, unless it ``ends_on_term``: then SIGTERM
+    ends it without running any handler of this process's, and the processes it forks (a
+    multiprocessing pool's workers, which a pool ends so) do not inherit it ignored."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        pid = os.fork()
+    except OSError:
+        pid = -1
+    if pid == 0:
+        code = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if ends_on_term else signal.SIG_IGN)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            code = run()
+        finally:
+            os._exit(code)
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    return pid
+
+
+def end_process(pid: int) -> None:
+    """Kill a process this one forked, whatever it is doing, and reap it."""
     with suppress(OSError):
         os.kill(pid, signal.SIGKILL)  # (not reaped yet: the pid is still its own)
     with suppress(ChildProcessError):
         os.waitpid(pid, 0)
+
+
+def _end(pid: int, fd: int, shared: mmap.mmap) -> None:
+    with suppress(OSError):
+        os.close(fd)
+    end_process(pid)
     with suppress(BufferError):
         shared.close()

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brief.cachefile import SHARD_DIR, file_digest, main_signed
+from brief.forks import end_process, fork_process
 from brief.manifest import CACHE_FILE, MANIFEST_FILE, read_manifest, signing_key
 from brief.output.spare import SPARES, spares_for
 
@@ -149,25 +150,17 @@ def look_ahead(cache_dir: Path, out_dir: Path) -> Lookahead | None:
     if signing_key() is None:  # (read, or made, here: the process must not make it)
         return None
     read, write = os.pipe()
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        pid = os.fork()
-    except OSError:
-        pid = -1
-    if pid == 0:  # the child: send what it finds, and leave without running anything of the parent's
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            os.close(read)
-            for message in _findings(cache_dir, out_dir):
-                data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-                view = memoryview(len(data).to_bytes(4, "little") + data)
-                while view:
-                    view = view[os.write(write, view) :]
-        finally:
-            os._exit(0)
-    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+    def send() -> int:  # (in the process: what it finds, as it finds it)
+        os.close(read)
+        for message in _findings(cache_dir, out_dir):
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(len(data).to_bytes(4, "little") + data)
+            while view:
+                view = view[os.write(write, view) :]
+        return 0
+
+    pid = fork_process(send)
     os.close(write)
     if pid < 0:
         os.close(read)
@@ -180,10 +173,7 @@ def _reap(pid: int, fd: int) -> None:
     wait for its checks of the output) and close its pipe."""
     with suppress(OSError):
         os.close(fd)
-    with suppress(OSError):
-        os.kill(pid, signal.SIGKILL)  # (not reaped yet: the pid is still its own)
-    with suppress(ChildProcessError):
-        os.waitpid(pid, 0)
+    end_process(pid)
 
 
 # --- in the process --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from brief.errors import BriefError
+from brief.forks import fork_process
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -103,23 +104,12 @@ def in_background(task: Callable[[], object], background: bool, name: str) -> No
         task()
         return
     if hasattr(os, "fork") and hasattr(signal, "pthread_sigmask"):
-        # Ctrl-C reaches the whole process group: the child ignores it (the task finishes
-        # whatever happens; the parent reports), and it is held back while forking, so that it
-        # cannot land in either process in the middle of the fork.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        try:
-            pid = os.fork()
-        except OSError:
-            pid = -1
-        if pid == 0:  # the child: do it, and leave without running anything of the parent's
-            try:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.signal(signal.SIGTERM, signal.SIG_IGN)
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
-                task()
-            finally:
-                os._exit(0)
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+        def run() -> int:  # (the process ignores Ctrl-C and SIGTERM: the task finishes; the parent reports)
+            task()
+            return 0
+
+        pid = fork_process(run)
         if pid > 0:
             _cleanups.append(pid)
             return
