@@ -98,9 +98,12 @@ def _kind(c: Checker, key: Key, value: object) -> str | None:
 
 
 def future_notes(articles: Iterable[Article], now: datetime) -> list[Problem]:
-    """A note dated after the build's time ``now``, on any valid article: an error."""
+    """A note dated after the build's time ``now``, on any valid article: an error (in the
+    order of ``articles``, then of the notes as written)."""
     problems = []
-    for article in sorted(articles, key=lambda a: a.relpath):
+    for article in articles:
+        if not article.corrections:
+            continue
         for note in sorted(article.corrections, key=lambda n: n.index):
             if note.date > now:
                 key = ("corrections", note.index, "date")

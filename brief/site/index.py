@@ -10,6 +10,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
+from operator import attrgetter
 from urllib.parse import urlsplit
 
 from brief.config import Config
@@ -58,8 +59,9 @@ def build_index(
         key=lambda a: a.sort_key,
     )
     built_slugs = frozenset(a.slug for a in built)
+    everything = sorted(by_slug.values(), key=_RELPATH)  # (the order of the problems found)
     related: dict[str, tuple[RelatedItem, ...]] = {}
-    for article in sorted(by_slug.values(), key=lambda a: a.relpath):
+    for article in everything:
         items = _resolve_related(article, by_slug, built_slugs, invalid_slugs, config, problems)
         if article.slug in built_slugs:
             related[article.slug] = items
@@ -67,8 +69,7 @@ def build_index(
     if waiting is not None and later is not None:
         later.append(waiting)
     _duplicate_titles(by_slug, problems)
-    problems += future_notes(by_slug.values(), now)
-    everything = sorted(by_slug.values(), key=lambda a: a.relpath)
+    problems += future_notes(everything, now)
     problems += byline_problems(everything, profiles or {}, config)
     rank = {a.slug: i for i, a in enumerate(built)}  # (built is in sort_key order)
     sections = _terms("section", [(a, a.section, ("section",)) for a in everything], rank, problems)
@@ -100,6 +101,8 @@ def build_index(
     )
     return site, problems
 
+
+_RELPATH = attrgetter("relpath")
 
 _EXAMPLE_NAMES = {"section": "'Economy'", "tag": "'Energy Storage'", "author": "'Ana Ruiz'"}
 
