@@ -42,6 +42,13 @@ def can_fork() -> bool:
     return hasattr(os, "fork")
 
 
+def may_fork_helper() -> bool:
+    """Whether this process may fork a helper process (:func:`fork_process`): the system
+    forks and can hold signals back, and no other thread runs (forking beside threads is
+    unsafe: a lock one holds stays held in the copy)."""
+    return can_fork() and hasattr(signal, "pthread_sigmask") and threading.active_count() == 1
+
+
 def cores() -> int:
     """The cores this process may run on."""
     count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -152,7 +159,7 @@ def fork_call(function: Callable[[], R]) -> Pending[R] | None:
     (forking one is unsafe): the caller then calls ``function`` itself. The process
     ignores Ctrl-C (the caller is told of it, and ends it): it is killed when the caller
     asks for its result, cancels it, or drops it."""
-    if not can_fork() or not hasattr(signal, "pthread_sigmask") or threading.active_count() > 1:
+    if not may_fork_helper():
         return None
     try:
         shared = mmap.mmap(-1, SHARED)
@@ -192,6 +199,8 @@ def fork_process(run: Callable[[], int], ends_on_term: bool = False) -> int:
     lets it finish its task). It ignores SIGTERM too, unless it ``ends_on_term``: then SIGTERM
     ends it without running any handler of this process's, and the processes it forks (a
     multiprocessing pool's workers, which a pool ends so) do not inherit it ignored."""
+    if not can_fork() or not hasattr(signal, "pthread_sigmask"):
+        return -1
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         pid = os.fork()
@@ -210,8 +219,11 @@ def fork_process(run: Callable[[], int], ends_on_term: bool = False) -> int:
     return pid
 
 
-def end_process(pid: int) -> None:
-    """Kill a process this one forked, whatever it is doing, and reap it."""
+def end_process(pid: int, fd: int) -> None:
+    """Close the pipe ``fd`` from a process this one forked, then kill the process, whatever
+    it is doing (what it has not sent is not wanted), and reap it."""
+    with suppress(OSError):
+        os.close(fd)
     with suppress(OSError):
         os.kill(pid, signal.SIGKILL)  # (not reaped yet: the pid is still its own)
     with suppress(ChildProcessError):
@@ -219,8 +231,6 @@ def end_process(pid: int) -> None:
 
 
 def _end(pid: int, fd: int, shared: mmap.mmap) -> None:
-    with suppress(OSError):
-        os.close(fd)
-    end_process(pid)
+    end_process(pid, fd)
     with suppress(BufferError):
         shared.close()

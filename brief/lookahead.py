@@ -27,16 +27,13 @@ from __future__ import annotations
 import os
 import pickle
 import select
-import signal
-import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from brief.cachefile import SHARD_DIR, file_digest, main_signed
-from brief.forks import end_process, fork_process
+from brief.forks import end_process, fork_process, may_fork_helper
 from brief.manifest import CACHE_FILE, MANIFEST_FILE, read_manifest, signing_key
 from brief.output.spare import SPARES, spares_for
 
@@ -81,7 +78,7 @@ class Lookahead:
         self._buffer = b""
         self.cache = CacheFiles()
         self.outputs: OutputChecks | None = None
-        self._ended = weakref.finalize(self, _reap, pid, fd)
+        self._ended = weakref.finalize(self, end_process, pid, fd)  # (a build that fails early may not wait)
 
     def signed(self, stamp: Stamp) -> bool:
         """Whether the cache's main file, read with ``stamp``, was found signed (so far: without waiting)."""
@@ -145,7 +142,7 @@ class Lookahead:
 def look_ahead(cache_dir: Path, out_dir: Path) -> Lookahead | None:
     """Start the process for the cache in ``cache_dir`` and the output folder ``out_dir``;
     None where this system cannot fork, or this process has threads (forking one is unsafe)."""
-    if not hasattr(os, "fork") or not hasattr(signal, "pthread_sigmask") or threading.active_count() > 1:
+    if not may_fork_helper():
         return None
     if signing_key() is None:  # (read, or made, here: the process must not make it)
         return None
@@ -166,14 +163,6 @@ def look_ahead(cache_dir: Path, out_dir: Path) -> Lookahead | None:
         os.close(read)
         return None
     return Lookahead(pid, read)
-
-
-def _reap(pid: int, fd: int) -> None:
-    """End the process (what it has not sent is not wanted: a build that fails early may not
-    wait for its checks of the output) and close its pipe."""
-    with suppress(OSError):
-        os.close(fd)
-    end_process(pid)
 
 
 # --- in the process --------------------------------------------------------------------------

@@ -103,16 +103,15 @@ def in_background(task: Callable[[], object], background: bool, name: str) -> No
     if not background:
         task()
         return
-    if hasattr(os, "fork") and hasattr(signal, "pthread_sigmask"):
 
-        def run() -> int:  # (the process ignores Ctrl-C and SIGTERM: the task finishes; the parent reports)
-            task()
-            return 0
+    def run() -> int:  # (the process ignores Ctrl-C and SIGTERM: the task finishes; the parent reports)
+        task()
+        return 0
 
-        pid = fork_process(run)
-        if pid > 0:
-            _cleanups.append(pid)
-            return
+    pid = fork_process(run)  # (-1 where this system does not fork)
+    if pid > 0:
+        _cleanups.append(pid)
+        return
     cleanup = threading.Thread(target=task, name=name)
     cleanup.start()
     _cleanups.append(cleanup)

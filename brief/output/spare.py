@@ -7,9 +7,9 @@ folder, for every file an edit leaves alone (16,000 links and 11,000 folders at 
 articles), and the old tree must then be removed file by file. Instead, after the swap,
 the old tree is made into a mirror of the new output: each file with a key is a hard link
 to the published one, nothing else is in it. A process of its own does that while the
-cache is saved (changing only the files the build did not keep, when the old tree is known
-to hold no other file than the last build's: brief.lookahead), and keeps the mirror in the cache folder under a new name, which the cache
-records (:attr:`BuildCache.spare <brief.cache.BuildCache.spare>`); when the cache folder is
+cache is saved (changing only the files the build did not keep, when the old tree is
+known to hold no other file than the last build's: brief.lookahead), and keeps the mirror
+in the cache folder under a new name, which the cache records (:attr:`BuildCache.spare <brief.cache.BuildCache.spare>`); when the cache folder is
 on another file system than the output, beside the output instead (:func:`spares_for`).
 
 The next build renames that mirror into its staging folder. A file whose stamp (inode,

@@ -193,7 +193,7 @@ class OutputWriter(_Claims):
         self._kept: dict[str, Any] = {}
         """Files this process kept from the previous build, with the stamp they were checked to have."""
         self._out_changed = checked.get(str(out_dir)) if checked is not None else None
-        self._exact = exact and self._out_changed is not None  # (no file there but ``previous``'s)
+        self._exact = exact  # (the output folder holds no file but ``previous``'s)
         self._spare_changed: frozenset[str] | None = None
         """The paths whose file in the output folder, and in the spare taken, is not as
         recorded; None where not known ahead (then each file's stamp is checked here)."""
