@@ -65,7 +65,7 @@ from brief.site.index import build_index
 from brief.site.model import Site
 from brief.site.pages import page_link_states
 from brief.site.redirects import RedirectPlan
-from brief.site.related import PARALLEL_MIN_ARTICLES
+from brief.site.relatedmemo import PARALLEL_MIN_ARTICLES
 from brief.theme import static_files, theme_static_files
 from brief.timing import cyclic_gc_paused, timed
 

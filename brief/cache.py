@@ -8,7 +8,7 @@ defined beside the code that uses it; everything saved is keyed by content
 
 - ``content`` (:class:`~brief.content.load.ContentMemo`): an article file's parse and
   validation, by its path and bytes;
-- ``related`` (:class:`~brief.site.rescoring.RelatedMemo`): every article's term counts for
+- ``related`` (:class:`~brief.site.relatedmemo.RelatedMemo`): every article's term counts for
   related-article scoring (one table), and the automatic suggestions by a digest of all their inputs;
 - ``markdown`` (:class:`~brief.render.articles.MarkdownMemo`): an article's rendered
   Markdown, with the facts it depended on (the URL or state of every article it links
@@ -63,7 +63,7 @@ from brief.render.keys import TemplateFacts, TemplateMemo
 from brief.render.pagedeps import PageDeps
 from brief.render.pages import PageMemo
 from brief.settings import CACHE_DIR
-from brief.site.rescoring import RelatedMemo
+from brief.site.relatedmemo import RelatedMemo
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from brief.errors import WARNING, Problem, did_you_mean
 from brief.site.bylines import byline_problems
 from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
 from brief.site.pages import index_pages
-from brief.site.rescoring import RelatedMemo
+from brief.site.relatedmemo import RelatedMemo
 from brief.site.suggestions import suggest
 from brief.slugs import slugify
 

@@ -315,11 +315,6 @@ class RelatedIndex:
         return suggestion.passes and suggestion.score >= self.options.min_score
 
 
-PARALLEL_MIN_ARTICLES = 1000
-"""Below this many articles, scoring in one process is faster than starting workers (one
-chunk of :data:`CHUNK` articles is scored in this process whatever the number). Against
-4,000 before (benchmarks/ab.py, cold): the index stage of 1,500 articles 0.27 -> 0.24 s,
-of 2,500 articles 0.47 -> 0.39 s."""
 _scoring: tuple | None = None
 """The index being scored by forked workers (they inherit it)."""
 

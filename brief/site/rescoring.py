@@ -20,16 +20,14 @@ edit adding common words those of nearly all.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from brief.content.model import Article
-from brief.memo import Memo
 from brief.site.keyterms import KeyTerms
 from brief.site.postings import member_of, spans
 from brief.site.related import RelatedIndex
-from brief.site.terms import TermTable
 
 _ARRAYS = (
     "e_start",
@@ -73,41 +71,6 @@ class Snapshot:
     def picked(self) -> list[list[int]]:
         flat, start = self.picks.tolist(), self.pick_start.tolist()
         return [flat[start[i] : start[i + 1]] for i in range(len(start) - 1)]
-
-
-@dataclass
-class RelatedMemo(Memo):
-    """The site index's part of the build cache (saved with it): every article's term counts
-    as one table (:class:`~brief.site.terms.TermTable`, by the articles' digests), the last
-    automatic suggestions with a digest of all their inputs, and the last scoring's
-    :class:`Snapshot`."""
-
-    term_names: tuple[str, ...] = ()
-    term_rows: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)
-    """Every article's term counts in the last build: :attr:`terms`, in two fields (the
-    rows are one of the cache's large tables, saved in shards)."""
-    chosen: bytes | None = None
-    """A digest of every input of :attr:`last`'s picks (the articles in order, what each
-    lists and wants, the settings and the day): while it is the same, they are this build's."""
-    last: Snapshot | None = None
-    used: set[bytes] = field(default_factory=set)
-
-    @property
-    def terms(self) -> TermTable | None:
-        """The last build's term table (brief.site.terms), or None."""
-        return TermTable(self.term_names, self.term_rows) if self.term_names or self.term_rows else None
-
-    @terms.setter
-    def terms(self, table: TermTable | None) -> None:
-        self.term_names, self.term_rows = (table.names, table.rows) if table is not None else ((), {})
-
-    def clear(self) -> None:
-        self.terms = None
-        self.chosen = None
-        self.last = None
-
-    def prune(self) -> None:
-        pass  # the term table holds the last build's articles only
 
 
 def take(

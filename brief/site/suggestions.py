@@ -7,9 +7,11 @@ time and the build cache's memo. Out: the lists filled up to ``related.count``.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from brief.config import Config
 from brief.content.model import Article
@@ -17,9 +19,11 @@ from brief.digests import digest
 from brief.forks import fork_call
 from brief.frozen import maker
 from brief.site.model import RelatedItem
-from brief.site.related import RelatedIndex
-from brief.site.rescoring import RelatedMemo, Snapshot, key_terms_of, take, to_score
+from brief.site.relatedmemo import RelatedMemo
 from brief.site.terms import TermTable
+
+if TYPE_CHECKING:
+    from brief.site.rescoring import Snapshot
 
 
 def suggest(
@@ -48,12 +52,14 @@ def suggest(
     if memo is not None and all(a.digest for a in built):
         day = now.astimezone(UTC).date().isoformat()
         key = digest(repr((config.related, config.language, day, wanted, listed)), *(a.digest for a in built))
-    if key is not None and memo is not None and memo.chosen == key and memo.last is not None:
-        _fill(built, related, config, memo.last.picked())  # (the last scoring's picks: its inputs are all the same)
+    if key is not None and memo is not None and memo.chosen == key and memo.packed is not None:
+        last = memo.last
+        assert last is not None
+        _fill(built, related, config, last.picked())  # (the last scoring's picks: its inputs are all the same)
         return None
     score = partial(_score, built, config, now, memo, workers, wanted, listed)
     rows = memo.term_rows if memo is not None else {}  # (what the process need not send back)
-    running = fork_call(partial(_new_rows, score, rows)) if background and memo is not None and memo.last else None
+    running = fork_call(partial(_new_rows, score, rows)) if background and memo is not None and memo.packed else None
     if running is None:
         _fill(built, related, config, _remember(memo, key, score()))
         return None
@@ -66,9 +72,9 @@ def suggest(
     return finish
 
 
-Scored = tuple[list[list[int]], TermTable | None, Snapshot | None]
+Scored = tuple[list[list[int]], TermTable | None, "Snapshot | bytes | None"]
 """A scoring's picks (positions, for each article), its term table (None: some article has
-no digest) and its snapshot (None without a memo)."""
+no digest) and its snapshot (None without a memo; pickled, as another process sends it)."""
 
 
 def _score(
@@ -81,7 +87,12 @@ def _score(
     listed: list[tuple[str, ...]],
 ) -> Scored:
     """The suggestions of :func:`_suggest` scored, only for the articles an edit can move
-    when ``memo`` has the last scoring (brief.site.rescoring). Reads ``memo``, changes nothing."""
+    when ``memo`` has the last scoring (brief.site.rescoring). Reads ``memo``, changes nothing.
+    (The scoring's modules, and numpy with them, are imported here: a cached build scores in
+    another process, and its own process never needs them.)"""
+    from brief.site.related import RelatedIndex
+    from brief.site.rescoring import key_terms_of, take, to_score
+
     last = memo.terms if memo else None
     previous = key_terms_of(memo.last, built) if memo is not None and memo.last is not None else None
     index = RelatedIndex(built, config.related, config.language, now, last, workers, previous)
@@ -102,10 +113,13 @@ def _score(
 
 def _new_rows(score: Callable[[], Scored], rows: dict[bytes, tuple[bytes, bytes]]) -> Scored:
     """``score()``, its term table holding only the rows that are not the very ones of
-    ``rows`` (in a forked process: the rest is what its parent has)."""
+    ``rows`` and its snapshot pickled (in a forked process: the rest is what its parent has,
+    which keeps the snapshot as it comes, never unpickling its numpy arrays)."""
     all_picks, table, snapshot = score()
     if table is not None:
         table = TermTable(table.names, {d: row for d, row in table.rows.items() if rows.get(d) is not row})
+    if snapshot is not None and not isinstance(snapshot, bytes):
+        snapshot = pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
     return all_picks, table, snapshot
 
 
@@ -123,7 +137,11 @@ def _remember(memo: RelatedMemo | None, key: bytes | None, scored: Scored) -> li
     """Keep a scoring in ``memo`` (with ``key``, the digest of its inputs); returns its picks."""
     all_picks, table, snapshot = scored
     if memo is not None:
-        memo.terms, memo.last = table, snapshot
+        memo.terms = table
+        if isinstance(snapshot, bytes):
+            memo.keep_packed(snapshot)
+        else:
+            memo.last = snapshot
         memo.chosen = key  # (None: these inputs have no key, and the last picks are kept by none)
     return all_picks
 

@@ -7,12 +7,14 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from brief.content.bodies import article_body
 from brief.content.model import Article
 from brief.content.words import ascii_form
+
+if TYPE_CHECKING:  # (numpy is imported by what scores: a cached build's main process never needs it)
+    import numpy as np
 
 BODY_CHARS = 6000
 """Text of the body read per article: bounded work for very long pieces."""
@@ -97,6 +99,8 @@ class TermTable:
         ``counted`` (the articles → the :data:`RunCounts` of consecutive runs of them, in
         order, on every core). Ids are given in the order terms are first met, article by
         article, whatever the runs."""
+        import numpy as np
+
         vocab: defaultdict[str, int] = defaultdict()
         vocab.default_factory = vocab.__len__  # a new term gets the next id, all in C
         old: dict[bytes, tuple[bytes, bytes]] = {}
@@ -127,6 +131,8 @@ class TermTable:
     ) -> tuple[TermTable, dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
         """This table with ``vocab``'s names; when over a quarter of them are no longer used
         (words edited out over many builds), renumbered without them."""
+        import numpy as np
+
         names = [""] * len(vocab)
         for name, i in vocab.items():
             names[i] = name

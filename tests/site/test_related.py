@@ -180,7 +180,7 @@ def test_forked_scoring_equals_one_process(tmp_path):
     from corpus import write_corpus
 
     from brief.content.load import ContentMemo
-    from brief.site.rescoring import RelatedMemo
+    from brief.site.relatedmemo import RelatedMemo
 
     site = write_corpus(tmp_path / "corpus", 300, seed=5)
     config = load_config(site)

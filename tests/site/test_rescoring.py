@@ -4,19 +4,21 @@ what a full scoring gives, to the last pick (brief.site.rescoring)."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import random
+import subprocess
 import sys
 from datetime import UTC, datetime
 
 import pytest
-from helpers import REPO
+from helpers import REPO, tree
 
 from brief.config import load_config
 from brief.content.load import ContentMemo, load_articles
 from brief.content.model import RelatedRef
 from brief.site import rescoring
 from brief.site.index import build_index
-from brief.site.rescoring import RelatedMemo
+from brief.site.relatedmemo import RelatedMemo
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -80,7 +82,7 @@ def test_rescoring_what_an_edit_moves_equals_a_full_scoring(corpus, seed, postin
         scored.append(len(args[0].articles) if found is None else len(found))
         return found
 
-    monkeypatch.setattr("brief.site.suggestions.to_score", counted)
+    monkeypatch.setattr("brief.site.rescoring.to_score", counted)
     current = list(articles)
     for step, kind in enumerate(["title", "dek", "listed", "tags", "body", "title", "listed", "body", "tags", "dek"]):
         at = rng.randrange(len(current))
@@ -113,7 +115,7 @@ def test_the_same_inputs_keep_the_last_picks_and_a_build_without_their_key_drops
     first = build_index(articles, config, drafts=False, future=False, now=NOW, memo=memo)
     assert memo.chosen is not None and memo.last is not None
     scored: list[int] = []
-    monkeypatch.setattr("brief.site.suggestions.RelatedIndex", lambda *a, **k: scored.append(1) or None)
+    monkeypatch.setattr("brief.site.related.RelatedIndex", lambda *a, **k: scored.append(1) or None)
     again = build_index(articles, config, drafts=False, future=False, now=NOW, memo=memo)
     assert scored == [] and _lists(again[0]) == _lists(first[0])  # no index made: the last picks, as they were
     monkeypatch.undo()
@@ -169,3 +171,49 @@ def test_scoring_in_a_forked_process_gives_what_scoring_here_gives(corpus, monke
         assert (forked.term_names, forked.term_rows, forked.chosen) == (here.term_names, here.term_rows, here.chosen)
         assert list(forked.term_rows) == list(here.term_rows)  # (in the same order)
         assert _same_snapshot(forked.last, here.last)
+
+
+NUMPY_AT_EXIT = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('numpy imported:', 'numpy' in sys.modules))\n"
+    "from brief.launch import main\n"
+    "main()\n"
+)
+
+
+def test_a_cached_build_leaves_numpy_to_the_process_that_scores(tmp_path):
+    """A cached build's related scoring runs in a forked process, which alone imports the
+    scoring's modules and numpy (35–40 ms); the build's own process takes the scoring's
+    snapshot as pickled bytes and saves it so. A cold build scores, and imports it, itself."""
+    if not hasattr(os, "fork"):
+        pytest.skip("needs fork")
+    from corpus import write_corpus
+
+    site = write_corpus(tmp_path / "corpus", 300, seed=3)
+    env = {**os.environ, "BRIEF_NOW": "2026-12-01T12:00:00Z"}  # (one day for all three builds' scoring)
+
+    def build() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", NUMPY_AT_EXIT, "build", "-q", "--site", str(site)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=tmp_path,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert build() == "numpy imported: True"  # the first build scores every article itself
+    page = next((site / "content").glob("*.md"))
+    page.write_text(page.read_text(encoding="utf-8") + "\nA grid battery storage line.\n", encoding="utf-8")
+    assert build() == "numpy imported: False"
+    clean = tmp_path / "clean"
+    subprocess.run(
+        [sys.executable, "-m", "brief", "build", "-q", "--no-cache", "--site", str(site), "--output", str(clean)],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert tree(site / "public") == tree(clean)
