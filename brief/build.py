@@ -52,7 +52,7 @@ from brief.render.feeds import feed_plan
 from brief.render.keys import environment
 from brief.render.links import article_link_problems, failed_body_link_problems
 from brief.render.markdown import Renderer
-from brief.render.pagedeps import PageDeps, keep_keys
+from brief.render.pagedeps import PageDeps, add_related, keep_keys, page_marks
 from brief.render.pages import PageMemo, other_pages, site_pages
 from brief.render.plans import PageSpec
 from brief.render.schedule import cache_deadline, upcoming
@@ -259,7 +259,9 @@ def _check(
         template_problems = check_templates(env)
         # The pages' memo is the preview's (kept between its rebuilds): a build into a folder
         # would only fill it, in each page worker (100,000 articles: ~100 MB per worker).
-        specs = _page_plans(site, views, bios, docs, cache.pages if cache is not None and not parallel else None, later)
+        preview = cache.pages if cache is not None and not parallel else None
+        marks = page_marks(site, views.key, template_digests, bios) if cache is not None else None
+        specs = _page_plans(site, views, bios, docs, preview, later, marks)
         statics = (own_static, all_static, fingerprints)
         memo = cache.redirects if cache is not None else None
         redirects = redirect_plan(config, site, specs, statics, assets, options.ledger, memo)
@@ -281,6 +283,7 @@ def _check(
         site, renderer, views, bios, assets, own_static, warnings, env, template_digests, fingerprints, specs
     )
     checked.redirects, checked.view_keys, checked.feeds_ahead = redirects, view_keys, ahead
+    checked.page_deps = marks
     return checked
 
 
@@ -291,13 +294,17 @@ def _page_plans(
     docs: dict[str, DocView],
     kept: PageMemo | None,
     later: list[Callable[[], None]],
+    marks: PageDeps | None,
 ) -> list[PageSpec]:
     """Every page's plan (brief.render.pages); the pages but the articles' are planned first,
     while the related lists may still be made by another process (``later``: what waits for
-    them and completes them)."""
+    them and completes them). ``marks``: a cached build's marks of what page keys are kept by
+    (brief.render.pagedeps), made before the related lists are complete, then completed."""
     others = list(other_pages(site, views, bios, docs))
     for finish in later:
         finish()
+    if marks is not None:
+        add_related(marks, site)
     return list(site_pages(site, views, bios, kept, docs, others))
 
 
@@ -330,9 +337,7 @@ def _publish(
         jobs, progress, view_keys = options.jobs, options.progress, checked.view_keys
         templates = checked.template_digests if cache is not None else None
         last = cache.page_deps if cache is not None else None
-        known, checked.page_deps = keep_keys(
-            last, writer.previous, specs, site, views, view_keys, checked.template_digests, checked.bios
-        )
+        known = keep_keys(last, checked.page_deps, writer.previous, specs, checked.template_digests, view_keys)
         pages = render_and_write(
             specs, env, templates, writer, jobs, progress, template_problems, view_keys, search, known, views.make_all
         )

@@ -41,7 +41,7 @@ from brief.render.plans import (
     term_dep,
     term_name_dep,
 )
-from brief.render.views import ArticleViews, site_view
+from brief.render.views import site_view
 from brief.site.model import Site
 
 VERIFY = False
@@ -58,14 +58,15 @@ class PageDeps:
     """Each article's related list (:attr:`PageSpec.own <brief.render.plans.PageSpec.own>`), by its slug."""
 
 
-def page_deps(
+def page_marks(
     site: Site,
     keys: Callable[[str], bytes],
     templates: Mapping[str, bytes],
     bios: Mapping[str, Markup],
 ) -> PageDeps:
-    """This build's marks (see the module's doc); ``keys``: each article's view's key by its
-    slug (brief.render.views.ArticleViews.key)."""
+    """This build's marks (see the module's doc) but the related lists, which may still be
+    being made by another process (:func:`add_related`); ``keys``: each article's view's key
+    by its slug (brief.render.views.ArticleViews.key)."""
     marks: dict[str, bytes | tuple] = {
         SITE_DEP: digest(
             pickled_digest(site_view(site)), pickled_digest(site_feeds(site)), repr(sorted(templates.items()))
@@ -80,14 +81,20 @@ def page_deps(
             marks[term_name_dep(kind, slug)] = (term.name, term.url_path)
     sections = [term_dep("section", slug) for slug in site.sections]
     marks[SECTIONS_DEP] = digest(repr([(name, marks[name]) for name in sections]))
-    related: dict[str, tuple] = {}
     for article in site.articles:
         marks[article.slug] = keys(article.slug)
-        related[article.slug] = tuple(
+    return PageDeps(marks)
+
+
+def add_related(deps: PageDeps, site: Site) -> None:
+    """Each article's related list, in ``deps`` (once the site's lists are complete)."""
+    deps.related = {
+        article.slug: tuple(
             (item.title, item.url, item.domain) if item.external or item.article is None else item.article.slug
             for item in site.related.get(article.slug, ())
         )
-    return PageDeps(marks, related)
+        for article in site.articles
+    }
 
 
 def kept_keys(
@@ -123,17 +130,14 @@ def kept_keys(
 
 def keep_keys(
     last: PageDeps | None,
+    now: PageDeps | None,
     previous: Mapping[str, tuple[bytes, Any]] | None,
     specs: list[PageSpec],
-    site: Site,
-    views: ArticleViews,
-    view_keys: dict[int, bytes] | None,
     templates: Mapping[str, bytes],
-    bios: Mapping[str, Markup],
-) -> tuple[dict[int, bytes], PageDeps | None]:
-    """The keys a cached build keeps (:func:`kept_keys`) and this build's :class:`PageDeps`,
-    for the cache to keep once the build succeeds; nothing without a cache (``last`` None)."""
-    if last is None or view_keys is None:
-        return {}, None
-    now = page_deps(site, views.key, templates, bios)
-    return kept_keys(specs, now, last, previous, templates, view_keys), now
+    view_keys: dict[int, bytes] | None,
+) -> dict[int, bytes]:
+    """The keys a cached build keeps (:func:`kept_keys`), by this build's marks (``now``:
+    :func:`page_marks`, with :func:`add_related`); nothing without a cache (``last`` None)."""
+    if last is None or now is None or view_keys is None:
+        return {}
+    return kept_keys(specs, now, last, previous, templates, view_keys)
