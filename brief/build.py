@@ -257,11 +257,8 @@ def _check(
         memos = (cache.templates, cache.template_facts) if cache is not None else (None, None)
         env, template_digests = environment(config, memos[0], fingerprints, memos[1])
         template_problems = check_templates(env)
-        # The pages' memo is the preview's (kept between its rebuilds): a build into a folder
-        # would only fill it, in each page worker (100,000 articles: ~100 MB per worker).
-        preview = cache.pages if cache is not None and not parallel else None
         marks = page_marks(site, views.key, template_digests, bios) if cache is not None else None
-        specs = _page_plans(site, views, bios, docs, preview, later, marks)
+        specs = _page_plans(site, views, bios, docs, cache.pages if cache and not parallel else None, later, marks)
         statics = (own_static, all_static, fingerprints)
         memo = cache.redirects if cache is not None else None
         redirects = redirect_plan(config, site, specs, statics, assets, options.ledger, memo)
@@ -299,7 +296,9 @@ def _page_plans(
     """Every page's plan (brief.render.pages); the pages but the articles' are planned first,
     while the related lists may still be made by another process (``later``: what waits for
     them and completes them). ``marks``: a cached build's marks of what page keys are kept by
-    (brief.render.pagedeps), made before the related lists are complete, then completed."""
+    (brief.render.pagedeps), made before the related lists are complete, then completed.
+    ``kept``: the preview's memo (kept between its rebuilds: a build into a folder would only
+    fill it, in each page worker; 100,000 articles: ~100 MB per worker)."""
     others = list(other_pages(site, views, bios, docs))
     for finish in later:
         finish()
