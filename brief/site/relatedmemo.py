@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from brief.memo import Memo
 from brief.site.terms import TermTable
@@ -29,8 +29,6 @@ class RelatedMemo(Memo):
     automatic suggestions with a digest of all their inputs, and the last scoring's
     :class:`~brief.site.rescoring.Snapshot`, kept pickled until a scoring reads it."""
 
-    IN_MEMORY: ClassVar[tuple[str, ...]] = ("used", "unpacked")
-
     term_names: tuple[str, ...] = ()
     term_rows: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)
     """Every article's term counts in the last build: :attr:`terms`, in two fields (the
@@ -45,6 +43,11 @@ class RelatedMemo(Memo):
     unpacked: Snapshot | None = field(default=None, repr=False, compare=False)
 
     @property
+    def has_last(self) -> bool:
+        """Whether a last scoring is kept (without unpickling it)."""
+        return self.packed is not None or self.unpacked is not None
+
+    @property
     def last(self) -> Snapshot | None:
         """The last scoring's snapshot, or None."""
         if self.unpacked is None and self.packed is not None:
@@ -52,13 +55,16 @@ class RelatedMemo(Memo):
         return self.unpacked
 
     @last.setter
-    def last(self, snapshot: Snapshot | None) -> None:
-        self.unpacked = snapshot
-        self.packed = None if snapshot is None else pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
+    def last(self, snapshot: Snapshot | bytes | None) -> None:
+        """Keep a scoring's snapshot, or the bytes of one pickled (by another process)."""
+        self.packed, self.unpacked = (snapshot, None) if isinstance(snapshot, bytes) else (None, snapshot)
 
-    def keep_packed(self, packed: bytes | None) -> None:
-        """Take the last scoring's snapshot as pickled (by another process)."""
-        self.packed, self.unpacked = packed, None
+    def __getstate__(self) -> dict[str, Any]:
+        if self.packed is None and self.unpacked is not None:  # (pickled when saved, once)
+            self.packed = pickle.dumps(self.unpacked, protocol=pickle.HIGHEST_PROTOCOL)
+        state = super().__getstate__()
+        del state["unpacked"]  # (saved as packed; an unpickled memo starts it None)
+        return state
 
     @property
     def terms(self) -> TermTable | None:

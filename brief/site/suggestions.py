@@ -52,14 +52,14 @@ def suggest(
     if memo is not None and all(a.digest for a in built):
         day = now.astimezone(UTC).date().isoformat()
         key = digest(repr((config.related, config.language, day, wanted, listed)), *(a.digest for a in built))
-    if key is not None and memo is not None and memo.chosen == key and memo.packed is not None:
+    if key is not None and memo is not None and memo.chosen == key and memo.has_last:
         last = memo.last
         assert last is not None
         _fill(built, related, config, last.picked())  # (the last scoring's picks: its inputs are all the same)
         return None
     score = partial(_score, built, config, now, memo, workers, wanted, listed)
     rows = memo.term_rows if memo is not None else {}  # (what the process need not send back)
-    running = fork_call(partial(_new_rows, score, rows)) if background and memo is not None and memo.packed else None
+    running = fork_call(partial(_new_rows, score, rows)) if background and memo is not None and memo.has_last else None
     if running is None:
         _fill(built, related, config, _remember(memo, key, score()))
         return None
@@ -86,7 +86,7 @@ def _score(
     wanted: list[int],
     listed: list[tuple[str, ...]],
 ) -> Scored:
-    """The suggestions of :func:`_suggest` scored, only for the articles an edit can move
+    """The suggestions of :func:`suggest` scored, only for the articles an edit can move
     when ``memo`` has the last scoring (brief.site.rescoring). Reads ``memo``, changes nothing.
     (The scoring's modules, and numpy with them, are imported here: a cached build scores in
     another process, and its own process never needs them.)"""
@@ -118,7 +118,7 @@ def _new_rows(score: Callable[[], Scored], rows: dict[bytes, tuple[bytes, bytes]
     all_picks, table, snapshot = score()
     if table is not None:
         table = TermTable(table.names, {d: row for d, row in table.rows.items() if rows.get(d) is not row})
-    if snapshot is not None and not isinstance(snapshot, bytes):
+    if snapshot is not None:
         snapshot = pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
     return all_picks, table, snapshot
 
@@ -137,11 +137,7 @@ def _remember(memo: RelatedMemo | None, key: bytes | None, scored: Scored) -> li
     """Keep a scoring in ``memo`` (with ``key``, the digest of its inputs); returns its picks."""
     all_picks, table, snapshot = scored
     if memo is not None:
-        memo.terms = table
-        if isinstance(snapshot, bytes):
-            memo.keep_packed(snapshot)
-        else:
-            memo.last = snapshot
+        memo.terms, memo.last = table, snapshot
         memo.chosen = key  # (None: these inputs have no key, and the last picks are kept by none)
     return all_picks
 
