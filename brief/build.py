@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
@@ -53,7 +54,7 @@ from brief.render.keys import environment
 from brief.render.links import article_link_problems, failed_body_link_problems
 from brief.render.markdown import Renderer
 from brief.render.pagedeps import PageDeps, add_related, keep_keys, page_marks
-from brief.render.pages import PageMemo, other_pages, site_pages
+from brief.render.pages import site_pages
 from brief.render.plans import PageSpec
 from brief.render.schedule import cache_deadline, upcoming
 from brief.render.sitemaps import sitemap_plan
@@ -68,6 +69,9 @@ from brief.site.redirects import RedirectPlan
 from brief.site.relatedmemo import PARALLEL_MIN_ARTICLES
 from brief.theme import static_files, theme_static_files
 from brief.timing import cyclic_gc_paused, timed
+
+if TYPE_CHECKING:
+    from brief.cache import BuildCache
 
 log = logging.getLogger(__name__)
 
@@ -257,12 +261,12 @@ def _check(
         memos = (cache.templates, cache.template_facts) if cache is not None else (None, None)
         env, template_digests = environment(config, memos[0], fingerprints, memos[1])
         template_problems = check_templates(env)
-        marks = page_marks(site, views.key, template_digests, bios) if cache is not None else None
-        specs = _page_plans(site, views, bios, docs, cache.pages if cache and not parallel else None, later, marks)
-        statics = (own_static, all_static, fingerprints)
-        memo = cache.redirects if cache is not None else None
-        redirects = redirect_plan(config, site, specs, statics, assets, options.ledger, memo)
+        # (planned while the related lists may still be made by another process, ``later``)
+        specs, marks = _page_plans(site, views, bios, docs, cache, parallel, template_digests)
+        statics, memo = (own_static, all_static, fingerprints), cache.redirects if cache is not None else None
+        redirects = redirect_plan(config, site, specs, statics, assets, options.ledger, memo)  # (reads no list)
         problems += redirects.problems
+        _related_complete(site, later, marks)
         if options.link_check:
             files = {spec.output for spec in specs} | set(all_static) | set(assets)
             pages = {a.output_dir + "/index.html": a.slug for a in site.articles}
@@ -289,22 +293,27 @@ def _page_plans(
     views: ArticleViews,
     bios: dict[str, Markup],
     docs: dict[str, DocView],
-    kept: PageMemo | None,
-    later: list[Callable[[], None]],
-    marks: PageDeps | None,
-) -> list[PageSpec]:
-    """Every page's plan (brief.render.pages); the pages but the articles' are planned first,
-    while the related lists may still be made by another process (``later``: what waits for
-    them and completes them). ``marks``: a cached build's marks of what page keys are kept by
-    (brief.render.pagedeps), made before the related lists are complete, then completed.
-    ``kept``: the preview's memo (kept between its rebuilds: a build into a folder would only
-    fill it, in each page worker; 100,000 articles: ~100 MB per worker)."""
-    others = list(other_pages(site, views, bios, docs))
+    cache: BuildCache | None,
+    parallel: bool,
+    templates: dict[str, bytes],
+) -> tuple[list[PageSpec], PageDeps | None]:
+    """Every page's plan (brief.render.pages) and, with a ``cache``, the marks of what page keys
+    are kept by (brief.render.pagedeps; ``templates``: the templates' digests). Neither reads
+    the related lists, which may still be being made (:func:`_related_complete`). The pages'
+    memo is the preview's (kept between its rebuilds): a build into a folder (``parallel``)
+    would only fill it, in each page worker (100,000 articles: ~100 MB per worker)."""
+    marks = page_marks(site, views.key, templates, bios) if cache is not None else None
+    kept = cache.pages if cache is not None and not parallel else None
+    return list(site_pages(site, views, bios, kept, docs)), marks
+
+
+def _related_complete(site: Site, later: list[Callable[[], None]], marks: PageDeps | None) -> None:
+    """Wait for the related lists made meanwhile (``later``), and add them to a cached
+    build's ``marks`` (brief.render.pagedeps): from here on, ``site.related`` may be read."""
     for finish in later:
         finish()
     if marks is not None:
         add_related(marks, site)
-    return list(site_pages(site, views, bios, kept, docs, others))
 
 
 def _publish(

@@ -111,7 +111,11 @@ def kept_keys(
         return {}
     # (a page's dependencies are what this build has: every one has a mark now)
     changed = {name for name, mark in now.marks.items() if last.marks.get(name) != mark}
-    moved = {slug for slug, items in now.related.items() if last.related.get(slug) != items}
+    # The pages whose related list moved, or shows an article that changed (its slug is
+    # there as written; an external entry is a tuple, never a mark's name).
+    moved = {
+        slug for slug, items in now.related.items() if last.related.get(slug) != items or not changed.isdisjoint(items)
+    }
     kept: dict[int, bytes] = {}
     for i, spec in enumerate(specs):
         deps = spec.deps

@@ -66,17 +66,16 @@ def site_pages(
     bios: dict[str, Markup] | None = None,
     memo: PageMemo | None = None,
     docs: dict[str, DocView] | None = None,
-    others: list[PageSpec] | None = None,
 ) -> Iterator[PageSpec]:
     """Every page of the site, in a stable order: the articles', then :func:`other_pages`
-    (``others``: those made already, before the site's related lists were complete; else
-    made here of ``bios`` and ``docs``). ``memo`` (the preview's) keeps an article's
-    metadata while its view and page are the same."""
+    (made of ``bios`` and ``docs``). ``memo`` (the preview's) keeps an article's metadata
+    while its view and page are the same. No plan reads the related lists (a page's context
+    and inputs do, when made): the pages may be planned while they are being made."""
     sv = site_view(site)
     articles = ArticlePages(site, sv, views, site_feeds(site), memo)  # (its digests live as long as the specs)
     for article in site.articles:
         yield articles.spec(article)
-    yield from other_pages(site, views, bios, docs) if others is None else others
+    yield from other_pages(site, views, bios, docs)
 
 
 def other_pages(
@@ -189,14 +188,11 @@ class ArticlePages:
         """The plan of ``article``'s page, showing ``view`` (None: the build's view of it,
         taken when the page's context or inputs are made)."""
         plan = _ArticlePlan(self, article, view)
-        related = self.site.related.get(article.slug, ())
-        shown = [i.article.slug for i in related if not i.external and i.article is not None]
         section = self.sections.get(article.section)
         if section is None:  # (one string per section, not one per article: 100,000 pages)
             section = self.sections[article.section] = term_name_dep(
                 "section", self.site.term("section", article.section).slug
             )
-        deps = (section, article.slug, *shown)
         return PageSpec(
             f"{article.output_dir}/index.html",
             article.url_path,
@@ -205,7 +201,7 @@ class ArticlePages:
             source=article.relpath,
             make=plan,
             inputs=plan.inputs,
-            deps=deps,
+            deps=(section, article.slug),  # (and what its related list shows: ``own``)
             own=article.slug,
         )
 

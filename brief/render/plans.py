@@ -48,7 +48,9 @@ class PageSpec:
     build then keeps the page's last key, without making its inputs, while none of these
     articles and nothing of that shape changed. None: the key is made every build."""
     own: str | None = field(default=None, compare=False, repr=False)
-    """The article whose related list the page shows (its own page's), for the same purpose."""
+    """The article whose related list the page shows (its own page's), for the same purpose:
+    the articles that list shows are the page's dependencies too (brief.render.pagedeps
+    reads them from the list, which may not be complete yet when the page is planned)."""
 
     @property
     def origin(self) -> str:
