@@ -71,16 +71,9 @@ def build_index(
     _duplicate_titles(by_slug, problems)
     problems += future_notes(everything, now)
     problems += byline_problems(everything, profiles or {}, config)
-    rank = {a.slug: i for i, a in enumerate(built)}  # (built is in sort_key order)
-    sections = _terms("section", [(a, a.section, ("section",)) for a in everything], rank, problems)
-    tags = _terms("tag", [(a, t, ("tags", i)) for a in everything for i, t in enumerate(a.tags)], rank, problems)
-    authors = _terms(
-        "author",
-        [(a, n, ("authors", i)) for a in everything for i, n in enumerate(a.authors)],
-        rank,
-        problems,
-        profiles or {},
-    )
+    sections = _terms("section", everything, built, problems)
+    tags = _terms("tag", everything, built, problems)
+    authors = _terms("author", everything, built, problems, profiles or {})
     page_index = index_pages(
         pages or [], articles, config, drafts=drafts, invalid_slugs=invalid_slugs, static=static, problems=problems
     )
@@ -128,50 +121,47 @@ def _duplicate_titles(by_slug: dict[str, Article], problems: list[Problem]) -> N
                 )
 
 
+_FIELDS = {"section": "section", "tag": "tags", "author": "authors"}
+"""The front-matter field each kind of term is named in (a list but for the section)."""
+
+
 def _terms(
     kind: str,
-    uses: list[tuple[Article, str, tuple]],
-    built: dict[str, int],
+    everything: list[Article],
+    built: list[Article],
     problems: list[Problem],
     profiles: dict[str, Profile] | None = None,
 ) -> dict[str, Term]:
     """Group the articles by the slug of a name; two spellings of one slug are an error.
-    ``built``: the built articles' slugs, each with its place in sort_key order."""
+    ``everything``: every valid article, in the order problems are reported (the first
+    spelling of a slug met there is the one kept); ``built``: the built ones, in sort_key
+    order (each term's articles are in that order)."""
+    name_field = _FIELDS[kind]
+    listed = name_field != "section"
     names: dict[str, tuple[str, Article]] = {}
+    for article in everything:
+        value = getattr(article, name_field)
+        for i, name in enumerate(value if listed else (value,)):
+            slug = slugify(name)
+            first = names.get(slug) if slug else None
+            if first is None and slug:
+                names[slug] = (name, article)
+            elif first is None or first[0] != name:
+                key = (name_field, i) if listed else (name_field,)
+                problems.append(_term_problem(kind, name, slug, first, article, key))
     members: dict[str, list[Article]] = defaultdict(list)
-    for article, name, key in uses:
-        slug = slugify(name)
-        if not slug:
-            problems.append(
-                Problem(
-                    article.relpath,
-                    article.lines.get(key),
-                    dotted(key),
-                    f"'{name}' has no letter or digit to make a URL from "
-                    f"(expected {'an' if kind[0] in 'aeiou' else 'a'} {kind} name such as {_EXAMPLE_NAMES[kind]})",
-                )
-            )
-            continue
-        first = names.setdefault(slug, (name, article))
-        if first[0] != name:
-            folder = TERM_FOLDERS[kind]
-            problems.append(
-                Problem(
-                    article.relpath,
-                    article.lines.get(key),
-                    dotted(key),
-                    f"'{name}' and '{first[0]}' ({first[1].relpath}) would share the page /{folder}/{slug}/ "
-                    f"(expected one spelling of each {kind}; write '{first[0]}')",
-                )
-            )
-            continue
-        if article.slug in built:
-            members[slug].append(article)
+    for article in built:  # (the same slugs again, from slugify's cache)
+        value = getattr(article, name_field)
+        for name in value if listed else (value,):
+            slug = slugify(name)
+            first = names.get(slug)
+            if first is not None and first[0] == name:
+                members[slug].append(article)
     terms = {}
     for slug in sorted(members, key=lambda s: (names[s][0].casefold(), s)):
         profile = (profiles or {}).get(slug)
         name = profile.name if profile and profile.name else names[slug][0]
-        terms[slug] = Term(kind, name, slug, tuple(sorted(members[slug], key=lambda a: built[a.slug])), profile)
+        terms[slug] = Term(kind, name, slug, tuple(members[slug]), profile)
     for slug, profile in (profiles or {}).items():
         if slug not in names:
             known = sorted(names)
@@ -186,6 +176,27 @@ def _terms(
                 )
             )
     return terms
+
+
+def _term_problem(
+    kind: str, name: str, slug: str, first: tuple[str, Article] | None, article: Article, key: tuple
+) -> Problem:
+    """The problem of a term ``name`` whose slug is empty, or is ``first``'s under another spelling."""
+    if first is None:
+        return Problem(
+            article.relpath,
+            article.lines.get(key),
+            dotted(key),
+            f"'{name}' has no letter or digit to make a URL from "
+            f"(expected {'an' if kind[0] in 'aeiou' else 'a'} {kind} name such as {_EXAMPLE_NAMES[kind]})",
+        )
+    return Problem(
+        article.relpath,
+        article.lines.get(key),
+        dotted(key),
+        f"'{name}' and '{first[0]}' ({first[1].relpath}) would share the page /{TERM_FOLDERS[kind]}/{slug}/ "
+        f"(expected one spelling of each {kind}; write '{first[0]}')",
+    )
 
 
 def _unique_slugs(articles: list[Article], problems: list[Problem]) -> dict[str, Article]:
