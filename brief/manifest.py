@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "state.bin"
 MANIFEST_FILE = "manifest.bin"
-FORMAT = 29
+FORMAT = 30
 """Raised whenever what the cache holds changes shape (its classes moved in 4; articles
 gained ``canonical`` and images ``hero`` in 5; standalone pages were cached with the articles
 in 6; rendered articles keep the images they show, for the image stage, in 7; the large
@@ -58,7 +58,8 @@ rows put in shards by CRC, in 22; the redirect plan's part of each article, in 2
 file's key with its stamp, in 24; the related picks' key alone, the picks being the last
 scoring's, in 25; the digests of the search index's kept parts, in 26, and the pages of its
 result files, in 27; the redirect plan's ledger pickled apart, in 28; the related
-scoring's snapshot pickled apart, in brief.site.relatedmemo, in 29): an older cache is then ignored, with a warning, and rebuilt."""
+scoring's snapshot pickled apart, in brief.site.relatedmemo, in 29; the redirect plan kept
+by a key without headlines, in 30): an older cache is then ignored, with a warning, and rebuilt."""
 MAGIC = b"brief-cache\n"
 LAST_BUILD_FILE = "last-build.json"
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from brief.content.aliases import alias_output
 from brief.content.ledger import LEDGER_NAME, WITHDRAWN, Entry, entry_of, merged, published
@@ -34,7 +34,7 @@ from brief.site.model import Site
 from brief.site.places import Places, Redirect
 from brief.site.tableredirects import claim_old_paths, ledger_clash, resolve_targets
 
-__all__ = ["Moved", "Redirect", "RedirectPlan", "plan_redirects"]
+__all__ = ["Moved", "Redirect", "RedirectPlan", "plan_redirects", "retitled"]
 
 
 def article_redirect(old: str, output: str, article: Article, origin: str, page: bool = True) -> Redirect:
@@ -68,6 +68,22 @@ class RedirectPlan:
     ledger: list[Entry] | None = None
     """The ledger's lines after this build (its lines plus this build's article URLs); None
     when the build reads no ledger."""
+    added: bool = False
+    """Whether lines were added to the ledger (each records its article's headline)."""
+    asked: frozenset[tuple[str, str]] = frozenset()
+    """The (publication time, headline) pairs that ledger lines of files gone since looked for
+    (to find a renamed file)."""
+    found: frozenset[str] = frozenset()
+    """The files of every article with one of those pairs."""
+
+    def reads_headlines(self, articles: Iterable[Article]) -> bool:
+        """Whether the plan may depend on the headlines of ``articles`` (the files changed since
+        it was made) beyond its redirects' titles: it added ledger lines, or one of them has or
+        had a headline a ledger line looked for. When not, and nothing else it reads changed,
+        planning again gives :func:`retitled`'s plan."""
+        if self.added:
+            return True
+        return any(a.relpath in self.found or (published(a), _headline(a.title)) in self.asked for a in articles)
 
 
 def plan_redirects(site: Site, taken: Mapping[str, str], ledger: list[Entry] | None = None) -> RedirectPlan:
@@ -89,12 +105,29 @@ def plan_redirects(site: Site, taken: Mapping[str, str], ledger: list[Entry] | N
     if ledger is not None:
         table = {c.output.casefold(): c.entry for c in claimed}
         recorded = {entry.key for entry in ledger}
-        _ledger(site, ledger, places, plan, table, recorded)
+        by_identity = _ledger(site, ledger, places, plan, table, recorded)
         # a line only for each article at a URL the ledger lacks (merged keeps a line it has)
-        plan.ledger = merged(ledger, [entry_of(a) for a in site.articles if (a.url_path, a.relpath) not in recorded])
+        added = [entry_of(a) for a in site.articles if (a.url_path, a.relpath) not in recorded]
+        plan.ledger = merged(ledger, added)
+        plan.added, plan.asked, plan.found = bool(added), frozenset(by_identity.asked), frozenset(by_identity.found)
     resolve_targets(site, claimed, taken, places, plan.redirects, plan.problems)
     plan.redirects.sort(key=lambda r: r.old)
     return plan
+
+
+def retitled(plan: RedirectPlan, site: Site) -> RedirectPlan:
+    """``plan`` with each redirect to a built article carrying its headline as ``site`` has it:
+    what planning again gives when only headlines changed since ``plan`` was made, and it
+    read none but its redirects' titles (:meth:`RedirectPlan.reads_headlines`)."""
+    titles = {a.url_path: a.title for a in site.articles}
+    titles |= {f"/{a.output_dir}/": a.title for a in site.articles}  # (a [redirects] target's form)
+    redirects = [
+        r
+        if r.title is None or r.external or titles.get(r.target, r.title) == r.title
+        else replace(r, title=titles[r.target])
+        for r in plan.redirects
+    ]
+    return replace(plan, redirects=redirects)
 
 
 def _aliases(site: Site, article: Article, places: Places, plan: RedirectPlan) -> None:
@@ -130,9 +163,10 @@ def _ledger(
     plan: RedirectPlan,
     table: dict[str, TableRedirect],
     recorded: set[tuple[str, str]],
-) -> None:
+) -> _Identities:
     """Redirects from the old URLs of the ``ledger`` (whose (path, file) pairs are ``recorded``)
-    to where their articles are now, and a warning for each URL whose article is gone."""
+    to where their articles are now, and a warning for each URL whose article is gone.
+    Returns the table that lines of files gone since were looked up in, by headline."""
     by_source = {a.relpath: a for a in site.all_articles.values()}
     by_identity = _Identities(site.all_articles.values())
     groups: dict[str, list[Entry]] = defaultdict(list)
@@ -171,6 +205,7 @@ def _ledger(
                     "published-url-gone",
                 )
             )
+    return by_identity
 
 
 def _where_now(
@@ -209,13 +244,20 @@ class _Identities:
     def __init__(self, articles: Iterable[Article]) -> None:
         self._articles = articles
         self._table: dict[tuple[str, str], list[Article]] | None = None
+        self.asked: set[tuple[str, str]] = set()
+        """Every pair looked up."""
+        self.found: set[str] = set()
+        """The files of the articles found for them."""
 
     def get(self, identity: tuple[str, str]) -> list[Article]:
         if self._table is None:
             self._table = defaultdict(list)
             for article in self._articles:
                 self._table[(published(article), _headline(article.title))].append(article)
-        return self._table.get(identity, [])
+        found = self._table.get(identity, [])
+        self.asked.add(identity)
+        self.found.update(a.relpath for a in found)
+        return found
 
 
 def _headline(title: str) -> str:

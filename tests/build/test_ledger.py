@@ -429,13 +429,22 @@ def test_cached_builds_plan_redirects_as_a_clean_build_does_after_each_change(tm
     (site / "content/d.md").write_text(article(title="Story d", aliases=["/old/d/"]))  # an alias
     both()
     (site / "content/d.md").write_text(article("Other text.\n", title="Story d, retitled", aliases=["/old/d/"]))
+    both()  # (the plan kept, retitled)
+    (site / "content/c2.md").rename(site / "content/c3.md")  # a renamed file, found by its headline
     both()
+    (site / "content/c3.md").write_text(article(title="Story c, retitled"))  # found no longer
+    both()
+    for title in ("Story d, again", "Story d, once more"):  # (the second with the ledger as the first left it)
+        (site / "content/d.md").write_text(article(title=title, aliases=["/old/d/"]))
+        both()
 
 
-def test_a_body_edit_keeps_the_redirect_plan_and_a_headline_edit_makes_it_again(tmp_path, monkeypatch):
-    """The plan's key reads what planning reads of each article, kept per file: an edit of
-    the text leaves it as it was (the plan is not made again), an edit of the headline,
-    which a renamed file is found by, does not."""
+def test_text_and_headline_edits_keep_the_redirect_plan_unless_it_found_a_file_by_headline(tmp_path, monkeypatch):
+    """The plan's key reads what planning reads of each article but its headline, kept per
+    file: an edit of the text leaves the plan as it was, an edit of a headline keeps it with
+    its redirects' titles made anew (the redirect page names the new headline). A plan that
+    looked for a renamed file by its headline is made again when the headline of a file it
+    found so changes."""
     from brief.output import redirects
 
     made: list[int] = []
@@ -446,18 +455,32 @@ def test_a_body_edit_keeps_the_redirect_plan_and_a_headline_edit_makes_it_again(
         return plan(*args, **kwargs)
 
     monkeypatch.setattr(redirects, "plan_redirects", planning)
-    site = make_site(tmp_path, {f"content/{n}.md": article(title=f"Story {n}") for n in "abc"})
+    files = {f"content/{n}.md": article(title=f"Story {n}") for n in "abc"}
+    site = make_site(tmp_path, {**files, "content/a.md": article(title="Story a", aliases=["/old/a/"])})
     config = load_config(site)
     build_site(config, site / "public", now=BUILD_TIME)
     (site / "content/c.md").write_text(article("Text.\n", title="Story c"))
     build_site(config, site / "public", now=BUILD_TIME)  # (the ledger the first build wrote is read)
     assert len(made) == 2
-    (site / "content/a.md").write_text(article("A new paragraph.\n", title="Story a"))
+    (site / "content/a.md").write_text(article("A new paragraph.\n", title="Story a", aliases=["/old/a/"]))
     assert build_site(config, site / "public", now=BUILD_TIME).result is not None
     assert len(made) == 2  # the same plan
-    (site / "content/b.md").write_text(article(title="Story b, retitled"))
+    (site / "content/a.md").write_text(article(title="Story a, retitled", aliases=["/old/a/"]))
     build_site(config, site / "public", now=BUILD_TIME)
-    assert len(made) == 3
+    assert len(made) == 2  # the same plan, retitled
+    assert "<title>Moved: Story a, retitled</title>" in redirect_page(site, "/old/a/")
+    os.rename(site / "content/c.md", site / "content/c2.md")  # found by its date and headline
+    build_site(config, site / "public", now=BUILD_TIME)
+    build_site(config, site / "public", now=BUILD_TIME)  # (the ledger that build wrote is read)
+    assert len(made) == 4
+    (site / "content/b.md").write_text(article(title="Story b, retitled"))  # (not a headline looked for)
+    build_site(config, site / "public", now=BUILD_TIME)
+    assert len(made) == 4
+    assert "/2024/01/c2/" in redirect_page(site, "/2024/01/c/")
+    (site / "content/c2.md").write_text(article(title="Story c, retitled"))
+    build_site(config, site / "public", now=BUILD_TIME)
+    assert len(made) == 5  # found by headline no longer: /2024/01/c/ is gone
+    assert not (site / "public/2024/01/c/index.html").exists()
 
 
 def test_a_kept_plan_writes_the_ledger_only_when_the_file_lacks_it(tmp_path, monkeypatch):
