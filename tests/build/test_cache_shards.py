@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from helpers import article, make_site, tree
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brief import cachefile
 from brief.build import BuildOptions, build
@@ -204,3 +206,30 @@ def test_saving_again_rewrites_only_the_shards_whose_rows_changed(tmp_path):
     assert len(now) == len(first)
     back = BuildCache.load(tmp_path)
     assert back.outputs == cache.outputs and back.content.stamps == cache.content.stamps
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.text(max_size=6), st.integers(), max_size=80),
+    st.lists(st.tuples(st.sampled_from(["set", "del", "same"]), st.text(max_size=6), st.integers()), max_size=30),
+)
+def test_shards_made_from_the_stored_ones_are_a_split_of_the_table_now(start, changes):
+    """A save splits a table by the shards it stored (cachefile._resplit): the same rows in
+    each shard as splitting afresh gives, a shard left as stored (None) only when its rows equal
+    the ones stored, and a new key put in the shard its CRC names."""
+    stored = [(None, rows) for rows in cachefile._split(start)]
+    table = {key: (value,) for key, value in start.items()}  # (rows are replaced whole, never changed)
+    for _, rows in stored:
+        rows.update((k, table[k]) for k in rows)
+    for change, key, value in changes:
+        if change == "set":
+            table[key] = (value,)
+        elif change == "del":
+            table.pop(key, None)
+    again = cachefile._resplit(table, stored)
+    for i, (rows, fresh) in enumerate(zip(cachefile._split(table), again, strict=True)):
+        shard = stored[i][1] if fresh is None else fresh
+        assert shard == rows
+        if fresh is None:
+            assert shard.keys() == rows.keys() and all(table[key] == value for key, value in shard.items())
+        assert all(cachefile.shard_of(key) == i for key in shard)
