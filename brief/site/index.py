@@ -183,20 +183,16 @@ def _term_problem(
 ) -> Problem:
     """The problem of a term ``name`` whose slug is empty, or is ``first``'s under another spelling."""
     if first is None:
-        return Problem(
-            article.relpath,
-            article.lines.get(key),
-            dotted(key),
+        message = (
             f"'{name}' has no letter or digit to make a URL from "
-            f"(expected {'an' if kind[0] in 'aeiou' else 'a'} {kind} name such as {_EXAMPLE_NAMES[kind]})",
+            f"(expected {'an' if kind[0] in 'aeiou' else 'a'} {kind} name such as {_EXAMPLE_NAMES[kind]})"
         )
-    return Problem(
-        article.relpath,
-        article.lines.get(key),
-        dotted(key),
-        f"'{name}' and '{first[0]}' ({first[1].relpath}) would share the page /{TERM_FOLDERS[kind]}/{slug}/ "
-        f"(expected one spelling of each {kind}; write '{first[0]}')",
-    )
+    else:
+        message = (
+            f"'{name}' and '{first[0]}' ({first[1].relpath}) would share the page /{TERM_FOLDERS[kind]}/{slug}/ "
+            f"(expected one spelling of each {kind}; write '{first[0]}')"
+        )
+    return Problem(article.relpath, article.lines.get(key), dotted(key), message)
 
 
 def _unique_slugs(articles: list[Article], problems: list[Problem]) -> dict[str, Article]:
