@@ -286,3 +286,17 @@ def test_the_benchmark_shape_is_read_without_libyaml(monkeypatch):
     assert (
         lines[("takeaways", 1)] == 13 and raw[("date",)] == "2020-01-01T11:15" and value_lines[("image", "alt")] == 16
     )
+
+
+def test_the_characters_left_to_libyaml_are_every_one_yaml_does_not_print_as_it_is():
+    """brief.content.yamlplain._UNSAFE names the characters outside YAML's printable set
+    (YAML 1.1: ``\\n``, 20–7E, A0–D7FF, E000–FFFD, 10000–10FFFF, less the line breaks U+2028,
+    U+2029 and a byte-order mark): checked on every code point against that set."""
+    import re
+    import sys
+
+    from brief.content.yamlplain import _UNSAFE
+
+    printable = re.compile("[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+    text = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert "".join(_UNSAFE.findall(text)) == printable.sub("", text)
