@@ -352,3 +352,29 @@ def test_brief_check_passes_a_good_table(tmp_path):
     result = check_site(site_with(tmp_path, TABLE))
     assert result.errors == []
     assert not any(p.code == "unknown-key" for p in result.problems)
+
+
+def test_a_headline_edit_retitles_the_redirects_to_its_article_as_a_clean_build_does(tmp_path):
+    """A kept redirect plan whose articles changed only in their headlines gives each
+    redirect to them (an alias's, a [redirects] entry's) the new headline: the cached build
+    writes what a clean one does, the second edit too (the ledger then as the first left it)."""
+    import shutil
+
+    from helpers import tree
+
+    from brief.commands.build import build_site
+
+    text = {"title": "Batteries", "section": "Energy", "aliases": ["/old/grid/"], "takeaways": ["One."]}
+    site = site_with(tmp_path, '"/power/" = "/2024/01/grid/"\n', {"content/grid.md": article(**text)})
+    build_site(load_config(site), site / "public", now=BUILD_TIME)
+    for title in ("Batteries, again", "Batteries & storage"):
+        (site / "content/grid.md").write_text(article(**{**text, "title": title}), encoding="utf-8")
+        build_site(load_config(site), site / "public", now=BUILD_TIME)
+        clean = tmp_path / "clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns(".brief-cache", "public"))
+        build_site(load_config(clean), clean / "public", now=BUILD_TIME, use_cache=False)
+        assert tree(site / "public") == tree(clean / "public")
+        escaped = title.replace("&", "&amp;")
+        for old in ("power", "old/grid"):
+            assert f"<title>Moved: {escaped}</title>" in (site / "public" / old / "index.html").read_text()
