@@ -209,9 +209,8 @@ def _output_writer(config: Config, output: Path, options: BuildOptions) -> Outpu
 def _check(
     config: Config, options: BuildOptions, now: datetime, timings: dict[str, float], *, out: Path | None
 ) -> _Checked:
-    """Load, validate, index and render every article's Markdown; raise :class:`BuildFailed`
-    with every problem of every file when any is an error. ``out``: the output folder (None:
-    a build kept in memory, in one process)."""
+    """Load, validate, index and render every article's Markdown; raise :class:`BuildFailed` with
+    every problem of every file when any is an error. ``out``: the output folder (None: in memory, one process)."""
     cache, parallel = options.cache, out is not None
     with timed("load+validate", timings):
         content, stamps = (cache.content, cache.inputs) if cache is not None else (None, None)
@@ -235,6 +234,7 @@ def _check(
             pages=loaded.pages,
             static=frozenset(own_static),
             later=later if parallel else None,
+            scorer=options.scorer,
         )
         problems += index_problems
     with timed("markdown", timings):

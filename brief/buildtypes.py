@@ -20,6 +20,7 @@ from brief.render.markdown import Renderer
 from brief.render.schedule import Change
 from brief.site.model import Site
 from brief.site.redirects import Moved
+from brief.site.suggestions import Scorer
 
 if TYPE_CHECKING:
     from brief.cache import BuildCache
@@ -91,3 +92,5 @@ class BuildOptions:
     """The input files' stamps taken before it began (brief build's): the cache records these."""
     lookahead: Lookahead | None = None
     """The checks of the cache's and the output's files made ahead (brief build's, brief.lookahead)."""
+    scorer: Scorer | None = None
+    """The process started to score the related suggestions, if asked (brief build's, brief.site.scorer)."""

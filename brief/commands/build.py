@@ -84,9 +84,11 @@ def build_site(
         from brief.build import BuildOptions, build
         from brief.cache import BuildCache
         from brief.output.outdir import finish_cleanups
+        from brief.site.scorer import start_scorer
         from brief.timing import timed
 
         cache = BuildCache.load(config.root, ahead) if use_cache else BuildCache()
+        scorer = start_scorer(cache.related, cache.content.articles, config, now) if use_cache else None
         compiled = None
         if use_cache:
             from brief.bytecode import SignedBytecode
@@ -108,6 +110,7 @@ def build_site(
                     ledger=True,
                     stamps=stamps,
                     lookahead=ahead,
+                    scorer=scorer,
                 ),
                 on_warning=on_warning,
             )
@@ -121,6 +124,8 @@ def build_site(
         finally:
             if ahead is not None:
                 ahead.close()
+            if scorer is not None:
+                scorer.cancel()
             finish_cleanups()
         return Outcome(result, next_changes=upcoming, kept=cache)
 

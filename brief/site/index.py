@@ -22,7 +22,7 @@ from brief.site.bylines import byline_problems
 from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
 from brief.site.pages import index_pages
 from brief.site.relatedmemo import RelatedMemo
-from brief.site.suggestions import suggest
+from brief.site.suggestions import Scorer, suggest
 from brief.slugs import slugify
 
 
@@ -40,6 +40,7 @@ def build_index(
     pages: list[Page] | None = None,
     static: frozenset[str] = frozenset(),
     later: list[Callable[[], None]] | None = None,
+    scorer: Scorer | None = None,
 ) -> tuple[Site, list[Problem]]:
     """Index ``articles`` (every valid one, drafts included) for a build at time ``now``.
 
@@ -51,7 +52,8 @@ def build_index(
 
     ``later`` (``brief build``'s): the related suggestions of a cached build may then be made
     by a forked process while the caller goes on (brief.site.suggestions); a call put in ``later``
-    waits for them and completes ``site.related``, which nothing may read before."""
+    waits for them and completes ``site.related``, which nothing may read before; ``scorer``,
+    the process started to make them (brief.site.scorer), is asked or ended."""
     problems: list[Problem] = []
     by_slug = _unique_slugs(articles, problems)
     built = sorted(
@@ -65,7 +67,7 @@ def build_index(
         items = _resolve_related(article, by_slug, built_slugs, invalid_slugs, config, problems)
         if article.slug in built_slugs:
             related[article.slug] = items
-    waiting = suggest(built, related, config, now, memo, workers, later is not None)
+    waiting = suggest(built, related, config, now, memo, workers, later is not None, scorer)
     if waiting is not None and later is not None:
         later.append(waiting)
     _duplicate_titles(by_slug, problems)

@@ -11,7 +11,7 @@ import pickle
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from brief.config import Config
 from brief.content.model import Article
@@ -23,7 +23,23 @@ from brief.site.relatedmemo import RelatedMemo
 from brief.site.terms import TermTable
 
 if TYPE_CHECKING:
+    from brief.forks import Pending
     from brief.site.rescoring import Snapshot
+
+
+class Scorer(Protocol):
+    """A process started to score the suggestions, if asked (brief.site.scorer)."""
+
+    def ask(
+        self,
+        built: list[Article],
+        workers: int,
+        wanted: list[int],
+        listed: list[tuple[str, ...]],
+        rows: dict[bytes, Any],
+    ) -> Pending[Scored] | None: ...
+
+    def cancel(self) -> None: ...
 
 
 def suggest(
@@ -34,15 +50,34 @@ def suggest(
     memo: RelatedMemo | None = None,
     workers: int = 1,
     background: bool = False,
+    scorer: Scorer | None = None,
 ) -> Callable[[], None] | None:
     """Fill each article's related list up to ``related.count`` with automatic suggestions.
 
     With a memo, the suggestions of the previous build are kept when every input is the
     same: the articles (by digest, in order), what each already lists, the options and the day.
-    Else, in ``background``, a cached build's scoring runs in a forked process (the site's
+    Else, in ``background``, a cached build's scoring runs in another process (the site's
     other pages and the Markdown meanwhile take 0.15 s of a one-edit build of 10,000
-    articles, about what the scoring takes): returns the call that waits for it and fills
-    the lists (None when they are filled already)."""
+    articles, about what the scoring takes): the ``scorer`` started for it (brief.site.scorer),
+    else a forked one. Returns the call that waits for it and fills the lists (None when
+    they are filled already)."""
+    try:
+        return _suggest(built, related, config, now, memo, workers, background, scorer)
+    finally:
+        if scorer is not None:
+            scorer.cancel()  # (unless asked: ended now, not at the build's end)
+
+
+def _suggest(
+    built: list[Article],
+    related: dict[str, tuple[RelatedItem, ...]],
+    config: Config,
+    now: datetime,
+    memo: RelatedMemo | None,
+    workers: int,
+    background: bool,
+    scorer: Scorer | None,
+) -> Callable[[], None] | None:
     count = config.related.count
     wanted = [max(0, count - len(related[a.slug])) for a in built]
     if not any(wanted):
@@ -59,7 +94,10 @@ def suggest(
         return None
     score = partial(_score, built, config, now, memo, workers, wanted, listed)
     rows = memo.term_rows if memo is not None else {}  # (what the process need not send back)
-    running = fork_call(partial(_new_rows, score, rows)) if background and memo is not None and memo.has_last else None
+    running = None
+    if background and memo is not None and memo.has_last:
+        running = scorer.ask(built, workers, wanted, listed, rows) if scorer is not None else None
+        running = running or fork_call(partial(_new_rows, score, rows))
     if running is None:
         _fill(built, related, config, _remember(memo, key, score()))
         return None
@@ -109,6 +147,20 @@ def _score(
     table = index.terms if all(a.digest for a in built) else None
     snapshot = take(index, setting, wanted, exclude, all_picks) if memo is not None else None
     return all_picks, table, snapshot
+
+
+def score_rows(
+    built: list[Article],
+    config: Config,
+    now: datetime,
+    memo: RelatedMemo,
+    workers: int,
+    wanted: list[int],
+    listed: list[tuple[str, ...]],
+) -> Scored:
+    """The scoring of :func:`suggest`, as another process sends it back (:func:`_new_rows`):
+    for brief.site.scorer's process, forked with the cache that ``memo`` is part of."""
+    return _new_rows(partial(_score, built, config, now, memo, workers, wanted, listed), memo.term_rows)
 
 
 def _new_rows(score: Callable[[], Scored], rows: dict[bytes, tuple[bytes, bytes]]) -> Scored:

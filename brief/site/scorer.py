@@ -1,0 +1,157 @@
+"""The related scoring of a cached ``brief build`` in a process forked as soon as the build
+has loaded its cache.
+
+The process imports numpy and the scoring's modules and reads the last scoring's snapshot
+while the build loads and indexes the articles, then waits. When the site index finds
+that the suggestions must be scored again (brief.site.suggestions), it asks with the built
+articles in order, by digest: the process takes each from the cache it was forked with,
+and only the articles whose term counts the cache lacks (new or edited files) are sent
+whole. It scores them as the build's own process would, and sends the result back as a
+forked call does (brief.forks.Pending).
+
+Why not fork when the index asks, as the build did before: the process then spent its
+first 0.1 s importing numpy, and after an edit that is scored again widely (a tag that
+many articles carry: 2,900 articles of 10,000) the build waited 0.17 s for it.
+
+The answer is used as the forked call's was: a process that lacks an article, cannot be
+asked or fails in any way answers nothing, and the build scores itself. One that is not
+asked (the suggestions are kept, or the build fails first) is ended.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import weakref
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from brief.config import Config
+from brief.content.model import Article
+from brief.forks import Pending, fork_call
+
+if TYPE_CHECKING:
+    from brief.content.load import FileResult
+    from brief.site.relatedmemo import RelatedMemo
+    from brief.site.suggestions import Scored
+
+DIGEST = 16
+"""The bytes of an article's digest (brief.digests.digest)."""
+
+
+class Scorer:
+    """The process of :func:`start_scorer`: asked once, or ended unasked."""
+
+    def __init__(self, running: Pending[Any], request: int) -> None:
+        self._running: Pending[Any] | None = running
+        self._request = request
+        self._ended = weakref.finalize(self, _close, request)
+
+    def ask(
+        self,
+        built: list[Article],
+        workers: int,
+        wanted: list[int],
+        listed: list[tuple[str, ...]],
+        rows: dict[bytes, Any],
+    ) -> Pending[Scored] | None:
+        """Ask for the scoring of ``built`` (with ``wanted`` and ``listed``, as
+        brief.site.suggestions makes them; ``rows``: the term counts of the loaded cache):
+        the call that waits for its result, None when it cannot be asked (then nothing runs)."""
+        running, self._running = self._running, None
+        if running is None or any(len(a.digest) != DIGEST for a in built):
+            self.cancel(running)
+            return None
+        sent = [a for a in built if a.digest not in rows]  # (the ones the cache it has lacks)
+        request = (b"".join(a.digest for a in built), sent, workers, wanted, listed)
+        data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            view = memoryview(len(data).to_bytes(8, "little") + data)  # (read to its size, not to the pipe's end)
+            while view:
+                view = view[os.write(self._request, view) :]
+        except OSError:
+            self.cancel(running)
+            return None
+        self._ended()
+        return running
+
+    def cancel(self, running: Pending[Any] | None = None) -> None:
+        """End the process unasked (when the build needs no scoring, or fails)."""
+        for pending in (running, self._running):
+            if pending is not None:
+                pending.cancel()
+        self._running = None
+        self._ended()
+
+
+Files = Mapping[bytes, tuple["FileResult", tuple[str, ...]]]
+"""The cache's articles by digest (brief.content.load.ContentMemo.articles)."""
+
+
+def start_scorer(memo: RelatedMemo, files: Files, config: Config, now: datetime) -> Scorer | None:
+    """Start the process for the build of ``config`` at ``now`` with the cache just loaded (its
+    related ``memo`` and its ``files``); None when the memo keeps no scoring (everything would
+    be scored: a process is then forked when asked, as before) or none could be forked."""
+    if not memo.has_last:
+        return None
+    read, write = os.pipe()
+    running = fork_call(_serving(memo, files, config, now, read, write))
+    os.close(read)
+    if running is None:
+        os.close(write)
+        return None
+    return Scorer(running, write)
+
+
+def _close(fd: int) -> None:
+    with suppress(OSError):
+        os.close(fd)
+
+
+# --- in the process --------------------------------------------------------------------------
+
+
+def _serving(
+    memo: RelatedMemo, files: Files, config: Config, now: datetime, read: int, write: int
+) -> Callable[[], Scored | None]:
+    def serve() -> Scored | None:
+        os.close(write)  # (the build's end of the request)
+        from brief.site import related, rescoring  # noqa: F401 - imported now, before asked (numpy with them)
+        from brief.site.suggestions import score_rows
+
+        if memo.last is None:  # (read now, before asked)
+            return None
+        found = (row[0][0] for row in files.values())  # (a file's outcome: its article, …)
+        by_digest = {doc.digest: doc for doc in found if isinstance(doc, Article)}
+        message = _read_message(read)
+        if message is None:
+            return None  # (ended unasked)
+        digests, sent, workers, wanted, listed = pickle.loads(message)  # (from the build itself)
+        given = {a.digest: a for a in sent}
+        built = []
+        for at in range(0, len(digests), DIGEST):
+            digest = digests[at : at + DIGEST]
+            article = given.get(digest) or by_digest.get(digest)
+            if not isinstance(article, Article) or article.digest != digest:
+                return None
+            built.append(article)
+        return score_rows(built, config, now, memo, workers, wanted, listed)
+
+    return serve
+
+
+def _read_message(fd: int) -> bytes | None:
+    """The request, read to the size it starts with (a process forked from the build meanwhile
+    may hold the pipe's other end open); None when the pipe ends before."""
+    data = bytearray()
+    size = None
+    while size is None or len(data) < 8 + size:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return None
+        data += chunk
+        if size is None and len(data) >= 8:
+            size = int.from_bytes(data[:8], "little")
+    return bytes(data[8 : 8 + size])
