@@ -35,7 +35,7 @@ from brief.forks import Pending, fork_call
 if TYPE_CHECKING:
     from brief.content.load import FileResult
     from brief.site.relatedmemo import RelatedMemo
-    from brief.site.suggestions import Scored
+    from brief.site.suggestions import Request, Scored
 
 DIGEST = 16
 """The bytes of an article's digest (brief.digests.digest)."""
@@ -49,24 +49,17 @@ class Scorer:
         self._request = request
         self._ended = weakref.finalize(self, _close, request)
 
-    def ask(
-        self,
-        built: list[Article],
-        workers: int,
-        wanted: list[int],
-        listed: list[tuple[str, ...]],
-        rows: dict[bytes, Any],
-    ) -> Pending[Scored] | None:
-        """Ask for the scoring of ``built`` (with ``wanted`` and ``listed``, as
-        brief.site.suggestions makes them; ``rows``: the term counts of the loaded cache):
-        the call that waits for its result, None when it cannot be asked (then nothing runs)."""
+    def ask(self, request: Request) -> Pending[Scored] | None:
+        """Ask for the scoring of ``request.built`` (brief.site.suggestions): the call that
+        waits for its result, None when it cannot be asked (then nothing runs)."""
         running, self._running = self._running, None
+        built = request.built
         if running is None or any(len(a.digest) != DIGEST for a in built):
             self.cancel(running)
             return None
-        sent = [a for a in built if a.digest not in rows]  # (the ones the cache it has lacks)
-        request = (b"".join(a.digest for a in built), sent, workers, wanted, listed)
-        data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        sent = [a for a in built if a.digest not in request.rows]  # (the ones the cache it has lacks)
+        asked = (b"".join(a.digest for a in built), sent, request.workers, request.wanted, request.listed)
+        data = pickle.dumps(asked, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             view = memoryview(len(data).to_bytes(8, "little") + data)  # (read to its size, not to the pipe's end)
             while view:

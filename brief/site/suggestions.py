@@ -11,7 +11,7 @@ import pickle
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from brief.config import Config
 from brief.content.model import Article
@@ -27,17 +27,21 @@ if TYPE_CHECKING:
     from brief.site.rescoring import Snapshot
 
 
+class Request(NamedTuple):
+    """What a process started to score is asked with: the built articles in order, the
+    workers it may use, what each article wants and lists, the term counts of the cache."""
+
+    built: list[Article]
+    workers: int
+    wanted: list[int]
+    listed: list[tuple[str, ...]]
+    rows: dict[bytes, Any]
+
+
 class Scorer(Protocol):
     """A process started to score the suggestions, if asked (brief.site.scorer)."""
 
-    def ask(
-        self,
-        built: list[Article],
-        workers: int,
-        wanted: list[int],
-        listed: list[tuple[str, ...]],
-        rows: dict[bytes, Any],
-    ) -> Pending[Scored] | None: ...
+    def ask(self, request: Request) -> Pending[Scored] | None: ...
 
     def cancel(self) -> None: ...
 
@@ -96,7 +100,7 @@ def _suggest(
     rows = memo.term_rows if memo is not None else {}  # (what the process need not send back)
     running = None
     if background and memo is not None and memo.has_last:
-        running = scorer.ask(built, workers, wanted, listed, rows) if scorer is not None else None
+        running = scorer.ask(Request(built, workers, wanted, listed, rows)) if scorer is not None else None
         running = running or fork_call(partial(_new_rows, score, rows))
     if running is None:
         _fill(built, related, config, _remember(memo, key, score()))
