@@ -101,7 +101,7 @@ def _suggest(
     running = None
     if background and memo is not None and memo.has_last:
         running = scorer.ask(Request(built, workers, wanted, listed, rows)) if scorer is not None else None
-        running = running or fork_call(partial(_new_rows, score, rows))
+        running = running or fork_call(partial(score_rows, built, config, now, memo, workers, wanted, listed))
     if running is None:
         _fill(built, related, config, _remember(memo, key, score()))
         return None
@@ -163,7 +163,8 @@ def score_rows(
     listed: list[tuple[str, ...]],
 ) -> Scored:
     """The scoring of :func:`suggest`, as another process sends it back (:func:`_new_rows`):
-    for brief.site.scorer's process, forked with the cache that ``memo`` is part of."""
+    a process forked when asked, or brief.site.scorer's, forked with the cache that ``memo``
+    is part of."""
     return _new_rows(partial(_score, built, config, now, memo, workers, wanted, listed), memo.term_rows)
 
 
