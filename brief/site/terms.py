@@ -63,6 +63,23 @@ def words(text: str) -> list[str]:
     return _TOKEN_ASCII.findall(plain) if plain is not None else _TOKEN.findall(text)
 
 
+def row_counts(rows: Sequence[tuple[bytes, bytes]], terms: int) -> np.ndarray:
+    """The counts of ``rows`` (:attr:`TermTable.rows`' values, in order; ``terms`` ids in all)
+    as one int32 array. A row's counts are a byte each (a quarter as many bytes as its ids)
+    or C ints (as many bytes as its ids). Rows of both kinds add up to one byte per term
+    only when every row has bytes, to four only when every row has C ints."""
+    import numpy as np
+
+    joined = b"".join(row[1] for row in rows)
+    if len(joined) == terms:
+        return np.frombuffer(joined, dtype=np.uint8).astype(np.int32)
+    if len(joined) == 4 * terms:
+        return np.frombuffer(joined, dtype=np.int32)
+    return np.concatenate(
+        [np.frombuffer(tf, dtype=np.uint8 if 4 * len(tf) == len(ids) else np.int32) for ids, tf in rows]
+    ).astype(np.int32)
+
+
 def counted_again(article: Article, rows: Mapping[bytes, tuple[bytes, bytes]]) -> bool:
     """Whether ``article``'s terms are counted in this build: ``rows`` (a last
     :class:`TermTable`'s) has no row for it, or it has no digest to find one by."""
@@ -83,8 +100,11 @@ class TermTable:
     names: tuple[str, ...]
     """Term names by id."""
     rows: dict[bytes, tuple[bytes, bytes]]
-    """Article digest (its file's path and bytes) → its term ids and their counts, as written
-    (C ints). Articles without a digest have no row: they are counted in every build."""
+    """Article digest (its file's path and bytes) → its term ids (C ints) and their counts, as
+    written: a byte each when every count of the run it was counted in is under 256 (the
+    rule: 5 bytes a term instead of 8, in memory and in the cache), else C ints;
+    :func:`row_counts` reads either. Articles without a digest have no row: they are
+    counted in every build."""
 
     @classmethod
     def build(
@@ -114,15 +134,18 @@ class TermTable:
             # (a run's terms in the order it met them: new ones numbered as article by article)
             ids = np.fromiter(map(vocab.__getitem__, names), dtype=np.int32, count=len(names))
             numbered = ids[np.frombuffer(run_ids, dtype=np.int32)].tobytes()
+            wide = np.frombuffer(run_counts, dtype=np.int32)
+            small = wide.astype(np.uint8).tobytes() if not wide.size or wide.max() < 256 else None
             at = 0
             for length in array("i", lengths):
-                end = at + 4 * length
-                fresh[id(next(waiting))] = (numbered[at:end], run_counts[at:end])
+                end = at + length
+                tf = small[at:end] if small is not None else run_counts[4 * at : 4 * end]
+                fresh[id(next(waiting))] = (numbered[4 * at : 4 * end], tf)
                 at = end
         rows = [fresh.get(id(a)) or old[a.digest] for a in articles]
         table = cls((), {a.digest: row for a, row in zip(articles, rows) if a.digest})
         term_ids = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.int32)
-        counts = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.int32)
+        counts = row_counts(rows, len(term_ids))
         ends = np.concatenate([[0], np.cumsum([len(r[0]) // 4 for r in rows])]).astype(np.int64)
         return table._compacted(vocab, term_ids, counts, ends)
 

@@ -171,6 +171,58 @@ def test_term_ids_are_numbered_alike_however_the_articles_are_counted_in_runs(tm
     assert list(one[0].names) == first_met  # in the order first met, article by article
 
 
+def test_term_counts_are_kept_a_byte_each_unless_a_count_of_their_run_needs_more(tmp_path):
+    """A table's rows keep counts a byte each (5 bytes a term with its id, not 8) unless
+    a count of the run they were counted in is 256 or more; the counts read back are
+    the words' counts whatever the rows' kinds: all bytes, all C ints, or both (a table
+    carried over from an earlier build)."""
+    from collections import Counter
+    from functools import partial
+
+    from corpus import write_corpus
+
+    from brief.content.stopwords import stop_words
+    from brief.site.terms import TermTable, count_run, term_counts
+
+    site = write_corpus(tmp_path / "corpus", 12, seed=5)
+    loud = site / "content" / "loud.md"
+    loud.write_text(
+        "---\ntitle: A loud one\ndate: 2024-03-01\nsection: World\n"
+        f"takeaways:\n- {' '.join(['thunderous'] * 300)}\n---\nA short body.\n",
+        encoding="utf-8",
+    )
+    config = load_config(site)
+    articles = sorted(load_articles(config, ContentMemo()).articles, key=lambda a: a.sort_key)
+    stops = stop_words(config.language)
+    assert term_counts(next(a for a in articles if a.slug == "loud"), stops)["thunderous"] == 600
+    expected = [c for a in articles for c in term_counts(a, stops).values()]
+
+    def build(size: int, chosen=articles, last=None):
+        def counted(missing):
+            return map(partial(count_run, stops), [missing[lo : lo + size] for lo in range(0, len(missing), size)])
+
+        return TermTable.build(chosen, last, counted)
+
+    def kinds(table: TermTable) -> Counter:
+        return Counter("bytes" if 4 * len(tf) == len(ids) else "ints" for ids, tf in table.rows.values() if ids)
+
+    alone = build(1)  # each article a run of its own: only the loud one's row needs C ints
+    assert kinds(alone[0]) == Counter(bytes=len(articles) - 1, ints=1)
+    assert alone[3].tolist() == expected and alone[3].dtype == np.int32
+    together = build(len(articles))  # one run: all C ints
+    assert kinds(together[0]) == Counter(ints=len(articles))
+    assert together[3].tolist() == expected
+    quiet = [a for a in articles if a.slug != "loud"]
+    assert kinds(build(len(quiet), quiet)[0]) == Counter(bytes=len(quiet))
+    assert build(len(quiet), quiet)[3].tolist() == [c for a in quiet for c in term_counts(a, stops).values()]
+    mixed = TermTable(
+        alone[0].names, {**together[0].rows, **{d: r for d, r in alone[0].rows.items() if d != articles[0].digest}}
+    )
+    carried = build(1, last=mixed)  # every row read back from the last table, of both kinds
+    assert kinds(carried[0]) == Counter(bytes=len(articles) - 2, ints=2)
+    assert carried[3].tolist() == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.integers(1, 60).flatmap(lambda size: st.lists(_row_long(size), min_size=1, max_size=30)))
 def test_the_same_key_terms_as_sorting_every_weight(rows):
