@@ -173,6 +173,25 @@ def test_scoring_in_a_forked_process_gives_what_scoring_here_gives(corpus, monke
         assert _same_snapshot(forked.last, here.last)
 
 
+def test_a_scoring_kept_in_the_memo_is_held_pickled_until_read(corpus):
+    """The memo holds a scoring's snapshot pickled as soon as it keeps it (its arrays are
+    not held to the cache's save, where the build's memory peaks), and reading it gives
+    the very snapshot back; the save takes those bytes as they are."""
+    import pickle
+
+    config, articles = corpus
+    memo = RelatedMemo()
+    memo.start(True)
+    build_index(articles, config, drafts=False, future=False, now=NOW, memo=memo)
+    assert memo.unpacked is None and isinstance(memo.packed, bytes)
+    packed = memo.packed
+    snapshot = memo.last
+    assert snapshot is not None and memo.last is snapshot  # (unpickled once)
+    assert pickle.loads(pickle.dumps(memo)).packed == packed
+    memo.last = snapshot  # (kept again, as the preview's next build may)
+    assert memo.unpacked is None and _same_snapshot(pickle.loads(memo.packed), snapshot)
+
+
 NUMPY_AT_EXIT = (
     "import atexit, sys\n"
     "atexit.register(lambda: print('numpy imported:', 'numpy' in sys.modules))\n"
