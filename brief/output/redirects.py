@@ -53,7 +53,7 @@ def redirect_plan(
     plan = plan_redirects(site, taken, entries)
     plan.problems[:0] = problems
     if memo is not None:
-        memo.key, memo.titles, memo.plan, memo.written = key, titles, plan, None
+        memo.keep(key, titles, plan)
     return plan
 
 
@@ -103,10 +103,17 @@ class RedirectMemo:
         if self.plan is not None:
             packed = getattr(self, "_packed", None)
             if packed is None or packed[0] is not self.plan:
-                plan, dump = self.plan, partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL)
-                packed = self._packed = (plan, dump(replace(plan, ledger=None)), dump(plan.ledger))
+                packed = self._packed = _packed(self.plan)
             state["plan"], state["ledger"] = packed[1], packed[2]
         return state
+
+    def keep(self, key: bytes | None, titles: bytes | None, plan: RedirectPlan) -> None:
+        """Keep ``plan``, made now of what ``key`` and ``titles`` digest, pickled at once as
+        the cache saves it: pickling it takes about three times its bytes in memory for a
+        moment, here in the middle of the build rather than at the save, where the build's
+        memory peaks (100,000 articles: a 14 MB plan)."""
+        self.key, self.titles, self.plan, self.written = key, titles, plan, None
+        self._packed = _packed(plan)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         blob, ledger = state.get("plan"), state.pop("ledger", None)
@@ -132,6 +139,12 @@ class RedirectMemo:
         if plan.ledger is None and packed is not None and packed[0] is plan:
             plan.ledger = pickle.loads(packed[2])
         return plan.ledger
+
+
+def _packed(plan: RedirectPlan) -> tuple[RedirectPlan, bytes, bytes]:
+    """``plan`` with its pickle and its ledger's (:class:`RedirectMemo`'s saved form)."""
+    dump = partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL)
+    return plan, dump(replace(plan, ledger=None)), dump(plan.ledger)
 
 
 def _plan_key(

@@ -553,3 +553,26 @@ def test_a_kept_plan_leaves_its_ledger_unread_while_the_file_holds_it(tmp_path):
     plan = outcome.kept.redirects.plan  # type: ignore[attr-defined]
     assert plan is not None and plan.ledger is None  # (kept, and its ledger not read back)
     assert len(outcome.kept.redirects.ledger_of(plan)) == 3  # type: ignore[attr-defined]
+
+
+def test_a_plan_made_is_pickled_when_kept_not_when_the_cache_is_saved(tmp_path, monkeypatch):
+    """The memo pickles a plan as it keeps it, in the middle of the build: the save (where
+    the build's memory peaks) writes those bytes, and they read back as the plan."""
+    import pickle
+    from dataclasses import replace
+
+    from brief.output import redirects
+
+    packed: list[int] = []
+    pack = redirects._packed
+    monkeypatch.setattr(redirects, "_packed", lambda plan: packed.append(1) or pack(plan))
+    site = make_site(tmp_path, {"content/a.md": article(title="Story a", aliases=["/old/a/"])})
+    build_site(load_config(site), site / "public", now=BUILD_TIME)  # (its plan: made, kept and saved)
+    assert packed == [1]
+    memo = redirects.RedirectMemo()
+    plan = redirects.RedirectPlan(ledger=[])
+    memo.keep(b"key", b"titles", plan)
+    assert packed == [1, 1]
+    again = pickle.loads(pickle.dumps(memo))
+    assert packed == [1, 1]  # (saved as the bytes made when it was kept)
+    assert again.plan == replace(plan, ledger=None) and again.ledger_of(again.plan) == []
