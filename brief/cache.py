@@ -40,12 +40,8 @@ rebuilt), never trusted.
 
 from __future__ import annotations
 
-import hmac
 import logging
-import os
-import pickle
 import secrets
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +50,7 @@ from typing import Any
 from brief import cachefile
 from brief.content.load import ContentMemo
 from brief.digests import file_stamp
-from brief.manifest import MAGIC, MANIFEST_FILE, Stamps, cache_folder, format_header, signing_key, take_stamps
+from brief.manifest import MANIFEST_FILE, Stamps, cache_folder, signing_key, take_stamps
 from brief.output.redirects import RedirectMemo
 from brief.output.searchparts import KeptParts
 from brief.render.articles import ArticleParts, MarkdownMemo, stored_parts
@@ -223,7 +219,6 @@ class BuildCache:
         if key is None:
             return
         folder = site_root / CACHE_DIR
-        tmp = None
         try:
             cache_folder(site_root)
             self.saved = secrets.token_bytes(16)
@@ -236,7 +231,6 @@ class BuildCache:
                 for _, owner, name, table in tables:
                     setattr(owner, name, table)
             self.stored = stored
-            header = format_header()
             manifest = {
                 "key": self.key,
                 "root": self.root,
@@ -248,23 +242,9 @@ class BuildCache:
                 "saved": self.saved,
                 "outputs": {rel: entry[1] for rel, entry in self.outputs.items()},
             }
-            payload = pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL)
-            fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=folder)
-            with os.fdopen(fd, "wb") as raw:
-                raw.write(
-                    MAGIC
-                    + len(header).to_bytes(4, "little")
-                    + header
-                    + payload
-                    + hmac.new(key, header + payload, "sha256").digest()
-                )
-            os.replace(tmp, folder / MANIFEST_FILE)
-            tmp = None
+            cachefile.write_signed(folder, ".manifest-", MANIFEST_FILE, key, manifest)
         except OSError as exc:
             log.warning("Could not save the build cache in %s: %s", folder, exc.strerror or exc)
-        finally:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
 
 
 cachefile.store_as(ArticleParts, stored_parts)  # (their HTML unpickled only when a view of them is made)

@@ -134,16 +134,7 @@ def write(folder: Path, key: bytes, main: object, tables: dict[str, Rows], store
             for i, rows in enumerate(split)
         ]
     index = {name: [shard for shard, _ in kept] for name, kept in now.items()}
-
-    def fill(out: _HashingWriter) -> None:
-        header = format_header()
-        out.write(MAGIC + len(header).to_bytes(4, "little") + header)
-        signed = _HashingWriter(out, hmac.new(key, header, "sha256"))
-        pickle.dump(index, signed, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(main, signed, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(signed.hash.digest())
-
-    _atomic(folder, ".state-", fill, lambda _: CACHE_FILE, hashed=False)  # after the shards it names
+    write_signed(folder, ".state-", CACHE_FILE, key, index, main)  # after the shards it names
     named = {shard.name for shards in index.values() for shard in shards if shard is not None}
     try:
         for path in shard_dir.iterdir():  # a crashed save's shards and temporary files too
@@ -152,6 +143,22 @@ def write(folder: Path, key: bytes, main: object, tables: dict[str, Rows], store
     except OSError:
         pass  # costs only room on disk: the next save tries again
     return Stored(folder, now)
+
+
+def write_signed(folder: Path, prefix: str, final: str, key: bytes, *objects: object) -> None:
+    """Write ``objects`` pickled to ``folder``/``final`` (a temporary file from ``prefix``, renamed)
+    after this version's header, signed with ``key`` (an HMAC-SHA256 at the end), straight into
+    the file, never whole in memory (100,000 articles: a 14 MB manifest). Raises OSError."""
+
+    def fill(out: _HashingWriter) -> None:
+        header = format_header()
+        out.write(MAGIC + len(header).to_bytes(4, "little") + header)
+        signed = _HashingWriter(out, hmac.new(key, header, "sha256"))
+        for value in objects:
+            pickle.dump(value, signed, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(signed.hash.digest())
+
+    _atomic(folder, prefix, fill, lambda _: final, hashed=False)
 
 
 def _split(table: Rows) -> list[Rows]:

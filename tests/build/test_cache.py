@@ -325,6 +325,29 @@ def test_unchanged_site_is_up_to_date_and_any_change_builds(tmp_path):
     assert cli(site, "--no-cache").stdout.startswith("Built")
 
 
+def test_the_manifest_reads_back_signed_and_an_altered_one_is_not_trusted(tmp_path):
+    """The manifest (written as it is pickled, signed at its end) reads back as saved; one
+    altered byte anywhere makes it untrusted, and the next run builds."""
+    from brief.manifest import read_manifest
+
+    rng = random.Random(6)
+    site = make_site(tmp_path, {f"content/a{i}.md": story(i, rng) for i in range(7)})
+    old = time.time() - 60
+    for path in site.rglob("*"):
+        os.utime(path, (old, old))
+    assert cli(site).returncode == 0
+    path = site / CACHE_DIR / MANIFEST_FILE
+    manifest = read_manifest(path)
+    assert manifest is not None and manifest["root"] == str(site)
+    assert "index.html" in manifest["outputs"] and str(site / "content/a0.md") in manifest["inputs"]
+    assert cli(site).stdout.startswith("Up to date")
+    data = path.read_bytes()
+    for at in (len(data) // 2, len(data) - 1):
+        path.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1 :])
+        assert read_manifest(path) is None
+        assert cli(site).stdout.startswith("Built")
+
+
 def test_a_file_changed_after_its_stamp_was_taken_is_built_again(tmp_path):
     # brief build takes the input files' stamps once, for its "up to date" check, and the
     # build records those: a file changed after that (before the build read it) must not
