@@ -111,7 +111,7 @@ class RedirectMemo:
         """Keep ``plan``, made now of what ``key`` and ``titles`` digest, pickled at once as
         the cache saves it: pickling it takes about three times its bytes in memory for a
         moment, here in the middle of the build rather than at the save, where the build's
-        memory peaks (100,000 articles: a 14 MB plan)."""
+        memory peaks (100,000 articles: 15 MB, nearly all its ledger)."""
         self.key, self.titles, self.plan, self.written = key, titles, plan, None
         self._packed = _packed(plan)
 

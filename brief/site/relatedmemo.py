@@ -59,7 +59,7 @@ class RelatedMemo(Memo):
         """Keep a scoring's snapshot, or the bytes of one pickled (by another process). A
         snapshot is kept pickled at once, as the cache saves it: its arrays are freed while
         the build goes on, not held until the save pickles them beside them (100,000
-        articles: 50 MB less at the build's peak of memory, at its end). Reading :attr:`last`
+        articles: 40 MB less at the build's peak of memory, at its end). Reading :attr:`last`
         again unpickles it (10,000 articles: a few ms, in the preview's next build)."""
         if snapshot is not None and not isinstance(snapshot, bytes):
             snapshot = pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
