@@ -196,6 +196,7 @@ def _related_lists(out: Path) -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_a_note_edit_remakes_its_article_the_corrections_pages_and_the_feeds(tmp_path):
     rng = random.Random(4)
     files = {f"content/a{i}.md": story(i, rng) for i in range(7)}
@@ -295,6 +296,7 @@ def test_cache_of_another_site_folder_is_not_used(tmp_path):
     assert "Up to date" not in result.stdout
 
 
+@pytest.mark.slow
 def test_unchanged_site_is_up_to_date_and_any_change_builds(tmp_path):
     rng = random.Random(4)
     site = make_site(tmp_path, {f"content/a{i}.md": story(i, rng) for i in range(7)})

@@ -82,6 +82,7 @@ def named(site: Path) -> set[str]:
     return {shard.name for shards in found[1].values() for shard in shards if shard is not None}
 
 
+@pytest.mark.slow
 def test_a_one_article_edit_rewrites_few_shards_and_removes_the_stale_ones(tmp_path, caplog):
     site = site_of(tmp_path, 200)
     out = tmp_path / "out"
@@ -150,6 +151,7 @@ def test_a_damaged_shard_makes_the_whole_cache_ignored(tmp_path, caplog, damage,
     assert named(site) == set(shard_files(site))  # saved afresh
 
 
+@pytest.mark.slow
 def test_a_save_cut_short_before_its_main_file_leaves_the_previous_cache_whole(tmp_path, caplog):
     """New shard files without the main file naming them (a crash between the two): the old
     main file still loads, with the shards it names; the next save removes the strays."""

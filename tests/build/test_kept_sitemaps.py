@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from helpers import article, make_site, tree
 
 from brief.build import BuildOptions, build
@@ -24,6 +25,7 @@ def _cached(site: Path, out: Path) -> None:
     cache.save(site)
 
 
+@pytest.mark.slow
 def test_sitemaps_are_kept_while_no_page_or_last_change_differs(tmp_path, monkeypatch):
     site = make_site(
         tmp_path,

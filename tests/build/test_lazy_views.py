@@ -74,6 +74,7 @@ def _cached(site: Path, out: Path, jobs: int = 1) -> None:
     cache.save(site)
 
 
+@pytest.mark.slow
 def test_an_edit_makes_the_views_of_what_it_renders_again(tmp_path, made):
     site = _site(tmp_path, 150)
     cached, clean = tmp_path / "cached", tmp_path / "clean"
@@ -91,6 +92,7 @@ def test_an_edit_makes_the_views_of_what_it_renders_again(tmp_path, made):
         assert tree(cached) == tree(clean), name
 
 
+@pytest.mark.slow
 def test_pages_rendered_by_workers_find_every_view_made(tmp_path, made):
     site = _site(tmp_path, 400)  # 500 pages and more: rendered by worker processes
     cached, clean = tmp_path / "cached", tmp_path / "clean"
@@ -105,6 +107,7 @@ def test_pages_rendered_by_workers_find_every_view_made(tmp_path, made):
     assert tree(cached) == tree(clean)
 
 
+@pytest.mark.slow
 def test_parts_read_from_the_cache_unpickle_their_html_for_the_views_made(tmp_path, made):
     site = _site(tmp_path, 150)
     out = tmp_path / "out"

@@ -394,6 +394,7 @@ def test_brief_check_reads_the_ledger_and_never_writes_it(tmp_path):
     assert ledger(site) == before
 
 
+@pytest.mark.slow
 def test_cached_builds_plan_redirects_as_a_clean_build_does_after_each_change(tmp_path):
     """The redirect plan is kept in the build cache by a digest of what it reads
     (brief.output.redirects.RedirectMemo): after each kind of change that moves a redirect,
@@ -483,6 +484,7 @@ def test_text_and_headline_edits_keep_the_redirect_plan_unless_it_found_a_file_b
     assert not (site / "public/2024/01/c/index.html").exists()
 
 
+@pytest.mark.slow
 def test_a_kept_plan_writes_the_ledger_only_when_the_file_lacks_it(tmp_path, monkeypatch):
     """A kept plan's ledger is not written out again while the file holds it (the usual edit);
     the file gone, or not what the plan wrote, it is written as a clean build writes it."""

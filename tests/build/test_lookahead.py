@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from helpers import article, make_site, tree
 
 from brief.build import BuildOptions, build
@@ -191,6 +192,7 @@ def assert_spare_mirrors(site: Path, out: Path) -> None:
     assert {rel: published[rel] for rel in mirrored} == mirrored
 
 
+@pytest.mark.slow
 def test_the_spare_of_an_output_found_as_recorded_is_made_without_walking_it(tmp_path, monkeypatch):
     """The output folder holds only the files the manifest records: the process says so, and
     the spare is then made of what the build knows (brief.output.spare.keep_as_spare's

@@ -101,6 +101,7 @@ def _edits(site: Path, rng: random.Random):
     yield "body again", lambda: (content / "a20.md").write_text((content / "a20.md").read_text() + "\nMore.\n")
 
 
+@pytest.mark.slow
 def test_kept_keys_are_the_pages_keys_after_every_kind_of_edit(tmp_path, kept):
     rng = random.Random(3)
     site = make_site(tmp_path, {f"content/a{i}.md": _story(i, rng) for i in range(30)})

@@ -11,6 +11,7 @@ import pytest
 from helpers import article, make_site, run_brief
 
 
+@pytest.mark.slow
 def test_a_forked_command_answers_as_python_m_brief_does(tmp_path):
     site = make_site(
         tmp_path,
@@ -40,6 +41,7 @@ def test_each_command_has_its_working_folder_and_environment(tmp_path):
     assert f"{tmp_path}: not a brief site" in again.stderr
 
 
+@pytest.mark.slow
 def test_a_command_past_its_timeout_is_killed_and_the_next_one_runs(tmp_path):
     site = make_site(tmp_path, {"content/a.md": article()})
     with pytest.raises(subprocess.TimeoutExpired):

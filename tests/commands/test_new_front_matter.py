@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from helpers import run_build
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -95,6 +96,7 @@ def _no_plain_continuation(text: str) -> None:
             block = indent + 1
 
 
+@pytest.mark.slow
 def test_front_matter_reads_back_exactly_and_builds(tmp_path):
     site = tmp_path / "site"
     content = site / "content"

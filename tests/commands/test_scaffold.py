@@ -225,6 +225,7 @@ def test_wheel_ships_the_default_theme_but_not_the_sample(wheel):
     assert not any(n.endswith(".md") or n.startswith("content/") or "_theme/content" in n for n in names)
 
 
+@pytest.mark.slow
 def test_init_and_build_from_an_installed_wheel(wheel, tmp_path):
     target = tmp_path / "installed"
     subprocess.run(

@@ -172,6 +172,7 @@ def test_the_preview_reports_every_special_file_and_keeps_serving(tmp_path):
     assert "2024/01/b/index.html" in preview.snapshot.files
 
 
+@pytest.mark.slow
 def test_brief_serve_logs_the_special_file(tmp_path, start_server):
     site = good_site(tmp_path)
     fifo(site / "content" / "p.md")

@@ -150,6 +150,7 @@ def test_exif_turns_and_reduced_decoding_give_the_planned_sizes(tmp_path):
     assert max(ImageStat.Stat(ImageChops.difference(*small)).mean) < 3  # a turned or shifted copy: over 20
 
 
+@pytest.mark.slow
 def test_the_stage_reports_its_progress(tmp_path):
     site = photo_site(tmp_path)
     seen: list[tuple[str, int, int]] = []

@@ -527,6 +527,7 @@ def test_the_preview_serves_the_copies(tmp_path):
         assert (image.format, image.width) == ("WEBP", width)
 
 
+@pytest.mark.slow
 def test_brief_serve_sends_a_copy_with_its_type(tmp_path):
     import http.client
     import os

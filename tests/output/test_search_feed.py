@@ -63,6 +63,7 @@ def _decoded(path: Path):
     return _item(data, len(SIGNATURE))[0]
 
 
+@pytest.mark.slow
 def test_the_index_is_the_same_whatever_the_workers_and_the_cache(tmp_path, monkeypatch):
     # Ranges of two pages: the two workers finish them in any order, the index is fed in page order.
     monkeypatch.setattr(parallel, "CHUNK", 2)
@@ -115,6 +116,7 @@ def test_an_edit_keeps_the_fragments_of_the_pages_unchanged(tmp_path):
     assert _bundle(out) == _bundle(tmp_path / "clean")
 
 
+@pytest.mark.slow
 def test_after_an_edit_the_parts_of_unchanged_pages_are_made_on_every_core(tmp_path, monkeypatch):
     # After an edit the unchanged pages' parts are copied from those the last build kept
     # (brief.output.searchparts) or made again from their files, by forked processes when

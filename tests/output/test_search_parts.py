@@ -10,6 +10,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from helpers import article, make_site, tree
 
 from brief import __version__
@@ -128,6 +129,7 @@ def test_a_kept_part_is_used_only_for_its_page_key(tmp_path, monkeypatch):
     assert not (kept.folder / gone).exists()
 
 
+@pytest.mark.slow
 def test_the_second_edit_reads_only_the_fragments_new_since_the_first(tmp_path, monkeypatch):
     # To link the previous bundle's fragments of unchanged pages, each fragment's page must be
     # known: read from the file the first time, then kept beside the parts.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,7 @@ def _tree(draw, depth: int = 0) -> ET.Element:
     return element
 
 
+@pytest.mark.slow
 @settings(max_examples=400)
 @given(_tree(), st.booleans())
 def test_the_bytes_elementtree_writes(tree, indented):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 from helpers import article, atomic_write, make_site
 from test_serve import EventStreams, get
 
@@ -20,6 +21,7 @@ def _wait_indexed(server, times: int, timeout: float = 15.0) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_an_edit_with_search_on_names_only_the_pages_it_changed(tmp_path, start_server):
     """The search index made after the last build is served with the next one too: it is
     no change that would reload every open page (paths null)."""

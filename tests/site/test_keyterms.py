@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 from helpers import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -55,6 +56,7 @@ def _edit(draw):
     return size, rows, grown, new_rows, sorted(edited)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(_edit())
 def test_an_update_makes_the_arrays_of_a_full_computation(case):

@@ -200,6 +200,7 @@ NUMPY_AT_EXIT = (
 )
 
 
+@pytest.mark.slow
 def test_a_cached_build_leaves_numpy_to_the_process_that_scores(tmp_path):
     """A cached build's related scoring runs in a forked process, which alone imports the
     scoring's modules and numpy (35–40 ms); the build's own process takes the scoring's

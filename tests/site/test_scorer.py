@@ -86,6 +86,7 @@ def _spy(monkeypatch) -> list[str]:
     return seen
 
 
+@pytest.mark.slow
 def test_the_process_forked_with_the_cache_scores_an_edit_as_a_clean_build_does(corpus, tmp_path, monkeypatch):
     seen = _spy(monkeypatch)
     _edit(corpus)
@@ -94,6 +95,7 @@ def test_the_process_forked_with_the_cache_scores_an_edit_as_a_clean_build_does(
     assert tree(corpus / "public") == tree(_clean(corpus, tmp_path))
 
 
+@pytest.mark.slow
 def test_a_process_that_answers_nothing_leaves_the_scoring_to_the_build(corpus, tmp_path, monkeypatch):
     seen = _spy(monkeypatch)
     monkeypatch.setattr(suggestions, "score_rows", lambda *args: None)  # (what the process calls: it sends None)
@@ -103,6 +105,7 @@ def test_a_process_that_answers_nothing_leaves_the_scoring_to_the_build(corpus, 
     assert tree(corpus / "public") == tree(_clean(corpus, tmp_path))
 
 
+@pytest.mark.slow
 def test_an_unasked_process_is_ended_when_the_suggestions_are_kept(corpus, monkeypatch):
     ended: list[bool] = []
     cancel = scorer.Scorer.cancel
