@@ -15,9 +15,27 @@ def _unraisable(info) -> None:
     Python would print "Exception ignored in …" with a traceback and go on as if nothing
     happened: deliver it again to the main thread, where it ends the command as any Ctrl-C does."""
     if isinstance(info.exc_value, KeyboardInterrupt):
-        _thread.interrupt_main()
+        _interrupt_once_returned()
     else:
         sys.__unraisablehook__(info)
+
+
+def _interrupt_once_returned() -> None:
+    """Interrupt the main thread as soon as the hook has returned. Asked from the hook itself
+    (it runs on the main thread), the interrupt is raised at once, inside the hook, where it is
+    ignored in turn: a thread of its own asks once the hook let go of ``left``, its last step."""
+    left = _thread.allocate_lock()
+    left.acquire()
+
+    def deliver() -> None:
+        with left:
+            _thread.interrupt_main()
+
+    try:
+        _thread.start_new_thread(deliver, ())
+    except RuntimeError:  # (no thread can start: the interpreter is ending)
+        return
+    left.release()
 
 
 def main() -> None:

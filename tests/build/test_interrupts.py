@@ -252,3 +252,44 @@ def test_an_error_that_is_not_ctrl_c_is_not_taken_for_one():
     loop.__context__.__context__ = loop  # a cycle ends the walk
     assert not interrupted(loop)
     assert not interrupted(RuntimeError("Error calling __set_name__"))
+
+
+SWALLOWED = """
+import sys, time, weakref
+from brief.launch import main
+
+sys.argv = ["brief", "--version"]
+try:
+    main()
+except SystemExit:
+    pass  # (the hook main set stays, as for the whole command)
+
+
+class Module:
+    pass
+
+
+def callback(_):  # as an import lock's weakref callback does when Ctrl-C lands in it
+    raise KeyboardInterrupt
+
+
+held = Module()
+ref = weakref.ref(held, callback)
+try:
+    del held
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        pass
+    print("went on")
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+def test_ctrl_c_swallowed_by_a_callback_is_delivered_again_once_the_hook_returned():
+    """Python cannot raise Ctrl-C out of a weakref callback: it hands it to the unraisable
+    hook, which must deliver it again to the main thread after it returns (asked from inside
+    the hook, the interrupt was raised there and ignored in turn, and the command went on)."""
+    result = subprocess.run([sys.executable, "-c", SWALLOWED], capture_output=True, text=True, timeout=60)
+    assert result.stdout.splitlines()[-1] == "interrupted", result
+    assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr, result.stderr
