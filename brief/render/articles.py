@@ -27,7 +27,7 @@ from brief.content.bodies import article_body
 from brief.content.load import FailedBody
 from brief.content.model import Article
 from brief.content.words import ascii_form
-from brief.digests import digest, file_stamp, pickled_digest, register_reducer
+from brief.digests import file_stamp, pickled_digest, register_reducer
 from brief.errors import WARNING, Problem
 from brief.frozen import maker
 from brief.media.images import ImageUse, Responsive
@@ -281,9 +281,9 @@ def _hero_copies(article: Article, renderer: Renderer, env: PageEnv, published: 
 
 @dataclass
 class MarkdownMemo(Memo):
-    """The Markdown pass's part of the build cache: rendered parts by a digest of the
-    article and the renderer's settings (saved with the cache), and each article's last
-    view (in memory only: the preview's)."""
+    """The Markdown pass's part of the build cache: rendered parts by the article's digest
+    and the renderer's settings' digest, side by side (saved with the cache), and each
+    article's last view (in memory only: the preview's)."""
 
     parts: dict[bytes, ArticleParts] = field(default_factory=dict)
     views: dict[bytes, tuple[ArticleParts, ArticleView]] = field(default_factory=dict)
@@ -344,7 +344,7 @@ def keep_parts(article: Article, renderer: Renderer, memo: MarkdownMemo | None, 
 
 
 def _memo_key(article: Article, renderer: Renderer, memo: MarkdownMemo | None) -> bytes | None:
-    return digest(article.digest, renderer.key) if memo is not None and article.digest else None
+    return article.digest + renderer.key if memo is not None and article.digest else None  # (two digests: no hashing)
 
 
 def _dep_holds(renderer: Renderer, kind: str, path: str, seen: object) -> bool:

@@ -16,6 +16,7 @@ import posixpath
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
@@ -24,11 +25,6 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import __version__ as pygments_version
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from brief.config import Config
 from brief.digests import digest, file_stamp
@@ -56,6 +52,9 @@ from brief.render.rawhtml import LINE, Attrs, RawHtml, image_attrs, image_token
 from brief.theme import static_file
 from brief.urls import path_url
 
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
+
 # Footnote references and inline notes: text[^1], text^[note].
 _FOOTNOTE_SYNTAX = re.compile(r"\[\^[^\]\s]+\]|\^\[")
 
@@ -65,6 +64,11 @@ HIGHLIGHT_PREFIX = "hl-"
 
 @lru_cache(maxsize=64)
 def _lexer(language: str) -> Lexer | None:
+    # (Pygments' lexers and formatters are imported by the first fence with a language: most
+    # builds, and a cached one after an edit of a brief, render none; 5 ms of every start)
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:  # stripnl/ensurenl off: the highlighted text is the fence's text, newlines and all
         return get_lexer_by_name(language, stripnl=False, ensurenl=False)
     except (ClassNotFound, ValueError):
@@ -79,6 +83,9 @@ def highlight_code(code: str, language: str, attrs: str) -> str:
     lexer = _lexer(language) if language and code else None
     if lexer is None:
         return ""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+
     return highlight(code, lexer, HtmlFormatter(nowrap=True, classprefix=HIGHLIGHT_PREFIX))
 
 

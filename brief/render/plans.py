@@ -113,68 +113,117 @@ def paginated(
     PageView; ``breadcrumb`` is the trail after Home for the listing's metadata; ``first``
     is more context for the first page only, with the articles it shows (for its last change);
     ``frame``: what everything but the entries' views is made of (:attr:`PageSpec.deps`)."""
-    total = max(1, -(-len(articles) // per_page))
-
-    def path_of(n: int) -> str:
-        return base if n == 1 else f"{base}page/{n}/"
-
-    def pagination(n: int) -> Pagination:  # (made only for a page made again: few in a cached build)
-        return Pagination(
-            number=n,
-            total=total,
-            prev_url=site.url(path_of(n - 1)) if n > 1 else None,
-            next_url=site.url(path_of(n + 1)) if n < total else None,
-        )
-
-    for n in range(1, total + 1):
-        window = slice((n - 1) * per_page, n * per_page)
-        chunk = articles[window]
-        more, shown = first if first is not None and n == 1 else ({}, [])
-        lastmod = max(map(_MODIFIED, chain(chunk, shown)), default=None)  # (each one's last_change)
-        path = path_of(n)
-        listed = _Listed(views, chunk)
-
-        def make(n: int = n, listed: _Listed = listed, more: dict = more) -> dict[str, Any]:
-            entries = listed()
-            page = replace(make_page(n, total), canonical=site.absolute_url(path_of(n)))
-            page = replace(
-                page,
-                meta=front_meta(site, page) if page.kind == "index" and n == 1 else page_meta(site, page, breadcrumb),
-            )
-            context = {"site": sv, "page": page, "entries": entries, "pagination": pagination(n), **extra, **more}
-            if "months" in extra:
-                context["months"] = months_on_page(entries, site)
-            return context
-
-        def inputs(n: int = n, listed: _Listed = listed, more: dict = more) -> tuple:
-            return (template, sv, n, make_page(n, total), listed(), pagination(n), extra, breadcrumb, more)
-
-        deps = (*frame, *map(_SLUG, chunk), *map(_SLUG, shown))
+    listing = _Listing(site, sv, base, views, len(articles), per_page, template, make_page, extra, breadcrumb)
+    for n in range(1, listing.total + 1):
+        chunk = articles[(n - 1) * per_page : n * per_page]
+        more, shown = first if first is not None and n == 1 else (_NOTHING, ())
+        lastmod = max(map(_MODIFIED, chain(chunk, shown) if shown else chunk), default=None)  # (each one's last_change)
+        path = listing.path_of(n)
+        plan = _ListingPlan(listing, n, chunk, more)
         yield PageSpec(
             path.lstrip("/") + "index.html",
             path,
             lastmod,
             template,
-            make=make,
-            inputs=inputs,
-            deps=deps,
+            make=plan,
+            inputs=plan.inputs,
+            deps=(*frame, *map(_SLUG, chunk), *map(_SLUG, shown)),
         )
 
 
-class _Listed:
-    """The views of one listing page's entries, taken from the build's views once: the page's
-    key is made of them, then its context (brief.render.keys)."""
+_NOTHING: dict[str, Any] = {}  # (never changed: the context of pages but a listing's first)
 
-    __slots__ = ("views", "articles", "made")
 
-    def __init__(self, views: Mapping[str, ArticleView], articles: Sequence[Article]) -> None:
-        self.views, self.articles = views, articles
+class _Listing:
+    """What every page of one listing shares (:func:`paginated`): each page's plan is then a
+    :class:`_ListingPlan` of four slots, not two closures and a list of views (1,000 listing
+    pages: 5 ms less to plan)."""
+
+    __slots__ = ("site", "sv", "base", "views", "total", "template", "make_page", "extra", "breadcrumb")
+
+    def __init__(
+        self,
+        site: Site,
+        sv: SiteView,
+        base: str,
+        views: Mapping[str, ArticleView],
+        count: int,
+        per_page: int,
+        template: str,
+        make_page,
+        extra: dict[str, Any],
+        breadcrumb: list[tuple[str, str]] | None,
+    ) -> None:
+        self.site, self.sv, self.base, self.views, self.template = site, sv, base, views, template
+        self.total = max(1, -(-count // per_page))
+        self.make_page, self.extra, self.breadcrumb = make_page, extra, breadcrumb
+
+    def path_of(self, n: int) -> str:
+        return self.base if n == 1 else f"{self.base}page/{n}/"
+
+    def pagination(self, n: int) -> Pagination:  # (made only for a page made again: few in a cached build)
+        site, total = self.site, self.total
+        return Pagination(
+            number=n,
+            total=total,
+            prev_url=site.url(self.path_of(n - 1)) if n > 1 else None,
+            next_url=site.url(self.path_of(n + 1)) if n < total else None,
+        )
+
+
+class _ListingPlan:
+    """One listing page's plan: calling it makes the page's context; :meth:`inputs` are what
+    the page's key is made of. The entries' views are taken from the build's views once."""
+
+    __slots__ = ("listing", "n", "articles", "more", "made")
+
+    def __init__(self, listing: _Listing, n: int, articles: Sequence[Article], more: dict[str, Any]) -> None:
+        self.listing, self.n, self.articles, self.more = listing, n, articles, more
         self.made: list[ArticleView] | None = None
 
-    def __call__(self) -> list[ArticleView]:
+    def entries(self) -> list[ArticleView]:
         if self.made is None:
-            self.made = [self.views[a.slug] for a in self.articles]
+            views = self.listing.views
+            self.made = [views[a.slug] for a in self.articles]
         return self.made
+
+    def __call__(self) -> dict[str, Any]:
+        listing, n = self.listing, self.n
+        site, entries = listing.site, self.entries()
+        page = replace(listing.make_page(n, listing.total), canonical=site.absolute_url(listing.path_of(n)))
+        page = replace(
+            page,
+            meta=front_meta(site, page)
+            if page.kind == "index" and n == 1
+            else page_meta(site, page, listing.breadcrumb),
+        )
+        context = {
+            "site": listing.sv,
+            "page": page,
+            "entries": entries,
+            "pagination": listing.pagination(n),
+            **listing.extra,
+            **self.more,
+        }
+        if "months" in listing.extra:
+            context["months"] = months_on_page(entries, site)
+        return context
+
+    def inputs(self) -> tuple:
+        listing, n = self.listing, self.n
+        page = listing.make_page(n, listing.total)
+        pagination = listing.pagination(n)
+        return (
+            listing.template,
+            listing.sv,
+            n,
+            page,
+            self.entries(),
+            pagination,
+            listing.extra,
+            listing.breadcrumb,
+            self.more,
+        )
 
 
 def months_on_page(entries: list[ArticleView], site: Site) -> tuple[MonthView, ...]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,6 +98,30 @@ def test_highlight_hook_declines_what_it_cannot_colour():
     assert highlight_code("", "python", "") == ""
     blank_edges = "  \n\nx\n\n"  # Pygments would strip these blank lines unless told not to
     assert text_of(highlight_code(blank_edges, "python", "")) == blank_edges
+
+
+LAZY_PYGMENTS = """
+import sys
+from pathlib import Path
+import brief.build
+from brief.config import Config
+from brief.render.fragment import PageEnv
+from brief.render.markdown import Renderer
+loaded = lambda: sorted(name for name in sys.modules if name.startswith(("pygments.lexers", "pygments.formatters")))
+print(loaded())
+env = PageEnv(source=Path("content/a.md"), relpath="content/a.md")
+renderer = Renderer(Config(root=Path(".")), {})
+print(loaded())
+print("hl-k" in renderer.block("```python\\ndef f(): pass\\n```\\n", env, 1), bool(loaded()))
+"""
+
+
+def test_pygments_lexers_are_imported_by_the_first_fence_with_a_language():
+    """Most builds (and a cached build after an edit) highlight nothing: brief's start does
+    not import Pygments' lexers and formatters, the first fence with a language does."""
+    done = subprocess.run([sys.executable, "-c", LAZY_PYGMENTS], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "[]", "True True"]
 
 
 def test_sample_article_shows_highlighted_code(sample_output):
