@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
+from brief.site.numeric import np
 from brief.site.postings import can_lead, sorted_unique, spans
 
 TOP_TERMS = 16

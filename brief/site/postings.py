@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from brief.site.numeric import np
 
 # numpy's set routines (np.unique, np.union1d, np.isin of large arrays) import numpy.ma, some
 # 8 ms of every build that scores related articles: these do the same on 1-d integer arrays.

@@ -30,13 +30,12 @@ from datetime import UTC, datetime
 from functools import partial
 from itertools import chain
 
-import numpy as np
-
 from brief.config import RelatedOptions
 from brief.content.model import Article
 from brief.content.stopwords import stop_words
 from brief.forks import fork_iter
 from brief.site.keyterms import KeyTerms, key_terms
+from brief.site.numeric import np
 from brief.site.postings import best_first, expand, member_of, postings, sorted_unique, spans, unique_inverse
 from brief.site.terms import RunCounts, TermTable, count_run, counted_again
 from brief.slugs import slugify

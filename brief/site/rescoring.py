@@ -22,10 +22,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from brief.content.model import Article
 from brief.site.keyterms import KeyTerms
+from brief.site.numeric import np
 from brief.site.postings import member_of, spans
 from brief.site.related import RelatedIndex
 

@@ -68,7 +68,7 @@ def row_counts(rows: Sequence[tuple[bytes, bytes]], terms: int) -> np.ndarray:
     as one int32 array. A row's counts are a byte each (a quarter as many bytes as its ids)
     or C ints (as many bytes as its ids). Rows of both kinds add up to one byte per term
     only when every row has bytes, to four only when every row has C ints."""
-    import numpy as np
+    from brief.site.numeric import np
 
     joined = b"".join(row[1] for row in rows)
     if len(joined) == terms:
@@ -119,7 +119,7 @@ class TermTable:
         ``counted`` (the articles → the :data:`RunCounts` of consecutive runs of them, in
         order, on every core). Ids are given in the order terms are first met, article by
         article, whatever the runs."""
-        import numpy as np
+        from brief.site.numeric import np
 
         vocab: defaultdict[str, int] = defaultdict()
         vocab.default_factory = vocab.__len__  # a new term gets the next id, all in C
@@ -154,7 +154,7 @@ class TermTable:
     ) -> tuple[TermTable, dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
         """This table with ``vocab``'s names; when over a quarter of them are no longer used
         (words edited out over many builds), renumbered without them."""
-        import numpy as np
+        from brief.site.numeric import np
 
         names = [""] * len(vocab)
         for name, i in vocab.items():
