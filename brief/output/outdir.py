@@ -4,8 +4,6 @@ one (or a killed build) left beside it. brief.output.writers writes into the sta
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import fcntl
 import os
 import shutil
@@ -13,7 +11,7 @@ import signal
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from brief.errors import BriefError
@@ -137,17 +135,27 @@ def _alive(pid: int) -> bool:
 
 def exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
+    renameat2 = _renameat2()
+    if renameat2 is None:
         return False
-    try:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+@lru_cache(maxsize=1)
+def _renameat2() -> Callable[..., int] | None:
+    """The C library's renameat2, from the symbols this process has loaded already (not
+    ``ctypes.util.find_library``, which runs ``ldconfig -p`` in a forked process: 10 ms of
+    every build, and a fork of the whole build); None where there is none (not Linux)."""
+    import ctypes  # (here: most commands never swap a folder)
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    return renameat2
 
 
 _swapped: list[Path] = []
