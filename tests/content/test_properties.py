@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import string
+import subprocess
+import sys
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -94,6 +97,29 @@ def test_slugify_of_ascii_is_ascii(text):
 @given(st.text(alphabet=string.ascii_letters + string.digits, min_size=1))
 def test_slugify_keeps_ascii_words(word):
     assert slugify(f"  {word}!  ") == word.lower()
+
+
+@FAST
+@given(st.one_of(st.text(alphabet=string.printable + "’ʼ`"), st.text(), st.sampled_from(TRICKY)))
+def test_slugify_of_ascii_text_skips_transliteration_and_gives_the_same_slug(text):
+    """ASCII text is slugged without anyascii (not imported by a site whose names are all
+    ASCII): the slug is the one transliterating it would give."""
+    from anyascii import anyascii
+
+    expected = anyascii(unicodedata.normalize("NFKC", text)).translate(str.maketrans("", "", "'’ʼ`")).lower()
+    expected = re.sub(r"[^a-z0-9]+", "-", expected).strip("-")[:200].rstrip("-")
+    assert slugify(text) == expected
+
+
+def test_anyascii_is_imported_by_the_first_name_that_is_not_ascii():
+    script = (
+        "import sys\n"
+        "from brief.slugs import slugify\n"
+        "print(slugify('Energy Storage'), 'anyascii' in sys.modules)\n"
+        "print(slugify('Société'), 'anyascii' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == ["energy-storage False", "societe True"], done.stderr
 
 
 def test_slugify_examples():
