@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from brief.manifest import CACHE_FILE, MAGIC, format_header, signing_key
+from brief.manifest import CACHE_FILE, MAGIC, NotSigned, format_header, signed_start
 
 SHARD_DIR = "shards"
 SHARDS = 32
@@ -306,24 +306,11 @@ def read_main(folder: Path, checked: Checked | None = None) -> tuple[object, dic
 
 
 def _signed_start(blob: bytes, known: bool = False) -> int:
-    """Where the signed part of a main file's bytes starts, once checked: its header (this
-    version's) and, unless it is ``known`` to hold, its signature. Raises :class:`Unusable`."""
-    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4 + 32:
-        raise Unusable("not a brief cache file")
-    at = len(MAGIC)
-    size = int.from_bytes(blob[at : at + 4], "little")
-    header = bytes(blob[at + 4 : at + 4 + size])
-    if header != format_header():
-        raise Unusable(f"written by another version ({header.decode('ascii', 'replace')[:80]})")
-    key = signing_key()
-    if key is None:
-        raise Unusable("no cache key")
-    if not known:
-        mac = hmac.new(key, header, "sha256")
-        mac.update(memoryview(blob)[at + 4 + size : -32])
-        if not hmac.compare_digest(blob[-32:], mac.digest()):
-            raise Unusable("its signature does not match (corrupted, or written by another user or machine)")
-    return at + 4 + size
+    """:func:`brief.manifest.signed_start`, its failure an :class:`Unusable`."""
+    try:
+        return signed_start(blob, known)
+    except NotSigned as exc:
+        raise Unusable(str(exc)) from None
 
 
 def main_signed(path: Path) -> tuple[int, int, int] | None:

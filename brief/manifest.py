@@ -175,28 +175,42 @@ def take_stamps(folders: list[Path]) -> Stamps:
     return Stamps(time.time(), snapshot(folders))
 
 
+class NotSigned(Exception):
+    """A cache file that is not this version's or whose signature does not hold; the message says why."""
+
+
+def signed_start(blob: bytes, known: bool = False) -> int:
+    """Where the signed part of a cache file's bytes starts (the main file, the manifest:
+    brief.cachefile.write_signed), once checked: its header (this version's) and, unless it
+    is ``known`` to hold, its signature. Raises :class:`NotSigned`."""
+    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4 + 32:
+        raise NotSigned("not a brief cache file")
+    at = len(MAGIC)
+    size = int.from_bytes(blob[at : at + 4], "little")
+    header = bytes(blob[at + 4 : at + 4 + size])
+    if header != format_header():
+        raise NotSigned(f"written by another version ({header.decode('ascii', 'replace')[:80]})")
+    key = signing_key()
+    if key is None:
+        raise NotSigned("no cache key")
+    if not known:
+        mac = hmac.new(key, header, "sha256")
+        mac.update(memoryview(blob)[at + 4 + size : -32])
+        if not hmac.compare_digest(blob[-32:], mac.digest()):
+            raise NotSigned("its signature does not match (corrupted, or written by another user or machine)")
+    return at + 4 + size
+
+
 def read_manifest(path: Path) -> dict | None:
     """The manifest a build's cache saved at ``path`` (brief.cache.BuildCache.save), when it
     is there, of this version and signed with this user's key; else None."""
     try:
         blob = path.read_bytes()
-    except OSError:
-        return None
-    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 4 + 32:
-        return None
-    at = len(MAGIC)
-    size = int.from_bytes(blob[at : at + 4], "little")
-    header = blob[at + 4 : at + 4 + size]
-    payload, signature = blob[at + 4 + size : -32], blob[-32:]
-    secret = signing_key()
-    if (
-        header != format_header()
-        or secret is None
-        or not hmac.compare_digest(signature, hmac.new(secret, header + payload, "sha256").digest())
-    ):
+        start = signed_start(blob)
+    except (OSError, NotSigned):
         return None
     try:
-        manifest = pickle.loads(payload)
+        manifest = pickle.loads(memoryview(blob)[start:-32])
     except Exception:  # noqa: BLE001
         return None
     return manifest if isinstance(manifest, dict) else None
