@@ -50,6 +50,7 @@ from brief.render.anchors import PageIds
 from brief.render.articles import check_bodies, render_bios
 from brief.render.contract import DocView
 from brief.render.feeds import feed_plan
+from brief.render.keptpages import KeptPlan, kept_plan, page_rows
 from brief.render.keys import environment
 from brief.render.links import article_link_problems, failed_body_link_problems
 from brief.render.markdown import Renderer
@@ -114,6 +115,7 @@ class _Checked:
     view_keys: dict[int, bytes] | None = None
     """With a cache: each article view's key, by the view's id (brief.render.viewkeys.view_key)."""
     page_deps: PageDeps | None = None  # with a cache: what its page keys are kept by
+    kept: KeptPlan | None = None  # with a cache, after an edit that left the site's shape: what was planned
     feeds_ahead: FeedsAhead | None = None  # the feeds, made meanwhile (brief.output.feeds)
 
 
@@ -262,7 +264,7 @@ def _check(
         env, template_digests = environment(config, memos[0], fingerprints, memos[1])
         template_problems = check_templates(env)
         # (planned while the related lists may still be made by another process, ``later``)
-        specs, marks = _page_plans(site, views, bios, docs, cache, parallel, template_digests)
+        specs, marks, kept = _page_plans(site, views, bios, docs, cache, parallel, template_digests)
         statics, memo = (own_static, all_static, fingerprints), cache.redirects if cache is not None else None
         redirects = redirect_plan(config, site, specs, statics, assets, options.ledger, memo)  # (reads no list)
         problems += redirects.problems
@@ -284,7 +286,7 @@ def _check(
         site, renderer, views, bios, assets, own_static, warnings, env, template_digests, fingerprints, specs
     )
     checked.redirects, checked.view_keys, checked.feeds_ahead = redirects, view_keys, ahead
-    checked.page_deps = marks
+    checked.page_deps, checked.kept = marks, kept
     return checked
 
 
@@ -296,15 +298,21 @@ def _page_plans(
     cache: BuildCache | None,
     parallel: bool,
     templates: dict[str, bytes],
-) -> tuple[list[PageSpec], PageDeps | None]:
+) -> tuple[list[PageSpec], PageDeps | None, KeptPlan | None]:
     """Every page's plan (brief.render.pages) and, with a ``cache``, the marks of what page keys
-    are kept by (brief.render.pagedeps; ``templates``: the templates' digests). Neither reads
-    the related lists, which may still be being made (:func:`_related_complete`). The pages'
+    are kept by (brief.render.pagedeps; ``templates``: the templates' digests), and the kept
+    plan when the last build's pages could be taken (brief.render.keptpages). None reads the
+    related lists, which may still be being made (:func:`_related_complete`). The pages'
     memo is the preview's (kept between its rebuilds): a build into a folder (``parallel``)
     would only fill it, in each page worker (100,000 articles: ~100 MB per worker)."""
-    marks = page_marks(site, views.key, templates, bios) if cache is not None else None
-    kept = cache.pages if cache is not None and not parallel else None
-    return list(site_pages(site, views, bios, kept, docs)), marks
+    if cache is None:
+        return list(site_pages(site, views, bios, None, docs)), None, None
+    marks = page_marks(site, views.key, templates, bios)
+    memo = cache.pages if not parallel else None
+    kept = kept_plan(site, views, bios, docs, memo, marks, cache.page_deps, cache.outputs)
+    if kept is not None:
+        return kept.specs, marks, kept
+    return list(site_pages(site, views, bios, memo, docs)), marks, None
 
 
 def _related_complete(site: Site, later: list[Callable[[], None]], marks: PageDeps | None) -> None:
@@ -345,13 +353,20 @@ def _publish(
         jobs, progress, view_keys = options.jobs, options.progress, checked.view_keys
         templates = checked.template_digests if cache is not None else None
         last = cache.page_deps if cache is not None else None
-        known = keep_keys(last, checked.page_deps, writer.previous, specs, checked.template_digests, view_keys)
+        if checked.kept is not None and last is not None and checked.page_deps is not None and view_keys is not None:
+            known = checked.kept.keys(
+                checked.page_deps, last, writer.previous or {}, checked.template_digests, view_keys
+            )
+        else:
+            known = keep_keys(last, checked.page_deps, writer.previous, specs, checked.template_digests, view_keys)
         pages = render_and_write(
             specs, env, templates, writer, jobs, progress, template_problems, view_keys, search, known, views.make_all
         )
         if template_problems:
             raise BuildFailed(template_problems)
     public = [(spec.path, spec.lastmod) for spec in specs if spec.public]
+    if checked.page_deps is not None:  # (what the next build takes its kept pages from)
+        checked.page_deps.take_rows(page_rows(specs, len(site.articles)), cache.page_deps if cache else None)
     checked.specs = specs = []  # done with: freed for the feeds, ledger and cache (the peak at 100,000 articles)
     with timed("feeds+sitemaps", timings):
         if options.progress is not None:

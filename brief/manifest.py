@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "state.bin"
 MANIFEST_FILE = "manifest.bin"
-FORMAT = 30
+FORMAT = 31
 """Raised whenever what the cache holds changes shape (its classes moved in 4; articles
 gained ``canonical`` and images ``hero`` in 5; standalone pages were cached with the articles
 in 6; rendered articles keep the images they show, for the image stage, in 7; the large

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import replace
+from datetime import datetime
+from functools import partial
+from typing import Any
 
 from brief.content.model import Article
 from brief.render.contract import MONTHS, ArticleView, FeedLink, ListingView, MonthView, PageView, SiteView, YearView
@@ -16,11 +20,41 @@ from brief.site.model import Site
 def archive_pages(
     site: Site, sv: SiteView, views: Mapping[str, ArticleView], main_feeds: tuple[FeedLink, ...]
 ) -> Iterator[PageSpec]:
+    """The archive's first page (every year, its months), then each year's pages, newest first."""
     tz = site.config.tz
     by_year: dict[int, list[Article]] = defaultdict(list)
     for article in site.articles:
         by_year[article.date.astimezone(tz).year].append(article)
-    per_page = site.config.archive_per_page
+    yield archive_index(site, sv, main_feeds, by_year)
+    for year in sorted(by_year, reverse=True):
+        yield from year_pages(site, sv, views, main_feeds, year, by_year[year])
+
+
+def archive_index(
+    site: Site, sv: SiteView, main_feeds: tuple[FeedLink, ...], by_year: Mapping[int, list[Article]] | None = None
+) -> PageSpec:
+    """The archive's first page: every year with its months. Its context is made when asked
+    for (``by_year``: each year's articles, in the site's order; None: found then); its key
+    is kept while the order and its newest article, which gives its last change, are the same."""
+    newest = site.articles[0] if site.articles else None
+    return PageSpec(
+        "archive/index.html",
+        "/archive/",
+        last_change(newest) if newest is not None else None,
+        "archive.html",
+        make=partial(_index_context, site, sv, main_feeds, by_year),
+        deps=(ORDER_DEP, newest.slug) if newest is not None else (ORDER_DEP,),
+    )
+
+
+def _index_context(
+    site: Site, sv: SiteView, main_feeds: tuple[FeedLink, ...], by_year: Mapping[int, list[Article]] | None
+) -> dict[str, Any]:
+    tz, per_page = site.config.tz, site.config.archive_per_page
+    if by_year is None:
+        by_year = defaultdict(list)
+        for article in site.articles:
+            by_year[article.date.astimezone(tz).year].append(article)
     years = []
     for year in sorted(by_year, reverse=True):
         articles = by_year[year]
@@ -49,46 +83,64 @@ def archive_pages(
         main_feeds,
     )
     page = replace(page, meta=page_meta(site, page, [("Archive", page.canonical)]))
-    newest = last_change(site.articles[0]) if site.articles else None
-    yield PageSpec(
-        "archive/index.html", "/archive/", newest, "archive.html", {"site": sv, "page": page, "years": years}
-    )
-    for year_view in years:
-        articles = by_year[year_view.year]
-        heading = f"{year_view.year}"
+    return {"site": sv, "page": page, "years": years}
 
-        def make_page(n: int, total: int, heading: str = heading) -> PageView:
-            suffix = f" — Page {n} of {total}" if n > 1 else ""
-            return PageView(
-                f"Archive {heading}{suffix} — {sv.title}",
-                f"Briefs published by {sv.title} in {heading}.",
-                "",
-                "archive-year",
-                main_feeds,
-            )
 
-        listing = ListingView(
+def year_pages(
+    site: Site,
+    sv: SiteView,
+    views: Mapping[str, ArticleView],
+    main_feeds: tuple[FeedLink, ...],
+    year: int,
+    articles: list[Article],
+    only: Collection[int] | None = None,
+) -> Iterator[PageSpec]:
+    """The pages of ``year``'s ``articles`` (``only``: of these numbers, brief.render.plans.paginated)."""
+    heading = f"{year}"
+
+    def make_page(n: int, total: int) -> PageView:
+        suffix = f" — Page {n} of {total}" if n > 1 else ""
+        return PageView(
+            f"Archive {heading}{suffix} — {sv.title}",
+            f"Briefs published by {sv.title} in {heading}.",
+            "",
             "archive-year",
-            str(year_view.year),
-            f"Briefs published in {year_view.year}.",
-            str(year_view.year),
-            year_view.url,
-            count=year_view.count,
+            main_feeds,
         )
-        trail = [
-            ("Archive", site.absolute_url("/archive/")),
-            (str(year_view.year), site.absolute_url(f"/archive/{year_view.year}/")),
-        ]
-        yield from paginated(
-            site,
-            sv,
-            f"/archive/{year_view.year}/",
-            views,
-            articles,
-            per_page,
-            "archive_year.html",
-            make_page,
-            {"listing": listing, "months": ()},
-            trail,
-            frame=(ORDER_DEP,),  # (its years and months: the articles' times, in order)
-        )
+
+    url = site.url(f"/archive/{year}/")
+    listing = ListingView("archive-year", heading, f"Briefs published in {year}.", heading, url, count=len(articles))
+    trail = [("Archive", site.absolute_url("/archive/")), (heading, site.absolute_url(f"/archive/{year}/"))]
+    yield from paginated(
+        site,
+        sv,
+        f"/archive/{year}/",
+        views,
+        articles,
+        site.config.archive_per_page,
+        "archive_year.html",
+        make_page,
+        {"listing": listing, "months": ()},
+        trail,
+        frame=(ORDER_DEP,),  # (its years and months: the articles' times, in order)
+        only=only,
+    )
+
+
+def year_of(site: Site, article: Article) -> int:
+    """The year whose archive pages list ``article`` (in the site's time zone)."""
+    return article.date.astimezone(site.config.tz).year
+
+
+def articles_of_year(site: Site, year: int) -> list[Article]:
+    """``year``'s articles in the site's order (newest first), found by bisection: the site's
+    articles are in order of their times."""
+    tz, articles = site.config.tz, site.articles
+    start, end = datetime(year, 1, 1, tzinfo=tz).timestamp(), datetime(year + 1, 1, 1, tzinfo=tz).timestamp()
+    first = bisect_right(articles, -end, key=_minus_stamp)  # (the first one before the next year)
+    last = bisect_right(articles, -start, key=_minus_stamp)
+    return list(articles[first:last])
+
+
+def _minus_stamp(article: Article) -> float:
+    return -article.date.timestamp()

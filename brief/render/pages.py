@@ -8,7 +8,7 @@ a page listed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,11 +23,9 @@ from brief.render.contract import (
     DocView,
     FeedLink,
     FrontSection,
-    ListingView,
     Meta,
     PageView,
     SiteView,
-    TermView,
 )
 from brief.render.corrections import corrections_pages
 from brief.render.metadata import article_meta, page_meta
@@ -37,13 +35,13 @@ from brief.render.plans import (
     PageSpec,
     last_change,
     paginated,
-    term_dep,
     term_name_dep,
 )
 from brief.render.share import share_links
 from brief.render.standalone import doc_pages
+from brief.render.termpages import overview_page, term_pages
 from brief.render.views import related_views, site_view
-from brief.site.model import TERM_FOLDERS, Site, Term
+from brief.site.model import Site, Term
 
 ATOM = ATOM_TYPE
 JSON_FEED = "application/feed+json"
@@ -88,8 +86,29 @@ def other_pages(
     and authors' listings, the archive, corrections, standalone pages, 404 and search. None
     reads the related lists. ``bios`` are rendered author bios by slug; ``docs`` are the
     standalone pages' views by slug (brief.render.standalone)."""
-    sv = site_view(site)
-    main_feeds = site_feeds(site)
+    sv, main_feeds = site_view(site), site_feeds(site)
+    yield from front_pages(site, sv, views, main_feeds)
+    for kind, terms in (("section", site.sections), ("tag", site.tags), ("author", site.authors)):
+        yield overview_page(site, sv, kind, terms, views, main_feeds)
+        for term in terms.values():
+            yield from term_pages(site, sv, term, views, main_feeds, author_bio(bios, term))
+    yield from archive_pages(site, sv, views, main_feeds)
+    yield from closing_pages(site, sv, views, docs, main_feeds)
+
+
+def author_bio(bios: dict[str, Markup] | None, term: Term) -> Markup | None:
+    """What an author's listing shows of ``bios`` (rendered, by slug); None for other terms."""
+    return (bios or {}).get(term.slug) if term.kind == "author" else None
+
+
+def front_pages(
+    site: Site,
+    sv: SiteView,
+    views: Mapping[str, ArticleView],
+    main_feeds: tuple[FeedLink, ...],
+    only: Collection[int] | None = None,
+) -> Iterator[PageSpec]:
+    """The front page and its following pages (``only``: of these numbers, brief.render.plans.paginated)."""
     yield from paginated(
         site,
         sv,
@@ -108,14 +127,19 @@ def other_pages(
         {},
         first=front_sections(site, views),
         frame=(ORDER_DEP, SECTIONS_DEP),
+        only=only,
     )
-    for kind, terms in (("section", site.sections), ("tag", site.tags), ("author", site.authors)):
-        yield _overview(site, sv, kind, terms, views, main_feeds)
-        for term in terms.values():
-            yield from _term_pages(
-                site, sv, term, views, main_feeds, (bios or {}).get(term.slug) if kind == "author" else None
-            )
-    yield from archive_pages(site, sv, views, main_feeds)
+
+
+def closing_pages(
+    site: Site,
+    sv: SiteView,
+    views: Mapping[str, ArticleView],
+    docs: dict[str, DocView] | None,
+    main_feeds: tuple[FeedLink, ...],
+) -> Iterator[PageSpec]:
+    """The last pages of :func:`other_pages`, after the archive's: corrections, standalone
+    pages, 404 and search. None has :attr:`PageSpec.deps`."""
     yield from corrections_pages(site, sv, views, main_feeds)
     yield from doc_pages(site, sv, docs or {}, main_feeds)
     page = PageView(
@@ -296,94 +320,4 @@ def site_feeds(site: Site) -> tuple[FeedLink, ...]:
     return (
         FeedLink(title, site.absolute_url("/feed.xml"), ATOM),
         FeedLink(f"{title} (JSON Feed)", site.absolute_url("/feed.json"), JSON_FEED),
-    )
-
-
-def _term_pages(
-    site: Site,
-    sv: SiteView,
-    term: Term,
-    views: Mapping[str, ArticleView],
-    main_feeds: tuple[FeedLink, ...],
-    bio: Markup | None,
-) -> Iterator[PageSpec]:
-    heading = term.name
-    title = f"Tag: {heading}" if term.kind == "tag" else heading  # the document's and the feed's
-    description = {
-        "section": f"The latest {term.name} briefs from {sv.title}.",
-        "tag": f"Briefs about {term.name} from {sv.title}.",
-        "author": f"Briefs by {term.name} for {sv.title}.",
-    }[term.kind]
-    profile = term.profile
-    if profile and profile.role:
-        description = f"{term.name}, {profile.role}. {description}"
-    feed = site.absolute_url(term.url_path + "feed.xml") if term.kind in ("section", "tag") else None
-    feeds = main_feeds + ((FeedLink(f"{title} — {sv.title}", feed, ATOM),) if feed else ())
-    avatar = None
-    if profile and profile.avatar:
-        avatar = site.url(profile.avatar) if profile.avatar.startswith("/") else profile.avatar
-    listing = ListingView(
-        term.kind,
-        heading,
-        description,
-        term.name,
-        site.url(term.url_path),
-        feed,
-        profile.role if profile else None,
-        bio,
-        avatar,
-        len(term.articles),
-    )
-
-    def make_page(n: int, total: int) -> PageView:
-        suffix = f" — Page {n} of {total}" if n > 1 else ""
-        return PageView(f"{title}{suffix} — {sv.title}", description, "", term.kind, feeds)
-
-    folder = TERM_FOLDERS[term.kind]
-    overview = {"section": "Sections", "tag": "Tags", "author": "Authors"}[term.kind]
-    trail = [(overview, site.absolute_url(f"/{folder}/")), (term.name, site.absolute_url(term.url_path))]
-    yield from paginated(
-        site,
-        sv,
-        term.url_path,
-        views,
-        term.articles,
-        site.config.per_page,
-        "list.html",
-        make_page,
-        {"listing": listing},
-        trail,
-        frame=(term_dep(term.kind, term.slug),),
-    )
-
-
-def _overview(
-    site: Site,
-    sv: SiteView,
-    kind: str,
-    terms: dict[str, Term],
-    views: Mapping[str, ArticleView],
-    main_feeds: tuple[FeedLink, ...],
-) -> PageSpec:
-    folder = TERM_FOLDERS[kind]
-    heading = {"section": "Sections", "tag": "Tags", "author": "Authors"}[kind]
-    description = {
-        "section": f"Every section of {sv.title}.",
-        "tag": f"Every topic covered by {sv.title}, with the number of briefs.",
-        "author": f"The writers of {sv.title}.",
-    }[kind]
-    items = [
-        TermView(t.name, site.url(t.url_path), len(t.articles), views[t.articles[0].slug] if t.articles else None)
-        for t in terms.values()
-    ]
-    path = f"/{folder}/"
-    page = PageView(f"{heading} — {sv.title}", description, site.absolute_url(path), folder, main_feeds)
-    page = replace(page, meta=page_meta(site, page, [(heading, page.canonical)]))
-    changed = [last_change(t.articles[0]) for t in terms.values() if t.articles]
-    return PageSpec(
-        f"{folder}/index.html",
-        path,
-        max(changed, default=None),
-        "terms.html",
-        {"site": sv, "page": page, "heading": heading, "kind": kind, "terms": items},
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain
@@ -75,10 +75,16 @@ def term_name_dep(kind: str, slug: str) -> str:
     return f"#name:{kind}:{slug}"
 
 
+def terms_dep(kind: str) -> str:
+    """In :attr:`PageSpec.deps`, every section's, tag's or author's name, URL, profile, bio
+    and articles (:func:`term_dep` of each, in order): the page listing them all."""
+    return f"#terms:{kind}"
+
+
 ORDER_DEP = "#order"
 """In :attr:`PageSpec.deps`: the built articles in order, with their URLs and times (the
 front page's and the archive's pages)."""
-SECTIONS_DEP = "#sections"
+SECTIONS_DEP = terms_dep("section")
 """In :attr:`PageSpec.deps`: every section's name, URL and articles (the front page's blocks)."""
 SITE_DEP = "#site"
 """What every page's key depends on: its template, the site's view, the site's feeds (kept
@@ -107,14 +113,16 @@ def paginated(
     breadcrumb: list[tuple[str, str]] | None = None,
     first: tuple[dict[str, Any], list[Article]] | None = None,
     frame: tuple[str, ...] = (),
+    only: Collection[int] | None = None,
 ) -> Iterator[PageSpec]:
     """Pages of a listing of ``articles`` at ``base``, ``base/page/2/``…, showing their ``views``
     (taken when a page's context or inputs are made); ``make_page(n, total)`` gives each
     PageView; ``breadcrumb`` is the trail after Home for the listing's metadata; ``first``
     is more context for the first page only, with the articles it shows (for its last change);
-    ``frame``: what everything but the entries' views is made of (:attr:`PageSpec.deps`)."""
+    ``frame``: what everything but the entries' views is made of (:attr:`PageSpec.deps`);
+    ``only``: the numbers of the pages to plan (brief.render.keptpages), None: every page."""
     listing = _Listing(site, sv, base, views, len(articles), per_page, template, make_page, extra, breadcrumb)
-    for n in range(1, listing.total + 1):
+    for n in range(1, listing.total + 1) if only is None else sorted(n for n in only if 1 <= n <= listing.total):
         chunk = articles[(n - 1) * per_page : n * per_page]
         more, shown = first if first is not None and n == 1 else (_NOTHING, ())
         lastmod = max(map(_MODIFIED, chain(chunk, shown) if shown else chunk), default=None)  # (each one's last_change)

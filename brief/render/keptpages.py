@@ -1,0 +1,285 @@
+"""Kept page plans: a cached build whose edit left the site's shape alone plans only the pages
+that show what the edit changed.
+
+Planning every page (brief.render.pages) takes 50–70 ms of a cached build at 10,000
+articles (16,000 pages); an edit of one article's text, headline or standfirst changes a
+dozen of them. When this build's marks (brief.render.pagedeps) differ from the last build's
+only in articles' marks (the site's, the order's, the sections' and every section's, tag's
+and author's are the same, and no mark came or went), every page is where the last build had
+it, with the same output, path, template and source: they are made of what those marks
+digest. A page's last change and key can differ only if it shows an article whose mark
+changed. :func:`kept_plan` then plans:
+
+- the pages of the articles that changed, and (:meth:`KeptPlan.keys`, once the related
+  lists are complete) the pages of those whose related list moved or shows one that changed;
+- the pages of the front page's, sections', tags' and authors' listings that show an
+  article that changed, and the front page's first (it also shows the sections' latest);
+- every page no mark keeps the key of (``deps`` None: the overviews of sections, tags and
+  authors, the archive, corrections, standalone pages, 404 and search), with the archive's
+  years' pages;
+
+and takes every other page as the last build had it (a :class:`KeptSpec` with its last
+key): an article's page from the article, any other from :attr:`PageDeps.rows
+<brief.render.pagedeps.PageDeps.rows>`. A page planned now at an output the last build did
+not have, or a page of the last build's without marks that none planned now replaces, means
+that the shape changed after all: the whole site is planned, as without a cache.
+
+A kept page is made from its plan when it must be made (its file in the output folder was
+changed by hand, a link's fragment names it): the whole site is then planned once, in that
+process, and the page's plan taken from it.
+
+With :data:`brief.render.pagedeps.VERIFY` (tests), the whole site is planned beside it and
+every page and kept key compared with the full path's.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
+
+from markupsafe import Markup
+
+from brief.render import pagedeps
+from brief.render.archive import archive_index, articles_of_year, year_of, year_pages
+from brief.render.contract import ArticleView, DocView
+from brief.render.pagedeps import PageDeps, keys_kept, moved_lists, page_row
+from brief.render.pages import (
+    ArticlePages,
+    PageMemo,
+    author_bio,
+    closing_pages,
+    front_pages,
+    site_feeds,
+    site_pages,
+)
+from brief.render.plans import PageSpec
+from brief.render.termpages import overview_page, term_pages
+from brief.render.views import site_view
+from brief.site.model import Site, Term
+
+
+class _Whole:
+    """The whole site's plans, made the first time a kept page must be made."""
+
+    __slots__ = ("site", "views", "bios", "memo", "docs", "specs")
+
+    def __init__(
+        self,
+        site: Site,
+        views: Mapping[str, ArticleView],
+        bios: dict[str, Markup],
+        memo: PageMemo | None,
+        docs: dict[str, DocView],
+    ) -> None:
+        self.site, self.views, self.bios, self.memo, self.docs = site, views, bios, memo, docs
+        self.specs: dict[str, PageSpec] | None = None
+
+    def spec(self, output: str) -> PageSpec:
+        if self.specs is None:
+            whole = site_pages(self.site, self.views, self.bios, self.memo, self.docs)
+            self.specs = {spec.output: spec for spec in whole}
+        return self.specs[output]
+
+
+@dataclass(slots=True)
+class KeptSpec(PageSpec):
+    """A page taken as the last build had it (see the module's doc): its output, path, last
+    change, template and source; its context is its plan's, made when asked for."""
+
+    whole: _Whole | None = field(default=None, compare=False, repr=False)
+
+    def get_context(self) -> dict[str, Any]:
+        assert self.whole is not None
+        return self.whole.spec(self.output).get_context()
+
+
+@dataclass
+class KeptPlan:
+    """A build's pages planned by :func:`kept_plan`: :attr:`specs`, as the full plan's list."""
+
+    specs: list[PageSpec]
+    fresh: set[int]
+    """The positions in :attr:`specs` of the pages planned now."""
+    kept: dict[int, bytes]
+    """The last keys of the other pages, by position."""
+    changed: set[str]
+    """The articles whose mark changed, by slug."""
+    articles: ArticlePages
+    whole: _Whole
+
+    def keys(
+        self,
+        now: PageDeps,
+        last: PageDeps,
+        previous: Mapping[str, tuple[bytes, Any]],
+        templates: Mapping[str, bytes],
+        view_keys: dict[int, bytes],
+    ) -> dict[int, bytes]:
+        """The pages' kept keys (as brief.render.pagedeps.kept_keys), once ``now`` has the
+        related lists: a kept article page whose list moved is planned now, its key made."""
+        specs, fresh, site = self.specs, self.fresh, self.articles.site
+        moved = moved_lists(now, last, self.changed)
+        for slug in moved:
+            i = place(site, slug)
+            if i not in fresh:
+                specs[i] = self.articles.spec(site.articles[i])
+                fresh.add(i)
+                self.kept.pop(i, None)
+        kept = self.kept | keys_kept(specs, sorted(fresh), self.changed, moved, previous)
+        if pagedeps.VERIFY:
+            _verify(self, kept, now, last, previous, templates, view_keys)
+        return kept
+
+
+def kept_plan(
+    site: Site,
+    views: Mapping[str, ArticleView],
+    bios: dict[str, Markup],
+    docs: dict[str, DocView],
+    memo: PageMemo | None,
+    now: PageDeps,
+    last: PageDeps,
+    previous: Mapping[str, tuple[bytes, Any]] | None,
+) -> KeptPlan | None:
+    """The pages of a build whose marks (``now``, without the related lists) differ from the
+    last build's (``last``) only in articles' (see the module's doc); None when they differ
+    otherwise, or the last build left no rows or outputs (``previous``): plan every page."""
+    changed = _changed_articles(now, last)
+    if changed is None or not last.rows or not previous:
+        return None
+    sv, feeds = site_view(site), site_feeds(site)
+    whole = _Whole(site, views, bios, memo, docs)
+    specs: list[PageSpec] = [
+        KeptSpec(
+            f"{a.output_dir}/index.html", a.url_path, a.modified, "article.html", None, True, a.relpath, whole=whole
+        )
+        for a in site.articles
+    ]
+    first = len(specs)
+    specs += [KeptSpec(o, p, m, t, None, public, source, whole=whole) for o, p, m, t, public, source, _ in last.rows]
+    places = {slug: place(site, slug) for slug in changed}
+    articles = ArticlePages(site, sv, views, feeds, memo)
+    per_page = site.config.per_page
+    planned = [articles.spec(site.articles[places[slug]]) for slug in changed]
+    planned += front_pages(site, sv, views, feeds, {1} | {places[slug] // per_page + 1 for slug in changed})
+    for term, numbers in _term_pages_showing(site, changed, places):
+        planned += term_pages(site, sv, term, views, feeds, author_bio(bios, term), numbers)
+    for kind, terms in (("section", site.sections), ("tag", site.tags), ("author", site.authors)):
+        planned.append(overview_page(site, sv, kind, terms, views, feeds))
+    planned.append(archive_index(site, sv, feeds))
+    years = _year_pages_showing(site, changed, places)
+    if years is None:
+        return None
+    for year, numbers in years.items():
+        planned += year_pages(site, sv, views, feeds, year, articles_of_year(site, year), numbers)
+    planned += closing_pages(site, sv, views, docs, feeds)
+    at = {spec.output: i for i, spec in enumerate(specs)}
+    fresh: set[int] = set()
+    for spec in planned:
+        i = at.get(spec.output)
+        if i is None or i in fresh:
+            return None  # a page the last build did not have (or two at one output: the full plan says which)
+        specs[i] = spec
+        fresh.add(i)
+    if any(not keyed and first + j not in fresh for j, (*_, keyed) in enumerate(last.rows)):
+        return None  # a page of the last build's that none planned now replaces (and no mark keeps)
+    try:
+        kept = {i: previous[spec.output][0] for i, spec in enumerate(specs) if i not in fresh}
+    except KeyError:
+        return None  # (a page the last build did not write: the full plan makes its key)
+    return KeptPlan(specs, fresh, kept, changed, articles, whole)
+
+
+def place(site: Site, slug: str) -> int:
+    """The position of the built article ``slug`` in the site's order (and of its page in
+    the pages'), found by bisection: the articles are in order of :attr:`Article.sort_key
+    <brief.content.model.Article.sort_key>`."""
+    article = site.all_articles[slug]
+    i = bisect_left(site.articles, article.sort_key, key=_SORT_KEY)
+    if i < len(site.articles) and site.articles[i] is article:
+        return i
+    return next(i for i, other in enumerate(site.articles) if other is article)  # (never: the order is that key's)
+
+
+_SORT_KEY = attrgetter("sort_key")
+
+
+def page_rows(specs: list[PageSpec], articles: int) -> list[tuple]:
+    """:attr:`PageDeps.rows <brief.render.pagedeps.PageDeps.rows>` of a build's ``specs``,
+    whose first ``articles`` are the articles' pages. A kept page has marks: it had them in
+    the build it was planned in (see :func:`kept_plan`)."""
+    return [
+        (s.output, s.path, s.lastmod, s.template, s.public, s.source, s.deps is not None or isinstance(s, KeptSpec))
+        for s in specs[articles:]
+    ]
+
+
+def _changed_articles(now: PageDeps, last: PageDeps) -> set[str] | None:
+    """The slugs of the articles whose mark changed, when no other mark did and none came or went."""
+    if len(now.marks) != len(last.marks):
+        return None
+    changed = set()
+    for name, mark in now.marks.items():
+        if last.marks.get(name) != mark:
+            if name.startswith("#"):  # (a slug never starts so: brief.slugs)
+                return None
+            changed.add(name)
+    return changed
+
+
+def _term_pages_showing(site: Site, changed: set[str], places: dict[str, int]) -> list[tuple[Term, set[int]]]:
+    """The numbers of the pages of each section's, tag's and author's listing that show an
+    article of ``changed`` (the listings are as the last build's: their marks are the same)."""
+    per_page = site.config.per_page
+    found: dict[tuple[str, str], tuple[Term, set[int]]] = {}
+    for slug in changed:
+        article = site.articles[places[slug]]
+        for kind, names in (("section", (article.section,)), ("tag", article.tags), ("author", article.authors)):
+            for name in names:
+                term = site.term(kind, name)
+                for i, other in enumerate(term.articles):
+                    if other is article:
+                        found.setdefault((kind, term.slug), (term, set()))[1].add(i // per_page + 1)
+                        break
+    return list(found.values())
+
+
+def _year_pages_showing(site: Site, changed: set[str], places: dict[str, int]) -> dict[int, set[int]] | None:
+    """The numbers of the pages of each year's archive that show an article of ``changed``
+    (None if one is not in its year's list: the full plan then says where it is)."""
+    found: dict[int, set[int]] = {}
+    for slug in changed:
+        article = site.articles[places[slug]]
+        year = year_of(site, article)
+        i = next((i for i, other in enumerate(articles_of_year(site, year)) if other is article), None)
+        if i is None:
+            return None
+        found.setdefault(year, set()).add(i // site.config.archive_per_page + 1)
+    return found
+
+
+def _verify(
+    plan: KeptPlan,
+    kept: dict[int, bytes],
+    now: PageDeps,
+    last: PageDeps,
+    previous: Mapping[str, tuple[bytes, Any]],
+    templates: Mapping[str, bytes],
+    view_keys: dict[int, bytes],
+) -> None:
+    """Raise AssertionError unless planning every page gives the same pages, in the same
+    order, and the same kept keys (which pagedeps.VERIFY makes again): for tests."""
+    whole = plan.whole
+    full = list(site_pages(whole.site, whole.views, whole.bios, None, whole.docs))
+    for mine, theirs in zip(plan.specs, full, strict=False):
+        if page_row(mine) != page_row(theirs):
+            raise AssertionError(f"{mine.output}: kept as {page_row(mine)}, planned as {page_row(theirs)}")
+    if len(plan.specs) != len(full):
+        raise AssertionError(f"{len(plan.specs)} pages kept, {len(full)} planned")
+    expected = pagedeps.kept_keys(full, now, last, previous, templates, view_keys)
+    if kept != expected:
+        wrong = sorted(set(kept.items()) ^ set(expected.items()))[:3]
+        raise AssertionError(f"kept keys differ from the full plan's at {[full[i].output for i, _ in wrong]}")
