@@ -33,17 +33,19 @@ def render_and_write(
     problems: list[Problem],
     view_keys: dict[int, bytes] | None = None,
     search: SearchFeed | None = None,
-    kept: dict[int, bytes] | None = None,
+    kept: set[int] | None = None,
     prepare: Callable[[], None] | None = None,
 ) -> int:
     """Build each page's context; with ``templates`` (a cached build) reuse the previous
     build's page when its key is unchanged, else render and write it. Many pages are
     processed by several processes, after ``prepare()`` (what they should share, made before
     they are forked: the views). ``search`` is told of each page written, in the order
-    of ``specs``, and ended when the build is to fail. ``kept``: the keys of pages known
-    without making them (brief.render.pagedeps), by position in ``specs``. Returns the pages done."""
+    of ``specs``, and ended when the build is to fail. ``kept``: the positions in ``specs``
+    of the pages whose key is known to be the previous build's without making it
+    (brief.render.pagedeps). Returns the pages done."""
     # (pages whose key is kept cost a stat here, less than starting workers)
-    workers = worker_count(len(specs) - len(kept or ()), jobs) if isinstance(writer, OutputWriter) else 1
+    kept = kept or set()
+    workers = worker_count(len(specs) - len(kept), jobs) if isinstance(writer, OutputWriter) else 1
     with remembered(env, (ArticleView,)):  # an entry card is rendered once per article (brief.render.fragments)
         try:
             if isinstance(writer, OutputWriter) and workers > 1 and len(specs) > 1:
@@ -51,20 +53,20 @@ def render_and_write(
                     prepare()
                 # The pages' folders are made by the workers (brief.output.parallel), in parallel.
                 tasks: list[tuple[PageSpec, str]] = []
-                kept_tasks: dict[int, bytes] = {}  # ``kept`` by position in ``tasks``
+                kept_tasks: set[int] = set()  # ``kept`` by position in ``tasks``
                 for i in cards_together(specs):
                     spec = specs[i]
                     target = writer.reserve(spec.output, spec.origin, folder=False)
                     if target is not None:
-                        if kept and i in kept:
-                            kept_tasks[len(tasks)] = kept[i]
+                        if i in kept:
+                            kept_tasks.add(len(tasks))
                         tasks.append((spec, target))
                 done, found = render_parallel(
                     tasks, env, templates, writer, workers, progress, view_keys, search, kept_tasks
                 )
                 problems += [p for p in found if p not in problems]
             else:
-                done = _render_here(specs, env, templates, writer, progress, problems, view_keys, search, kept or {})
+                done = _render_here(specs, env, templates, writer, progress, problems, view_keys, search, kept)
         except BaseException:
             if search is not None:
                 search.close()
@@ -83,14 +85,26 @@ def _render_here(
     problems: list[Problem],
     view_keys: dict[int, bytes] | None,
     search: SearchFeed | None,
-    kept: dict[int, bytes],
+    kept: set[int],
 ) -> int:
-    """Every page in this process (a small site, the preview)."""
+    """Every page in this process (a small site, the preview, a cached build's edit). Without
+    ``search``, the kept pages are taken first, together (:meth:`OutputWriter.keep_previous
+    <brief.output.writers.OutputWriter.keep_previous>`)."""
     known: dict[int, bytes] = view_keys if view_keys is not None else {}  # (a view made now is put there)
+    previous = writer.previous or {}
     done = 0
-    for n, i in enumerate(cards_together(specs), 1):
+    if search is None and kept and templates is not None:
+        at = {specs[i].output: i for i in kept}
+        again = writer.keep_previous([(output, specs[i].origin) for output, i in at.items()])
+        done = len(kept) - len(again)
+        order = cards_together(specs, [i for i in range(len(specs)) if i not in kept] + [at[o] for o in again])
+        if progress:
+            progress("Writing pages", done, len(specs))
+    else:
+        order = cards_together(specs)
+    for n, i in enumerate(order, done + 1):
         spec = specs[i]
-        key = kept.get(i)
+        key = previous[spec.output][0] if i in kept else None
         context = None if (spec.inputs is not None or key is not None) and templates is not None else spec.get_context()
         if key is None and templates is not None:
             key = page_key(spec, context, templates, known)
@@ -113,23 +127,24 @@ CARD_TEMPLATES = frozenset({"index.html", "list.html"})
 sections, tags and authors (brief.render.pages)."""
 
 
-def cards_together(specs: list[PageSpec]) -> list[int]:
+def cards_together(specs: list[PageSpec], positions: list[int] | None = None) -> list[int]:
     """The positions in ``specs`` in the order their pages are made: each page in its place,
     but the pages that show entry cards newest first among themselves (by their last change),
     so that the pages showing an article's card (its section's, its tags', its authors', the
     front page's) are made close together and the card is remembered from one to the next
     (brief.render.fragments). Which page is made when changes nothing in what is written;
-    the pages to index for search keep their order.
+    the pages to index for search keep their order. ``positions``: only these pages'
+    (in order), None: every page's.
 
     Replayed on the 100,000-article corpus's pages, with each of 2 workers' memos and its
     chunks of pages: 67 % of the 574,417 cards shown are remembered ones, against 5 % in
     the pages' own order; at 10,000 articles in one process (the preview's), 83 % against 50 %.
     The pages stage of that corpus went from 44.6 to 38.1 s."""
-    order = list(range(len(specs)))
-    listings = [i for i, spec in enumerate(specs) if spec.template in CARD_TEMPLATES]
-    newest = sorted(listings, key=lambda i: -_stamp(specs[i]))  # (stable: ties keep their order)
-    for place, i in zip(listings, newest, strict=True):
-        order[place] = i
+    order = sorted(positions) if positions is not None else list(range(len(specs)))
+    places = [n for n, i in enumerate(order) if specs[i].template in CARD_TEMPLATES]
+    newest = sorted((order[n] for n in places), key=lambda i: -_stamp(specs[i]))  # (stable: ties keep their order)
+    for n, i in zip(places, newest, strict=True):
+        order[n] = i
     return order
 
 

@@ -60,7 +60,7 @@ def render_parallel(
     progress: Callable[[str, int, int], None] | None = None,
     view_keys: dict[int, bytes] | None = None,
     search: SearchFeed | None = None,
-    kept: dict[int, bytes] | None = None,
+    kept: set[int] | None = None,
 ) -> tuple[int, list[Problem]]:
     """Process every ``(spec, reserved staging path)`` with ``workers`` processes: build the
     context, and (with ``templates``, the template digests of a cached build) reuse the
@@ -69,12 +69,12 @@ def render_parallel(
 
     Records each page's key in ``writer`` and tells ``search`` of each page, in the order of
     ``jobs`` whatever order the workers finish in. Returns the pages done and the template
-    problems (each once, in a stable order). ``kept``: the keys known without making them,
-    by position in ``jobs`` (brief.render.pagedeps). Raises :class:`BriefError` when a worker
+    problems (each once, in a stable order). ``kept``: the positions in ``jobs`` of the pages
+    whose key is known to be the previous build's without making it (brief.render.pagedeps). Raises :class:`BriefError` when a worker
     cannot write."""
     global _job, _known_views
     found = (search.folder, search.wanted) if search is not None else None
-    _job = (jobs, env, templates, writer, found, kept or {})
+    _job = (jobs, env, templates, writer, found, kept or set())
     _known_views = dict(view_keys or {})  # inherited by the workers
     done = 0
     problems: list[Problem] = []
@@ -155,7 +155,7 @@ def _process_range(bounds: tuple[int, int]):
     try:
         for i in range(*bounds):
             spec, target = jobs[i]
-            key = kept.get(i)
+            key = writer.previous[spec.output][0] if i in kept and writer.previous else None
             context = (
                 None if (spec.inputs is not None or key is not None) and templates is not None else spec.get_context()
             )

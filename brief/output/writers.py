@@ -5,8 +5,9 @@ whole site is there does it take the output folder's place, in one atomic
 exchange where the OS offers it (Linux ``renameat2``). A failed or interrupted
 build therefore leaves the previous output exactly as it was. Every path is
 checked to stay inside the output folder, and two things that want the same
-path are an error, not a silent overwrite. The folder's life around the writers
-(the lock, the exchange, removing leftovers) is brief.output.outdir's.
+path are an error, not a silent overwrite (brief.output.claims: what both writers check).
+The folder's life around the writers (the lock, the exchange, removing leftovers) is
+brief.output.outdir's.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from brief.digests import digest, file_stamp
-from brief.errors import BriefError, Problem
+from brief.digests import file_stamp
+from brief.errors import BriefError
+from brief.output.claims import Claims, copy_key
 from brief.output.outdir import (
     in_background,
     recover_interrupted_swap,
@@ -27,78 +29,10 @@ from brief.output.outdir import (
     swap_in,
 )
 from brief.output.spare import drop_unclaimed, keep_as_spare, new_spare_name, spare_home, take_spare
-from brief.output.staged import disk_errors, make_folder_of, replace_path, unsafe_reason, write_file
+from brief.output.staged import disk_errors, make_folder_of, replace_path, write_file
 
 
-class _Claims:
-    """Path checks shared by every writer: inside the output, and each path written once.
-
-    A writer given the ``previous`` build's outputs (path → (key, where it is)) reuses a
-    file whose key is unchanged instead of writing it again; ``keys`` collects this build's
-    (the key of a page is the digest of what it was rendered from, of anything else the
-    digest of its bytes or of its source file's stamp)."""
-
-    def __init__(self, previous: dict[str, tuple[bytes, Any]] | None = None) -> None:
-        self.problems: list[Problem] = []
-        self._origin: dict[str, str] = {}
-        self.previous = previous
-        self.keys: dict[str, bytes] = {}
-        self.reused = 0
-
-    def _claim(self, relpath: str, origin: str) -> bool:
-        # (a path the previous build wrote passed this check then: it depends on the text only)
-        reason = None if self.previous is not None and relpath in self.previous else unsafe_reason(relpath)
-        if reason:
-            self.problems.append(Problem(origin, None, None, f"refusing to write '{relpath}': {reason}"))
-            return False
-        key = relpath.casefold()
-        if key in self._origin:
-            first, second = self._origin[key], origin
-            if second.startswith("page ") and not first.startswith("page "):  # report it on the file to change
-                first, second = second, first
-            if first.startswith("page ") and second.startswith("content/"):
-                message = (
-                    f"this article's page '{relpath}' is also one of brief's own pages (expected another slug, "
-                    "or a permalink in brief.toml that keeps articles apart from tags/, sections/, authors/, archive/, "
-                    "corrections/ and search/)"
-                )
-            else:
-                message = f"output path '{relpath}' is also written by {first} (expected each page or file to have its own path)"
-            self.problems.append(Problem(second, None, None, message))
-            return False
-        self._origin[key] = origin
-        return True
-
-    def _unchanged(self, relpath: str, key: bytes | None) -> Any:
-        """Where the previous build's file of ``relpath`` is, when its key is ``key``."""
-        if self.previous is None or key is None:
-            return None
-        last = self.previous.get(relpath)
-        return last[1] if last is not None and last[0] == key else None
-
-    def _key(self, data: bytes, key: bytes | None) -> bytes | None:
-        return key if key is not None else digest(data) if self.previous is not None else None
-
-    def write(self, relpath: str, data: bytes, origin: str, key: bytes | None = None) -> None:
-        """Write ``data`` at ``relpath`` (made from ``key``), or keep the previous build's file
-        when it was made from the same key."""
-        key = self._key(data, key)
-        if key is not None and self.reuse(relpath, key, origin):
-            return
-        self._store(relpath, data, origin, key)
-
-    def reuse(self, relpath: str, key: bytes, origin: str) -> bool:
-        raise NotImplementedError
-
-    def _store(self, relpath: str, data: bytes, origin: str, key: bytes | None) -> None:
-        raise NotImplementedError
-
-    @property
-    def count(self) -> int:
-        return len(self._origin)
-
-
-class MemoryWriter(_Claims):
+class MemoryWriter(Claims):
     """Keeps a build in memory (the preview server's): page bytes, or the path of a file to copy."""
 
     def __init__(self, previous: dict[str, tuple[bytes, Any]] | None = None) -> None:
@@ -126,7 +60,7 @@ class MemoryWriter(_Claims):
     def copy(self, relpath: str, source: Path, origin: str) -> None:
         if self._claim(relpath, origin):
             self.files[relpath] = source
-            self.keys[relpath] = _copy_key(source)
+            self.keys[relpath] = copy_key(source)
 
     scratch = None
     """Where temporary work files go (None: the system's temporary folder)."""
@@ -157,7 +91,7 @@ class MemoryWriter(_Claims):
         self.files.clear()
 
 
-class OutputWriter(_Claims):
+class OutputWriter(Claims):
     """Writes one build into a staging folder, then swaps it into place.
 
     A file whose key is the previous build's, and which is still as that build left it in
@@ -257,6 +191,31 @@ class OutputWriter(_Claims):
             self.reused += 1
         return True
 
+    def keep_previous(self, pages: list[tuple[str, str]]) -> list[str]:
+        """:meth:`Claims.keep_previous`, with :meth:`reuse`'s steps in one loop: a cached
+        build's edit keeps about 16,000 pages of 10,000 articles (16 ms less than a call each)."""
+        previous, origins, claimed, keys, kept = self.previous or {}, self._origin, self._claimed, self.keys, self._kept
+        again, reused = [], 0
+        for relpath, origin in pages:
+            last = previous.get(relpath)
+            found = self._previous_file(relpath, None, last[1]) if last is not None else None
+            if last is None or found is None:
+                again.append(relpath)
+                continue
+            folded = relpath.casefold()  # (as _claim: a path the previous build wrote is safe)
+            if folded in origins:
+                self._take(relpath, origin, last[0])  # (taken: the problem is recorded)
+                continue
+            origins[folded] = origin
+            if claimed is not None:
+                claimed.add(relpath)
+            keys[relpath] = last[0]
+            if found or self._link(relpath, os.path.join(self._staged, relpath)):
+                kept[relpath] = last[1]
+            reused += 1
+        self.reused += reused
+        return again
+
     def _previous_file(self, relpath: str, target: str | None, stamp: Any) -> bool | None:
         """Where the previous build's file of ``relpath`` is, unchanged since it was recorded
         with ``stamp`` (:meth:`_unchanged`: None when there is none made from this build's key):
@@ -307,7 +266,7 @@ class OutputWriter(_Claims):
             write_file(target, relpath, data)
 
     def copy(self, relpath: str, source: Path, origin: str) -> None:
-        key = _copy_key(source) if self.previous is not None else None
+        key = copy_key(source) if self.previous is not None else None
         if key is not None and self.reuse(relpath, key, origin):
             return
         target = self.reserve(relpath, origin, key)
@@ -385,8 +344,3 @@ class OutputWriter(_Claims):
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def _copy_key(source: Path) -> bytes:
-    """What a copied file is made from: its source path and that file's stamp."""
-    return digest("copy", str(source), repr(file_stamp(source)))

@@ -103,8 +103,8 @@ class KeptPlan:
     specs: list[PageSpec]
     fresh: set[int]
     """The positions in :attr:`specs` of the pages planned now."""
-    kept: dict[int, bytes]
-    """The last keys of the other pages, by position."""
+    kept: set[int]
+    """The positions of the other pages (their keys are the last build's)."""
     changed: set[str]
     """The articles whose mark changed, by slug."""
     articles: ArticlePages
@@ -117,9 +117,9 @@ class KeptPlan:
         previous: Mapping[str, tuple[bytes, Any]],
         templates: Mapping[str, bytes],
         view_keys: dict[int, bytes],
-    ) -> dict[int, bytes]:
-        """The pages' kept keys (as brief.render.pagedeps.kept_keys), once ``now`` has the
-        related lists: a kept article page whose list moved is planned now, its key made."""
+    ) -> set[int]:
+        """The pages whose key is kept (as brief.render.pagedeps.kept_keys), once ``now`` has
+        the related lists: a kept article page whose list moved is planned now, its key made."""
         specs, fresh, site = self.specs, self.fresh, self.articles.site
         moved = moved_lists(now, last, self.changed)
         for slug in moved:
@@ -127,7 +127,7 @@ class KeptPlan:
             if i not in fresh:
                 specs[i] = self.articles.spec(site.articles[i])
                 fresh.add(i)
-                self.kept.pop(i, None)
+                self.kept.discard(i)
         kept = self.kept | keys_kept(specs, sorted(fresh), self.changed, moved, previous)
         if pagedeps.VERIFY:
             _verify(self, kept, now, last, previous, templates, view_keys)
@@ -186,10 +186,9 @@ def kept_plan(
         fresh.add(i)
     if any(not keyed and first + j not in fresh for j, (*_, keyed) in enumerate(last.rows)):
         return None  # a page of the last build's that none planned now replaces (and no mark keeps)
-    try:
-        kept = {i: previous[spec.output][0] for i, spec in enumerate(specs) if i not in fresh}
-    except KeyError:
+    if not all(map(previous.__contains__, [spec.output for spec in specs])):
         return None  # (a page the last build did not write: the full plan makes its key)
+    kept = set(range(len(specs))) - fresh
     return KeptPlan(specs, fresh, kept, changed, articles, whole)
 
 
@@ -263,7 +262,7 @@ def _year_pages_showing(site: Site, changed: set[str], places: dict[str, int]) -
 
 def _verify(
     plan: KeptPlan,
-    kept: dict[int, bytes],
+    kept: set[int],
     now: PageDeps,
     last: PageDeps,
     previous: Mapping[str, tuple[bytes, Any]],
@@ -281,5 +280,5 @@ def _verify(
         raise AssertionError(f"{len(plan.specs)} pages kept, {len(full)} planned")
     expected = pagedeps.kept_keys(full, now, last, previous, templates, view_keys)
     if kept != expected:
-        wrong = sorted(set(kept.items()) ^ set(expected.items()))[:3]
-        raise AssertionError(f"kept keys differ from the full plan's at {[full[i].output for i, _ in wrong]}")
+        wrong = sorted(kept ^ expected)[:3]
+        raise AssertionError(f"kept keys differ from the full plan's at {[full[i].output for i in wrong]}")

@@ -137,19 +137,19 @@ def kept_keys(
     previous: Mapping[str, tuple[bytes, Any]] | None,
     templates: Mapping[str, bytes],
     view_keys: dict[int, bytes],
-) -> dict[int, bytes]:
-    """The pages of ``specs`` (by position) whose key stays the one ``previous`` (the last
-    build's outputs, which ``last`` describes) holds, with that key."""
+) -> set[int]:
+    """The positions in ``specs`` of the pages whose key stays the one ``previous`` (the last
+    build's outputs, which ``last`` describes) holds."""
     if not previous or last.marks.get(SITE_DEP) != now.marks[SITE_DEP]:
-        return {}
+        return set()
     # (a page's dependencies are what this build has: every one has a mark now)
     changed = {name for name, mark in now.marks.items() if last.marks.get(name) != mark}
     kept = keys_kept(specs, range(len(specs)), changed, moved_lists(now, last, changed), previous)
     if VERIFY:  # (``view_keys`` itself: a view made now for a page's inputs is put there)
-        for i, key in kept.items():
+        for i in kept:
             spec = specs[i]
             made = page_key(spec, spec.get_context() if spec.inputs is None else None, dict(templates), view_keys)
-            if made != key:
+            if made != previous[spec.output][0]:
                 raise AssertionError(f"{specs[i].output}: the kept key is not the page's key")
     return kept
 
@@ -168,19 +168,17 @@ def keys_kept(
     changed: set[str],
     moved: set[str],
     previous: Mapping[str, tuple[bytes, Any]],
-) -> dict[int, bytes]:
+) -> set[int]:
     """Of the pages of ``specs`` at ``positions``, those whose dependencies are not among the
-    marks that ``changed`` and whose related list is not among those ``moved``, with the key
-    ``previous`` holds."""
-    kept: dict[int, bytes] = {}
+    marks that ``changed``, whose related list is not among those ``moved``, and which the
+    last build wrote (``previous``)."""
+    kept: set[int] = set()
     for i in positions:
         spec = specs[i]
         deps = spec.deps
-        if deps is None or not changed.isdisjoint(deps) or spec.own in moved:
+        if deps is None or not changed.isdisjoint(deps) or spec.own in moved or spec.output not in previous:
             continue
-        entry = previous.get(spec.output)
-        if entry is not None:
-            kept[i] = entry[0]
+        kept.add(i)
     return kept
 
 
@@ -196,9 +194,9 @@ def keep_keys(
     specs: list[PageSpec],
     templates: Mapping[str, bytes],
     view_keys: dict[int, bytes] | None,
-) -> dict[int, bytes]:
-    """The keys a cached build keeps (:func:`kept_keys`), by this build's marks (``now``:
-    :func:`page_marks`, with :func:`add_related`); nothing without a cache (``last`` None)."""
+) -> set[int]:
+    """The pages whose key a cached build keeps (:func:`kept_keys`), by this build's marks
+    (``now``: :func:`page_marks`, with :func:`add_related`); none without a cache (``last`` None)."""
     if last is None or now is None or view_keys is None:
-        return {}
+        return set()
     return kept_keys(specs, now, last, previous, templates, view_keys)

@@ -36,3 +36,18 @@ def test_listing_pages_newest_first_in_the_listings_places():
 def test_no_listing_keeps_the_order():
     specs = [_spec(f"a{i}", "article.html", 1 + i % 3) for i in range(6)]
     assert cards_together(specs) == list(range(6))
+
+
+def test_some_positions_only_in_the_same_way():
+    # (a cached build's edit: the kept pages are taken first, the others made in this order)
+    specs = [
+        _spec("a1", "article.html", 5),
+        _spec("front", "index.html", 9),
+        _spec("front-2", "index.html", 3),
+        _spec("economy", "list.html", 8),
+        _spec("energy", "list.html", 4),
+        _spec("a2", "article.html", 1),
+    ]
+    order = [specs[i].path.strip("/") for i in cards_together(specs, [5, 4, 2, 0])]
+    assert order == ["a1", "energy", "front-2", "a2"]
+    assert cards_together(specs, []) == []

@@ -6,6 +6,7 @@ import dataclasses
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import BUILD_TIME
@@ -16,7 +17,15 @@ from test_feeds import HOSTILE, index_site
 
 from brief.config import load_config
 from brief.content.load import load_articles
-from brief.render.sitemaps import MAX_URLS, NEWS_MAX_URLS, _urlset, _urlset_tree, news_language, sitemap_files
+from brief.render.sitemaps import (
+    MAX_URLS,
+    NEWS_MAX_URLS,
+    _urlset,
+    _urlset_tree,
+    news_language,
+    sitemap_files,
+    sitemap_plan,
+)
 from brief.site.index import build_index
 from brief.site.model import Site
 
@@ -254,3 +263,51 @@ def test_the_text_built_sitemap_is_byte_for_byte_what_elementtree_writes(entries
     fast = _urlset(entries)
     assert fast == _urlset_tree(entries)
     assert len(ET.fromstring(fast).findall(f"{SM}url")) == len(entries)
+
+
+_ZONES = st.sampled_from([UTC, timezone(timedelta(hours=2)), ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")])
+_WHEN = (
+    st.none()
+    | st.builds(
+        lambda when, zone, fold: when.replace(tzinfo=zone, fold=fold),
+        st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1)),
+        _ZONES,
+        st.integers(0, 1),
+    )
+    | st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1))
+)  # (naive: shown as UTC)
+
+
+def _copy(when: datetime | None) -> datetime | None:
+    # another object of equal value, its zone another object where one can be made
+    if when is None:
+        return None
+    zone = when.tzinfo
+    if isinstance(zone, timezone) and zone is not UTC:
+        zone = timezone(zone.utcoffset(None))
+    return datetime(*when.timetuple()[:6], when.microsecond, tzinfo=zone, fold=when.fold)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WHEN, min_size=1, max_size=8), st.lists(_WHEN, min_size=1, max_size=8))
+def test_the_sitemaps_key_is_the_same_for_equal_times_and_differs_with_the_sitemap(first, second):
+    """The key a cached build keeps the sitemaps by (sitemap_plan) depends on the values of
+    the pages' last changes, not on which of them are one object (a kept page's and a page
+    planned now are other objects), and differs whenever the sitemap would."""
+    site, _ = index_site(GOLDEN)
+    second = (second * 8)[: len(first)]
+    pages = [(f"/p{i}/", when) for i, when in enumerate(first)]
+    shared = [(path, first[0]) for path, _ in pages]  # one object many times
+    copies = [(path, _copy(when)) for path, when in pages]
+    others = [(path, when) for (path, _), when in zip(pages, second, strict=True)]
+
+    def key(listed):
+        return sitemap_plan(site, listed, NOW)[0][1]
+
+    def made(listed):
+        return sitemap_plan(site, listed, NOW)[0][2]()
+
+    assert key(copies) == key(pages)
+    assert key(shared) == key([(path, _copy(first[0])) for path, _ in pages])
+    if made(others) != made(pages):
+        assert key(others) != key(pages)
