@@ -46,7 +46,7 @@ from brief.output.redirects import publish_redirects, redirect_plan, write_plan_
 from brief.output.search import SearchFeed
 from brief.output.spare import SPARES, spares_for
 from brief.output.writers import MemoryWriter, OutputWriter
-from brief.render.anchors import PageIds
+from brief.render.anchors import link_index
 from brief.render.articles import check_bodies, render_bios
 from brief.render.contract import DocView
 from brief.render.feeds import feed_plan
@@ -117,6 +117,8 @@ class _Checked:
     page_deps: PageDeps | None = None  # with a cache: what its page keys are kept by
     kept: KeptPlan | None = None  # with a cache, after an edit that left the site's shape: what was planned
     feeds_ahead: FeedsAhead | None = None  # the feeds, made meanwhile (brief.output.feeds)
+    sitemaps: list[tuple[str, bytes | None, Callable[[], bytes]]] = field(default_factory=list)
+    """The sitemaps' files, keyed (brief.render.sitemaps.sitemap_plan)."""
 
 
 def _build(
@@ -263,16 +265,16 @@ def _check(
         memos = (cache.templates, cache.template_facts) if cache is not None else (None, None)
         env, template_digests = environment(config, memos[0], fingerprints, memos[1])
         template_problems = check_templates(env)
-        # (planned while the related lists may still be made by another process, ``later``)
+        # (plans, redirects, sitemaps, the link checks' index: made while ``later`` makes the related lists)
         specs, marks, kept = _page_plans(site, views, bios, docs, cache, parallel, template_digests)
         statics, memo = (own_static, all_static, fingerprints), cache.redirects if cache is not None else None
-        redirects = redirect_plan(config, site, specs, statics, assets, options.ledger, memo)  # (reads no list)
+        redirects = redirect_plan(config, site, specs, statics, assets, options.ledger, memo)
         problems += redirects.problems
+        sitemaps = sitemap_plan(site, [(spec.path, spec.lastmod) for spec in specs if spec.public], now)
+        shown = None if template_problems else env
+        files, has_id = link_index(site.articles, specs, views, {**all_static, **assets}, shown)
         _related_complete(site, later, marks)
         if options.link_check:
-            files = {spec.output for spec in specs} | set(all_static) | set(assets)
-            pages = {a.output_dir + "/index.html": a.slug for a in site.articles}
-            has_id = PageIds(specs, pages, views, None if template_problems else env)
             problems += article_link_problems(site, views, files, has_id, written)
             problems += doc_link_problems(site, docs, files, has_id)
             problems += failed_body_link_problems(site, failed_html, files, config.root)
@@ -286,7 +288,7 @@ def _check(
         site, renderer, views, bios, assets, own_static, warnings, env, template_digests, fingerprints, specs
     )
     checked.redirects, checked.view_keys, checked.feeds_ahead = redirects, view_keys, ahead
-    checked.page_deps, checked.kept = marks, kept
+    checked.page_deps, checked.kept, checked.sitemaps = marks, kept, sitemaps
     return checked
 
 
@@ -364,7 +366,6 @@ def _publish(
         )
         if template_problems:
             raise BuildFailed(template_problems)
-    public = [(spec.path, spec.lastmod) for spec in specs if spec.public]
     if checked.page_deps is not None:  # (what the next build takes its kept pages from)
         checked.page_deps.take_rows(page_rows(specs, len(site.articles)), cache.page_deps if cache else None)
     checked.specs = specs = []  # done with: freed for the feeds, ledger and cache (the peak at 100,000 articles)
@@ -375,7 +376,7 @@ def _publish(
         # starts the next run without them, and they hold a copy of every entry's HTML.
         kept = cache.feeds if cache is not None and isinstance(writer, MemoryWriter) else None
         write_feeds(feed_plan(site, views, now, kept, views.key_of), writer, checked.feeds_ahead)
-        for relpath, key, make in sitemap_plan(site, public, now):  # (the site's own robots.txt or sitemap wins)
+        for relpath, key, make in checked.sitemaps:  # (the site's own robots.txt or sitemap wins)
             if relpath not in checked.own_static and not (key is not None and writer.reuse(relpath, key, "sitemaps")):
                 writer.write(relpath, make(), origin="sitemaps", key=key)
     with timed("copy", timings):

@@ -10,14 +10,28 @@ not compile answers "unknown" (their errors are reported on their own).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import jinja2
 
+from brief.content.model import Article
 from brief.render.contract import ArticleView
 from brief.render.links import extract
 from brief.render.plans import PageSpec
 from brief.render.templates import render_page
+
+
+def link_index(
+    articles: Sequence[Article],
+    specs: list[PageSpec],
+    views: Mapping[str, ArticleView],
+    files: Mapping[str, object],
+    env: jinja2.Environment | None,
+) -> tuple[set[str], PageIds]:
+    """What a build's link checks read: every output path (the pages' and ``files``'), and
+    the ids of each page (its ``articles``' pages by their views)."""
+    pages = {a.output_dir + "/index.html": a.slug for a in articles}
+    return {spec.output for spec in specs} | set(files), PageIds(specs, pages, views, env)
 
 
 class PageIds:
