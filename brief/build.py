@@ -272,12 +272,12 @@ def _check(
         problems += redirects.problems
         sitemaps = sitemap_plan(site, [(spec.path, spec.lastmod) for spec in specs if spec.public], now)
         shown = None if template_problems else env
-        files, has_id = link_index(site.articles, specs, views, {**all_static, **assets}, shown)
+        index = options.link_check and link_index(site.articles, specs, views, {**all_static, **assets}, shown)
         _related_complete(site, later, marks)
-        if options.link_check:
-            problems += article_link_problems(site, views, files, has_id, written)
-            problems += doc_link_problems(site, docs, files, has_id)
-            problems += failed_body_link_problems(site, failed_html, files, config.root)
+        if index:
+            problems += article_link_problems(site, views, *index, written)
+            problems += doc_link_problems(site, docs, *index)
+            problems += failed_body_link_problems(site, failed_html, index[0], config.root)
         problems += template_problems
     problems = tuned([*config.notes, *problems], config.warnings)
     if errors_in(problems):
