@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 from markupsafe import Markup
@@ -90,36 +89,27 @@ def overview_page(
     and their latest briefs are the same."""
     folder = TERM_FOLDERS[kind]
     latest = [t.articles[0] for t in terms.values() if t.articles]
+
+    def make() -> dict[str, Any]:  # (a closure: three such pages a build)
+        heading = {"section": "Sections", "tag": "Tags", "author": "Authors"}[kind]
+        description = {
+            "section": f"Every section of {sv.title}.",
+            "tag": f"Every topic covered by {sv.title}, with the number of briefs.",
+            "author": f"The writers of {sv.title}.",
+        }[kind]
+        items = [
+            TermView(t.name, site.url(t.url_path), len(t.articles), views[t.articles[0].slug] if t.articles else None)
+            for t in terms.values()
+        ]
+        page = PageView(f"{heading} — {sv.title}", description, site.absolute_url(f"/{folder}/"), folder, main_feeds)
+        page = replace(page, meta=page_meta(site, page, [(heading, page.canonical)]))
+        return {"site": sv, "page": page, "heading": heading, "kind": kind, "terms": items}
+
     return PageSpec(
         f"{folder}/index.html",
         f"/{folder}/",
         max(map(last_change, latest), default=None),
         "terms.html",
-        make=partial(_overview_context, site, sv, kind, terms, views, main_feeds),
+        make=make,
         deps=(terms_dep(kind), *(article.slug for article in latest)),
     )
-
-
-def _overview_context(
-    site: Site,
-    sv: SiteView,
-    kind: str,
-    terms: dict[str, Term],
-    views: Mapping[str, ArticleView],
-    main_feeds: tuple[FeedLink, ...],
-) -> dict[str, Any]:
-    folder = TERM_FOLDERS[kind]
-    heading = {"section": "Sections", "tag": "Tags", "author": "Authors"}[kind]
-    description = {
-        "section": f"Every section of {sv.title}.",
-        "tag": f"Every topic covered by {sv.title}, with the number of briefs.",
-        "author": f"The writers of {sv.title}.",
-    }[kind]
-    items = [
-        TermView(t.name, site.url(t.url_path), len(t.articles), views[t.articles[0].slug] if t.articles else None)
-        for t in terms.values()
-    ]
-    path = f"/{folder}/"
-    page = PageView(f"{heading} — {sv.title}", description, site.absolute_url(path), folder, main_feeds)
-    page = replace(page, meta=page_meta(site, page, [(heading, page.canonical)]))
-    return {"site": sv, "page": page, "heading": heading, "kind": kind, "terms": items}
