@@ -70,8 +70,8 @@ def render_parallel(
     Records each page's key in ``writer`` and tells ``search`` of each page, in the order of
     ``jobs`` whatever order the workers finish in. Returns the pages done and the template
     problems (each once, in a stable order). ``kept``: the positions in ``jobs`` of the pages
-    whose key is known to be the previous build's without making it (brief.render.pagedeps). Raises :class:`BriefError` when a worker
-    cannot write."""
+    whose key is known to be the previous build's without making it (brief.render.pagedeps).
+    Raises :class:`BriefError` when a worker cannot write."""
     global _job, _known_views
     found = (search.folder, search.wanted) if search is not None else None
     _job = (jobs, env, templates, writer, found, kept or set())

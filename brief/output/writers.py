@@ -193,7 +193,8 @@ class OutputWriter(Claims):
 
     def keep_previous(self, pages: list[tuple[str, str]]) -> list[str]:
         """:meth:`Claims.keep_previous`, with :meth:`reuse`'s steps in one loop: a cached
-        build's edit keeps about 16,000 pages of 10,000 articles (16 ms less than a call each)."""
+        build's edit keeps about 16,000 pages of 10,000 articles (its pages stage, with the
+        kept pages passed as positions: 0.059 → 0.035 s)."""
         previous, origins, claimed, keys, kept = self.previous or {}, self._origin, self._claimed, self.keys, self._kept
         again, reused = [], 0
         for relpath, origin in pages:

@@ -12,11 +12,12 @@ changed. :func:`kept_plan` then plans:
 
 - the pages of the articles that changed, and (:meth:`KeptPlan.keys`, once the related
   lists are complete) the pages of those whose related list moved or shows one that changed;
-- the pages of the front page's, sections', tags' and authors' listings that show an
-  article that changed, and the front page's first (it also shows the sections' latest);
-- every page no mark keeps the key of (``deps`` None: the overviews of sections, tags and
-  authors, the archive, corrections, standalone pages, 404 and search), with the archive's
-  years' pages;
+- the pages of the front page's, sections', tags', authors' and years' listings that show
+  an article that changed, and the front page's first (it also shows the sections' latest);
+- the overviews of sections, tags and authors and the archive's first page (cheap to plan:
+  their contexts are made when asked for, and their keys kept by their marks);
+- every page no mark keeps the key of (``deps`` None: corrections, standalone pages, 404
+  and search);
 
 and takes every other page as the last build had it (a :class:`KeptSpec` with its last
 key): an article's page from the article, any other from :attr:`PageDeps.rows
@@ -37,6 +38,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
@@ -45,7 +47,7 @@ from markupsafe import Markup
 from brief.render import pagedeps
 from brief.render.archive import archive_index, articles_of_year, year_of, year_pages
 from brief.render.contract import ArticleView, DocView
-from brief.render.pagedeps import PageDeps, keys_kept, moved_lists, page_row
+from brief.render.pagedeps import PageDeps, keys_kept, moved_lists
 from brief.render.pages import (
     ArticlePages,
     PageMemo,
@@ -214,6 +216,11 @@ def page_rows(specs: list[PageSpec], articles: int) -> list[tuple]:
         (s.output, s.path, s.lastmod, s.template, s.public, s.source, s.deps is not None or isinstance(s, KeptSpec))
         for s in specs[articles:]
     ]
+
+
+def page_row(spec: PageSpec) -> tuple[str, str, datetime | None, str, bool, str | None]:
+    """What a kept page takes of its last build's plan: all but its context (and its marks)."""
+    return (spec.output, spec.path, spec.lastmod, spec.template, spec.public, spec.source)
 
 
 def _changed_articles(now: PageDeps, last: PageDeps) -> set[str] | None:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -180,11 +179,6 @@ def keys_kept(
             continue
         kept.add(i)
     return kept
-
-
-def page_row(spec: PageSpec) -> tuple[str, str, datetime | None, str, bool, str | None]:
-    """What a kept page is of its last build's plan (brief.render.keptpages)."""
-    return (spec.output, spec.path, spec.lastmod, spec.template, spec.public, spec.source)
 
 
 def keep_keys(
