@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import replace
@@ -133,14 +132,6 @@ def year_of(site: Site, article: Article) -> int:
 
 
 def articles_of_year(site: Site, year: int) -> list[Article]:
-    """``year``'s articles in the site's order (newest first), found by bisection: the site's
-    articles are in order of their times."""
-    tz, articles = site.config.tz, site.articles
-    start, end = datetime(year, 1, 1, tzinfo=tz).timestamp(), datetime(year + 1, 1, 1, tzinfo=tz).timestamp()
-    first = bisect_right(articles, -end, key=_minus_stamp)  # (the first one before the next year)
-    last = bisect_right(articles, -start, key=_minus_stamp)
-    return list(articles[first:last])
-
-
-def _minus_stamp(article: Article) -> float:
-    return -article.date.timestamp()
+    """``year``'s articles in the site's order (newest first), as :func:`archive_pages` lists them."""
+    tz = site.config.tz
+    return list(site.dated(datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)))

@@ -150,7 +150,7 @@ def news_articles(site: Site, now: datetime) -> list[Article]:
     now = _aware(now)
     start = now - NEWS_WINDOW
     # A syndicated copy (canonical: elsewhere) is not this site's news.
-    recent = [a for a in site.articles if start <= a.date <= now and a.canonical is None]
+    recent = [a for a in site.dated(start, now + timedelta(microseconds=1)) if a.canonical is None]
     return recent[:NEWS_MAX_URLS]
 
 

@@ -6,6 +6,7 @@ articles; every later stage reads it and none changes it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -103,6 +104,12 @@ class Site:
         found = {"section": self.sections, "tag": self.tags, "author": self.authors}[kind].get(slug)
         return found or Term(kind, name, slug or "-", ())
 
+    def dated(self, since: datetime, before: datetime) -> tuple[Article, ...]:
+        """The built articles dated from ``since`` up to ``before`` (not included), newest
+        first, found by bisection: :attr:`articles` are in order of their times."""
+        first = bisect_right(self.articles, -before.timestamp(), key=_minus_stamp)
+        return self.articles[first : bisect_right(self.articles, -since.timestamp(), key=_minus_stamp)]
+
     def url(self, path: str) -> str:
         """Root-relative URL of a site path: ``/a/`` → ``/briefs/a/`` when base_url has a path;
         ``/images/é 1.svg`` → ``/images/%C3%A9%201.svg`` (brief.urls)."""
@@ -111,3 +118,7 @@ class Site:
     def absolute_url(self, path: str) -> str:
         """Absolute URL of a site path, percent-encoded like :meth:`url`."""
         return self.config.base_url + path_url(path.lstrip("/"))
+
+
+def _minus_stamp(article: Article) -> float:
+    return -article.date.timestamp()  # (the order of Article.sort_key, without its ties)
