@@ -142,13 +142,15 @@ def test_a_tag_whose_last_article_leaves_it_leaves_the_tags_page(tmp_path, plans
     _same_as_clean(site, out, tmp_path)
 
 
-def test_a_kept_page_changed_in_the_output_folder_is_made_from_its_plan(tmp_path, plans):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_kept_page_changed_in_the_output_folder_is_made_from_its_plan(tmp_path, plans, jobs):
+    # (with 2 jobs, by a page worker: the whole site is planned in that process)
     site, out = _site(tmp_path), tmp_path / "out"
     _cached(site, out)
     listing = out / "tags/t1/index.html"
     listing.write_text("changed by hand")  # (not a page this edit changes: kept, then found changed)
     _sub(site / "content/a0.md", r"on the grid", "on the power grid")
-    _cached(site, out)
+    _cached(site, out, jobs=jobs)
     assert plans[1] is not None
     assert "changed by hand" not in listing.read_text()
     _same_as_clean(site, out, tmp_path)
