@@ -20,10 +20,7 @@ def archive_pages(
     site: Site, sv: SiteView, views: Mapping[str, ArticleView], main_feeds: tuple[FeedLink, ...]
 ) -> Iterator[PageSpec]:
     """The archive's first page (every year, its months), then each year's pages, newest first."""
-    tz = site.config.tz
-    by_year: dict[int, list[Article]] = defaultdict(list)
-    for article in site.articles:
-        by_year[article.date.astimezone(tz).year].append(article)
+    by_year = _by_year(site)
     yield archive_index(site, sv, main_feeds, by_year)
     for year in sorted(by_year, reverse=True):
         yield from year_pages(site, sv, views, main_feeds, year, by_year[year])
@@ -50,10 +47,7 @@ def _index_context(
     site: Site, sv: SiteView, main_feeds: tuple[FeedLink, ...], by_year: Mapping[int, list[Article]] | None
 ) -> dict[str, Any]:
     tz, per_page = site.config.tz, site.config.archive_per_page
-    if by_year is None:
-        by_year = defaultdict(list)
-        for article in site.articles:
-            by_year[article.date.astimezone(tz).year].append(article)
+    by_year = _by_year(site) if by_year is None else by_year
     years = []
     for year in sorted(by_year, reverse=True):
         articles = by_year[year]
@@ -124,6 +118,14 @@ def year_pages(
         frame=(ORDER_DEP,),  # (its years and months: the articles' times, in order)
         only=only,
     )
+
+
+def _by_year(site: Site) -> dict[int, list[Article]]:
+    """Each year's articles (:func:`year_of`), in the site's order."""
+    found: dict[int, list[Article]] = defaultdict(list)
+    for article in site.articles:
+        found[year_of(site, article)].append(article)
+    return found
 
 
 def year_of(site: Site, article: Article) -> int:

@@ -44,6 +44,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from brief.content.model import Article
 from brief.render import pagedeps
 from brief.render.archive import archive_index, articles_of_year, year_of, year_pages
 from brief.render.contract import ArticleView, DocView
@@ -175,8 +176,8 @@ def kept_plan(
     years = _year_pages_showing(site, changed, places)
     if years is None:
         return None
-    for year, numbers in years.items():
-        planned += year_pages(site, sv, views, feeds, year, articles_of_year(site, year), numbers)
+    for year, (listed, numbers) in years.items():
+        planned += year_pages(site, sv, views, feeds, year, listed, numbers)
     planned += closing_pages(site, sv, views, docs, feeds)
     at = {spec.output: i for i, spec in enumerate(specs)}
     fresh: set[int] = set()
@@ -253,17 +254,20 @@ def _term_pages_showing(site: Site, changed: set[str], places: dict[str, int]) -
     return list(found.values())
 
 
-def _year_pages_showing(site: Site, changed: set[str], places: dict[str, int]) -> dict[int, set[int]] | None:
-    """The numbers of the pages of each year's archive that show an article of ``changed``
-    (None if one is not in its year's list: the full plan then says where it is)."""
-    found: dict[int, set[int]] = {}
+def _year_pages_showing(
+    site: Site, changed: set[str], places: dict[str, int]
+) -> dict[int, tuple[list[Article], set[int]]] | None:
+    """Each year's articles and the numbers of its archive pages that show an article of
+    ``changed`` (None if one is not in its year's list: the full plan then says where it is)."""
+    found: dict[int, tuple[list[Article], set[int]]] = {}
     for slug in changed:
         article = site.articles[places[slug]]
         year = year_of(site, article)
-        i = next((i for i, other in enumerate(articles_of_year(site, year)) if other is article), None)
+        listed, numbers = found.get(year) or found.setdefault(year, (articles_of_year(site, year), set()))
+        i = next((i for i, other in enumerate(listed) if other is article), None)
         if i is None:
             return None
-        found.setdefault(year, set()).add(i // site.config.archive_per_page + 1)
+        numbers.add(i // site.config.archive_per_page + 1)
     return found
 
 

@@ -14,6 +14,9 @@ from brief.render.metadata import page_meta
 from brief.render.plans import PageSpec, last_change, paginated, term_dep, terms_dep
 from brief.site.model import TERM_FOLDERS, Site, Term
 
+OVERVIEW_HEADINGS = {"section": "Sections", "tag": "Tags", "author": "Authors"}
+"""The heading of the page listing every section, tag or author (and its crumb on each one's pages)."""
+
 
 def term_pages(
     site: Site,
@@ -58,7 +61,7 @@ def term_pages(
         return PageView(f"{title}{suffix} — {sv.title}", description, "", term.kind, feeds)
 
     folder = TERM_FOLDERS[term.kind]
-    overview = {"section": "Sections", "tag": "Tags", "author": "Authors"}[term.kind]
+    overview = OVERVIEW_HEADINGS[term.kind]
     trail = [(overview, site.absolute_url(f"/{folder}/")), (term.name, site.absolute_url(term.url_path))]
     yield from paginated(
         site,
@@ -91,7 +94,7 @@ def overview_page(
     latest = [t.articles[0] for t in terms.values() if t.articles]
 
     def make() -> dict[str, Any]:  # (a closure: three such pages a build)
-        heading = {"section": "Sections", "tag": "Tags", "author": "Authors"}[kind]
+        heading = OVERVIEW_HEADINGS[kind]
         description = {
             "section": f"Every section of {sv.title}.",
             "tag": f"Every topic covered by {sv.title}, with the number of briefs.",
