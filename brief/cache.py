@@ -50,7 +50,7 @@ from typing import Any
 from brief import cachefile
 from brief.content.load import ContentMemo
 from brief.digests import file_stamp
-from brief.manifest import MANIFEST_FILE, Stamps, cache_folder, signing_key, take_stamps
+from brief.manifest import MANIFEST_FILE, Stamps, cache_folder, recent_inputs, signing_key, take_stamps
 from brief.output.redirects import RedirectMemo
 from brief.output.searchparts import KeptParts
 from brief.render.articles import ArticleParts, MarkdownMemo, stored_parts
@@ -214,7 +214,8 @@ class BuildCache:
     def save(self, site_root: Path) -> None:
         """Write the cache beside ``site_root`` (a failure only costs speed): the shards of its
         large tables that changed since it was loaded or saved, then the signed main file
-        (brief.cachefile), then the manifest (brief.manifest)."""
+        (brief.cachefile), then the manifest (brief.manifest.Manifest: its first part, then
+        the stamps of the inputs, then those of the outputs)."""
         key = signing_key()
         if key is None:
             return
@@ -231,18 +232,18 @@ class BuildCache:
                 for _, owner, name, table in tables:
                     setattr(owner, name, table)
             self.stored = stored
-            manifest = {
+            head = {
                 "key": self.key,
                 "root": self.root,
                 "output": self.output,
-                "inputs": self.inputs,
                 "extra": self.extra_inputs,
+                "recent": recent_inputs(self.inputs),
                 "inputs_time": self.inputs_time,
                 "next_change": self.next_change,
                 "saved": self.saved,
-                "outputs": {rel: entry[1] for rel, entry in self.outputs.items()},
             }
-            cachefile.write_signed(folder, ".manifest-", MANIFEST_FILE, key, manifest)
+            outputs = {rel: entry[1] for rel, entry in self.outputs.items()}
+            cachefile.write_signed(folder, ".manifest-", MANIFEST_FILE, key, head, self.inputs, outputs)
         except OSError as exc:
             log.warning("Could not save the build cache in %s: %s", folder, exc.strerror or exc)
 

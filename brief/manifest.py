@@ -18,7 +18,9 @@ it decides nothing but whether to build, and a missing or unreadable one means "
 from __future__ import annotations
 
 import hashlib
+import heapq
 import hmac
+import io
 import json
 import logging
 import os
@@ -27,6 +29,7 @@ import secrets
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +43,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "state.bin"
 MANIFEST_FILE = "manifest.bin"
-FORMAT = 31
+FORMAT = 32
 """Raised whenever what the cache holds changes shape (its classes moved in 4; articles
 gained ``canonical`` and images ``hero`` in 5; standalone pages were cached with the articles
 in 6; rendered articles keep the images they show, for the image stage, in 7; the large
@@ -59,7 +62,8 @@ file's key with its stamp, in 24; the related picks' key alone, the picks being 
 scoring's, in 25; the digests of the search index's kept parts, in 26, and the pages of its
 result files, in 27; the redirect plan's ledger pickled apart, in 28; the related
 scoring's snapshot pickled apart, in brief.site.relatedmemo, in 29; the redirect plan kept
-by a key without headlines, in 30): an older cache is then ignored, with a warning, and rebuilt."""
+by a key without headlines, in 30; the manifest in three parts, the inputs changed last named
+in the first, in 32): an older cache is then ignored, with a warning, and rebuilt."""
 MAGIC = b"brief-cache\n"
 LAST_BUILD_FILE = "last-build.json"
 
@@ -127,7 +131,11 @@ def snapshot(folders: list[Path]) -> dict[str, tuple[int, int, int]]:
     folder that cannot be listed, or a file that cannot be read, is left out. Each entry's
     ``stat`` is asked of the listing's entry: a third less time than ``os.walk`` and
     ``os.stat`` (10,000 articles: 30 ms, once per build)."""
-    found: dict[str, tuple[int, int, int]] = {}
+    return dict(_walk(folders))
+
+
+def _walk(folders: list[Path]) -> Iterator[tuple[str, tuple[int, int, int]]]:
+    """:func:`snapshot`'s files one at a time, for a caller that may stop at the first it needs."""
     seen: set[str] = set()
     for folder in folders:
         if not folder.is_dir():
@@ -154,11 +162,27 @@ def snapshot(folders: list[Path]) -> dict[str, tuple[int, int, int]]:
                             info = entry.stat()
                         except OSError:
                             continue
-                        found[entry.path] = (info.st_mtime_ns, info.st_size, info.st_ino)
+                        yield entry.path, (info.st_mtime_ns, info.st_size, info.st_ino)
             except OSError:
                 continue
             todo.extend(reversed(below))
-    return found
+
+
+RECENT = 16
+"""Input files the manifest names in its first part, with their stamps: the ones changed
+last before the build that wrote it. The "up to date" check looks at them first, as the
+file an editor changed since is most often one of those (the article being written); one
+that changed answers "build" in a few ``stat`` calls, where walking every input folder took
+a cached build of 10,000 articles 35 ms."""
+
+
+def recent_inputs(inputs: dict[str, tuple[int, int, int]]) -> dict[str, tuple[int, int, int]]:
+    """The :data:`RECENT` entries of ``inputs`` (path → stamp) with the latest modification times."""
+    return dict(heapq.nlargest(RECENT, inputs.items(), key=_modified))
+
+
+def _modified(item: tuple[str, tuple[int, int, int]]) -> int:
+    return item[1][0]
 
 
 @dataclass(frozen=True)
@@ -201,45 +225,98 @@ def signed_start(blob: bytes, known: bool = False) -> int:
     return at + 4 + size
 
 
+class Manifest:
+    """A manifest as :meth:`brief.cache.BuildCache.save` writes it, signature checked: its first
+    part (the settings' key, the folders, when the output next depends on the clock, the
+    :data:`RECENT` inputs, …) read at once, then, each read when first asked for, the stamps of
+    every input and of every output (a build after an edit often needs neither: 10,000
+    articles' take 8 ms to read)."""
+
+    def __init__(self, head: dict, rest: io.BytesIO) -> None:
+        self.head = head
+        self._rest = rest
+        self._inputs: dict | None = None
+        self._outputs: dict | None = None
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest | None:
+        """The manifest at ``path`` when it is there, of this version and signed with this user's
+        key; else None. Raises ValueError (and the like) for a signed file that does not unpickle."""
+        try:
+            blob = path.read_bytes()
+            start = signed_start(blob)
+        except (OSError, NotSigned):
+            return None
+        rest = io.BytesIO(blob)  # (shares the bytes; each part read ends at its pickle's end)
+        rest.seek(start)
+        head = pickle.load(rest)
+        return cls(head, rest) if isinstance(head, dict) else None
+
+    def inputs(self) -> dict:
+        """Path → stamp of every file the build could read (:func:`snapshot` and its extras)."""
+        if self._inputs is None:
+            self._inputs = pickle.load(self._rest)
+        return self._inputs
+
+    def outputs(self) -> dict:
+        """Output path → stamp of every file the build left in its output folder."""
+        if self._outputs is None:
+            self.inputs()
+            self._outputs = pickle.load(self._rest)
+        return self._outputs
+
+
 def read_manifest(path: Path) -> dict | None:
-    """The manifest a build's cache saved at ``path`` (brief.cache.BuildCache.save), when it
-    is there, of this version and signed with this user's key; else None."""
+    """The manifest a build's cache saved at ``path`` as one dict (its first part's keys, and
+    ``inputs`` and ``outputs``), when it is there, of this version and signed with this
+    user's key; else None."""
     try:
-        blob = path.read_bytes()
-        start = signed_start(blob)
-    except (OSError, NotSigned):
-        return None
-    try:
-        manifest = pickle.loads(memoryview(blob)[start:-32])
+        found = Manifest.read(path)
+        if found is None:
+            return None
+        manifest = {**found.head, "inputs": found.inputs(), "outputs": found.outputs()}
     except Exception:  # noqa: BLE001
         return None
-    return manifest if isinstance(manifest, dict) else None
+    return manifest if isinstance(manifest["inputs"], dict) and isinstance(manifest["outputs"], dict) else None
 
 
-def up_to_date(
-    site_root: Path, key: bytes, output: Path, folders: list[Path], now: float, stamps: Stamps | None = None
-) -> int | None:
+def up_to_date(site_root: Path, key: bytes, output: Path, folders: list[Path], now: float) -> int | None:
     """The number of files in ``output`` when the last build there came from exactly the files
     that are there now, with the same settings, and nothing in it depends on a clock that has
-    moved since; None when a build is needed. Reads only the small manifest. ``stamps``: the
-    input files' stamps taken just before (the build that follows records them), else taken here."""
-    manifest = read_manifest(site_root / CACHE_DIR / MANIFEST_FILE)
-    if manifest is None:
+    moved since; None when a build is needed. Reads only the small manifest, and stops at the
+    first difference: the inputs changed last (:data:`RECENT`) are looked at first."""
+    try:
+        found = Manifest.read(site_root / CACHE_DIR / MANIFEST_FILE)
+        return _unchanged(found, site_root, key, output, folders, now) if found is not None else None
+    except Exception:  # noqa: BLE001 - a signed but unreadable manifest only means "build"
         return None
-    if manifest["key"] != key or manifest["root"] != str(site_root) or manifest["output"] != str(output):
+
+
+def _unchanged(
+    found: Manifest, site_root: Path, key: bytes, output: Path, folders: list[Path], now: float
+) -> int | None:
+    head = found.head
+    if head["key"] != key or head["root"] != str(site_root) or head["output"] != str(output):
         return None
-    if now >= manifest["next_change"]:
+    if now >= head["next_change"]:
         return None
-    inputs = dict(stamps.files) if stamps is not None else snapshot(folders)
-    for extra in manifest["extra"]:
-        stamp = file_stamp(Path(extra))
-        if stamp is not None:
-            inputs[extra] = stamp
-    if inputs != manifest["inputs"]:
+    if any(file_stamp(path) != stamp for path, stamp in head["recent"].items()):
         return None
-    if any(stamp[0] / 1e9 > manifest["inputs_time"] - RACY_SECONDS for stamp in inputs.values()):
+    recorded = found.inputs()
+    inputs: dict[str, tuple[int, int, int]] = {}
+    for path, stamp in _walk(folders):
+        if recorded.get(path) != stamp:
+            return None
+        inputs[path] = stamp
+    for extra in head["extra"]:
+        extra_stamp = file_stamp(Path(extra))
+        if extra_stamp is not None:
+            inputs[extra] = extra_stamp
+    if inputs != recorded:
+        return None
+    if any(stamp[0] / 1e9 > head["inputs_time"] - RACY_SECONDS for stamp in inputs.values()):
         return None  # changed too close to the last build for its stamp to be trusted
-    outputs = manifest["outputs"]
+    outputs = found.outputs()
     present = 0
     for dirpath, _, filenames in os.walk(output):
         for name in filenames:

@@ -69,18 +69,17 @@ def build_site(
     # time (reading 10,000 articles' rows from the cache: 0.45 s with them, 0.25 s without).
     with cyclic_gc_paused():
         now = now or current_time()
-        stamps = None
+        folders = input_folders(config)
         if use_cache:
             started = time.perf_counter()
-            folders = input_folders(config)
-            stamps = take_stamps(folders)  # the build that follows records them: one stat per file in all
             unchanged = up_to_date(
-                config.root, site_key(config, drafts, future, link_check), out, folders, now.timestamp(), stamps
+                config.root, site_key(config, drafts, future, link_check), out, folders, now.timestamp()
             )
             if unchanged is not None:
                 return Outcome(None, unchanged, time.perf_counter() - started, _recorded(config, out, drafts, future))
-        # Meanwhile, another process checks the last build's files (brief.lookahead).
-        ahead = look_ahead(config.root / CACHE_DIR, config.root / out) if use_cache else None
+        # Meanwhile, another process checks the last build's files and takes the stamps of the
+        # inputs, which the build records (brief.lookahead).
+        ahead = look_ahead(config.root / CACHE_DIR, config.root / out, folders) if use_cache else None
         from brief.build import BuildOptions, build
         from brief.cache import BuildCache
         from brief.output.outdir import finish_cleanups
@@ -89,11 +88,12 @@ def build_site(
 
         cache = BuildCache.load(config.root, ahead) if use_cache else BuildCache()
         scorer = start_scorer(cache.related, cache.content.articles, config, now) if use_cache else None
-        compiled = None
+        compiled = stamps = None
         if use_cache:
             from brief.bytecode import SignedBytecode
 
             compiled = cache.templates.bytecode = SignedBytecode.of_site(config.root)
+            stamps = (ahead.input_stamps() if ahead is not None else None) or take_stamps(folders)
         try:
             result = build(
                 config,

@@ -1,0 +1,179 @@
+"""The "up to date" check of ``brief build`` (brief.manifest.up_to_date) stops at the first
+difference, looking first at the inputs changed last, and the stamps the build records are
+taken by its lookahead process (brief.lookahead): its answer is still exactly "every input
+file is as the manifest recorded it", whatever changed, wherever. Real files, a real
+manifest saved by a real cache, a real forked process."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+from helpers import article, make_site
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import brief.manifest as manifest_module
+from brief.cache import BuildCache
+from brief.commands.build import build_site
+from brief.config import load_config
+from brief.lookahead import look_ahead
+from brief.manifest import MANIFEST_FILE, RECENT, Manifest, input_folders, read_manifest, snapshot, up_to_date
+from brief.settings import CACHE_DIR
+
+KEY = b"k" * 32
+FILES = 24
+
+
+def inputs_of(tmp_path: Path) -> tuple[Path, list[Path], list[Path]]:
+    """A site folder with FILES content files (some in a subfolder), each with its own old
+    time (the oldest first), and a cache saved for it whose manifest records them."""
+    site = tmp_path / "site"
+    content = site / "content"
+    files = []
+    base = time.time() - 3600
+    for i in range(FILES):
+        path = content / (f"2024/a{i:02d}.md" if i % 3 == 0 else f"a{i:02d}.md")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"article {i}\n" * (i + 1), encoding="utf-8")
+        os.utime(path, (base + i, base + i))
+        files.append(path)
+    folders = [content, site / "templates", site / "static"]
+    cache = BuildCache(key=KEY, root=str(site), output=str(site / "public"))
+    cache.inputs = snapshot(folders)
+    cache.inputs_time = time.time()
+    cache.next_change = float("inf")
+    cache.save(site)
+    return site, folders, files
+
+
+def answer(site: Path, folders: list[Path]) -> int | None:
+    return up_to_date(site, KEY, site / "public", folders, time.time())
+
+
+def test_the_manifest_names_the_inputs_changed_last_apart(tmp_path):
+    site, folders, files = inputs_of(tmp_path)
+    found = Manifest.read(site / CACHE_DIR / MANIFEST_FILE)
+    assert found is not None
+    assert found.head["recent"] == {str(p): s for p, s in snapshot(folders).items() if p in map(str, files[-RECENT:])}
+    assert len(found.head["recent"]) == RECENT < FILES
+    assert found.inputs() == snapshot(folders) and found.outputs() == {}
+    assert answer(site, folders) == 0  # (no output folder: no file in it, as recorded)
+
+
+def test_a_change_to_an_input_changed_last_is_found_without_walking_the_folders(tmp_path, monkeypatch):
+    one, two = inputs_of(tmp_path / "one"), inputs_of(tmp_path / "two")
+    walks = []
+    real_walk = manifest_module._walk
+
+    def counted(folders):
+        walks.append(1)
+        return real_walk(folders)
+
+    monkeypatch.setattr(manifest_module, "_walk", counted)
+    site, folders, files = one
+    assert answer(site, folders) == 0 and len(walks) == 1  # (nothing changed: every folder walked)
+    files[-1].write_text("edited\n", encoding="utf-8")
+    assert answer(site, folders) is None and len(walks) == 1  # the newest file, looked at first
+    files[-1].unlink()
+    assert answer(site, folders) is None and len(walks) == 1
+    site, folders, files = two
+    files[0].write_text("edited too\n", encoding="utf-8")  # the oldest: found by the walk
+    assert answer(site, folders) is None and len(walks) == 2
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["time", "size", "inode", "delete", "add", "add-folder", "same"]), st.integers(0, FILES - 1)
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS)
+def test_up_to_date_is_every_input_as_recorded_whatever_changed(tmp_path_factory, ops):
+    """Against the definition: the stamps of every file under the input folders now, equal to
+    the manifest's (a changed time, size or inode, a file deleted or added anywhere)."""
+    site, folders, files = inputs_of(tmp_path_factory.mktemp("site"))
+    for op, i in ops:
+        path = files[i]
+        if not path.exists():
+            continue
+        info = path.stat()
+        if op == "time":
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1))
+        elif op == "size":
+            path.write_bytes(path.read_bytes() + b"x")
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+        elif op == "inode":  # the same bytes and time, another file (an editor's save by rename)
+            twin = path.with_name(path.name + ".tmp")
+            twin.write_bytes(path.read_bytes())
+            os.utime(twin, ns=(info.st_atime_ns, info.st_mtime_ns))
+            os.replace(twin, path)
+        elif op == "delete":
+            path.unlink()
+        elif op == "add":
+            (path.parent / f"new{i}.md").write_text("new\n", encoding="utf-8")
+        elif op == "add-folder":
+            (path.parent / f"more{i}").mkdir(exist_ok=True)
+            (path.parent / f"more{i}" / "x.md").write_text("new\n", encoding="utf-8")
+    recorded = read_manifest(site / CACHE_DIR / MANIFEST_FILE)
+    assert recorded is not None
+    unchanged = snapshot(folders) == recorded["inputs"]
+    assert (answer(site, folders) is not None) == unchanged
+
+
+def test_the_lookahead_takes_the_stamps_a_build_records(tmp_path):
+    rng = random.Random(2)
+    files = {
+        f"content/a{i}.md": article(
+            f"{' '.join(rng.choice(('port', 'grid', 'rates')) for _ in range(20))}.\n", title=f"S {i}"
+        )
+        for i in range(6)
+    }
+    site = make_site(tmp_path, files)
+    old = time.time() - 60
+    for path in site.rglob("*"):
+        os.utime(path, (old, old))
+    config = load_config(site)
+    folders = input_folders(config)
+    started = time.time()
+    ahead = look_ahead(site / CACHE_DIR, site / "public", folders)
+    assert ahead is not None
+    try:
+        stamps = ahead.input_stamps()
+        assert stamps is not None and stamps.files == snapshot(folders) and started <= stamps.taken <= time.time()
+        assert ahead.output_checks() is None  # (no manifest yet: no output checks, the stamps still sent)
+    finally:
+        ahead.close()
+    assert build_site(config, site / "public").result is not None
+    recorded, now = BuildCache.load(site).inputs, snapshot(folders)
+    assert {path: recorded[path] for path in now} == now  # (and the files next to the site: its ledger)
+    page = site / "content" / "a3.md"
+    page.write_text(page.read_text() + "\nMore.\n")  # (now: too recent for its stamp to count, so built anyway)
+    assert build_site(config, site / "public").result is not None
+    assert BuildCache.load(site).inputs[str(page)] == snapshot(folders)[str(page)]
+
+
+def test_a_build_after_an_edit_that_kept_the_time_builds_and_then_is_up_to_date(tmp_path):
+    rng = random.Random(3)
+    site = make_site(
+        tmp_path, {f"content/a{i}.md": article(f"Words {rng.random()}.\n", title=f"S {i}") for i in range(20)}
+    )
+    base = time.time() - 600
+    paths = sorted((site / "content").glob("a*.md"))
+    for n, path in enumerate(paths):
+        os.utime(path, (base + n, base + n))
+    config = load_config(site)
+    out = site / "public"
+    assert build_site(config, out).result is not None
+    assert build_site(config, out).result is None
+    for page in (paths[0], paths[-1]):  # (the oldest file and the newest)
+        info = page.stat()
+        page.write_text(page.read_text() + "\nMore.\n")
+        os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))  # its old time: only its size tells
+        assert build_site(config, out).result is not None
+        assert build_site(config, out).result is None
