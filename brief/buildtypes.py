@@ -14,13 +14,13 @@ import jinja2
 from brief.config import Config
 from brief.errors import Problem
 from brief.lookahead import Lookahead
-from brief.manifest import Stamps
 from brief.render.contract import ArticleView
 from brief.render.markdown import Renderer
 from brief.render.schedule import Change
 from brief.site.model import Site
 from brief.site.redirects import Moved
 from brief.site.suggestions import Scorer
+from brief.stamps import Stamps
 
 if TYPE_CHECKING:
     from brief.cache import BuildCache

@@ -50,7 +50,7 @@ from typing import Any
 from brief import cachefile
 from brief.content.load import ContentMemo
 from brief.digests import file_stamp
-from brief.manifest import MANIFEST_FILE, Stamps, cache_folder, recent_inputs, signing_key, take_stamps
+from brief.manifest import MANIFEST_FILE, cache_folder, signing_key
 from brief.output.redirects import RedirectMemo
 from brief.output.searchparts import KeptParts
 from brief.render.articles import ArticleParts, MarkdownMemo, stored_parts
@@ -60,6 +60,7 @@ from brief.render.pagedeps import PageDeps
 from brief.render.pages import PageMemo
 from brief.settings import CACHE_DIR
 from brief.site.relatedmemo import RelatedMemo
+from brief.stamps import Stamps, recent_inputs, take_stamps
 
 log = logging.getLogger(__name__)
 

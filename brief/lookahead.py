@@ -9,11 +9,7 @@ that needs those modules, so :func:`look_ahead` forks a process that does it mea
 sends back what it found: each shard file's digest, whether the main file's signature
 holds, which of the last build's output files are not as recorded, and whether the output
 folder holds any file the manifest does not record (when none, the spare tree is made of
-the old output without walking it: brief.output.spare). It also takes the stamps of the
-input files (a ``stat`` of each: 35 ms at 10,000 articles), which the build records and
-compares with the cache's: the "up to date" check before it only looked for a first
-difference (brief.manifest.up_to_date), and the process takes them before the build
-reads any input (it waits for them first; without them it takes them itself).
+the old output without walking it: brief.output.spare).
 
 What the process found is used only for the very file it read: each finding comes with
 the file's stamp (inode, size, time to the nanosecond), and the build uses it only when
@@ -38,7 +34,7 @@ from pathlib import Path
 
 from brief.cachefile import SHARD_DIR, file_digest, main_signed
 from brief.forks import end_process, fork_process, may_fork_helper
-from brief.manifest import CACHE_FILE, MANIFEST_FILE, Stamps, read_manifest, signing_key, take_stamps
+from brief.manifest import CACHE_FILE, MANIFEST_FILE, read_manifest, signing_key
 from brief.output.spare import SPARES, spares_for
 
 Stamp = tuple[int, int, int]
@@ -81,7 +77,6 @@ class Lookahead:
         self._pid, self._fd = pid, fd
         self._buffer = b""
         self.cache = CacheFiles()
-        self.stamps: Stamps | None = None
         self.outputs: OutputChecks | None = None
         self._ended = weakref.finalize(self, end_process, pid, fd)  # (a build that fails early may not wait)
 
@@ -98,12 +93,6 @@ class Lookahead:
             self._read(wait=False)
             found = self.cache.digest(name, stamp)
         return found
-
-    def input_stamps(self) -> Stamps | None:
-        """The stamps of the input files (waiting for them); None when the process sends none."""
-        while self.stamps is None and self._fd >= 0:
-            self._read(wait=True)
-        return self.stamps
 
     def output_checks(self) -> OutputChecks | None:
         """The output checks (waiting for them); None when the process sends none."""
@@ -131,8 +120,7 @@ class Lookahead:
             self.close()
 
     def _take(self) -> bool:
-        """Take the whole messages in the buffer; whether one that is waited for (the stamps,
-        the output checks) was among them."""
+        """Take the whole messages in the buffer; whether the output checks were among them."""
         took = False
         while len(self._buffer) >= 4:
             size = int.from_bytes(self._buffer[:4], "little")
@@ -145,19 +133,15 @@ class Lookahead:
                 self.cache.digests[name] = (stamp, sha)
             elif kind == "signed":
                 self.cache.signed = value
-            elif kind == "stamps":
-                self.stamps = value
-                took = True
             elif kind == "outputs":
                 self.outputs = value
                 took = True
         return took
 
 
-def look_ahead(cache_dir: Path, out_dir: Path, inputs: list[Path] | None = None) -> Lookahead | None:
-    """Start the process for the cache in ``cache_dir``, the output folder ``out_dir`` and, when
-    given, the input folders ``inputs`` (the stamps of their files are taken there too); None
-    where this system cannot fork, or this process has threads (forking one is unsafe)."""
+def look_ahead(cache_dir: Path, out_dir: Path) -> Lookahead | None:
+    """Start the process for the cache in ``cache_dir`` and the output folder ``out_dir``;
+    None where this system cannot fork, or this process has threads (forking one is unsafe)."""
     if not may_fork_helper():
         return None
     if signing_key() is None:  # (read, or made, here: the process must not make it)
@@ -166,7 +150,7 @@ def look_ahead(cache_dir: Path, out_dir: Path, inputs: list[Path] | None = None)
 
     def send() -> int:  # (in the process: what it finds, as it finds it)
         os.close(read)
-        for message in _findings(cache_dir, out_dir, inputs):
+        for message in _findings(cache_dir, out_dir):
             data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(len(data).to_bytes(4, "little") + data)
             while view:
@@ -184,7 +168,7 @@ def look_ahead(cache_dir: Path, out_dir: Path, inputs: list[Path] | None = None)
 # --- in the process --------------------------------------------------------------------------
 
 
-def _findings(cache_dir: Path, out_dir: Path, inputs: list[Path] | None) -> Iterator[tuple[str, object]]:
+def _findings(cache_dir: Path, out_dir: Path) -> Iterator[tuple[str, object]]:
     signed = main_signed(cache_dir / CACHE_FILE)
     if signed is not None:
         yield "signed", signed
@@ -197,8 +181,6 @@ def _findings(cache_dir: Path, out_dir: Path, inputs: list[Path] | None) -> Iter
         found = file_digest(shards / name)
         if found is not None:
             yield "shard", (name, *found)
-    if inputs is not None:  # (after the shards, which the build reads first; before anything it reads)
-        yield "stamps", take_stamps(inputs)
     manifest = read_manifest(cache_dir / MANIFEST_FILE)
     saved, outputs = (manifest.get("saved"), manifest.get("outputs")) if manifest is not None else (None, None)
     if not (isinstance(saved, bytes) and saved and isinstance(outputs, dict)):

@@ -24,8 +24,9 @@ from brief.config import Config
 from brief.content.dates import current_time
 from brief.errors import Problem
 from brief.lookahead import look_ahead
-from brief.manifest import input_folders, last_build, record_build, site_key, take_stamps, up_to_date
+from brief.manifest import input_folders, last_build, record_build, site_key, up_to_date
 from brief.settings import CACHE_DIR
+from brief.stamps import take_stamps
 from brief.timing import cyclic_gc_paused
 
 if TYPE_CHECKING:  # the build's modules are imported only when there is something to build
@@ -70,16 +71,19 @@ def build_site(
     with cyclic_gc_paused():
         now = now or current_time()
         folders = input_folders(config)
+        stamps = None
         if use_cache:
             started = time.perf_counter()
-            unchanged = up_to_date(
-                config.root, site_key(config, drafts, future, link_check), out, folders, now.timestamp()
-            )
-            if unchanged is not None:
-                return Outcome(None, unchanged, time.perf_counter() - started, _recorded(config, out, drafts, future))
-        # Meanwhile, another process checks the last build's files and takes the stamps of the
-        # inputs, which the build records (brief.lookahead).
-        ahead = look_ahead(config.root / CACHE_DIR, config.root / out, folders) if use_cache else None
+            check = up_to_date(config.root, site_key(config, drafts, future, link_check), out, folders, now.timestamp())
+            if check.unchanged is not None:
+                return Outcome(
+                    None, check.unchanged, time.perf_counter() - started, _recorded(config, out, drafts, future)
+                )
+            # The build records the stamps of its inputs, taken before it reads any (by the
+            # check, unless it stopped at a changed input before walking the folders).
+            stamps = check.stamps or take_stamps(folders)
+        # Meanwhile, another process checks the last build's files (brief.lookahead).
+        ahead = look_ahead(config.root / CACHE_DIR, config.root / out) if use_cache else None
         from brief.build import BuildOptions, build
         from brief.cache import BuildCache
         from brief.output.outdir import finish_cleanups
@@ -88,12 +92,11 @@ def build_site(
 
         cache = BuildCache.load(config.root, ahead) if use_cache else BuildCache()
         scorer = start_scorer(cache.related, cache.content.articles, config, now) if use_cache else None
-        compiled = stamps = None
+        compiled = None
         if use_cache:
             from brief.bytecode import SignedBytecode
 
             compiled = cache.templates.bytecode = SignedBytecode.of_site(config.root)
-            stamps = (ahead.input_stamps() if ahead is not None else None) or take_stamps(folders)
         try:
             result = build(
                 config,

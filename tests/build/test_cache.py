@@ -351,11 +351,12 @@ def test_the_manifest_reads_back_signed_and_an_altered_one_is_not_trusted(tmp_pa
 
 
 def test_a_file_changed_after_its_stamp_was_taken_is_built_again(tmp_path):
-    # brief build takes the input files' stamps once (its lookahead process does), before the
-    # build reads any, and the build records those: a file changed after that (before the
-    # build read it) must not pass for the version the stamp describes.
+    # brief build takes the input files' stamps once, before the build reads any, and the
+    # build records those: a file changed after that (before the build read it) must not
+    # pass for the version the stamp describes.
     from brief.commands.build import build_site
-    from brief.manifest import input_folders, take_stamps
+    from brief.manifest import input_folders
+    from brief.stamps import take_stamps
 
     rng = random.Random(5)
     site = make_site(tmp_path, {f"content/a{i}.md": story(i, rng) for i in range(7)})

@@ -47,6 +47,7 @@ LAYERS = [
     (
         "pipeline",
         [
+            "brief.stamps",
             "brief.manifest",
             "brief.cachefile",
             "brief.lookahead",

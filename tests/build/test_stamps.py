@@ -1,4 +1,4 @@
-"""The input files' stamps (brief.manifest.snapshot): what "up to date" compares and the
+"""The input files' stamps (brief.stamps.snapshot): what "up to date" compares and the
 cache records, taken from the folder listings' entries."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from brief.manifest import snapshot
+from brief.stamps import snapshot
 
 
 def walked(folders: list[Path]) -> dict[str, tuple[int, int, int]]:

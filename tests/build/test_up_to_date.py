@@ -1,8 +1,7 @@
 """The "up to date" check of ``brief build`` (brief.manifest.up_to_date) stops at the first
-difference, looking first at the inputs changed last, and the stamps the build records are
-taken by its lookahead process (brief.lookahead): its answer is still exactly "every input
-file is as the manifest recorded it", whatever changed, wherever. Real files, a real
-manifest saved by a real cache, a real forked process."""
+difference, looking first at the inputs changed last: its answer is still exactly "every
+input file is as the manifest recorded it", whatever changed, wherever, and a build then
+records every input's stamp. Real files, a real manifest saved by a real cache."""
 
 from __future__ import annotations
 
@@ -19,9 +18,9 @@ import brief.manifest as manifest_module
 from brief.cache import BuildCache
 from brief.commands.build import build_site
 from brief.config import load_config
-from brief.lookahead import look_ahead
-from brief.manifest import MANIFEST_FILE, RECENT, Manifest, input_folders, read_manifest, snapshot, up_to_date
+from brief.manifest import MANIFEST_FILE, Manifest, input_folders, read_manifest, up_to_date
 from brief.settings import CACHE_DIR
+from brief.stamps import RECENT, snapshot
 
 KEY = b"k" * 32
 FILES = 24
@@ -50,7 +49,7 @@ def inputs_of(tmp_path: Path) -> tuple[Path, list[Path], list[Path]]:
 
 
 def answer(site: Path, folders: list[Path]) -> int | None:
-    return up_to_date(site, KEY, site / "public", folders, time.time())
+    return up_to_date(site, KEY, site / "public", folders, time.time()).unchanged
 
 
 def test_the_manifest_names_the_inputs_changed_last_apart(tmp_path):
@@ -66,13 +65,13 @@ def test_the_manifest_names_the_inputs_changed_last_apart(tmp_path):
 def test_a_change_to_an_input_changed_last_is_found_without_walking_the_folders(tmp_path, monkeypatch):
     one, two = inputs_of(tmp_path / "one"), inputs_of(tmp_path / "two")
     walks = []
-    real_walk = manifest_module._walk
+    real_walk = manifest_module.walk
 
     def counted(folders):
         walks.append(1)
         return real_walk(folders)
 
-    monkeypatch.setattr(manifest_module, "_walk", counted)
+    monkeypatch.setattr(manifest_module, "walk", counted)
     site, folders, files = one
     assert answer(site, folders) == 0 and len(walks) == 1  # (nothing changed: every folder walked)
     files[-1].write_text("edited\n", encoding="utf-8")
@@ -126,7 +125,7 @@ def test_up_to_date_is_every_input_as_recorded_whatever_changed(tmp_path_factory
     assert (answer(site, folders) is not None) == unchanged
 
 
-def test_the_lookahead_takes_the_stamps_a_build_records(tmp_path):
+def test_a_build_after_a_changed_input_records_the_stamp_of_every_input(tmp_path):
     rng = random.Random(2)
     files = {
         f"content/a{i}.md": article(
@@ -140,22 +139,14 @@ def test_the_lookahead_takes_the_stamps_a_build_records(tmp_path):
         os.utime(path, (old, old))
     config = load_config(site)
     folders = input_folders(config)
-    started = time.time()
-    ahead = look_ahead(site / CACHE_DIR, site / "public", folders)
-    assert ahead is not None
-    try:
-        stamps = ahead.input_stamps()
-        assert stamps is not None and stamps.files == snapshot(folders) and started <= stamps.taken <= time.time()
-        assert ahead.output_checks() is None  # (no manifest yet: no output checks, the stamps still sent)
-    finally:
-        ahead.close()
     assert build_site(config, site / "public").result is not None
     recorded, now = BuildCache.load(site).inputs, snapshot(folders)
     assert {path: recorded[path] for path in now} == now  # (and the files next to the site: its ledger)
     page = site / "content" / "a3.md"
-    page.write_text(page.read_text() + "\nMore.\n")  # (now: too recent for its stamp to count, so built anyway)
+    page.write_text(page.read_text() + "\nMore.\n")  # (found at once: the check stops there)
     assert build_site(config, site / "public").result is not None
-    assert BuildCache.load(site).inputs[str(page)] == snapshot(folders)[str(page)]
+    recorded, now = BuildCache.load(site).inputs, snapshot(folders)
+    assert {path: recorded[path] for path in now} == now
 
 
 def test_a_build_after_an_edit_that_kept_the_time_builds_and_then_is_up_to_date(tmp_path):
@@ -177,3 +168,46 @@ def test_a_build_after_an_edit_that_kept_the_time_builds_and_then_is_up_to_date(
         os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))  # its old time: only its size tells
         assert build_site(config, out).result is not None
         assert build_site(config, out).result is None
+
+
+def test_a_check_that_walked_the_folders_gives_every_input_stamp(tmp_path):
+    site, folders, files = inputs_of(tmp_path / "one")
+    files[-1].write_text("edited\n", encoding="utf-8")  # among the recent: found before walking
+    check = up_to_date(site, KEY, site / "public", folders, time.time())
+    assert check.unchanged is None and check.stamps is None
+    site, folders, files = inputs_of(tmp_path / "two")
+    files[0].write_text("edited\n", encoding="utf-8")  # found by the walk, which goes on to the end
+    before = time.time()
+    check = up_to_date(site, KEY, site / "public", folders, time.time())
+    assert check.unchanged is None and check.stamps is not None
+    assert check.stamps.files == snapshot(folders) and list(check.stamps.files) == list(snapshot(folders))
+    assert before <= check.stamps.taken <= time.time()
+
+
+def test_the_output_is_up_to_date_only_with_every_file_as_recorded_and_no_other(tmp_path):
+    """The files of the output folder as ``os.walk`` finds them: a linked folder is not
+    followed, a linked file is a file; one file added anywhere, or changed, means a build."""
+    rng = random.Random(4)
+    site = make_site(
+        tmp_path, {f"content/a{i}.md": article(f"Words {rng.random()}.\n", title=f"S {i}") for i in range(4)}
+    )
+    old = time.time() - 600
+    for path in site.rglob("*"):
+        os.utime(path, (old, old))
+    config = load_config(site)
+    out = site / "public"
+    assert build_site(config, out).result is not None
+    assert build_site(config, out).result is None
+    outside = tmp_path / "elsewhere"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "x.html").write_text("x", encoding="utf-8")
+    (out / "linked").symlink_to(outside)  # a linked folder: not walked, as os.walk would not
+    assert build_site(config, out).result is None
+    (out / "linked").unlink()
+    (out / "note.html").symlink_to(outside / "deep" / "x.html")  # a linked file: a file the build did not write
+    assert build_site(config, out).result is not None
+    assert build_site(config, out).result is None
+    stray = next(p for p in out.rglob("index.html") if p.parent != out).parent / "stray.txt"
+    stray.write_text("stray", encoding="utf-8")
+    assert build_site(config, out).result is not None and not stray.exists()
+    assert build_site(config, out).result is None
