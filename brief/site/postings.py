@@ -45,7 +45,7 @@ def postings(docs: np.ndarray, keys: np.ndarray, weights: np.ndarray, size: int,
     if not len(docs):
         zeros = np.zeros(size, dtype=np.int64)
         return zeros, zeros, np.zeros(0, dtype=np.int64), np.zeros(0)
-    order = np.lexsort((docs, -weights, keys)) if by_weight else np.lexsort((docs, keys))
+    order = _by_key(docs, keys, -weights if by_weight else None, size)
     k, d, w = keys[order], docs[order], weights[order]
     first = np.searchsorted(k, np.arange(size))
     rank = np.arange(len(k)) - first[k]
@@ -54,6 +54,21 @@ def postings(docs: np.ndarray, keys: np.ndarray, weights: np.ndarray, size: int,
     start = np.searchsorted(k, np.arange(size))
     length = np.bincount(k, minlength=size)
     return start, length, d, w
+
+
+def _by_key(docs: np.ndarray, keys: np.ndarray, then: np.ndarray | None, size: int) -> np.ndarray:
+    """The order of the entries by key, then by ``then`` (when given), then by doc:
+    ``np.lexsort((docs, then, keys))``. Entries laid out by doc (``docs`` never decreasing,
+    as every caller's are) need no sort by doc: stable sorts keep them in that order. Keys
+    below 2¹⁶ are sorted as 16-bit numbers, which numpy sorts by radix (10,000 articles' 160,000
+    key terms: 1 ms, where 9 ms as 64-bit ones); the three sorts of lexsort took 25 ms."""
+    if len(docs) > 1 and bool((docs[1:] < docs[:-1]).any()):
+        return np.lexsort((docs, keys) if then is None else (docs, then, keys))
+    short = keys.astype(np.uint16) if size <= 1 << 16 else keys
+    if then is None:
+        return np.argsort(short, kind="stable")
+    first = np.argsort(then, kind="stable")
+    return first[np.argsort(short[first], kind="stable")]
 
 
 def expand(e_doc, e_key, e_w, lo, hi, p_start, p_len, p_doc, p_w, n):

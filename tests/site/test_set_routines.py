@@ -12,7 +12,7 @@ from helpers import article, make_site
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brief.site.postings import member_of, sorted_unique, unique_inverse
+from brief.site.postings import member_of, postings, sorted_unique, unique_inverse
 
 _arrays = st.lists(st.integers(-(2**62), 2**62) | st.integers(-3, 3), max_size=60).map(
     lambda values: np.array(values, dtype=np.int64)
@@ -65,3 +65,37 @@ def test_a_build_that_scores_related_articles_leaves_numpy_ma_alone(tmp_path):
         page = site / "content/a3.md"
         page.write_text(page.read_text() + "More about substations and inverters.\n")
     assert (site / "public/index.html").is_file()
+
+
+def _postings_by_lexsort(docs, keys, weights, size, limit, by_weight):
+    """The inverted index as first written: one lexsort by key, weight and doc."""
+    order = np.lexsort((docs, -weights, keys)) if by_weight else np.lexsort((docs, keys))
+    k, d, w = keys[order], docs[order], weights[order]
+    first = np.searchsorted(k, np.arange(size))
+    keep = np.arange(len(k)) - first[k] < limit
+    k, d, w = k[keep], d[keep], w[keep]
+    return np.searchsorted(k, np.arange(size)), np.bincount(k, minlength=size), d, w
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.integers(0, 7), st.sampled_from([0.5, 0.25, 1.0, 0.1, -0.0, 0.0])), max_size=80
+    ),
+    st.integers(1, 5),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
+def test_postings_are_those_of_one_lexsort(entries, limit, by_weight, laid_out, wide):
+    """The postings, made with fewer sorts, are the ones a lexsort by key, weight and doc gives:
+    entries laid out by doc or not, keys as 16-bit numbers or not, ties of weight everywhere."""
+    if laid_out:
+        entries = sorted(entries, key=lambda e: e[0])
+    size = 70000 if wide else 8
+    docs = np.array([d for d, _, _ in entries], dtype=np.int64)
+    keys = np.array([k * (size // 8) for _, k, _ in entries], dtype=np.int64)
+    weights = np.array([w for _, _, w in entries], dtype=np.float64)
+    found = postings(docs, keys, weights, size, limit, by_weight=by_weight)
+    expected = _postings_by_lexsort(docs, keys, weights, size, limit, by_weight)
+    for a, b in zip(found, expected, strict=True):
+        assert a.tolist() == b.tolist()
