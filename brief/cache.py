@@ -99,7 +99,9 @@ class BuildCache:
     """The name of the spare tree made of the output before the last build's, a mirror of
     the ``outputs`` (brief.output.spare); "" when none was made."""
     inputs: dict[str, tuple[int, int, int]] = field(default_factory=dict)
-    """Stamp of every file the last build could read (see :func:`snapshot`), taken before it read them."""
+    """Stamp of every file the build could read (brief.stamps.snapshot), taken before it read
+    them (:meth:`start`), and of the files outside those folders that it read. Saved in the
+    manifest only (brief.manifest): each build takes them anew."""
     inputs_time: float = 0.0
     extra_inputs: tuple[str, ...] = ()
     """Files outside those folders that the last build read (images next to articles)."""
@@ -251,8 +253,11 @@ class BuildCache:
 
 cachefile.store_as(ArticleParts, stored_parts)  # (their HTML unpickled only when a view of them is made)
 
-_IN_MEMORY = {"templates": TemplateMemo, "pages": PageMemo, "feeds": FeedMemo}
-"""Parts never saved: an unpickled cache starts them empty (and with no ``stored``)."""
+_IN_MEMORY = {"templates": TemplateMemo, "pages": PageMemo, "feeds": FeedMemo, "inputs": dict}
+"""Parts never saved with the cache: an unpickled cache starts them empty (and with no
+``stored``). The inputs' stamps are the manifest's: a build takes them before reading any
+file, and never reads the last build's (a table of 10,000 rows, read and compared for nothing
+at every build)."""
 
 _STREAMED = (
     ("content", "articles"),
@@ -262,7 +267,6 @@ _STREAMED = (
     (None, "outputs"),
     (None, "search_parts"),
     (None, "search_fragments"),
-    (None, "inputs"),
 )
 """The cache's tables that grow with the site (a row per article or per file): saved apart
 from the rest, in shards (brief.cachefile), so that a save after a small edit rewrites
