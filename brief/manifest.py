@@ -151,11 +151,11 @@ def signed_start(blob: bytes, known: bool = False) -> int:
 
 
 class Manifest:
-    """A manifest as :meth:`brief.cache.BuildCache.save` writes it, signature checked: its first
-    part (the settings' key, the folders, when the output next depends on the clock, the
-    :data:`~brief.stamps.RECENT` inputs, …) read at once, then, each read when first asked for, the stamps of
-    every input and of every output (a build after an edit often needs neither: 10,000
-    articles' take 8 ms to read)."""
+    """A manifest as :meth:`brief.cache.BuildCache.save` writes it, signature checked: its
+    first part (the settings' key, the folders, when the output next depends on the clock,
+    the :data:`~brief.stamps.RECENT` inputs, …) read at once, then, each read when first
+    asked for, the stamps of every input and of every output (a build after an edit often
+    needs neither: 10,000 articles' take 8 ms to read)."""
 
     def __init__(self, head: dict, rest: io.BytesIO) -> None:
         self.head = head
@@ -178,7 +178,8 @@ class Manifest:
         return cls(head, rest) if isinstance(head, dict) else None
 
     def inputs(self) -> dict:
-        """Path → stamp of every file the build could read (:func:`snapshot` and its extras)."""
+        """Path → stamp of every file the build could read (brief.stamps.snapshot, and the
+        files outside the input folders that it read)."""
         if self._inputs is None:
             self._inputs = pickle.load(self._rest)
         return self._inputs
@@ -216,11 +217,11 @@ class Check(NamedTuple):
 
 
 def up_to_date(site_root: Path, key: bytes, output: Path, folders: list[Path], now: float) -> Check:
-    """Whether the last build in ``output`` came from exactly the files that are there now, with
-    the same settings, and nothing in it depends on a clock that has moved since. Reads only
-    the small manifest, and stops at the first difference: the inputs changed last
-    (:data:`~brief.stamps.RECENT`) are looked at first, then every input as the folders are walked (the walk
-    then goes on to the end: the build needs every input's stamp)."""
+    """Whether the last build in ``output`` came from exactly the files that are there now,
+    with the same settings, and nothing in it depends on a clock that has moved since. Reads
+    only the small manifest, and stops at the first difference: the inputs changed last
+    (:data:`~brief.stamps.RECENT`) are looked at first, then every input as the folders are
+    walked (the walk then goes on to the end: the build records every input's stamp)."""
     try:
         found = Manifest.read(site_root / CACHE_DIR / MANIFEST_FILE)
         return _unchanged(found, site_root, key, output, folders, now) if found is not None else Check(None)
