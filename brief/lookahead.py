@@ -36,6 +36,7 @@ from brief.cachefile import SHARD_DIR, file_digest, main_signed
 from brief.forks import end_process, fork_process, may_fork_helper
 from brief.manifest import CACHE_FILE, MANIFEST_FILE, read_manifest, signing_key
 from brief.output.spare import SPARES, spares_for
+from brief.stamps import tree_files
 
 Stamp = tuple[int, int, int]
 """(mtime in ns, size, inode): brief.digests.file_stamp's."""
@@ -220,17 +221,7 @@ def _changed(folder: Path, outputs: dict[str, Stamp]) -> frozenset[str]:
 def _others(folder: Path, outputs: dict[str, Stamp]) -> bool:
     """Whether ``folder`` holds anything but folders at a path that ``outputs`` does not name
     (True when it cannot be read: not known)."""
-    todo = [("", str(folder))]
     try:
-        while todo:
-            prefix, path = todo.pop()
-            with os.scandir(path) as entries:
-                for entry in entries:
-                    rel = prefix + entry.name
-                    if entry.is_dir(follow_symlinks=False):
-                        todo.append((rel + "/", entry.path))
-                    elif rel not in outputs:
-                        return True
+        return any(rel not in outputs for rel, _ in tree_files(str(folder), linked_folders_skipped=False))
     except OSError:
         return True
-    return False

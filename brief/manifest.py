@@ -35,7 +35,7 @@ from brief import __version__
 from brief.config import Config
 from brief.digests import RACY_SECONDS, digest, file_stamp
 from brief.settings import CACHE_DIR, CONFIG_NAME
-from brief.stamps import Stamps, walk
+from brief.stamps import Stamps, tree_files, walk
 from brief.theme import theme_dir, theme_templates_dir
 
 log = logging.getLogger(__name__)
@@ -269,21 +269,12 @@ def _present(output: Path, outputs: dict[str, tuple[int, int, int]]) -> int:
     if not os.path.isdir(output):
         return 0
     present = 0
-    todo = [("", str(output))]
     try:
-        while todo:
-            prefix, folder = todo.pop()
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    rel = prefix + entry.name
-                    if entry.is_dir():
-                        if not entry.is_symlink():
-                            todo.append((rel + "/", entry.path))
-                        continue
-                    info = entry.stat()
-                    if outputs.get(rel) != (info.st_mtime_ns, info.st_size, info.st_ino):
-                        return -1
-                    present += 1
+        for rel, entry in tree_files(str(output), linked_folders_skipped=True):
+            info = entry.stat()
+            if outputs.get(rel) != (info.st_mtime_ns, info.st_size, info.st_ino):
+                return -1
+            present += 1
     except OSError:
         return -1
     return present
