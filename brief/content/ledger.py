@@ -110,6 +110,10 @@ def read_ledger(root: Path) -> tuple[list[Entry] | None, list[Problem]]:
 _EXAMPLE = "/2024/01/grid-batteries/ content/grid.md 2024-01-15T08:30:00Z Batteries Carry the Grid"
 
 
+_NO_NAMES = frozenset(("", ".", ".."))
+"""Names a file's path in the ledger cannot have."""
+
+
 def _parse(line: str, number: int) -> tuple[Entry | None, str]:
     """The entry of one line, or None and what is wrong with it (with what was expected)."""
     expected = f" (expected e.g. '{_EXAMPLE}')"
@@ -122,7 +126,7 @@ def _parse(line: str, number: int) -> tuple[Entry | None, str]:
     reason = alias_path(path)[1]  # an old URL is redirected as an alias is
     if reason is not None:
         return None, f"'{path}' {reason}"
-    if not source.endswith(".md") or source.startswith("/") or any(s in ("", ".", "..") for s in source.split("/")):
+    if not source.endswith(".md") or source.startswith("/") or not _NO_NAMES.isdisjoint(source.split("/")):
         return None, f"'{parts[1]}' is not an article file relative to the site folder{expected}"
     rest = parts[2].split(maxsplit=1) if len(parts) > 2 else []
     withdrawn = bool(rest) and rest[0] == WITHDRAWN
