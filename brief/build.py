@@ -345,7 +345,9 @@ def _publish(
     # First the images' copies the image cache lacks (brief.media.copies: threads on every core):
     # an image whose pixels do not decode fails the build before any page is rendered.
     with timed("images", timings):
-        image_problems = checked.renderer.images.make(options.jobs, options.progress)
+        image_problems = checked.renderer.images.make(
+            options.jobs, options.progress, cache.inputs_time if cache else None
+        )
         if image_problems:
             raise BuildFailed(image_problems)
     # The search index is made while the pages are written (Pagefind in a process of its own).

@@ -96,6 +96,8 @@ class CacheFolder:
     def __init__(self, folder: Path) -> None:
         self.path = folder if _writable(folder) else _temporary_folder()
         self._usual = folder
+        self.dated: float | None = None
+        """The time each file written is dated at (POSIX time; None: when it is written)."""
         if self.path != folder:
             log.info("Cannot write the image cache in %s; using a temporary folder", folder)
 
@@ -113,6 +115,8 @@ class CacheFolder:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.chmod(tmp, 0o644)  # mkstemp's 0600 would follow the copy into a preview or a test
+            if self.dated is not None:
+                os.utime(tmp, (self.dated, self.dated))
             os.replace(tmp, target)
         except OSError as exc:
             if tmp is not None:

@@ -47,13 +47,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from brief.digests import digest, file_stamp
+from brief.digests import RACY_SECONDS, digest, file_stamp
 from brief.errors import Problem
 from brief.media.copies import ENCODERS, LOSSLESS, CacheFolder, Job, make_copies, note, read_original
 from brief.media.imagesize import image_size
 from brief.media.pixels import ImageError, pillow_version, read_header, sniff
 from brief.settings import CACHE_DIR
 from brief.theme import FILE_LIMIT, read_input
+
+Progress = Callable[[str, int, int], None]
 
 WIDTHS = (480, 960, 1600)
 """Widths offered in ``srcset`` (each only when the original is wider)."""
@@ -230,11 +232,13 @@ class ImageStore:
             entry[2].append(use)
 
     def make(
-        self, workers: int | None = None, progress: Callable[[str, int, int], None] | None = None
+        self, workers: int | None = None, progress: Progress | None = None, stamped: float | None = None
     ) -> list[Problem]:
-        """The image stage: make every wanted copy the cache lacks (on ``workers`` threads;
-        None: every core), and check the originals that need no copy. Returns a problem for
-        each use of an image that does not decode, or whose copies cannot be kept."""
+        """The image stage: make every wanted copy the cache lacks (on ``workers`` threads; None:
+        every core), and check the originals that need no copy. Returns a problem for each use of
+        an image that does not decode, or whose copies cannot be kept. Copies are dated before
+        ``stamped`` (when a cached build took its stamps), as the ledger is (ledger.write_ledger)."""
+        self.cache.dated = None if stamped is None else stamped - RACY_SECONDS - 1
         wanted, self._wanted = list(self._wanted.values()), {}
         jobs: list[Job] = []
         uses: list[list[ImageUse]] = []

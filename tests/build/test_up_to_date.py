@@ -218,3 +218,33 @@ def test_the_output_is_up_to_date_only_with_every_file_as_recorded_and_no_other(
     stray.write_text("stray", encoding="utf-8")
     assert build_site(config, out).result is not None and not stray.exists()
     assert build_site(config, out).result is None
+
+
+def test_a_build_that_made_resized_images_is_up_to_date_the_next_time(tmp_path):
+    """The image stage's copies (in .brief-cache/images/) are written during the build, after
+    its inputs' stamps were taken; the build records them among what it read. They are dated
+    back, as the URL ledger is, so that the next build can trust their stamps: an unchanged
+    site with resized images is "up to date" at once, not after one more cached build."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").resize((700, 300)).convert("RGB").save(buffer, format="PNG")
+    site = make_site(
+        tmp_path,
+        {
+            "content/a.md": article("Words.\n", title="Charted", image={"src": "chart.png", "alt": "A chart"}),
+            "content/chart.png": buffer.getvalue(),
+            "content/b.md": article("More words.\n", title="Other"),
+        },
+    )
+    old = time.time() - 60
+    for path in site.rglob("*"):
+        os.utime(path, (old, old))
+    config = load_config(site)
+    out = site / "public"
+    assert build_site(config, out).result is not None
+    copies = [p for p in (site / CACHE_DIR / "images").iterdir() if p.suffix in (".png", ".webp")]
+    assert copies, "no resized copy was made: the test tests nothing"
+    assert build_site(config, out).result is None
