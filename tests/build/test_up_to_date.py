@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import brief.manifest as manifest_module
 from brief.cache import BuildCache
 from brief.commands.build import build_site
-from brief.config import load_config
+from brief.config import Config, load_config
 from brief.manifest import MANIFEST_FILE, Manifest, input_folders, read_manifest, up_to_date
 from brief.settings import CACHE_DIR
 from brief.stamps import RECENT, snapshot
@@ -52,6 +52,16 @@ def recorded_inputs(site: Path) -> dict:
     manifest = read_manifest(site / CACHE_DIR / MANIFEST_FILE)
     assert manifest is not None
     return manifest["inputs"]
+
+
+def dated_site(tmp_path: Path, files: dict[str, str | bytes]) -> tuple[Path, Config, Path]:
+    """A site of ``files``, every one dated a minute ago (its stamps can be trusted), with its
+    config and output folder."""
+    site = make_site(tmp_path, files)
+    old = time.time() - 60
+    for path in site.rglob("*"):
+        os.utime(path, (old, old))
+    return site, load_config(site), site / "public"
 
 
 def answer(site: Path, folders: list[Path]) -> int | None:
@@ -139,19 +149,15 @@ def test_a_build_after_a_changed_input_records_the_stamp_of_every_input(tmp_path
         )
         for i in range(6)
     }
-    site = make_site(tmp_path, files)
-    old = time.time() - 60
-    for path in site.rglob("*"):
-        os.utime(path, (old, old))
-    config = load_config(site)
+    site, config, out = dated_site(tmp_path, files)
     folders = input_folders(config)
-    assert build_site(config, site / "public").result is not None
+    assert build_site(config, out).result is not None
     recorded, now = recorded_inputs(site), snapshot(folders)
     assert {path: recorded[path] for path in now} == now  # (and the files next to the site: its ledger)
     assert BuildCache.load(site).inputs == {}  # (the manifest's only: each build takes them anew)
     page = site / "content" / "a3.md"
     page.write_text(page.read_text() + "\nMore.\n")  # (found at once: the check stops there)
-    assert build_site(config, site / "public").result is not None
+    assert build_site(config, out).result is not None
     recorded, now = recorded_inputs(site), snapshot(folders)
     assert {path: recorded[path] for path in now} == now
 
@@ -195,14 +201,9 @@ def test_the_output_is_up_to_date_only_with_every_file_as_recorded_and_no_other(
     """The files of the output folder as ``os.walk`` finds them: a linked folder is not
     followed, a linked file is a file; one file added anywhere, or changed, means a build."""
     rng = random.Random(4)
-    site = make_site(
+    site, config, out = dated_site(
         tmp_path, {f"content/a{i}.md": article(f"Words {rng.random()}.\n", title=f"S {i}") for i in range(4)}
     )
-    old = time.time() - 600
-    for path in site.rglob("*"):
-        os.utime(path, (old, old))
-    config = load_config(site)
-    out = site / "public"
     assert build_site(config, out).result is not None
     assert build_site(config, out).result is None
     outside = tmp_path / "elsewhere"
@@ -231,7 +232,7 @@ def test_a_build_that_made_resized_images_is_up_to_date_the_next_time(tmp_path):
 
     buffer = io.BytesIO()
     Image.linear_gradient("L").resize((700, 300)).convert("RGB").save(buffer, format="PNG")
-    site = make_site(
+    site, config, out = dated_site(
         tmp_path,
         {
             "content/a.md": article("Words.\n", title="Charted", image={"src": "chart.png", "alt": "A chart"}),
@@ -239,11 +240,6 @@ def test_a_build_that_made_resized_images_is_up_to_date_the_next_time(tmp_path):
             "content/b.md": article("More words.\n", title="Other"),
         },
     )
-    old = time.time() - 60
-    for path in site.rglob("*"):
-        os.utime(path, (old, old))
-    config = load_config(site)
-    out = site / "public"
     assert build_site(config, out).result is not None
     copies = [p for p in (site / CACHE_DIR / "images").iterdir() if p.suffix in (".png", ".webp")]
     assert copies, "no resized copy was made: the test tests nothing"
