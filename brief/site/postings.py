@@ -14,9 +14,67 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return ordered[_firsts(ordered)]
 
 
-def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(values, return_inverse=True)`` of a 1-d array: its distinct values, sorted,
-    and the position among them of each value."""
+BLOCK_CELLS = 1 << 21
+"""The part of the values' range :func:`unique_inverse` marks at a time: a flag and a C int
+for each value of it (2 MB and 8 MB, which the processor's caches keep close)."""
+SPARSE = 200
+"""Values spread over more than this many times their number are sorted instead (measured:
+570,000 pairs of a chunk of 1,024 articles out of 100,000 spread 179 times their number took
+34 ms by blocks and 44 ms sorted; 410,000 spread 250 times, 27 and 24 ms)."""
+
+
+def unique_inverse(values: np.ndarray, block: int = BLOCK_CELLS) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` of a 1-d integer array: its distinct values,
+    sorted, and the position among them of each value.
+
+    Values within a range at most :data:`SPARSE` times their number are not sorted: each
+    ``block`` of the range in turn, they are marked in a table of flags, whose marked cells,
+    in order, are that block's distinct values. The related scoring's candidate pairs (a
+    chunk of 1,024 articles: 570,000 pairs of 10,000,000 possible ones, 256,000 distinct) take
+    20 ms, where sorting them took 44 ms; that was three quarters of the scoring's time."""
+    if len(values):
+        low = int(values.min())
+        span = int(values.max()) - low + 1
+        if span <= SPARSE * len(values) and span <= block << 16:
+            return _by_table(values, low, span, block)
+    return _by_sort(values)
+
+
+def _by_table(values: np.ndarray, low: int, span: int, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`unique_inverse` of ``values`` (from ``low``, over ``span`` values), a ``block``
+    of that range at a time: the values of each block (a stable sort of the block numbers,
+    by radix) marked in a table, whose marked cells are numbered in order."""
+    local = values - low
+    blocks = -(-span // block)
+    order = None
+    ends = [len(values)]
+    if blocks > 1:
+        which = (local // block).astype(np.uint16)
+        order = np.argsort(which, kind="stable")
+        local = local[order]
+        ends = np.cumsum(np.bincount(which, minlength=blocks)).tolist()
+    width = min(block, span)
+    marked = np.zeros(width, dtype=bool)
+    number = np.empty(width, dtype=np.int32 if len(values) < 1 << 31 else np.intp)
+    inverse = np.empty(len(values), dtype=np.intp)
+    parts = []
+    found = start = 0
+    for k, end in enumerate(ends):
+        if end > start:
+            part = local[start:end] - k * block
+            marked[:] = False
+            marked[part] = True
+            cells = np.flatnonzero(marked)
+            number[cells] = np.arange(found, found + len(cells))
+            inverse[start:end] = number[part]
+            parts.append(cells + (low + k * block))
+            found, start = found + len(cells), end
+    if order is not None:
+        inverse[order] = inverse.copy()
+    return np.concatenate(parts).astype(values.dtype, copy=False), inverse
+
+
+def _by_sort(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(values)
     ordered = values[order]
     firsts = _firsts(ordered)

@@ -35,6 +35,36 @@ def test_unique_inverse_is_numpys(values):
     assert unique[inverse].tolist() == values.tolist()
 
 
+@given(
+    st.lists(st.integers(-40, 40) | st.integers(2**40, 2**40 + 300), max_size=80),
+    st.sampled_from([1, 2, 3, 7, 64, 1 << 21]),
+)
+def test_unique_inverse_by_blocks_of_the_range_is_numpys(values, block):
+    """Values close together are marked in a table a block of their range at a time (the
+    related scoring's candidate pairs): blocks of a few cells here, so that most arrays
+    span many of them, some blocks empty, and arrays spread wide are sorted."""
+    array = np.array(values, dtype=np.int64)
+    unique, inverse = unique_inverse(array, block)
+    expected, expected_inverse = np.unique(array, return_inverse=True)
+    assert unique.dtype == array.dtype
+    assert inverse.dtype == expected_inverse.dtype
+    assert unique.tolist() == expected.tolist()
+    assert inverse.tolist() == expected_inverse.reshape(-1).tolist()
+
+
+def test_unique_inverse_of_a_chunks_candidate_pairs_is_numpys():
+    """Pairs ``article * n + candidate`` as the scoring makes them (two runs by article, the
+    text's and the tags'), over 10,000 articles: two blocks of the default table."""
+    rng = np.random.default_rng(7)
+    n, rows = 10_000, 300
+    pairs = np.repeat(np.arange(700, 700 + rows), 90) * n + rng.integers(0, n, rows * 90)
+    pairs = np.concatenate([pairs[::2], pairs[1::2]])
+    unique, inverse = unique_inverse(pairs)
+    expected, expected_inverse = np.unique(pairs, return_inverse=True)
+    assert unique.tolist() == expected.tolist()
+    assert inverse.tolist() == expected_inverse.reshape(-1).tolist()
+
+
 @given(_arrays, _arrays)
 def test_member_of_is_numpys_isin(values, table):
     table = np.unique(table)
