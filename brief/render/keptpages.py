@@ -4,14 +4,18 @@ that show what the edit changed.
 Planning every page (brief.render.pages) takes 50–70 ms of a cached build at 10,000
 articles (16,000 pages); an edit of one article's text, headline or standfirst changes a
 dozen of them. When this build's marks (brief.render.pagedeps) differ from the last build's
-only in articles' marks (the site's, the order's, the sections' and every section's, tag's
-and author's are the same, and no mark came or went), every page is where the last build had
-it, with the same output, path, template and source: they are made of what those marks
-digest. A page's last change and key can differ only if it shows an article whose mark
-changed. :func:`kept_plan` then plans:
+only in articles' marks and in which articles tags and authors have (the site's, the
+order's, the sections' and every term's name are the same, and no mark came or went),
+every page is where the last build had it, with the same output, path, template and
+source, but the pages of a tag's or author's listing whose articles changed: they are made
+of what those marks digest. Any other page's last change and key can differ only if it
+shows an article whose mark changed. :func:`kept_plan` then plans:
 
 - the pages of the articles that changed, and (:meth:`KeptPlan.keys`, once the related
   lists are complete) the pages of those whose related list moved or shows one that changed;
+- every page of the listing of a tag or author whose articles changed (an article's tags
+  or authors edited): when the listing has more or fewer pages than the last build's, the
+  whole site is planned;
 - the pages of the front page's, sections', tags', authors' and years' listings that show
   an article that changed, and the front page's first (it also shows the sections' latest);
 - the overviews of sections, tags and authors and the archive's first page (cheap to plan:
@@ -58,7 +62,7 @@ from brief.render.pages import (
     site_feeds,
     site_pages,
 )
-from brief.render.plans import PageSpec
+from brief.render.plans import PageSpec, term_dep, terms_dep
 from brief.render.termpages import overview_page, term_pages
 from brief.render.views import site_view
 from brief.site.model import Site, Term
@@ -109,7 +113,8 @@ class KeptPlan:
     kept: set[int]
     """The positions of the other pages (their keys are the last build's)."""
     changed: set[str]
-    """The articles whose mark changed, by slug."""
+    """The articles whose mark changed, by slug, and the marks of the tags and authors whose
+    articles changed (:func:`~brief.render.plans.term_dep`, :func:`~brief.render.plans.terms_dep`)."""
     articles: ArticlePages
     whole: _Whole
 
@@ -148,11 +153,15 @@ def kept_plan(
     previous: Mapping[str, tuple[bytes, Any]] | None,
 ) -> KeptPlan | None:
     """The pages of a build whose marks (``now``, without the related lists) differ from the
-    last build's (``last``) only in articles' (see the module's doc); None when they differ
-    otherwise, or the last build left no rows or outputs (``previous``): plan every page."""
-    changed = _changed_articles(now, last)
-    if changed is None or not last.rows or not previous:
+    last build's (``last``) only in articles' and in tags' and authors' articles (see the
+    module's doc); None when they differ otherwise, or the last build left no rows or
+    outputs (``previous``): plan every page."""
+    found = _changed_marks(now, last)
+    if found is None or not last.rows or not previous:
         return None
+    changed, changed_listings = found  # (the marks; the tags and authors whose articles changed)
+    by_kind = {"tag": site.tags, "author": site.authors}
+    listings = [by_kind[kind][slug] for kind, slug in changed_listings]
     sv, feeds = site_view(site), site_feeds(site)
     whole = _Whole(site, views, bios, memo, docs)
     specs: list[PageSpec] = [
@@ -163,17 +172,20 @@ def kept_plan(
     ]
     first = len(specs)
     specs += [KeptSpec(o, p, m, t, None, public, source, whole=whole) for o, p, m, t, public, source, _ in last.rows]
-    places = {slug: place(site, slug) for slug in changed}
+    places = {slug: place(site, slug) for slug in changed if not slug.startswith("#")}
     articles = ArticlePages(site, sv, views, feeds, memo)
     per_page = site.config.per_page
-    planned = [articles.spec(site.articles[places[slug]]) for slug in changed]
-    planned += front_pages(site, sv, views, feeds, {1} | {places[slug] // per_page + 1 for slug in changed})
-    for term, numbers in _term_pages_showing(site, changed, places):
-        planned += term_pages(site, sv, term, views, feeds, author_bio(bios, term), numbers)
+    planned = [articles.spec(site.articles[at]) for at in places.values()]
+    planned += front_pages(site, sv, views, feeds, {1} | {at // per_page + 1 for at in places.values()})
+    for term, numbers in _term_pages_showing(site, places):
+        if (term.kind, term.slug) not in changed_listings:
+            planned += term_pages(site, sv, term, views, feeds, author_bio(bios, term), numbers)
+    for term in listings:  # (every page: where each article is, and how many there are, may have moved)
+        planned += term_pages(site, sv, term, views, feeds, author_bio(bios, term))
     for kind, terms in (("section", site.sections), ("tag", site.tags), ("author", site.authors)):
         planned.append(overview_page(site, sv, kind, terms, views, feeds))
     planned.append(archive_index(site, sv, feeds))
-    years = _year_pages_showing(site, changed, places)
+    years = _year_pages_showing(site, places)
     if years is None:
         return None
     for year, (listed, numbers) in years.items():
@@ -189,6 +201,9 @@ def kept_plan(
         fresh.add(i)
     if any(not keyed and first + j not in fresh for j, (*_, keyed) in enumerate(last.rows)):
         return None  # a page of the last build's that none planned now replaces (and no mark keeps)
+    folders = tuple(term.url_path.lstrip("/") for term in listings)
+    if folders and any(first + j not in fresh and row[0].startswith(folders) for j, row in enumerate(last.rows)):
+        return None  # a listing whose articles changed has fewer pages than the last build's
     if not all(map(previous.__contains__, [spec.output for spec in specs])):
         return None  # (a page the last build did not write: the full plan makes its key)
     kept = set(range(len(specs))) - fresh
@@ -224,25 +239,37 @@ def page_row(spec: PageSpec) -> tuple[str, str, datetime | None, str, bool, str 
     return (spec.output, spec.path, spec.lastmod, spec.template, spec.public, spec.source)
 
 
-def _changed_articles(now: PageDeps, last: PageDeps) -> set[str] | None:
-    """The slugs of the articles whose mark changed, when no other mark did and none came or went."""
+_LISTINGS = {term_dep(kind, ""): kind for kind in ("tag", "author")}
+"""The start of the mark of a tag's and of an author's articles (``#tag:``, then its slug)."""
+_OVERVIEWS = frozenset(terms_dep(kind) for kind in ("tag", "author"))
+
+
+def _changed_marks(now: PageDeps, last: PageDeps) -> tuple[set[str], list[tuple[str, str]]] | None:
+    """The marks that changed (the articles' by slug, and the tags' and authors' whose
+    articles changed) and those tags and authors, when no other mark changed (a section's
+    articles, a term's name, the order, the site) and none came or went."""
     if len(now.marks) != len(last.marks):
         return None
     changed = set()
+    listings: list[tuple[str, str]] = []
     for name, mark in now.marks.items():
         if last.marks.get(name) != mark:
             if name.startswith("#"):  # (a slug never starts so: brief.slugs)
-                return None
+                kind = _LISTINGS.get(name[: name.find(":") + 1])
+                if kind is not None:
+                    listings.append((kind, name[len(kind) + 2 :]))
+                elif name not in _OVERVIEWS:
+                    return None
             changed.add(name)
-    return changed
+    return changed, listings
 
 
-def _term_pages_showing(site: Site, changed: set[str], places: dict[str, int]) -> list[tuple[Term, set[int]]]:
+def _term_pages_showing(site: Site, places: dict[str, int]) -> list[tuple[Term, set[int]]]:
     """The numbers of the pages of each section's, tag's and author's listing that show an
-    article of ``changed`` (the listings are as the last build's: their marks are the same)."""
+    article of ``places`` (the articles whose mark changed, by slug, with their position)."""
     per_page = site.config.per_page
     found: dict[tuple[str, str], tuple[Term, set[int]]] = {}
-    for slug in changed:
+    for slug in places:
         article = site.articles[places[slug]]
         for kind, names in (("section", (article.section,)), ("tag", article.tags), ("author", article.authors)):
             for name in names:
@@ -254,13 +281,11 @@ def _term_pages_showing(site: Site, changed: set[str], places: dict[str, int]) -
     return list(found.values())
 
 
-def _year_pages_showing(
-    site: Site, changed: set[str], places: dict[str, int]
-) -> dict[int, tuple[list[Article], set[int]]] | None:
+def _year_pages_showing(site: Site, places: dict[str, int]) -> dict[int, tuple[list[Article], set[int]]] | None:
     """Each year's articles and the numbers of its archive pages that show an article of
-    ``changed`` (None if one is not in its year's list: the full plan then says where it is)."""
+    ``places`` (None if one is not in its year's list: the full plan then says where it is)."""
     found: dict[int, tuple[list[Article], set[int]]] = {}
-    for slug in changed:
+    for slug in places:
         article = site.articles[places[slug]]
         year = year_of(site, article)
         listed, numbers = found.get(year) or found.setdefault(year, (articles_of_year(site, year), set()))

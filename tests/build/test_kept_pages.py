@@ -111,8 +111,7 @@ def test_the_newest_articles_update_moves_the_last_changes_of_the_pages_showing_
 @pytest.mark.parametrize(
     ("what", "edit"),
     [
-        ("tag added", lambda c: _sub(c / "a5.md", r"^tags:\n", "tags:\n- Storage\n")),
-        ("tag dropped", lambda c: _sub(c / "a4.md", r"^tags:\n- T0\n", "tags: []\n")),
+        ("new tag", lambda c: _sub(c / "a5.md", r"^tags:\n", "tags:\n- Storage\n")),
         ("section", lambda c: _sub(c / "a6.md", r"^section: .*", "section: Climate")),
         ("date", lambda c: _sub(c / "a8.md", r"^date: .*", "date: '2026-11-30'")),
         ("author", lambda c: _sub(c / "a10.md", r"^- Ana Ortiz", "- Cy Lee")),
@@ -126,6 +125,32 @@ def test_an_edit_that_moves_the_sites_shape_plans_every_page(tmp_path, plans, wh
     edit(site / "content")
     _cached(site, out)
     assert plans == [None, None], what
+    _same_as_clean(site, out, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("what", "count", "edit", "kept"),
+    [
+        ("tag dropped", 24, lambda c: _sub(c / "a4.md", r"^tags:\n- T0\n", "tags: []\n"), True),
+        ("tag added", 25, lambda c: _sub(c / "a1.md", r"^tags:\n", "tags:\n- T0\n"), True),
+        ("author added", 24, lambda c: _sub(c / "a10.md", r"^- Ana Ortiz", "- Ana Ortiz\n- Ben Okafor"), True),
+        ("a listing gains a page", 24, lambda c: _sub(c / "a4.md", r"^tags:\n", "tags:\n- T1\n"), False),
+        ("a listing loses a page", 25, lambda c: _sub(c / "a4.md", r"^tags:\n- T0\n", "tags: []\n"), False),
+    ],
+)
+def test_an_edit_of_the_articles_of_a_tag_or_author_plans_that_listing(tmp_path, plans, what, count, edit, kept):
+    # An existing tag or author gains or loses an article: every page of its listing is
+    # planned, with the pages showing the article; the rest is kept. A listing whose number
+    # of pages changed changes the site's shape: every page is planned.
+    site, out = _site(tmp_path, count), tmp_path / "out"
+    _cached(site, out)
+    edit(site / "content")
+    _cached(site, out)
+    pages = len(list(out.rglob("*.html")))
+    if kept:
+        assert plans[1] is not None and plans[1] < pages / 2, (what, plans, pages)
+    else:
+        assert plans == [None, None], what
     _same_as_clean(site, out, tmp_path)
 
 
