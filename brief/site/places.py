@@ -47,10 +47,13 @@ class Places:
         key = relpath.casefold()
         self.files.setdefault(key, who)
         folders = self.folders
-        end = key.find("/")
-        while end != -1:  # each folder on the way: the text before each "/"
-            folders.setdefault(key[:end], who)
-            end = key.find("/", end + 1)
+        end = key.rfind("/")
+        while end != -1:  # each folder on the way, the deepest first: the text before each "/"
+            folder = key[:end]
+            if folder in folders:
+                break  # (and so is every folder above it: they were taken with it)
+            folders[folder] = who
+            end = key.rfind("/", 0, end)
 
     def owner(self, relpath: str) -> str | None:
         """Who already takes ``relpath``, a folder it would need, or a file inside it."""
