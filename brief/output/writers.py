@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -125,7 +126,9 @@ class OutputWriter(Claims):
         self._claimed: set[str] | None = None
         """With a staging folder made of a spare: every path this build claimed."""
         self._kept: dict[str, Any] = {}
-        """Files this process kept from the previous build, with the stamp they were checked to have."""
+        """Files this build kept from the previous build, with the stamp they were checked to have."""
+        self._written: dict[str, Any] = {}
+        """Files the page workers wrote, with their stamps as written (brief.output.parallel)."""
         self._out_changed = checked.get(str(out_dir)) if checked is not None else None
         self._exact = exact  # (the output folder holds no file but ``previous``'s)
         self._spare_changed: frozenset[str] | None = None
@@ -236,16 +239,25 @@ class OutputWriter(Claims):
             return None if relpath in changed else False
         return False if file_stamp(os.path.join(self.out_dir, relpath)) == stamp else None
 
-    def link_previous(self, relpath: str, key: bytes, target: str) -> bool:
+    def link_previous(self, relpath: str, key: bytes, target: str) -> bool | None:
         """Keep or put the previous build's file of ``relpath`` at the reserved ``target``
-        when it was made from ``key`` and is intact; False when it must be written (worker
-        processes call this)."""
+        when it was made from ``key`` and is intact (worker processes call this): True when
+        that very file is there (linked or left in place), False when a copy of it is (no
+        hard links here), None when nothing is kept: it must be written."""
         found = self._previous_file(relpath, target, self._unchanged(relpath, key))
         if found is None:
-            return False
-        if not found:
-            self._link(relpath, target)
-        return True
+            return None
+        return found or self._link(relpath, target)
+
+    def workers_did(self, kept: Iterable[str], written: Iterable[tuple[str, Any]]) -> None:
+        """What the page workers did with the files reserved for them: ``kept``, the previous
+        build's very files (their stamps are the recorded ones, as :meth:`reuse` notes them);
+        ``written``, new files with their stamps as written. :meth:`outputs` then stats
+        neither, and the next spare is made knowing which files are the published ones."""
+        previous = self.previous or {}
+        for relpath in kept:
+            self._kept[relpath] = previous[relpath][1]
+        self._written.update(written)
 
     def _link(self, relpath: str, target: str) -> bool:
         """Hard-link the published file of ``relpath`` at ``target`` (or copy it: then False)."""
@@ -311,8 +323,9 @@ class OutputWriter(Claims):
         found = {}
         out = str(self.out_dir)
         kept = self._kept  # (its file, linked or left in place: the same inode, size and time)
+        written = self._written  # (the swap moved the folder: the same inodes, sizes and times)
         for rel, key in self.keys.items():
-            stamp = kept.get(rel) or file_stamp(os.path.join(out, rel))
+            stamp = kept.get(rel) or written.get(rel) or file_stamp(os.path.join(out, rel))
             if stamp is not None:
                 found[rel] = (key, stamp)
         return found
