@@ -87,15 +87,12 @@ def render_parallel(
         context = multiprocessing.get_context("fork")
         ranges = [(lo, min(lo + CHUNK, len(jobs))) for lo in range(0, len(jobs), CHUNK)]
         with context.Pool(workers, initializer=_worker_start) as pool:
-            for (lo, hi), count, reused, keys, parts, found, files, error in pool.imap_unordered(
-                _process_range, ranges
-            ):
+            for (lo, hi), count, reused, keys, parts, found, same, error in pool.imap_unordered(_process_range, ranges):
                 if error is not None:
                     raise BriefError(error)
                 done += count
                 writer.reused += reused
-                kept_as_they_were, written = files
-                writer.workers_did((jobs[i][0].output for i in kept_as_they_were), written)
+                writer.kept_by_workers(jobs[i][0].output for i in same)
                 for i, key in keys:
                     writer.keys[jobs[i][0].output] = key
                 problems += [p for p in found if p not in problems]
@@ -154,7 +151,6 @@ def _process_range(bounds: tuple[int, int]):
     keys: list[tuple[int, bytes]] = []
     parts: list[int] = []  # pages whose part to index was put into the search folder
     same: list[int] = []  # pages whose file is the previous build's own (its stamp the recorded one)
-    written: list[tuple[str, tuple[int, int, int]]] = []  # the files written, with their stamps
     problems: list[Problem] = []
     known = _known_views  # a view shared by pages of several ranges is digested once per worker
     spare = writer.from_spare
@@ -183,11 +179,11 @@ def _process_range(bounds: tuple[int, int]):
             if data is None:
                 continue
             make_folder_of(spec.output, target, _made, spare)
-            written.append((spec.output, write_file(target, spec.output, data)))
+            write_file(target, spec.output, data)
             if search is not None and spec.output in search[1]:
                 put_part(search[0], spec.output, data)
                 parts.append(i)
             done += 1
     except BriefError as exc:
-        return bounds, done, reused, keys, parts, problems, ([], []), exc.message
-    return bounds, done, reused, keys, parts, problems, (same, written), None
+        return bounds, done, reused, keys, parts, problems, [], exc.message
+    return bounds, done, reused, keys, parts, problems, same, None

@@ -16,10 +16,10 @@ from brief.errors import BriefError
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
-def write_file(target: str, relpath: str, data: bytes) -> tuple[int, int, int]:
+def write_file(target: str, relpath: str, data: bytes) -> None:
     """Write one reserved file (see :meth:`OutputWriter.reserve`) as a new file: whatever
     was at ``target`` (a spare's file, which may be the published one) is replaced, never
-    written into. Returns its stamp as written (brief.digests.file_stamp's)."""
+    written into."""
     with disk_errors(relpath):
         try:
             fd = os.open(target, _NEW_FILE, 0o666)
@@ -28,9 +28,6 @@ def write_file(target: str, relpath: str, data: bytes) -> tuple[int, int, int]:
             fd = os.open(target, _NEW_FILE, 0o666)
         with open(fd, "wb") as out:
             out.write(data)
-            out.flush()  # (all of it written: its time and size are final)
-            info = os.fstat(fd)
-    return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 def make_folder_of(relpath: str, target: str, made: set[str], spare: bool = False) -> None:

@@ -127,8 +127,6 @@ class OutputWriter(Claims):
         """With a staging folder made of a spare: every path this build claimed."""
         self._kept: dict[str, Any] = {}
         """Files this build kept from the previous build, with the stamp they were checked to have."""
-        self._written: dict[str, Any] = {}
-        """Files the page workers wrote, with their stamps as written (brief.output.parallel)."""
         self._out_changed = checked.get(str(out_dir)) if checked is not None else None
         self._exact = exact  # (the output folder holds no file but ``previous``'s)
         self._spare_changed: frozenset[str] | None = None
@@ -249,15 +247,14 @@ class OutputWriter(Claims):
             return None
         return found or self._link(relpath, target)
 
-    def workers_did(self, kept: Iterable[str], written: Iterable[tuple[str, Any]]) -> None:
-        """What the page workers did with the files reserved for them: ``kept``, the previous
-        build's very files (their stamps are the recorded ones, as :meth:`reuse` notes them);
-        ``written``, new files with their stamps as written. :meth:`outputs` then stats
-        neither, and the next spare is made knowing which files are the published ones."""
+    def kept_by_workers(self, kept: Iterable[str]) -> None:
+        """Files the page workers (brief.output.parallel) kept as the previous build's very
+        files, linked or left in place: their stamps are the recorded ones, as :meth:`reuse`
+        notes them. :meth:`outputs` then stats none of them, and the next spare is made
+        knowing that they are the published ones."""
         previous = self.previous or {}
         for relpath in kept:
             self._kept[relpath] = previous[relpath][1]
-        self._written.update(written)
 
     def _link(self, relpath: str, target: str) -> bool:
         """Hard-link the published file of ``relpath`` at ``target`` (or copy it: then False)."""
@@ -323,9 +320,8 @@ class OutputWriter(Claims):
         found = {}
         out = str(self.out_dir)
         kept = self._kept  # (its file, linked or left in place: the same inode, size and time)
-        written = self._written  # (the swap moved the folder: the same inodes, sizes and times)
         for rel, key in self.keys.items():
-            stamp = kept.get(rel) or written.get(rel) or file_stamp(os.path.join(out, rel))
+            stamp = kept.get(rel) or file_stamp(os.path.join(out, rel))
             if stamp is not None:
                 found[rel] = (key, stamp)
         return found
