@@ -27,7 +27,6 @@ import pickle
 import secrets
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,7 +34,7 @@ from brief import __version__
 from brief.config import Config
 from brief.digests import RACY_SECONDS, digest, file_stamp
 from brief.settings import CACHE_DIR, CONFIG_NAME
-from brief.stamps import Stamps, tree_files, walk
+from brief.stamps import Stamps, take_stamps, tree_files
 from brief.theme import theme_dir, theme_templates_dir
 
 log = logging.getLogger(__name__)
@@ -238,17 +237,8 @@ def _unchanged(found: Manifest, site_root: Path, key: bytes, output: Path, folde
     if any(file_stamp(path) != stamp for path, stamp in head["recent"].items()):
         return Check(None)
     recorded = found.inputs()
-    taken = time.time()
-    files: dict[str, tuple[int, int, int]] = {}
-    same = True
-    for path, stamp in walk(folders):
-        if same and recorded.get(path) != stamp:
-            same = False
-        files[path] = stamp
-    stamps = Stamps(taken, files)
-    if not same:
-        return Check(None, stamps)
-    inputs = dict(files)
+    stamps = take_stamps(folders)  # (all of them, even past a difference: the build records them)
+    inputs = dict(stamps.files)
     for extra in head["extra"]:
         extra_stamp = file_stamp(Path(extra))
         if extra_stamp is not None:

@@ -175,9 +175,10 @@ def kept_plan(
     places = {slug: place(site, slug) for slug in changed if not slug.startswith("#")}
     articles = ArticlePages(site, sv, views, feeds, memo)
     per_page = site.config.per_page
-    planned = [articles.spec(site.articles[at]) for at in places.values()]
+    edited = [site.articles[at] for at in places.values()]  # (the articles whose mark changed)
+    planned = [articles.spec(article) for article in edited]
     planned += front_pages(site, sv, views, feeds, {1} | {at // per_page + 1 for at in places.values()})
-    for term, numbers in _term_pages_showing(site, places):
+    for term, numbers in _term_pages_showing(site, edited):
         if (term.kind, term.slug) not in changed_listings:
             planned += term_pages(site, sv, term, views, feeds, author_bio(bios, term), numbers)
     for term in listings:  # (every page: where each article is, and how many there are, may have moved)
@@ -185,7 +186,7 @@ def kept_plan(
     for kind, terms in (("section", site.sections), ("tag", site.tags), ("author", site.authors)):
         planned.append(overview_page(site, sv, kind, terms, views, feeds))
     planned.append(archive_index(site, sv, feeds))
-    years = _year_pages_showing(site, places)
+    years = _year_pages_showing(site, edited)
     if years is None:
         return None
     for year, (listed, numbers) in years.items():
@@ -264,13 +265,12 @@ def _changed_marks(now: PageDeps, last: PageDeps) -> tuple[set[str], list[tuple[
     return changed, listings
 
 
-def _term_pages_showing(site: Site, places: dict[str, int]) -> list[tuple[Term, set[int]]]:
+def _term_pages_showing(site: Site, edited: list[Article]) -> list[tuple[Term, set[int]]]:
     """The numbers of the pages of each section's, tag's and author's listing that show an
-    article of ``places`` (the articles whose mark changed, by slug, with their position)."""
+    article of ``edited``."""
     per_page = site.config.per_page
     found: dict[tuple[str, str], tuple[Term, set[int]]] = {}
-    for slug in places:
-        article = site.articles[places[slug]]
+    for article in edited:
         for kind, names in (("section", (article.section,)), ("tag", article.tags), ("author", article.authors)):
             for name in names:
                 term = site.term(kind, name)
@@ -281,12 +281,11 @@ def _term_pages_showing(site: Site, places: dict[str, int]) -> list[tuple[Term, 
     return list(found.values())
 
 
-def _year_pages_showing(site: Site, places: dict[str, int]) -> dict[int, tuple[list[Article], set[int]]] | None:
+def _year_pages_showing(site: Site, edited: list[Article]) -> dict[int, tuple[list[Article], set[int]]] | None:
     """Each year's articles and the numbers of its archive pages that show an article of
-    ``places`` (None if one is not in its year's list: the full plan then says where it is)."""
+    ``edited`` (None if one is not in its year's list: the full plan then says where it is)."""
     found: dict[int, tuple[list[Article], set[int]]] = {}
-    for slug in places:
-        article = site.articles[places[slug]]
+    for article in edited:
         year = year_of(site, article)
         listed, numbers = found.get(year) or found.setdefault(year, (articles_of_year(site, year), set()))
         i = next((i for i, other in enumerate(listed) if other is article), None)

@@ -81,13 +81,13 @@ def test_the_manifest_names_the_inputs_changed_last_apart(tmp_path):
 def test_a_change_to_an_input_changed_last_is_found_without_walking_the_folders(tmp_path, monkeypatch):
     one, two = inputs_of(tmp_path / "one"), inputs_of(tmp_path / "two")
     walks = []
-    real_walk = manifest_module.walk
+    real_walk = manifest_module.take_stamps
 
     def counted(folders):
         walks.append(1)
         return real_walk(folders)
 
-    monkeypatch.setattr(manifest_module, "walk", counted)
+    monkeypatch.setattr(manifest_module, "take_stamps", counted)
     site, folders, files = one
     assert answer(site, folders) == 0 and len(walks) == 1  # (nothing changed: every folder walked)
     files[-1].write_text("edited\n", encoding="utf-8")
