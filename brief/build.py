@@ -8,8 +8,9 @@
 4. ``brief.output``: written into a staging folder (or kept in memory) and swapped
    into place; the search index made from the written pages.
 
-Everything is gathered and checked before anything is written: when any file has an
-error, every problem is reported together and the output folder is not touched. The
+Everything is gathered and checked before anything is written (brief.buildcheck): when
+any file has an error, every problem is reported together and the output folder is not
+touched. The
 clock is read once, here, and passed down. A finished build hands its consumers (the
 preview, ``brief check``) a typed :class:`BuildState`; the preview shows a one-article
 edit at once through :func:`brief.edit.render_article_page`.
@@ -20,59 +21,38 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
-from markupsafe import Markup
 
+from brief.buildcheck import Checked, check_inputs
 from brief.buildtypes import BuildOptions, BuildResult, BuildState
 from brief.config import Config
-from brief.content.authors import load_profiles
 from brief.content.dates import current_time
 from brief.content.ledger import ledger_file
-from brief.content.load import load_articles
-from brief.errors import WARNING, BuildFailed, Problem, errors_in, tuned
+from brief.errors import BuildFailed, Problem
 from brief.manifest import input_folders, site_key
-from brief.media.assets import fingerprinted
 from brief.media.images import prune_cache as prune_images
-from brief.output.feeds import FeedsAhead, cancel, feeds_ahead, write_feeds
+from brief.output.feeds import write_feeds
 from brief.output.outdir import check_output_dir, output_lock
 from brief.output.pages import copy_files, render_and_write
-from brief.output.parallel import worker_count
-from brief.output.redirects import publish_redirects, redirect_plan, write_plan_ledger
+from brief.output.redirects import publish_redirects, write_plan_ledger
 from brief.output.search import SearchFeed
 from brief.output.spare import SPARES, spares_for
 from brief.output.writers import MemoryWriter, OutputWriter
-from brief.render.anchors import link_index
-from brief.render.articles import check_bodies, render_bios
-from brief.render.contract import DocView
 from brief.render.feeds import feed_plan
-from brief.render.keptpages import KeptPlan, kept_plan, page_rows
-from brief.render.keys import environment
-from brief.render.links import article_link_problems, failed_body_link_problems
-from brief.render.markdown import Renderer
-from brief.render.pagedeps import PageDeps, add_related, keep_keys, page_marks
-from brief.render.pages import site_pages
-from brief.render.plans import PageSpec
+from brief.render.keptpages import page_rows
+from brief.render.pagedeps import PageDeps, keep_keys
 from brief.render.schedule import cache_deadline, upcoming
-from brief.render.sitemaps import sitemap_plan
-from brief.render.standalone import doc_link_problems, render_docs, searchable
-from brief.render.templates import TemplateProblem, check_templates
-from brief.render.views import ArticleViews, render_articles, site_renderer
+from brief.render.standalone import searchable
+from brief.render.templates import TemplateProblem
 from brief.settings import CACHE_DIR
-from brief.site.index import build_index
-from brief.site.model import Site
-from brief.site.pages import page_link_states
-from brief.site.redirects import RedirectPlan
-from brief.site.relatedmemo import PARALLEL_MIN_ARTICLES
-from brief.theme import static_files, theme_static_files
 from brief.timing import cyclic_gc_paused, timed
 
 if TYPE_CHECKING:
-    from brief.cache import BuildCache
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -94,33 +74,6 @@ def build(
         return _build(config, output, options or BuildOptions(), on_warning, writer)
 
 
-@dataclass
-class _Checked:
-    """Stages 1–3 and the Markdown pass: everything that can fail on input, checked."""
-
-    site: Site
-    renderer: Renderer
-    views: ArticleViews
-    bios: dict[str, Markup]
-    assets: dict[str, tuple[Path, str]]
-    """Files next to articles that pages show: output path → (source file, the article's file)."""
-    own_static: dict[str, Path]
-    warnings: list[Problem]
-    env: jinja2.Environment
-    template_digests: dict[str, bytes]
-    fingerprints: dict[str, str]
-    specs: list[PageSpec]
-    """Every page to render, planned (contexts are made as each page is rendered)."""
-    redirects: RedirectPlan = field(default_factory=RedirectPlan)  # aliases' and the ledger's
-    view_keys: dict[int, bytes] | None = None
-    """With a cache: each article view's key, by the view's id (brief.render.viewkeys.view_key)."""
-    page_deps: PageDeps | None = None  # with a cache: what its page keys are kept by
-    kept: KeptPlan | None = None  # with a cache, after an edit that left the site's shape: what was planned
-    feeds_ahead: FeedsAhead | None = None  # the feeds, made meanwhile (brief.output.feeds)
-    sitemaps: list[tuple[str, bytes | None, Callable[[], bytes]]] = field(default_factory=list)
-    """The sitemaps' files, keyed (brief.render.sitemaps.sitemap_plan)."""
-
-
 def _build(
     config: Config,
     output: Path | None,
@@ -139,7 +92,7 @@ def _build(
     if cache is not None:
         key = site_key(config, options.drafts, options.future, options.link_check)
         cache.start(key, str(config.root), str(output) if writer is None else "", input_folders(config), options.stamps)
-    checked = _check(config, options, now, timings, out=output if writer is None else None)
+    checked = check_inputs(config, options, now, timings, out=output if writer is None else None)
     if on_warning:
         for warning in sorted(checked.warnings, key=lambda p: p.sort_key):
             on_warning(warning)
@@ -210,125 +163,9 @@ def _output_writer(config: Config, output: Path, options: BuildOptions) -> Outpu
     return target
 
 
-def _check(
-    config: Config, options: BuildOptions, now: datetime, timings: dict[str, float], *, out: Path | None
-) -> _Checked:
-    """Load, validate, index and render every article's Markdown; raise :class:`BuildFailed` with
-    every problem of every file when any is an error. ``out``: the output folder (None: in memory, one process)."""
-    cache, parallel = options.cache, out is not None
-    with timed("load+validate", timings):
-        content, stamps = (cache.content, cache.inputs) if cache is not None else (None, None)
-        loaded = load_articles(config, content, options.progress, options.jobs if parallel else 1, stamps)
-        profiles, profile_problems = load_profiles(config)
-        own_static, static_problems = static_files(config.static_dir, config.root)
-        problems = loaded.problems + profile_problems + static_problems
-    later: list[Callable[[], None]] = []  # the related suggestions, when they are made meanwhile
-    with timed("index", timings):
-        workers = worker_count(len(loaded.articles), options.jobs, PARALLEL_MIN_ARTICLES) if parallel else 1
-        site, index_problems = build_index(
-            loaded.articles,
-            config,
-            drafts=options.drafts,
-            future=options.future,
-            now=now,
-            invalid_slugs=frozenset(loaded.invalid.values()),
-            profiles=profiles,
-            memo=cache.related if cache is not None else None,
-            workers=workers,
-            pages=loaded.pages,
-            static=frozenset(own_static),
-            later=later if parallel else None,
-            scorer=options.scorer,
-        )
-        problems += index_problems
-    with timed("markdown", timings):
-        renderer = site_renderer(site, frozenset(loaded.invalid), page_link_states(site, loaded.pages))
-        if options.progress is not None:
-            options.progress("Indexing", 1, 1)
-        view_keys: dict[int, bytes] | None = {} if cache is not None else None  # for page and feed keys
-        written: dict[str, tuple[tuple[str, str], ...]] = {}  # each article's links, found with its HTML
-        # Markdown on every core from views.PARALLEL_MIN_ARTICLES articles (the related
-        # scoring's own threshold, ``workers`` above, is 1,000)
-        md_jobs = options.jobs if parallel else 1
-        views, assets, md_problems = render_articles(
-            site, renderer, cache.markdown if cache is not None else None, options.progress, md_jobs, view_keys, written
-        )
-        bios, bio_problems = render_bios(site, renderer)
-        docs, doc_problems = render_docs(site, renderer, assets)  # standalone pages
-        failed_html, failed_problems = check_bodies(loaded.failed, renderer)
-        problems += md_problems + bio_problems + failed_problems + doc_problems
-        previous = cache.outputs if cache is not None else None
-        ahead = feeds_ahead(site, views, now, views.key_of, options.jobs, previous, out, problems)
-    with timed("plan+links", timings):
-        all_static = {**theme_static_files(), **own_static}
-        fingerprints = fingerprinted(all_static) if options.fingerprint else {}
-        memos = (cache.templates, cache.template_facts) if cache is not None else (None, None)
-        env, template_digests = environment(config, memos[0], fingerprints, memos[1])
-        template_problems = check_templates(env)
-        # (plans, redirects, sitemaps, the link checks' index: made while ``later`` makes the related lists)
-        specs, marks, kept = _page_plans(site, views, bios, docs, cache, parallel, template_digests)
-        statics, memo = (own_static, all_static, fingerprints), cache.redirects if cache is not None else None
-        redirects = redirect_plan(config, site, specs, statics, assets, options.ledger, memo)
-        problems += redirects.problems
-        sitemaps = sitemap_plan(site, [(spec.path, spec.lastmod) for spec in specs if spec.public], now)
-        shown = None if template_problems else env
-        index = options.link_check and link_index(site.articles, specs, views, {**all_static, **assets}, shown)
-        _related_complete(site, later, marks)
-        if index:
-            problems += article_link_problems(site, views, *index, written)
-            problems += doc_link_problems(site, docs, *index)
-            problems += failed_body_link_problems(site, failed_html, index[0], config.root)
-        problems += template_problems
-    problems = tuned([*config.notes, *problems], config.warnings)
-    if errors_in(problems):
-        cancel(ahead)
-        raise BuildFailed(problems)
-    warnings = [p for p in problems if p.severity == WARNING]
-    checked = _Checked(
-        site, renderer, views, bios, assets, own_static, warnings, env, template_digests, fingerprints, specs
-    )
-    checked.redirects, checked.view_keys, checked.feeds_ahead = redirects, view_keys, ahead
-    checked.page_deps, checked.kept, checked.sitemaps = marks, kept, sitemaps
-    return checked
-
-
-def _page_plans(
-    site: Site,
-    views: ArticleViews,
-    bios: dict[str, Markup],
-    docs: dict[str, DocView],
-    cache: BuildCache | None,
-    parallel: bool,
-    templates: dict[str, bytes],
-) -> tuple[list[PageSpec], PageDeps | None, KeptPlan | None]:
-    """Every page's plan (brief.render.pages) and, with a ``cache``, the marks of what page keys
-    are kept by (brief.render.pagedeps; ``templates``: the templates' digests), and the kept
-    plan when the last build's pages could be taken (brief.render.keptpages). None reads the
-    related lists, which may still be being made (:func:`_related_complete`). The pages'
-    memo is the preview's (kept between its rebuilds): a build into a folder (``parallel``)
-    would only fill it, in each page worker (100,000 articles: ~100 MB per worker)."""
-    if cache is None:
-        return list(site_pages(site, views, bios, None, docs)), None, None
-    marks = page_marks(site, views.key, templates, bios)
-    memo = cache.pages if not parallel else None
-    kept = kept_plan(site, views, bios, docs, memo, marks, cache.page_deps, cache.outputs)
-    if kept is not None:
-        return kept.specs, marks, kept
-    return list(site_pages(site, views, bios, memo, docs)), marks, None
-
-
-def _related_complete(site: Site, later: list[Callable[[], None]], marks: PageDeps | None) -> None:
-    """Wait for the related lists made meanwhile (``later``), and add them to a cached
-    build's ``marks`` (brief.render.pagedeps): from here on, ``site.related`` may be read."""
-    for finish in later:
-        finish()
-    if marks is not None:
-        add_related(marks, site)
-
-
 def _publish(
     config: Config,
-    checked: _Checked,
+    checked: Checked,
     writer: OutputWriter | MemoryWriter,
     options: BuildOptions,
     now: datetime,

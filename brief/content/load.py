@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Any, Protocol
 
 from brief.config import Config
 from brief.content.authors import AUTHORS_FOLDER
@@ -123,6 +124,21 @@ class Loaded:
     """The bodies of the files that failed, to check on their own."""
 
 
+class RunHook(Protocol):
+    """More made of the articles while they are parsed (the related terms' counts,
+    brief.site.terms.TermsAhead): in the process that parsed a run of them, with their bodies."""
+
+    def make(self, articles: list[Article]) -> Any:
+        """What is made of a run of articles (valid ones, in file order), in the process that
+        parsed them (a forked one: the result is sent back pickled)."""
+        ...
+
+    def take(self, relpaths: tuple[str, ...], made: Any) -> None:
+        """Take what :meth:`make` made of the articles with ``relpaths``, in the process that
+        loads: run after run, in file order."""
+        ...
+
+
 PARALLEL_MIN_FILES = 500
 """From this many files to parse, ``brief build`` reads them on every core (brief.forks)."""
 CHUNK = 200
@@ -134,12 +150,16 @@ def load_articles(
     progress: Callable[[str, int, int], None] | None = None,
     jobs: int | None = 1,
     stamps: Mapping[str, tuple[int, int, int]] | None = None,
+    hook: RunHook | None = None,
 ) -> Loaded:
     """Stages 1–2 for every article file. With a cache, a file whose bytes are unchanged
     (and whose hero image is still there) keeps its validated article; ``stamps`` are the
     files' stamps taken before the build read any (brief.cache), else each file is stat'ed.
     The files left to parse are parsed by ``jobs`` forked processes (None: every core when
-    there are many); the result is the same, in the same order, whatever the number."""
+    there are many); the result is the same, in the same order, whatever the number.
+    ``hook`` is given each run of the articles parsed (valid ones, in file order) in the
+    process that parsed them, while their bodies are in hand, then what it made of the run
+    here, run after run in file order."""
     loaded = Loaded([], [], {})
     paths = list(discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,), notes=loaded.problems))
     results: list[FileResult | None] = [None] * len(paths)
@@ -157,28 +177,33 @@ def load_articles(
         else:
             todo.append((n, key))
 
-    def done(count: int) -> None:
-        if progress is not None:
-            progress("Reading articles", len(paths) - len(todo) + count, len(paths))
-
     if jobs is None:
         workers = cores() if len(todo) >= PARALLEL_MIN_FILES else 1
     else:
         workers = max(1, jobs)
-    chunk = max(1, min(CHUNK, len(todo) // (workers * 4)))  # a few chunks per worker, to balance them
+    chunk = max(1, min(CHUNK, len(todo) // (workers * 4)))  # a few runs per worker, to balance them
+    runs = [todo[lo : lo + chunk] for lo in range(0, len(todo), chunk)]
+
+    def done(finished: int) -> None:  # (runs: all of ``chunk`` files but the last)
+        if progress is not None:
+            progress("Reading articles", len(paths) - len(todo) + min(len(todo), finished * chunk), len(paths))
+
     folders: dict[str, str] = {}  # each folder's resolved path, for this call only (links may change)
-    parsed = fork_iter(partial(_parse, paths, config, memo, folders), todo, workers, chunk, done)
-    for (n, known_key), (outcome, read) in zip(todo, parsed):
-        if memo is not None:
-            memo_key = known_key
-            if read is not None:  # read by the worker: its digest is noted now
-                stamp, memo_key, at = read
-                memo.note(paths[n], stamp, memo_key, at)
-            if memo_key is not None:
-                memo.used.add(memo_key)
-                outcome = memo.kept(memo_key) if outcome is None else _remember(outcome, memo_key, memo)
-        assert outcome is not None
-        results[n] = outcome
+    parsed = fork_iter(partial(_parse_run, paths, config, memo, folders, hook), runs, workers, 1, done)
+    for run, (outcomes, made) in zip(runs, parsed):
+        for (n, known_key), (outcome, read) in zip(run, outcomes):
+            if memo is not None:
+                memo_key = known_key
+                if read is not None:  # read by the worker: its digest is noted now
+                    stamp, memo_key, at = read
+                    memo.note(paths[n], stamp, memo_key, at)
+                if memo_key is not None:
+                    memo.used.add(memo_key)
+                    outcome = memo.kept(memo_key) if outcome is None else _remember(outcome, memo_key, memo)
+            assert outcome is not None
+            results[n] = outcome
+        if made is not None and hook is not None:
+            hook.take(*made)
     for path, result in zip(paths, results):
         assert result is not None
         _add(loaded, path, result, config)
@@ -187,13 +212,34 @@ def load_articles(
     return loaded
 
 
+Parsed = tuple[FileResult | None, tuple[tuple[int, int, int] | None, bytes | None, float] | None]
+"""What :func:`_parse` tells of one file."""
+
+
+def _parse_run(
+    paths: list[Path],
+    config: Config,
+    memo: ContentMemo | None,
+    folders: dict[str, str],
+    hook: RunHook | None,
+    run: list[tuple[int, bytes | None]],
+) -> tuple[list[Parsed], tuple[tuple[str, ...], Any] | None]:
+    """:func:`_parse` of each file of ``run``, and what ``hook`` makes of the valid articles
+    among them, with their ``relpath`` (None without a hook or without any)."""
+    outcomes = [_parse(paths, config, memo, folders, job) for job in run]
+    if hook is None:
+        return outcomes, None
+    made = [outcome[0][0] for outcome in outcomes if outcome[0] is not None and isinstance(outcome[0][0], Article)]
+    return outcomes, ((tuple(a.relpath for a in made), hook.make(made)) if made else None)
+
+
 def _parse(
     paths: list[Path],
     config: Config,
     memo: ContentMemo | None,
     folders: dict[str, str],
     job: tuple[int, bytes | None],
-) -> tuple[FileResult | None, tuple[tuple[int, int, int] | None, bytes | None, float] | None]:
+) -> Parsed:
     """One file's outcome. With a memo and no key for the file, also its stamp before it was
     read, its key in the memo (the digest of its path and bytes; None when it cannot be read)
     and when it was read; and no outcome when the memo holds the file's bytes already (a file

@@ -23,6 +23,7 @@ from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
 from brief.site.pages import index_pages
 from brief.site.relatedmemo import RelatedMemo
 from brief.site.suggestions import Scorer, suggest
+from brief.site.terms import TermsAhead
 from brief.slugs import slugify
 
 
@@ -41,6 +42,7 @@ def build_index(
     static: frozenset[str] = frozenset(),
     later: list[Callable[[], None]] | None = None,
     scorer: Scorer | None = None,
+    ahead: TermsAhead | None = None,
 ) -> tuple[Site, list[Problem]]:
     """Index ``articles`` (every valid one, drafts included) for a build at time ``now``.
 
@@ -53,7 +55,8 @@ def build_index(
     ``later`` (``brief build``'s): the related suggestions of a cached build may then be made
     by a forked process while the caller goes on (brief.site.suggestions); a call put in ``later``
     waits for them and completes ``site.related``, which nothing may read before; ``scorer``,
-    the process started to make them (brief.site.scorer), is asked or ended."""
+    the process started to make them (brief.site.scorer), is asked or ended. ``ahead``: the
+    articles' term counts made as their files were read (brief.site.suggestions.counts_ahead)."""
     problems: list[Problem] = []
     by_slug = _unique_slugs(articles, problems)
     built = sorted(
@@ -67,7 +70,7 @@ def build_index(
         items = _resolve_related(article, by_slug, built_slugs, invalid_slugs, config, problems)
         if article.slug in built_slugs:
             related[article.slug] = items
-    waiting = suggest(built, related, config, now, memo, workers, later is not None, scorer)
+    waiting = suggest(built, related, config, now, memo, workers, later is not None, scorer, ahead)
     if waiting is not None and later is not None:
         later.append(waiting)
     _duplicate_titles(by_slug, problems)

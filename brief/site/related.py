@@ -32,12 +32,11 @@ from itertools import chain
 
 from brief.config import RelatedOptions
 from brief.content.model import Article
-from brief.content.stopwords import stop_words
 from brief.forks import fork_iter
 from brief.site.keyterms import KeyTerms, key_terms
 from brief.site.numeric import np
 from brief.site.postings import best_first, expand, member_of, postings, sorted_unique, spans, unique_inverse
-from brief.site.terms import RunCounts, TermTable, count_run, counted_again
+from brief.site.terms import RunCounts, TermsAhead, TermTable, count_run, counted_again, term_stops
 from brief.slugs import slugify
 
 TERM_POSTINGS = 24
@@ -80,14 +79,16 @@ class RelatedIndex:
         terms: TermTable | None = None,
         workers: int = 1,
         previous: KeyTerms | None = None,
+        ahead: TermsAhead | None = None,
     ) -> None:
         """``terms``: the last build's term table; ``previous``: the key terms made with it, when
-        the articles and their order are the same as then (brief.site.rescoring)."""
+        the articles and their order are the same as then (brief.site.rescoring); ``ahead``:
+        term counts made as the files were read (brief.site.terms.TermsAhead)."""
         self.articles = list(articles)
         self.options = options
         self.position = {a.slug: i for i, a in enumerate(self.articles)}
         n = len(self.articles)
-        self._build_terms(stop_words(options.language or language), n, terms, workers, previous)
+        self._build_terms(term_stops(options, language), n, terms, workers, previous, ahead)
         self._build_tags(n)
         sections: dict[str, int] = {}
         self.section_id = np.array(
@@ -102,14 +103,20 @@ class RelatedIndex:
     # --- building -------------------------------------------------------------------------
 
     def _build_terms(
-        self, stops: frozenset[str], n: int, last: TermTable | None, workers: int, previous: KeyTerms | None
+        self,
+        stops: frozenset[str],
+        n: int,
+        last: TermTable | None,
+        workers: int,
+        previous: KeyTerms | None,
+        ahead: TermsAhead | None,
     ) -> None:
         """TF-IDF key terms of every article (brief.site.keyterms), computed in bulk: the
         per-article Python work is one regex pass and one Counter (on every core with
         ``workers``), and only for the articles ``last`` (the previous build's
-        :class:`TermTable`) lacks. ``previous``: the key terms made with ``last``, for the same
-        articles in the same order; then only the articles an edit can change are weighed
-        again. The table made is kept in ``self.terms``."""
+        :class:`TermTable`) lacks and were not counted ``ahead``. ``previous``: the key terms
+        made with ``last``, for the same articles in the same order; then only the articles an
+        edit can change are weighed again. The table made is kept in ``self.terms``."""
 
         def count(missing: list[Article]) -> Iterator[RunCounts]:
             few = len(missing) < CHUNK  # (an edit's articles: counted here, not worth forking for)
@@ -117,7 +124,7 @@ class RelatedIndex:
             runs = [missing[lo : lo + size] for lo in range(0, len(missing), size)]
             return fork_iter(partial(count_run, stops), runs, workers, 1)
 
-        self.terms, self.vocab, term_all, tf_all, bounds = TermTable.build(self.articles, last, count)
+        self.terms, self.vocab, term_all, tf_all, bounds = TermTable.build(self.articles, last, count, ahead)
         counted = None
         if (
             previous is not None

@@ -20,7 +20,7 @@ from brief.forks import fork_call
 from brief.frozen import maker
 from brief.site.model import RelatedItem
 from brief.site.relatedmemo import RelatedMemo
-from brief.site.terms import TermTable
+from brief.site.terms import TermsAhead, TermTable
 
 if TYPE_CHECKING:
     from brief.forks import Pending
@@ -46,6 +46,15 @@ class Scorer(Protocol):
     def cancel(self) -> None: ...
 
 
+def counts_ahead(config: Config, memo: RelatedMemo | None, background: bool) -> TermsAhead | None:
+    """The term counts to make while the files are read, for a :func:`suggest` with the same
+    arguments: None when it would score in another process (a cached build's, after an edit:
+    that process counts what the edit changed itself) or there is nothing to suggest."""
+    if background and memo is not None and memo.has_last:
+        return None
+    return TermsAhead.of(config, memo.terms if memo is not None else None)
+
+
 def suggest(
     built: list[Article],
     related: dict[str, tuple[RelatedItem, ...]],
@@ -55,6 +64,7 @@ def suggest(
     workers: int = 1,
     background: bool = False,
     scorer: Scorer | None = None,
+    ahead: TermsAhead | None = None,
 ) -> Callable[[], None] | None:
     """Fill each article's related list up to ``related.count`` with automatic suggestions.
 
@@ -64,9 +74,10 @@ def suggest(
     other pages and the Markdown meanwhile take 0.15 s of a one-edit build of 10,000
     articles, about what the scoring takes): the ``scorer`` started for it (brief.site.scorer),
     else a forked one. Returns the call that waits for it and fills the lists (None when
-    they are filled already)."""
+    they are filled already). ``ahead``: term counts made as the files were read
+    (:func:`counts_ahead`)."""
     try:
-        return _suggest(built, related, config, now, memo, workers, background, scorer)
+        return _suggest(built, related, config, now, memo, workers, background, scorer, ahead)
     finally:
         if scorer is not None:
             scorer.cancel()  # (unless asked: ended now, not at the build's end)
@@ -81,6 +92,7 @@ def _suggest(
     workers: int,
     background: bool,
     scorer: Scorer | None,
+    ahead: TermsAhead | None,
 ) -> Callable[[], None] | None:
     count = config.related.count
     wanted = [max(0, count - len(related[a.slug])) for a in built]
@@ -96,12 +108,12 @@ def _suggest(
         assert last is not None
         _fill(built, related, config, last.picked())  # (the last scoring's picks: its inputs are all the same)
         return None
-    score = partial(_score, built, config, now, memo, workers, wanted, listed)
+    score = partial(_score, built, config, now, memo, workers, wanted, listed, ahead)
     rows = memo.term_rows if memo is not None else {}  # (what the process need not send back)
     running = None
     if background and memo is not None and memo.has_last:
         running = scorer.ask(Request(built, workers, wanted, listed, rows)) if scorer is not None else None
-        running = running or fork_call(partial(score_rows, built, config, now, memo, workers, wanted, listed))
+        running = running or fork_call(partial(_new_rows, score, rows))
     if running is None:
         _fill(built, related, config, _remember(memo, key, score()))
         return None
@@ -127,6 +139,7 @@ def _score(
     workers: int,
     wanted: list[int],
     listed: list[tuple[str, ...]],
+    ahead: TermsAhead | None = None,
 ) -> Scored:
     """The suggestions of :func:`suggest` scored, only for the articles an edit can move
     when ``memo`` has the last scoring (brief.site.rescoring). Reads ``memo``, changes nothing.
@@ -137,7 +150,7 @@ def _score(
 
     last = memo.terms if memo else None
     previous = key_terms_of(memo.last, built) if memo is not None and memo.last is not None else None
-    index = RelatedIndex(built, config.related, config.language, now, last, workers, previous)
+    index = RelatedIndex(built, config.related, config.language, now, last, workers, previous, ahead)
     exclude = [{index.position[slug] for slug in slugs} for slugs in listed]
     setting = repr((config.related, config.language, now.astimezone(UTC).date().isoformat()))
     docs = to_score(index, memo.last, setting, wanted, exclude) if memo is not None and memo.last else None

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from brief.config import Config, RelatedOptions
 from brief.content.bodies import article_body
 from brief.content.model import Article
+from brief.content.stopwords import stop_words
 from brief.content.words import ascii_form
 
 if TYPE_CHECKING:  # (numpy is imported by what scores: a cached build's main process never needs it)
@@ -30,6 +32,43 @@ RunCounts = tuple[list[str], bytes, bytes, bytes]
 has, in the order first met; then, for every article in turn and as C ints, its terms (as
 indexes into that list, in the order written), their counts, and how many it has. The main
 process then looks each term of the run up once, not once per article that has it."""
+
+
+class TermsAhead:
+    """Term counts made while the files are read (a brief.content.load.RunHook): each run of
+    parsed articles counted in the process that parsed it, its body still in hand (read
+    again for it, a file was 25 µs an article of a build), and numbered here as it comes
+    back, from the names of the last build's table (``last``) on, as :meth:`TermTable.build`
+    would number them."""
+
+    def __init__(self, stops: frozenset[str], last: TermTable | None) -> None:
+        self.stops = stops
+        self.names = last.names if last is not None else ()
+        """The names the ids start from (the table's own, not a copy: compared by identity first)."""
+        self.vocab: defaultdict[str, int] = defaultdict()
+        self.vocab.default_factory = self.vocab.__len__  # a new term gets the next id, all in C
+        self.vocab.update(zip(self.names, range(len(self.names))))
+        self.rows: dict[str, tuple[bytes, bytes]] = {}
+        """An article's source path (``relpath``) → its row (:attr:`TermTable.rows`' values)."""
+
+    @classmethod
+    def of(cls, config: Config, last: TermTable | None) -> TermsAhead | None:
+        """The counts to make ahead for the site of ``config`` (``last``: its build cache's
+        table); None when the site has no suggestions to weigh them for."""
+        if config.related.count <= 0:
+            return None
+        return cls(term_stops(config.related, config.language), last)
+
+    def make(self, articles: list[Article]) -> RunCounts:
+        return count_run(self.stops, articles)
+
+    def take(self, relpaths: tuple[str, ...], made: RunCounts) -> None:
+        self.rows.update(zip(relpaths, _numbered_rows(self.vocab, made)))
+
+
+def term_stops(options: RelatedOptions, language: str) -> frozenset[str]:
+    """The words never counted: the stop words of ``[related] language``, else the site's."""
+    return stop_words(options.language or language)
 
 
 def count_run(stops: frozenset[str], articles: Sequence[Article]) -> RunCounts:
@@ -61,6 +100,23 @@ def words(text: str) -> list[str]:
     """``_TOKEN.findall(text)`` of lower-case ``text``, on ASCII when that is the same."""
     plain = ascii_form(text)
     return _TOKEN_ASCII.findall(plain) if plain is not None else _TOKEN.findall(text)
+
+
+def _numbered_rows(vocab: defaultdict[str, int], run: RunCounts) -> Iterator[tuple[bytes, bytes]]:
+    """The rows (:attr:`TermTable.rows`' values) of a run's articles, in order, its terms
+    numbered by ``vocab`` (a term it lacks gets the next id, in the order the run met them)."""
+    from brief.site.numeric import np
+
+    names, run_ids, run_counts, lengths = run
+    ids = np.fromiter(map(vocab.__getitem__, names), dtype=np.int32, count=len(names))
+    numbered = ids[np.frombuffer(run_ids, dtype=np.int32)].tobytes()
+    wide = np.frombuffer(run_counts, dtype=np.int32)
+    small = wide.astype(np.uint8).tobytes() if not wide.size or wide.max() < 256 else None
+    at = 0
+    for length in array("i", lengths):
+        end = at + length
+        yield numbered[4 * at : 4 * end], (small[at:end] if small is not None else run_counts[4 * at : 4 * end])
+        at = end
 
 
 def row_counts(rows: Sequence[tuple[bytes, bytes]], terms: int) -> np.ndarray:
@@ -112,36 +168,37 @@ class TermTable:
         articles: Sequence[Article],
         last: TermTable | None,
         counted: Callable[[list[Article]], Iterable[RunCounts]],
+        ahead: TermsAhead | None = None,
     ) -> tuple[TermTable, dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
         """The table of ``articles`` with its vocabulary (name → id), and the term ids, counts
         (int32) and bounds (int64: article i's are ``[ends[i]:ends[i + 1]]``) of every article
-        in order: the rows of ``last`` for the articles it has, the others counted by
+        in order: the rows of ``last`` for the articles it has, else the rows counted
+        ``ahead`` (numbered from the names of ``last``) as the files were read, the others counted by
         ``counted`` (the articles → the :data:`RunCounts` of consecutive runs of them, in
         order, on every core). Ids are given in the order terms are first met, article by
-        article, whatever the runs."""
+        article: those counted ahead first, in the order of their files."""
         from brief.site.numeric import np
 
-        vocab: defaultdict[str, int] = defaultdict()
-        vocab.default_factory = vocab.__len__  # a new term gets the next id, all in C
-        old: dict[bytes, tuple[bytes, bytes]] = {}
-        if last is not None:
-            vocab.update(zip(last.names, range(len(last.names))))
-            old = last.rows
+        names = last.names if last is not None else ()
+        if ahead is not None and (ahead.names is names or ahead.names == names):
+            vocab = ahead.vocab
+        else:
+            ahead = None
+            vocab = defaultdict()
+            vocab.default_factory = vocab.__len__  # a new term gets the next id, all in C
+            if last is not None:
+                vocab.update(zip(last.names, range(len(last.names))))
+        old = last.rows if last is not None else {}
         missing = [a for a in articles if counted_again(a, old)]
         fresh: dict[int, tuple[bytes, bytes]] = {}
+        if ahead is not None and missing:
+            made = ahead.rows
+            fresh = {id(a): made[a.relpath] for a in missing if a.relpath in made}
+            missing = [a for a in missing if id(a) not in fresh]
         waiting = iter(missing)
-        for names, run_ids, run_counts, lengths in counted(missing) if missing else ():
-            # (a run's terms in the order it met them: new ones numbered as article by article)
-            ids = np.fromiter(map(vocab.__getitem__, names), dtype=np.int32, count=len(names))
-            numbered = ids[np.frombuffer(run_ids, dtype=np.int32)].tobytes()
-            wide = np.frombuffer(run_counts, dtype=np.int32)
-            small = wide.astype(np.uint8).tobytes() if not wide.size or wide.max() < 256 else None
-            at = 0
-            for length in array("i", lengths):
-                end = at + length
-                tf = small[at:end] if small is not None else run_counts[4 * at : 4 * end]
-                fresh[id(next(waiting))] = (numbered[4 * at : 4 * end], tf)
-                at = end
+        for run in counted(missing) if missing else ():
+            for row in _numbered_rows(vocab, run):
+                fresh[id(next(waiting))] = row
         rows = [fresh.get(id(a)) or old[a.digest] for a in articles]
         table = cls((), {a.digest: row for a, row in zip(articles, rows) if a.digest})
         term_ids = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.int32)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import article, make_site, run_build, tree
 
-import brief.build
+import brief.buildcheck
 from brief.build import BuildOptions, build
 from brief.cache import BuildCache
 from brief.config import load_config
@@ -119,7 +119,7 @@ def test_a_file_changed_while_the_site_is_built_stops_the_build_naming_it(tmp_pa
     cached_build(site, out, jobs)
     before = tree(out)
     _move_a1(site)
-    index = brief.build.build_index
+    index = brief.buildcheck.build_index
 
     def index_then_edit(*args, **kwargs):
         found = index(*args, **kwargs)
@@ -127,7 +127,7 @@ def test_a_file_changed_while_the_site_is_built_stops_the_build_naming_it(tmp_pa
         a0.write_bytes(a0.read_bytes().replace(b"Harbour cats", b"Harbour dogs"))
         return found
 
-    monkeypatch.setattr(brief.build, "build_index", index_then_edit)
+    monkeypatch.setattr(brief.buildcheck, "build_index", index_then_edit)
     with pytest.raises(BuildFailed) as failed:
         cached_build(site, out, jobs)
     assert [p.format() for p in failed.value.problems] == [f"content/a0.md: {CHANGED}"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import article, make_site, tree, with_note
 
-import brief.build
+import brief.buildcheck
 from brief.build import BuildOptions, build
 from brief.cache import BuildCache
 from brief.config import load_config
@@ -42,14 +42,14 @@ def plans(monkeypatch) -> list[int | None]:
     """VERIFY on; for each cached build, how many pages the kept plan planned (None: it was not taken)."""
     monkeypatch.setattr(pagedeps, "VERIFY", True)
     seen: list[int | None] = []
-    original = brief.build.kept_plan
+    original = brief.buildcheck.kept_plan
 
     def recording(*args, **kwargs):
         plan = original(*args, **kwargs)
         seen.append(None if plan is None else len(plan.fresh))
         return plan
 
-    monkeypatch.setattr(brief.build, "kept_plan", recording)
+    monkeypatch.setattr(brief.buildcheck, "kept_plan", recording)
     return seen
 
 

@@ -54,6 +54,7 @@ LAYERS = [
             "brief.cache",
             "brief.bytecode",
             "brief.buildtypes",
+            "brief.buildcheck",
             "brief.build",
             "brief.edit",
         ],
