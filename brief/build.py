@@ -106,6 +106,8 @@ def _build(
             target.previous = cache.outputs
     try:
         env, pages = _publish(config, checked, target, options, now, timings)
+        if cache is not None and options.save_ahead:
+            cache.save_ahead(config.root)  # (its largest tables, written meanwhile by a process of its own)
         with timed("swap+ledger", timings):
             target.commit()
             if writer is None and not (options.drafts or options.future):  # (before the cache notes its stamp)

@@ -80,6 +80,9 @@ class BuildOptions:
     """Fail on links and images in articles that lead to no page or file of the site."""
     background_cleanup: bool = False
     """Remove the previous output on a thread after the swap (the CLI waits for it once the cache is saved)."""
+    save_ahead: bool = False
+    """The cache is saved once the build ends (``brief build``): its largest tables start being
+    written as soon as the pages are (brief.cache.BuildCache.save_ahead)."""
     search: bool = True
     """Index the articles for search (when the site has it on); the preview indexes on its own, later."""
     fingerprint: bool = True

@@ -42,14 +42,16 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from brief import cachefile
+from brief import cachefile, cacheread
 from brief.content.load import ContentMemo
 from brief.digests import file_stamp
+from brief.forks import fork_call
 from brief.manifest import MANIFEST_FILE, cache_folder, signing_key
 from brief.output.redirects import RedirectMemo
 from brief.output.searchparts import KeptParts
@@ -112,12 +114,14 @@ class BuildCache:
     """A token new at each save, in the main file and the manifest both: checks of the output
     files made against the manifest's stamps (brief.lookahead) apply to a cache of that save only."""
     stored: cachefile.Stored | None = field(default=None, init=False, repr=False, compare=False)
+    ahead: Any = field(default=None, init=False, repr=False, compare=False)
+    """The shards being written by :meth:`save_ahead` (in memory only)."""
     """What the files on disk hold, as last loaded or saved (in memory only): a save
     rewrites only the shards whose rows changed since."""
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        for name in (*_IN_MEMORY, "stored"):
+        for name in (*_IN_MEMORY, "stored", "ahead"):
             state.pop(name, None)
         return state
 
@@ -125,7 +129,7 @@ class BuildCache:
         self.__dict__.update(state)
         for name, kind in _IN_MEMORY.items():
             setattr(self, name, kind())
-        self.stored = None
+        self.stored = self.ahead = None
 
     def reset(self, key: bytes, root: str, output: str) -> None:
         """Start a build: keep what applies to ``key``, ``root`` and ``output``, drop the rest."""
@@ -195,7 +199,7 @@ class BuildCache:
         none or it cannot be trusted. ``checked``: its files' checks made ahead (brief.lookahead)."""
         folder = site_root / CACHE_DIR
         try:
-            found = cachefile.read_main(folder, checked)
+            found = cacheread.read_main(folder, checked)
             if found is None:
                 return cls()
             cache, index = found
@@ -203,7 +207,7 @@ class BuildCache:
                 raise cachefile.Unusable("unexpected contents")
             if cache.root != str(site_root):
                 raise cachefile.Unusable(f"it belongs to another site folder ({cache.root})")
-            tables, cache.stored = cachefile.read_tables(folder, index, checked)
+            tables, cache.stored = cacheread.read_tables(folder, index, checked)
             missing = [stored_as for stored_as, _, _, _ in _tables(cache) if stored_as not in tables]
             if missing:  # (a format change that forgot to raise FORMAT)
                 raise cachefile.Unusable(f"it lacks the table {missing[0]}")
@@ -227,10 +231,11 @@ class BuildCache:
             cache_folder(site_root)
             self.saved = secrets.token_bytes(16)
             tables = _tables(self)
+            later = self._later(tables)
             try:  # the main file holds the cache without its tables (they go to the shards)
                 for _, owner, name, _ in tables:
                     setattr(owner, name, {})
-                stored = cachefile.write(folder, key, self, {n: t for n, _, _, t in tables}, self.stored)
+                stored = cachefile.write(folder, key, self, {n: t for n, _, _, t in tables}, self.stored, later)
             finally:
                 for _, owner, name, table in tables:
                     setattr(owner, name, table)
@@ -250,6 +255,42 @@ class BuildCache:
         except OSError as exc:
             log.warning("Could not save the build cache in %s: %s", folder, exc.strerror or exc)
 
+    def save_ahead(self, site_root: Path) -> None:
+        """Start writing the shards of the large tables that the rest of a build leaves as
+        they are (:data:`_AHEAD`), in a process of its own, when all of them are to be
+        written (nothing stored yet: a cold build's cache); :meth:`save` takes them. What
+        the build did not use is dropped from them first, as :meth:`finish` does."""
+        if self.stored is not None or signing_key() is None:
+            return
+        for part in (self.content, self.related, self.markdown):
+            part.prune()
+        try:
+            folder = cache_folder(site_root)
+        except OSError:
+            return
+        tables = {stored_as: table for stored_as, _, _, table in _tables(self) if stored_as in _AHEAD}
+        self.ahead = (
+            tables,
+            {n: len(t) for n, t in tables.items()},
+            fork_call(partial(cachefile.write_shards, folder, tables, None)),
+        )
+
+    def _later(self, tables: list[tuple[str, Any, str, dict]]) -> tuple[Collection[str], Callable[[], dict]] | None:
+        """The tables :meth:`save_ahead` has being written, and the call that waits for their
+        shards: those of the tables that are still the very tables (and of the size) it had
+        them written from (None: none is being written)."""
+        ahead, self.ahead = self.ahead, None
+        if ahead is None or ahead[2] is None:
+            return None
+        sent, sizes, pending = ahead
+        now = {stored_as: table for stored_as, _, _, table in tables}
+
+        def written() -> dict[str, list[cachefile.Shard | None]]:
+            found = pending.result() or {}
+            return {n: shards for n, shards in found.items() if now.get(n) is sent[n] and len(sent[n]) == sizes[n]}
+
+        return sent.keys(), written
+
 
 cachefile.store_as(ArticleParts, stored_parts)  # (their HTML unpickled only when a view of them is made)
 
@@ -258,6 +299,11 @@ _IN_MEMORY = {"templates": TemplateMemo, "pages": PageMemo, "feeds": FeedMemo, "
 ``stored``). The inputs' stamps are the manifest's: a build takes them before reading any
 file, and never reads the last build's (a table of 10,000 rows, read and compared for nothing
 at every build)."""
+
+_AHEAD = ("content-articles", "content-stamps", "related-term_rows")
+"""The tables :meth:`BuildCache.save_ahead` has written by another process: the largest,
+final once the pages are, in time about half of a cold build's save (the articles'
+Markdown is saved beside the rest meanwhile)."""
 
 _STREAMED = (
     ("content", "articles"),

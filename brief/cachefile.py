@@ -8,15 +8,17 @@ is split into :data:`SHARDS` shards by a stable hash of each row's key (:func:`s
 each shard a file of its own in ``.brief-cache/shards/``; the index names each shard
 file with its size and SHA-256 digest. A shard is trusted because its digest is in the
 signed main file: one missing, truncated or altered makes the whole cache untrusted
-(:class:`Unusable`). ``brief build`` has those checks made ahead, by a process of its own
-(brief.lookahead): a file it checked is not hashed again here when it is the very file
-read (:class:`Checked`).
+(:class:`Unusable`). Reading is brief.cacheread's. ``brief build`` has those checks made
+ahead, by a process of its own (brief.lookahead): a file it checked is not hashed again
+when it is the very file read (:class:`Checked`).
 
 Saving (:func:`write`) writes only the shards whose rows changed since they were read or
 last written (:class:`Stored` remembers each shard's rows as stored), then the main file,
 then removes the shard files it no longer names. A shard file is named by its digest
 and written under a temporary name first (``os.replace``), so a save cut short before
 its main file leaves the previous main file with every shard it names, as it named them.
+Some tables' shards may be written by another process meanwhile (:func:`write_shards`):
+:func:`write` then waits for them once it has written the others.
 """
 
 from __future__ import annotations
@@ -24,17 +26,16 @@ from __future__ import annotations
 import copyreg
 import hashlib
 import hmac
-import io
 import os
 import pickle
 import tempfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from brief.manifest import CACHE_FILE, MAGIC, NotSigned, format_header, signed_start
+from brief.manifest import CACHE_FILE, MAGIC, format_header
 
 SHARD_DIR = "shards"
 SHARDS = 32
@@ -117,22 +118,33 @@ def _dump(value: object, out: _HashingWriter) -> None:
     pickler.dump(value)
 
 
-def write(folder: Path, key: bytes, main: object, tables: dict[str, Rows], stored: Stored | None) -> Stored:
+def write(
+    folder: Path,
+    key: bytes,
+    main: object,
+    tables: dict[str, Rows],
+    stored: Stored | None,
+    later: tuple[Collection[str], Callable[[], dict[str, list[Shard | None]]]] | None = None,
+) -> Stored:
     """Save ``main`` (pickled) and ``tables`` in ``folder``; ``stored`` is what the files
     there held (from :func:`read_tables` or the last :func:`write`), to write only the
-    shards that changed since. Returns what they hold now. Raises OSError (the files
-    named by the previous main file are then all still there)."""
+    shards that changed since. ``later``: the tables whose shards another process writes
+    meanwhile (:func:`write_shards`, from these very rows), and the call that waits for
+    them, made once the other tables are written (a table it has no shards of is written
+    here then). Returns what the files hold now. Raises OSError (the files named by the
+    previous main file are then all still there)."""
     shard_dir = folder / SHARD_DIR
     shard_dir.mkdir(exist_ok=True)
     before = stored.tables if stored is not None and stored.folder == folder else {}
-    now: dict[str, Kept] = {}
-    for name, table in tables.items():
-        old = before.get(name)
-        split = _split(table) if old is None else _resplit(table, old)
-        now[name] = [
-            _keep_or_write(shard_dir, f"{name}-{i:02d}", rows, old[i] if old is not None else None)
-            for i, rows in enumerate(split)
-        ]
+    waiting = later[0] if later is not None else ()
+    done = {
+        name: _shards(shard_dir, name, table, before.get(name)) for name, table in tables.items() if name not in waiting
+    }
+    written = later[1]() if later is not None else {}
+    now = {
+        name: done.get(name) or _shards(shard_dir, name, tables[name], before.get(name), written.get(name))
+        for name in tables
+    }
     index = {name: [shard for shard, _ in kept] for name, kept in now.items()}
     write_signed(folder, ".state-", CACHE_FILE, key, index, main)  # after the shards it names
     named = {shard.name for shards in index.values() for shard in shards if shard is not None}
@@ -143,6 +155,31 @@ def write(folder: Path, key: bytes, main: object, tables: dict[str, Rows], store
     except OSError:
         pass  # costs only room on disk: the next save tries again
     return Stored(folder, now)
+
+
+def write_shards(folder: Path, tables: dict[str, Rows], stored: Stored | None) -> dict[str, list[Shard | None]]:
+    """The shards of ``tables`` that :func:`write` would write (``stored`` as there) written
+    now, for a :func:`write` of the same rows to take: each table's shard files, in order."""
+    shard_dir = folder / SHARD_DIR
+    shard_dir.mkdir(exist_ok=True)
+    before = stored.tables if stored is not None and stored.folder == folder else {}
+    return {
+        name: [shard for shard, _ in _shards(shard_dir, name, rows, before.get(name))] for name, rows in tables.items()
+    }
+
+
+def _shards(
+    shard_dir: Path, name: str, table: Rows, old: Kept | None, written: list[Shard | None] | None = None
+) -> Kept:
+    """The table's shards as stored once its changed shards are written (by
+    :func:`write_shards` when ``written`` are its shard files: only paired with the rows here)."""
+    split = _split(table) if old is None else _resplit(table, old)
+    if written is not None:
+        return [(shard, rows if rows is not None else old[i][1]) for i, (shard, rows) in enumerate(zip(written, split))]  # type: ignore[index]
+    return [
+        _keep_or_write(shard_dir, f"{name}-{i:02d}", rows, old[i] if old is not None else None)
+        for i, rows in enumerate(split)
+    ]
 
 
 def write_signed(folder: Path, prefix: str, final: str, key: bytes, *objects: object) -> None:
@@ -278,110 +315,3 @@ def _atomic(
         Path(tmp).unlink(missing_ok=True)
         raise
     return final, out
-
-
-# --- reading --------------------------------------------------------------------------------
-
-
-def read_main(folder: Path, checked: Checked | None = None) -> tuple[object, dict[str, list[Shard | None]]] | None:
-    """The cache object in ``folder``'s main file (without its tables) and the index of its
-    shards; None when there is no cache. Raises :class:`Unusable`."""
-    try:
-        stamp, blob = _read(folder / CACHE_FILE)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise Unusable(f"cannot read {CACHE_FILE} ({exc.strerror or exc})") from None
-    start = _signed_start(blob, checked is not None and checked.signed(stamp))
-    stream = io.BytesIO(blob)  # read in place: a BytesIO made from bytes shares their buffer
-    stream.seek(start)
-    try:
-        index = pickle.load(stream)
-        main = pickle.load(stream)
-    except Exception as exc:  # noqa: BLE001 - a signed but unreadable cache is still only a cache
-        raise Unusable(f"cannot read it ({type(exc).__name__})") from None
-    if not isinstance(index, dict) or any(len(shards) != SHARDS for shards in index.values()):
-        raise Unusable("unexpected contents")
-    return main, index
-
-
-def _signed_start(blob: bytes, known: bool = False) -> int:
-    """:func:`brief.manifest.signed_start`, its failure an :class:`Unusable`."""
-    try:
-        return signed_start(blob, known)
-    except NotSigned as exc:
-        raise Unusable(str(exc)) from None
-
-
-def main_signed(path: Path) -> tuple[int, int, int] | None:
-    """The stamp of the main file at ``path`` when it is this version's and its signature
-    holds, else None (for brief.lookahead)."""
-    try:
-        stamp, blob = _read(path)
-        _signed_start(blob)
-    except (OSError, Unusable):
-        return None
-    return stamp
-
-
-def file_digest(path: Path) -> tuple[tuple[int, int, int], bytes] | None:
-    """The stamp and SHA-256 of the file at ``path``, read once (for brief.lookahead); None
-    when it cannot be read."""
-    try:
-        stamp, data = _read(path)
-    except OSError:
-        return None
-    return stamp, hashlib.sha256(data).digest()
-
-
-def read_tables(
-    folder: Path, index: dict[str, list[Shard | None]], checked: Checked | None = None
-) -> tuple[dict[str, Rows], Stored]:
-    """Every table of the index, read from its shards (one file in memory at a time), and
-    what the files hold. Raises :class:`Unusable` at the first shard missing, of another
-    size or digest than the index says, or unreadable."""
-    tables: dict[str, Rows] = {}
-    stored: dict[str, Kept] = {}
-    for name, shards in index.items():
-        table: Rows = {}
-        kept: Kept = []
-        for shard in shards:
-            rows = {} if shard is None else _read_shard(folder / SHARD_DIR, shard, checked)
-            table.update(rows)
-            kept.append((shard, rows))
-        tables[name], stored[name] = table, kept
-    return tables, Stored(folder, stored)
-
-
-def _read(path: Path) -> tuple[tuple[int, int, int], bytes]:
-    """The stamp and the bytes of the file at ``path``, read through one open file. Raises OSError."""
-    with open(path, "rb", buffering=0) as file:
-        info = os.fstat(file.fileno())
-        return (info.st_mtime_ns, info.st_size, info.st_ino), file.readall()
-
-
-def _read_shard(shard_dir: Path, shard: Shard, checked: Checked | None = None) -> Rows:
-    try:
-        stamp, data = _read(shard_dir / shard.name)
-    except FileNotFoundError:
-        raise Unusable(f"its shard {shard.name} is missing") from None
-    except OSError as exc:
-        raise Unusable(f"cannot read its shard {shard.name} ({exc.strerror or exc})") from None
-    if len(data) != shard.size:
-        raise Unusable(f"its shard {shard.name} has {len(data)} bytes, not {shard.size} (truncated or altered)")
-    found = checked.digest(shard.name, stamp) if checked is not None else None
-    if not hmac.compare_digest(found or hashlib.sha256(data).digest(), shard.digest):
-        raise Unusable(f"its shard {shard.name} does not match its digest (altered)")
-    stream = io.BytesIO(data)
-    rows: Rows = {}
-    try:
-        left = pickle.load(stream)
-        while left > 0:
-            batch = pickle.load(stream)
-            if not batch:
-                raise ValueError("an empty batch")
-            rows.update(batch)
-            left -= len(batch)
-    except Exception as exc:  # noqa: BLE001 - as in read_main
-        raise Unusable(f"cannot read its shard {shard.name} ({type(exc).__name__})") from None
-    return rows

@@ -32,7 +32,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brief.cachefile import SHARD_DIR, file_digest, main_signed
+from brief.cachefile import SHARD_DIR
+from brief.cacheread import file_digest, main_signed
 from brief.forks import end_process, fork_process, may_fork_helper
 from brief.manifest import CACHE_FILE, MANIFEST_FILE, read_manifest, signing_key
 from brief.output.spare import SPARES, spares_for

@@ -85,6 +85,7 @@ def build_site(
         # Meanwhile, another process checks the last build's files (brief.lookahead).
         ahead = look_ahead(config.root / CACHE_DIR, config.root / out) if use_cache else None
         from brief.build import BuildOptions, build
+        from brief.bytecode import SignedBytecode
         from brief.cache import BuildCache
         from brief.output.outdir import finish_cleanups
         from brief.site.scorer import start_scorer
@@ -94,8 +95,6 @@ def build_site(
         scorer = start_scorer(cache.related, cache.content.articles, config, now) if use_cache else None
         compiled = None
         if use_cache:
-            from brief.bytecode import SignedBytecode
-
             compiled = cache.templates.bytecode = SignedBytecode.of_site(config.root)
         try:
             result = build(
@@ -109,6 +108,7 @@ def build_site(
                     jobs=jobs,
                     cache=cache,
                     background_cleanup=True,
+                    save_ahead=True,
                     link_check=link_check,
                     ledger=True,
                     stamps=stamps,

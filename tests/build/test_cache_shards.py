@@ -19,7 +19,7 @@ from helpers import article, make_site, tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brief import cachefile
+from brief import cachefile, cacheread
 from brief.build import BuildOptions, build
 from brief.cache import BuildCache
 from brief.config import load_config
@@ -77,7 +77,7 @@ def shard_files(site: Path) -> dict[str, tuple[int, int]]:
 
 def named(site: Path) -> set[str]:
     """The shard files the main file names."""
-    found = cachefile.read_main(site / CACHE_DIR)
+    found = cacheread.read_main(site / CACHE_DIR)
     assert found is not None
     return {shard.name for shards in found[1].values() for shard in shards if shard is not None}
 

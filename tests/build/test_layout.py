@@ -50,6 +50,7 @@ LAYERS = [
             "brief.stamps",
             "brief.manifest",
             "brief.cachefile",
+            "brief.cacheread",
             "brief.lookahead",
             "brief.cache",
             "brief.bytecode",
