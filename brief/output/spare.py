@@ -99,7 +99,7 @@ def keep_as_spare(
         kept: Container[str]
         if known is None:
             found: set[str] = set()
-            _prune(old, "", keep, out_dir, found)
+            _prune(old, "", keep, out_dir, found, _folders_of(keep))
             kept = found
         else:
             files, kept = known
@@ -116,16 +116,31 @@ def keep_as_spare(
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _prune(folder: str, prefix: str, keep: Container[str], out_dir: str, kept: set[str]) -> bool:
+def _folders_of(paths: Collection[str]) -> set[str]:
+    """Every folder of ``paths`` (relative), with the folders they are in."""
+    folders: set[str] = set()
+    for rel in paths:
+        folder = rel.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
+
+
+def _prune(
+    folder: str, prefix: str, keep: Container[str], out_dir: str, kept: set[str], needed: Container[str]
+) -> bool:
     """Remove from ``folder`` (the output path ``prefix``) each file that is not a hard link
-    to the published file of its path in ``keep``, and each folder left empty; returns
+    to the published file of its path in ``keep``, and each folder left empty that is not
+    one of the ``needed`` (the folders of ``keep``: the files replaced are linked in again
+    there; a cold build's, every one of 16,000, was removed and made again); returns
     whether anything is left in it."""
     left = False
     with os.scandir(folder) as entries:
         for entry in entries:
             rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                if _prune(entry.path, rel + "/", keep, out_dir, kept):
+                if _prune(entry.path, rel + "/", keep, out_dir, kept, needed) or rel in needed:
                     left = True
                 else:
                     with suppress(OSError):

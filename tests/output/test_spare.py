@@ -196,3 +196,39 @@ def test_an_output_on_another_file_system_keeps_its_spare_beside_it(tmp_path, ot
     assert tree(out) == clean(
         site, other_file_system
     )  # (Pagefind numbers pages in the order the file system lists them)
+
+
+def test_an_old_tree_of_other_files_becomes_a_mirror_of_the_output(tmp_path):
+    """A cold build's spare: none of the old tree's files is the published one. Each file kept
+    is linked in where the old one was (its folders kept, not removed and made again); the
+    old tree's other files and folders are gone, and no empty folder is left."""
+    from brief.output.spare import keep_as_spare
+
+    out, old = tmp_path / "out", tmp_path / "old"
+    keep = {"index.html", "a/b/index.html", "a/c/index.html", "d/index.html", "tags/x/index.html"}
+    for rel in keep:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(f"new {rel}")
+        (old / rel).parent.mkdir(parents=True, exist_ok=True)
+        (old / rel).write_text(f"old {rel}")
+    for rel in ("a/gone/index.html", "e/f/index.html", "a/b/stale.css", "notes.txt"):
+        (old / rel).parent.mkdir(parents=True, exist_ok=True)
+        (old / rel).write_text("old")
+    (out / "unkept.txt").write_text("no key")  # published, but without a key: not in the spare
+    folders = {rel: (old / rel).stat().st_ino for rel in ("a", "a/b", "tags/x")}
+    keep_as_spare(str(old), str(out), keep, tmp_path / "spares", "s1")
+    spare = tmp_path / "spares" / "s1"
+    assert not old.exists()
+    found = {str(p.relative_to(spare)) for p in spare.rglob("*") if p.is_file()}
+    assert found == keep
+    for rel in keep:
+        assert (spare / rel).stat().st_ino == (out / rel).stat().st_ino  # the published file itself
+    assert {str(p.relative_to(spare)) for p in spare.rglob("*") if p.is_dir()} == {
+        "a",
+        "a/b",
+        "a/c",
+        "d",
+        "tags",
+        "tags/x",
+    }
+    assert {rel: (spare / rel).stat().st_ino for rel in folders} == folders  # kept where they were
