@@ -29,6 +29,7 @@ LAYERS = [
             "brief.timing",
             "brief.forks",
             "brief.frozen",
+            "brief.methodcache",
             "brief.interrupts",
             "brief.theme",
             "brief.excerpts",
