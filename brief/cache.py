@@ -287,7 +287,11 @@ class BuildCache:
 
         def written() -> dict[str, list[cachefile.Shard | None]]:
             found = pending.result() or {}
-            return {n: shards for n, shards in found.items() if now.get(n) is sent[n] and len(sent[n]) == sizes[n]}
+            return {
+                n: shards
+                for n, shards in found.items()
+                if now.get(n) is sent[n] and len(sent[n]) == sizes[n] and len(shards) == cachefile.SHARDS
+            }
 
         return sent.keys(), written
 
