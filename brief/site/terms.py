@@ -7,7 +7,8 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from operator import itemgetter
+from typing import TYPE_CHECKING, cast
 
 from brief.config import Config, RelatedOptions
 from brief.content.bodies import article_body
@@ -119,6 +120,9 @@ def _numbered_rows(vocab: defaultdict[str, int], run: RunCounts) -> Iterator[tup
         at = end
 
 
+_IDS, _COUNTS = itemgetter(0), itemgetter(1)  # (a row's term ids, its counts)
+
+
 def row_counts(rows: Sequence[tuple[bytes, bytes]], terms: int) -> np.ndarray:
     """The counts of ``rows`` (:attr:`TermTable.rows`' values, in order; ``terms`` ids in all)
     as one int32 array. A row's counts are a byte each (a quarter as many bytes as its ids)
@@ -126,7 +130,7 @@ def row_counts(rows: Sequence[tuple[bytes, bytes]], terms: int) -> np.ndarray:
     only when every row has bytes, to four only when every row has C ints."""
     from brief.site.numeric import np
 
-    joined = b"".join(row[1] for row in rows)
+    joined = b"".join([*map(_COUNTS, rows)])
     if len(joined) == terms:
         return np.frombuffer(joined, dtype=np.uint8).astype(np.int32)
     if len(joined) == 4 * terms:
@@ -189,7 +193,8 @@ class TermTable:
             if last is not None:
                 vocab.update(zip(last.names, range(len(last.names))))
         old = last.rows if last is not None else {}
-        missing = [a for a in articles if counted_again(a, old)]
+        digests = [a.digest for a in articles]
+        missing = [a for a, d in zip(articles, digests) if not d or d not in old]  # (counted_again, inline)
         fresh: dict[int, tuple[bytes, bytes]] = {}
         if ahead is not None and missing:
             made = ahead.rows
@@ -199,11 +204,19 @@ class TermTable:
         for run in counted(missing) if missing else ():
             for row in _numbered_rows(vocab, run):
                 fresh[id(next(waiting))] = row
-        rows = [fresh.get(id(a)) or old[a.digest] for a in articles]
-        table = cls((), {a.digest: row for a, row in zip(articles, rows) if a.digest})
-        term_ids = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.int32)
+        # (in C where it can be: an edit's scoring makes these of 10,000 rows, its own few apart)
+        found = [*map(old.get, digests)]  # (None: an article missing, whose row is fresh)
+        at = -1
+        for _ in range(len(fresh)):
+            at = found.index(None, at + 1)
+            found[at] = fresh[id(articles[at])]
+        rows = cast(list[tuple[bytes, bytes]], found)
+        table = cls((), {d: row for d, row in zip(digests, rows) if d})
+        ids = [*map(_IDS, rows)]
+        term_ids = np.frombuffer(b"".join(ids), dtype=np.int32)
         counts = row_counts(rows, len(term_ids))
-        ends = np.concatenate([[0], np.cumsum([len(r[0]) // 4 for r in rows])]).astype(np.int64)
+        ends = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, ids), dtype=np.int64, count=len(ids)) // 4, out=ends[1:])
         return table._compacted(vocab, term_ids, counts, ends)
 
     def _compacted(
@@ -213,9 +226,10 @@ class TermTable:
         (words edited out over many builds), renumbered without them."""
         from brief.site.numeric import np
 
-        names = [""] * len(vocab)
-        for name, i in vocab.items():
-            names[i] = name
+        names = list(vocab)  # (ids are given in the order names are put in: see build)
+        if names and (vocab[names[0]] != 0 or vocab[names[-1]] != len(names) - 1):
+            for name, i in vocab.items():  # (a vocabulary numbered otherwise: never made here)
+                names[i] = name
         used = np.bincount(term_ids, minlength=len(names)) > 0
         if not len(names) or used.sum() * 4 >= len(names) * 3:
             return TermTable(tuple(names), self.rows), vocab, term_ids, counts, ends
