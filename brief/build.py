@@ -10,10 +10,9 @@
 
 Everything is gathered and checked before anything is written (brief.buildcheck): when
 any file has an error, every problem is reported together and the output folder is not
-touched. The
-clock is read once, here, and passed down. A finished build hands its consumers (the
-preview, ``brief check``) a typed :class:`BuildState`; the preview shows a one-article
-edit at once through :func:`brief.edit.render_article_page`.
+touched. The clock is read once, here, and passed down. A finished build hands its
+consumers (the preview, ``brief check``) a typed :class:`BuildState`; the preview shows a
+one-article edit at once through :func:`brief.edit.render_article_page`.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -50,9 +48,6 @@ from brief.render.standalone import searchable
 from brief.render.templates import TemplateProblem
 from brief.settings import CACHE_DIR
 from brief.timing import cyclic_gc_paused, timed
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 

@@ -227,9 +227,7 @@ class TermTable:
         from brief.site.numeric import np
 
         names = list(vocab)  # (ids are given in the order names are put in: see build)
-        if names and (vocab[names[0]] != 0 or vocab[names[-1]] != len(names) - 1):
-            for name, i in vocab.items():  # (a vocabulary numbered otherwise: never made here)
-                names[i] = name
+        assert not names or vocab[names[-1]] == len(names) - 1
         used = np.bincount(term_ids, minlength=len(names)) > 0
         if not len(names) or used.sum() * 4 >= len(names) * 3:
             return TermTable(tuple(names), self.rows), vocab, term_ids, counts, ends
