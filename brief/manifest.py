@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "state.bin"
 MANIFEST_FILE = "manifest.bin"
-FORMAT = 32
+FORMAT = 33
 """Raised whenever what the cache holds changes shape (its classes moved in 4; articles
 gained ``canonical`` and images ``hero`` in 5; standalone pages were cached with the articles
 in 6; rendered articles keep the images they show, for the image stage, in 7; the large
@@ -61,7 +61,8 @@ scoring's, in 25; the digests of the search index's kept parts, in 26, and the p
 result files, in 27; the redirect plan's ledger pickled apart, in 28; the related
 scoring's snapshot pickled apart, in brief.site.relatedmemo, in 29; the redirect plan kept
 by a key without headlines, in 30; the manifest in three parts, the inputs changed last named
-in the first, in 32): an older cache is then ignored, with a warning, and rebuilt."""
+in the first, in 32; the redirect plan kept with the paths taken and those it looked up, in
+33): an older cache is then ignored, with a warning, and rebuilt."""
 MAGIC = b"brief-cache\n"
 LAST_BUILD_FILE = "last-build.json"
 

@@ -37,11 +37,15 @@ class Redirect:
 
 
 class Places:
-    """Output paths and folders taken so far, case-folded (as the writer compares them)."""
+    """Output paths and folders taken so far, case-folded (as the writer compares them), and
+    every path asked about (:meth:`owner`): what a plan read of them (see :func:`touched`)."""
 
     def __init__(self) -> None:
         self.files: dict[str, str] = {}
         self.folders: dict[str, str] = {}
+        self.asked: set[str] | None = set()
+        """Every path :meth:`owner` was asked about, case-folded; None once something read
+        every path taken (brief.site.tableredirects: the closest path to a target not served)."""
 
     def take(self, relpath: str, who: str) -> None:
         key = relpath.casefold()
@@ -55,9 +59,17 @@ class Places:
             folders[folder] = who
             end = key.rfind("/", 0, end)
 
+    def asked_text(self) -> str | None:
+        """:attr:`asked`, one path a line (None: every path, or a path with a line break)."""
+        if self.asked is None or any("\n" in key for key in self.asked):
+            return None
+        return "\n".join(self.asked)
+
     def owner(self, relpath: str) -> str | None:
         """Who already takes ``relpath``, a folder it would need, or a file inside it."""
         key = relpath.casefold()
+        if self.asked is not None:
+            self.asked.add(key)
         if key in self.files:
             return self.files[key]
         if key in self.folders:
@@ -68,3 +80,40 @@ class Places:
             if found is not None:
                 return found
         return None
+
+
+def touched(before: str, now: str, asked: str | None) -> bool:
+    """Whether a plan that asked :meth:`Places.owner` about the paths ``asked`` (case-folded,
+    one a line; None: it read every path) may answer otherwise when the paths taken are
+    ``now`` rather than ``before`` (each "path<TAB>who takes it", one a line, in the order
+    they were taken). An answer about a path depends only on the paths taken at it, in a
+    folder on its way or inside it, and on which of those came first: it holds when no line
+    that came or went is at, above or inside an asked path, and the lines both have are in
+    the same order. More than :data:`FEW_CHANGED` lines changed: True (planning again is
+    cheaper than looking)."""
+    if before == now:
+        return False
+    if asked is None:
+        return True
+    old, new = before.split("\n"), now.split("\n")
+    changed = set(old).symmetric_difference(new)
+    if len(changed) > FEW_CHANGED:
+        return True
+    if [line for line in old if line not in changed] != [line for line in new if line not in changed]:
+        return True  # (the same paths taken in another order: a folder's first taker may differ)
+    text = f"\n{asked}\n"
+    for line in changed:
+        path = line.partition("\t")[0].casefold()
+        if f"\n{path}\n" in text or f"\n{path}/" in text:  # asked about it, or about a path inside it
+            return True
+        end = path.rfind("/")
+        while end != -1:  # about a folder on its way
+            if f"\n{path[:end]}\n" in text:
+                return True
+            end = path.rfind("/", 0, end)
+    return False
+
+
+FEW_CHANGED = 64
+"""The most lines of taken paths that :func:`touched` looks at one by one (each a search of
+the asked paths' text)."""

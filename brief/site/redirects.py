@@ -75,6 +75,11 @@ class RedirectPlan:
     (to find a renamed file)."""
     found: frozenset[str] = frozenset()
     """The files of every article with one of those pairs."""
+    looked_up: str | None = None
+    """Every output path the plan asked who takes (brief.site.places.Places.asked: case-folded,
+    one a line); None when it read every path taken. The plan is the same for other paths
+    taken as long as none of them is at, above or inside one of these
+    (brief.site.places.touched)."""
 
     def reads_headlines(self, articles: Iterable[Article]) -> bool:
         """Whether the plan may depend on the headlines of ``articles`` (the files changed since
@@ -112,6 +117,7 @@ def plan_redirects(site: Site, taken: Mapping[str, str], ledger: list[Entry] | N
         plan.added, plan.asked, plan.found = bool(added), frozenset(by_identity.asked), frozenset(by_identity.found)
     resolve_targets(site, claimed, taken, places, plan.redirects, plan.problems)
     plan.redirects.sort(key=lambda r: r.old)
+    plan.looked_up = places.asked_text()
     return plan
 
 

@@ -92,7 +92,7 @@ def resolve_targets(
         if entry.external:
             redirects.append(Redirect(entry.old, c.output, entry.target, CONFIG_NAME, c.page))
             continue
-        found = _served(entry.target, served)
+        found = _served(entry.target, served, places)
         if found is not None:
             output, path = found
             title, canonical = titles.get(output, (None, None))
@@ -129,6 +129,7 @@ def _unserved(site: Site, c: Claimed, served: Mapping[str, str], places: Places,
             )
             return Problem(CONFIG_NAME, entry.line, entry.field, message, WARNING, "redirect-target-not-built")
     closest = _closest(entry.target, served)
+    places.asked = None  # (the closest path: the plan read every path served)
     hint = f"; did you mean {closest}?" if closest else ""
     message = (
         f"{entry.target} is no page or file of this build "
@@ -146,10 +147,13 @@ def _outputs(path: str) -> list[str]:
     return [inner, f"{inner}/{_INDEX}"]
 
 
-def _served(path: str, served: Mapping[str, str]) -> tuple[str, str] | None:
+def _served(path: str, served: Mapping[str, str], places: Places) -> tuple[str, str] | None:
     """The output that answers ``path`` in this build and the site path to lead to (a page's
-    folder form, ``/a/``, for ``/a`` or ``/a/index.html``), or None."""
+    folder form, ``/a/``, for ``/a`` or ``/a/index.html``), or None. The outputs looked for
+    count as asked about in ``places`` (what the plan read)."""
     for output in _outputs(path):
+        if places.asked is not None:
+            places.asked.add(output.casefold())
         if output in served:
             return output, _site_path(output)
     return None

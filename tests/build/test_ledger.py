@@ -484,6 +484,53 @@ def test_text_and_headline_edits_keep_the_redirect_plan_unless_it_found_a_file_b
     assert not (site / "public/2024/01/c/index.html").exists()
 
 
+def test_a_new_tag_keeps_the_redirect_plan_unless_its_page_touches_a_path_the_plan_looked_up(tmp_path, monkeypatch):
+    """Every output path of the build is something the plan reads, but only those it looked
+    up matter (brief.site.places.touched): a tag's new page leaves the plan as it was; a new
+    page at an alias's old address, or a ``[redirects]`` target gone, makes it again, and
+    the build says what a clean build does."""
+    from brief.output import redirects
+
+    made: list[int] = []
+    plan = redirects.plan_redirects
+
+    def planning(*args, **kwargs):
+        made.append(1)
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(redirects, "plan_redirects", planning)
+    files = {
+        "content/a.md": article(title="Story a", tags=["Old"], aliases=["/old/a/", "/tags/clash/"]),
+        "content/b.md": article(title="Story b", tags=["Old"]),
+    }
+    site = make_site(tmp_path, files, 'title = "T"\n[redirects]\n"/topics/old/" = "/tags/old/"\n')
+    config = load_config(site)
+    build_site(config, site / "public", now=BUILD_TIME)
+    (site / "content/b.md").write_text(article("Text.\n", title="Story b", tags=["Old"]))
+    build_site(config, site / "public", now=BUILD_TIME)  # (the ledger the first build wrote is read)
+    assert len(made) == 2
+    (site / "content/b.md").write_text(article("New text.\n", title="Story b", tags=["Old", "Brand new"]))
+    build_site(config, site / "public", now=BUILD_TIME)
+    assert len(made) == 2  # a new tag's page: the same plan
+    assert (site / "public/tags/brand-new/index.html").exists()
+    assert "/2024/01/a/" in redirect_page(site, "/tags/clash/")
+    assert "/tags/old/" in redirect_page(site, "/topics/old/")
+    (site / "content/b.md").write_text(article(title="Story b", tags=["Old", "Clash"]))  # at an alias's address
+    with pytest.raises(BuildFailed) as failed:
+        build_site(config, site / "public", now=BUILD_TIME)
+    assert len(made) == 3
+    assert [p.format() for p in failed.value.problems if p.field == "aliases[1]"] == [
+        "content/a.md:8: aliases[1]: /tags/clash/ is also brief's own page /tags/clash/ "
+        "(expected an old address that no page or file of the site uses)"
+    ]
+    (site / "content/a.md").write_text(article(title="Story a", aliases=["/old/a/", "/tags/clash/"]))
+    (site / "content/b.md").write_text(article(title="Story b"))  # the target's tag gone
+    with pytest.raises(BuildFailed) as failed:
+        build_site(config, site / "public", now=BUILD_TIME)
+    assert len(made) == 4
+    assert any("/tags/old/ is no page or file of this build" in p.message for p in failed.value.problems)
+
+
 @pytest.mark.slow
 def test_a_kept_plan_writes_the_ledger_only_when_the_file_lacks_it(tmp_path, monkeypatch):
     """A kept plan's ledger is not written out again while the file holds it (the usual edit);
