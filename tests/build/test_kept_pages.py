@@ -111,10 +111,8 @@ def test_the_newest_articles_update_moves_the_last_changes_of_the_pages_showing_
 @pytest.mark.parametrize(
     ("what", "edit"),
     [
-        ("new tag", lambda c: _sub(c / "a5.md", r"^tags:\n", "tags:\n- Storage\n")),
         ("section", lambda c: _sub(c / "a6.md", r"^section: .*", "section: Climate")),
         ("date", lambda c: _sub(c / "a8.md", r"^date: .*", "date: '2026-11-30'")),
-        ("author", lambda c: _sub(c / "a10.md", r"^- Ana Ortiz", "- Cy Lee")),
         ("added", lambda c: (c / "a90.md").write_text(_story(90))),
         ("deleted", lambda c: (c / "a3.md").unlink()),
     ],
@@ -151,6 +149,45 @@ def test_an_edit_of_the_articles_of_a_tag_or_author_plans_that_listing(tmp_path,
         assert plans[1] is not None and plans[1] < pages / 2, (what, plans, pages)
     else:
         assert plans == [None, None], what
+    _same_as_clean(site, out, tmp_path)
+
+
+def _tag_everywhere(c: Path, name: str, articles: range) -> None:
+    for i in articles:
+        _sub(c / f"a{i}.md", r"^tags:\n", f"tags:\n- {name}\n")
+
+
+@pytest.mark.parametrize(
+    ("what", "edit"),
+    [
+        ("new tag", lambda c: _sub(c / "a5.md", r"^tags:\n", "tags:\n- Storage\n")),
+        ("new tag, first of all", lambda c: _sub(c / "a5.md", r"^tags:\n", "tags:\n- Aardvarks\n")),
+        ("new tag, last of all", lambda c: _sub(c / "a5.md", r"^tags:\n", "tags:\n- Zebras\n")),
+        ("new tags, two", lambda c: _sub(c / "a5.md", r"^tags:\n", "tags:\n- Storage\n- Solar\n")),
+        ("new tag, two pages", lambda c: _tag_everywhere(c, "Wind", range(2, 6))),
+        ("new author", lambda c: _sub(c / "a10.md", r"^- Ana Ortiz", "- Ana Ortiz\n- Cy Lee")),
+        ("new author, first", lambda c: _sub(c / "a10.md", r"^- Ana Ortiz", "- Ana Ortiz\n- Aba Ode")),
+        ("tag gone", lambda c: _sub(c / "a4.md", r"^- Lonely\n", "")),
+        ("tag gone, new tag", lambda c: _sub(c / "a4.md", r"^- Lonely\n", "- Tidal\n")),
+        ("author gone", lambda c: _sub(c / "a0.md", r"^- Ben Okafor", "- Cy Lee")),
+    ],
+)
+def test_a_tag_or_author_that_comes_or_goes_plans_its_pages_and_keeps_the_rest(tmp_path, plans, what, edit):
+    # A listing that came (a tag or author no article had) is planned whole, among the others
+    # where the full plan has it; one that went leaves with its pages. The rest is kept.
+    site, out = _site(tmp_path), tmp_path / "out"
+    if what in ("tag gone", "tag gone, new tag"):  # (a tag of one article)
+        _sub(site / "content/a4.md", r"^tags:\n", "tags:\n- Lonely\n")
+    if what == "author gone":  # (an author of one article)
+        for i in range(3, 24, 3):
+            _sub(site / f"content/a{i}.md", r"^- Ben Okafor", "- Ana Ortiz")
+    _cached(site, out)
+    before = set(out.rglob("*.html"))
+    edit(site / "content")
+    _cached(site, out)
+    pages = len(list(out.rglob("*.html")))
+    assert plans[1] is not None and plans[1] < pages / 2, (what, plans, pages)
+    assert set(out.rglob("*.html")) != before, what
     _same_as_clean(site, out, tmp_path)
 
 
