@@ -82,6 +82,9 @@ with the cache, Python's start included:
   to the unedited site, so that every timed build sees exactly one change. The
   row gives the median of those 5 × R builds; the median of each edit is
   printed under the table.
+- "cached, new tag" then adds a tag that no article has (Newsroom Topic R) to the
+  article at n/7, so that a tag page, its feed and the tags' page come into being:
+  one timed build per run (restored after, as above); not in "1 edit"'s median.
 - "cold, search on" and "cached, 1 edit, search on": the search sibling site,
   built cold, then after the body edit of the article at n/2 (restored after).
 
@@ -149,7 +152,8 @@ BRIEF_SAME = "brief (cached, same)"
 BRIEF_EDIT = "brief (cached, 1 edit)"
 BRIEF_SEARCH_COLD = "brief (cold, search on)"
 BRIEF_SEARCH_EDIT = "brief (cached, 1 edit, search on)"
-BRIEF_CACHED = (BRIEF_SAME, BRIEF_EDIT, BRIEF_SEARCH_EDIT)
+BRIEF_NEW_TAG = "brief (cached, new tag)"
+BRIEF_CACHED = (BRIEF_SAME, BRIEF_EDIT, BRIEF_NEW_TAG, BRIEF_SEARCH_EDIT)
 HUGO_RELATED = "hugo (related)"
 HUGO_PLAIN = "hugo (no related)"
 PELICAN = "pelican"
@@ -831,19 +835,22 @@ class Bench:
     def brief(self) -> None:
         site = self.sites.brief
         cold, same, edit = self.row(BRIEF_COLD), self.row(BRIEF_SAME), self.row(BRIEF_EDIT)
+        new_tag = self.row(BRIEF_NEW_TAG)
         for run in range(1, self.runs + 1):
             out = fresh_folder(self.base / "brief")
             shutil.rmtree(site / ".brief-cache", ignore_errors=True)
             argv = brief_command(site, out)
             if not self.measure(cold, run, argv, out, "feed.xml", env=brief_env()):
-                same.error = edit.error = "the cold build failed"
+                same.error = edit.error = new_tag.error = "the cold build failed"
                 break
             if not same.error:
                 self.measure(same, run, argv, out, "feed.xml", env=brief_env())
-            for number, change in enumerate(EDITS):
+            for change in EDITS:
                 if edit.error:
                     break
-                self.edit_build(edit, run, site, argv, out, change, settle=number < len(EDITS) - 1)
+                self.edit_build(edit, run, site, argv, out, change, settle=True)
+            if not new_tag.error:
+                self.edit_build(new_tag, run, site, argv, out, NEW_TAG, settle=False)
             shutil.rmtree(out, ignore_errors=True)
 
     def brief_search(self) -> None:
@@ -934,7 +941,7 @@ class Bench:
 class Edit:
     """One of the edits of "cached, 1 edit": what changes, in the article at position count // divisor."""
 
-    part: str  # body, title, tags or dek
+    part: str  # body, title, tags, dek or new tag
     divisor: int
 
     @property
@@ -943,6 +950,8 @@ class Edit:
 
 
 EDITS = (Edit("body", 2), Edit("body", 3), Edit("title", 4), Edit("tags", 5), Edit("dek", 6))
+NEW_TAG = Edit("new tag", 7)
+"""The edit of "cached, new tag": a tag that no article has, added to one (its own row, not in the median of EDITS)."""
 
 
 @dataclass(frozen=True)
@@ -967,7 +976,7 @@ def edit_targets(count: int) -> dict[str, int]:
     """The position of each edit's article in the sorted file list: a different article each,
     while there are enough."""
     targets: dict[str, int] = {}
-    for change in EDITS:
+    for change in (*EDITS, NEW_TAG):
         position = count // change.divisor
         while position in targets.values() and len(targets) < count:
             position = (position + 1) % count
@@ -1001,7 +1010,8 @@ def edit_article(site: Path, change: Edit, run: int, targets: dict[str, int]) ->
         edited = front[: line.start(1)] + new + front[line.end(1) :] + body
         text = html.escape(new, quote=False)
     else:
-        tag = extra_tag(articles, yaml.safe_load(front[4:]).get("tags", []))
+        has = yaml.safe_load(front[4:]).get("tags", [])
+        tag = f"Newsroom Topic {run}" if change.part == "new tag" else extra_tag(articles, has)
         line = re.search(r"^tags:\n", front, re.MULTILINE)
         if line is None:
             raise SystemExit(f"{path}: no tags list to add to")
@@ -1204,7 +1214,8 @@ def legend(runs: int) -> list[str]:
         "edits, each to another article (by position in the sorted files): "
         + ", ".join(f"{change.part} at n/{change.divisor}" for change in EDITS)
         + " (a tag of the corpus added, so tag pages and related lists change); each edit is restored, and the "
-        "site built again untimed, before the next."
+        "site built again untimed, before the next. brief (cached, new tag): then a tag no article has added to "
+        f"the article at n/{NEW_TAG.divisor} (a new tag page and feed), one build per run."
     )
     ratio = (
         "÷ hugo rel. / ÷ hugo plain: this row's median ÷ the median of hugo (related) / hugo (no related) at "
