@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from brief.content.model import child_path
+from brief.content.model import child_paths
 from brief.content.yamllines import Key, parse_yaml
 from brief.errors import WARNING, Problem, find_forbidden, relpath
 from brief.theme import TEXT_LIMIT, InputError, read_input
@@ -100,10 +100,15 @@ def discover(
                 )
             keep.append(name)
         dirnames[:] = keep
-        for name in sorted(filenames):
-            if name.startswith((".", "#")) or name.endswith(_EDITOR_LEFTOVERS) or not name.endswith(".md"):
-                continue
-            yield child_path(here, name)
+        names = sorted(filenames)
+        yield from child_paths(
+            here,
+            [
+                n
+                for n in names
+                if not n.startswith((".", "#")) and not n.endswith(_EDITOR_LEFTOVERS) and n.endswith(".md")
+            ],
+        )
 
 
 FOLDER_LIKE_ARTICLE = (

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from brief.content import model
-from brief.content.model import child_path, path_of
+from brief.content.model import child_path, child_paths, path_of
 
 _names = st.one_of(
     st.sampled_from([".", "..", "a.md", "index.md", " spaced name.md", "ünïcödé.md", "..md", ".hidden"]),
@@ -71,6 +71,32 @@ def test_a_file_in_a_folder_is_the_path_joined(folder, name):
     made = child_path(Path(folder), name)
     assert made == expected and str(made) == str(expected) and made.parts == expected.parts
     assert made.name == expected.name and made.parent == expected.parent and type(made) is type(expected)
+
+
+@pytest.fixture(params=["the text kept", "no text kept"])
+def keeper(request, monkeypatch):
+    if request.param == "no text kept":
+        monkeypatch.setattr(model, "_with_text", None)
+    return request.param
+
+
+@pytest.mark.parametrize("folder", ["/", "/a", "/a/b c/ü", ".", "a/b", "../a", "//a"])
+def test_files_in_a_folder_are_the_paths_joined_with_their_text(keeper, folder):
+    """child_paths, which the walk of content/ names each folder's files with: where it gives
+    each path its text, that text is the one pathlib makes (here, of a path made afresh)."""
+    names = ["a.md", "b c.md", "é.md", "..md", ".hidden.md"]
+    for made, name in zip(child_paths(Path(folder), names), names, strict=True):
+        expected = Path(folder) / name
+        assert made == expected and made.parts == expected.parts and type(made) is type(expected)
+        assert str(made) == str(Path(*expected.parts)) == str(expected)
+        assert made.name == name and made.parent == expected.parent
+
+
+@given(folder=_texts, names=st.lists(_plain_names.filter(lambda n: n not in (".", "..")), max_size=4))
+def test_files_in_any_folder_are_the_paths_joined(folder, names):
+    made = list(child_paths(Path(folder), names))
+    assert [str(p) for p in made] == [str(Path(*(Path(folder) / n).parts)) for n in names]
+    assert made == [Path(folder) / n for n in names]
 
 
 def test_articles_keep_their_paths_through_the_cache(tmp_path):
