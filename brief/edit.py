@@ -47,7 +47,7 @@ def render_article_page(state: BuildState, path: Path) -> ArticlePage | None:
     article, problems = validate(doc, config)
     if article is not None and site.now is not None:
         problems += future_notes([article], site.now)
-    old = site.by_path.get(article.key) if article is not None else None
+    old = site.by_path.get(str(article.key)) if article is not None else None
     if (
         article is None
         or old is None

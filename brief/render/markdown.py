@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping, Set
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,16 +96,17 @@ class Renderer:
     def __init__(
         self,
         config: Config,
-        article_urls: dict[Path, str],
-        drafts: frozenset[Path] = frozenset(),
-        invalid: frozenset[Path] = frozenset(),
+        article_urls: Mapping[Path, str] | Mapping[str, str],
+        drafts: Set[Path | str] = frozenset(),
+        invalid: Set[Path | str] = frozenset(),
     ) -> None:
-        """``article_urls`` maps resolved source paths to root-relative URLs of built articles;
-        ``drafts`` holds sources of valid articles left out of this build; ``invalid`` those
-        of files with errors of their own (links to them are not reported again)."""
-        self._urls = article_urls
-        self._unbuilt = drafts
-        self._invalid = invalid
+        """``article_urls``: resolved source paths (or their text) → root-relative URLs of
+        built articles; ``drafts``: sources of valid articles left out of this build;
+        ``invalid``: of files with errors of their own (links to them are not reported
+        again). All kept by the text of the path."""
+        self._urls = {str(path): url for path, url in article_urls.items()}
+        self._unbuilt = frozenset(map(str, drafts))
+        self._invalid = frozenset(map(str, invalid))
         settings = (config.html, config.typographer, config.base_path, str(config.root), config.embeds_allow)
         self.key = digest(repr((*settings, _RULES, SETTINGS_KEY)))
         """What, beyond the text and the link targets, the HTML of a fragment depends on."""
@@ -332,12 +334,12 @@ class Renderer:
     def link_state(self, target: Path | None) -> str:
         """What a ``.md`` link to ``target`` renders as: the URL of a built article, or
         "invalid", "unbuilt" or "missing"."""
-        url = self._urls.get(target) if target else None
-        if url is not None:
+        key = str(target) if target else ""  # (the text of no path)
+        if (url := self._urls.get(key)) is not None:
             return url
-        if target in self._invalid:
+        if key in self._invalid:
             return "invalid"
-        return "unbuilt" if target in self._unbuilt else "missing"
+        return "unbuilt" if key in self._unbuilt else "missing"
 
     def _link(self, token: Token, env: PageEnv, line: int | None, field: str) -> None:
         href = str(token.attrGet("href") or "")

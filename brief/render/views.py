@@ -183,9 +183,10 @@ def _notes(
 def site_renderer(site: Site, invalid: frozenset[Path], pages: PageLinkStates) -> Renderer:
     """The Markdown renderer of ``site``'s build: each article's and page's URL, the paths of
     articles and pages left out of it, and the files that are ``invalid``."""
-    urls = {a.key: site.url(a.url_path) for a in site.articles}
-    unbuilt = frozenset(p for p, a in site.by_path.items() if a.slug not in site.built)
-    return Renderer(site.config, urls | pages.urls, unbuilt | pages.unbuilt, invalid | pages.clashing)
+    urls = {str(a.key): site.url(a.url_path) for a in site.articles}
+    urls.update((str(path), url) for path, url in pages.urls.items())
+    unbuilt = {path for path, a in site.by_path.items() if a.slug not in site.built}
+    return Renderer(site.config, urls, unbuilt.union(map(str, pages.unbuilt)), invalid | pages.clashing)
 
 
 def related_views(site: Site, slug: str, views: Mapping[str, ArticleView]) -> list[RelatedView]:

@@ -86,7 +86,7 @@ def build_index(
         config=config,
         articles=tuple(built),
         all_articles=by_slug,
-        by_path={a.key: a for a in by_slug.values()},
+        by_path={str(a.key): a for a in by_slug.values()},
         related=related,
         built=built_slugs,
         sections=sections,
