@@ -472,16 +472,74 @@ def test_text_and_headline_edits_keep_the_redirect_plan_unless_it_found_a_file_b
     assert "<title>Moved: Story a, retitled</title>" in redirect_page(site, "/old/a/")
     os.rename(site / "content/c.md", site / "content/c2.md")  # found by its date and headline
     build_site(config, site / "public", now=BUILD_TIME)
-    build_site(config, site / "public", now=BUILD_TIME)  # (the ledger that build wrote is read)
-    assert len(made) == 4
+    build_site(config, site / "public", now=BUILD_TIME)  # (the ledger that build wrote is read: the same plan)
+    assert len(made) == 3
     (site / "content/b.md").write_text(article(title="Story b, retitled"))  # (not a headline looked for)
     build_site(config, site / "public", now=BUILD_TIME)
-    assert len(made) == 4
+    assert len(made) == 3
     assert "/2024/01/c2/" in redirect_page(site, "/2024/01/c/")
     (site / "content/c2.md").write_text(article(title="Story c, retitled"))
     build_site(config, site / "public", now=BUILD_TIME)
-    assert len(made) == 5  # found by headline no longer: /2024/01/c/ is gone
+    assert len(made) == 4  # found by headline no longer: /2024/01/c/ is gone
     assert not (site / "public/2024/01/c/index.html").exists()
+
+
+def test_the_build_after_one_that_added_ledger_lines_keeps_the_plan(tmp_path, monkeypatch):
+    """A build that adds lines to the ledger (a new article, a URL that moved) writes them;
+    the next build reads those very bytes and keeps the plan, as planning again from them
+    would make it: no line to add, no move to tell again (brief.output.redirects.RedirectMemo.read)."""
+    from brief.output import redirects
+
+    made: list[Path] = []  # (the site each plan was made for)
+    plan = redirects.plan_redirects
+
+    def planning(site, *args, **kwargs):
+        made.append(site.config.root)
+        return plan(site, *args, **kwargs)
+
+    monkeypatch.setattr(redirects, "plan_redirects", planning)
+    site = make_site(tmp_path, {f"content/{n}.md": article(title=f"Story {n}") for n in "abc"})
+    config = load_config(site)
+
+    def cached() -> list[str]:
+        outcome = build_site(config, site / "public", now=BUILD_TIME)
+        assert outcome.result is not None
+        return [m.describe() for m in outcome.result.redirects]
+
+    def plans() -> int:
+        return made.count(site)
+
+    def same_as_clean() -> None:
+        ref = tmp_path / "ref"
+        shutil.rmtree(ref, ignore_errors=True)
+        shutil.copytree(site, ref, ignore=shutil.ignore_patterns(".brief-cache", "public"))
+        build_site(load_config(ref), ref / "public", now=BUILD_TIME, use_cache=False)
+        assert ledger(site) == ledger(ref)
+        from helpers import tree
+
+        assert tree(site / "public") == tree(ref / "public")
+
+    cached()
+    assert plans() == 1
+    (site / "content/d.md").write_text(article(title="Story d"))  # a new article: a line added
+    cached()
+    assert plans() == 2 and "/2024/01/d/ content/d.md" in ledger(site)
+    (site / "content/d.md").write_text(article("More text.\n", title="Story d"))
+    assert cached() == []
+    assert plans() == 2  # the ledger as the last build wrote it: the same plan
+    same_as_clean()
+    (site / "content/a.md").write_text(article(title="Story a", slug="a-moved"))  # a URL moved
+    assert cached() == ["Redirect: /2024/01/a/ → /2024/01/a-moved/ (content/a.md changed its URL)"]
+    assert plans() == 3
+    (site / "content/b.md").write_text(article("Other text.\n", title="Story b"))
+    assert cached() == []  # (said once, by the build that found it)
+    assert plans() == 3
+    assert "/2024/01/a-moved/" in redirect_page(site, "/2024/01/a/")
+    same_as_clean()
+    (site / LEDGER_NAME).write_text(ledger(site) + "/2020/01/x/ content/x.md withdrawn\n", encoding="utf-8")
+    cached()  # the ledger edited by hand: planned again
+    assert plans() == 4
+    same_as_clean()
 
 
 def test_a_new_tag_keeps_the_redirect_plan_unless_its_page_touches_a_path_the_plan_looked_up(tmp_path, monkeypatch):
