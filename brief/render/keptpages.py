@@ -178,7 +178,7 @@ def kept_plan(
     ]
     first = len(specs)
     gone = tuple(f"{TERM_FOLDERS[kind]}/{slug}/" for kind, slug in went)
-    rows = [row for row in last.rows if not (gone and row[3] == LISTING and row[0].startswith(gone))]
+    rows = [row for row in last.rows if not (row[3] == LISTING and row[0].startswith(gone))] if gone else last.rows
     specs += [KeptSpec(o, p, m, t, None, public, source, whole=whole) for o, p, m, t, public, source, _ in rows]
     keyed: list[bool | None] = [None] * first + [row[6] for row in rows]  # (a page of the last build's: its flag)
     new_pages = _new_listings(site, views, bios, specs, keyed, first, came)
@@ -214,15 +214,16 @@ def kept_plan(
             return None  # a page the last build did not have (or two at one output: the full plan says which)
         specs[i] = spec
         fresh.add(i)
-    if any(flag is False and i not in fresh for i, flag in enumerate(keyed)):
+    if any(flag is False and i not in fresh for i, flag in enumerate(keyed[first:], first)):
         return None  # a page of the last build's that none planned now replaces (and no mark keeps)
     folders = tuple(term.url_path.lstrip("/") for term in listings)
     if folders and any(
-        flag is not None and i not in fresh and specs[i].output.startswith(folders) for i, flag in enumerate(keyed)
+        flag is not None and i not in fresh and specs[i].output.startswith(folders)
+        for i, flag in enumerate(keyed[first:], first)
     ):
         return None  # a listing whose articles changed has fewer pages than the last build's
     new_outputs = {spec.output for spec in new_pages}
-    if not all(spec.output in previous or spec.output in new_outputs for spec in specs):
+    if not all(map(previous.__contains__, [spec.output for spec in specs if spec.output not in new_outputs])):
         return None  # (a page the last build did not write: the full plan makes its key)
     kept = set(range(len(specs))) - fresh
     return KeptPlan(specs, fresh, kept, changed, articles, whole)
