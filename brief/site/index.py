@@ -61,7 +61,7 @@ def build_index(
     by_slug = _unique_slugs(articles, problems)
     built = sorted(
         (a for a in by_slug.values() if (drafts or not a.draft) and (future or a.date <= now) and not a.expired(now)),
-        key=lambda a: a.sort_key,
+        key=_SORT_KEY,
     )
     built_slugs = frozenset(a.slug for a in built)
     everything = sorted(by_slug.values(), key=_RELPATH)  # (the order of the problems found)
@@ -101,15 +101,20 @@ def build_index(
 
 
 _RELPATH = attrgetter("relpath")
+_SLUG = attrgetter("slug")
+_SORT_KEY = attrgetter("sort_key")
 
 _EXAMPLE_NAMES = {"section": "'Economy'", "tag": "'Energy Storage'", "author": "'Ana Ruiz'"}
 
 
 def _duplicate_titles(by_slug: dict[str, Article], problems: list[Problem]) -> None:
     """Two articles with the same headline confuse readers and search engines: a warning on each."""
+    headlines = [" ".join(article.title.casefold().split()) for article in by_slug.values()]
+    if len(set(headlines)) == len(headlines):
+        return  # (each its own, as nearly always)
     seen: dict[str, list[Article]] = defaultdict(list)
-    for article in by_slug.values():
-        seen[" ".join(article.title.casefold().split())].append(article)
+    for headline, article in zip(headlines, by_slug.values()):
+        seen[headline].append(article)
     for group in seen.values():
         if len(group) > 1:
             for article in sorted(group, key=lambda a: a.relpath):
@@ -204,6 +209,9 @@ def _term_problem(
 
 
 def _unique_slugs(articles: list[Article], problems: list[Problem]) -> dict[str, Article]:
+    by_slug = dict(zip(map(_SLUG, articles), articles))
+    if len(by_slug) == len(articles):
+        return by_slug  # (each its own slug, as nearly always: in C's loops)
     groups: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         groups[article.slug].append(article)
