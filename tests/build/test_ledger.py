@@ -536,9 +536,19 @@ def test_the_build_after_one_that_added_ledger_lines_keeps_the_plan(tmp_path, mo
     assert plans() == 3
     assert "/2024/01/a-moved/" in redirect_page(site, "/2024/01/a/")
     same_as_clean()
-    (site / LEDGER_NAME).write_text(ledger(site) + "/2020/01/x/ content/x.md withdrawn\n", encoding="utf-8")
-    cached()  # the ledger edited by hand: planned again
+    before = ledger(site) + "/2020/01/x/ content/x.md withdrawn\n"
+    (site / LEDGER_NAME).write_text(before, encoding="utf-8")
+    cached()  # the ledger edited by hand: planned again (from these bytes)
     assert plans() == 4
+    same_as_clean()
+    (site / "content/b.md").write_text(article(title="Story b", slug="b-moved"))
+    assert cached() == ["Redirect: /2024/01/b/ → /2024/01/b-moved/ (content/b.md changed its URL)"]
+    (site / "content/e.md").write_text(article(title="Story e"))  # planned again from the lines written
+    assert cached() == []
+    assert plans() == 6
+    (site / LEDGER_NAME).write_text(before, encoding="utf-8")  # as three builds ago: the move is news again
+    assert cached() == ["Redirect: /2024/01/b/ → /2024/01/b-moved/ (content/b.md changed its URL)"]
+    assert plans() == 7
     same_as_clean()
 
 
