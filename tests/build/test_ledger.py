@@ -440,22 +440,30 @@ def test_cached_builds_plan_redirects_as_a_clean_build_does_after_each_change(tm
         both()
 
 
-def test_text_and_headline_edits_keep_the_redirect_plan_unless_it_found_a_file_by_headline(tmp_path, monkeypatch):
+@pytest.fixture
+def plans_made(monkeypatch) -> list[Path]:
+    """The site folder of each redirect plan made from now on (brief.site.redirects.plan_redirects
+    as brief.output.redirects calls it), in order."""
+    from brief.output import redirects
+
+    made: list[Path] = []
+    plan = redirects.plan_redirects
+
+    def planning(site, *args, **kwargs):
+        made.append(site.config.root)
+        return plan(site, *args, **kwargs)
+
+    monkeypatch.setattr(redirects, "plan_redirects", planning)
+    return made
+
+
+def test_text_and_headline_edits_keep_the_redirect_plan_unless_it_found_a_file_by_headline(tmp_path, plans_made):
     """The plan's key reads what planning reads of each article but its headline, kept per
     file: an edit of the text leaves the plan as it was, an edit of a headline keeps it with
     its redirects' titles made anew (the redirect page names the new headline). A plan that
     looked for a renamed file by its headline is made again when the headline of a file it
     found so changes."""
-    from brief.output import redirects
-
-    made: list[int] = []
-    plan = redirects.plan_redirects
-
-    def planning(*args, **kwargs):
-        made.append(1)
-        return plan(*args, **kwargs)
-
-    monkeypatch.setattr(redirects, "plan_redirects", planning)
+    made = plans_made
     files = {f"content/{n}.md": article(title=f"Story {n}") for n in "abc"}
     site = make_site(tmp_path, {**files, "content/a.md": article(title="Story a", aliases=["/old/a/"])})
     config = load_config(site)
@@ -484,20 +492,11 @@ def test_text_and_headline_edits_keep_the_redirect_plan_unless_it_found_a_file_b
     assert not (site / "public/2024/01/c/index.html").exists()
 
 
-def test_the_build_after_one_that_added_ledger_lines_keeps_the_plan(tmp_path, monkeypatch):
+def test_the_build_after_one_that_added_ledger_lines_keeps_the_plan(tmp_path, plans_made):
     """A build that adds lines to the ledger (a new article, a URL that moved) writes them;
     the next build reads those very bytes and keeps the plan, as planning again from them
     would make it: no line to add, no move to tell again (brief.output.redirects.RedirectMemo.read)."""
-    from brief.output import redirects
-
-    made: list[Path] = []  # (the site each plan was made for)
-    plan = redirects.plan_redirects
-
-    def planning(site, *args, **kwargs):
-        made.append(site.config.root)
-        return plan(site, *args, **kwargs)
-
-    monkeypatch.setattr(redirects, "plan_redirects", planning)
+    made = plans_made
     site = make_site(tmp_path, {f"content/{n}.md": article(title=f"Story {n}") for n in "abc"})
     config = load_config(site)
 
@@ -552,21 +551,12 @@ def test_the_build_after_one_that_added_ledger_lines_keeps_the_plan(tmp_path, mo
     same_as_clean()
 
 
-def test_a_new_tag_keeps_the_redirect_plan_unless_its_page_touches_a_path_the_plan_looked_up(tmp_path, monkeypatch):
+def test_a_new_tag_keeps_the_redirect_plan_unless_its_page_touches_a_path_the_plan_looked_up(tmp_path, plans_made):
     """Every output path of the build is something the plan reads, but only those it looked
     up matter (brief.site.places.touched): a tag's new page leaves the plan as it was; a new
     page at an alias's old address, or a ``[redirects]`` target gone, makes it again, and
     the build says what a clean build does."""
-    from brief.output import redirects
-
-    made: list[int] = []
-    plan = redirects.plan_redirects
-
-    def planning(*args, **kwargs):
-        made.append(1)
-        return plan(*args, **kwargs)
-
-    monkeypatch.setattr(redirects, "plan_redirects", planning)
+    made = plans_made
     files = {
         "content/a.md": article(title="Story a", tags=["Old"], aliases=["/old/a/", "/tags/clash/"]),
         "content/b.md": article(title="Story b", tags=["Old"]),
