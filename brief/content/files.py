@@ -100,12 +100,11 @@ def discover(
                 )
             keep.append(name)
         dirnames[:] = keep
-        names = sorted(filenames)
         yield from child_paths(
             here,
             [
                 n
-                for n in names
+                for n in sorted(filenames)
                 if not n.startswith((".", "#")) and not n.endswith(_EDITOR_LEFTOVERS) and n.endswith(".md")
             ],
         )

@@ -264,8 +264,9 @@ def path_of(text: str) -> Path:
     folder, slash, name = text.rpartition("/")
     if not (slash and name and folder.strip("/")) or name in (".", ".."):  # ("//x": a root of its own)
         return _PATH(text)
-    made = _add_name(_folder(folder), name)
-    return _with_text(made, text) if _with_text is not None else made
+    base = _folder(folder)
+    made = _add_name(base, name)
+    return _with_text(made, text) if _with_text is not None and str(base) == folder else made  # (as pathlib wrote it)
 
 
 @lru_cache(maxsize=1024)

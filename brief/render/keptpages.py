@@ -274,6 +274,8 @@ def _new_listings(
     """The pages of the tags and authors that ``came``, each put into ``specs`` where the full
     plan has it (and a None into ``keyed`` beside each: no mark of the last build's); None
     when one has nowhere to go."""
+    if not came:
+        return []
     sv, feeds = site_view(site), site_feeds(site)
     new_pages: list[PageSpec] = []
     for kind, terms in (("tag", site.tags), ("author", site.authors)):  # (in the full plan's order)

@@ -73,6 +73,12 @@ def test_a_file_in_a_folder_is_the_path_joined(folder, name):
     assert made.name == expected.name and made.parent == expected.parent and type(made) is type(expected)
 
 
+@pytest.mark.parametrize("text", ["/a//b.md", "/a/./b.md", "/a/b/../c.md", "/a/b/.md"])
+def test_a_text_pathlib_would_not_write_still_reads_as_its_path(text):
+    made = path_of(text)
+    assert made == Path(text) and str(made) == str(Path(text))
+
+
 @pytest.fixture(params=["the text kept", "no text kept"])
 def keeper(request, monkeypatch):
     if request.param == "no text kept":
