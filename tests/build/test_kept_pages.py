@@ -248,17 +248,24 @@ def test_a_correction_added_and_removed_keeps_the_corrections_pages_right(tmp_pa
     assert any(found is not None for found in plans[1:]), plans
 
 
-def test_the_preview_keeps_pages_in_memory_as_well(tmp_path, plans):
+@pytest.mark.parametrize(
+    ("what", "edit"),
+    [
+        ("body", lambda c: _sub(c / "a12.md", r"on the grid", "on the power grid")),
+        ("new tag", lambda c: _sub(c / "a12.md", r"^tags:\n", "tags:\n- Storage\n")),
+    ],
+)
+def test_the_preview_keeps_pages_in_memory_as_well(tmp_path, plans, what, edit):
     site = _site(tmp_path)
     cache = BuildCache()
     first = MemoryWriter()
     build(load_config(site), None, BuildOptions(now=NOW, cache=cache), writer=first)
-    _sub(site / "content/a12.md", r"on the grid", "on the power grid")
+    edit(site / "content")
     second = MemoryWriter()
     build(load_config(site), None, BuildOptions(now=NOW, cache=cache), writer=second)
     clean = MemoryWriter()
     build(load_config(site), None, BuildOptions(now=NOW), writer=clean)
-    assert plans[1] is not None
+    assert plans[1] is not None, what
     assert {rel: second.files[rel] for rel in second.files} == {rel: clean.files[rel] for rel in clean.files}
 
 
