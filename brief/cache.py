@@ -114,10 +114,10 @@ class BuildCache:
     """A token new at each save, in the main file and the manifest both: checks of the output
     files made against the manifest's stamps (brief.lookahead) apply to a cache of that save only."""
     stored: cachefile.Stored | None = field(default=None, init=False, repr=False, compare=False)
-    ahead: Any = field(default=None, init=False, repr=False, compare=False)
-    """The shards being written by :meth:`save_ahead` (in memory only)."""
     """What the files on disk hold, as last loaded or saved (in memory only): a save
     rewrites only the shards whose rows changed since."""
+    ahead: Any = field(default=None, init=False, repr=False, compare=False)
+    """The shards being written by :meth:`save_ahead` (in memory only)."""
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)

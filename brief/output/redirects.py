@@ -44,23 +44,28 @@ def redirect_plan(
     for rel in sorted(with_feeds(site, set())):  # a [redirects] entry may lead to a feed
         taken.setdefault(rel, f"brief's own {rel}")
     keys = _plan_key(config, site, ledger, memo) if memo is not None else None
-    key, titles, changed = keys if keys is not None else (None, None, [])
+    key, made, titles, changed = keys if keys is not None else (None, (None, None), None, [])
     places = _taken_text(taken) if memo is not None else None
-    if memo is not None and key is not None and memo.key == key and memo.plan is not None:
-        if memo.places is None or places is None or touched(memo.places, places, memo.plan.looked_up):
-            pass  # (what the plan read of the paths taken changed: planned again)
-        else:
-            memo.places = places  # (a new tag's page: 0.27 s of planning saved at 10,000 articles)
-            memo.caught_up()
-            if memo.titles != titles and not memo.plan.reads_headlines(changed):
-                memo.retitle(retitled(memo.plan, site), titles)  # (a headline edit: 0.16 s at 10,000 articles)
-            if memo.titles == titles:
-                return memo.plan
+    if (
+        memo is not None
+        and key is not None
+        and memo.key == key
+        and memo.plan is not None
+        and memo.places is not None
+        and places is not None
+        and not touched(memo.places, places, memo.plan.looked_up)  # (a new tag's page: 0.27 s of planning saved)
+    ):
+        memo.places = places
+        memo.caught_up()
+        if memo.titles != titles and not memo.plan.reads_headlines(changed):
+            memo.retitle(retitled(memo.plan, site), titles)  # (a headline edit: 0.16 s at 10,000 articles)
+        if memo.titles == titles:
+            return memo.plan
     entries, problems = read_ledger(config.root) if ledger else (None, [])
     plan = plan_redirects(site, taken, entries)
     plan.problems[:0] = problems
     if memo is not None:
-        memo.keep(key, titles, plan, places)
+        memo.keep(made, titles, plan, places)
     return plan
 
 
@@ -105,8 +110,6 @@ class RedirectMemo:
     gives the same plan, but that it adds no line and finds no URL moved since recorded
     (:meth:`caught_up`). Without it, the first build after one that added a line planned
     again (0.24 s at 10,000 articles)."""
-    fresh: tuple[bytes, bytes] | None = field(default=None, repr=False, compare=False)
-    """What a plan made in this build takes for :attr:`read`, and its key (from :func:`_plan_key`)."""
     rows: dict[bytes, bytes] = field(default_factory=dict)
     """Article digest (its file's path and bytes) → the digest of what the plan reads of it
     but whether it is built: an unchanged file's is not made again (with the same settings;
@@ -120,7 +123,7 @@ class RedirectMemo:
     # were read as or made of: a plan kept by a build is saved as those bytes again (10,000
     # articles: 11 ms a save), and its ledger is read back only when asked for (ledger_of).
     def __getstate__(self) -> dict[str, Any]:
-        state = {name: value for name, value in vars(self).items() if name not in ("_packed", "fresh")}
+        state = {name: value for name, value in vars(self).items() if name != "_packed"}
         if self.plan is not None:
             packed = getattr(self, "_packed", None)
             if packed is None or packed[0] is not self.plan:
@@ -128,13 +131,19 @@ class RedirectMemo:
             state["plan"], state["ledger"] = packed[1], packed[2]
         return state
 
-    def keep(self, key: bytes | None, titles: bytes | None, plan: RedirectPlan, places: str | None = None) -> None:
-        """Keep ``plan``, made now of what ``key`` and ``titles`` digest and of the paths
-        taken ``places``, pickled at once as the cache saves it: pickling it takes about
-        three times its bytes in memory for a moment, here in the middle of the build rather
-        than at the save, where the build's memory peaks (100,000 articles: 15 MB, nearly
-        all its ledger)."""
-        self.read, key = self.fresh if self.fresh is not None else (None, key)
+    def keep(
+        self,
+        made: tuple[bytes | None, bytes | None],
+        titles: bytes | None,
+        plan: RedirectPlan,
+        places: str | None = None,
+    ) -> None:
+        """Keep ``plan``, made now of what ``made`` (:attr:`read` and the key) and ``titles``
+        digest and of the paths taken ``places``, pickled at once as the cache saves it:
+        pickling it takes about three times its bytes in memory for a moment, here in the
+        middle of the build rather than at the save, where the build's memory peaks
+        (100,000 articles: 15 MB, nearly all its ledger)."""
+        self.read, key = made
         self.key, self.titles, self.plan, self.written, self.places = key, titles, plan, None, places
         self._packed = _packed(plan)
 
@@ -195,17 +204,18 @@ def _packed(plan: RedirectPlan) -> tuple[RedirectPlan, bytes, bytes]:
 
 def _plan_key(
     config: Config, site: Site, ledger: bool, memo: RedirectMemo | None = None
-) -> tuple[bytes, bytes, list[Article]] | None:
+) -> tuple[bytes, tuple[bytes | None, bytes], bytes, list[Article]] | None:
     """A digest of what :func:`brief.site.redirects.plan_redirects` reads but the paths taken
     (:attr:`RedirectMemo.places`): ``[redirects]``, each article's and page's file, slug,
     URL, canonical URL, date, aliases (with their lines) and whether it is built, and the
-    ledger's bytes; a digest of every article's headline; and the articles whose part was
-    made anew. None when the ledger cannot be read (the plan says why). With ``memo``, each
-    article's part is made once per file (digest), and kept there."""
+    ledger's bytes (:meth:`RedirectMemo.as_read`); what a plan made now takes for
+    :attr:`RedirectMemo.read`, with its key; a digest of every article's headline; and the
+    articles whose part was made anew. None when the ledger cannot be read (the plan says
+    why). With ``memo``, each article's part is made once per file (digest), and kept there."""
     parts = [repr((config.redirects, ledger)).encode()]
     token_at = None
     if memo is not None:
-        memo.seen = memo.fresh = None
+        memo.seen = None
     if ledger:
         try:
             seen = digest(read_input(ledger_file(config.root), TEXT_LIMIT))  # (never waits on a FIFO)
@@ -247,13 +257,14 @@ def _plan_key(
     joined = "\n".join(titles)
     if joined.count("\n") != max(0, len(titles) - 1):  # (one with a line break: joined, they could run together)
         joined = repr(titles)
-    key = digest(*parts)
-    if memo is not None and token_at is not None:  # (what a plan made now takes: see RedirectMemo.read)
-        token = parts[token_at]
-        if token != memo.seen:
-            parts[token_at] = digest(b"the ledger as written by the plan of ", token)
-        memo.fresh = (parts[token_at], digest(*parts) if token != memo.seen else key)
-    return key, digest(joined), changed
+    key = made = digest(*parts)
+    read = None  # (what a plan made now takes: see RedirectMemo.read)
+    if token_at is not None:
+        read = parts[token_at]
+        if memo is not None and read != memo.seen:  # (the lines the last plan wrote: never a file's digest)
+            read = parts[token_at] = digest(b"the ledger as written by the plan of ", read)
+            made = digest(*parts)
+    return key, (read, made), digest(joined), changed
 
 
 def _taken_text(taken: dict[str, str]) -> str | None:

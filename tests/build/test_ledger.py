@@ -678,7 +678,7 @@ def test_a_plan_made_is_pickled_when_kept_not_when_the_cache_is_saved(tmp_path, 
     assert packed == [1]
     memo = redirects.RedirectMemo()
     plan = redirects.RedirectPlan(ledger=[])
-    memo.keep(b"key", b"titles", plan)
+    memo.keep((None, b"key"), b"titles", plan)
     assert packed == [1, 1]
     again = pickle.loads(pickle.dumps(memo))
     assert packed == [1, 1]  # (saved as the bytes made when it was kept)
