@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from brief.config import Config
-from brief.content.ledger import Entry, format_ledger, ledger_file, read_ledger, write_ledger_data
+from brief.content.ledger import LEDGER_NAME, Entry, format_ledger, ledger_file, read_ledger, write_ledger_data
 from brief.content.model import Article
 from brief.digests import digest
 from brief.errors import relpath
@@ -158,8 +158,12 @@ class RedirectMemo:
 
     def as_read(self, seen: bytes) -> bytes:
         """What the key of a plan takes for a ledger of bytes of digest ``seen``: :attr:`read`
-        when they are the bytes :attr:`plan` wrote, else ``seen``."""
-        return self.read if self.read is not None and self.written is not None and seen == self.written else seen
+        when they are the bytes :attr:`plan` wrote and it says nothing at a line of the ledger,
+        else ``seen``. (The lines it wrote are sorted, its own added among them: a warning at a
+        line of the file it read may be at another line now, which only planning again finds.)"""
+        if self.read is None or self.written is None or seen != self.written or _at_ledger_lines(self.plan):
+            return seen
+        return self.read
 
     def caught_up(self) -> None:
         """Keep :attr:`plan` as planning again from the ledger it wrote would make it, when the
@@ -194,6 +198,11 @@ class RedirectMemo:
         if plan.ledger is None and packed is not None and packed[0] is plan:
             plan.ledger = pickle.loads(packed[2])
         return plan.ledger
+
+
+def _at_ledger_lines(plan: RedirectPlan | None) -> bool:
+    """Whether ``plan`` has a problem on the ledger's file, or naming it (and a line of it)."""
+    return plan is not None and any(p.path == LEDGER_NAME or LEDGER_NAME in p.message for p in plan.problems)
 
 
 def _packed(plan: RedirectPlan) -> tuple[RedirectPlan, bytes, bytes]:

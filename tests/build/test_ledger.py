@@ -589,6 +589,43 @@ def test_a_new_tag_keeps_the_redirect_plan_unless_its_page_touches_a_path_the_pl
     assert any("/tags/old/ is no page or file of this build" in p.message for p in failed.value.problems)
 
 
+def test_the_warnings_of_the_plan_after_one_that_added_lines_name_the_lines_as_read(tmp_path, plans_made):
+    """A ledger line whose article is gone is a warning on its line. The build after one that
+    added lines above it reads them moved down: it plans again, and says so at the line a
+    clean build names (the plan before read the file as it was, and warned at the line then)."""
+    made = plans_made
+    files = {f"content/{n}.md": article(title=f"Story {n}", date=f"2024-01-1{n}") for n in "23"}
+    site = make_site(tmp_path, files)
+    config = load_config(site)
+
+    def warnings() -> list[str]:
+        found: list[Problem] = []
+        assert build_site(config, site / "public", now=BUILD_TIME, on_warning=found.append).result is not None
+        return [w.format() for w in found if w.code == "published-url-gone"]
+
+    def clean() -> list[str]:
+        ref = tmp_path / "ref"
+        shutil.rmtree(ref, ignore_errors=True)
+        shutil.copytree(site, ref, ignore=shutil.ignore_patterns(".brief-cache", "public"))
+        found: list[Problem] = []
+        build_site(load_config(ref), ref / "public", now=BUILD_TIME, use_cache=False, on_warning=found.append)
+        return [w.format() for w in found if w.code == "published-url-gone"]
+
+    warnings()
+    (site / "content/3.md").unlink()  # its URL gone: a warning on the ledger's last line
+    gone = HEADER.count("\n") + 2
+    assert warnings() == clean() and [w.partition(": ")[0] for w in clean()] == [f"{LEDGER_NAME}:{gone}"]
+    (site / "content/1.md").write_text(article(title="Story 1", date="2024-01-11"))  # a line added above it
+    assert [w.partition(": ")[0] for w in warnings()] == [f"{LEDGER_NAME}:{gone}"]  # (the file as read)
+    planned = made.count(site)
+    (site / "content/2.md").write_text(article("More text.\n", title="Story 2", date="2024-01-12"))
+    assert warnings() == clean() and [w.partition(": ")[0] for w in clean()] == [f"{LEDGER_NAME}:{gone + 1}"]
+    assert made.count(site) == planned + 1
+    (site / "content/2.md").write_text(article("Still more text.\n", title="Story 2", date="2024-01-12"))
+    assert warnings() == clean()
+    assert made.count(site) == planned + 1  # (the ledger as that build read it: the same plan)
+
+
 @pytest.mark.slow
 def test_a_kept_plan_writes_the_ledger_only_when_the_file_lacks_it(tmp_path, monkeypatch):
     """A kept plan's ledger is not written out again while the file holds it (the usual edit);
