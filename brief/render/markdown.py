@@ -13,7 +13,6 @@ code block whose language Pygments knows is highlighted at build time (see
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Mapping, Set
 from functools import lru_cache
 from pathlib import Path
@@ -43,7 +42,9 @@ from brief.render.mdrules import (
     heading_ids,
     hidden,
     image_html,
+    misplaced_footnotes,
     no_nested_links,
+    plain_inline,
     table_close,
     table_open,
     too_deep,
@@ -57,7 +58,6 @@ if TYPE_CHECKING:
     from pygments.lexer import Lexer
 
 # Footnote references and inline notes: text[^1], text^[note].
-_FOOTNOTE_SYNTAX = re.compile(r"\[\^[^\]\s]+\]|\^\[")
 
 HIGHLIGHT_PREFIX = "hl-"
 """Put before Pygments' short token class names: ``hl-k`` (keyword), ``hl-s2`` (string)."""
@@ -116,7 +116,7 @@ class Renderer:
         self.images = ImageStore(config.root)
         """Resized copies of the site's raster images (hero and text), kept in .brief-cache/images/."""
         self._raw = RawHtml(config, self) if config.html != "escape" else None
-        self._md = self._parser(config, footnotes=True)
+        self._md, self._typographer = self._parser(config, footnotes=True), config.typographer
         # One-line fields (takeaways, captions) have nowhere to put a footnote list.
         self._inline_md = self._parser(config, footnotes=False)
 
@@ -162,18 +162,10 @@ class Renderer:
 
     def inline(self, text: str, env: PageEnv, line: int | None, field: str = "body") -> Markup:
         """Render one line of inline Markdown (a takeaway, a caption)."""
-        if _FOOTNOTE_SYNTAX.search(text):
-            env.problems.append(
-                Problem(
-                    env.relpath,
-                    line,
-                    field,
-                    "footnotes work in the body and the analysis only; "
-                    "here the text is shown as written (expected the note in the body)",
-                    WARNING,
-                    "misplaced-footnote",
-                )
-            )
+        plain = plain_inline(text, self._typographer)  # (most takeaways: markdown-it not needed)
+        if plain is not None:
+            return Markup(plain)
+        misplaced_footnotes(text, env, line, field)
         return Markup(self._inline_md.renderInline(text, {"brief": env, "line": line, "field": field}))
 
     def _article_links(self, state: StateCore) -> None:
