@@ -8,7 +8,10 @@ ids, nested links, brief's link and image checks) and rendered at once; its toke
 dropped and only its HTML is kept. The footnotes are moved to the end as markdown-it does,
 then finished the same way. The HTML is the same as ``MarkdownIt.render`` gives, byte for
 byte (tests/render/test_markdown_stream.py compares the two), and so are the problems,
-ids, files and dependencies a fragment records, in the same order.
+ids, files and dependencies a fragment records, in the same order. A top-level paragraph
+of plain text (no inline syntax, no line a block could start with) is not given to
+markdown-it at all: its HTML is its text in ``<p>`` (:func:`plain_paragraph`;
+tests/render/test_plain_paragraphs.py compares whole documents with markdown-it's render).
 """
 
 from __future__ import annotations
@@ -56,8 +59,18 @@ def render_by_blocks(md: MarkdownIt, src: str, env: dict, part: int | None = Non
     headings = "brief_heading_ids" in rules
     first_line = env.get("line")
     out: list[str] = []
+    html = bool(md.options.get("html"))
+    pieces = parts(src, cut=True, html=html, size=part or PART)
+    cut: list[tuple[int, str, str | None]]
+    if md.options.get("breaks"):  # (a line break then writes <br />: no paragraph is taken as plain)
+        cut = [(offset, piece, None) for offset, piece in pieces]
+    else:
+        cut = plain_apart(pieces, html, bool(md.options.get("typographer")))
     try:
-        for offset, piece in parts(src, cut=True, html=bool(md.options.get("html")), size=part or PART):
+        for offset, piece, plain in cut:
+            if plain is not None:  # a paragraph of plain text: its HTML as markdown-it writes it
+                out.append(plain)
+                continue
             env["line"] = first_line + offset if first_line is not None else None
             state = StateCore(piece, md, env)
             for name in _BEFORE:
@@ -72,7 +85,7 @@ def render_by_blocks(md: MarkdownIt, src: str, env: dict, part: int | None = Non
                 page.problems = found
             out.append(md.renderer.render(state.tokens, md.options, env))
             state.tokens = []
-        if "footnote_tail" in rules and len(out) > 1:  # several parts: the inline notes follow them all
+        if "footnote_tail" in rules and len(cut) > 1:  # several parts: the inline notes follow them all
             state = StateCore("", md, env)
             rules["footnote_tail"](state)
             _finish_from(state.tokens, 0, finish, outline if headings else None)
@@ -203,6 +216,56 @@ def parts(src: str, *, cut: bool, size: int = PART, html: bool = False) -> list[
         length += len(line) + 1
     found.append((start, "\n".join(lines[start:])))
     return found
+
+
+_NOT_PLAIN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\\`~*_\[\]!<>&{}]|://")
+"""What a paragraph needs markdown-it for, beside how its lines start and end: a character
+that starts an inline rule, a control character, a tab, or a URL (alone on its line, one
+a provider's page embeds)."""
+_PLAIN_START = "\"'(“‘$€£"
+"""Characters but letters that a line of a plain paragraph may start with (none starts a block)."""
+_TYPOGRAPHY = re.compile(r"['\"]|\+-|\.\.|\?\?\?\?|!!!!|,,|--|\((?:c|tm|r)\)", re.IGNORECASE)
+
+
+def plain_apart(pieces: list[tuple[int, str]], html: bool, typographer: bool) -> list[tuple[int, str, str | None]]:
+    """``pieces`` (:func:`parts`) with each paragraph of plain text cut apart where
+    :func:`parts` may cut, with its HTML (:func:`plain_paragraph`); the rest of each piece
+    in runs as it was written, with None. A 3 KB article of four plain paragraphs took
+    markdown-it 160 µs; plain paragraphs are most of a news article's."""
+    out: list[tuple[int, str, str | None]] = []
+    for offset, piece in pieces:
+        rest: list[tuple[int, str]] = []
+        for start, text in parts(piece, cut=True, size=1, html=html):
+            paragraph = plain_paragraph(text, typographer)
+            if paragraph is None:
+                rest.append((start, text))
+                continue
+            if rest:
+                out.append((offset + rest[0][0], "\n".join(t for _, t in rest), None))
+                rest = []
+            out.append((offset + start, text, paragraph))
+        if rest:
+            out.append((offset + rest[0][0], "\n".join(t for _, t in rest), None))
+    return out
+
+
+def plain_paragraph(text: str, typographer: bool) -> str | None:
+    """The HTML of ``text`` (blank lines after it aside) when it is one top-level paragraph of
+    plain text, as markdown-it writes it: each line starting with a letter (or a quote, a
+    parenthesis, a currency sign) and ending with no space, no inline syntax, nothing the
+    ``typographer`` changes. None for anything else."""
+    lines = text.split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        return None
+    for line in lines:
+        if not line or not (line[0].isalpha() or line[0] in _PLAIN_START) or line[-1].isspace():
+            return None
+    content = "\n".join(lines)
+    if _NOT_PLAIN.search(content) or (typographer and _TYPOGRAPHY.search(content)):
+        return None
+    return "<p>" + content.replace('"', "&quot;") + "</p>\n"
 
 
 def _finisher(
