@@ -9,7 +9,7 @@ still there) keeps its validated article without being parsed again.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -53,15 +53,25 @@ class ContentMemo(Memo):
         to be trusted; else None (the file is read, and its key noted by :meth:`note`).
         ``stamps``: the files' stamps as the build took them before reading any (the cache
         records those), else a ``stat`` here."""
-        name = str(path)
-        known = self.stamps.get(name)
-        if known is None:  # (a file the memo has not seen needs no stat)
-            return None
-        stamp = stamps.get(name) if stamps is not None else None
-        stamp = stamp or file_stamp(path)
-        if stamp is not None and known[0] == stamp and known[2] - stamp[0] / 1e9 > RACY_SECONDS:
-            return known[1]
-        return None
+        return self.known_keys([path], stamps)[0]
+
+    def known_keys(
+        self, paths: Sequence[Path], stamps: Mapping[str, tuple[int, int, int]] | None = None
+    ) -> list[bytes | None]:
+        """:meth:`known_key` of each of ``paths``, in one loop (a build after an edit asks it
+        of every file: 10,000 files took 28 ms one call each)."""
+        known_of, stamp_of = self.stamps.get, stamps.get if stamps is not None else None
+        keys: list[bytes | None] = []
+        for path in paths:
+            name = str(path)
+            known = known_of(name)
+            if known is None:  # (a file the memo has not seen needs no stat)
+                keys.append(None)
+                continue
+            stamp = (stamp_of(name) if stamp_of is not None else None) or file_stamp(path)
+            trusted = stamp is not None and known[0] == stamp and known[2] - stamp[0] / 1e9 > RACY_SECONDS
+            keys.append(known[1] if trusted else None)
+        return keys
 
     def note(self, path: Path, stamp: tuple[int, int, int] | None, key: bytes | None, at: float) -> None:
         """Remember the ``key`` of ``path`` (the digest of its path and bytes) as read at time
@@ -76,7 +86,7 @@ class ContentMemo(Memo):
         """The outcome kept under ``key`` (a file's path and bytes), while the files it
         depends on (its hero image) are still there."""
         entry = self.articles.get(key)
-        if entry is not None and all((file_stamp(Path(dep)) is not None) for dep in entry[1]):
+        if entry is not None and (not entry[1] or all((file_stamp(Path(dep)) is not None) for dep in entry[1])):
             return entry[0]
         return None
 
@@ -164,8 +174,8 @@ def load_articles(
     paths = list(discover(config.content_dir, config.root, skip=(AUTHORS_FOLDER,), notes=loaded.problems))
     results: list[FileResult | None] = [None] * len(paths)
     todo: list[tuple[int, bytes | None]] = []  # (index, memo key when the file's digest is known)
-    for n, path in enumerate(paths):
-        key = memo.known_key(path, stamps) if memo is not None else None
+    keys = memo.known_keys(paths, stamps) if memo is not None else [None] * len(paths)
+    for n, key in enumerate(keys):
         if key is None:
             todo.append((n, None))  # read, hashed (with a memo) and parsed by a worker
             continue
