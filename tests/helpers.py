@@ -328,3 +328,28 @@ def atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def process_tree_state(pid: int) -> str:
+    """What a process that did not end in time, and every process under it, is doing: each
+    one's command, state and what its threads wait on in the kernel, and the Python stacks
+    of the tree when py-spy is installed (for a failure message: a hang is then diagnosable)."""
+    lines: list[str] = []
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        proc = Path(f"/proc/{current}")
+        try:
+            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+            state = (proc / "stat").read_text().split(") ", 1)[1].split()[0]
+            waits = sorted({(task / "wchan").read_text() or "-" for task in (proc / "task").iterdir()})
+            children = [int(c) for task in (proc / "task").iterdir() for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        lines.append(f"{current} [{state}] waits on {', '.join(waits)}: {cmd[:160]}")
+        todo.extend(children)
+    spy = Path(sys.executable).with_name("py-spy")
+    if spy.exists():
+        dump = subprocess.run([str(spy), "dump", "--subprocesses", "--pid", str(pid)], capture_output=True, text=True)
+        lines.append(dump.stdout[-6000:] + dump.stderr[-1000:])
+    return "\n".join(lines)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import TESTS, run_brief, tree
+from helpers import TESTS, process_tree_state, run_brief, tree
 
 from brief.build import BuildOptions, build
 from brief.config import load_config
@@ -227,7 +227,12 @@ def test_interrupted_build_leaves_previous_output(tmp_path):
             time.sleep(0.005)  # wait until the write phase has begun
         time.sleep(extra_delay)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        try:
+            _, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            state = process_tree_state(proc.pid)
+            proc.kill()
+            pytest.fail(f"the build did not end within 60 s of Ctrl-C:\n{state}")
         assert "Traceback" not in err
         if proc.returncode != 0:
             assert proc.returncode == 130, err
