@@ -57,8 +57,6 @@ from brief.urls import path_url
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
 
-# Footnote references and inline notes: text[^1], text^[note].
-
 HIGHLIGHT_PREFIX = "hl-"
 """Put before Pygments' short token class names: ``hl-k`` (keyword), ``hl-s2`` (string)."""
 

@@ -29,7 +29,7 @@ _INLINE_SYNTAX = re.compile(r"[\x00-\x1f\x7f\\`~*_\[\]!<>&\"{}]")
 rule (code, strikethrough, emphasis, links, images, tags, entities, escapes, line breaks),
 that HTML escapes, or that brief's checks of other generators' syntax look for; control
 characters too."""
-_TYPOGRAPHY = re.compile(r"['\"]|\+-|\.\.|\?\?\?\?|!!!!|,,|--|\((?:c|tm|r)\)", re.IGNORECASE)
+TYPOGRAPHY = re.compile(r"['\"]|\+-|\.\.|\?\?\?\?|!!!!|,,|--|\((?:c|tm|r)\)", re.IGNORECASE)
 """What markdown-it's typographer replaces (quotes, dashes, ellipses, (c), ...)."""
 
 
@@ -39,12 +39,13 @@ def plain_inline(text: str, typographer: bool) -> str | None:
     ``typographer``; else None (markdown-it renders it). Most takeaways are plain: on the
     benchmark corpus each took markdown-it 14 to 22 µs, two per article (tests/render:
     the same HTML as markdown-it for any text this returns)."""
-    if _INLINE_SYNTAX.search(text) or (typographer and _TYPOGRAPHY.search(text)):
+    if _INLINE_SYNTAX.search(text) or (typographer and TYPOGRAPHY.search(text)):
         return None
     return text
 
 
 _FOOTNOTE_SYNTAX = re.compile(r"\[\^[^\]\s]+\]|\^\[")
+"""Footnote references and inline notes: text[^1], text^[note]."""
 
 
 def misplaced_footnotes(text: str, env: PageEnv, line: int | None, field: str) -> None:
