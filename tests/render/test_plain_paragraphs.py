@@ -136,7 +136,7 @@ def test_anything_else_goes_to_markdown_it(text, typographer):
 
 
 def test_with_line_breaks_on_no_paragraph_is_taken_as_plain(root):
-    """markdown-it's ``breaks`` option writes a line break inside a paragraph as ``<br>``."""
+    """markdown-it's ``breaks`` option writes a line break inside a paragraph as ``<br />``."""
     renderer = Renderer(Config(root=root, publisher_name="P"), {})
     md = renderer._md
     md.options["breaks"] = True
