@@ -66,6 +66,17 @@ def render_by_blocks(md: MarkdownIt, src: str, env: dict, part: int | None = Non
         cut = [(offset, piece, None) for offset, piece in pieces]
     else:
         cut = plain_apart(pieces, html, bool(md.options.get("typographer")))
+    rendered: list = []  # what rendering found (raw HTML's problems): after the rules', as in md.render
+
+    def render(tokens: list[Token]) -> str:
+        if page is None:
+            return md.renderer.render(tokens, md.options, env)
+        before = len(page.problems)
+        html = md.renderer.render(tokens, md.options, env)
+        rendered.extend(page.problems[before:])
+        del page.problems[before:]
+        return html
+
     try:
         for offset, piece, plain in cut:
             if plain is not None:  # a paragraph of plain text: its HTML as markdown-it writes it
@@ -83,17 +94,17 @@ def render_by_blocks(md: MarkdownIt, src: str, env: dict, part: int | None = Non
                 page.problems, found = nesting, page.problems
                 rules["brief_nesting"](state)
                 page.problems = found
-            out.append(md.renderer.render(state.tokens, md.options, env))
+            out.append(render(state.tokens))
             state.tokens = []
         if "footnote_tail" in rules and len(cut) > 1:  # several parts: the inline notes follow them all
             state = StateCore("", md, env)
             rules["footnote_tail"](state)
             _finish_from(state.tokens, 0, finish, outline if headings else None)
-            out.append(md.renderer.render(state.tokens, md.options, env))
+            out.append(render(state.tokens))
     finally:
         env["line"] = first_line
     if page is not None:
-        page.problems = earlier + nesting + page.problems
+        page.problems = earlier + nesting + page.problems + rendered
     return "".join(out)
 
 

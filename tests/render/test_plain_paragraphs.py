@@ -51,6 +51,9 @@ OTHER = st.sampled_from(
         "[^1]: A note.",
         "See [a][ref].\n\n[ref]: https://example.org/",
         "## Outlook",
+        "<script>alert(1)</script>",
+        "Prices {{ .Params.rise }} in May.",
+        "<p onclick=\"x()\">Raw paragraph</p>",
     ]
 )
 
@@ -100,6 +103,7 @@ def _render(root: Path, text: str, html: str, typographer: bool, stream: bool):
 @example("<div>\n\nPlain text between.\n\n</div>\n", "trusted", False)
 @example("- a list\n\nPlain after it.\n", "safe", False)
 @example("It's -- he said... (c)\n", "safe", True)
+@example("<script>x</script>\n\nPlain text.\n\nPrices {{ .Params.rise }} in May.\n", "safe", False)
 def test_a_document_with_plain_paragraphs_is_markdown_it_s_render(root, text, html, typographer):
     assert _render(root, text, html, typographer, stream=True) == _render(root, text, html, typographer, stream=False)
 
