@@ -53,7 +53,7 @@ OTHER = st.sampled_from(
         "## Outlook",
         "<script>alert(1)</script>",
         "Prices {{ .Params.rise }} in May.",
-        "<p onclick=\"x()\">Raw paragraph</p>",
+        '<p onclick="x()">Raw paragraph</p>',
     ]
 )
 
