@@ -229,10 +229,11 @@ def parts(src: str, *, cut: bool, size: int = PART, html: bool = False) -> list[
     return found
 
 
-_NOT_PLAIN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\\`~*_\[\]!<>&{}]|://")
-"""What a paragraph needs markdown-it for, beside how its lines start and end: a character
-that starts an inline rule, a control character, a tab, or a URL (alone on its line, one
-a provider's page embeds)."""
+_NOT_PLAIN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\\`~*_\[\]!<>&{}]")
+"""What a paragraph needs markdown-it for, beside how its lines start and end and a URL (alone
+on its line, one a provider's page embeds: ``://``, looked for apart, 2.3 times sooner than
+as an alternative of this pattern): a character that starts an inline rule, a control
+character, a tab."""
 _PLAIN_START = "\"'(“‘$€£"
 """Characters but letters that a line of a plain paragraph may start with (none starts a block)."""
 
@@ -273,7 +274,7 @@ def plain_paragraph(text: str, typographer: bool) -> str | None:
         if not line or not (line[0].isalpha() or line[0] in _PLAIN_START) or line[-1].isspace():
             return None
     content = "\n".join(lines)
-    if _NOT_PLAIN.search(content) or (typographer and TYPOGRAPHY.search(content)):
+    if _NOT_PLAIN.search(content) or "://" in content or (typographer and TYPOGRAPHY.search(content)):
         return None
     return "<p>" + content.replace('"', "&quot;") + "</p>\n"
 
