@@ -79,8 +79,9 @@ def count_run(stops: frozenset[str], articles: Sequence[Article]) -> RunCounts:
     ids, counts, lengths = array("i"), array("i"), array("i")
     for article in articles:
         found = term_counts(article, stops)
-        ids.extend(map(met.__getitem__, found))
-        counts.extend(found.values())
+        # (from lists: an array extended from an iterator grows item by item; 26 → 21 µs an article)
+        ids.fromlist(list(map(met.__getitem__, found)))
+        counts.fromlist(list(found.values()))
         lengths.append(len(found))
     return list(met), ids.tobytes(), counts.tobytes(), lengths.tobytes()
 
