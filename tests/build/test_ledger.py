@@ -542,13 +542,100 @@ def test_the_build_after_one_that_added_ledger_lines_keeps_the_plan(tmp_path, pl
     same_as_clean()
     (site / "content/b.md").write_text(article(title="Story b", slug="b-moved"))
     assert cached() == ["Redirect: /2024/01/b/ → /2024/01/b-moved/ (content/b.md changed its URL)"]
-    (site / "content/e.md").write_text(article(title="Story e"))  # planned again from the lines written
+    (site / "content/e.md").write_text(article(title="Story e"))  # (from the lines written: see below)
     assert cached() == []
-    assert plans() == 6
+    assert plans() == 5  # a new article: the last plan, settled, with its line added (not made again)
+    assert "/2024/01/e/ content/e.md" in ledger(site)
+    same_as_clean()
     (site / LEDGER_NAME).write_text(before, encoding="utf-8")  # as three builds ago: the move is news again
     assert cached() == ["Redirect: /2024/01/b/ → /2024/01/b-moved/ (content/b.md changed its URL)"]
-    assert plans() == 7
+    assert plans() == 6
     same_as_clean()
+
+
+@pytest.mark.slow
+def test_a_new_article_extends_the_last_plan_unless_the_plan_met_it(tmp_path, plans_made):
+    """A build that adds an article keeps the last plan with the article's ledger line added
+    (brief.output.redirects._extended), when planning again would make just that; a new
+    article the plan met (an alias, a file a ledger line names, a vanished file's date and
+    headline, an old address it now serves), a draft, or anything else the plan reads changed
+    in the same build (the ledger, a page, another article) makes it again. After each
+    build, the site, the ledger and the warnings are a clean build's."""
+    from helpers import tree
+
+    made = plans_made
+    files = {f"content/{n}.md": article(title=f"Story {n}", date=f"2024-01-1{i}") for i, n in enumerate("abc")}
+    files["content/pages/about.md"] = article(title="About", date=None)
+    toml = 'title = "T"\nbase_url = "https://example.org/"\n[redirects]\n"/topics/about/" = "/about/"\n'
+    site = make_site(tmp_path, files, toml)
+    config = load_config(site)
+
+    def step(change: str, planned: bool) -> None:
+        ref = tmp_path / "ref"  # the same inputs, the ledger as the cached build reads it
+        shutil.rmtree(ref, ignore_errors=True)
+        shutil.copytree(site, ref, ignore=shutil.ignore_patterns(".brief-cache", "public"))
+        before = made.count(site)
+        cached: list[Problem] = []
+        outcome = build_site(config, site / "public", now=BUILD_TIME, on_warning=cached.append)
+        assert outcome.result is not None, change
+        assert made.count(site) == before + planned, change
+        clean: list[Problem] = []
+        build_site(load_config(ref), ref / "public", now=BUILD_TIME, use_cache=False, on_warning=clean.append)
+        assert ledger(site) == ledger(ref), change
+        assert [w.format() for w in cached] == [w.format() for w in clean], change
+        assert tree(site / "public") == tree(ref / "public"), change
+
+    def write(name: str, **fields) -> None:
+        (site / f"content/{name}.md").write_text(article(**{"title": f"Story {name}", **fields}), encoding="utf-8")
+
+    def add(name: str, planned: bool, **fields) -> None:
+        write(name, **fields)
+        step(f"{name}.md added", planned)
+
+    def withdrawn(name: str) -> None:
+        text = ledger(site).replace(f" content/{name}.md ", f" content/{name}.md withdrawn ")
+        (site / LEDGER_NAME).write_text(text, encoding="utf-8")
+
+    step("first build", True)
+    step("the ledger the first build wrote", True)
+    add("d", False, date="2024-01-20")
+    assert "/2024/01/d/ content/d.md" in ledger(site)
+    add("e", False, date="2024-01-05")  # (older than the rest: among them in every list)
+    write("d", title="Story d, retitled", date="2024-01-20")
+    add("f", False, date="2024-01-21")  # (beside a headline edited)
+    add("g", True, date="2024-01-22", draft=True)  # a draft: its URL is kept, unbuilt
+    add("h", True, date="2024-01-23", aliases=["/old/h/"])
+    write("h", title="Story h, retitled", date="2024-01-23", aliases=["/old/h/"])
+    add("i", False, date="2024-01-24")  # (the alias's redirect page names the new headline)
+    assert "Story h, retitled" in redirect_page(site, "/old/h/")
+    write("a", title="Story a", date="2024-01-10", slug="a-moved")
+    step("a.md moved", True)
+    add("j", False, date="2024-01-25")
+    add("a2", True, title="Story a2", date="2024-01-10", slug="a")  # at an address the ledger redirects
+    with open(site / LEDGER_NAME, "a", encoding="utf-8") as lines:
+        lines.write("/x/old/ content/m.md withdrawn\n")  # by hand, no date or headline to look a file up by
+    add("k", True, date="2024-01-26")  # (the ledger changed beside)
+    step("the ledger as written", False)
+    add("m", True, date="2024-01-27")  # the file a ledger line names: /x/old/ leads to it now
+    assert "/2024/01/m/" in redirect_page(site, "/x/old/")
+    (site / "content/pages/about.md").write_text(article(title="About us", date=None), encoding="utf-8")
+    add("n", True, date="2024-01-28")  # a page retitled beside: [redirects] names its title
+    assert "About us" in redirect_page(site, "/topics/about/")
+    write("f", date="2024-01-21", draft=True)
+    step("f.md a draft", True)
+    (site / "content/f.md").unlink()  # gone, as a draft: no page of it is taken, before or now
+    add("o", True, date="2024-01-29")
+    withdrawn("f")
+    step("f.md withdrawn", True)
+    add("p", False, date="2024-01-30")
+    os.rename(site / "content/c.md", site / "content/c2.md")  # a vanished file, found by date and headline
+    step("c.md renamed", True)
+    add("c3", True, title="Story c", date="2024-01-12")  # the date and headline that found it: found no longer
+    (site / "content/b.md").unlink()  # a URL gone: a warning on its line
+    step("b.md deleted", True)
+    add("b", True, date="2024-01-11")  # back
+    (site / "content/e.md").unlink()
+    add("q", True, date="2024-01-31")  # an article added, another gone
 
 
 def test_a_new_tag_keeps_the_redirect_plan_unless_its_page_touches_a_path_the_plan_looked_up(tmp_path, plans_made):
