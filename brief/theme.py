@@ -21,7 +21,6 @@ import stat
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO
 
 from brief.errors import Problem, relpath
 
@@ -177,21 +176,37 @@ def read_input(path: Path, limit: Limit, head: int | None = None) -> bytes:
     sized = head is None
     why = _why_not(path, os.stat(path), limit, sized)
     if why is None:
-        with open(os.open(path, _OPEN_FLAGS), "rb") as handle:
-            info = os.fstat(handle.fileno())
+        fd = os.open(path, _OPEN_FLAGS)  # (read through the descriptor: a file object asks 3 more system calls)
+        try:
+            info = os.fstat(fd)
             why = _why_not(path, info, limit, sized)
             if why is None:
-                return _read_all(handle, info.st_size, limit) if head is None else handle.read(head)
+                return _read_all(fd, info.st_size, limit) if head is None else _read_up_to(fd, head)
+        finally:
+            os.close(fd)
     raise InputError(why)
 
 
-def _read_all(handle: BinaryIO, expected: int, limit: Limit) -> bytes:
-    data = handle.read(expected + 1)  # one byte more than measured: did the file grow since?
+def _read_all(fd: int, expected: int, limit: Limit) -> bytes:
+    data = _read_up_to(fd, expected + 1)  # one byte more than measured: did the file grow since?
     if len(data) > expected:
-        data += handle.read(limit.size + 1 - len(data))
+        data += _read_up_to(fd, limit.size + 1 - len(data))
         if len(data) > limit.size:
             raise InputError(_too_large(len(data), limit))
     return data
+
+
+def _read_up_to(fd: int, size: int) -> bytes:
+    """``size`` bytes read from ``fd``, or fewer where the file ends."""
+    data = os.read(fd, size)
+    if not data or len(data) == size:
+        return data
+    parts = [data]
+    size -= len(data)
+    while size > 0 and (data := os.read(fd, size)):
+        parts.append(data)
+        size -= len(data)
+    return b"".join(parts)
 
 
 def _why_not(path: Path, info: os.stat_result, limit: Limit, sized: bool = True) -> str | None:

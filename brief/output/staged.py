@@ -7,6 +7,7 @@ replaced, so that the published site stays as it was until the swap."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from contextlib import contextmanager
@@ -26,8 +27,15 @@ def write_file(target: str, relpath: str, data: bytes) -> None:
         except FileExistsError:
             replace_path(target)
             fd = os.open(target, _NEW_FILE, 0o666)
-        with open(fd, "wb") as out:
-            out.write(data)
+        try:  # (through the descriptor: a file object asks 3 more system calls, 16,000 pages a build)
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                if not written:  # (a disk that takes nothing and says nothing: never waited on)
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                view = view[written:]
+        finally:
+            os.close(fd)
 
 
 def make_folder_of(relpath: str, target: str, made: set[str], spare: bool = False) -> None:

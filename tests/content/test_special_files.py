@@ -20,7 +20,7 @@ from helpers import article, make_site, run_brief
 from PIL import Image
 
 from brief.serve.rebuild import Preview
-from brief.theme import FILE_LIMIT, TEXT_LIMIT, InputError, read_input
+from brief.theme import FILE_LIMIT, TEXT_LIMIT, InputError, Limit, read_input
 
 TIMEOUT = 20
 BASE = "http://127.0.0.1:8000/"
@@ -279,3 +279,26 @@ def test_read_input_reads_a_regular_file_whole_or_its_head(tmp_path):
         read_input(tmp_path, TEXT_LIMIT)
     with pytest.raises(InputError, match=r"not a regular file \(a character device\)"):
         read_input(Path("/dev/zero"), TEXT_LIMIT)
+
+
+def test_read_input_reads_on_where_the_system_gives_less_and_sees_a_file_grow(tmp_path, monkeypatch):
+    """Read through the descriptor (brief.theme): a read may give fewer bytes than asked
+    before the file's end (a network disk, a signal), and a file may grow between being
+    measured and read; either way the bytes are the file's, and a file grown past the limit
+    is refused with its size."""
+    path = tmp_path / "a.md"
+    path.write_bytes(b"0123456789" * 3)
+    real_read, real_fstat = os.read, os.fstat
+    monkeypatch.setattr("brief.theme.os.read", lambda fd, size: real_read(fd, min(size, 4)))
+    assert read_input(path, TEXT_LIMIT) == b"0123456789" * 3
+    assert read_input(path, TEXT_LIMIT, head=11) == b"0123456789" + b"0"
+
+    def measured_smaller(measure):  # (the file as it was when measured: 5 bytes)
+        return lambda *args, **kwargs: os.stat_result((*(info := measure(*args, **kwargs))[:6], 5, *info[7:]))
+
+    monkeypatch.setattr("brief.theme.os.fstat", measured_smaller(real_fstat))
+    monkeypatch.setattr("brief.theme.os.stat", measured_smaller(os.stat))
+    assert read_input(path, TEXT_LIMIT) == b"0123456789" * 3
+    small = Limit(20, "an article", "split it")
+    with pytest.raises(InputError, match=r"file is too large: .*\(21 bytes\), over the 0 MiB limit for an article"):
+        read_input(path, small)
