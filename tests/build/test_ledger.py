@@ -633,7 +633,8 @@ def test_a_new_article_extends_the_last_plan_unless_the_plan_met_it(tmp_path, pl
     add("c3", True, title="Story c", date="2024-01-12")  # the date and headline that found it: found no longer
     (site / "content/b.md").unlink()  # a URL gone: a warning on its line
     step("b.md deleted", True)
-    add("b", True, date="2024-01-11")  # back
+    add("a0", False, date="2024-01-09")  # its line above the gone one's: the warning stays where it was read
+    add("b", True, date="2024-01-11")  # back (and the ledger's lines moved: planned again)
     (site / "content/e.md").unlink()
     add("q", True, date="2024-01-31")  # an article added, another gone
 
