@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from brief.errors import BriefError
 
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def write_file(target: str, relpath: str, data: bytes) -> None:
