@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "state.bin"
 MANIFEST_FILE = "manifest.bin"
-FORMAT = 34
+FORMAT = 35
 """Raised whenever what the cache holds changes shape (its classes moved in 4; articles
 gained ``canonical`` and images ``hero`` in 5; standalone pages were cached with the articles
 in 6; rendered articles keep the images they show, for the image stage, in 7; the large
@@ -62,8 +62,9 @@ result files, in 27; the redirect plan's ledger pickled apart, in 28; the relate
 scoring's snapshot pickled apart, in brief.site.relatedmemo, in 29; the redirect plan kept
 by a key without headlines, in 30; the manifest in three parts, the inputs changed last named
 in the first, in 32; the redirect plan kept with the paths taken and those it looked up, in
-33, with each article's part of its key in order, to extend it by new articles, in 34): an
-older cache is then ignored, with a warning, and rebuilt."""
+33, with each article's part of its key in order, to extend it by new articles, in 34, and
+the ledger lines its warnings name, in 35): an older cache is then ignored, with a warning,
+and rebuilt."""
 MAGIC = b"brief-cache\n"
 LAST_BUILD_FILE = "last-build.json"
 

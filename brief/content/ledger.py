@@ -45,6 +45,8 @@ HEADER = f"""\
 # When an article's URL changes, brief redirects its old URLs here to the new one; when its file is
 # gone, brief build warns (published-url-gone) unless you write "{WITHDRAWN}" after the file name.
 """
+FIRST_LINE = HEADER.count("\n") + 1
+"""The line of the first entry of a ledger as brief writes it (:func:`format_ledger`)."""
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _ENCODE = re.compile(r"[\x00-\x20\x7f%]")
 

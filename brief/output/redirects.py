@@ -14,7 +14,7 @@ from typing import Any
 
 from brief.config import Config
 from brief.content.ledger import (
-    LEDGER_NAME,
+    FIRST_LINE,
     Entry,
     entry_of,
     format_ledger,
@@ -32,7 +32,7 @@ from brief.render.plans import PageSpec
 from brief.render.redirects import NETLIFY_FILE, redirect_files
 from brief.site.model import Site
 from brief.site.places import touched
-from brief.site.redirects import RedirectPlan, plan_redirects, retitled
+from brief.site.redirects import RedirectPlan, plan_redirects, renumbered, retitled
 from brief.theme import TEXT_LIMIT, read_input
 
 
@@ -219,38 +219,44 @@ class RedirectMemo:
 
     def as_read(self, seen: bytes) -> bytes:
         """What the key of a plan takes for a ledger of bytes of digest ``seen``: :attr:`read`
-        when they are the bytes :attr:`plan` wrote and it says nothing at a line of the ledger,
-        else ``seen``. (The lines it wrote are sorted, its own added among them: a warning at a
-        line of the file it read may be at another line now, which only planning again finds.)"""
-        if self.read is None or self.written is None or seen != self.written or _at_ledger_lines(self.plan):
+        when they are the bytes :attr:`plan` wrote (sorted, its own lines among them) and its
+        warnings at lines of the ledger can be moved to the lines it wrote, else ``seen``."""
+        if self.read is None or self.written is None or seen != self.written or self._written_lines() is None:
             return seen
         return self.read
 
+    def _written_lines(self) -> RedirectPlan | None:
+        """:attr:`plan` with its ``published-url-gone`` warnings at the lines of the ledger it
+        wrote (brief.site.redirects.renumbered); None when planning again is what finds them."""
+        plan = self.plan
+        if plan is None or not plan.at_ledger_lines():
+            return plan
+        ledger = self.ledger_of(plan)
+        return renumbered(plan, ledger, FIRST_LINE) if ledger is not None else None
+
     def caught_up(self) -> None:
         """Keep :attr:`plan` as planning again from the ledger it wrote would make it, when the
-        file holds those lines now: every article's line is recorded (none added), and so is
-        every URL the plan found moved (none moved; the build that found it said so)."""
+        file holds those lines now: none to add, no URL moved (the build that found it said so),
+        each warning on a line of the ledger at the line it is on now."""
         plan = self.plan
         if plan is None or self.seen is None or self.seen != self.written:
             return
-        if plan.added or plan.moved:
-            settled = replace(plan, added=False, moved=[])
-            packed = getattr(self, "_packed", None)
-            if packed is not None and packed[0] is plan:
-                self._packed = (
-                    settled,
-                    pickle.dumps(replace(settled, ledger=None), protocol=pickle.HIGHEST_PROTOCOL),
-                    packed[2],
-                )
-            self.plan = settled
+        lined = self._written_lines()
+        if lined is not None and (plan.added or plan.moved or lined is not plan):
+            self._instead(replace(lined, added=False, moved=[]))
 
     def retitle(self, plan: RedirectPlan, titles: bytes | None) -> None:
-        """Keep ``plan``, the kept plan with other titles, in its stead; its ledger, the same
-        list, stays as it was read (or unread)."""
+        """Keep ``plan``, the kept plan with other titles, in its stead."""
+        self._instead(plan)
+        self.titles = titles
+
+    def _instead(self, plan: RedirectPlan) -> None:
+        """Keep ``plan``, the kept plan changed, in its stead; its ledger, the same list, stays
+        as it was read (or unread)."""
         packed = getattr(self, "_packed", None)
         if packed is not None and packed[0] is self.plan:
             self._packed = (plan, pickle.dumps(replace(plan, ledger=None), protocol=pickle.HIGHEST_PROTOCOL), packed[2])
-        self.plan, self.titles = plan, titles
+        self.plan = plan
 
     def ledger_of(self, plan: RedirectPlan) -> list[Entry] | None:
         """``plan.ledger``; for the plan read from the cache, read back when first asked for
@@ -259,11 +265,6 @@ class RedirectMemo:
         if plan.ledger is None and packed is not None and packed[0] is plan:
             plan.ledger = pickle.loads(packed[2])
         return plan.ledger
-
-
-def _at_ledger_lines(plan: RedirectPlan | None) -> bool:
-    """Whether ``plan`` has a problem on the ledger's file, or naming it (and a line of it)."""
-    return plan is not None and any(p.path == LEDGER_NAME or LEDGER_NAME in p.message for p in plan.problems)
 
 
 def _packed(plan: RedirectPlan) -> tuple[RedirectPlan, bytes, bytes]:

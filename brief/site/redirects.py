@@ -34,7 +34,7 @@ from brief.site.model import Site
 from brief.site.places import Places, Redirect
 from brief.site.tableredirects import claim_old_paths, ledger_clash, resolve_targets
 
-__all__ = ["Moved", "Redirect", "RedirectPlan", "plan_redirects", "retitled"]
+__all__ = ["GONE", "Moved", "Redirect", "RedirectPlan", "plan_redirects", "renumbered", "retitled"]
 
 
 def article_redirect(old: str, output: str, article: Article, origin: str, page: bool = True) -> Redirect:
@@ -80,6 +80,13 @@ class RedirectPlan:
     one a line); None when it read every path taken. The plan is the same for other paths
     taken as long as none of them is at, above or inside one of these
     (brief.site.places.touched)."""
+    gone: tuple[tuple[str, str], ...] = ()
+    """The (path, file) of the ledger line each ``published-url-gone`` warning names, in the
+    order of those warnings (:func:`renumbered`)."""
+
+    def at_ledger_lines(self) -> bool:
+        """Whether a problem of the plan is on a line of the ledger, or names the ledger."""
+        return any(p.path == LEDGER_NAME or LEDGER_NAME in p.message for p in self.problems)
 
     def reads_headlines(self, articles: Iterable[Article]) -> bool:
         """Whether the plan may depend on the headlines of ``articles`` (the files changed since
@@ -119,6 +126,33 @@ def plan_redirects(site: Site, taken: Mapping[str, str], ledger: list[Entry] | N
     plan.redirects.sort(key=lambda r: r.old)
     plan.looked_up = places.asked_text()
     return plan
+
+
+GONE = "published-url-gone"
+"""The code of the warning on a ledger line whose article is gone."""
+
+
+def renumbered(plan: RedirectPlan, ledger: list[Entry], first_line: int) -> RedirectPlan | None:
+    """``plan`` with each ``published-url-gone`` warning at the line of its entry in ``ledger``,
+    written one entry a line from line ``first_line`` on: what planning again from that file
+    makes, when each of those entries is still the first of its path not withdrawn (the one a
+    plan names) and no other problem is on the ledger or names it; else None."""
+    at = [i for i, problem in enumerate(plan.problems) if problem.code == GONE]
+    others = (p for p in plan.problems if (p.path == LEDGER_NAME or LEDGER_NAME in p.message) and p.code != GONE)
+    if len(at) != len(plan.gone) or any(others):
+        return None
+    line_of: dict[tuple[str, str], int] = {}
+    named: dict[str, tuple[str, str]] = {}
+    for n, entry in enumerate(ledger):
+        line_of[entry.key] = first_line + n
+        if not entry.withdrawn:
+            named.setdefault(entry.path, entry.key)
+    problems = list(plan.problems)
+    for i, key in zip(at, plan.gone):
+        if named.get(key[0]) != key:
+            return None
+        problems[i] = replace(problems[i], line=line_of[key])
+    return replace(plan, problems=problems)
 
 
 def retitled(plan: RedirectPlan, site: Site) -> RedirectPlan:
@@ -199,6 +233,7 @@ def _ledger(
         gone = [e for e in entries if not e.withdrawn]
         if not dormant and gone:
             entry = gone[0]
+            plan.gone += ((entry.path, entry.source),)
             plan.problems.append(
                 Problem(
                     LEDGER_NAME,
@@ -208,7 +243,7 @@ def _ledger(
                     f"not-found page (expected the article back, aliases: [{old}] on the article that replaces it, "
                     f"or '{WITHDRAWN}' after the file name on this line)",
                     WARNING,
-                    "published-url-gone",
+                    GONE,
                 )
             )
     return by_identity

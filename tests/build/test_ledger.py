@@ -679,8 +679,10 @@ def test_a_new_tag_keeps_the_redirect_plan_unless_its_page_touches_a_path_the_pl
 
 def test_the_warnings_of_the_plan_after_one_that_added_lines_name_the_lines_as_read(tmp_path, plans_made):
     """A ledger line whose article is gone is a warning on its line. The build after one that
-    added lines above it reads them moved down: it plans again, and says so at the line a
-    clean build names (the plan before read the file as it was, and warned at the line then)."""
+    added lines above it reads them moved down: it keeps the plan with the warning at the line
+    it is on now, the line a clean build names (the plan before read the file as it was, and
+    warned at the line then); a ledger written by hand, out of order, where another line of
+    the same URL comes first once it is sorted, is planned again (the warning names it)."""
     made = plans_made
     files = {f"content/{n}.md": article(title=f"Story {n}", date=f"2024-01-1{n}") for n in "23"}
     site = make_site(tmp_path, files)
@@ -708,10 +710,45 @@ def test_the_warnings_of_the_plan_after_one_that_added_lines_name_the_lines_as_r
     planned = made.count(site)
     (site / "content/2.md").write_text(article("More text.\n", title="Story 2", date="2024-01-12"))
     assert warnings() == clean() and [w.partition(": ")[0] for w in clean()] == [f"{LEDGER_NAME}:{gone + 1}"]
-    assert made.count(site) == planned + 1
+    assert made.count(site) == planned  # (the plan kept, its warning at the line written)
     (site / "content/2.md").write_text(article("Still more text.\n", title="Story 2", date="2024-01-12"))
     assert warnings() == clean()
-    assert made.count(site) == planned + 1  # (the ledger as that build read it: the same plan)
+    assert made.count(site) == planned
+
+    def both() -> tuple[list[str], list[str]]:
+        """The cached build's warnings, and a clean build's of the same inputs (copied first)."""
+        ref = tmp_path / "ref"
+        shutil.rmtree(ref, ignore_errors=True)
+        shutil.copytree(site, ref, ignore=shutil.ignore_patterns(".brief-cache", "public"))
+        cached = warnings()
+        found: list[Problem] = []
+        build_site(load_config(ref), ref / "public", now=BUILD_TIME, use_cache=False, on_warning=found.append)
+        return cached, [w.format() for w in found if w.code == "published-url-gone"]
+
+    text = ledger(site)
+    line = next(x for x in text.splitlines() if " content/3.md " in x)
+    (site / LEDGER_NAME).write_text(text + line.replace(" content/3.md ", " content/0.md ") + "\n", encoding="utf-8")
+    cached, fresh = both()  # another file's line of that URL, last: the warning names 3.md's
+    assert cached == fresh and "content/3.md" in cached[0] and made.count(site) == planned + 1
+    (site / "content/2.md").write_text(article("Text again.\n", title="Story 2", date="2024-01-12"))
+    cached, fresh = both()  # written sorted, 0.md's line first now: the warning names it
+    assert cached == fresh and "content/0.md" in cached[0] and made.count(site) == planned + 2
+    (site / "content/2.md").write_text(article("Yet more text.\n", title="Story 2", date="2024-01-12"))
+    cached, fresh = both()
+    assert cached == fresh and made.count(site) == planned + 2  # (the ledger as written: the same plan)
+    lines = ledger(site).splitlines(keepends=True)
+    at = next(i for i, x in enumerate(lines) if " content/0.md " in x)
+    lines.insert(HEADER.count("\n"), lines.pop(at))  # by hand: the gone URL's line first, out of order
+    (site / LEDGER_NAME).write_text("".join(lines), encoding="utf-8")
+    cached, fresh = both()  # planned again, warned at the line read, written back in order
+    assert (
+        cached == fresh
+        and made.count(site) == planned + 3
+        and f"{LEDGER_NAME}:{HEADER.count(chr(10)) + 1}:" in cached[0]
+    )
+    (site / "content/2.md").write_text(article("Text once more.\n", title="Story 2", date="2024-01-12"))
+    cached, fresh = both()  # the plan kept, its warning at the line the file has it on now
+    assert cached == fresh and made.count(site) == planned + 3
 
 
 @pytest.mark.slow
