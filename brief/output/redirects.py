@@ -152,6 +152,8 @@ class RedirectMemo:
     plan: RedirectPlan | None = None
     seen: bytes | None = None
     """A digest of the ledger's bytes as this build read them (None: no ledger read)."""
+    made_from: bytes | None = None
+    """:attr:`seen` as :attr:`plan` was made: the lines its warnings name are that file's."""
     written: bytes | None = None
     """A digest of :attr:`plan`'s ledger as written out (:func:`write_plan_ledger`), once it was."""
     read: bytes | None = None
@@ -167,8 +169,7 @@ class RedirectMemo:
     but whether it is built: an unchanged file's is not made again (with the same settings;
     other settings start the memo empty)."""
     listed: bytes | None = None
-    """Each article's part of the key and whether it is built, in order (:attr:`PlanKeys.rows`),
-    as :attr:`plan` was made: what a build that adds articles compares its own with (_extended)."""
+    """:attr:`PlanKeys.rows` as :attr:`plan` was made: what a build adding articles compares."""
     rest: bytes | None = None
     """What the key took beside the articles (:attr:`PlanKeys.kept_rest`), as :attr:`plan` was made."""
     places: str | None = None
@@ -205,7 +206,7 @@ class RedirectMemo:
         (100,000 articles: 15 MB, nearly all its ledger)."""
         self.read, key = made
         self.key, self.titles, self.plan, self.written, self.places = key, titles, plan, None, places
-        self.listed, self.rest = listed, rest
+        self.listed, self.rest, self.made_from = listed, rest, self.seen
         self._packed = _packed(plan)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -226,11 +227,10 @@ class RedirectMemo:
         return self.read
 
     def _written_lines(self) -> RedirectPlan | None:
-        """:attr:`plan` with its ``published-url-gone`` warnings at the lines of the ledger it
-        wrote (brief.site.redirects.renumbered); None when planning again is what finds them."""
+        """:attr:`plan`, its warnings at the ledger's lines now (renumbered); None: plan again."""
         plan = self.plan
-        if plan is None or not plan.at_ledger_lines():
-            return plan
+        if plan is None or self.seen == self.made_from or not plan.at_ledger_lines():
+            return plan  # (the file it read, or no line to move: 25 ms to read the lines back saved)
         ledger = self.ledger_of(plan)
         return renumbered(plan, ledger, FIRST_LINE) if ledger is not None else None
 
@@ -244,6 +244,7 @@ class RedirectMemo:
         lined = self._written_lines()
         if lined is not None and (plan.added or plan.moved or lined is not plan):
             self._instead(replace(lined, added=False, moved=[]))
+            self.made_from = self.seen  # (its warnings at this file's lines now)
 
     def retitle(self, plan: RedirectPlan, titles: bytes | None) -> None:
         """Keep ``plan``, the kept plan with other titles, in its stead."""
@@ -251,8 +252,7 @@ class RedirectMemo:
         self.titles = titles
 
     def _instead(self, plan: RedirectPlan) -> None:
-        """Keep ``plan``, the kept plan changed, in its stead; its ledger, the same list, stays
-        as it was read (or unread)."""
+        """Keep ``plan``, the kept plan changed, in its stead (its ledger as read, or unread)."""
         packed = getattr(self, "_packed", None)
         if packed is not None and packed[0] is self.plan:
             self._packed = (plan, pickle.dumps(replace(plan, ledger=None), protocol=pickle.HIGHEST_PROTOCOL), packed[2])
