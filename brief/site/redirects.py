@@ -86,7 +86,7 @@ class RedirectPlan:
 
     def at_ledger_lines(self) -> bool:
         """Whether a problem of the plan is on a line of the ledger, or names the ledger."""
-        return any(p.path == LEDGER_NAME or LEDGER_NAME in p.message for p in self.problems)
+        return any(map(_on_ledger, self.problems))
 
     def reads_headlines(self, articles: Iterable[Article]) -> bool:
         """Whether the plan may depend on the headlines of ``articles`` (the files changed since
@@ -138,8 +138,7 @@ def renumbered(plan: RedirectPlan, ledger: list[Entry], first_line: int) -> Redi
     makes, when each of those entries is still the first of its path not withdrawn (the one a
     plan names) and no other problem is on the ledger or names it; else None."""
     at = [i for i, problem in enumerate(plan.problems) if problem.code == GONE]
-    others = (p for p in plan.problems if (p.path == LEDGER_NAME or LEDGER_NAME in p.message) and p.code != GONE)
-    if len(at) != len(plan.gone) or any(others):
+    if len(at) != len(plan.gone) or any(p.code != GONE and _on_ledger(p) for p in plan.problems):
         return None
     line_of: dict[tuple[str, str], int] = {}
     named: dict[str, tuple[str, str]] = {}
@@ -153,6 +152,10 @@ def renumbered(plan: RedirectPlan, ledger: list[Entry], first_line: int) -> Redi
             return None
         problems[i] = replace(problems[i], line=line_of[key])
     return replace(plan, problems=problems)
+
+
+def _on_ledger(problem: Problem) -> bool:
+    return problem.path == LEDGER_NAME or LEDGER_NAME in problem.message
 
 
 def retitled(plan: RedirectPlan, site: Site) -> RedirectPlan:

@@ -392,11 +392,11 @@ def test_the_content_memo_trusts_the_stamps_the_build_took(tmp_path):
     stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
     memo = ContentMemo()
     memo.note(path, stamp, b"key-of-one", time.time())
-    assert memo.known_key(path) == b"key-of-one"
+    assert memo.known_keys([path])[0] == b"key-of-one"
     path.write_text("two, longer")  # changed after the build took its stamps
-    assert memo.known_key(path) is None  # a stat sees it
-    assert memo.known_key(path, {str(path): stamp}) == b"key-of-one"  # as the recorded stamp says
-    assert memo.known_key(path, {}) is None  # a file the stamps lack is stat'ed
+    assert memo.known_keys([path])[0] is None  # a stat sees it
+    assert memo.known_keys([path], {str(path): stamp})[0] == b"key-of-one"  # as the recorded stamp says
+    assert memo.known_keys([path], {})[0] is None  # a file the stamps lack is stat'ed
 
 
 @pytest.mark.slow
