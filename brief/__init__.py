@@ -1,7 +1,7 @@
-"""brief: a static-site generator for news-brief publications."""
+"""brief: a static-site generator for news-brief publications.
 
-from brief.methodcache import install as _install_method_cache
-
-_install_method_cache()  # (before any of brief's dataclasses is made: brief.methodcache)
+Importing the package imports nothing else: the ``brief`` command's guard against Ctrl-C
+(brief.launch) starts only once this has run, and brief.launch installs the dataclass method
+cache (brief.methodcache) inside it."""
 
 __version__ = "0.1.0"

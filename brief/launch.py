@@ -41,6 +41,9 @@ def _interrupt_once_returned() -> None:
 def main() -> None:
     sys.unraisablehook = _unraisable  # for the whole command
     try:
+        from brief.methodcache import install
+
+        install()  # (before any of brief's dataclasses is made: brief.methodcache)
         from brief.cli import main as run
     except BaseException as exc:
         if not interrupted(exc):

@@ -117,7 +117,8 @@ def cache_path() -> Path | None:
 
 def install() -> None:
     """Have :mod:`dataclasses` compile each method text once per text, kept between runs
-    (see the module's doc). Called once, as the package is imported."""
+    (see the module's doc). Called by the ``brief`` command (brief.launch) before it imports
+    the rest of brief; a program that imports brief's modules itself may call it first."""
     if getattr(dataclasses, "exec", None) is not None:
         return  # (installed already, or dataclasses has an exec of its own)
     methods = _Methods(cache_path())

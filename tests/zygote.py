@@ -26,12 +26,16 @@ import threading
 import time
 import traceback
 
-import brief.build  # noqa: F401 - what commands import, imported before any fork
-import brief.cache  # noqa: F401
-import brief.cli  # noqa: F401
-import brief.commands.build  # noqa: F401
-import brief.commands.check  # noqa: F401
-import brief.launch  # noqa: F401
+import brief.methodcache
+
+brief.methodcache.install()  # (as the command does first: brief.launch)
+
+import brief.build  # noqa: E402, F401 - what commands import, imported before any fork
+import brief.cache  # noqa: E402, F401
+import brief.cli  # noqa: E402, F401
+import brief.commands.build  # noqa: E402, F401
+import brief.commands.check  # noqa: E402, F401
+import brief.launch  # noqa: E402, F401
 
 
 def _send(out, message: tuple) -> None:

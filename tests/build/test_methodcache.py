@@ -56,7 +56,7 @@ def _methods(cls: type) -> dict[str, object]:
 
 def test_a_class_made_from_kept_code_is_the_class_dataclasses_makes(monkeypatch):
     kept = methodcache._Methods(None)
-    monkeypatch.setattr(dataclasses, "exec", kept.exec)
+    monkeypatch.setattr(dataclasses, "exec", kept.exec, raising=False)
     ours = _module("brief._probe")  # compiled once, kept
     assert kept.added and kept.code
     kept.added = False
@@ -83,7 +83,7 @@ def test_a_class_made_from_kept_code_is_the_class_dataclasses_makes(monkeypatch)
 
 def test_only_brief_classes_are_kept(monkeypatch):
     kept = methodcache._Methods(None)
-    monkeypatch.setattr(dataclasses, "exec", kept.exec)
+    monkeypatch.setattr(dataclasses, "exec", kept.exec, raising=False)
     _module("elsewhere._probe")
     assert kept.code == {}
 
@@ -99,7 +99,8 @@ def _run(code: str, prefix: Path, *flags: str) -> str:
 
 ANNOTATIONS = "hashlib.sha1(repr(c.ArticleView.__init__.__annotations__).encode()).hexdigest()"
 PROBE = (
-    "import dataclasses, hashlib, brief.build, brief.render.contract as c; k = dataclasses.exec.__self__; "
+    "import dataclasses, hashlib, brief.methodcache; brief.methodcache.install(); "
+    "import brief.build, brief.render.contract as c; k = dataclasses.exec.__self__; "
     f"print(len(k.code), k.added, {ANNOTATIONS})"
 )
 PLAIN = (  # (dataclasses' own exec: brief.methodcache.install leaves it as it is)
@@ -134,3 +135,13 @@ def test_nothing_is_written_where_python_writes_no_bytecode(tmp_path):
     count, added, _ = _run(PROBE, prefix, "-B").split()
     assert int(count) > 300 and added == "True"
     assert not list(prefix.rglob("dataclass-methods.*"))
+
+
+def test_the_brief_command_installs_it(tmp_path):
+    """Installed by the command itself (brief.launch, inside its guard against Ctrl-C), not
+    by importing the package: the command writes the file, a plain import does not."""
+    prefix = tmp_path / "pycache"
+    _run("import brief.build", prefix)
+    assert not list(prefix.rglob("dataclass-methods.*"))
+    _run("import sys; sys.argv = ['brief', '--version']; from brief.launch import main; main()", prefix)
+    assert len(list(prefix.rglob("dataclass-methods.*"))) == 1
