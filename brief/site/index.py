@@ -22,7 +22,7 @@ from brief.site.bylines import byline_problems
 from brief.site.model import TERM_FOLDERS, RelatedItem, Site, Term
 from brief.site.pages import index_pages
 from brief.site.relatedmemo import RelatedMemo
-from brief.site.suggestions import Scorer, suggest
+from brief.site.suggestions import Scorer, begin_scoring, suggest
 from brief.site.terms import TermsAhead
 from brief.slugs import slugify
 
@@ -63,6 +63,8 @@ def build_index(
         (a for a in by_slug.values() if (drafts or not a.draft) and (future or a.date <= now) and not a.expired(now)),
         key=_SORT_KEY,
     )
+    if later is not None:
+        begin_scoring(built, config, memo, workers, scorer)  # (its index made while the lists are resolved)
     built_slugs = frozenset(a.slug for a in built)
     everything = sorted(by_slug.values(), key=_RELPATH)  # (the order of the problems found)
     related: dict[str, tuple[RelatedItem, ...]] = {}

@@ -24,6 +24,7 @@ from brief.site.terms import TermsAhead, TermTable
 
 if TYPE_CHECKING:
     from brief.forks import Pending
+    from brief.site.related import RelatedIndex
     from brief.site.rescoring import Snapshot
 
 
@@ -41,6 +42,8 @@ class Request(NamedTuple):
 class Scorer(Protocol):
     """A process started to score the suggestions, if asked (brief.site.scorer)."""
 
+    def begin(self, built: list[Article], rows: dict[bytes, Any], workers: int) -> bool: ...
+
     def ask(self, request: Request) -> Pending[Scored] | None: ...
 
     def cancel(self) -> None: ...
@@ -53,6 +56,16 @@ def counts_ahead(config: Config, memo: RelatedMemo | None, background: bool) -> 
     if background and memo is not None and memo.has_last:
         return None
     return TermsAhead.of(config, memo.terms if memo is not None else None)
+
+
+def begin_scoring(
+    built: list[Article], config: Config, memo: RelatedMemo | None, workers: int, scorer: Scorer | None
+) -> None:
+    """Send ``scorer`` the articles of a :func:`suggest` with the same arguments that it is
+    likely to ask to score (some of them new or edited), so that it makes its index of them
+    while the caller resolves the related lists :func:`suggest` takes."""
+    if scorer is not None and memo is not None and memo.has_last and config.related.count > 0:
+        scorer.begin(built, memo.term_rows, workers)
 
 
 def suggest(
@@ -131,6 +144,24 @@ Scored = tuple[list[list[int]], TermTable | None, "Snapshot | bytes | None"]
 no digest) and its snapshot (None without a memo; pickled, as another process sends it)."""
 
 
+def scoring_index(
+    built: list[Article],
+    config: Config,
+    now: datetime,
+    memo: RelatedMemo | None,
+    workers: int,
+    ahead: TermsAhead | None = None,
+) -> RelatedIndex:
+    """The related index :func:`_score` scores ``built`` with (brief.site.related): made from
+    the term counts of ``memo`` where it has them."""
+    from brief.site.related import RelatedIndex
+    from brief.site.rescoring import key_terms_of
+
+    last = memo.terms if memo else None
+    previous = key_terms_of(memo.last, built) if memo is not None and memo.last is not None else None
+    return RelatedIndex(built, config.related, config.language, now, last, workers, previous, ahead)
+
+
 def _score(
     built: list[Article],
     config: Config,
@@ -140,17 +171,17 @@ def _score(
     wanted: list[int],
     listed: list[tuple[str, ...]],
     ahead: TermsAhead | None = None,
+    index: RelatedIndex | None = None,
 ) -> Scored:
     """The suggestions of :func:`suggest` scored, only for the articles an edit can move
     when ``memo`` has the last scoring (brief.site.rescoring). Reads ``memo``, changes nothing.
     (The scoring's modules, and numpy with them, are imported here: a cached build scores in
-    another process, and its own process never needs them.)"""
-    from brief.site.related import RelatedIndex
-    from brief.site.rescoring import key_terms_of, take, to_score
+    another process, and its own process never needs them.) ``index``: the
+    :func:`scoring_index` of the same arguments, made before."""
+    from brief.site.rescoring import take, to_score
 
-    last = memo.terms if memo else None
-    previous = key_terms_of(memo.last, built) if memo is not None and memo.last is not None else None
-    index = RelatedIndex(built, config.related, config.language, now, last, workers, previous, ahead)
+    if index is None:
+        index = scoring_index(built, config, now, memo, workers, ahead)
     exclude = [{index.position[slug] for slug in slugs} for slugs in listed]
     setting = repr((config.related, config.language, now.astimezone(UTC).date().isoformat()))
     docs = to_score(index, memo.last, setting, wanted, exclude) if memo is not None and memo.last else None
@@ -174,11 +205,12 @@ def score_rows(
     workers: int,
     wanted: list[int],
     listed: list[tuple[str, ...]],
+    index: RelatedIndex | None = None,
 ) -> Scored:
     """The scoring of :func:`suggest`, as another process sends it back (:func:`_new_rows`):
     a process forked when asked, or brief.site.scorer's, forked with the cache that ``memo``
-    is part of."""
-    return _new_rows(partial(_score, built, config, now, memo, workers, wanted, listed), memo.term_rows)
+    is part of. ``index``: the :func:`scoring_index` of the same arguments, made before."""
+    return _new_rows(partial(_score, built, config, now, memo, workers, wanted, listed, None, index), memo.term_rows)
 
 
 def _new_rows(score: Callable[[], Scored], rows: dict[bytes, tuple[bytes, bytes]]) -> Scored:

@@ -25,10 +25,13 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 NOW_TEXT = "2026-12-01T12:00:00+00:00"
 
 
-def _build(site: Path, **options) -> None:
+NEXT_DAY = "2026-12-02T12:00:00+00:00"
+
+
+def _build(site: Path, now: str = NOW_TEXT, **options) -> None:
     from datetime import datetime
 
-    outcome = build_site(load_config(site), site / "public", now=datetime.fromisoformat(NOW_TEXT), **options)
+    outcome = build_site(load_config(site), site / "public", now=datetime.fromisoformat(now), **options)
     assert outcome.result is not None
 
 
@@ -44,10 +47,10 @@ def _edit(site: Path) -> None:
     other.write_text(other.read_text(encoding="utf-8") + "\nA grid battery storage line.\n", encoding="utf-8")
 
 
-def _clean(site: Path, tmp_path: Path) -> Path:
+def _clean(site: Path, tmp_path: Path, now: str = NOW_TEXT) -> Path:
     ref = tmp_path / "clean"
     shutil.copytree(site, ref, ignore=shutil.ignore_patterns(".brief-cache", "public"))
-    _build(ref, use_cache=False)
+    _build(ref, now, use_cache=False)
     return ref / "public"
 
 
@@ -61,11 +64,16 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def _spy(monkeypatch) -> list[str]:
-    """What scored the cached build: "scorer" (the process asked, a call to wait for
-    returned) or "fork" (a process forked when the index asked), then "answered" when
-    the process's answer was used."""
+    """What scored the cached build: "sent ahead" (the process was sent the articles before
+    it was asked), "scorer" (the process asked, a call to wait for returned) or "fork" (a
+    process forked when the index asked), then "answered" when the process's answer was used."""
     seen: list[str] = []
-    ask, fork_call, all_rows = scorer.Scorer.ask, suggestions.fork_call, suggestions._all_rows
+    begin, ask = scorer.Scorer.begin, scorer.Scorer.ask
+    fork_call, all_rows = suggestions.fork_call, suggestions._all_rows
+
+    def begun(self, *args, **kwargs):
+        if begin(self, *args, **kwargs):
+            seen.append("sent ahead")
 
     def asked(self, *args, **kwargs):
         running = ask(self, *args, **kwargs)
@@ -80,6 +88,7 @@ def _spy(monkeypatch) -> list[str]:
         seen.append("answered")
         return all_rows(*args)
 
+    monkeypatch.setattr(scorer.Scorer, "begin", begun)
     monkeypatch.setattr(scorer.Scorer, "ask", asked)
     monkeypatch.setattr(suggestions, "fork_call", forked)
     monkeypatch.setattr(suggestions, "_all_rows", answered)
@@ -91,7 +100,7 @@ def test_the_process_forked_with_the_cache_scores_an_edit_as_a_clean_build_does(
     seen = _spy(monkeypatch)
     _edit(corpus)
     _build(corpus)
-    assert seen == ["scorer", "answered"]
+    assert seen == ["sent ahead", "scorer", "answered"]  # (its index made before it was asked)
     assert tree(corpus / "public") == tree(_clean(corpus, tmp_path))
 
 
@@ -101,7 +110,7 @@ def test_a_process_that_answers_nothing_leaves_the_scoring_to_the_build(corpus, 
     monkeypatch.setattr(suggestions, "score_rows", lambda *args: None)  # (what the process calls: it sends None)
     _edit(corpus)
     _build(corpus)
-    assert seen == ["scorer"]
+    assert seen == ["sent ahead", "scorer"]
     assert tree(corpus / "public") == tree(_clean(corpus, tmp_path))
 
 
@@ -119,5 +128,49 @@ def test_an_unasked_process_is_ended_when_the_suggestions_are_kept(corpus, monke
     (corpus / "static").mkdir(exist_ok=True)
     (corpus / "static" / "note.txt").write_text("A new static file; the articles are as they were.\n")
     _build(corpus)
-    assert seen == []  # (the suggestions kept: the process neither asked, nor one forked)
+    assert seen == []  # (the suggestions kept: the process neither sent anything nor asked, nor one forked)
     assert ended[0]  # (ended then, while the site is indexed: not left to the build's end)
+
+
+@pytest.mark.slow
+def test_a_process_sent_other_articles_than_it_is_asked_to_score_is_not_asked(corpus, tmp_path, monkeypatch):
+    """The articles sent ahead are the very list the scoring is asked for, or the process is
+    ended and the scoring is left to a process forked then, as without it."""
+    seen = _spy(monkeypatch)
+    begun = scorer.Scorer.begin
+    monkeypatch.setattr(scorer.Scorer, "begin", lambda self, built, *args: begun(self, list(built), *args))
+    _edit(corpus)
+    _build(corpus)
+    assert seen == ["sent ahead", "not asked", "fork", "answered"]
+    assert tree(corpus / "public") == tree(_clean(corpus, tmp_path))
+
+
+@pytest.mark.slow
+def test_a_new_day_without_an_edit_is_asked_with_its_articles(corpus, tmp_path, monkeypatch):
+    """Every article's term counts in the cache, the scoring asked for all the same (a new
+    day: every article is a day older): nothing is sent ahead, the articles go with the ask."""
+    seen = _spy(monkeypatch)
+    _build(corpus, now=NEXT_DAY)
+    assert seen == ["scorer", "answered"]
+    assert tree(corpus / "public") == tree(_clean(corpus, tmp_path, now=NEXT_DAY))
+
+
+def test_messages_are_read_whole_however_the_pipe_splits_them():
+    read, write = os.pipe()
+    try:
+        first, second = b"a" * 70_000, b"second"
+        data = b"".join(len(m).to_bytes(8, "little") + m for m in (first, second))
+        pid = os.fork()
+        if pid == 0:  # (the pipe holds 64 KiB: the writer in a process of its own, a few bytes at a time)
+            os.close(read)
+            for at in range(0, len(data), 4093):
+                os.write(write, data[at : at + 4093])
+            os._exit(0)
+        os.close(write)
+        messages = scorer._Messages(read)
+        assert messages.next() == first
+        assert messages.next() == second
+        assert messages.next() is None
+        os.waitpid(pid, 0)
+    finally:
+        os.close(read)
