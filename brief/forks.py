@@ -13,6 +13,7 @@ has threads, never forks (``workers`` is 1 there).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import mmap
 import os
@@ -178,6 +179,7 @@ def fork_call(function: Callable[[], R]) -> Pending[R] | None:
         view = memoryview(message)
         while view:
             view = view[os.write(write, view) :]
+        os.close(write)  # (the parent reads to the pipe's end: now, not once this process has left)
         return 0
 
     # (ended by SIGTERM: a pool it makes ends its workers so, and they would inherit it ignored)
@@ -221,13 +223,39 @@ def fork_process(run: Callable[[], int], ends_on_term: bool = False) -> int:
 
 def end_process(pid: int, fd: int) -> None:
     """Close the pipe ``fd`` from a process this one forked, then kill the process, whatever
-    it is doing (what it has not sent is not wanted), and reap it."""
+    it is doing (what it has not sent is not wanted). It is reaped once it has left: now if
+    it has, else by a later call or :func:`reap` (a large process takes a while to leave,
+    and nothing here needs to wait for it: 15 ms of each edit's build, for the related
+    scoring's process)."""
     with suppress(OSError):
         os.close(fd)
     with suppress(OSError):
         os.kill(pid, signal.SIGKILL)  # (not reaped yet: the pid is still its own)
-    with suppress(ChildProcessError):
-        os.waitpid(pid, 0)
+    _leaving.add(pid)
+    _reap_left(os.WNOHANG)
+
+
+_leaving: set[int] = set()
+"""Processes killed and not yet reaped (their pids stay theirs until they are)."""
+
+
+def reap() -> None:
+    """Reap every process :func:`end_process` ended, waiting for the ones still leaving (at
+    exit: none is left behind)."""
+    _reap_left(0)
+
+
+def _reap_left(flags: int) -> None:
+    for pid in list(_leaving):
+        try:
+            done, _ = os.waitpid(pid, flags)
+        except ChildProcessError:  # (not this process's child: a copy of it forked meanwhile)
+            done = pid
+        if done:
+            _leaving.discard(pid)
+
+
+atexit.register(reap)
 
 
 def _end(pid: int, fd: int, shared: mmap.mmap) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -88,8 +90,9 @@ def test_a_call_that_raises_or_dies_gives_none_and_leaves_no_process() -> None:
         assert running is not None
         pid = running.pid
         assert running.result() is None
+        forks.reap()  # (the process may still be leaving: waited for)
         with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)  # reaped already
+            os.waitpid(pid, os.WNOHANG)  # reaped
 
 
 @_needs_fork
@@ -102,9 +105,41 @@ def test_a_cancelled_call_is_ended_at_once() -> None:
     started = time.monotonic()
     running.cancel()
     assert time.monotonic() - started < 5
+    forks.reap()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
     assert running.result() is None  # (asked after all: nothing)
+
+
+@_needs_fork
+def test_a_result_does_not_wait_for_its_process_to_leave_and_every_process_is_reaped() -> None:
+    """The process closes its end of the pipe once it has sent its result, and is reaped
+    when it has left: by :func:`forks.reap` at the latest (at exit)."""
+    pids = []
+    for value in range(3):
+        running = forks.fork_call(lambda value=value: value)
+        assert running is not None
+        pids.append(running.pid)
+        assert running.result() == value
+    forks.reap()
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+@_needs_fork
+def test_ended_processes_are_reaped_at_exit(tmp_path) -> None:
+    code = (
+        "import os, atexit\n"
+        "atexit.register(lambda: print(pid in forks._leaving, flush=True))\n"  # (run last: after forks' own)
+        "import time\n"
+        "from brief import forks\n"
+        "running = forks.fork_call(lambda: time.sleep(60))\n"
+        "pid = running.pid\n"
+        "running.cancel()\n"  # (killed: still leaving as the call returns, nearly always)
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert done.stdout.strip() == "False", done.stdout + done.stderr
 
 
 def test_fork_call_declines_in_a_process_with_threads(monkeypatch: pytest.MonkeyPatch) -> None:
