@@ -232,6 +232,7 @@ def test_a_link_to_a_kept_pages_fragment_is_checked_against_that_page(tmp_path, 
     assert plans[2] is not None
 
 
+@pytest.mark.slow
 def test_a_correction_added_and_removed_keeps_the_corrections_pages_right(tmp_path, plans):
     site, out = _site(tmp_path), tmp_path / "out"
     _cached(site, out)
@@ -269,6 +270,7 @@ def test_the_preview_keeps_pages_in_memory_as_well(tmp_path, plans, what, edit):
     assert {rel: second.files[rel] for rel in second.files} == {rel: clean.files[rel] for rel in clean.files}
 
 
+@pytest.mark.slow
 def test_edits_in_a_row_each_plan_only_their_pages(tmp_path, plans):
     # The rows a kept plan saves are what the next build keeps pages by: a kept page stays one.
     site, out = _site(tmp_path), tmp_path / "out"

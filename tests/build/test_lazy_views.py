@@ -193,6 +193,7 @@ def test_a_views_key_has_its_term_links_as_the_view_shows_them(tmp_path):
         assert lines.of(built) == expected, built.slug
 
 
+@pytest.mark.slow
 def test_views_keys_kept_from_the_last_build_follow_a_renamed_author(tmp_path, monkeypatch):
     """A view's key is kept from the last build (MarkdownMemo.view_keys) while its article,
     its parts and every term link are the same: a profile's new name, with no article

@@ -492,6 +492,7 @@ def test_text_and_headline_edits_keep_the_redirect_plan_unless_it_found_a_file_b
     assert not (site / "public/2024/01/c/index.html").exists()
 
 
+@pytest.mark.slow
 def test_the_build_after_one_that_added_ledger_lines_keeps_the_plan(tmp_path, plans_made):
     """A build that adds lines to the ledger (a new article, a URL that moved) writes them;
     the next build reads those very bytes and keeps the plan, as planning again from them
@@ -677,6 +678,7 @@ def test_a_new_tag_keeps_the_redirect_plan_unless_its_page_touches_a_path_the_pl
     assert any("/tags/old/ is no page or file of this build" in p.message for p in failed.value.problems)
 
 
+@pytest.mark.slow
 def test_the_warnings_of_the_plan_after_one_that_added_lines_name_the_lines_as_read(tmp_path, plans_made):
     """A ledger line whose article is gone is a warning on its line. The build after one that
     added lines above it reads them moved down: it keeps the plan with the warning at the line

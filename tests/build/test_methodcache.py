@@ -109,6 +109,7 @@ PLAIN = (  # (dataclasses' own exec: brief.methodcache.install leaves it as it i
 )
 
 
+@pytest.mark.slow
 def test_the_file_is_written_beside_the_bytecode_and_read_back(tmp_path):
     prefix = tmp_path / "pycache"
     count, added, title = _run(PROBE, prefix).split()
@@ -119,6 +120,7 @@ def test_the_file_is_written_beside_the_bytecode_and_read_back(tmp_path):
     assert (count_again, added_again, title_again) == (count, "False", title)  # nothing compiled
 
 
+@pytest.mark.slow
 def test_a_file_that_does_not_read_back_is_ignored_and_written_anew(tmp_path):
     prefix = tmp_path / "pycache"
     _run(PROBE, prefix)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from helpers import tree
 from test_cache_shards import NOW, clean_build, edit, site_of
 
@@ -33,6 +34,7 @@ def shards(site: Path) -> dict[str, list]:
     return found[1]
 
 
+@pytest.mark.slow
 def test_a_cache_saved_ahead_holds_what_a_cache_saved_at_its_end_holds(tmp_path, caplog):
     site = site_of(tmp_path, 40)
     out = tmp_path / "out"

@@ -228,6 +228,7 @@ EVERYTHING = article(
 )
 
 
+@pytest.mark.slow
 def test_each_code_can_be_turned_off_or_made_an_error(tmp_path):
     site = make_site(tmp_path, {"content/a.md": EVERYTHING})
     code, _, err = run_build(site)

@@ -282,6 +282,7 @@ def test_pagefind_that_fails_is_a_clear_error_and_the_build_changes_nothing(tmp_
     assert not [p for p in out.parent.iterdir() if ".tmp-" in p.name]  # no staging folder left
 
 
+@pytest.mark.slow
 def test_an_edit_keeps_the_word_indexes_it_does_not_change(tmp_path):
     # Pagefind cuts its word index into chunks of about 20,000 word places, in word order:
     # 80 stories of 550 places, each with words of its own ("a07w3"), make a few chunks.

@@ -132,6 +132,7 @@ def _render(site: Path, text: str, *, stream: bool, part: int | None, typographe
     return html, [str(p) for p in env.problems], sorted(env.ids), list(env.assets.items()), list(env.deps.items())
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(DOCUMENT, st.sampled_from([None, 40, 120]), st.booleans(), st.sampled_from(["", "analysis"]))
 def test_streamed_render_is_markdown_it_s_render(site, text, part, typographer, doc_id):

@@ -97,6 +97,7 @@ def _render(root: Path, text: str, html: str, typographer: bool, stream: bool):
     return out, [str(p) for p in env.problems], sorted(env.ids), list(env.assets.items()), list(env.deps.items())
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(DOCUMENT, st.sampled_from(["escape", "safe", "trusted"]), st.booleans())
 @example('One plain paragraph.\n\nAnd a "second" one\nover two lines.\n', "safe", False)

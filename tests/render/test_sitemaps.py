@@ -288,6 +288,7 @@ def _copy(when: datetime | None) -> datetime | None:
     return datetime(*when.timetuple()[:6], when.microsecond, tzinfo=zone, fold=when.fold)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_WHEN, min_size=1, max_size=8), st.lists(_WHEN, min_size=1, max_size=8))
 def test_the_sitemaps_key_is_the_same_for_equal_times_and_differs_with_the_sitemap(first, second):

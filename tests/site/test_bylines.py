@@ -77,6 +77,7 @@ def test_a_misspelt_author_gets_a_hint(tmp_path):
     assert len(lines) == 1 and lines[0].endswith("); did you mean 'Ana Ortiz'? [byline-mismatch]"), lines
 
 
+@pytest.mark.slow
 def test_outlets_listed_in_brief_toml(tmp_path):
     assert build(tmp_path / "without", "Editorial Board")[1] != []
     config = CONFIG + '\n[bylines]\noutlets = ["Editorial Board", "Meridian Desk"]\n'

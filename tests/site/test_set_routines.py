@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from helpers import article, make_site
 from hypothesis import given
 from hypothesis import strategies as st
@@ -71,6 +72,7 @@ def test_member_of_is_numpys_isin(values, table):
     assert member_of(values, table).tolist() == np.isin(values, table).tolist()
 
 
+@pytest.mark.slow
 def test_a_build_that_scores_related_articles_leaves_numpy_ma_alone(tmp_path):
     files = {
         f"content/a{i}.md": article(
