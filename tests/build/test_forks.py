@@ -112,9 +112,10 @@ def test_a_cancelled_call_is_ended_at_once() -> None:
 
 
 @_needs_fork
-def test_a_result_does_not_wait_for_its_process_to_leave_and_every_process_is_reaped() -> None:
-    """The process closes its end of the pipe once it has sent its result, and is reaped
-    when it has left: by :func:`forks.reap` at the latest (at exit)."""
+def test_every_process_of_a_call_is_reaped_once_it_has_left() -> None:
+    """The result is read as soon as it is sent (the process closes its end of the pipe then:
+    a gain in time, which no test here asserts), and the process is reaped once it has left:
+    by :func:`forks.reap` at the latest (at exit)."""
     pids = []
     for value in range(3):
         running = forks.fork_call(lambda value=value: value)
