@@ -492,6 +492,15 @@ def test_hostile_front_page(hostile):
 # -- helpers ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("unsafe", ["<", ">", "&", "\u2028", "\u2029"])
+def test_jsonld_escapes_each_unsafe_character_alone(unsafe):
+    """Each character is escaped when it is the only one (the text is translated only when
+    it holds one of them)."""
+    text = str(jsonld({"a": f"x{unsafe}y", "b": "plain ü"}))
+    assert unsafe not in text and json.loads(text) == {"a": f"x{unsafe}y", "b": "plain ü"}
+    assert str(jsonld({"a": "plain ü"})) == '{"a":"plain ü"}'
+
+
 def test_jsonld_escapes_for_script_and_round_trips():
     data = {"a": "</script><!-- & \u2028 \u2029 ü"}
     text = jsonld(data)
