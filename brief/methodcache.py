@@ -102,9 +102,14 @@ def _read(path: Path) -> dict[str, CodeType]:
 
 
 def cache_path() -> Path | None:
-    """Where the methods are kept: beside the compiled form of this package's ``__init__``
-    (``brief/__pycache__/``, or under ``PYTHONPYCACHEPREFIX``); None where Python has no
-    bytecode cache."""
+    """Where the methods are kept (:func:`beside_bytecode`)."""
+    return beside_bytecode("dataclass-methods")
+
+
+def beside_bytecode(stem: str) -> Path | None:
+    """A file named ``stem`` for this Python beside the compiled form of this package's
+    ``__init__`` (``brief/__pycache__/<stem>.cpython-311.bin``, or under
+    ``PYTHONPYCACHEPREFIX``); None where Python has no bytecode cache."""
     tag = sys.implementation.cache_tag
     if tag is None:
         return None
@@ -112,7 +117,7 @@ def cache_path() -> Path | None:
         compiled = Path(cache_from_source(str(Path(__file__).with_name("__init__.py"))))
     except (NotImplementedError, ValueError):
         return None
-    return compiled.with_name(f"dataclass-methods.{tag}.bin")
+    return compiled.with_name(f"{stem}.{tag}.bin")
 
 
 def install() -> None:
