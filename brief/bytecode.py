@@ -26,8 +26,10 @@ import marshal
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2.bccache import Bucket
@@ -153,7 +155,8 @@ class ThemeCode:
     @classmethod
     def of(cls, env: jinja2.Environment) -> ThemeCode:
         """The store for templates compiled by ``env`` (what it compiles with: its version of
-        Jinja, its syntax and whitespace settings, its extensions)."""
+        Jinja, its syntax and whitespace settings, its extensions, and its filters and tests
+        with what each is passed, which Jinja writes into a template's code)."""
         settings = repr(
             (
                 jinja2.__version__,
@@ -173,6 +176,8 @@ class ThemeCode:
                 env.autoescape if isinstance(env.autoescape, bool) else None,
                 sorted(env.extensions),
                 type(env).__qualname__,
+                _passed(env.filters),
+                _passed(env.tests),
             )
         )
         return cls(beside_bytecode("theme-templates"), settings)
@@ -201,6 +206,13 @@ class ThemeCode:
         except OSError:
             return
         self.added = False
+
+
+def _passed(functions: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    """Each filter's or test's name, with what Jinja passes it first (context, environment…)."""
+    from jinja2.utils import _PassArg
+
+    return sorted((name, getattr(_PassArg.from_obj(function), "name", None)) for name, function in functions.items())
 
 
 def _read_theme(path: Path, settings: str) -> dict[str, bytes]:
