@@ -22,12 +22,9 @@ from __future__ import annotations
 
 import hmac
 import logging
-import marshal
 import os
-import sys
 import tempfile
 from collections.abc import Mapping
-from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +32,7 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from brief.manifest import cache_folder, signing_key
-from brief.methodcache import beside_bytecode
+from brief.methodcache import beside_bytecode, read_beside, write_beside
 from brief.settings import CACHE_DIR
 from brief.theme import theme_templates_dir
 
@@ -191,38 +188,22 @@ class ThemeCode:
         """Write the file when a template was compiled that it lacked (not where Python
         writes no bytecode: ``-B``, ``PYTHONDONTWRITEBYTECODE``). A failure costs the next
         cold build the compiling only."""
-        if not self.added or self.path is None or sys.dont_write_bytecode:
+        if not self.added or self.path is None or self._code is None:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".theme-templates-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(MAGIC_NUMBER + marshal.dumps((self.settings, self.code)))
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            return
+        write_beside(self.path, (self.settings, self._code))
         self.added = False
 
 
 def _passed(functions: Mapping[str, Any]) -> list[tuple[str, str | None]]:
-    """Each filter's or test's name, with what Jinja passes it first (context, environment…)."""
-    from jinja2.utils import _PassArg
-
-    return sorted((name, getattr(_PassArg.from_obj(function), "name", None)) for name, function in functions.items())
+    """Each filter's or test's name, with what Jinja passes it first (context, environment…:
+    the mark its ``pass_context`` and kin leave on the function)."""
+    return sorted(
+        (name, getattr(getattr(function, "jinja_pass_arg", None), "name", None)) for name, function in functions.items()
+    )
 
 
 def _read_theme(path: Path, settings: str) -> dict[str, bytes]:
-    try:
-        data = path.read_bytes()
-        if not data.startswith(MAGIC_NUMBER):
-            return {}
-        found = marshal.loads(data[len(MAGIC_NUMBER) :])
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
+    found = read_beside(path)
     if not (isinstance(found, tuple) and len(found) == 2 and found[0] == settings and isinstance(found[1], dict)):
         return {}
     return {k: v for k, v in found[1].items() if isinstance(k, str) and isinstance(v, bytes)}

@@ -65,20 +65,7 @@ class _Methods:
         if not self.added or self.path is None or os.getpid() != self.pid or sys.dont_write_bytecode:
             return
         every = len(self.code) <= LIMIT  # (else only this run's: texts of classes since changed go)
-        kept = {text: code for text, code in self.code.items() if every or text in self.used}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".methods-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(MAGIC_NUMBER)
-                    out.write(marshal.dumps(kept))
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass  # (a read-only install: compiled again next time, as without the file)
+        write_beside(self.path, {text: code for text, code in self.code.items() if every or text in self.used})
 
 
 def _ours(globals: dict | None) -> bool:
@@ -89,13 +76,7 @@ def _ours(globals: dict | None) -> bool:
 
 
 def _read(path: Path) -> dict[str, CodeType]:
-    try:
-        data = path.read_bytes()
-        if data[: len(MAGIC_NUMBER)] != MAGIC_NUMBER:
-            return {}
-        found = marshal.loads(data[len(MAGIC_NUMBER) :])
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
+    found = read_beside(path)
     if not isinstance(found, dict):
         return {}
     return {text: code for text, code in found.items() if isinstance(text, str) and isinstance(code, CodeType)}
@@ -118,6 +99,39 @@ def beside_bytecode(stem: str) -> Path | None:
     except (NotImplementedError, ValueError):
         return None
     return compiled.with_name(f"{stem}.{tag}.bin")
+
+
+def read_beside(path: Path) -> Any:
+    """What :func:`write_beside` wrote to ``path``; None when it does not read back or was
+    written by another Python (its magic number)."""
+    try:
+        data = path.read_bytes()
+        if data[: len(MAGIC_NUMBER)] != MAGIC_NUMBER:
+            return None
+        return marshal.loads(data[len(MAGIC_NUMBER) :])
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def write_beside(path: Path, value: Any) -> None:
+    """Write ``value`` (what :mod:`marshal` writes) to ``path`` after this Python's magic
+    number, in one step (a temporary file renamed); nothing where Python writes no bytecode
+    (``-B``, ``PYTHONDONTWRITEBYTECODE``). A failure is ignored (a read-only install: the
+    next run makes again what the file would have held)."""
+    if sys.dont_write_bytecode:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(MAGIC_NUMBER + marshal.dumps(value))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
 
 
 def install() -> None:

@@ -34,7 +34,7 @@ from brief.site.model import Site
 from brief.site.places import Places, Redirect
 from brief.site.tableredirects import claim_old_paths, ledger_clash, resolve_targets
 
-__all__ = ["GONE", "Moved", "Redirect", "RedirectPlan", "plan_redirects", "renumbered", "retitled"]
+__all__ = ["Moved", "Redirect", "RedirectPlan", "plan_redirects", "renumbered", "retitled"]
 
 
 def article_redirect(old: str, output: str, article: Article, origin: str, page: bool = True) -> Redirect:
