@@ -16,6 +16,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from typing import cast
 
 from markupsafe import escape
 
@@ -25,7 +27,7 @@ from brief.render.atom import FAVICON, absolute_links, atom_head, aware, origin_
 from brief.render.contract import ArticleView
 from brief.render.corrections import corrections_feed_plan
 from brief.render.templates import humandate
-from brief.render.xmldoc import clean_xml_text, xml_document
+from brief.render.xmldoc import clean_xml_text, indented_document, indented_text, xml_document
 from brief.site.model import TERM_FOLDERS, Site
 from brief.slugs import slugify
 
@@ -82,6 +84,7 @@ def feed_plan(
         (t.url_path.lstrip("/") + "feed.xml", f"Tag: {t.name} — {title}", t.url_path, t.articles[:size], "atom")
         for t in site.tags.values()
     ]
+    texts = EntryTexts()  # (an article's entry, made once for all the feeds that show it)
     for path, feed_title, page_path, articles, kind in feeds:
         key = (feed_title, page_path, kind, None if articles else now)
         digest_key = None
@@ -108,13 +111,39 @@ def feed_plan(
             if kind == "json":
                 data = json_feed(site, views, articles)
             else:
-                data = atom_feed(site, views, articles, title=feed_title, page_path=page_path, now=now)
+                data = atom_feed(site, views, articles, title=feed_title, page_path=page_path, now=now, entries=texts)
             if memo is not None:
                 memo.feeds[path] = (key, entries, data)
             return data
 
         yield path, digest_key, make
     yield corrections_feed_plan(site, views, now, memo.feeds if memo is not None else None)
+
+
+class EntryTexts:
+    """Each article's Atom entry as text (:func:`~brief.render.xmldoc.indented_text`; None: one
+    ElementTree must write), by its view, for the feeds of one build: an article's entry is
+    the same in every feed that shows it. At most :attr:`LIMIT` characters are kept (a site
+    with thousands of tags could otherwise keep an entry of every article); the feeds are
+    made newest first (the site's, the sections', then the tags'), so the entries kept are
+    those of the articles most feeds show."""
+
+    LIMIT = 32 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[ArticleView, str | None]] = {}  # (the view kept: its id stays its own)
+        self._size = 0
+
+    def text(self, view: ArticleView, make: Callable[[], str | None]) -> str | None:
+        """The entry of ``view``: kept, or made by ``make`` (and kept while there is room)."""
+        found = self._texts.get(id(view))
+        if found is not None and found[0] is view:
+            return found[1]
+        made = make()
+        if self._size < self.LIMIT:
+            self._texts[id(view)] = (view, made)
+            self._size += len(made or "")
+        return made
 
 
 def atom_feed(
@@ -125,18 +154,32 @@ def atom_feed(
     title: str,
     page_path: str,
     now: datetime,
+    entries: EntryTexts | None = None,
 ) -> bytes:
     """One Atom document of ``articles`` (newest first) for the page at site path ``page_path``;
-    the feed itself lives at ``page_path + "feed.xml"``."""
+    the feed itself lives at ``page_path + "feed.xml"``. ``entries``: the entries made for
+    other feeds of the same build, taken and added to (an article is shown in the feeds of
+    the site, its section and each of its tags: 4,944 entries of 2,043 articles in the 252
+    feeds of the 10,000-article benchmark corpus)."""
     config = site.config
-    entries = [views[a.slug] for a in articles]
-    updated = max((_modified(v) for v in entries), default=aware(now).astimezone(config.tz))
+    shown = [views[a.slug] for a in articles]
+    updated = max((_modified(v) for v in shown), default=aware(now).astimezone(config.tz))
     feed = atom_head(site, title, page_path, updated)
     origin = origin_of(config.base_url)
-    for view in entries:
+    made = entries if entries is not None else EntryTexts()
+    texts = [made.text(view, partial(_entry_text, site, view, origin)) for view in shown]
+    if None not in texts:
+        data = indented_document(feed, cast(list[str], texts))
+        if data is not None:
+            return data
+    for view in shown:  # (a tree ElementTree must write: built whole)
         feed.append(_atom_entry(site, view, origin))
     ET.indent(feed)
     return xml_document(feed)
+
+
+def _entry_text(site: Site, view: ArticleView, origin: str) -> str | None:
+    return indented_text(_atom_entry(site, view, origin), level=1)
 
 
 def _atom_entry(site: Site, view: ArticleView, origin: str) -> ET.Element:

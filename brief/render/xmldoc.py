@@ -34,6 +34,49 @@ def xml_document(root: ET.Element) -> bytes:
     return "".join(parts).encode("utf-8", "xmlcharrefreplace")
 
 
+def indented_text(element: ET.Element, level: int) -> str | None:
+    """``element`` as :func:`indented_document` writes it among the children of a level
+    ``level - 1`` element (``ET.indent`` at ``level``; the indentation after it is the
+    document's): None for an element with a tail of its own, or one :func:`xml_document`
+    would leave to ElementTree."""
+    if element.tail and element.tail.strip():
+        return None
+    ET.indent(element, level=level)
+    tail, element.tail = element.tail, None
+    parts: list[str] = []
+    try:
+        _serialize(element, parts.append)
+    except _NotPlain:
+        return None
+    finally:
+        element.tail = tail
+    return "".join(parts)
+
+
+def indented_document(root: ET.Element, more: list[str]) -> bytes | None:
+    """:func:`xml_document` of ``root`` with ``more`` children after its own, the whole
+    indented by ``ET.indent``: each of ``more`` an element's text as :func:`indented_text`
+    makes it at level 1 (an element shown in many documents is written once). None when
+    ``root`` has no children of its own, a tail, a last child with a tail of its own before
+    ``more``, or :func:`xml_document` would leave it to ElementTree."""
+    last = root[-1] if len(root) else None
+    if last is None or root.tail or (more and last.tail and last.tail.strip()):
+        return None
+    ET.indent(root)
+    if more:
+        last.tail = "\n  "  # (what ET.indent gives a child that is not the last)
+    parts = [XML_DECLARATION]
+    try:
+        _serialize(root, parts.append)
+    except _NotPlain:
+        return None
+    if more:
+        close = parts.pop()  # (the root's end tag: no tail)
+        parts += ["\n  ".join(more), "\n", close]
+    parts.append("\n")
+    return "".join(parts).encode("utf-8", "xmlcharrefreplace")
+
+
 def tree_document(root: ET.Element) -> bytes:
     """:func:`xml_document` by ElementTree, written as bytes straight away."""
     buffer = io.BytesIO()

@@ -345,3 +345,67 @@ def test_build_writes_the_feeds(tmp_path):
     site, views = index_site(root)
     for rel, data in feed_files(site, views, BUILD_TIME):
         assert (out / rel).read_bytes() == data, rel
+
+
+def test_an_article_shown_in_many_feeds_is_written_once(scratch, monkeypatch):
+    """The feeds of one plan make each article's entry once (an article is in the site's
+    feed, its section's and each of its tags'), and write what each feed alone would."""
+    from brief.render import feeds
+
+    site, views, files = scratch
+    made: list[str] = []
+    entry = feeds._atom_entry
+    monkeypatch.setattr(
+        feeds, "_atom_entry", lambda site, view, origin: made.append(view.slug) or entry(site, view, origin)
+    )
+    again = dict(feed_files(site, views, BUILD_TIME))
+    shown = sum(len(re.findall(rb"<entry>", data)) for path, data in again.items() if path != "corrections/feed.xml")
+    assert len(made) == len(set(made)) < shown  # (each once: the slugs made are all different)
+    for path, data in again.items():
+        assert data == files[path], path  # (the fixture's feeds: made the same way)
+        if path.endswith(".xml") and path != "corrections/feed.xml":
+            alone = feeds.atom_feed(
+                site, views, _articles_of(site, path), title=_title(data), page_path=_page(path), now=BUILD_TIME
+            )
+            assert alone == data, path  # (an entry memo of its own: every entry made for this feed)
+
+
+def test_a_feed_with_an_entry_elementtree_must_write_is_written_whole(scratch, monkeypatch):
+    from brief.render import feeds
+
+    site, views, files = scratch
+    monkeypatch.setattr(feeds, "indented_text", lambda element, level: None)  # (as for a namespaced element)
+    assert dict(feed_files(site, views, BUILD_TIME)) == files
+
+
+def _articles_of(site: Site, path: str) -> tuple:
+    size = site.config.feed_size
+    if path == "feed.xml":
+        return site.articles[:size]
+    kind, slug = path.split("/")[:2]
+    return (site.sections if kind == "sections" else site.tags)[slug].articles[:size]
+
+
+def _page(path: str) -> str:
+    return "/" + path.removesuffix("feed.xml")
+
+
+def _title(data: bytes) -> str:
+    return ET.fromstring(data).find(f"{ATOM}title").text  # type: ignore[union-attr,return-value]
+
+
+def test_entries_past_the_limit_are_made_for_each_feed(scratch, monkeypatch):
+    """Once the entries kept reach their limit, an entry not kept is made again for each
+    feed that shows it: the same feeds, more entries made."""
+    from brief.render import feeds
+
+    site, views, files = scratch
+    made: list[str] = []
+    entry = feeds._atom_entry
+    monkeypatch.setattr(
+        feeds, "_atom_entry", lambda site, view, origin: made.append(view.slug) or entry(site, view, origin)
+    )
+    monkeypatch.setattr(feeds.EntryTexts, "LIMIT", 1)  # (the first entry fills it)
+    assert dict(feed_files(site, views, BUILD_TIME)) == files
+    assert len(made) > len(set(made)) > 1
+    assert made.count(made[0]) == 1  # (the first one kept: made once)
