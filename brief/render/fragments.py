@@ -216,11 +216,16 @@ def _stable_values(
     return tuple(values)
 
 
-def read_names(env: jinja2.Environment, templates: list[str]) -> dict[str, tuple[str, ...] | None]:
+def read_names(
+    env: jinja2.Environment, templates: list[str], trees: Trees | None = None
+) -> dict[str, tuple[str, ...] | None]:
     """What each of ``templates`` reads from its context (None: it is never remembered), as
     its renders would find out; kept in the build cache with the templates' digests
-    (brief.render.keys), since finding out parses the template and what it includes."""
-    return {name: _read_names(env, name) for name in templates}
+    (brief.render.keys), since finding out parses the template and what it includes.
+    ``trees``: the templates parsed already (each is parsed once, and added)."""
+    trees = {} if trees is None else trees
+    own: dict[str, _Own | None] = {}  # (each template's own reads and includes, found once)
+    return {name: _read_names(env, name, trees, own) for name in templates}
 
 
 def know_names(env: jinja2.Environment, names: dict[str, tuple[str, ...] | None]) -> None:
@@ -232,36 +237,71 @@ def know_names(env: jinja2.Environment, names: dict[str, tuple[str, ...] | None]
         memo.names.update(names)
 
 
-def _read_names(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
+Trees = dict[str, "nodes.Template | None"]
+"""Templates parsed, by name, for all that read them (None: it does not load or parse)."""
+
+
+def parsed(env: jinja2.Environment, name: str, trees: Trees) -> nodes.Template | None:
+    """Template ``name`` of ``env`` parsed, once for all callers given the same ``trees``;
+    None when it cannot be loaded or parsed (its render reports why)."""
+    if name not in trees:
+        try:
+            source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+            trees[name] = env.parse(source, name)
+        except Exception:  # noqa: BLE001 - a template that does not load or parse is reported when it is compiled
+            trees[name] = None
+    return trees[name]
+
+
+_Own = tuple[frozenset[str], tuple[tuple[str | None, bool], ...]]
+"""A template's own free names, and what it includes or imports (the name, None when it is
+computed at render time) and whether with its context."""
+
+
+def _read_names(
+    env: jinja2.Environment, name: str, trees: Trees | None = None, own: dict[str, _Own | None] | None = None
+) -> tuple[str, ...] | None:
     """The names template ``name`` reads from its context, sorted; None when it cannot be
     remembered (see the module's doc)."""
-    found = _free_names(env, name, frozenset())
+    found = _free_names(env, name, frozenset(), {} if trees is None else trees, {} if own is None else own)
     return tuple(sorted(found)) if found is not None else None
 
 
-def _free_names(env: jinja2.Environment, name: str, seen: frozenset[str]) -> frozenset[str] | None:
+def _free_names(
+    env: jinja2.Environment, name: str, seen: frozenset[str], trees: Trees, own: dict[str, _Own | None]
+) -> frozenset[str] | None:
     if name in seen or env.loader is None:
         return None
-    try:
-        source = env.loader.get_source(env, name)[0]
-        tree = env.parse(source, name)
-    except jinja2.TemplateError:
+    if name not in own:
+        own[name] = _own_names(parsed(env, name, trees))
+    found = own[name]
+    if found is None:
         return None
-    if any(True for _ in tree.find_all((nodes.Extends, nodes.Block))):
-        return None
-    if any(f.name == "random" for f in tree.find_all(nodes.Filter)):
-        return None
-    names = set(meta.find_undeclared_variables(tree))
-    if "lipsum" in names:
-        return None
-    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport)):
-        assert isinstance(node, nodes.Include | nodes.Import | nodes.FromImport)
-        target = node.template
-        if not (isinstance(target, nodes.Const) and isinstance(target.value, str)):
+    names, uses = found
+    for target, with_context in uses:
+        if target is None:
             return None
-        if node.with_context:  # an import without context sees only globals and its arguments
-            inner = _free_names(env, target.value, seen | {name})
+        if with_context:  # an import without context sees only globals and its arguments
+            inner = _free_names(env, target, seen | {name}, trees, own)
             if inner is None:
                 return None
             names |= inner
-    return frozenset(names)
+    return names
+
+
+def _own_names(tree: nodes.Template | None) -> _Own | None:
+    """What one parsed template reads itself and uses; None when it is never remembered."""
+    if tree is None or any(True for _ in tree.find_all((nodes.Extends, nodes.Block))):
+        return None
+    if any(f.name == "random" for f in tree.find_all(nodes.Filter)):
+        return None
+    names = frozenset(meta.find_undeclared_variables(tree))
+    if "lipsum" in names:
+        return None
+    uses = []
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport)):
+        assert isinstance(node, nodes.Include | nodes.Import | nodes.FromImport)
+        target = node.template
+        named = target.value if isinstance(target, nodes.Const) and isinstance(target.value, str) else None
+        uses.append((named, node.with_context))
+    return names, tuple(uses)

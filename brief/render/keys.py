@@ -16,7 +16,7 @@ from brief.config import Config
 from brief.digests import digest, fast_digest_of, pickled_digest
 from brief.errors import BuildFailed, Problem, relpath
 from brief.render.contract import CONTRACT, ArticleView, SiteView
-from brief.render.fragments import know_names, read_names
+from brief.render.fragments import Trees, know_names, parsed, read_names
 from brief.render.plans import PageSpec
 from brief.render.templates import make_environment
 from brief.theme import TEXT_LIMIT, input_problem, read_input, theme_templates_dir
@@ -45,19 +45,17 @@ def _template_sources(config: Config) -> dict[str, bytes]:
     return found
 
 
-def _closure_digests(env: jinja2.Environment, sources: dict[str, bytes]) -> dict[str, bytes]:
+def _closure_digests(env: jinja2.Environment, sources: dict[str, bytes], trees: Trees) -> dict[str, bytes]:
     """For each template, a digest over itself and the templates it uses, transitively. A
-    template that names another by a variable depends on every template."""
+    template that names another by a variable depends on every template. ``trees``: the
+    templates parsed (each parsed once, and added: brief.render.fragments.read_names reads them too)."""
     from jinja2 import meta
 
     uses: dict[str, set[str] | None] = {}
     for name in sources:
-        try:
-            source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
-            found = list(meta.find_referenced_templates(env.parse(source)))
-            uses[name] = None if None in found else {ref for ref in found if ref is not None}
-        except Exception:  # noqa: BLE001 - a broken template is reported when it is compiled
-            uses[name] = None
+        tree = parsed(env, name, trees)
+        found = list(meta.find_referenced_templates(tree)) if tree is not None else [None]
+        uses[name] = None if None in found else {ref for ref in found if ref is not None}
     every = digest(*(part for item in sorted(sources.items()) for part in item))
     digests: dict[str, bytes] = {}
     for name in sources:
@@ -146,9 +144,10 @@ def environment(
         digests = facts.digests
         know_names(env, facts.names)
     else:
-        digests = {name: digest(value, names) for name, value in _closure_digests(env, sources).items()}
+        trees: Trees = {}  # (every template parsed once, for its digest and for what it reads)
+        digests = {name: digest(value, names) for name, value in _closure_digests(env, sources, trees).items()}
         if facts is not None:
-            facts.key, facts.digests, facts.names = key, digests, read_names(env, sorted(sources))
+            facts.key, facts.digests, facts.names = key, digests, read_names(env, sorted(sources), trees)
             know_names(env, facts.names)
     if memo is not None:
         memo.key, memo.env, memo.digests = key, env, digests

@@ -72,3 +72,19 @@ def test_pages_built_with_kept_facts_are_the_pages_built_without(tmp_path):
     build(config, tmp_path / "second", BuildOptions(cache=BuildCache(template_facts=cache.template_facts), jobs=2))
     build(config, tmp_path / "plain", BuildOptions(jobs=1))
     assert tree(tmp_path / "second") == tree(tmp_path / "first") == tree(tmp_path / "plain")
+
+
+def test_finding_the_facts_parses_each_template_once(tmp_path, monkeypatch):
+    """Each template is parsed once, for its digest and for the names it and what it includes
+    read (a partial included by many was parsed again for each), and the names are those
+    found template by template with nothing shared."""
+    site = make_site(tmp_path, STORIES)
+    config = load_config(site)
+    parsed = _parses(monkeypatch)
+    facts = TemplateFacts()
+    env, _ = environment(config, TemplateMemo(), None, facts)
+    once = len(parsed)
+    assert once and once == len(set(parsed)) == len(facts.names)
+    apart = {name: fragments._read_names(env, name) for name in facts.names}  # (each with trees of its own)
+    assert apart == facts.names
+    assert len(parsed) - once > once  # (found apart, the partials are parsed again for each that includes them)
